@@ -1,0 +1,40 @@
+#pragma once
+
+// Shared plumbing of sluicectl commands: output streams, colour, exit codes, workspace.
+
+#include "core/Result.h"
+#include "workspace/Workspace.h"
+
+#include <QTextStream>
+
+namespace sluice::cli {
+
+// Exit codes, like `kubectl diff`: 0 same / success, 1 differences, 2 error.
+enum ExitCode { ExitOk = 0, ExitDifferences = 1, ExitError = 2 };
+
+struct Context
+{
+    QString workspacePath = QStringLiteral("sluice.yaml");
+    bool json = false;
+    bool color = false; // only on a TTY, and not when NO_COLOR is set
+    bool diskCache = true;
+};
+
+QTextStream &out();
+QTextStream &err();
+
+// Prints "error: …" (and the detail) to stderr and returns ExitError.
+int fail(const Error &error);
+int usageError(const QString &message);
+
+// Wraps text in an ANSI colour when colour is on ("31" red, "32" green, "33" yellow, "1" bold,
+// "36" cyan, "2" dim).
+QString paint(const Context &ctx, const char *code, const QString &text);
+
+Result<Workspace> loadWorkspace(const Context &ctx);
+Result<const ApplicationConfig *> findApplication(const Workspace &ws, const QString &name);
+
+// The render cache used by the CLI: on disk under the XDG cache dir unless disabled.
+QString renderCacheDir(const Context &ctx);
+
+} // namespace sluice::cli

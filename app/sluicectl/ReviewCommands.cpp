@@ -1,0 +1,226 @@
+#include "ReviewCommands.h"
+
+#include "diff/DiffJson.h"
+#include "diff/SecretMask.h"
+#include "render/YamlTree.h"
+#include "review/Review.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace sluice::cli {
+namespace {
+
+// Everything a command needs about one application.
+struct AppSession
+{
+    Workspace workspace;
+    const ApplicationConfig *app = nullptr;
+    std::optional<git::Repository> repo;
+};
+
+Result<AppSession> openApp(const Context &ctx, const QString &name)
+{
+    AppSession session;
+    auto ws = loadWorkspace(ctx);
+    if (!ws)
+        return ws.error();
+    session.workspace = std::move(*ws);
+    auto app = findApplication(session.workspace, name);
+    if (!app)
+        return app.error();
+    session.app = *app;
+    auto repo = openApplicationRepository(**app);
+    if (!repo)
+        return repo.error();
+    session.repo.emplace(std::move(*repo));
+    return session;
+}
+
+const char *changeColor(ChangeKind kind)
+{
+    switch (kind) {
+    case ChangeKind::Added: return "32";
+    case ChangeKind::Removed: return "31";
+    case ChangeKind::Changed: return "33";
+    case ChangeKind::Unchanged: return "2";
+    }
+    return "0";
+}
+
+QChar changeMark(ChangeKind kind)
+{
+    switch (kind) {
+    case ChangeKind::Added: return QLatin1Char('+');
+    case ChangeKind::Removed: return QLatin1Char('-');
+    case ChangeKind::Changed: return QLatin1Char('~');
+    case ChangeKind::Unchanged: return QLatin1Char('=');
+    }
+    return QLatin1Char(' ');
+}
+
+QString summaryLine(const DiffSummary &s)
+{
+    return QStringLiteral("%1 added, %2 removed, %3 changed, %4 unchanged")
+        .arg(s.added)
+        .arg(s.removed)
+        .arg(s.changed)
+        .arg(s.unchanged);
+}
+
+void printDiffText(const Context &ctx, const ObjectDiff &o)
+{
+    for (const QByteArray &line : o.diff.split('\n')) {
+        if (line.isEmpty())
+            continue;
+        const QString text = QString::fromUtf8(line);
+        if (line.startsWith("+++") || line.startsWith("---"))
+            out() << paint(ctx, "1", text) << '\n';
+        else if (line.startsWith('+'))
+            out() << paint(ctx, "32", text) << '\n';
+        else if (line.startsWith('-'))
+            out() << paint(ctx, "31", text) << '\n';
+        else if (line.startsWith('@'))
+            out() << paint(ctx, "36", text) << '\n';
+        else
+            out() << text << '\n';
+    }
+}
+
+} // namespace
+
+int runReview(const Context &ctx, const ReviewArgs &args)
+{
+    if (args.base.isEmpty() || args.head.isEmpty())
+        return usageError(QStringLiteral("review needs --base REV and --head REV"));
+    auto session = openApp(ctx, args.app);
+    if (!session)
+        return fail(session.error());
+    RenderCache cache(renderCacheDir(ctx));
+    SourceRenderer renderer(cache);
+    auto review = reviewRevisions(*session->repo, renderer, *session->app, args.base, args.head);
+    if (!review)
+        return fail(review.error());
+    const ResourceDiff &diff = review->diff;
+    const int exit = diff.summary.hasDifferences() ? ExitDifferences : ExitOk;
+    if (ctx.json) {
+        QJsonObject json = diffToJson(diff);
+        json.insert(QStringLiteral("base"), QJsonObject{{QStringLiteral("revision"), args.base},
+                                                        {QStringLiteral("commit"), review->base.commitId}});
+        json.insert(QStringLiteral("head"), QJsonObject{{QStringLiteral("revision"), args.head},
+                                                        {QStringLiteral("commit"), review->head.commitId}});
+        out() << QJsonDocument(json).toJson(QJsonDocument::Indented);
+        out().flush();
+        return exit;
+    }
+    out() << paint(ctx, "1", QStringLiteral("Review of %1: %2 → %3").arg(args.app, review->base.displayName(),
+                                                                          review->head.displayName()))
+          << "\n";
+    for (const ObjectDiff &o : diff.objects) {
+        if (o.change == ChangeKind::Unchanged)
+            continue;
+        QString line = QStringLiteral("%1 %2").arg(changeMark(o.change)).arg(o.key.displayName());
+        if (o.change == ChangeKind::Changed)
+            line += QStringLiteral(" (%1 field%2)").arg(o.fields.size()).arg(o.fields.size() == 1 ? "" : "s");
+        out() << paint(ctx, changeColor(o.change), line) << '\n';
+        if (args.stat)
+            continue;
+        for (const FieldChange &f : o.fields)
+            out() << "    " << f.path << ": " << fieldValueText(f.before) << " → " << fieldValueText(f.after) << '\n';
+        printDiffText(ctx, o);
+        out() << '\n';
+    }
+    out() << summaryLine(diff.summary) << Qt::endl;
+    return exit;
+}
+
+int runCommits(const Context &ctx, const CommitsArgs &args)
+{
+    if (args.base.isEmpty())
+        return usageError(QStringLiteral("commits needs --base REV (the last applied revision)"));
+    auto session = openApp(ctx, args.app);
+    if (!session)
+        return fail(session.error());
+    RenderCache cache(renderCacheDir(ctx));
+    SourceRenderer renderer(cache);
+    const QString head = args.head.isEmpty() ? session->app->revision : args.head;
+    auto commits = pendingCommitChanges(*session->repo, renderer, *session->app, args.base, head, args.firstParent);
+    if (!commits)
+        return fail(commits.error());
+    if (ctx.json) {
+        QJsonArray list;
+        for (const CommitChanges &c : *commits) {
+            QJsonArray keys;
+            for (const ResourceKey &k : c.changedKeys)
+                keys.append(QJsonObject{{QStringLiteral("group"), k.group},
+                                        {QStringLiteral("kind"), k.kind},
+                                        {QStringLiteral("namespace"), k.ns},
+                                        {QStringLiteral("name"), k.name}});
+            QJsonObject entry{{QStringLiteral("id"), c.commit.id},
+                              {QStringLiteral("author"), c.commit.author},
+                              {QStringLiteral("email"), c.commit.authorEmail},
+                              {QStringLiteral("time"), c.commit.time.toString(Qt::ISODate)},
+                              {QStringLiteral("summary"), c.commit.summary},
+                              {QStringLiteral("parents"), QJsonArray::fromStringList(c.commit.parentIds)},
+                              {QStringLiteral("objects"), keys}};
+            if (!c.error.isEmpty())
+                entry.insert(QStringLiteral("error"), c.error);
+            list.append(entry);
+        }
+        out() << QJsonDocument(QJsonObject{{QStringLiteral("commits"), list}}).toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
+    for (const CommitChanges &c : *commits) {
+        out() << paint(ctx, "33", c.commit.id.left(8)) << ' ' << c.commit.time.toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+              << ' ' << paint(ctx, "36", c.commit.author) << "  " << c.commit.summary << '\n';
+        for (const ResourceKey &k : c.changedKeys)
+            out() << "    " << k.displayName() << '\n';
+        if (!c.error.isEmpty())
+            out() << "    " << paint(ctx, "31", QStringLiteral("render failed: ") + c.error) << '\n';
+    }
+    out() << commits->size() << (commits->size() == 1 ? " pending commit" : " pending commits") << Qt::endl;
+    return ExitOk;
+}
+
+int runRender(const Context &ctx, const RenderArgs &args)
+{
+    if (args.output != QLatin1String("yaml") && args.output != QLatin1String("json"))
+        return usageError(QStringLiteral("-o must be yaml or json, not %1").arg(args.output));
+    auto session = openApp(ctx, args.app);
+    if (!session)
+        return fail(session.error());
+    const QString spec = args.revision.isEmpty() ? session->app->revision : args.revision;
+    auto rev = session->repo->resolve(spec);
+    if (!rev)
+        return fail(rev.error());
+    RenderCache cache(renderCacheDir(ctx));
+    SourceRenderer renderer(cache);
+    auto set = renderer.render(*session->repo, *rev, *session->app);
+    if (!set)
+        return fail(set.error());
+
+    SecretMasker masker;
+    QJsonArray items;
+    QByteArray yamlText;
+    for (const auto &[key, resource] : *set) {
+        auto tree = displayTree(resource, {}, masker);
+        if (!tree)
+            return fail(tree.error());
+        if (ctx.json || args.output == QLatin1String("json"))
+            items.append(*tree);
+        else
+            yamlText += (yamlText.isEmpty() ? "" : "---\n") + yaml::toYaml(*tree);
+    }
+    if (ctx.json || args.output == QLatin1String("json")) {
+        const QJsonObject list{{QStringLiteral("apiVersion"), QStringLiteral("v1")},
+                               {QStringLiteral("kind"), QStringLiteral("List")},
+                               {QStringLiteral("items"), items}};
+        out() << QJsonDocument(list).toJson(QJsonDocument::Indented);
+    } else {
+        out() << QString::fromUtf8(yamlText);
+    }
+    out().flush();
+    return ExitOk;
+}
+
+} // namespace sluice::cli

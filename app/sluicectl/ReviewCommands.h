@@ -1,0 +1,33 @@
+#pragma once
+
+#include "Cli.h"
+
+namespace sluice::cli {
+
+struct ReviewArgs
+{
+    QString app;
+    QString base;
+    QString head;
+    bool stat = false;
+};
+int runReview(const Context &ctx, const ReviewArgs &args);
+
+struct CommitsArgs
+{
+    QString app;
+    QString base;
+    QString head; // empty = the application's tracked revision
+    bool firstParent = false;
+};
+int runCommits(const Context &ctx, const CommitsArgs &args);
+
+struct RenderArgs
+{
+    QString app;
+    QString revision; // empty = the tracked revision
+    QString output = QStringLiteral("yaml");
+};
+int runRender(const Context &ctx, const RenderArgs &args);
+
+} // namespace sluice::cli

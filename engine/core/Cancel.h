@@ -1,0 +1,30 @@
+#pragma once
+
+// Cooperative cancellation and progress, part of every long engine call's contract.
+
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+namespace sluice {
+
+// A shared flag: copies observe the same state. Thread-safe. A default-constructed token
+// can be cancelled too; pass CancelToken{} when the caller never cancels.
+class CancelToken
+{
+public:
+    CancelToken() : m_flag(std::make_shared<std::atomic_bool>(false)) {}
+    void cancel() const { m_flag->store(true); }
+    bool isCancelled() const { return m_flag->load(); }
+
+private:
+    std::shared_ptr<std::atomic_bool> m_flag;
+};
+
+// Progress report: done/total (total 0 = unknown) and what is happening. Called on the thread
+// doing the work; keep it cheap.
+using ProgressFn = std::function<void(qint64 done, qint64 total, const QString &what)>;
+
+} // namespace sluice

@@ -1,0 +1,206 @@
+#include "FieldDiff.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSet>
+
+namespace sluice {
+namespace {
+
+struct MergeKey
+{
+    const char *field;
+    const char *companion;        // second field of a composite key, or nullptr
+    const char *companionDefault; // its value when absent
+};
+
+// Tried in order; the first one that identifies every item of both lists wins.
+constexpr MergeKey kMergeKeys[] = {
+    {"name", nullptr, nullptr},
+    {"containerPort", "protocol", "TCP"},
+    {"mountPath", nullptr, nullptr},
+    {"devicePath", nullptr, nullptr},
+    {"port", "protocol", "TCP"},
+    {"ip", nullptr, nullptr},
+    {"type", nullptr, nullptr},
+    {"topologyKey", nullptr, nullptr},
+    {"key", nullptr, nullptr},
+};
+
+QString scalarText(const QJsonValue &v)
+{
+    if (v.isString())
+        return v.toString();
+    if (v.isBool())
+        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    if (v.isDouble()) {
+        const QVariant variant = v.toVariant();
+        return variant.typeId() == QMetaType::LongLong ? QString::number(variant.toLongLong())
+                                                      : QString::number(v.toDouble(), 'g', QLocale::FloatingPointShortest);
+    }
+    return QStringLiteral("null");
+}
+
+// The item's identity under `key` ("web", "8080,TCP"), or empty when it has none.
+QString identity(const QJsonValue &item, const MergeKey &key)
+{
+    if (!item.isObject())
+        return {};
+    const QJsonObject o = item.toObject();
+    const QJsonValue primary = o.value(QLatin1String(key.field));
+    if (primary.isUndefined() || primary.isObject() || primary.isArray())
+        return {};
+    QString id = scalarText(primary);
+    if (key.companion) {
+        const QJsonValue second = o.value(QLatin1String(key.companion));
+        id += QLatin1Char(',') + (second.isUndefined() ? QLatin1String(key.companionDefault) : scalarText(second));
+    }
+    return id;
+}
+
+QString selector(const MergeKey &key, const QString &id)
+{
+    if (!key.companion)
+        return QStringLiteral("[%1=%2]").arg(QLatin1String(key.field), id);
+    return QStringLiteral("[%1=%2,%3=%4]")
+        .arg(QLatin1String(key.field), id.section(QLatin1Char(','), 0, 0), QLatin1String(key.companion),
+             id.section(QLatin1Char(','), 1));
+}
+
+const MergeKey *findMergeKey(const QJsonArray &a, const QJsonArray &b)
+{
+    for (const MergeKey &key : kMergeKeys) {
+        bool usable = true;
+        for (const QJsonArray *list : {&a, &b}) {
+            QSet<QString> seen;
+            for (const QJsonValue &item : *list) {
+                const QString id = identity(item, key);
+                if (id.isEmpty() || seen.contains(id)) {
+                    usable = false;
+                    break;
+                }
+                seen.insert(id);
+            }
+            if (!usable)
+                break;
+        }
+        if (usable)
+            return &key;
+    }
+    return nullptr;
+}
+
+QString childPath(const QString &parent, const QString &key)
+{
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_-]+$"));
+    if (plain.match(key).hasMatch())
+        return parent.isEmpty() ? key : parent + QLatin1Char('.') + key;
+    QString escaped = key;
+    escaped.replace(QLatin1Char('"'), QLatin1String("\\\""));
+    return parent + QLatin1String("[\"") + escaped + QLatin1String("\"]");
+}
+
+bool isObjectList(const QJsonArray &a)
+{
+    for (const QJsonValue &v : a) {
+        if (!v.isObject())
+            return false;
+    }
+    return true;
+}
+
+void diffValues(const QString &path, const QJsonValue &before, const QJsonValue &after, QList<FieldChange> &out);
+
+void diffObjects(const QString &path, const QJsonObject &before, const QJsonObject &after, QList<FieldChange> &out)
+{
+    // Both iterate in sorted key order: merge them.
+    auto b = before.begin();
+    auto a = after.begin();
+    while (b != before.end() || a != after.end()) {
+        if (a == after.end() || (b != before.end() && b.key() < a.key())) {
+            out.append({childPath(path, b.key()), b.value(), QJsonValue(QJsonValue::Undefined)});
+            ++b;
+        } else if (b == before.end() || a.key() < b.key()) {
+            out.append({childPath(path, a.key()), QJsonValue(QJsonValue::Undefined), a.value()});
+            ++a;
+        } else {
+            diffValues(childPath(path, b.key()), b.value(), a.value(), out);
+            ++b;
+            ++a;
+        }
+    }
+}
+
+void diffArrays(const QString &path, const QJsonArray &before, const QJsonArray &after, QList<FieldChange> &out)
+{
+    const bool objects = isObjectList(before) && isObjectList(after) && !(before.isEmpty() && after.isEmpty());
+    if (!objects) {
+        out.append({path, before, after});
+        return;
+    }
+    if (const MergeKey *key = findMergeKey(before, after)) {
+        QHash<QString, QJsonValue> afterById;
+        for (const QJsonValue &item : after)
+            afterById.insert(identity(item, *key), item);
+        QSet<QString> matched;
+        for (const QJsonValue &item : before) {
+            const QString id = identity(item, *key);
+            const QString itemPath = path + selector(*key, id);
+            if (auto it = afterById.constFind(id); it != afterById.constEnd()) {
+                diffValues(itemPath, item, *it, out);
+                matched.insert(id);
+            } else {
+                out.append({itemPath, item, QJsonValue(QJsonValue::Undefined)});
+            }
+        }
+        for (const QJsonValue &item : after) {
+            const QString id = identity(item, *key);
+            if (!matched.contains(id))
+                out.append({path + selector(*key, id), QJsonValue(QJsonValue::Undefined), item});
+        }
+        return;
+    }
+    const qsizetype common = qMin(before.size(), after.size());
+    for (qsizetype i = 0; i < common; ++i)
+        diffValues(path + QStringLiteral("[%1]").arg(i), before.at(i), after.at(i), out);
+    for (qsizetype i = common; i < before.size(); ++i)
+        out.append({path + QStringLiteral("[%1]").arg(i), before.at(i), QJsonValue(QJsonValue::Undefined)});
+    for (qsizetype i = common; i < after.size(); ++i)
+        out.append({path + QStringLiteral("[%1]").arg(i), QJsonValue(QJsonValue::Undefined), after.at(i)});
+}
+
+void diffValues(const QString &path, const QJsonValue &before, const QJsonValue &after, QList<FieldChange> &out)
+{
+    if (before == after)
+        return;
+    if (before.isObject() && after.isObject())
+        diffObjects(path, before.toObject(), after.toObject(), out);
+    else if (before.isArray() && after.isArray())
+        diffArrays(path, before.toArray(), after.toArray(), out);
+    else
+        out.append({path, before, after});
+}
+
+} // namespace
+
+QList<FieldChange> diffFields(const QJsonValue &before, const QJsonValue &after)
+{
+    QList<FieldChange> out;
+    diffValues(QString(), before, after, out);
+    return out;
+}
+
+QString fieldValueText(const QJsonValue &value)
+{
+    if (value.isUndefined())
+        return {};
+    if (value.isObject())
+        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    if (value.isArray())
+        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+    return scalarText(value);
+}
+
+} // namespace sluice

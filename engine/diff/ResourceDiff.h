@@ -1,0 +1,64 @@
+#pragma once
+
+// The object-keyed semantic diff between two resource sets (two revisions, or desired vs live).
+
+#include "FieldDiff.h"
+#include "Normalize.h"
+#include "render/Resource.h"
+#include "core/Cancel.h"
+#include "core/Result.h"
+
+#include <QJsonObject>
+
+namespace sluice {
+
+enum class ChangeKind { Added, Removed, Changed, Unchanged };
+QString changeKindName(ChangeKind kind); // "added", "removed", "changed", "unchanged"
+
+struct ObjectDiff
+{
+    ResourceKey key;
+    QString apiVersion;  // of the head side when present, else the base side
+    ChangeKind change = ChangeKind::Unchanged;
+    QList<FieldChange> fields; // changed objects only; secrets masked
+    QByteArray diff;           // unified diff of the normalized, masked YAML; empty if unchanged
+    QString baseLocation;      // "file:line" or empty
+    QString headLocation;
+};
+
+struct DiffSummary
+{
+    int added = 0;
+    int removed = 0;
+    int changed = 0;
+    int unchanged = 0;
+    bool hasDifferences() const { return added + removed + changed > 0; }
+};
+
+struct ResourceDiff
+{
+    DiffSummary summary;
+    QList<ObjectDiff> objects; // every object of either side, in key order
+};
+
+struct DiffOptions
+{
+    QList<IgnoreRule> ignore;
+    QByteArray baseLabel = "base"; // prefixes of the ---/+++ lines
+    QByteArray headLabel = "head";
+    bool withText = true; // compute the unified YAML diff per changed object
+};
+
+// Compares by key. Objects with equal structural hashes are unchanged without parsing; the
+// others are parsed, normalized (normalizeObject), masked (Secrets) and compared: a text-only
+// edit (comments, formatting, key order) is no change. Errors: a malformed document among those
+// parsed (file:line), or cancellation. Blocks; run on a worker thread.
+Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet &head,
+                                      const DiffOptions &options = {}, const CancelToken &cancel = {});
+
+// The normalized, masked YAML of one object, as the diff shows it (for `render -o yaml`).
+// `masker` may be shared across objects so that equal secret values share masks.
+class SecretMasker;
+Result<QJsonObject> displayTree(const Resource &resource, const QList<IgnoreRule> &ignore, SecretMasker &masker);
+
+} // namespace sluice

@@ -1,0 +1,254 @@
+#include "TextDiff.h"
+
+#include <QHash>
+
+#include <vector>
+
+namespace sluice {
+namespace {
+
+using Op = DiffLine::Op;
+
+struct Run
+{
+    Op op;
+    int count;
+};
+
+// Myers' bisection over interned line ids, after diff-match-patch's diff_bisect.
+class Myers
+{
+public:
+    Myers(const std::vector<int> &a, const std::vector<int> &b) : m_a(a), m_b(b) {}
+
+    std::vector<Run> run()
+    {
+        diff(0, int(m_a.size()), 0, int(m_b.size()));
+        return std::move(m_runs);
+    }
+
+private:
+    void push(Op op, int count)
+    {
+        if (count <= 0)
+            return;
+        if (!m_runs.empty() && m_runs.back().op == op)
+            m_runs.back().count += count;
+        else
+            m_runs.push_back({op, count});
+    }
+
+    void diff(int a0, int a1, int b0, int b1)
+    {
+        int prefix = 0;
+        while (a0 + prefix < a1 && b0 + prefix < b1 && m_a[a0 + prefix] == m_b[b0 + prefix])
+            ++prefix;
+        push(Op::Equal, prefix);
+        a0 += prefix;
+        b0 += prefix;
+        int suffix = 0;
+        while (a1 - suffix > a0 && b1 - suffix > b0 && m_a[a1 - suffix - 1] == m_b[b1 - suffix - 1])
+            ++suffix;
+        a1 -= suffix;
+        b1 -= suffix;
+        if (a0 == a1) {
+            push(Op::Insert, b1 - b0);
+        } else if (b0 == b1) {
+            push(Op::Delete, a1 - a0);
+        } else {
+            bisect(a0, a1, b0, b1);
+        }
+        push(Op::Equal, suffix);
+    }
+
+    void bisect(int a0, int a1, int b0, int b1)
+    {
+        const int n = a1 - a0;
+        const int m = b1 - b0;
+        const int maxD = (n + m + 1) / 2;
+        const int offset = maxD;
+        const int length = 2 * maxD + 2;
+        std::vector<int> v1(size_t(length), -1);
+        std::vector<int> v2(size_t(length), -1);
+        v1[size_t(offset + 1)] = 0;
+        v2[size_t(offset + 1)] = 0;
+        const int delta = n - m;
+        const bool front = (delta % 2) != 0;
+        int k1start = 0, k1end = 0, k2start = 0, k2end = 0;
+        for (int d = 0; d < maxD; ++d) {
+            for (int k1 = -d + k1start; k1 <= d - k1end; k1 += 2) {
+                const int k1o = offset + k1;
+                int x1 = (k1 == -d || (k1 != d && v1[size_t(k1o - 1)] < v1[size_t(k1o + 1)])) ? v1[size_t(k1o + 1)]
+                                                                                              : v1[size_t(k1o - 1)] + 1;
+                int y1 = x1 - k1;
+                while (x1 < n && y1 < m && m_a[size_t(a0 + x1)] == m_b[size_t(b0 + y1)])
+                    ++x1, ++y1;
+                v1[size_t(k1o)] = x1;
+                if (x1 > n) {
+                    k1end += 2;
+                } else if (y1 > m) {
+                    k1start += 2;
+                } else if (front) {
+                    const int k2o = offset + delta - k1;
+                    if (k2o >= 0 && k2o < length && v2[size_t(k2o)] != -1 && x1 >= n - v2[size_t(k2o)]) {
+                        split(a0, a1, b0, b1, x1, y1);
+                        return;
+                    }
+                }
+            }
+            for (int k2 = -d + k2start; k2 <= d - k2end; k2 += 2) {
+                const int k2o = offset + k2;
+                int x2 = (k2 == -d || (k2 != d && v2[size_t(k2o - 1)] < v2[size_t(k2o + 1)])) ? v2[size_t(k2o + 1)]
+                                                                                              : v2[size_t(k2o - 1)] + 1;
+                int y2 = x2 - k2;
+                while (x2 < n && y2 < m && m_a[size_t(a1 - x2 - 1)] == m_b[size_t(b1 - y2 - 1)])
+                    ++x2, ++y2;
+                v2[size_t(k2o)] = x2;
+                if (x2 > n) {
+                    k2end += 2;
+                } else if (y2 > m) {
+                    k2start += 2;
+                } else if (!front) {
+                    const int k1o = offset + delta - k2;
+                    if (k1o >= 0 && k1o < length && v1[size_t(k1o)] != -1) {
+                        const int x1 = v1[size_t(k1o)];
+                        const int y1 = offset + x1 - k1o;
+                        if (x1 >= n - x2) {
+                            split(a0, a1, b0, b1, x1, y1);
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        push(Op::Delete, n);
+        push(Op::Insert, m);
+    }
+
+    void split(int a0, int a1, int b0, int b1, int x, int y)
+    {
+        diff(a0, a0 + x, b0, b0 + y);
+        diff(a0 + x, a1, b0 + y, b1);
+    }
+
+    const std::vector<int> &m_a;
+    const std::vector<int> &m_b;
+    std::vector<Run> m_runs;
+};
+
+QList<QByteArray> splitLines(const QByteArray &text)
+{
+    if (text.isEmpty())
+        return {};
+    QList<QByteArray> lines = text.split('\n');
+    if (text.endsWith('\n'))
+        lines.removeLast();
+    return lines;
+}
+
+} // namespace
+
+QList<DiffLine> diffLines(const QByteArray &before, const QByteArray &after)
+{
+    const QList<QByteArray> a = splitLines(before);
+    const QList<QByteArray> b = splitLines(after);
+    QHash<QByteArray, int> ids;
+    ids.reserve(a.size() + b.size());
+    auto intern = [&ids](const QList<QByteArray> &lines) {
+        std::vector<int> out;
+        out.reserve(size_t(lines.size()));
+        for (const QByteArray &line : lines) {
+            auto it = ids.constFind(line);
+            if (it == ids.constEnd())
+                it = ids.insert(line, int(ids.size()));
+            out.push_back(*it);
+        }
+        return out;
+    };
+    const std::vector<int> ia = intern(a);
+    const std::vector<int> ib = intern(b);
+
+    QList<DiffLine> out;
+    out.reserve(qMax(a.size(), b.size()));
+    int i = 0, j = 0;
+    for (const Run &run : Myers(ia, ib).run()) {
+        for (int c = 0; c < run.count; ++c) {
+            switch (run.op) {
+            case Op::Equal:
+                out.append({Op::Equal, i + 1, j + 1, a[i]});
+                ++i, ++j;
+                break;
+            case Op::Delete:
+                out.append({Op::Delete, i + 1, 0, a[i]});
+                ++i;
+                break;
+            case Op::Insert:
+                out.append({Op::Insert, 0, j + 1, b[j]});
+                ++j;
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+QByteArray unifiedDiff(const QByteArray &before, const QByteArray &after, const QByteArray &beforeLabel,
+                       const QByteArray &afterLabel, int context)
+{
+    if (before == after)
+        return {};
+    const QList<DiffLine> lines = diffLines(before, after);
+    QByteArray out = "--- " + beforeLabel + "\n+++ " + afterLabel + "\n";
+    const int count = int(lines.size());
+    int i = 0;
+    while (i < count) {
+        while (i < count && lines[i].op == Op::Equal)
+            ++i;
+        if (i == count)
+            break;
+        // A hunk: from `context` lines before this change to `context` lines after the last change
+        // that is no more than 2*context equal lines away.
+        const int start = qMax(0, i - context);
+        int end = i;
+        while (end < count) {
+            int equalRun = 0;
+            int k = end;
+            while (k < count && lines[k].op == Op::Equal)
+                ++k, ++equalRun;
+            if (k == count || equalRun > 2 * context) {
+                end = qMin(count, end + qMin(equalRun, context));
+                break;
+            }
+            end = k;
+            while (end < count && lines[end].op != Op::Equal)
+                ++end;
+        }
+        int oldStart = 0, newStart = 0, oldCount = 0, newCount = 0;
+        for (int k = start; k < end; ++k) {
+            const DiffLine &l = lines[k];
+            if (l.op != Op::Insert && oldStart == 0)
+                oldStart = l.oldLine;
+            if (l.op != Op::Delete && newStart == 0)
+                newStart = l.newLine;
+            oldCount += l.op != Op::Insert;
+            newCount += l.op != Op::Delete;
+        }
+        // For an empty side, diff -u names the line before the hunk.
+        if (oldCount == 0)
+            oldStart = start > 0 ? lines[start - 1].oldLine : 0;
+        if (newCount == 0)
+            newStart = start > 0 ? lines[start - 1].newLine : 0;
+        out += "@@ -" + QByteArray::number(oldStart) + ',' + QByteArray::number(oldCount) + " +" +
+               QByteArray::number(newStart) + ',' + QByteArray::number(newCount) + " @@\n";
+        for (int k = start; k < end; ++k) {
+            const DiffLine &l = lines[k];
+            out += l.op == Op::Equal ? ' ' : l.op == Op::Delete ? '-' : '+';
+            out += l.text;
+            out += '\n';
+        }
+        i = end;
+    }
+    return out;
+}
+
+} // namespace sluice

@@ -1,0 +1,142 @@
+#include "RenderCache.h"
+
+#include "core/Log.h"
+
+#include <QCryptographicHash>
+#include <QDataStream>
+#include <QDir>
+#include <QFile>
+#include <QSaveFile>
+
+namespace sluice {
+namespace {
+
+constexpr quint32 kMagic = 0x534c5243; // "SLRC"
+constexpr quint32 kVersion = 1;
+
+QDataStream &operator<<(QDataStream &out, const Resource &r)
+{
+    return out << r.key.group << r.key.kind << r.key.ns << r.key.name << r.apiVersion << r.sourceFile
+               << qint32(r.line) << r.text << quint8(r.format) << r.hash;
+}
+
+QDataStream &operator>>(QDataStream &in, Resource &r)
+{
+    qint32 line = 0;
+    quint8 format = 0;
+    in >> r.key.group >> r.key.kind >> r.key.ns >> r.key.name >> r.apiVersion >> r.sourceFile >> line >> r.text >>
+        format >> r.hash;
+    r.line = line;
+    r.format = format == quint8(Resource::Format::Json) ? Resource::Format::Json : Resource::Format::Yaml;
+    return in;
+}
+
+} // namespace
+
+RenderCache::RenderCache(QString diskDir) : m_diskDir(std::move(diskDir)) {}
+
+QString RenderCache::makeKey(const QString &contentId, const QString &optionsIdentity, const QString &toolIdentity)
+{
+    return contentId + QLatin1Char('|') + optionsIdentity + QLatin1Char('|') + toolIdentity;
+}
+
+QString RenderCache::fileFor(const QString &key, const char *suffix) const
+{
+    const QByteArray digest = QCryptographicHash::hash(key.toUtf8(), QCryptographicHash::Sha1).toHex();
+    return m_diskDir + QLatin1Char('/') + QString::fromLatin1(digest) + QLatin1String(suffix);
+}
+
+std::optional<ResourceSet> RenderCache::find(const QString &key)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        if (auto it = m_sets.constFind(key); it != m_sets.constEnd())
+            return *it;
+    }
+    if (m_diskDir.isEmpty())
+        return std::nullopt;
+    QFile file(fileFor(key, ".set"));
+    if (!file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    QDataStream in(&file);
+    quint32 magic = 0, version = 0;
+    QString storedKey;
+    qint64 count = 0;
+    in >> magic >> version >> storedKey >> count;
+    if (magic != kMagic || version != kVersion || storedKey != key || count < 0)
+        return std::nullopt;
+    ResourceSet set;
+    for (qint64 i = 0; i < count && in.status() == QDataStream::Ok; ++i) {
+        Resource r;
+        in >> r;
+        if (!set.insert(std::move(r)))
+            return std::nullopt;
+    }
+    if (in.status() != QDataStream::Ok || set.size() != count) {
+        qCWarning(lcRender) << "ignoring corrupt render cache entry" << file.fileName();
+        return std::nullopt;
+    }
+    QMutexLocker lock(&m_mutex);
+    m_sets.insert(key, set);
+    return set;
+}
+
+void RenderCache::store(const QString &key, const ResourceSet &set)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        m_sets.insert(key, set);
+    }
+    if (m_diskDir.isEmpty() || !QDir().mkpath(m_diskDir))
+        return;
+    QFile::setPermissions(m_diskDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QSaveFile file(fileFor(key, ".set"));
+    if (!file.open(QIODevice::WriteOnly))
+        return;
+    QDataStream out(&file);
+    out << kMagic << kVersion << key << qint64(set.size());
+    for (const auto &[k, r] : set)
+        out << r;
+    // Rendered Secrets are in here: readable by the owner only.
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    if (!file.commit())
+        qCWarning(lcRender) << "could not write render cache entry" << file.fileName() << file.errorString();
+}
+
+std::optional<QString> RenderCache::findText(const QString &key)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        if (auto it = m_texts.constFind(key); it != m_texts.constEnd())
+            return *it;
+    }
+    if (m_diskDir.isEmpty())
+        return std::nullopt;
+    QFile file(fileFor(key, ".txt"));
+    if (!file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QList<QByteArray> lines = file.readAll().split('\n');
+    if (lines.size() < 2 || QString::fromUtf8(lines[0]) != key)
+        return std::nullopt;
+    const QString value = QString::fromUtf8(lines[1]);
+    QMutexLocker lock(&m_mutex);
+    m_texts.insert(key, value);
+    return value;
+}
+
+void RenderCache::storeText(const QString &key, const QString &value)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        m_texts.insert(key, value);
+    }
+    if (m_diskDir.isEmpty() || !QDir().mkpath(m_diskDir))
+        return;
+    QSaveFile file(fileFor(key, ".txt"));
+    if (file.open(QIODevice::WriteOnly)) {
+        file.write(key.toUtf8() + '\n' + value.toUtf8() + '\n');
+        file.commit();
+    }
+}
+
+} // namespace sluice

@@ -1,0 +1,44 @@
+#pragma once
+
+// Render cache keyed by (content id of the rendered tree, renderer options, tool identity), so
+// a second render of the same revision costs next to nothing. Kept in memory and, when given a
+// directory, on disk (so every sluicectl run benefits). Thread-safe.
+
+#include "Resource.h"
+
+#include <QHash>
+#include <QMutex>
+#include <QString>
+
+#include <optional>
+
+namespace sluice {
+
+class RenderCache
+{
+public:
+    // `diskDir` empty = memory only. Entries on disk are written atomically; a corrupt or
+    // foreign entry is ignored (treated as a miss).
+    explicit RenderCache(QString diskDir = {});
+
+    static QString makeKey(const QString &contentId, const QString &optionsIdentity, const QString &toolIdentity);
+
+    std::optional<ResourceSet> find(const QString &key);
+    void store(const QString &key, const ResourceSet &set);
+
+    // Small text values (e.g. the renderer auto-detected for a tree id).
+    std::optional<QString> findText(const QString &key);
+    void storeText(const QString &key, const QString &value);
+
+    QString diskDir() const { return m_diskDir; }
+
+private:
+    QString fileFor(const QString &key, const char *suffix) const;
+
+    QString m_diskDir;
+    QMutex m_mutex;
+    QHash<QString, ResourceSet> m_sets;
+    QHash<QString, QString> m_texts;
+};
+
+} // namespace sluice

@@ -1,0 +1,65 @@
+#pragma once
+
+// Renderers turn a directory of manifests into a ResourceSet: plain YAML/JSON, kustomize, helm.
+
+#include "Resource.h"
+#include "core/Cancel.h"
+#include "core/Result.h"
+
+#include <QStringList>
+
+#include <optional>
+
+namespace sluice {
+
+enum class RendererKind { Auto, Plain, Kustomize, Helm };
+
+QString rendererName(RendererKind kind);
+std::optional<RendererKind> parseRendererName(const QString &name);
+
+struct HelmOptions
+{
+    QString releaseName;    // empty = the application name
+    QStringList valueFiles; // relative to the chart directory
+};
+
+// Paths of external tools; empty = look them up on PATH.
+struct ToolPaths
+{
+    QString kustomize;
+    QString kubectl;
+    QString helm;
+};
+
+struct RenderOptions
+{
+    RendererKind renderer = RendererKind::Auto;
+    QString defaultNamespace; // namespaced objects without a namespace get this one
+    QString releaseName;      // helm release name when helm.releaseName is empty
+    HelmOptions helm;
+    ToolPaths tools;
+    int timeoutMs = 120000;
+
+    // Everything that changes the output, as text (for the render cache key).
+    QString identity() const;
+};
+
+// `auto` resolved for a directory: helm when Chart.yaml is there, kustomize when a
+// kustomization.yaml/.yml/Kustomization is, else plain.
+RendererKind detectRenderer(const QString &dir);
+
+// Whether the renderer may read files outside the application's path (kustomize bases, helm
+// file references), so the whole repository must be materialized for it.
+bool readsOutsidePath(RendererKind kind);
+
+// The tool invocation a renderer would run, for display and for the cache key (which also
+// holds the tool's identity: path, size and modification time). Empty for plain.
+QString toolIdentity(RendererKind kind, const ToolPaths &tools);
+
+// Renders `dir` (a directory on disk). `displayPath` names it in errors and in objects' source
+// files. Blocks; run it on a worker thread. External tools run with the options' timeout and
+// are killed on cancel; their stderr is the error's detail.
+Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPath,
+                                    const RenderOptions &options, const CancelToken &cancel = {});
+
+} // namespace sluice

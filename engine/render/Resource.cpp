@@ -1,0 +1,82 @@
+#include "Resource.h"
+
+#include "YamlTree.h"
+
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+namespace sluice {
+
+std::strong_ordering operator<=>(const ResourceKey &a, const ResourceKey &b)
+{
+    if (int c = a.group.compare(b.group); c != 0)
+        return c <=> 0;
+    if (int c = a.kind.compare(b.kind); c != 0)
+        return c <=> 0;
+    if (int c = a.ns.compare(b.ns); c != 0)
+        return c <=> 0;
+    return a.name.compare(b.name) <=> 0;
+}
+
+QString ResourceKey::toString() const
+{
+    return group + QLatin1Char('/') + kind + QLatin1Char('/') + ns + QLatin1Char('/') + name;
+}
+
+QString ResourceKey::displayName() const
+{
+    const QString kindName = group.isEmpty() ? kind : kind + QLatin1Char('.') + group;
+    return kindName + QLatin1Char(' ') + (ns.isEmpty() ? name : ns + QLatin1Char('/') + name);
+}
+
+QString Resource::location() const
+{
+    return sourceFile + QLatin1Char(':') + QString::number(line);
+}
+
+Result<QJsonObject> Resource::parseTree() const
+{
+    QJsonValue value;
+    if (format == Format::Json) {
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
+        if (error.error != QJsonParseError::NoError)
+            return makeError(ErrorCategory::Yaml,
+                             QStringLiteral("%1: malformed JSON: %2").arg(location(), error.errorString()));
+        value = doc.object();
+    } else {
+        auto parsed = yaml::parseDocument(text, sourceFile, line);
+        if (!parsed)
+            return parsed.error();
+        value = *parsed;
+    }
+    if (!value.isObject())
+        return makeError(ErrorCategory::Yaml,
+                         QStringLiteral("%1: not a Kubernetes object").arg(location()));
+    QJsonObject object = value.toObject();
+    QJsonObject metadata = object.value(QLatin1String("metadata")).toObject();
+    if (key.ns.isEmpty())
+        metadata.remove(QLatin1String("namespace"));
+    else
+        metadata.insert(QLatin1String("namespace"), key.ns);
+    object.insert(QLatin1String("metadata"), metadata);
+    return object;
+}
+
+Status ResourceSet::insert(Resource resource)
+{
+    auto [it, inserted] = m_items.try_emplace(resource.key, resource);
+    if (!inserted)
+        return makeError(ErrorCategory::Render,
+                         QStringLiteral("duplicate object %1: %2 and %3")
+                             .arg(resource.key.displayName(), it->second.location(), resource.location()));
+    return {};
+}
+
+const Resource *ResourceSet::find(const ResourceKey &key) const
+{
+    const auto it = m_items.find(key);
+    return it == m_items.end() ? nullptr : &it->second;
+}
+
+} // namespace sluice

@@ -1,0 +1,76 @@
+#pragma once
+
+// Rendered Kubernetes objects, keyed by group/kind/namespace/name.
+
+#include "core/Result.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+#include <compare>
+#include <map>
+
+namespace sluice {
+
+struct ResourceKey
+{
+    QString group; // "" for the core group
+    QString kind;
+    QString ns;    // "" for cluster-scoped kinds
+    QString name;
+
+    // "group/kind/namespace/name", e.g. "apps/Deployment/shop/web", "/Namespace//shop".
+    QString toString() const;
+    // "Deployment shop/web", "Namespace shop": for people.
+    QString displayName() const;
+
+    friend bool operator==(const ResourceKey &, const ResourceKey &) = default;
+    friend std::strong_ordering operator<=>(const ResourceKey &a, const ResourceKey &b);
+};
+
+// One object as rendered. Its parsed tree is not kept: `text` is parsed again (parseTree) only
+// for objects that differ or are shown, because a tree costs ~45× its text.
+struct Resource
+{
+    enum class Format { Yaml, Json };
+
+    ResourceKey key;
+    QString apiVersion;
+    QString sourceFile; // relative to the application path, or the renderer's output name
+    int line = 0;       // 1-based line of the document within sourceFile
+    QByteArray text;    // the object's own text
+    Format format = Format::Yaml;
+    // Structural hash of the object: equal for texts that differ only in comments, formatting,
+    // quoting style or key order. Equal hashes mean equal objects; different hashes mean
+    // "compare the trees".
+    quint64 hash = 0;
+
+    QString location() const; // "file:line"
+
+    // Parses `text`; metadata.namespace is set to the key's namespace (dropped when empty, as
+    // for cluster-scoped kinds).
+    Result<QJsonObject> parseTree() const;
+};
+
+// The desired set: resources by key, iterated in key order (group, kind, namespace, name).
+class ResourceSet
+{
+public:
+    using Map = std::map<ResourceKey, Resource>;
+
+    // Error when the key is already present: "duplicate object Deployment shop/web: a.yaml:1
+    // and b.yaml:7".
+    Status insert(Resource resource);
+
+    const Resource *find(const ResourceKey &key) const;
+    qsizetype size() const { return qsizetype(m_items.size()); }
+    bool isEmpty() const { return m_items.empty(); }
+    Map::const_iterator begin() const { return m_items.begin(); }
+    Map::const_iterator end() const { return m_items.end(); }
+
+private:
+    Map m_items;
+};
+
+} // namespace sluice

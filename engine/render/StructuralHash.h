@@ -1,0 +1,35 @@
+#pragma once
+
+// A 64-bit hash of a YAML/JSON value's structure and content: mapping key order, comments,
+// formatting and quoting style do not change it. Computed incrementally from parser events
+// (YamlScan) or from a tree (hashJson); both give the same result for the same value.
+
+#include <QByteArrayView>
+#include <QJsonValue>
+
+namespace sluice::hashing {
+
+inline quint64 mix(quint64 x)
+{
+    // splitmix64 finalizer
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+enum Tag : quint64 { Null = 1, False, True, Number, String, Map, Seq };
+
+quint64 hashString(QByteArrayView utf8);
+quint64 hashScalar(const QJsonValue &value); // null, bool, number or string
+
+// Incremental combination. A mapping's entries are summed, so their order does not matter.
+inline quint64 mapEntry(quint64 keyHash, quint64 valueHash) { return mix(keyHash * 31 + valueHash); }
+inline quint64 seqStep(quint64 acc, quint64 itemHash) { return mix(acc * 0x9e3779b97f4a7c15ULL + itemHash); }
+inline quint64 finish(Tag tag, quint64 acc, quint64 count) { return mix(acc ^ (tag << 56) ^ count); }
+
+quint64 hashJson(const QJsonValue &value);
+
+} // namespace sluice::hashing

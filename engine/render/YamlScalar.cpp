@@ -1,0 +1,122 @@
+#include "YamlScalar.h"
+
+#include <QString>
+
+#include <cmath>
+#include <limits>
+
+namespace sluice::yaml {
+namespace {
+
+bool isNull(const QByteArray &v)
+{
+    return v.isEmpty() || v == "~" || v == "null" || v == "Null" || v == "NULL";
+}
+
+std::optional<bool> asBool(const QByteArray &v)
+{
+    if (v == "true" || v == "True" || v == "TRUE")
+        return true;
+    if (v == "false" || v == "False" || v == "FALSE")
+        return false;
+    return std::nullopt;
+}
+
+bool allDigits(const char *begin, const char *end, int base)
+{
+    if (begin == end)
+        return false;
+    for (const char *p = begin; p != end; ++p) {
+        const char c = *p;
+        const bool ok = base == 16 ? std::isxdigit(static_cast<unsigned char>(c))
+                                   : (c >= '0' && c < '0' + base);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+std::optional<qint64> asInt(const QByteArray &v)
+{
+    const char *begin = v.constData();
+    const char *end = begin + v.size();
+    bool ok = false;
+    qint64 n = 0;
+    if (v.startsWith("0x") && allDigits(begin + 2, end, 16))
+        n = v.mid(2).toLongLong(&ok, 16);
+    else if (v.startsWith("0o") && allDigits(begin + 2, end, 8))
+        n = v.mid(2).toLongLong(&ok, 8);
+    else if (allDigits(begin + ((*begin == '-' || *begin == '+') ? 1 : 0), end, 10))
+        n = v.toLongLong(&ok, 10);
+    if (!ok)
+        return std::nullopt;
+    return n;
+}
+
+bool looksFloat(const QByteArray &v)
+{
+    // [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+    int i = 0;
+    const int n = v.size();
+    if (i < n && (v[i] == '-' || v[i] == '+'))
+        ++i;
+    int intDigits = 0;
+    while (i < n && std::isdigit(static_cast<unsigned char>(v[i])))
+        ++i, ++intDigits;
+    int fracDigits = 0;
+    if (i < n && v[i] == '.') {
+        ++i;
+        while (i < n && std::isdigit(static_cast<unsigned char>(v[i])))
+            ++i, ++fracDigits;
+    }
+    if (intDigits == 0 && fracDigits == 0)
+        return false;
+    if (i < n && (v[i] == 'e' || v[i] == 'E')) {
+        ++i;
+        if (i < n && (v[i] == '-' || v[i] == '+'))
+            ++i;
+        int expDigits = 0;
+        while (i < n && std::isdigit(static_cast<unsigned char>(v[i])))
+            ++i, ++expDigits;
+        if (expDigits == 0)
+            return false;
+    }
+    return i == n;
+}
+
+std::optional<double> asFloat(const QByteArray &v)
+{
+    if (v == ".inf" || v == ".Inf" || v == ".INF" || v == "+.inf" || v == "+.Inf" || v == "+.INF")
+        return std::numeric_limits<double>::infinity();
+    if (v == "-.inf" || v == "-.Inf" || v == "-.INF")
+        return -std::numeric_limits<double>::infinity();
+    if (v == ".nan" || v == ".NaN" || v == ".NAN")
+        return std::numeric_limits<double>::quiet_NaN();
+    if (!looksFloat(v))
+        return std::nullopt;
+    bool ok = false;
+    const double d = v.toDouble(&ok);
+    return ok ? std::optional<double>(d) : std::nullopt;
+}
+
+} // namespace
+
+QJsonValue resolveScalar(const QByteArray &value, ScalarStyle style, const QByteArray &tag)
+{
+    const QString text = QString::fromUtf8(value);
+    if (tag == "tag:yaml.org,2002:str" || tag == "tag:yaml.org,2002:binary")
+        return text;
+    if (style != ScalarStyle::Plain && tag.isEmpty())
+        return text;
+    if (tag == "tag:yaml.org,2002:null" || (tag.isEmpty() && isNull(value)))
+        return QJsonValue::Null;
+    if (auto b = asBool(value))
+        return *b;
+    if (auto i = asInt(value))
+        return *i;
+    if (auto f = asFloat(value))
+        return *f;
+    return text;
+}
+
+} // namespace sluice::yaml

@@ -1,0 +1,17 @@
+#pragma once
+
+// How a YAML scalar becomes a JSON value: the YAML 1.2 core schema, as Kubernetes reads it.
+
+#include <QByteArray>
+#include <QJsonValue>
+
+namespace sluice::yaml {
+
+enum class ScalarStyle { Plain, Quoted, Block };
+
+// Resolves a scalar. Plain scalars become null, bool, integer or float when they match the core
+// schema's patterns; everything else (and every quoted or block scalar, and the `!!str` tag) is
+// a string. `tag` is the explicit tag or empty. Pure; cheap.
+QJsonValue resolveScalar(const QByteArray &value, ScalarStyle style, const QByteArray &tag = {});
+
+} // namespace sluice::yaml

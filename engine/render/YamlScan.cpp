@@ -1,0 +1,407 @@
+#include "YamlScan.h"
+
+#include "StructuralHash.h"
+#include "YamlEvents.h"
+#include "YamlScalar.h"
+#include "YamlTree.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+
+#include <algorithm>
+#include <vector>
+
+namespace sluice {
+namespace {
+
+using namespace hashing;
+
+// Where a mapping sits, for the few fields the scanner captures.
+enum class Role { Other, Root, Metadata, Spec, Names };
+
+struct Frame
+{
+    bool isMap = false;
+    Role role = Role::Other;
+    quint64 acc = 0;
+    quint64 count = 0;
+    qint64 expanded = 1;
+    bool haveKey = false;
+    quint64 keyHash = 0;
+    QByteArray key;
+    std::vector<quint64> keyHashes; // for duplicate detection
+    QByteArray anchor;
+};
+
+struct Captured
+{
+    QString apiVersion, kind, name, ns;
+    QString crdGroup, crdScope, crdKind;
+};
+
+struct Anchor
+{
+    quint64 hash;
+    qint64 expanded;
+};
+
+bool isTreeWorthyList(const Captured &c)
+{
+    return c.kind.endsWith(QLatin1String("List"));
+}
+
+quint64 hashPlainOrQuoted(const yaml_event_t &e, const QByteArray &value)
+{
+    const bool plain = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    const bool tagged = e.data.scalar.tag != nullptr;
+    if (!plain && !tagged)
+        return hashString(value);
+    // Plain scalars starting with a letter other than those of null/true/false/.inf are strings.
+    const char c = value.isEmpty() ? '\0' : value.front();
+    if (!tagged && std::isalpha(static_cast<unsigned char>(c)) && !std::strchr("nNtTfF", c))
+        return hashString(value);
+    const QByteArray tag = tagged ? QByteArray(reinterpret_cast<const char *>(e.data.scalar.tag)) : QByteArray();
+    return hashScalar(yaml::resolveScalar(value, plain ? yaml::ScalarStyle::Plain : yaml::ScalarStyle::Quoted, tag));
+}
+
+class Scanner
+{
+public:
+    Scanner(const QByteArray &data, const QString &file) : m_data(data), m_file(file), m_reader(data, file) {}
+
+    Result<ScannedManifests> run()
+    {
+        for (;;) {
+            if (Status s = m_reader.next(); !s)
+                return s.error();
+            const yaml_event_t &e = m_reader.event();
+            Status step;
+            switch (e.type) {
+            case YAML_STREAM_END_EVENT:
+                return std::move(m_out);
+            case YAML_DOCUMENT_START_EVENT:
+                m_docStart = -1;
+                m_captured = {};
+                m_anchors.clear();
+                m_events = 0;
+                m_aliasExpanded = 0;
+                m_rootHash = 0;
+                m_rootIsMap = false;
+                m_rootSeen = false;
+                break;
+            case YAML_DOCUMENT_END_EVENT:
+                step = finishDocument(e);
+                break;
+            case YAML_MAPPING_START_EVENT:
+            case YAML_SEQUENCE_START_EVENT:
+                step = open(e);
+                break;
+            case YAML_MAPPING_END_EVENT:
+            case YAML_SEQUENCE_END_EVENT:
+                step = close(e);
+                break;
+            case YAML_SCALAR_EVENT:
+                step = scalar(e);
+                break;
+            case YAML_ALIAS_EVENT:
+                step = alias(e);
+                break;
+            default:
+                break;
+            }
+            if (!step)
+                return step.error();
+            ++m_events;
+        }
+    }
+
+private:
+    void noteRootStart(const yaml_event_t &e)
+    {
+        if (m_stack.empty() && m_docStart < 0) {
+            m_docStart = qsizetype(e.start_mark.index);
+            m_docLine = m_reader.lineOf(e.start_mark);
+        }
+    }
+
+    Status open(const yaml_event_t &e)
+    {
+        noteRootStart(e);
+        if (int(m_stack.size()) >= yaml::kMaxDepth)
+            return m_reader.errorAt(e.start_mark, QStringLiteral("nesting deeper than %1 levels").arg(yaml::kMaxDepth));
+        Frame f;
+        f.isMap = e.type == YAML_MAPPING_START_EVENT;
+        const auto *anchor = f.isMap ? e.data.mapping_start.anchor : e.data.sequence_start.anchor;
+        if (anchor)
+            f.anchor = QByteArray(reinterpret_cast<const char *>(anchor));
+        if (f.isMap)
+            f.role = childRole();
+        m_stack.push_back(std::move(f));
+        return {};
+    }
+
+    // The role of a mapping about to open, from its parent and the parent's pending key.
+    Role childRole() const
+    {
+        if (m_stack.empty())
+            return Role::Root;
+        const Frame &p = m_stack.back();
+        if (!p.isMap || !p.haveKey)
+            return Role::Other;
+        if (p.role == Role::Root && p.key == "metadata")
+            return Role::Metadata;
+        if (p.role == Role::Root && p.key == "spec")
+            return Role::Spec;
+        if (p.role == Role::Spec && p.key == "names")
+            return Role::Names;
+        return Role::Other;
+    }
+
+    Status close(const yaml_event_t &e)
+    {
+        Frame f = std::move(m_stack.back());
+        m_stack.pop_back();
+        const quint64 h = finish(f.isMap ? Map : Seq, f.acc, f.count);
+        if (!f.anchor.isEmpty())
+            m_anchors.insert(f.anchor, Anchor{h, f.expanded});
+        if (m_stack.empty()) {
+            m_rootIsMap = f.isMap;
+            m_rootSeen = true;
+        }
+        return add(h, f.expanded, e.start_mark, {});
+    }
+
+    Status scalar(const yaml_event_t &e)
+    {
+        noteRootStart(e);
+        const QByteArray value = yaml::scalarBytes(e);
+        const bool keyPosition = !m_stack.empty() && m_stack.back().isMap && !m_stack.back().haveKey;
+        const quint64 h = keyPosition ? hashString(value) : hashPlainOrQuoted(e, value);
+        if (e.data.scalar.anchor)
+            m_anchors.insert(QByteArray(reinterpret_cast<const char *>(e.data.scalar.anchor)), Anchor{h, 1});
+        if (m_stack.empty()) {
+            m_rootSeen = !(value.isEmpty() && e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE);
+            return {};
+        }
+        if (!keyPosition)
+            capture(value);
+        return add(h, 1, e.start_mark, keyPosition ? value : QByteArray());
+    }
+
+    Status alias(const yaml_event_t &e)
+    {
+        noteRootStart(e);
+        const QByteArray name(reinterpret_cast<const char *>(e.data.alias.anchor));
+        const auto it = m_anchors.constFind(name);
+        if (it == m_anchors.constEnd())
+            return m_reader.errorAt(e.start_mark, QStringLiteral("unknown alias *%1").arg(QString::fromUtf8(name)));
+        m_aliasExpanded += it->expanded;
+        if (m_aliasExpanded > 4 * m_events + yaml::kAliasAllowance)
+            return m_reader.errorAt(e.start_mark,
+                                    QStringLiteral("document contains excessive aliasing (an alias bomb?): refused"));
+        if (m_stack.empty())
+            return m_reader.errorAt(e.start_mark, QStringLiteral("a document may not be a bare alias"));
+        return add(it->hash, it->expanded, e.start_mark, {});
+    }
+
+    void capture(const QByteArray &value)
+    {
+        const Frame &f = m_stack.back();
+        if (!f.isMap)
+            return;
+        auto set = [&](QString &field) { field = QString::fromUtf8(value); };
+        switch (f.role) {
+        case Role::Root:
+            if (f.key == "apiVersion")
+                set(m_captured.apiVersion);
+            else if (f.key == "kind")
+                set(m_captured.kind);
+            break;
+        case Role::Metadata:
+            if (f.key == "name")
+                set(m_captured.name);
+            else if (f.key == "namespace")
+                set(m_captured.ns);
+            break;
+        case Role::Spec:
+            if (f.key == "group")
+                set(m_captured.crdGroup);
+            else if (f.key == "scope")
+                set(m_captured.crdScope);
+            break;
+        case Role::Names:
+            if (f.key == "kind")
+                set(m_captured.crdKind);
+            break;
+        case Role::Other:
+            break;
+        }
+    }
+
+    // Adds a finished node to the open collection. `keyBytes` is set when the node is a key.
+    Status add(quint64 h, qint64 expanded, const yaml_mark_t &mark, const QByteArray &keyBytes)
+    {
+        if (m_stack.empty()) {
+            m_rootHash = h;
+            return {};
+        }
+        Frame &p = m_stack.back();
+        p.expanded += expanded;
+        if (!p.isMap) {
+            p.acc = seqStep(p.acc, h);
+            ++p.count;
+            return {};
+        }
+        if (!p.haveKey) {
+            if (keyBytes.isNull())
+                return m_reader.errorAt(mark, QStringLiteral("a mapping key must be a scalar"));
+            if (std::find(p.keyHashes.begin(), p.keyHashes.end(), h) != p.keyHashes.end())
+                return m_reader.errorAt(mark, QStringLiteral("duplicate key \"%1\"").arg(QString::fromUtf8(keyBytes)));
+            p.keyHashes.push_back(h);
+            p.haveKey = true;
+            p.keyHash = h;
+            p.key = keyBytes;
+            return {};
+        }
+        p.acc += mapEntry(p.keyHash, h);
+        ++p.count;
+        p.haveKey = false;
+        p.key.clear();
+        return {};
+    }
+
+    Status finishDocument(const yaml_event_t &e)
+    {
+        if (!m_rootSeen)
+            return {}; // an empty document
+        const QString where = m_file + QLatin1Char(':') + QString::number(m_docLine);
+        if (!m_rootIsMap)
+            return makeError(ErrorCategory::Yaml,
+                             QStringLiteral("%1: document is not a Kubernetes object (expected a mapping)").arg(where));
+        const QByteArray text = m_data.mid(m_docStart, qsizetype(e.start_mark.index) - m_docStart);
+        if (isTreeWorthyList(m_captured))
+            return flattenList(text);
+        Resource r;
+        r.apiVersion = m_captured.apiVersion;
+        r.key = {groupOfApiVersion(m_captured.apiVersion), m_captured.kind, m_captured.ns, m_captured.name};
+        r.sourceFile = m_file;
+        r.line = m_docLine;
+        r.text = text;
+        r.hash = m_rootHash;
+        if (Status s = checkIdentity(r); !s)
+            return s;
+        if (m_captured.kind == QLatin1String("CustomResourceDefinition"))
+            m_out.crds.append({m_captured.crdGroup, m_captured.crdKind, m_captured.crdScope == QLatin1String("Cluster")});
+        m_out.resources.append(std::move(r));
+        return {};
+    }
+
+    Status flattenList(const QByteArray &text)
+    {
+        auto tree = yaml::parseDocument(text, m_file, m_docLine);
+        if (!tree)
+            return tree.error();
+        const QJsonArray items = tree->toObject().value(QLatin1String("items")).toArray();
+        for (const QJsonValue &item : items) {
+            if (Status s = appendJsonObject(item, m_file, m_docLine, m_out); !s)
+                return s;
+        }
+        return {};
+    }
+
+public:
+    static Status checkIdentity(const Resource &r)
+    {
+        const char *missing = r.apiVersion.isEmpty() ? "apiVersion"
+                              : r.key.kind.isEmpty() ? "kind"
+                              : r.key.name.isEmpty() ? "metadata.name"
+                                                     : nullptr;
+        if (!missing)
+            return {};
+        return makeError(ErrorCategory::Yaml, QStringLiteral("%1: object has no %2").arg(r.location(), QLatin1String(missing)));
+    }
+
+    static Status appendJsonObject(const QJsonValue &value, const QString &file, int line, ScannedManifests &out)
+    {
+        if (!value.isObject())
+            return makeError(ErrorCategory::Yaml, QStringLiteral("%1:%2: list item is not a Kubernetes object").arg(file).arg(line));
+        const QJsonObject object = value.toObject();
+        const QJsonObject metadata = object.value(QLatin1String("metadata")).toObject();
+        Resource r;
+        r.apiVersion = object.value(QLatin1String("apiVersion")).toString();
+        r.key = {groupOfApiVersion(r.apiVersion), object.value(QLatin1String("kind")).toString(),
+                 metadata.value(QLatin1String("namespace")).toString(), metadata.value(QLatin1String("name")).toString()};
+        r.sourceFile = file;
+        r.line = line;
+        r.format = Resource::Format::Json;
+        r.text = QJsonDocument(object).toJson(QJsonDocument::Compact);
+        r.hash = hashJson(object);
+        if (Status s = checkIdentity(r); !s)
+            return s;
+        if (r.key.kind == QLatin1String("CustomResourceDefinition")) {
+            const QJsonObject spec = object.value(QLatin1String("spec")).toObject();
+            out.crds.append({spec.value(QLatin1String("group")).toString(),
+                             spec.value(QLatin1String("names")).toObject().value(QLatin1String("kind")).toString(),
+                             spec.value(QLatin1String("scope")).toString() == QLatin1String("Cluster")});
+        }
+        out.resources.append(std::move(r));
+        return {};
+    }
+
+private:
+    const QByteArray &m_data;
+    QString m_file;
+    yaml::EventReader m_reader;
+    ScannedManifests m_out;
+    std::vector<Frame> m_stack;
+    QHash<QByteArray, Anchor> m_anchors;
+    Captured m_captured;
+    qsizetype m_docStart = -1;
+    int m_docLine = 1;
+    qint64 m_events = 0;
+    qint64 m_aliasExpanded = 0;
+    quint64 m_rootHash = 0;
+    bool m_rootIsMap = false;
+    bool m_rootSeen = false;
+};
+
+Result<ScannedManifests> scanJson(const QByteArray &data, const QString &file)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(data, &error);
+    if (error.error != QJsonParseError::NoError) {
+        const int line = int(data.left(error.offset).count('\n')) + 1;
+        return makeError(ErrorCategory::Yaml, QStringLiteral("%1:%2: malformed JSON: %3").arg(file).arg(line).arg(error.errorString()));
+    }
+    ScannedManifests out;
+    const QJsonObject object = doc.object();
+    if (object.value(QLatin1String("kind")).toString().endsWith(QLatin1String("List"))) {
+        for (const QJsonValue &item : object.value(QLatin1String("items")).toArray())
+            if (Status s = Scanner::appendJsonObject(item, file, 1, out); !s)
+                return s.error();
+        return out;
+    }
+    if (Status s = Scanner::appendJsonObject(doc.isObject() ? QJsonValue(object) : QJsonValue(), file, 1, out); !s)
+        return s.error();
+    return out;
+}
+
+} // namespace
+
+QString groupOfApiVersion(const QString &apiVersion)
+{
+    const qsizetype slash = apiVersion.indexOf(QLatin1Char('/'));
+    return slash < 0 ? QString() : apiVersion.left(slash);
+}
+
+Result<ScannedManifests> scanManifests(const QByteArray &data, const QString &file)
+{
+    if (file.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
+        return scanJson(data, file);
+    return Scanner(data, file).run();
+}
+
+} // namespace sluice

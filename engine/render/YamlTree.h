@@ -1,0 +1,23 @@
+#pragma once
+
+// Full parse of one manifest document into a JSON tree, and YAML output of such trees.
+// Used only for what differs or is shown: a tree costs far more memory than its text.
+
+#include "core/Result.h"
+
+#include <QByteArray>
+#include <QJsonValue>
+#include <QString>
+
+namespace sluice::yaml {
+
+// Parses the single YAML (or JSON) document in `text` into a JSON value. `file`/`firstLine`
+// locate it for errors. Errors name file:line for malformed YAML, a duplicate key, a non-scalar
+// key, nesting deeper than kMaxDepth, excessive aliasing, or more than one document.
+Result<QJsonValue> parseDocument(const QByteArray &text, const QString &file, int firstLine = 1);
+
+// Block-style YAML of a JSON value, keys in sorted order (as `kubectl get -o yaml`), strings
+// quoted where YAML would read them as something else. Ends with a newline.
+QByteArray toYaml(const QJsonValue &value);
+
+} // namespace sluice::yaml

@@ -1,0 +1,39 @@
+#pragma once
+
+// Headless review: the rendered diff between two revisions of an application, and the pending
+// commits with the objects each one changes.
+
+#include "SourceRenderer.h"
+#include "diff/ResourceDiff.h"
+
+namespace sluice {
+
+struct ReviewResult
+{
+    git::Revision base;
+    git::Revision head;
+    ResourceDiff diff;
+};
+
+// Renders `app` at both revisions (through the cache) and diffs them with the app's ignore
+// rules. Blocks; call from a worker thread.
+Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer &renderer,
+                                     const ApplicationConfig &app, const QString &baseSpec, const QString &headSpec,
+                                     const CancelToken &cancel = {});
+
+struct CommitChanges
+{
+    git::CommitInfo commit;
+    QList<ResourceKey> changedKeys; // objects this commit changes once rendered (vs first parent)
+    QString error;                  // set when this commit could not be rendered
+};
+
+// The pending commits between base and head (newest first) with the keys each one changes.
+// A commit whose render input (content id) equals its parent's changes nothing and is not
+// rendered. A commit that fails to render carries its error instead of failing the list.
+Result<QList<CommitChanges>> pendingCommitChanges(const git::Repository &repo, SourceRenderer &renderer,
+                                                  const ApplicationConfig &app, const QString &baseSpec,
+                                                  const QString &headSpec, bool firstParent,
+                                                  const CancelToken &cancel = {});
+
+} // namespace sluice

@@ -1,0 +1,40 @@
+#pragma once
+
+// Renders an application's source at a revision: content id → cache → materialize → render.
+
+#include "git/Mirror.h"
+#include "git/Repository.h"
+#include "render/RenderCache.h"
+#include "workspace/Workspace.h"
+
+namespace sluice {
+
+// Opens the repository of an application: its local clone, or for a URL the cache mirror
+// (cloned on first use; later fetches are explicit).
+Result<git::Repository> openApplicationRepository(const ApplicationConfig &app, const git::FetchOptions &fetch = {});
+
+class SourceRenderer
+{
+public:
+    // `cache` must outlive the renderer; it may be shared between threads.
+    explicit SourceRenderer(RenderCache &cache) : m_cache(cache) {}
+
+    // The rendered desired set of `app` at `rev`. Renderers that read outside the path
+    // (kustomize, helm) get the whole repository materialized and are keyed by its root tree;
+    // plain renders only the path. Blocks; call from a worker thread; one thread per `repo`.
+    Result<ResourceSet> render(const git::Repository &repo, const git::Revision &rev, const ApplicationConfig &app,
+                               const CancelToken &cancel = {});
+
+    // The renderer `auto` picks for `app` at `rev` (cached by the path's content id).
+    Result<RendererKind> resolveRenderer(const git::Repository &repo, const git::Revision &rev,
+                                         const ApplicationConfig &app, const CancelToken &cancel = {});
+
+    // The cache key of a render (empty on error): two revisions with equal keys render equally.
+    Result<QString> cacheKey(const git::Repository &repo, const git::Revision &rev, const ApplicationConfig &app,
+                             const CancelToken &cancel = {});
+
+private:
+    RenderCache &m_cache;
+};
+
+} // namespace sluice

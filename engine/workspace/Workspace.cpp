@@ -1,0 +1,300 @@
+#include "Workspace.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSet>
+
+#include "git/Mirror.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <initializer_list>
+
+namespace sluice {
+namespace {
+
+// Validation helpers over yaml-cpp nodes. Each returns an Error naming file:line on failure.
+class Reader
+{
+public:
+    explicit Reader(QString file) : m_file(std::move(file)) {}
+
+    Error error(const YAML::Node &node, const QString &what) const
+    {
+        const int line = node.Mark().is_null() ? 0 : node.Mark().line + 1;
+        return makeError(ErrorCategory::Workspace, QStringLiteral("%1:%2: %3").arg(m_file).arg(line).arg(what));
+    }
+
+    int line(const YAML::Node &node) const { return node.Mark().is_null() ? 0 : node.Mark().line + 1; }
+
+    Status expectMap(const YAML::Node &node, const QString &what, std::initializer_list<const char *> allowed) const
+    {
+        if (!node.IsMap())
+            return error(node, QStringLiteral("%1 must be a mapping").arg(what));
+        for (const auto &entry : node) {
+            const std::string key = entry.first.Scalar();
+            bool known = false;
+            for (const char *a : allowed)
+                known = known || key == a;
+            if (!known) {
+                QStringList names;
+                for (const char *a : allowed)
+                    names << QLatin1String(a);
+                return error(entry.first, QStringLiteral("unknown key \"%1\" in %2 (expected one of: %3)")
+                                              .arg(QString::fromStdString(key), what, names.join(QStringLiteral(", "))));
+            }
+        }
+        return {};
+    }
+
+    // An optional string field; absent leaves `out` unchanged.
+    Status string(const YAML::Node &map, const char *key, QString &out, bool required = false) const
+    {
+        const YAML::Node node = map[key];
+        if (!node) {
+            if (required)
+                return error(map, QStringLiteral("missing required key \"%1\"").arg(QLatin1String(key)));
+            return {};
+        }
+        if (!node.IsScalar())
+            return error(node, QStringLiteral("\"%1\" must be a string").arg(QLatin1String(key)));
+        out = QString::fromStdString(node.Scalar());
+        if (required && out.isEmpty())
+            return error(node, QStringLiteral("\"%1\" must not be empty").arg(QLatin1String(key)));
+        return {};
+    }
+
+    Status boolean(const YAML::Node &map, const char *key, bool &out) const
+    {
+        const YAML::Node node = map[key];
+        if (!node)
+            return {};
+        const std::string s = node.IsScalar() ? node.Scalar() : std::string();
+        if (s == "true")
+            out = true;
+        else if (s == "false")
+            out = false;
+        else
+            return error(node, QStringLiteral("\"%1\" must be true or false").arg(QLatin1String(key)));
+        return {};
+    }
+
+    Status stringList(const YAML::Node &map, const char *key, QStringList &out) const
+    {
+        const YAML::Node node = map[key];
+        if (!node)
+            return {};
+        if (!node.IsSequence())
+            return error(node, QStringLiteral("\"%1\" must be a list of strings").arg(QLatin1String(key)));
+        for (const auto &item : node) {
+            if (!item.IsScalar())
+                return error(item, QStringLiteral("\"%1\" must be a list of strings").arg(QLatin1String(key)));
+            out << QString::fromStdString(item.Scalar());
+        }
+        return {};
+    }
+
+private:
+    QString m_file;
+};
+
+#define TRY(expr)                                                                                                      \
+    if (Status s_ = (expr); !s_)                                                                                       \
+    return s_.error()
+
+QString absoluteAgainst(const QString &dir, const QString &path)
+{
+    return QDir::cleanPath(QDir(dir).absoluteFilePath(path));
+}
+
+Result<ClusterConfig> readCluster(const Reader &r, const YAML::Node &node, const QString &dir)
+{
+    TRY(r.expectMap(node, QStringLiteral("a cluster"), {"name", "context", "kubeconfig", "sandbox"}));
+    ClusterConfig c;
+    TRY(r.string(node, "name", c.name, true));
+    TRY(r.string(node, "context", c.context));
+    TRY(r.string(node, "kubeconfig", c.kubeconfig));
+    if (!c.kubeconfig.isEmpty())
+        c.kubeconfig = absoluteAgainst(dir, c.kubeconfig);
+    if (const YAML::Node sandbox = node["sandbox"]) {
+        TRY(r.expectMap(sandbox, QStringLiteral("sandbox"), {"dataDir"}));
+        c.sandbox = true;
+        QString dataDir = QStringLiteral(".sluice/sandbox");
+        TRY(r.string(sandbox, "dataDir", dataDir));
+        c.sandboxDataDir = absoluteAgainst(dir, dataDir);
+    }
+    if (c.sandbox == !c.context.isEmpty())
+        return r.error(node, QStringLiteral("cluster \"%1\" needs exactly one of \"context\" or \"sandbox\"").arg(c.name));
+    return c;
+}
+
+Result<IgnoreRule> readIgnore(const Reader &r, const YAML::Node &node)
+{
+    TRY(r.expectMap(node, QStringLiteral("an ignore rule"), {"group", "kind", "namespace", "name", "jsonPointers"}));
+    IgnoreRule rule;
+    TRY(r.string(node, "group", rule.group));
+    TRY(r.string(node, "kind", rule.kind));
+    TRY(r.string(node, "namespace", rule.ns));
+    TRY(r.string(node, "name", rule.name));
+    TRY(r.stringList(node, "jsonPointers", rule.jsonPointers));
+    if (rule.jsonPointers.isEmpty())
+        return r.error(node, QStringLiteral("an ignore rule needs \"jsonPointers\""));
+    for (const QString &p : rule.jsonPointers) {
+        if (!p.startsWith(QLatin1Char('/')))
+            return r.error(node, QStringLiteral("JSON pointer \"%1\" must start with \"/\"").arg(p));
+    }
+    return rule;
+}
+
+Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &node, const QString &dir)
+{
+    TRY(r.expectMap(node, QStringLiteral("an application"), {"name", "source", "destination", "sync", "ignore"}));
+    ApplicationConfig app;
+    app.line = r.line(node);
+    TRY(r.string(node, "name", app.name, true));
+
+    const YAML::Node source = node["source"];
+    if (!source)
+        return r.error(node, QStringLiteral("application \"%1\" has no \"source\"").arg(app.name));
+    TRY(r.expectMap(source, QStringLiteral("source"), {"repo", "revision", "path", "renderer", "helm"}));
+    TRY(r.string(source, "repo", app.repo, true));
+    TRY(r.string(source, "revision", app.revision));
+    TRY(r.string(source, "path", app.path));
+    if (!git::isRemoteUrl(app.repo))
+        app.repoPath = absoluteAgainst(dir, app.repo);
+    if (app.path.startsWith(QLatin1Char('/')) || QDir::cleanPath(app.path).startsWith(QLatin1String("..")))
+        return r.error(source, QStringLiteral("\"path\" must stay inside the repository: %1").arg(app.path));
+    QString renderer = QStringLiteral("auto");
+    TRY(r.string(source, "renderer", renderer));
+    const auto kind = parseRendererName(renderer);
+    if (!kind)
+        return r.error(source["renderer"], QStringLiteral("unknown renderer \"%1\" (expected auto, plain, kustomize or helm)").arg(renderer));
+    app.render.renderer = *kind;
+    app.render.releaseName = app.name;
+    if (const YAML::Node helm = source["helm"]) {
+        TRY(r.expectMap(helm, QStringLiteral("helm"), {"releaseName", "valueFiles"}));
+        TRY(r.string(helm, "releaseName", app.render.helm.releaseName));
+        TRY(r.stringList(helm, "valueFiles", app.render.helm.valueFiles));
+    }
+
+    if (const YAML::Node destination = node["destination"]) {
+        TRY(r.expectMap(destination, QStringLiteral("destination"), {"cluster", "namespace"}));
+        TRY(r.string(destination, "cluster", app.cluster));
+        TRY(r.string(destination, "namespace", app.ns));
+    }
+    app.render.defaultNamespace = app.ns;
+    if (const YAML::Node sync = node["sync"]) {
+        TRY(r.expectMap(sync, QStringLiteral("sync"), {"prune"}));
+        TRY(r.boolean(sync, "prune", app.prune));
+    }
+    if (const YAML::Node ignore = node["ignore"]) {
+        if (!ignore.IsSequence())
+            return r.error(ignore, QStringLiteral("\"ignore\" must be a list of rules"));
+        for (const auto &item : ignore) {
+            auto rule = readIgnore(r, item);
+            if (!rule)
+                return rule.error();
+            app.ignore.append(*rule);
+        }
+    }
+    return app;
+}
+
+Result<Workspace> readWorkspace(const Reader &r, const YAML::Node &root, const QString &file, const QString &dir)
+{
+    TRY(r.expectMap(root, QStringLiteral("the workspace"), {"apiVersion", "kind", "clusters", "applications"}));
+    QString apiVersion, kind;
+    TRY(r.string(root, "apiVersion", apiVersion, true));
+    TRY(r.string(root, "kind", kind, true));
+    if (apiVersion != QLatin1String("sluice.dev/v1alpha1"))
+        return r.error(root["apiVersion"], QStringLiteral("unsupported apiVersion \"%1\" (expected sluice.dev/v1alpha1)").arg(apiVersion));
+    if (kind != QLatin1String("Workspace"))
+        return r.error(root["kind"], QStringLiteral("kind must be Workspace, not \"%1\"").arg(kind));
+
+    Workspace ws;
+    ws.file = file;
+    ws.dir = dir;
+    QSet<QString> names;
+    if (const YAML::Node clusters = root["clusters"]) {
+        if (!clusters.IsSequence())
+            return r.error(clusters, QStringLiteral("\"clusters\" must be a list"));
+        for (const auto &item : clusters) {
+            auto cluster = readCluster(r, item, dir);
+            if (!cluster)
+                return cluster.error();
+            if (names.contains(cluster->name))
+                return r.error(item, QStringLiteral("duplicate cluster name \"%1\"").arg(cluster->name));
+            names.insert(cluster->name);
+            ws.clusters.append(*cluster);
+        }
+    }
+    names.clear();
+    const YAML::Node applications = root["applications"];
+    if (applications && !applications.IsSequence())
+        return r.error(applications, QStringLiteral("\"applications\" must be a list"));
+    for (const auto &item : applications) {
+        auto app = readApplication(r, item, dir);
+        if (!app)
+            return app.error();
+        if (names.contains(app->name))
+            return r.error(item, QStringLiteral("duplicate application name \"%1\"").arg(app->name));
+        if (!app->cluster.isEmpty() && !ws.cluster(app->cluster))
+            return r.error(item["destination"], QStringLiteral("application \"%1\" names unknown cluster \"%2\"")
+                                                    .arg(app->name, app->cluster));
+        names.insert(app->name);
+        ws.applications.append(*app);
+    }
+    return ws;
+}
+
+} // namespace
+
+const ApplicationConfig *Workspace::application(const QString &name) const
+{
+    for (const ApplicationConfig &app : applications) {
+        if (app.name == name)
+            return &app;
+    }
+    return nullptr;
+}
+
+const ClusterConfig *Workspace::cluster(const QString &name) const
+{
+    for (const ClusterConfig &c : clusters) {
+        if (c.name == name)
+            return &c;
+    }
+    return nullptr;
+}
+
+Result<Workspace> parseWorkspace(const QByteArray &text, const QString &file, const QString &dir)
+{
+    const Reader reader(file);
+    try {
+        const YAML::Node root = YAML::Load(text.toStdString());
+        if (!root || root.IsNull())
+            return makeError(ErrorCategory::Workspace, QStringLiteral("%1: the workspace file is empty").arg(file));
+        return readWorkspace(reader, root, file, dir);
+    } catch (const YAML::Exception &e) {
+        return makeError(ErrorCategory::Workspace,
+                         QStringLiteral("%1:%2:%3: malformed YAML: %4")
+                             .arg(file)
+                             .arg(e.mark.line + 1)
+                             .arg(e.mark.column + 1)
+                             .arg(QString::fromStdString(e.msg)));
+    }
+}
+
+Result<Workspace> loadWorkspace(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return makeError(ErrorCategory::Workspace,
+                         QStringLiteral("cannot open workspace %1: %2 (create one, or pass --workspace FILE)")
+                             .arg(path, f.errorString()));
+    const QFileInfo info(path);
+    return parseWorkspace(f.readAll(), info.absoluteFilePath(), info.absolutePath());
+}
+
+} // namespace sluice

@@ -1,0 +1,59 @@
+#pragma once
+
+// The workspace file (sluice.yaml): clusters and applications.
+
+#include "diff/Normalize.h"
+#include "render/Renderer.h"
+#include "core/Result.h"
+
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace sluice {
+
+struct ClusterConfig
+{
+    QString name;
+    QString context;        // a kubeconfig context, or empty for the sandbox
+    QString kubeconfig;     // optional explicit kubeconfig path (absolute)
+    bool sandbox = false;
+    QString sandboxDataDir; // absolute
+};
+
+struct ApplicationConfig
+{
+    QString name;
+    QString repo;     // as written: a URL or a local path
+    QString repoPath; // a local path made absolute against the workspace dir; empty for URLs
+    QString revision = QStringLiteral("HEAD"); // the tracked revision
+    QString path = QStringLiteral(".");        // inside the repository
+    RenderOptions render;                       // renderer, helm options, default namespace
+    QString cluster;                            // destination cluster name
+    QString ns;                                 // destination namespace
+    bool prune = false;
+    QList<IgnoreRule> ignore;
+    int line = 0; // where it is declared in the file
+};
+
+struct Workspace
+{
+    QString file; // absolute path of sluice.yaml
+    QString dir;  // its directory
+    QList<ClusterConfig> clusters;
+    QList<ApplicationConfig> applications;
+
+    const ApplicationConfig *application(const QString &name) const;
+    const ClusterConfig *cluster(const QString &name) const;
+};
+
+// Parses and validates workspace text. Unknown keys, wrong types, missing fields, duplicate
+// names, unknown destination clusters and bad renderer names are errors naming file:line.
+// Relative paths resolve against `dir`. Pure (no I/O): clusters are not contacted.
+Result<Workspace> parseWorkspace(const QByteArray &text, const QString &file, const QString &dir);
+
+// Reads and parses a workspace file.
+Result<Workspace> loadWorkspace(const QString &path);
+
+} // namespace sluice
