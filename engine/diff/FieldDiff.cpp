@@ -16,16 +16,25 @@ struct MergeKey
     const char *companionDefault; // its value when absent
 };
 
-// Tried in order; the first one that identifies every item of both lists wins.
-constexpr MergeKey kMergeKeys[] = {
+// Kubernetes' patch merge keys for the lists that have one, by the list's field name.
+struct ListKeys
+{
+    const char *list;
+    MergeKey key;
+};
+constexpr ListKeys kListMergeKeys[] = {
+    {"ports", {"containerPort", "protocol", "TCP"}}, // container ports
+    {"ports", {"port", "protocol", "TCP"}},          // service ports
+    {"volumeMounts", {"mountPath", nullptr, nullptr}},
+    {"volumeDevices", {"devicePath", nullptr, nullptr}},
+    {"hostAliases", {"ip", nullptr, nullptr}},
+    {"conditions", {"type", nullptr, nullptr}},
+    {"topologySpreadConstraints", {"topologyKey", "whenUnsatisfiable", ""}},
+};
+
+// For any other list of objects: the first of these that identifies every item on both sides.
+constexpr MergeKey kGenericMergeKeys[] = {
     {"name", nullptr, nullptr},
-    {"containerPort", "protocol", "TCP"},
-    {"mountPath", nullptr, nullptr},
-    {"devicePath", nullptr, nullptr},
-    {"port", "protocol", "TCP"},
-    {"ip", nullptr, nullptr},
-    {"type", nullptr, nullptr},
-    {"topologyKey", nullptr, nullptr},
     {"key", nullptr, nullptr},
 };
 
@@ -69,24 +78,28 @@ QString selector(const MergeKey &key, const QString &id)
              id.section(QLatin1Char(','), 1));
 }
 
-const MergeKey *findMergeKey(const QJsonArray &a, const QJsonArray &b)
+bool identifiesAll(const MergeKey &key, const QJsonArray &a, const QJsonArray &b)
 {
-    for (const MergeKey &key : kMergeKeys) {
-        bool usable = true;
-        for (const QJsonArray *list : {&a, &b}) {
-            QSet<QString> seen;
-            for (const QJsonValue &item : *list) {
-                const QString id = identity(item, key);
-                if (id.isEmpty() || seen.contains(id)) {
-                    usable = false;
-                    break;
-                }
-                seen.insert(id);
-            }
-            if (!usable)
-                break;
+    for (const QJsonArray *list : {&a, &b}) {
+        QSet<QString> seen;
+        for (const QJsonValue &item : *list) {
+            const QString id = identity(item, key);
+            if (id.isEmpty() || seen.contains(id))
+                return false;
+            seen.insert(id);
         }
-        if (usable)
+    }
+    return true;
+}
+
+const MergeKey *findMergeKey(const QString &listName, const QJsonArray &a, const QJsonArray &b)
+{
+    for (const ListKeys &entry : kListMergeKeys) {
+        if (listName == QLatin1String(entry.list) && identifiesAll(entry.key, a, b))
+            return &entry.key;
+    }
+    for (const MergeKey &key : kGenericMergeKeys) {
+        if (identifiesAll(key, a, b))
             return &key;
     }
     return nullptr;
@@ -100,6 +113,13 @@ QString childPath(const QString &parent, const QString &key)
     QString escaped = key;
     escaped.replace(QLatin1Char('"'), QLatin1String("\\\""));
     return parent + QLatin1String("[\"") + escaped + QLatin1String("\"]");
+}
+
+// "spec.template.spec.containers[name=web].ports" -> "ports"
+QString lastSegment(const QString &path)
+{
+    const qsizetype dot = path.lastIndexOf(QLatin1Char('.'));
+    return dot < 0 ? path : path.mid(dot + 1);
 }
 
 bool isObjectList(const QJsonArray &a)
@@ -140,7 +160,7 @@ void diffArrays(const QString &path, const QJsonArray &before, const QJsonArray 
         out.append({path, before, after});
         return;
     }
-    if (const MergeKey *key = findMergeKey(before, after)) {
+    if (const MergeKey *key = findMergeKey(lastSegment(path), before, after)) {
         QHash<QString, QJsonValue> afterById;
         for (const QJsonValue &item : after)
             afterById.insert(identity(item, *key), item);

@@ -16,9 +16,10 @@ struct FieldChange
     QJsonValue after;  // Undefined when the field was removed
 };
 
-// Compares recursively. Lists of objects are matched by merge key where one identifies every
-// item on both sides (name, containerPort+protocol, mountPath, devicePath, port+protocol, ip,
-// type, topologyKey, key); other lists of objects by index; lists of scalars compare whole.
+// Compares recursively. Lists of objects are matched by Kubernetes' patch merge key for that
+// list (ports: containerPort+protocol or port+protocol, volumeMounts: mountPath, conditions:
+// type, …) or else by `name` or `key` when it identifies every item on both sides; other lists
+// of objects by index; lists of scalars compare whole.
 // Cost: linear in the size of the trees. Recursion depth is bounded by the parser's limit.
 QList<FieldChange> diffFields(const QJsonValue &before, const QJsonValue &after);
 

@@ -32,7 +32,7 @@ namespace {
 
 QByteArray label(const QByteArray &prefix, const ResourceKey &key)
 {
-    return prefix + '/' + key.toString().toUtf8();
+    return prefix + "  " + key.displayName().toUtf8();
 }
 
 } // namespace

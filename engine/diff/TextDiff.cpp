@@ -24,7 +24,22 @@ public:
     std::vector<Run> run()
     {
         diff(0, int(m_a.size()), 0, int(m_b.size()));
-        return std::move(m_runs);
+        // Between two equal stretches, show every deleted line before the inserted ones.
+        std::vector<Run> runs;
+        for (size_t i = 0; i < m_runs.size();) {
+            if (m_runs[i].op == Op::Equal) {
+                runs.push_back(m_runs[i++]);
+                continue;
+            }
+            int deleted = 0, inserted = 0;
+            for (; i < m_runs.size() && m_runs[i].op != Op::Equal; ++i)
+                (m_runs[i].op == Op::Delete ? deleted : inserted) += m_runs[i].count;
+            if (deleted)
+                runs.push_back({Op::Delete, deleted});
+            if (inserted)
+                runs.push_back({Op::Insert, inserted});
+        }
+        return runs;
     }
 
 private:

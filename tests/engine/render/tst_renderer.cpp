@@ -1,0 +1,241 @@
+// Renderers: plain and kustomize (real kubectl) against golden files; external tool contracts
+// (arguments, missing tool, stderr, timeout, cancel); the render cache.
+
+#include "common/Golden.h"
+#include "diff/ResourceDiff.h"
+#include "diff/SecretMask.h"
+#include "render/RenderCache.h"
+#include "render/Renderer.h"
+#include "render/YamlTree.h"
+#include "core/Process.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+
+using namespace sluice;
+
+namespace {
+
+const QString kData = QStringLiteral(SLUICE_TEST_DATA "/render");
+
+// What `sluicectl render` shows: each object's key, source and masked YAML.
+QByteArray describe(const ResourceSet &set)
+{
+    QByteArray out;
+    SecretMasker masker;
+    for (const auto &[key, resource] : set) {
+        out += "# " + key.toString().toUtf8() + " from " + resource.location().toUtf8() + "\n";
+        auto tree = displayTree(resource, {}, masker);
+        out += tree ? yaml::toYaml(*tree) : ("error: " + tree.error().message.toUtf8() + "\n");
+    }
+    return out;
+}
+
+// Writes an executable shell script standing in for an external tool.
+QString writeTool(const QTemporaryDir &dir, const QString &name, const QByteArray &body)
+{
+    const QString path = dir.filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write("#!/bin/sh\n" + body);
+    f.close();
+    f.setPermissions(f.permissions() | QFileDevice::ExeOwner);
+    return path;
+}
+
+} // namespace
+
+class TestRenderer : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void plainGolden()
+    {
+        RenderOptions options;
+        options.defaultNamespace = QStringLiteral("shop");
+        QCOMPARE(detectRenderer(kData + "/plain"), RendererKind::Plain);
+        auto set = renderDirectory(kData + "/plain", QStringLiteral("apps/status"), options);
+        QVERIFY2(set, set ? "" : qPrintable(set.error().toString()));
+        QCOMPARE(set->size(), 5);
+        SLUICE_COMPARE_GOLDEN(describe(*set), kData + "/plain.expected.yaml");
+    }
+
+    void kustomizeGolden()
+    {
+        QVERIFY2(!findTool(QStringLiteral("kubectl")).isEmpty(), "kubectl is required for this test");
+        RenderOptions options;
+        options.defaultNamespace = QStringLiteral("ignored-by-kustomize-namespace");
+        options.tools.kubectl = QStringLiteral("kubectl");
+        QCOMPARE(detectRenderer(kData + "/kustomize/overlays/prod"), RendererKind::Kustomize);
+        auto set = renderDirectory(kData + "/kustomize/overlays/prod", QStringLiteral("overlays/prod"), options);
+        QVERIFY2(set, set ? "" : qPrintable(set.error().toString()));
+        QCOMPARE(set->size(), 2);
+        const QByteArray described = describe(*set);
+        QVERIFY(!described.contains("kustomize-SECRET-pw"));
+        SLUICE_COMPARE_GOLDEN(described, kData + "/kustomize.expected.yaml");
+    }
+
+    void kustomizeErrorCarriesStderr()
+    {
+        QTemporaryDir dir;
+        QFile k(dir.filePath("kustomization.yaml"));
+        QVERIFY(k.open(QIODevice::WriteOnly));
+        k.write("resources:\n  - missing.yaml\n");
+        k.close();
+        RenderOptions options;
+        options.tools.kubectl = QStringLiteral("kubectl");
+        auto set = renderDirectory(dir.path(), QStringLiteral("apps/broken"), options);
+        QVERIFY(!set);
+        QVERIFY2(set.error().message.contains(QStringLiteral("render of apps/broken (kustomize output): kubectl failed")),
+                 qPrintable(set.error().message));
+        QVERIFY2(set.error().detail.contains(QStringLiteral("missing.yaml")), qPrintable(set.error().detail));
+    }
+
+    void missingTools_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("kustomize") << int(RendererKind::Kustomize) << QStringLiteral("/nonexistent/kustomize not found");
+        QTest::newRow("helm") << int(RendererKind::Helm) << QStringLiteral("/nonexistent/helm not found");
+    }
+    void missingTools()
+    {
+        QFETCH(int, kind);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        RenderOptions options;
+        options.renderer = RendererKind(kind);
+        options.tools = {QStringLiteral("/nonexistent/kustomize"), {}, QStringLiteral("/nonexistent/helm")};
+        auto set = renderDirectory(dir.path(), QStringLiteral("app"), options);
+        QVERIFY(!set);
+        QVERIFY2(set.error().message.contains(expected), qPrintable(set.error().message));
+        QCOMPARE(set.error().category, ErrorCategory::Process);
+    }
+
+    void helmArguments()
+    {
+        QTemporaryDir dir;
+        const QString log = dir.filePath("args.txt");
+        const QString helm = writeTool(dir, "helm",
+                                       "echo \"$@\" > '" + log.toUtf8() + "'\n"
+                                       "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: from-helm\\n'\n");
+        QTemporaryDir chart;
+        QFile c(chart.filePath("Chart.yaml"));
+        QVERIFY(c.open(QIODevice::WriteOnly));
+        c.write("apiVersion: v2\nname: web\nversion: 0.1.0\n");
+        c.close();
+        QCOMPARE(detectRenderer(chart.path()), RendererKind::Helm);
+        RenderOptions options;
+        options.defaultNamespace = QStringLiteral("shop");
+        options.helm = {QStringLiteral("web"), {QStringLiteral("values-prod.yaml"), QStringLiteral("extra.yaml")}};
+        options.tools.helm = helm;
+        auto set = renderDirectory(chart.path(), QStringLiteral("charts/web"), options);
+        QVERIFY2(set, set ? "" : qPrintable(set.error().toString()));
+        QVERIFY(set->find({QString(), QStringLiteral("ConfigMap"), QStringLiteral("shop"), QStringLiteral("from-helm")}));
+        QFile args(log);
+        QVERIFY(args.open(QIODevice::ReadOnly));
+        QCOMPARE(args.readAll().trimmed(),
+                 QByteArray("template web . --include-crds --namespace shop --values values-prod.yaml --values extra.yaml"));
+    }
+
+    void toolTimeoutAndCancel()
+    {
+        QTemporaryDir dir;
+        const QString slow = writeTool(dir, "kustomize", "sleep 20\n");
+        RenderOptions options;
+        options.renderer = RendererKind::Kustomize;
+        options.tools.kustomize = slow;
+        options.timeoutMs = 300;
+        QElapsedTimer timer;
+        timer.start();
+        auto timedOut = renderDirectory(dir.path(), QStringLiteral("app"), options);
+        QVERIFY(!timedOut);
+        QVERIFY2(timedOut.error().message.contains(QStringLiteral("timed out")), qPrintable(timedOut.error().message));
+        QVERIFY(timer.elapsed() < 10000);
+
+        options.timeoutMs = 60000;
+        CancelToken token;
+        QThread *canceller = QThread::create([token] {
+            QThread::msleep(200);
+            token.cancel();
+        });
+        canceller->start();
+        timer.restart();
+        auto cancelled = renderDirectory(dir.path(), QStringLiteral("app"), options, token);
+        canceller->wait();
+        delete canceller;
+        QVERIFY(!cancelled);
+        QCOMPARE(cancelled.error().category, ErrorCategory::Cancelled);
+        QVERIFY(timer.elapsed() < 10000);
+    }
+
+    void toolStderrAndBadOutput()
+    {
+        QTemporaryDir dir;
+        RenderOptions options;
+        options.renderer = RendererKind::Kustomize;
+        options.tools.kustomize = writeTool(dir, "failing", "echo 'Error: accumulating resources: boom' >&2\nexit 3\n");
+        auto failed = renderDirectory(dir.path(), QStringLiteral("app"), options);
+        QVERIFY(!failed);
+        QCOMPARE(failed.error().code, 3);
+        QVERIFY(failed.error().detail.contains(QStringLiteral("accumulating resources: boom")));
+
+        options.tools.kustomize = writeTool(dir, "garbage", "printf 'apiVersion: v1\\nkind: A\\nmetadata: {name: a\\n'\n");
+        auto garbage = renderDirectory(dir.path(), QStringLiteral("app"), options);
+        QVERIFY(!garbage);
+        QVERIFY2(garbage.error().message.startsWith(QStringLiteral("app (kustomize output):")), qPrintable(garbage.error().message));
+    }
+
+    void plainErrorNamesFileAndLine()
+    {
+        QTemporaryDir dir;
+        QDir().mkpath(dir.filePath("sub"));
+        QFile f(dir.filePath("sub/bad.yaml"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: [}\n");
+        f.close();
+        auto set = renderDirectory(dir.path(), QStringLiteral("apps/x"), {});
+        QVERIFY(!set);
+        QVERIFY2(set.error().message.startsWith(QStringLiteral("apps/x/sub/bad.yaml:8:")), qPrintable(set.error().message));
+    }
+
+    void cacheRoundTripOnDisk()
+    {
+        RenderOptions options;
+        options.defaultNamespace = QStringLiteral("shop");
+        auto set = renderDirectory(kData + "/plain", QStringLiteral("apps/status"), options);
+        QVERIFY(set);
+        QTemporaryDir cacheDir;
+        const QString key = RenderCache::makeKey("tree-id", options.identity(), {});
+        {
+            RenderCache cache(cacheDir.path());
+            QVERIFY(!cache.find(key));
+            cache.store(key, *set);
+        }
+        RenderCache fresh(cacheDir.path());
+        auto loaded = fresh.find(key);
+        QVERIFY(loaded);
+        QCOMPARE(describe(*loaded), describe(*set));
+        QVERIFY(!fresh.find(RenderCache::makeKey("other-tree", options.identity(), {})));
+        // Entries are private to the user: they hold rendered Secrets.
+        const QStringList files = QDir(cacheDir.path()).entryList(QDir::Files);
+        QCOMPARE(files.size(), 1);
+        QCOMPARE(QFile(cacheDir.filePath(files.first())).permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
+                 QFileDevice::Permissions());
+        // A corrupt entry is a miss, not a crash.
+        QFile corrupt(cacheDir.filePath(files.first()));
+        QVERIFY(corrupt.open(QIODevice::ReadWrite));
+        corrupt.resize(corrupt.size() / 2);
+        corrupt.close();
+        RenderCache third(cacheDir.path());
+        QVERIFY(!third.find(key));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRenderer)
+#include "tst_renderer.moc"

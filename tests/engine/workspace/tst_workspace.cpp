@@ -1,0 +1,120 @@
+// sluice.yaml parsing and validation: every error names file:line.
+
+#include "workspace/Workspace.h"
+
+#include <QTest>
+
+using namespace sluice;
+
+class TestWorkspace : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void valid()
+    {
+        const QByteArray text = 
+            "apiVersion: sluice.dev/v1alpha1\n"
+            "kind: Workspace\n"
+            "clusters:\n"
+            "  - name: sandbox\n"
+            "    sandbox: {dataDir: .sluice/sandbox}\n"
+            "  - name: prod\n"
+            "    context: do-nyc1-prod\n"
+            "applications:\n"
+            "  - name: web\n"
+            "    source:\n"
+            "      repo: .\n"
+            "      revision: main\n"
+            "      path: apps/web/overlays/prod\n"
+            "      renderer: auto\n"
+            "      helm: {releaseName: web, valueFiles: [values-prod.yaml]}\n"
+            "    destination: {cluster: prod, namespace: web}\n"
+            "    sync: {prune: true}\n"
+            "    ignore:\n"
+            "      - {group: apps, kind: Deployment, name: web, jsonPointers: [/spec/replicas]}\n"
+            "  - name: remote\n"
+            "    source: {repo: \"https://git.example.com/acme/infra.git\", path: apps/api, renderer: kustomize}\n";
+        auto ws = parseWorkspace(text, QStringLiteral("/ws/sluice.yaml"), QStringLiteral("/ws"));
+        QVERIFY2(ws, ws ? "" : qPrintable(ws.error().message));
+        QCOMPARE(ws->clusters.size(), 2);
+        QVERIFY(ws->cluster("sandbox")->sandbox);
+        QCOMPARE(ws->cluster("sandbox")->sandboxDataDir, QStringLiteral("/ws/.sluice/sandbox"));
+        QCOMPARE(ws->cluster("prod")->context, QStringLiteral("do-nyc1-prod"));
+        const ApplicationConfig *web = ws->application("web");
+        QVERIFY(web);
+        QCOMPARE(web->repoPath, QStringLiteral("/ws"));
+        QCOMPARE(web->revision, QStringLiteral("main"));
+        QCOMPARE(web->path, QStringLiteral("apps/web/overlays/prod"));
+        QCOMPARE(web->render.renderer, RendererKind::Auto);
+        QCOMPARE(web->render.helm.valueFiles, QStringList{"values-prod.yaml"});
+        QCOMPARE(web->render.defaultNamespace, QStringLiteral("web"));
+        QCOMPARE(web->prune, true);
+        QCOMPARE(web->ignore.size(), 1);
+        QCOMPARE(web->ignore.first().jsonPointers, QStringList{"/spec/replicas"});
+        QCOMPARE(web->line, 9);
+        const ApplicationConfig *remote = ws->application("remote");
+        QVERIFY(remote->repoPath.isEmpty());
+        QCOMPARE(remote->revision, QStringLiteral("HEAD"));
+        QCOMPARE(remote->render.renderer, RendererKind::Kustomize);
+    }
+
+    void invalid_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QString>("expected");
+        const QByteArray head = "apiVersion: sluice.dev/v1alpha1\nkind: Workspace\n";
+        QTest::newRow("malformed") << QByteArray("apiVersion: [\n") << QStringLiteral("sluice.yaml:2:1: malformed YAML");
+        QTest::newRow("empty") << QByteArray("") << QStringLiteral("the workspace file is empty");
+        QTest::newRow("wrong apiVersion") << QByteArray("apiVersion: v2\nkind: Workspace\n") << QStringLiteral("sluice.yaml:1: unsupported apiVersion");
+        QTest::newRow("wrong kind") << QByteArray("apiVersion: sluice.dev/v1alpha1\nkind: Other\n") << QStringLiteral("sluice.yaml:2: kind must be Workspace");
+        QTest::newRow("unknown top-level key") << head + "clusterz: []\n" << QStringLiteral("sluice.yaml:3: unknown key \"clusterz\"");
+        QTest::newRow("unknown application key")
+            << head + "applications:\n  - name: a\n    source: {repo: .}\n    destinaton: {}\n" << QStringLiteral("sluice.yaml:6: unknown key \"destinaton\"");
+        QTest::newRow("missing source") << head + "applications:\n  - name: a\n" << QStringLiteral("sluice.yaml:4: application \"a\" has no \"source\"");
+        QTest::newRow("missing repo") << head + "applications:\n  - name: a\n    source: {path: x}\n" << QStringLiteral("sluice.yaml:5: missing required key \"repo\"");
+        QTest::newRow("wrong type") << head + "applications:\n  - name: a\n    source: {repo: .}\n    sync: {prune: maybe}\n"
+                                    << QStringLiteral("sluice.yaml:6: \"prune\" must be true or false");
+        QTest::newRow("repo not a string") << head + "applications:\n  - name: a\n    source:\n      repo: [x]\n"
+                                           << QStringLiteral("sluice.yaml:6: \"repo\" must be a string");
+        QTest::newRow("bad renderer") << head + "applications:\n  - name: a\n    source: {repo: ., renderer: jsonnet}\n"
+                                      << QStringLiteral("unknown renderer \"jsonnet\"");
+        QTest::newRow("duplicate application")
+            << head + "applications:\n  - name: a\n    source: {repo: .}\n  - name: a\n    source: {repo: .}\n"
+            << QStringLiteral("sluice.yaml:6: duplicate application name \"a\"");
+        QTest::newRow("duplicate cluster") << head + "clusters:\n  - {name: c, context: x}\n  - {name: c, context: y}\n"
+                                           << QStringLiteral("sluice.yaml:5: duplicate cluster name \"c\"");
+        QTest::newRow("unknown cluster")
+            << head + "applications:\n  - name: a\n    source: {repo: .}\n    destination: {cluster: nope}\n"
+            << QStringLiteral("sluice.yaml:6: application \"a\" names unknown cluster \"nope\"");
+        QTest::newRow("cluster needs context or sandbox") << head + "clusters:\n  - {name: c}\n"
+                                                          << QStringLiteral("sluice.yaml:4: cluster \"c\" needs exactly one");
+        QTest::newRow("path escapes repo") << head + "applications:\n  - name: a\n    source: {repo: ., path: ../x}\n"
+                                           << QStringLiteral("\"path\" must stay inside the repository");
+        QTest::newRow("ignore without pointers")
+            << head + "applications:\n  - name: a\n    source: {repo: .}\n    ignore:\n      - {kind: Deployment}\n"
+            << QStringLiteral("sluice.yaml:7: an ignore rule needs \"jsonPointers\"");
+        QTest::newRow("pointer syntax")
+            << head + "applications:\n  - name: a\n    source: {repo: .}\n    ignore:\n      - {kind: D, jsonPointers: [spec]}\n"
+            << QStringLiteral("must start with \"/\"");
+    }
+    void invalid()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(QString, expected);
+        auto ws = parseWorkspace(text, QStringLiteral("sluice.yaml"), QStringLiteral("/ws"));
+        QVERIFY(!ws);
+        QVERIFY2(ws.error().message.contains(expected), qPrintable(ws.error().message));
+        QCOMPARE(ws.error().category, ErrorCategory::Workspace);
+    }
+
+    void missingFile()
+    {
+        auto ws = loadWorkspace(QStringLiteral("/nonexistent/sluice.yaml"));
+        QVERIFY(!ws);
+        QVERIFY(ws.error().message.contains(QStringLiteral("cannot open workspace /nonexistent/sluice.yaml")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWorkspace)
+#include "tst_workspace.moc"
