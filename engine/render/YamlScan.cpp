@@ -67,10 +67,38 @@ quint64 hashPlainOrQuoted(const yaml_event_t &e, const QByteArray &value)
     return hashScalar(yaml::resolveScalar(value, plain ? yaml::ScalarStyle::Plain : yaml::ScalarStyle::Quoted, tag));
 }
 
+// libyaml marks count characters, not bytes: maps a (growing) character index to a byte offset
+// in UTF-8 data, in one forward pass overall.
+class ByteOffsets
+{
+public:
+    explicit ByteOffsets(const QByteArray &data) : m_data(data) {}
+
+    qsizetype at(size_t charIndex)
+    {
+        const qsizetype size = m_data.size();
+        while (m_chars < charIndex && m_bytes < size) {
+            ++m_bytes;
+            while (m_bytes < size && (static_cast<unsigned char>(m_data[m_bytes]) & 0xC0) == 0x80)
+                ++m_bytes; // continuation bytes of the same character
+            ++m_chars;
+        }
+        return m_bytes;
+    }
+
+private:
+    const QByteArray &m_data;
+    size_t m_chars = 0;
+    qsizetype m_bytes = 0;
+};
+
 class Scanner
 {
 public:
-    Scanner(const QByteArray &data, const QString &file) : m_data(data), m_file(file), m_reader(data, file) {}
+    Scanner(const QByteArray &data, const QString &file)
+        : m_data(data), m_file(file), m_reader(data, file), m_offsets(data)
+    {
+    }
 
     Result<ScannedManifests> run()
     {
@@ -122,7 +150,7 @@ private:
     void noteRootStart(const yaml_event_t &e)
     {
         if (m_stack.empty() && m_docStart < 0) {
-            m_docStart = qsizetype(e.start_mark.index);
+            m_docStart = m_offsets.at(e.start_mark.index);
             m_docLine = m_reader.lineOf(e.start_mark);
         }
     }
@@ -281,7 +309,7 @@ private:
         if (!m_rootIsMap)
             return makeError(ErrorCategory::Yaml,
                              QStringLiteral("%1: document is not a Kubernetes object (expected a mapping)").arg(where));
-        const QByteArray text = m_data.mid(m_docStart, qsizetype(e.start_mark.index) - m_docStart);
+        const QByteArray text = m_data.mid(m_docStart, m_offsets.at(e.start_mark.index) - m_docStart);
         if (isTreeWorthyList(m_captured))
             return flattenList(text);
         Resource r;
@@ -355,6 +383,7 @@ private:
     const QByteArray &m_data;
     QString m_file;
     yaml::EventReader m_reader;
+    ByteOffsets m_offsets;
     ScannedManifests m_out;
     std::vector<Frame> m_stack;
     QHash<QByteArray, Anchor> m_anchors;

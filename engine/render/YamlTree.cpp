@@ -7,7 +7,9 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
-#include <yaml-cpp/yaml.h>
+#include <algorithm>
+#include <cstring>
+#include <limits>
 
 #include <vector>
 
@@ -158,75 +160,174 @@ private:
     qint64 m_aliasExpanded = 0;
 };
 
-bool needsQuotes(const QString &s)
+// A block-style YAML writer in kubectl's layout (sequences at their key's indentation). Written
+// by hand: yaml-cpp's emitter spent most of a large diff's time in its regular expressions.
+class Writer
 {
-    if (s.isEmpty())
-        return true;
-    const QByteArray utf8 = s.toUtf8();
-    const QJsonValue plain = resolveScalar(utf8, ScalarStyle::Plain);
-    if (!plain.isString())
-        return true;
-    // Leave the rest to yaml-cpp, which quotes indicators and special characters itself.
-    return false;
-}
+public:
+    QByteArray take() { return std::move(m_out); }
 
-void emitValue(YAML::Emitter &out, const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Object: {
-        const QJsonObject object = value.toObject();
-        if (object.isEmpty()) {
-            out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
+    void value(const QJsonValue &v, int indent)
+    {
+        if (v.isObject() && !v.toObject().isEmpty())
+            mapping(v.toObject(), indent, false);
+        else if (v.isArray() && !v.toArray().isEmpty())
+            sequence(v.toArray(), indent, false);
+        else
+            inlineValue(v, indent), m_out += '\n';
+    }
+
+private:
+    void spaces(int n) { m_out.append(n, ' '); }
+
+    // A map's entries; the first one continues the current line when `inlineFirst` ("- key: …").
+    void mapping(const QJsonObject &map, int indent, bool inlineFirst)
+    {
+        bool first = true;
+        for (auto it = map.begin(); it != map.end(); ++it) {
+            if (!(first && inlineFirst))
+                spaces(indent);
+            first = false;
+            scalarText(it.key(), indent);
+            m_out += ':';
+            const QJsonValue v = it.value();
+            if (v.isObject() && !v.toObject().isEmpty()) {
+                m_out += '\n';
+                mapping(v.toObject(), indent + 2, false);
+            } else if (v.isArray() && !v.toArray().isEmpty()) {
+                m_out += '\n';
+                sequence(v.toArray(), indent, false);
+            } else {
+                m_out += ' ';
+                inlineValue(v, indent + 2);
+                m_out += '\n';
+            }
+        }
+    }
+
+    void sequence(const QJsonArray &seq, int indent, bool inlineFirst)
+    {
+        bool first = true;
+        for (const QJsonValue &v : seq) {
+            if (!(first && inlineFirst))
+                spaces(indent);
+            first = false;
+            m_out += "- ";
+            if (v.isObject() && !v.toObject().isEmpty())
+                mapping(v.toObject(), indent + 2, true);
+            else if (v.isArray() && !v.toArray().isEmpty())
+                sequence(v.toArray(), indent + 2, true);
+            else
+                inlineValue(v, indent + 2), m_out += '\n';
+        }
+    }
+
+    // A scalar or an empty collection, without the newline. `indent` is that of block scalar lines.
+    void inlineValue(const QJsonValue &v, int indent)
+    {
+        switch (v.type()) {
+        case QJsonValue::Object: m_out += "{}"; return;
+        case QJsonValue::Array: m_out += "[]"; return;
+        case QJsonValue::Bool: m_out += v.toBool() ? "true" : "false"; return;
+        case QJsonValue::Double: {
+            const double d = v.toDouble();
+            const qint64 i = v.toInteger(std::numeric_limits<qint64>::min());
+            if (i != std::numeric_limits<qint64>::min() && double(i) == d)
+                m_out += QByteArray::number(i);
+            else
+                m_out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
             return;
         }
-        out << YAML::BeginMap;
-        for (auto it = object.begin(); it != object.end(); ++it) {
-            out << YAML::Key << it.key().toStdString() << YAML::Value;
-            emitValue(out, it.value());
+        case QJsonValue::String: scalarText(v.toString(), indent); return;
+        case QJsonValue::Null:
+        case QJsonValue::Undefined: m_out += "null"; return;
         }
-        out << YAML::EndMap;
-        return;
     }
-    case QJsonValue::Array: {
-        const QJsonArray array = value.toArray();
-        if (array.isEmpty()) {
-            out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
-            return;
+
+    void scalarText(const QString &s, int indent)
+    {
+        const QByteArray utf8 = s.toUtf8();
+        if (isPlainSafe(utf8)) {
+            m_out += utf8;
+        } else if (utf8.contains('\n') && isLiteralSafe(utf8)) {
+            literal(utf8, indent);
+        } else {
+            doubleQuoted(utf8);
         }
-        out << YAML::BeginSeq;
-        for (const QJsonValue &item : array)
-            emitValue(out, item);
-        out << YAML::EndSeq;
-        return;
     }
-    case QJsonValue::String: {
-        const QString s = value.toString();
-        if (s.contains(QLatin1Char('\n')) && !s.contains(QLatin1String(" \n")) &&
-            !s.contains(QLatin1Char('\t')) && !s.startsWith(QLatin1Char(' ')))
-            out << YAML::Literal << s.toStdString();
-        else if (needsQuotes(s))
-            out << YAML::DoubleQuoted << s.toStdString();
-        else
-            out << s.toStdString();
-        return;
+
+    static bool isPlainSafe(const QByteArray &s)
+    {
+        if (s.isEmpty() || s.front() == ' ' || s.back() == ' ' || s.back() == ':')
+            return false;
+        if (std::strchr("-?:,[]{}#&*!|>'\"%@`=~", s.front()))
+            return false;
+        // YAML 1.1 readers (go-yaml) take 1_000, 1:20 or 0.5.1-like digit runs for numbers.
+        if (std::isdigit(static_cast<unsigned char>(s.front())) &&
+            std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || std::strchr("_:.", c); }))
+            return false;
+        for (const char c : s) {
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+                return false;
+        }
+        if (s.contains(": ") || s.contains(" #"))
+            return false;
+        static const char *const kYaml11Words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on",
+                                                   "On", "ON", "off", "Off", "OFF"};
+        for (const char *w : kYaml11Words) {
+            if (s == w)
+                return false;
+        }
+        return resolveScalar(s, ScalarStyle::Plain).isString();
     }
-    case QJsonValue::Double: {
-        const QVariant v = value.toVariant();
-        if (v.typeId() == QMetaType::LongLong)
-            out << v.toLongLong();
-        else
-            out << QByteArray::number(value.toDouble(), 'g', QLocale::FloatingPointShortest).toStdString();
-        return;
+
+    static bool isLiteralSafe(const QByteArray &s)
+    {
+        if (s.startsWith(' ') || s.startsWith('\n') || s.endsWith("\n\n") || s.contains(" \n") || s.endsWith(' '))
+            return false;
+        for (const char c : s) {
+            if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f)
+                return false;
+        }
+        return true;
     }
-    case QJsonValue::Bool:
-        out << (value.toBool() ? "true" : "false");
-        return;
-    case QJsonValue::Null:
-    case QJsonValue::Undefined:
-        out << YAML::Null;
-        return;
+
+    void literal(const QByteArray &s, int indent)
+    {
+        const bool trailingNewline = s.endsWith('\n');
+        m_out += trailingNewline ? "|" : "|-";
+        const QByteArray body = trailingNewline ? s.chopped(1) : s;
+        for (const QByteArray &line : body.split('\n')) {
+            m_out += '\n';
+            if (!line.isEmpty()) {
+                spaces(indent);
+                m_out += line;
+            }
+        }
     }
-}
+
+    void doubleQuoted(const QByteArray &s)
+    {
+        m_out += '"';
+        for (const char c : s) {
+            switch (c) {
+            case '"': m_out += "\\\""; break;
+            case '\\': m_out += "\\\\"; break;
+            case '\n': m_out += "\\n"; break;
+            case '\t': m_out += "\\t"; break;
+            case '\r': m_out += "\\r"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+                    m_out += "\\x" + QByteArray::number(static_cast<unsigned char>(c), 16).rightJustified(2, '0');
+                else
+                    m_out += c;
+            }
+        }
+        m_out += '"';
+    }
+
+    QByteArray m_out;
+};
 
 } // namespace
 
@@ -237,16 +338,9 @@ Result<QJsonValue> parseDocument(const QByteArray &text, const QString &file, in
 
 QByteArray toYaml(const QJsonValue &value)
 {
-    YAML::Emitter out;
-    out.SetIndent(2);
-    out.SetSeqFormat(YAML::Block);
-    out.SetMapFormat(YAML::Block);
-    out.SetNullFormat(YAML::LowerNull);
-    emitValue(out, value);
-    QByteArray result(out.c_str(), qsizetype(out.size()));
-    if (!result.endsWith('\n'))
-        result.append('\n');
-    return result;
+    Writer writer;
+    writer.value(value, 0);
+    return writer.take();
 }
 
 } // namespace sluice::yaml

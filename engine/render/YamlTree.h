@@ -16,8 +16,9 @@ namespace sluice::yaml {
 // key, nesting deeper than kMaxDepth, excessive aliasing, or more than one document.
 Result<QJsonValue> parseDocument(const QByteArray &text, const QString &file, int firstLine = 1);
 
-// Block-style YAML of a JSON value, keys in sorted order (as `kubectl get -o yaml`), strings
-// quoted where YAML would read them as something else. Ends with a newline.
+// Block-style YAML of a JSON value in kubectl's layout: keys sorted, sequences at their key's
+// indentation, strings quoted where a YAML 1.1 or 1.2 reader would take them for something else,
+// multi-line strings as literal blocks. Ends with a newline. Cost: linear in the value.
 QByteArray toYaml(const QJsonValue &value);
 
 } // namespace sluice::yaml

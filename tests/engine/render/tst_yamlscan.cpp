@@ -91,6 +91,21 @@ private slots:
         QCOMPARE(tree->value("kind").toString(), QStringLiteral("B"));
     }
 
+    // libyaml counts characters; object texts are sliced by bytes.
+    void nonAsciiTextSlicesByBytes()
+    {
+        const QByteArray text = "apiVersion: v1\nkind: A\nmetadata: {name: a}\ndata: {d: \"gr\xc3\xbc\xc3\x9f \xe2\x86\x92 \xf0\x9f\x9a\x80\"}\n---\n"
+                                "apiVersion: v1\nkind: B\nmetadata: {name: b}\n";
+        auto scanned = scanManifests(text, QStringLiteral("u.yaml"));
+        QVERIFY(scanned);
+        QCOMPARE(scanned->resources.size(), 2);
+        QVERIFY(scanned->resources[0].text.endsWith("\xf0\x9f\x9a\x80\"}\n"));
+        QCOMPARE(scanned->resources[1].text, QByteArray("apiVersion: v1\nkind: B\nmetadata: {name: b}\n"));
+        auto tree = scanned->resources[0].parseTree();
+        QVERIFY(tree);
+        QCOMPARE(tree->value("data").toObject().value("d").toString(), QString::fromUtf8("gr\xc3\xbc\xc3\x9f \xe2\x86\x92 \xf0\x9f\x9a\x80"));
+    }
+
     void hashIgnoresFormatting_data()
     {
         QTest::addColumn<QByteArray>("a");

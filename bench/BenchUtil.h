@@ -1,0 +1,56 @@
+#pragma once
+
+// Small helpers shared by the benchmarks: median timings and a peer process timed the same way.
+
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QTextStream>
+
+#include <algorithm>
+#include <functional>
+#include <vector>
+
+namespace sluice::bench {
+
+// Median wall time in milliseconds of `runs` calls of `f`.
+inline double medianMs(int runs, const std::function<void()> &f)
+{
+    std::vector<double> times;
+    for (int i = 0; i < runs; ++i) {
+        QElapsedTimer t;
+        t.start();
+        f();
+        times.push_back(double(t.nsecsElapsed()) / 1e6);
+    }
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+// Runs a peer command to completion (output discarded unless `out` is given); false on failure.
+inline bool runPeer(const QString &program, const QStringList &args, const QString &cwd = {}, QByteArray *out = nullptr)
+{
+    QProcess p;
+    if (!cwd.isEmpty())
+        p.setWorkingDirectory(cwd);
+    if (!out)
+        p.setStandardOutputFile(QProcess::nullDevice());
+    p.start(program, args);
+    if (!p.waitForFinished(600000))
+        return false;
+    if (out)
+        *out = p.readAllStandardOutput();
+    // git diff exits 1 when files differ.
+    return p.exitStatus() == QProcess::NormalExit && (p.exitCode() == 0 || p.exitCode() == 1);
+}
+
+inline void report(const QString &what, double sluiceMs, const QString &peer, double peerMs, const QString &aim = {})
+{
+    QTextStream out(stdout);
+    out << qSetFieldWidth(0) << what << ": sluice " << QString::number(sluiceMs, 'f', 2) << " ms, " << peer << ' '
+        << QString::number(peerMs, 'f', 2) << " ms, ratio " << QString::number(sluiceMs / peerMs, 'f', 3) << "x";
+    if (!aim.isEmpty())
+        out << " (aim " << aim << ")";
+    out << Qt::endl;
+}
+
+} // namespace sluice::bench

@@ -1,0 +1,143 @@
+#include "Repository.h"
+
+#include "FileSet.h"
+#include "RepositoryPrivate.h"
+#include "core/Log.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+// Repository::materialize and Repository::contentId, over the file set of FileSet.h.
+
+namespace sluice::git {
+
+namespace {
+
+// Reads one planned file's content.
+Result<QByteArray> readContent(git_repository *repo, const SourceEntry &e, const QString &key)
+{
+    if (!e.fsPath.isEmpty()) {
+        QFile f(e.fsPath);
+        if (!f.open(QIODevice::ReadOnly))
+            return makeError(ErrorCategory::Io,
+                             QStringLiteral("cannot read %1: %2").arg(e.fsPath, f.errorString()));
+        return f.readAll();
+    }
+    git_blob *rawBlob = nullptr;
+    if (git_blob_lookup(&rawBlob, repo, &e.oid) < 0)
+        return gitError(QStringLiteral("cannot read %1").arg(key));
+    BlobHandle blob(rawBlob);
+    return QByteArray(static_cast<const char *>(git_blob_rawcontent(blob.get())),
+                      qsizetype(git_blob_rawsize(blob.get())));
+}
+
+// Output paths come from tree entry names: refuse anything that could leave destDir.
+bool isSafeRelative(const QString &path)
+{
+    const QStringList parts = path.split(QLatin1Char('/'));
+    for (const QString &p : parts) {
+        if (p.isEmpty() || p == QLatin1String(".") || p == QLatin1String(".."))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+Result<QString> Repository::contentId(const Revision &rev, const QString &subPath) const
+{
+    if (!rev.worktree) {
+        QString sub;
+        if (!normalizeSubPath(subPath, &sub))
+            return makeError(ErrorCategory::Usage,
+                             QStringLiteral("path %1 is not inside the repository").arg(subPath));
+        git_oid oid;
+        git_commit *rawCommit = nullptr;
+        if (!oidFromString(&oid, rev.commitId) ||
+            git_commit_lookup(&rawCommit, d->repo.get(), &oid) < 0)
+            return gitError(QStringLiteral("cannot read commit %1").arg(rev.displayName()));
+        CommitHandle commit(rawCommit);
+        if (sub.isEmpty())
+            return oidToString(*git_commit_tree_id(commit.get()));
+        git_tree *rawRoot = nullptr;
+        if (git_commit_tree(&rawRoot, commit.get()) < 0)
+            return gitError(QStringLiteral("cannot read the tree of %1").arg(rev.displayName()));
+        TreeHandle root(rawRoot);
+        git_tree_entry *rawEntry = nullptr;
+        const QByteArray utf8 = sub.toUtf8();
+        if (git_tree_entry_bypath(&rawEntry, root.get(), utf8.constData()) < 0)
+            return makeError(
+                ErrorCategory::Git,
+                QStringLiteral("path %1 does not exist at %2").arg(sub, rev.displayName()), {},
+                GIT_ENOTFOUND);
+        TreeEntryHandle entry(rawEntry);
+        return oidToString(*git_tree_entry_id(entry.get()));
+    }
+
+    Result<Collected> c = collectFiles(d->repo.get(), rev, subPath, {});
+    if (!c)
+        return c.error();
+    QList<OutFile> files = c->files;
+    std::sort(files.begin(), files.end(),
+              [](const OutFile &a, const OutFile &b) { return a.outPath < b.outPath; });
+    QCryptographicHash hash(QCryptographicHash::Sha1);
+    for (const OutFile &f : std::as_const(files)) {
+        const SourceEntry &e = c->entries[f.sourceKey];
+        Result<QByteArray> content = readContent(d->repo.get(), e, f.sourceKey);
+        if (!content)
+            return content.error();
+        hash.addData(f.outPath.toUtf8());
+        hash.addData(
+            QByteArrayView(e.kind == SourceEntry::Kind::Executable ? "\0x\0" : "\0-\0", 3));
+        hash.addData(QByteArray::number(content->size()) + '\0');
+        hash.addData(*content);
+    }
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+Status Repository::materialize(const Revision &rev, const QString &subPath, const QString &destDir,
+                               const CancelToken &cancel) const
+{
+    if (!QFileInfo(destDir).isDir())
+        return makeError(ErrorCategory::Io,
+                         QStringLiteral("destination %1 is not a directory").arg(destDir));
+    Result<Collected> c = collectFiles(d->repo.get(), rev, subPath, cancel);
+    if (!c)
+        return c.error();
+    const QDir dest(destDir);
+    for (const OutFile &f : std::as_const(c->files)) {
+        if (cancel.isCancelled())
+            return makeError(
+                ErrorCategory::Cancelled,
+                QStringLiteral("copying %1 at %2 was cancelled").arg(subPath, c->where));
+        if (!isSafeRelative(f.outPath))
+            return makeError(ErrorCategory::Git,
+                             QStringLiteral("refusing unsafe path %1").arg(f.outPath));
+        const SourceEntry &e = c->entries[f.sourceKey];
+        Result<QByteArray> content = readContent(d->repo.get(), e, f.sourceKey);
+        if (!content)
+            return content.error();
+        const QString target = dest.filePath(f.outPath);
+        const QString parent = QFileInfo(target).path();
+        if (!QDir().mkpath(parent))
+            return makeError(ErrorCategory::Io, QStringLiteral("cannot create %1").arg(parent));
+        QFile out(target);
+        if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+            out.write(*content) != content->size())
+            return makeError(ErrorCategory::Io,
+                             QStringLiteral("cannot write %1: %2").arg(target, out.errorString()));
+        out.close();
+        QFileDevice::Permissions perms = QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                         QFileDevice::ReadGroup | QFileDevice::ReadOther;
+        if (e.kind == SourceEntry::Kind::Executable)
+            perms |= QFileDevice::ExeOwner | QFileDevice::ExeGroup | QFileDevice::ExeOther;
+        out.setPermissions(perms);
+    }
+    qCDebug(lcGit) << "materialized" << c->files.size() << "files of" << subPath << "at"
+                   << c->where;
+    return {};
+}
+
+} // namespace sluice::git
