@@ -4,6 +4,11 @@
 #include "TextDiff.h"
 #include "render/YamlTree.h"
 
+#include <QtConcurrent/QtConcurrentMap>
+
+#include <optional>
+#include <vector>
+
 namespace sluice {
 
 QString changeKindName(ChangeKind kind)
@@ -35,81 +40,136 @@ QByteArray label(const QByteArray &prefix, const ResourceKey &key)
     return prefix + "  " + key.displayName().toUtf8();
 }
 
+// One object of the comparison and the trees built for it.
+struct Pair
+{
+    const Resource *before = nullptr;
+    const Resource *after = nullptr;
+    ObjectDiff result;
+    QJsonObject beforeTree;
+    QJsonObject afterTree;
+    std::optional<Error> error;
+};
+
+Status parseAndNormalize(Pair &pair, const QList<IgnoreRule> &ignore)
+{
+    for (auto [resource, tree] : {std::pair{pair.before, &pair.beforeTree}, std::pair{pair.after, &pair.afterTree}}) {
+        if (!resource)
+            continue;
+        auto parsed = resource->parseTree();
+        if (!parsed)
+            return parsed.error();
+        *tree = normalizeObject(std::move(*parsed), resource->key, ignore);
+    }
+    return {};
+}
+
+void compare(Pair &pair, const DiffOptions &options)
+{
+    ObjectDiff &object = pair.result;
+    if (pair.before && pair.after) {
+        if (pair.beforeTree == pair.afterTree) {
+            object.change = ChangeKind::Unchanged;
+            return;
+        }
+        object.change = ChangeKind::Changed;
+        object.fields = diffFields(pair.beforeTree, pair.afterTree);
+    } else {
+        object.change = pair.after ? ChangeKind::Added : ChangeKind::Removed;
+    }
+    if (options.withText) {
+        const QByteArray beforeYaml = pair.before ? yaml::toYaml(pair.beforeTree) : QByteArray();
+        const QByteArray afterYaml = pair.after ? yaml::toYaml(pair.afterTree) : QByteArray();
+        object.diff = unifiedDiff(beforeYaml, afterYaml,
+                                  pair.before ? label(options.baseLabel, object.key) : QByteArray("/dev/null"),
+                                  pair.after ? label(options.headLabel, object.key) : QByteArray("/dev/null"));
+    }
+}
+
+// Runs `work` on every pair that needs it, on the global thread pool.
+template <typename Fn>
+void forEachParallel(std::vector<Pair *> &pairs, Fn work)
+{
+    QtConcurrent::blockingMap(pairs, [&work](Pair *pair) { work(*pair); });
+}
+
 } // namespace
 
 Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet &head, const DiffOptions &options,
                                       const CancelToken &cancel)
 {
-    ResourceDiff result;
-    SecretMasker masker;
+    // 1. Walk both sets in key order; equal hashes are unchanged without parsing.
+    std::vector<Pair> pairs;
+    pairs.reserve(size_t(qMax(base.size(), head.size())));
     auto b = base.begin();
     auto h = head.begin();
     while (b != base.end() || h != head.end()) {
-        if (cancel.isCancelled())
-            return makeError(ErrorCategory::Cancelled, QStringLiteral("diff was cancelled"));
-        const Resource *before = nullptr;
-        const Resource *after = nullptr;
+        Pair pair;
         if (h == head.end() || (b != base.end() && b->first < h->first)) {
-            before = &(b++)->second;
+            pair.before = &(b++)->second;
         } else if (b == base.end() || h->first < b->first) {
-            after = &(h++)->second;
+            pair.after = &(h++)->second;
         } else {
-            before = &(b++)->second;
-            after = &(h++)->second;
+            pair.before = &(b++)->second;
+            pair.after = &(h++)->second;
         }
+        const Resource *either = pair.after ? pair.after : pair.before;
+        pair.result.key = either->key;
+        pair.result.apiVersion = either->apiVersion;
+        pair.result.baseLocation = pair.before ? pair.before->location() : QString();
+        pair.result.headLocation = pair.after ? pair.after->location() : QString();
+        pair.result.change = ChangeKind::Unchanged;
+        pairs.push_back(std::move(pair));
+    }
+    std::vector<Pair *> work;
+    for (Pair &pair : pairs) {
+        if (!(pair.before && pair.after && pair.before->hash == pair.after->hash))
+            work.push_back(&pair);
+    }
 
-        ObjectDiff object;
-        object.key = (after ? after : before)->key;
-        object.apiVersion = (after ? after : before)->apiVersion;
-        object.baseLocation = before ? before->location() : QString();
-        object.headLocation = after ? after->location() : QString();
-        if (before && after && before->hash == after->hash) {
-            object.change = ChangeKind::Unchanged;
-            ++result.summary.unchanged;
-            result.objects.append(std::move(object));
+    // 2. Parse and normalize what may differ, in parallel (pure per object).
+    forEachParallel(work, [&](Pair &pair) {
+        if (cancel.isCancelled())
+            return;
+        if (Status s = parseAndNormalize(pair, options.ignore); !s)
+            pair.error = s.error();
+    });
+    if (cancel.isCancelled())
+        return makeError(ErrorCategory::Cancelled, QStringLiteral("diff was cancelled"));
+    for (Pair *pair : work) {
+        if (pair->error)
+            return *pair->error;
+    }
+
+    // 3. Mask secrets in key order, so masks number the same way every run.
+    SecretMasker masker;
+    for (Pair *pair : work) {
+        if (!SecretMasker::appliesTo(pair->result.key))
             continue;
-        }
+        if (pair->before)
+            pair->beforeTree = masker.mask(std::move(pair->beforeTree));
+        if (pair->after)
+            pair->afterTree = masker.mask(std::move(pair->afterTree));
+    }
 
-        QJsonObject beforeTree;
-        QJsonObject afterTree;
-        if (before) {
-            auto tree = displayTree(*before, options.ignore, masker);
-            if (!tree)
-                return tree.error();
-            beforeTree = std::move(*tree);
-        }
-        if (after) {
-            auto tree = displayTree(*after, options.ignore, masker);
-            if (!tree)
-                return tree.error();
-            afterTree = std::move(*tree);
-        }
+    // 4. Compare, list field changes and write the text diffs, in parallel.
+    forEachParallel(work, [&](Pair &pair) {
+        if (!cancel.isCancelled())
+            compare(pair, options);
+    });
+    if (cancel.isCancelled())
+        return makeError(ErrorCategory::Cancelled, QStringLiteral("diff was cancelled"));
 
-        if (before && after) {
-            if (beforeTree == afterTree) {
-                object.change = ChangeKind::Unchanged;
-                ++result.summary.unchanged;
-                result.objects.append(std::move(object));
-                continue;
-            }
-            object.change = ChangeKind::Changed;
-            object.fields = diffFields(beforeTree, afterTree);
-            ++result.summary.changed;
-        } else if (after) {
-            object.change = ChangeKind::Added;
-            ++result.summary.added;
-        } else {
-            object.change = ChangeKind::Removed;
-            ++result.summary.removed;
+    ResourceDiff result;
+    result.objects.reserve(qsizetype(pairs.size()));
+    for (Pair &pair : pairs) {
+        switch (pair.result.change) {
+        case ChangeKind::Added: ++result.summary.added; break;
+        case ChangeKind::Removed: ++result.summary.removed; break;
+        case ChangeKind::Changed: ++result.summary.changed; break;
+        case ChangeKind::Unchanged: ++result.summary.unchanged; break;
         }
-        if (options.withText) {
-            const QByteArray beforeYaml = before ? yaml::toYaml(beforeTree) : QByteArray();
-            const QByteArray afterYaml = after ? yaml::toYaml(afterTree) : QByteArray();
-            object.diff = unifiedDiff(beforeYaml, afterYaml,
-                                      before ? label(options.baseLabel, object.key) : QByteArray("/dev/null"),
-                                      after ? label(options.headLabel, object.key) : QByteArray("/dev/null"));
-        }
-        result.objects.append(std::move(object));
+        result.objects.append(std::move(pair.result));
     }
     return result;
 }

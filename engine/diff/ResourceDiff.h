@@ -52,7 +52,8 @@ struct DiffOptions
 // Compares by key. Objects with equal structural hashes are unchanged without parsing; the
 // others are parsed, normalized (normalizeObject), masked (Secrets) and compared: a text-only
 // edit (comments, formatting, key order) is no change. Errors: a malformed document among those
-// parsed (file:line), or cancellation. Blocks; run on a worker thread.
+// parsed (file:line), or cancellation. Blocks; run on a worker thread. Per-object work runs on
+// QThreadPool::globalInstance(); the result does not depend on scheduling.
 Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet &head,
                                       const DiffOptions &options = {}, const CancelToken &cancel = {});
 

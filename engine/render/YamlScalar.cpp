@@ -3,6 +3,7 @@
 #include <QString>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace sluice::yaml {
@@ -103,11 +104,15 @@ std::optional<double> asFloat(const QByteArray &v)
 
 QJsonValue resolveScalar(const QByteArray &value, ScalarStyle style, const QByteArray &tag)
 {
-    const QString text = QString::fromUtf8(value);
+    const auto asString = [&value] { return QJsonValue(QString::fromUtf8(value)); };
     if (tag == "tag:yaml.org,2002:str" || tag == "tag:yaml.org,2002:binary")
-        return text;
+        return asString();
     if (style != ScalarStyle::Plain && tag.isEmpty())
-        return text;
+        return asString();
+    // Fast path: only these first characters can start a null, bool, int or float.
+    const char first = value.isEmpty() ? '~' : value.front();
+    if (tag.isEmpty() && !std::isdigit(static_cast<unsigned char>(first)) && !std::strchr("~nNtTfF.+-", first))
+        return asString();
     if (tag == "tag:yaml.org,2002:null" || (tag.isEmpty() && isNull(value)))
         return QJsonValue::Null;
     if (auto b = asBool(value))
@@ -116,7 +121,7 @@ QJsonValue resolveScalar(const QByteArray &value, ScalarStyle style, const QByte
         return *i;
     if (auto f = asFloat(value))
         return *f;
-    return text;
+    return asString();
 }
 
 } // namespace sluice::yaml

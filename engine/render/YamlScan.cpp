@@ -6,12 +6,14 @@
 #include "YamlTree.h"
 
 #include <QHash>
+#include <QSet>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 namespace sluice {
@@ -31,8 +33,9 @@ struct Frame
     qint64 expanded = 1;
     bool haveKey = false;
     quint64 keyHash = 0;
-    QByteArray key;
-    std::vector<quint64> keyHashes; // for duplicate detection
+    QByteArray key;        // the pending key, kept only where fields are captured (role != Other)
+    size_t keyStart = 0;   // this mapping's keys start here in Scanner::m_keyHashes
+    std::unique_ptr<QSet<quint64>> manyKeys; // replaces the linear search in large mappings
     QByteArray anchor;
 };
 
@@ -53,7 +56,7 @@ bool isTreeWorthyList(const Captured &c)
     return c.kind.endsWith(QLatin1String("List"));
 }
 
-quint64 hashPlainOrQuoted(const yaml_event_t &e, const QByteArray &value)
+quint64 hashPlainOrQuoted(const yaml_event_t &e, QByteArrayView value)
 {
     const bool plain = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     const bool tagged = e.data.scalar.tag != nullptr;
@@ -64,7 +67,7 @@ quint64 hashPlainOrQuoted(const yaml_event_t &e, const QByteArray &value)
     if (!tagged && std::isalpha(static_cast<unsigned char>(c)) && !std::strchr("nNtTfF", c))
         return hashString(value);
     const QByteArray tag = tagged ? QByteArray(reinterpret_cast<const char *>(e.data.scalar.tag)) : QByteArray();
-    return hashScalar(yaml::resolveScalar(value, plain ? yaml::ScalarStyle::Plain : yaml::ScalarStyle::Quoted, tag));
+    return hashScalar(yaml::resolveScalar(value.toByteArray(), plain ? yaml::ScalarStyle::Plain : yaml::ScalarStyle::Quoted, tag));
 }
 
 // libyaml marks count characters, not bytes: maps a (growing) character index to a byte offset
@@ -167,6 +170,7 @@ private:
             f.anchor = QByteArray(reinterpret_cast<const char *>(anchor));
         if (f.isMap)
             f.role = childRole();
+        f.keyStart = m_keyHashes.size();
         m_stack.push_back(std::move(f));
         return {};
     }
@@ -192,6 +196,7 @@ private:
     {
         Frame f = std::move(m_stack.back());
         m_stack.pop_back();
+        m_keyHashes.resize(f.keyStart);
         const quint64 h = finish(f.isMap ? Map : Seq, f.acc, f.count);
         if (!f.anchor.isEmpty())
             m_anchors.insert(f.anchor, Anchor{h, f.expanded});
@@ -199,13 +204,13 @@ private:
             m_rootIsMap = f.isMap;
             m_rootSeen = true;
         }
-        return add(h, f.expanded, e.start_mark, {});
+        return add(h, f.expanded, e.start_mark, nullptr);
     }
 
     Status scalar(const yaml_event_t &e)
     {
         noteRootStart(e);
-        const QByteArray value = yaml::scalarBytes(e);
+        const QByteArrayView value(reinterpret_cast<const char *>(e.data.scalar.value), qsizetype(e.data.scalar.length));
         const bool keyPosition = !m_stack.empty() && m_stack.back().isMap && !m_stack.back().haveKey;
         const quint64 h = keyPosition ? hashString(value) : hashPlainOrQuoted(e, value);
         if (e.data.scalar.anchor)
@@ -216,7 +221,7 @@ private:
         }
         if (!keyPosition)
             capture(value);
-        return add(h, 1, e.start_mark, keyPosition ? value : QByteArray());
+        return add(h, 1, e.start_mark, keyPosition ? &value : nullptr);
     }
 
     Status alias(const yaml_event_t &e)
@@ -232,13 +237,13 @@ private:
                                     QStringLiteral("document contains excessive aliasing (an alias bomb?): refused"));
         if (m_stack.empty())
             return m_reader.errorAt(e.start_mark, QStringLiteral("a document may not be a bare alias"));
-        return add(it->hash, it->expanded, e.start_mark, {});
+        return add(it->hash, it->expanded, e.start_mark, nullptr);
     }
 
-    void capture(const QByteArray &value)
+    void capture(QByteArrayView value)
     {
         const Frame &f = m_stack.back();
-        if (!f.isMap)
+        if (!f.isMap || f.role == Role::Other)
             return;
         auto set = [&](QString &field) { field = QString::fromUtf8(value); };
         switch (f.role) {
@@ -269,8 +274,9 @@ private:
         }
     }
 
-    // Adds a finished node to the open collection. `keyBytes` is set when the node is a key.
-    Status add(quint64 h, qint64 expanded, const yaml_mark_t &mark, const QByteArray &keyBytes)
+    // Adds a finished node to the open collection. `keyBytes` is set when the node is a scalar
+    // in key position.
+    Status add(quint64 h, qint64 expanded, const yaml_mark_t &mark, const QByteArrayView *keyBytes)
     {
         if (m_stack.empty()) {
             m_rootHash = h;
@@ -284,21 +290,39 @@ private:
             return {};
         }
         if (!p.haveKey) {
-            if (keyBytes.isNull())
+            if (!keyBytes)
                 return m_reader.errorAt(mark, QStringLiteral("a mapping key must be a scalar"));
-            if (std::find(p.keyHashes.begin(), p.keyHashes.end(), h) != p.keyHashes.end())
-                return m_reader.errorAt(mark, QStringLiteral("duplicate key \"%1\"").arg(QString::fromUtf8(keyBytes)));
-            p.keyHashes.push_back(h);
+            if (isDuplicateKey(p, h))
+                return m_reader.errorAt(mark, QStringLiteral("duplicate key \"%1\"").arg(QString::fromUtf8(*keyBytes)));
             p.haveKey = true;
             p.keyHash = h;
-            p.key = keyBytes;
+            if (p.role != Role::Other)
+                p.key = keyBytes->toByteArray();
             return {};
         }
         p.acc += mapEntry(p.keyHash, h);
         ++p.count;
         p.haveKey = false;
-        p.key.clear();
         return {};
+    }
+
+    // Records the key hash of mapping `p`; true when it was there already.
+    bool isDuplicateKey(Frame &p, quint64 h)
+    {
+        constexpr size_t kLinearLimit = 32;
+        if (p.manyKeys) {
+            if (p.manyKeys->contains(h))
+                return true;
+            p.manyKeys->insert(h);
+            return false;
+        }
+        const auto keysBegin = m_keyHashes.begin() + qsizetype(p.keyStart);
+        if (std::find(keysBegin, m_keyHashes.end(), h) != m_keyHashes.end())
+            return true;
+        m_keyHashes.push_back(h);
+        if (m_keyHashes.size() - p.keyStart > kLinearLimit)
+            p.manyKeys = std::make_unique<QSet<quint64>>(keysBegin, m_keyHashes.end());
+        return false;
     }
 
     Status finishDocument(const yaml_event_t &e)
@@ -386,6 +410,7 @@ private:
     ByteOffsets m_offsets;
     ScannedManifests m_out;
     std::vector<Frame> m_stack;
+    std::vector<quint64> m_keyHashes; // keys of the open mappings, for duplicate detection
     QHash<QByteArray, Anchor> m_anchors;
     Captured m_captured;
     qsizetype m_docStart = -1;

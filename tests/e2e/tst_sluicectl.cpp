@@ -1,0 +1,237 @@
+// sluicectl end to end on the generated demo repository: exit codes, JSON shape, secrets never
+// printed, WORKTREE review, commit ranges with object keys.
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+} // namespace
+
+class TestSluicectl : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_repo;
+
+    Run sluicectl(const QStringList &args, const QString &workspace = {})
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath("cache"));
+        p.setProcessEnvironment(env);
+        p.setWorkingDirectory(m_repo);
+        QStringList all;
+        if (!workspace.isEmpty())
+            all << "--workspace" << workspace;
+        p.start(QStringLiteral(SLUICE_BINARY_DIR "/app/sluicectl/sluicectl"), all + args);
+        p.waitForFinished(120000);
+        Run r{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+        // The demo's secret values, raw and base64, must never appear in any output.
+        for (const QByteArray &secret : {QByteArray("s3cr3t-demo-1"), QByteArray("s3cr3t-demo-2"), QByteArray("demo-token-not-real")}) {
+            for (const QByteArray &form : {secret, secret.toBase64()}) {
+                if (r.out.contains(form) || r.err.contains(form))
+                    qFatal("secret value printed by sluicectl %s", qPrintable(args.join(' ')));
+            }
+        }
+        return r;
+    }
+
+    static QJsonObject json(const Run &r)
+    {
+        return QJsonDocument::fromJson(r.out).object();
+    }
+
+    bool git(const QStringList &args)
+    {
+        QProcess p;
+        p.setWorkingDirectory(m_repo);
+        p.start(QStringLiteral("git"), args);
+        return p.waitForFinished() && p.exitCode() == 0;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_repo = m_dir.filePath("demo");
+        QProcess make;
+        make.start(QStringLiteral(SLUICE_SOURCE_DIR "/scripts/make-demo.sh"), {m_repo});
+        QVERIFY(make.waitForFinished(60000));
+        QVERIFY2(make.exitCode() == 0, make.readAllStandardError().constData());
+    }
+
+    void help()
+    {
+        const Run r = sluicectl({"--help"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("review APP --base REV --head REV"));
+    }
+
+    void exitCodes_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("stderrContains");
+        QTest::newRow("same revision") << QStringList{"review", "web", "--base", "main", "--head", "main"} << 0 << QString();
+        QTest::newRow("text-only commit range is no change")
+            << QStringList{"review", "status", "--base", "deployed", "--head", "main"} << 0 << QString();
+        QTest::newRow("differences") << QStringList{"review", "web", "--base", "deployed", "--head", "main"} << 1 << QString();
+        QTest::newRow("pull request ref") << QStringList{"review", "web", "--base", "main", "--head", "refs/pull/7/head"} << 1 << QString();
+        QTest::newRow("unknown app") << QStringList{"review", "nope", "--base", "main", "--head", "main"} << 2
+                                     << QStringLiteral("no application \"nope\"");
+        QTest::newRow("unknown revision") << QStringList{"review", "web", "--base", "main", "--head", "no-such-branch"} << 2
+                                          << QStringLiteral("unknown revision 'no-such-branch'");
+        QTest::newRow("missing --head") << QStringList{"review", "web", "--base", "main"} << 2 << QStringLiteral("--head");
+        QTest::newRow("unknown command") << QStringList{"frobnicate"} << 2 << QStringLiteral("unknown command");
+        QTest::newRow("bad output format") << QStringList{"render", "web", "-o", "xml"} << 2 << QStringLiteral("-o must be yaml or json");
+        QTest::newRow("commits") << QStringList{"commits", "web", "--base", "deployed"} << 0 << QString();
+        QTest::newRow("render") << QStringList{"render", "web", "--revision", "v1.0.0"} << 0 << QString();
+    }
+    void exitCodes()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, stderrContains);
+        const Run r = sluicectl(args);
+        QVERIFY2(r.exitCode == exitCode, r.err.constData());
+        QVERIFY2(r.err.contains(stderrContains.toUtf8()), r.err.constData());
+        if (exitCode == 2)
+            QVERIFY(r.err.startsWith("error: "));
+    }
+
+    void reviewJson()
+    {
+        const Run r = sluicectl({"--json", "review", "web", "--base", "deployed", "--head", "main"});
+        QCOMPARE(r.exitCode, 1);
+        const QJsonObject root = json(r);
+        const QJsonObject summary = root.value("summary").toObject();
+        QCOMPARE(summary.value("changed").toInt(), 2);
+        QCOMPARE(summary.value("unchanged").toInt(), 2);
+        QCOMPARE(summary.value("added").toInt(), 0);
+        const QJsonArray objects = root.value("objects").toArray();
+        QCOMPARE(objects.size(), 4);
+        QStringList order;
+        for (const QJsonValue &v : objects) {
+            const QJsonObject o = v.toObject();
+            order << o.value("group").toString() + "/" + o.value("kind").toString() + "/" + o.value("name").toString() + ":" +
+                         o.value("change").toString();
+        }
+        QCOMPARE(order, (QStringList{"/ConfigMap/web-config:changed", "/Secret/web-secrets:changed", "/Service/web:unchanged",
+                                     "apps/Deployment/web:unchanged"}));
+        const QJsonObject config = objects.at(0).toObject();
+        QCOMPARE(config.value("version").toString(), QStringLiteral("v1"));
+        QCOMPARE(config.value("namespace").toString(), QStringLiteral("shop"));
+        const QJsonObject field = config.value("fields").toArray().at(0).toObject();
+        QCOMPARE(field.value("path").toString(), QStringLiteral("data.FEATURE_RECOMMENDATIONS"));
+        QCOMPARE(field.value("after").toString(), QStringLiteral("true"));
+        QVERIFY(config.value("diff").toString().contains("+  FEATURE_RECOMMENDATIONS: \"true\""));
+        const QJsonObject secret = objects.at(1).toObject();
+        QVERIFY(secret.value("diff").toString().contains("DATABASE_PASSWORD: \"<secret value #"));
+        QCOMPARE(root.value("head").toObject().value("commit").toString().size(), 40);
+    }
+
+    void commitsJson()
+    {
+        const Run r = sluicectl({"--json", "commits", "web", "--base", "v1.0.0~2", "--head", "main"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray commits = json(r).value("commits").toArray();
+        QCOMPARE(commits.size(), 4);
+        QStringList summaries;
+        QList<int> objectCounts;
+        for (const QJsonValue &v : commits) {
+            summaries << v.toObject().value("summary").toString();
+            objectCounts << int(v.toObject().value("objects").toArray().size());
+        }
+        QCOMPARE(summaries, (QStringList{"web: rotate database password", "web: add FEATURE_RECOMMENDATIONS flag to config",
+                                         "web: scale prod to 4 replicas", "web: bump image to 1.5.0"}));
+        QCOMPARE(objectCounts, (QList<int>{1, 1, 1, 1}));
+        QCOMPARE(commits.at(0).toObject().value("objects").toArray().at(0).toObject().value("kind").toString(),
+                 QStringLiteral("Secret"));
+    }
+
+    void commitsOfAnotherApp()
+    {
+        // The web commits change nothing the status app renders.
+        const Run r = sluicectl({"--json", "commits", "status", "--base", "v1.0.0~2", "--head", "main"});
+        QCOMPARE(r.exitCode, 0);
+        for (const QJsonValue &v : json(r).value("commits").toArray())
+            QVERIFY(v.toObject().value("objects").toArray().isEmpty());
+    }
+
+    void worktreeReview()
+    {
+        QFile config(m_repo + "/apps/web/base/configmap.yaml");
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        const QByteArray original = config.readAll();
+        config.close();
+        QVERIFY(original.contains("LOG_LEVEL: info"));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(QByteArray(original).replace("LOG_LEVEL: info", "LOG_LEVEL: debug"));
+        config.close();
+        const Run r = sluicectl({"--json", "review", "web", "--base", "HEAD", "--head", "WORKTREE"});
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(original);
+        config.close();
+        QCOMPARE(r.exitCode, 1);
+        const QJsonArray objects = json(r).value("objects").toArray();
+        const QJsonObject changed = objects.at(0).toObject();
+        QCOMPARE(changed.value("change").toString(), QStringLiteral("changed"));
+        QCOMPARE(changed.value("fields").toArray().at(0).toObject().value("after").toString(), QStringLiteral("debug"));
+        // The clone is untouched: nothing staged, HEAD where it was.
+        QProcess status;
+        status.setWorkingDirectory(m_repo);
+        status.start("git", {"status", "--porcelain"});
+        status.waitForFinished();
+        QCOMPARE(status.readAllStandardOutput(), QByteArray());
+    }
+
+    void malformedManifestInWorktree()
+    {
+        QFile bad(m_repo + "/apps/status/broken.yaml");
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [oops\n");
+        bad.close();
+        const Run r = sluicectl({"review", "status", "--base", "HEAD", "--head", "WORKTREE"});
+        bad.remove();
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("apps/status/broken.yaml:"), r.err.constData());
+    }
+
+    void renderYamlMasksSecrets()
+    {
+        const Run r = sluicectl({"render", "web"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("kind: Secret"));
+        QVERIFY(r.out.contains("DATABASE_PASSWORD: \"<secret value #"));
+        QCOMPARE(r.out.count("\n---\n"), 3);
+    }
+
+    void brokenWorkspace()
+    {
+        const QString path = m_dir.filePath("bad.yaml");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("apiVersion: sluice.dev/v1alpha1\nkind: Workspace\napplications:\n  - name: a\n    sorce: {}\n");
+        f.close();
+        const Run r = sluicectl({"review", "a", "--base", "main", "--head", "main"}, path);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("bad.yaml:5: unknown key \"sorce\""), r.err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSluicectl)
+#include "tst_sluicectl.moc"
