@@ -68,6 +68,11 @@ QString summaryLine(const DiffSummary &s)
         .arg(s.unchanged);
 }
 
+QString shownValue(const QJsonValue &value)
+{
+    return value.isUndefined() ? QStringLiteral("(absent)") : fieldValueText(value);
+}
+
 void printDiffText(const Context &ctx, const ObjectDiff &o)
 {
     for (const QByteArray &line : o.diff.split('\n')) {
@@ -126,7 +131,7 @@ int runReview(const Context &ctx, const ReviewArgs &args)
         if (args.stat)
             continue;
         for (const FieldChange &f : o.fields)
-            out() << "    " << f.path << ": " << fieldValueText(f.before) << " → " << fieldValueText(f.after) << '\n';
+            out() << "    " << f.path << ": " << shownValue(f.before) << " → " << shownValue(f.after) << '\n';
         printDiffText(ctx, o);
         out() << '\n';
     }

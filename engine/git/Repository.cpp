@@ -1,15 +1,20 @@
 #include "Repository.h"
 
+#include <QRegularExpression>
+
 #include "RepositoryPrivate.h"
 #include "core/Log.h"
 
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 
 #include <algorithm>
 
 // Opening, refs, revisions. The commit walk lives in CommitWalk.cpp, the tree reader in
 // Materialize.cpp.
+
+static_assert(sluice::git::kErrorNotFound == GIT_ENOTFOUND, "kErrorNotFound mirrors libgit2");
 
 namespace sluice::git {
 
@@ -198,10 +203,16 @@ Result<Revision> Repository::resolve(const QString &spec) const
         rev.worktree = true;
         return rev;
     }
-    const QByteArray utf8 = spec.toUtf8();
     git_object *raw = nullptr;
     int rc = spec.trimmed().isEmpty() ? GIT_ENOTFOUND
-                                      : git_revparse_single(&raw, d->repo.get(), utf8.constData());
+                                      : git_revparse_single(&raw, d->repo.get(), spec.toUtf8().constData());
+    // "pull/7" and "merge-requests/3" name refs/pull/7/head and refs/merge-requests/3/head, as
+    // refs() shows them ("pull/7~1" too), unless a branch or tag has that name.
+    static const QRegularExpression reviewRef(QStringLiteral("^(pull|merge-requests)/(\\d+)(?=$|[~^@])"));
+    if (rc == GIT_ENOTFOUND && reviewRef.match(spec).hasMatch()) {
+        const QString expanded = QString(spec).replace(reviewRef, QStringLiteral("refs/\\1/\\2/head"));
+        rc = git_revparse_single(&raw, d->repo.get(), expanded.toUtf8().constData());
+    }
     if (rc < 0) {
         const QString why = spec.trimmed().isEmpty() ? QString() : lastGitMessage();
         return makeError(ErrorCategory::Git,

@@ -26,6 +26,10 @@ namespace sluice::git {
 // files as they are on disk plus untracked files that git does not ignore.
 inline const QString kWorktree = QStringLiteral("WORKTREE");
 
+// Error::code of a not-found error (libgit2's GIT_ENOTFOUND): an unknown revision, or a path
+// that does not exist at a revision.
+inline constexpr int kErrorNotFound = -3;
+
 struct RefInfo
 {
     enum class Kind { LocalBranch, RemoteBranch, Tag, PullRequest, MergeRequest, Other };

@@ -1,6 +1,20 @@
 #include "Review.h"
 
 namespace sluice {
+namespace {
+
+// The desired set at `rev`, or an empty one when the application's path does not exist there
+// yet (a revision from before the application was added).
+Result<ResourceSet> renderOrEmpty(const git::Repository &repo, SourceRenderer &renderer, const git::Revision &rev,
+                                  const ApplicationConfig &app, const CancelToken &cancel)
+{
+    auto set = renderer.render(repo, rev, app, cancel);
+    if (!set && set.error().category == ErrorCategory::Git && set.error().code == git::kErrorNotFound)
+        return ResourceSet();
+    return set;
+}
+
+} // namespace
 
 Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer &renderer,
                                      const ApplicationConfig &app, const QString &baseSpec, const QString &headSpec,
@@ -12,12 +26,14 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
     auto head = repo.resolve(headSpec);
     if (!head)
         return head.error();
-    auto baseSet = renderer.render(repo, *base, app, cancel);
-    if (!baseSet)
-        return baseSet.error();
+    // Only the head must have the path: a base from before the application existed shows it all
+    // as added.
     auto headSet = renderer.render(repo, *head, app, cancel);
     if (!headSet)
         return headSet.error();
+    auto baseSet = renderOrEmpty(repo, renderer, *base, app, cancel);
+    if (!baseSet)
+        return baseSet.error();
     DiffOptions options;
     options.ignore = app.ignore;
     options.baseLabel = base->displayName().toUtf8();
@@ -60,9 +76,9 @@ Result<QList<CommitChanges>> pendingCommitChanges(const git::Repository &repo, S
             out.append(std::move(entry));
             continue;
         }
-        auto afterSet = renderer.render(repo, after, app, cancel);
+        auto afterSet = renderOrEmpty(repo, renderer, after, app, cancel);
         Result<ResourceSet> beforeSet = before.commitId.isEmpty() ? Result<ResourceSet>(ResourceSet())
-                                                                  : renderer.render(repo, before, app, cancel);
+                                                                  : renderOrEmpty(repo, renderer, before, app, cancel);
         if (!afterSet || !beforeSet) {
             entry.error = (!afterSet ? afterSet.error() : beforeSet.error()).toString();
             out.append(std::move(entry));

@@ -1,7 +1,7 @@
 // fetchMirror, mirrorPathFor, isRemoteUrl: fetching over file:// and over git:// from a real
 // `git daemon` on 127.0.0.1, updates and pruning, pull refs, errors and cancellation.
 
-#include "GitFixture.h"
+#include "common/GitFixture.h"
 #include "core/Paths.h"
 #include "git/Mirror.h"
 #include "git/Repository.h"

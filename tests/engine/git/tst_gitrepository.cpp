@@ -1,7 +1,7 @@
 // Repository: open, refs, resolve, commitRange, contentId, materialize — against repositories
 // built with the real git CLI, and compared with what git itself says.
 
-#include "GitFixture.h"
+#include "common/GitFixture.h"
 #include "git/Repository.h"
 
 #include <QCryptographicHash>
@@ -242,6 +242,10 @@ void TestGitRepository::resolve_data()
                                    << "v2^{commit}";
     QTest::newRow("pull ref") << "refs/pull/10/head"
                               << "topic2";
+    QTest::newRow("pull ref short name") << "pull/10"
+                                         << "topic2";
+    QTest::newRow("pull ref short name, parent") << "pull/10~1"
+                                                 << "topic2~1";
     const QString full = m_hist.revParse(QStringLiteral("main~4"));
     QTest::newRow("full sha") << full << full;
     QTest::newRow("short sha") << full.left(7) << full;

@@ -1,0 +1,170 @@
+// Review and pending commits on real repositories: renders through the cache, kustomize bases
+// outside the application path, an application that did not exist at the base, WORKTREE.
+
+#include "common/GitFixture.h"
+#include "review/Review.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sluice;
+using sluice::test::GitFixture;
+
+namespace {
+
+QByteArray configMap(const char *name, const char *value)
+{
+    return QByteArray("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ") + name + "\ndata:\n  value: \"" + value + "\"\n";
+}
+
+ApplicationConfig application(const QString &repo, const QString &path, RendererKind renderer = RendererKind::Auto)
+{
+    ApplicationConfig app;
+    app.name = QStringLiteral("app");
+    app.repo = repo;
+    app.repoPath = repo;
+    app.path = path;
+    app.ns = QStringLiteral("shop");
+    app.render.renderer = renderer;
+    app.render.defaultNamespace = app.ns;
+    return app;
+}
+
+QStringList keysOf(const QList<ResourceKey> &keys)
+{
+    QStringList out;
+    for (const ResourceKey &k : keys)
+        out << k.displayName();
+    return out;
+}
+
+} // namespace
+
+class TestReview : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    GitFixture m_git;
+    QStringList m_commits; // oldest first
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(GitFixture::gitAvailable(), "git is required");
+        m_git.setDir(m_dir.filePath("repo"));
+        QVERIFY(m_git.init());
+        // 0: no application yet
+        QVERIFY(m_git.write("README.md", "infra\n"));
+        m_commits << m_git.commitAll("readme");
+        // 1: a plain app and a kustomize overlay whose base lives outside its path
+        QVERIFY(m_git.write("apps/plain/cm.yaml", configMap("a", "1") + "---\n" + configMap("b", "1")));
+        QVERIFY(m_git.write("base/kustomization.yaml", "resources: [cm.yaml]\n"));
+        QVERIFY(m_git.write("base/cm.yaml", configMap("from-base", "1")));
+        QVERIFY(m_git.write("overlays/prod/kustomization.yaml", "namespace: prod\nresources: [../../base]\n"));
+        m_commits << m_git.commitAll("add apps");
+        // 2: change one object of the plain app
+        QVERIFY(m_git.write("apps/plain/cm.yaml", configMap("a", "2") + "---\n" + configMap("b", "1")));
+        m_commits << m_git.commitAll("plain: a=2");
+        // 3: reformat only (comments, quoting, order): no object changes
+        QVERIFY(m_git.write("apps/plain/cm.yaml", "# reformatted\n" + configMap("b", "1") + "---\n" +
+                                                       "kind: ConfigMap\napiVersion: v1\ndata: {value: '2'}\nmetadata: {name: a}\n"));
+        m_commits << m_git.commitAll("plain: reformat");
+        // 4: change the kustomize base only
+        QVERIFY(m_git.write("base/cm.yaml", configMap("from-base", "2")));
+        m_commits << m_git.commitAll("base: value 2");
+    }
+
+    void baseBeforeTheApplicationExisted()
+    {
+        auto repo = git::Repository::open(m_git.dir());
+        QVERIFY(repo);
+        RenderCache cache;
+        SourceRenderer renderer(cache);
+        auto review = reviewRevisions(*repo, renderer, application(m_git.dir(), "apps/plain"), m_commits[0], "HEAD");
+        QVERIFY2(review, review ? "" : qPrintable(review.error().toString()));
+        QCOMPARE(review->diff.summary.added, 2);
+        QCOMPARE(review->diff.summary.changed + review->diff.summary.removed + review->diff.summary.unchanged, 0);
+        // But a path missing at the head is an error naming it.
+        auto missing = reviewRevisions(*repo, renderer, application(m_git.dir(), "apps/nope"), m_commits[0], "HEAD");
+        QVERIFY(!missing);
+        QVERIFY2(missing.error().message.contains("apps/nope does not exist"), qPrintable(missing.error().message));
+    }
+
+    void pendingCommitsWithKeys()
+    {
+        auto repo = git::Repository::open(m_git.dir());
+        QVERIFY(repo);
+        RenderCache cache;
+        SourceRenderer renderer(cache);
+        auto plain = pendingCommitChanges(*repo, renderer, application(m_git.dir(), "apps/plain"), m_commits[0], "HEAD", false);
+        QVERIFY2(plain, plain ? "" : qPrintable(plain.error().toString()));
+        QCOMPARE(plain->size(), 4);
+        QCOMPARE(plain->at(0).commit.summary, QStringLiteral("base: value 2"));
+        QCOMPARE(keysOf(plain->at(0).changedKeys), QStringList());
+        QCOMPARE(keysOf(plain->at(1).changedKeys), QStringList()); // reformat only
+        QCOMPARE(keysOf(plain->at(2).changedKeys), QStringList{"ConfigMap shop/a"});
+        QCOMPARE(keysOf(plain->at(3).changedKeys), (QStringList{"ConfigMap shop/a", "ConfigMap shop/b"}));
+
+        auto overlay = pendingCommitChanges(*repo, renderer, application(m_git.dir(), "overlays/prod"), m_commits[1], "HEAD", false);
+        QVERIFY2(overlay, overlay ? "" : qPrintable(overlay.error().toString()));
+        QCOMPARE(overlay->size(), 3);
+        // The base lives outside the overlay's path, and its change still counts.
+        QCOMPARE(keysOf(overlay->at(0).changedKeys), QStringList{"ConfigMap prod/from-base"});
+        QCOMPARE(keysOf(overlay->at(1).changedKeys), QStringList());
+        QCOMPARE(keysOf(overlay->at(2).changedKeys), QStringList());
+    }
+
+    void secondRenderComesFromTheCache()
+    {
+        auto repo = git::Repository::open(m_git.dir());
+        QVERIFY(repo);
+        QTemporaryDir cacheDir;
+        RenderCache cache(cacheDir.path());
+        SourceRenderer renderer(cache);
+        const ApplicationConfig app = application(m_git.dir(), "overlays/prod");
+        auto head = repo->resolve("HEAD");
+        QVERIFY(head);
+        auto key = renderer.cacheKey(*repo, *head, app);
+        QVERIFY(key);
+        QVERIFY(!cache.find(*key));
+        QElapsedTimer timer;
+        timer.start();
+        auto first = renderer.render(*repo, *head, app);
+        const qint64 coldNs = timer.nsecsElapsed();
+        QVERIFY(first);
+        QVERIFY(cache.find(*key));
+        // A fresh cache over the same directory (a second sluicectl run) finds it on disk.
+        RenderCache again(cacheDir.path());
+        QVERIFY(again.find(*key));
+        QCOMPARE(again.find(*key)->size(), first->size());
+        // Kustomize reads outside its path, so its key follows the root tree: the previous
+        // commit (another root tree) has another key.
+        auto previous = repo->resolve("HEAD~1");
+        auto previousKey = renderer.cacheKey(*repo, *previous, app);
+        QVERIFY(previousKey && *previousKey != *key);
+        timer.restart();
+        auto cached = renderer.render(*repo, *head, app);
+        qInfo() << "kustomize render cold" << coldNs / 1000 << "us, cached" << timer.nsecsElapsed() / 1000 << "us";
+        QVERIFY(cached);
+    }
+
+    void worktree()
+    {
+        QVERIFY(m_git.write("apps/plain/new.yaml", configMap("c", "1")));
+        auto repo = git::Repository::open(m_git.dir());
+        QVERIFY(repo);
+        RenderCache cache;
+        SourceRenderer renderer(cache);
+        auto review = reviewRevisions(*repo, renderer, application(m_git.dir(), "apps/plain"), "HEAD", git::kWorktree);
+        QFile::remove(m_git.dir() + "/apps/plain/new.yaml");
+        QVERIFY2(review, review ? "" : qPrintable(review.error().toString()));
+        QCOMPARE(review->diff.summary.added, 1);
+        QCOMPARE(review->diff.objects.at(2).key.name, QStringLiteral("c"));
+        QCOMPARE(review->diff.objects.at(2).headLocation, QStringLiteral("apps/plain/new.yaml:1"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReview)
+#include "tst_review.moc"
