@@ -26,6 +26,19 @@ inline double medianMs(int runs, const std::function<void()> &f)
     return times[times.size() / 2];
 }
 
+// Median wall times of `a` and `b`, run alternately so that drifting machine load hits both alike.
+inline std::pair<double, double> interleavedMediansMs(int runs, const std::function<void()> &a, const std::function<void()> &b)
+{
+    std::vector<double> ta, tb;
+    for (int i = 0; i < runs; ++i) {
+        ta.push_back(medianMs(1, a));
+        tb.push_back(medianMs(1, b));
+    }
+    std::sort(ta.begin(), ta.end());
+    std::sort(tb.begin(), tb.end());
+    return {ta[ta.size() / 2], tb[tb.size() / 2]};
+}
+
 // Runs a peer command to completion (output discarded unless `out` is given); false on failure.
 inline bool runPeer(const QString &program, const QStringList &args, const QString &cwd = {}, QByteArray *out = nullptr)
 {
