@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build ccache pkg-config git patch diffutils
-  qt6-base-dev qt6-tools-dev libgl-dev
+  qt6-base-dev qt6-tools-dev libgl-dev libqt6svg6 fonts-dejavu-core
   libgit2-dev libyaml-cpp-dev libyaml-dev libssl-dev
 )
 

@@ -78,9 +78,9 @@ void compare(Pair &pair, const DiffOptions &options)
         object.change = pair.after ? ChangeKind::Added : ChangeKind::Removed;
     }
     if (options.withText) {
-        const QByteArray beforeYaml = pair.before ? yaml::toYaml(pair.beforeTree) : QByteArray();
-        const QByteArray afterYaml = pair.after ? yaml::toYaml(pair.afterTree) : QByteArray();
-        object.diff = unifiedDiff(beforeYaml, afterYaml,
+        object.beforeYaml = pair.before ? yaml::toYaml(pair.beforeTree) : QByteArray();
+        object.afterYaml = pair.after ? yaml::toYaml(pair.afterTree) : QByteArray();
+        object.diff = unifiedDiff(object.beforeYaml, object.afterYaml,
                                   pair.before ? label(options.baseLabel, object.key) : QByteArray("/dev/null"),
                                   pair.after ? label(options.headLabel, object.key) : QByteArray("/dev/null"));
     }

@@ -22,6 +22,8 @@ struct ObjectDiff
     ChangeKind change = ChangeKind::Unchanged;
     QList<FieldChange> fields; // changed objects only; secrets masked
     QByteArray diff;           // unified diff of the normalized, masked YAML; empty if unchanged
+    QByteArray beforeYaml;     // the normalized, masked YAML of each side (withText, not unchanged)
+    QByteArray afterYaml;
     QString baseLocation;      // "file:line" or empty
     QString headLocation;
 };

@@ -14,11 +14,9 @@ Result<ResourceSet> renderOrEmpty(const git::Repository &repo, SourceRenderer &r
     return set;
 }
 
-} // namespace
-
-Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer &renderer,
-                                     const ApplicationConfig &app, const QString &baseSpec, const QString &headSpec,
-                                     const CancelToken &cancel)
+// Resolves the base and head revision specs of a review or a commit range.
+Result<std::pair<git::Revision, git::Revision>> resolveRange(const git::Repository &repo, const QString &baseSpec,
+                                                             const QString &headSpec)
 {
     auto base = repo.resolve(baseSpec);
     if (!base)
@@ -26,22 +24,91 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
     auto head = repo.resolve(headSpec);
     if (!head)
         return head.error();
+    return std::pair{*base, *head};
+}
+
+} // namespace
+
+Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer &renderer,
+                                     const ApplicationConfig &app, const QString &baseSpec, const QString &headSpec,
+                                     const CancelToken &cancel)
+{
+    auto range = resolveRange(repo, baseSpec, headSpec);
+    if (!range)
+        return range.error();
+    const auto &[base, head] = *range;
     // Only the head must have the path: a base from before the application existed shows it all
     // as added.
-    auto headSet = renderer.render(repo, *head, app, cancel);
+    auto headSet = renderer.render(repo, head, app, cancel);
     if (!headSet)
         return headSet.error();
-    auto baseSet = renderOrEmpty(repo, renderer, *base, app, cancel);
+    auto baseSet = renderOrEmpty(repo, renderer, base, app, cancel);
     if (!baseSet)
         return baseSet.error();
     DiffOptions options;
     options.ignore = app.ignore;
-    options.baseLabel = base->displayName().toUtf8();
-    options.headLabel = head->displayName().toUtf8();
+    options.baseLabel = base.displayName().toUtf8();
+    options.headLabel = head.displayName().toUtf8();
     auto diff = diffResourceSets(*baseSet, *headSet, options, cancel);
     if (!diff)
         return diff.error();
-    return ReviewResult{*base, *head, std::move(*diff)};
+    return ReviewResult{base, head, std::move(*diff)};
+}
+
+Result<ReviewResult> reviewCommit(const git::Repository &repo, SourceRenderer &renderer, const ApplicationConfig &app,
+                                  const QString &commitId, const CancelToken &cancel)
+{
+    auto head = repo.resolve(commitId);
+    if (!head)
+        return head.error();
+    auto parentId = repo.firstParent(head->commitId);
+    if (!parentId)
+        return parentId.error();
+    auto headSet = renderOrEmpty(repo, renderer, *head, app, cancel);
+    if (!headSet)
+        return headSet.error();
+    git::Revision base{*parentId, *parentId, false};
+    Result<ResourceSet> baseSet = parentId->isEmpty() ? Result<ResourceSet>(ResourceSet())
+                                                      : renderOrEmpty(repo, renderer, base, app, cancel);
+    if (!baseSet)
+        return baseSet.error();
+    DiffOptions options;
+    options.ignore = app.ignore;
+    options.baseLabel = parentId->isEmpty() ? QByteArray("(no parent)") : parentId->left(7).toUtf8();
+    options.headLabel = head->commitId.left(7).toUtf8();
+    auto diff = diffResourceSets(*baseSet, *headSet, options, cancel);
+    if (!diff)
+        return diff.error();
+    return ReviewResult{base, *head, std::move(*diff)};
+}
+
+Result<RepositorySnapshot> snapshotRepository(const ApplicationConfig &app, const git::FetchOptions &fetch)
+{
+    auto repo = openApplicationRepository(app, fetch);
+    if (!repo)
+        return repo.error();
+    RepositorySnapshot snapshot;
+    snapshot.localClone = !repo->isBare();
+    auto refs = repo->refs();
+    if (!refs)
+        return refs.error();
+    snapshot.refs = std::move(*refs);
+    auto tracked = repo->resolve(app.revision);
+    if (!tracked)
+        return tracked.error();
+    snapshot.tracked = *tracked;
+    if (!tracked->worktree) {
+        git::CommitRangeOptions options;
+        options.firstBatchSize = 1;
+        Status s = repo->commitRange({}, tracked->commitId, options, [&snapshot](const QList<git::CommitInfo> &batch) {
+            if (!batch.isEmpty())
+                snapshot.head = batch.first();
+            return false;
+        });
+        if (!s)
+            return s.error();
+    }
+    return snapshot;
 }
 
 Result<QList<CommitChanges>> pendingCommitChanges(const git::Repository &repo, SourceRenderer &renderer,
@@ -49,17 +116,15 @@ Result<QList<CommitChanges>> pendingCommitChanges(const git::Repository &repo, S
                                                   const QString &headSpec, bool firstParent,
                                                   const CancelToken &cancel)
 {
-    auto base = repo.resolve(baseSpec);
-    if (!base)
-        return base.error();
-    auto head = repo.resolve(headSpec);
-    if (!head)
-        return head.error();
-    if (base->worktree || head->worktree)
+    auto range = resolveRange(repo, baseSpec, headSpec);
+    if (!range)
+        return range.error();
+    const auto &[base, head] = *range;
+    if (base.worktree || head.worktree)
         return makeError(ErrorCategory::Usage, QStringLiteral("the commit range needs commits, not WORKTREE"));
     git::CommitRangeOptions options;
     options.firstParent = firstParent;
-    auto commits = repo.commitList(base->commitId, head->commitId, options, cancel);
+    auto commits = repo.commitList(base.commitId, head.commitId, options, cancel);
     if (!commits)
         return commits.error();
 

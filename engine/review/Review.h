@@ -21,6 +21,23 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
                                      const ApplicationConfig &app, const QString &baseSpec, const QString &headSpec,
                                      const CancelToken &cancel = {});
 
+// The rendered diff a commit introduces: its first parent (nothing, for a root commit) vs it.
+Result<ReviewResult> reviewCommit(const git::Repository &repo, SourceRenderer &renderer, const ApplicationConfig &app,
+                                  const QString &commitId, const CancelToken &cancel = {});
+
+// A snapshot of an application's repository for a page header and revision pickers.
+struct RepositorySnapshot
+{
+    QList<git::RefInfo> refs;
+    git::Revision tracked;  // the application's tracked revision, resolved
+    git::CommitInfo head;   // the commit it points at
+    bool localClone = false; // WORKTREE is available
+};
+
+// Opens the application's repository (cloning a URL's mirror on first use), lists refs and
+// resolves the tracked revision. Blocks; call from a worker thread.
+Result<RepositorySnapshot> snapshotRepository(const ApplicationConfig &app, const git::FetchOptions &fetch = {});
+
 struct CommitChanges
 {
     git::CommitInfo commit;

@@ -1,6 +1,8 @@
 // sluicectl end to end on the generated demo repository: exit codes, JSON shape, secrets never
 // printed, WORKTREE review, commit ranges with object keys.
 
+#include "common/Demo.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -68,10 +70,8 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         m_repo = m_dir.filePath("demo");
-        QProcess make;
-        make.start(QStringLiteral(SLUICE_SOURCE_DIR "/scripts/make-demo.sh"), {m_repo});
-        QVERIFY(make.waitForFinished(60000));
-        QVERIFY2(make.exitCode() == 0, make.readAllStandardError().constData());
+        const QString error = sluice::test::makeDemo(m_repo);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
     }
 
     void help()
@@ -87,7 +87,7 @@ private slots:
         QTest::addColumn<int>("exitCode");
         QTest::addColumn<QString>("stderrContains");
         QTest::newRow("same revision") << QStringList{"review", "web", "--base", "main", "--head", "main"} << 0 << QString();
-        QTest::newRow("text-only commit range is no change")
+        QTest::newRow("another application's commits change nothing here")
             << QStringList{"review", "status", "--base", "deployed", "--head", "main"} << 0 << QString();
         QTest::newRow("differences") << QStringList{"review", "web", "--base", "deployed", "--head", "main"} << 1 << QString();
         QTest::newRow("pull request ref") << QStringList{"review", "web", "--base", "main", "--head", "refs/pull/7/head"} << 1 << QString();

@@ -1,0 +1,194 @@
+// ApplicationListModel: the workspace row, its applications, lookups and tooltips.
+
+#include "ApplicationListModel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace sluice;
+
+namespace {
+
+ApplicationConfig app(const QString &name, const QString &repo, const QString &revision,
+                      const QString &path, const QString &cluster, const QString &ns)
+{
+    ApplicationConfig a;
+    a.name = name;
+    a.repo = repo;
+    a.revision = revision;
+    a.path = path;
+    a.cluster = cluster;
+    a.ns = ns;
+    return a;
+}
+
+Workspace demoWorkspace()
+{
+    Workspace ws;
+    ws.file = QStringLiteral("/ws/sluice.yaml");
+    ws.dir = QStringLiteral("/ws");
+    ws.applications = {
+        app(QStringLiteral("web"), QStringLiteral("."), QStringLiteral("main"),
+            QStringLiteral("apps/web/overlays/prod"), QStringLiteral("prod"), QStringLiteral("web")),
+        app(QStringLiteral("api"), QStringLiteral("https://git.example.com/acme/infra.git"),
+            QStringLiteral("HEAD"), QStringLiteral("apps/api"), QStringLiteral("sandbox"), QString()),
+        app(QStringLiteral("worker"), QStringLiteral("../worker"), QStringLiteral("v1.2"),
+            QStringLiteral("."), QStringLiteral("prod"), QStringLiteral("jobs")),
+    };
+    return ws;
+}
+
+} // namespace
+
+class TestApplicationListModel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void emptyUntilWorkspaceSet()
+    {
+        ApplicationListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QCOMPARE(model.rowCount(), 0);
+        QVERIFY(!model.indexOfApplication(QStringLiteral("web")).isValid());
+        QVERIFY(!model.index(0, 0).isValid());
+    }
+
+    void tree()
+    {
+        ApplicationListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        model.setWorkspace(demoWorkspace());
+        QCOMPARE(resets.size(), 1);
+
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.columnCount(), 1);
+        const QModelIndex ws = model.index(0, 0);
+        QCOMPARE(ws.data().toString(), QStringLiteral("ws"));
+        QCOMPARE(ws.data(ApplicationListModel::NameRole).toString(), QStringLiteral("sluice.yaml"));
+        QCOMPARE(ws.data(Qt::ToolTipRole).toString(), QStringLiteral("/ws/sluice.yaml"));
+        QCOMPARE(ws.data(ApplicationListModel::IsWorkspaceRole).toBool(), true);
+        QCOMPARE(model.application(ws), nullptr);
+        QVERIFY(!model.parent(ws).isValid());
+
+        QCOMPARE(model.rowCount(ws), 3);
+        QStringList names;
+        for (int row = 0; row < model.rowCount(ws); ++row) {
+            const QModelIndex child = model.index(row, 0, ws);
+            QCOMPARE(model.parent(child), ws);
+            QCOMPARE(child.data(ApplicationListModel::IsWorkspaceRole).toBool(), false);
+            QCOMPARE(model.rowCount(child), 0);
+            QVERIFY(model.flags(child) & Qt::ItemNeverHasChildren);
+            names << child.data().toString();
+        }
+        QCOMPARE(names, (QStringList{"web", "api", "worker"}));
+
+        const QModelIndex web = model.index(0, 0, ws);
+        QCOMPARE(web.data(ApplicationListModel::NameRole).toString(), QStringLiteral("web"));
+        QCOMPARE(web.data(ApplicationListModel::RepoRole).toString(), QStringLiteral("."));
+        QCOMPARE(web.data(ApplicationListModel::RevisionRole).toString(), QStringLiteral("main"));
+        QCOMPARE(web.data(ApplicationListModel::PathRole).toString(), QStringLiteral("apps/web/overlays/prod"));
+        QCOMPARE(web.data(ApplicationListModel::ClusterRole).toString(), QStringLiteral("prod"));
+        QCOMPARE(web.data(ApplicationListModel::NamespaceRole).toString(), QStringLiteral("web"));
+        QVERIFY(model.roleNames().contains(ApplicationListModel::NameRole));
+    }
+
+    void indexOfApplication_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("row"); // -1: invalid index
+
+        struct Row { const char *tag; const char *name; int row; };
+        const Row rows[] = {
+            {"first", "web", 0},
+            {"middle", "api", 1},
+            {"last", "worker", 2},
+            {"unknown", "billing", -1},
+            {"case-sensitive", "Web", -1},
+            {"empty", "", -1},
+        };
+        for (const Row &r : rows)
+            QTest::newRow(r.tag) << QString::fromUtf8(r.name) << r.row;
+    }
+
+    void indexOfApplication()
+    {
+        QFETCH(QString, name);
+        QFETCH(int, row);
+
+        ApplicationListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.setWorkspace(demoWorkspace());
+
+        const QModelIndex index = model.indexOfApplication(name);
+        if (row < 0) {
+            QVERIFY(!index.isValid());
+            QCOMPARE(model.application(index), nullptr);
+            return;
+        }
+        QVERIFY(index.isValid());
+        QCOMPARE(index, model.index(row, 0, model.index(0, 0)));
+        const ApplicationConfig *config = model.application(index);
+        QVERIFY(config);
+        QCOMPARE(config->name, name);
+    }
+
+    void tooltip_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("tooltip");
+
+        struct Row { const char *name; const char *tooltip; };
+        const Row rows[] = {
+            {"web", ". @ main: apps/web/overlays/prod \u2192 prod/web"},
+            {"api", "https://git.example.com/acme/infra.git @ HEAD: apps/api \u2192 sandbox"},
+            {"worker", "../worker @ v1.2: . \u2192 prod/jobs"},
+        };
+        for (const Row &r : rows)
+            QTest::newRow(r.name) << QString::fromUtf8(r.name) << QString::fromUtf8(r.tooltip);
+    }
+
+    void tooltip()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, tooltip);
+
+        ApplicationListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.setWorkspace(demoWorkspace());
+        QCOMPARE(model.indexOfApplication(name).data(Qt::ToolTipRole).toString(), tooltip);
+    }
+
+    void replacingTheWorkspaceResets()
+    {
+        ApplicationListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.setWorkspace(demoWorkspace());
+
+        Workspace smaller = demoWorkspace();
+        smaller.applications.removeFirst();
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        model.setWorkspace(smaller);
+        QCOMPARE(resets.size(), 1);
+        QCOMPARE(model.rowCount(model.index(0, 0)), 2);
+        QVERIFY(!model.indexOfApplication(QStringLiteral("web")).isValid());
+        QCOMPARE(model.indexOfApplication(QStringLiteral("api")).row(), 0);
+        QCOMPARE(model.workspace().applications.size(), 2);
+    }
+
+    void emptyWorkspaceHasOnlyItsRow()
+    {
+        ApplicationListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        Workspace ws;
+        ws.file = QStringLiteral("/ws/sluice.yaml");
+        model.setWorkspace(ws);
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.rowCount(model.index(0, 0)), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestApplicationListModel)
+#include "tst_applicationlistmodel.moc"

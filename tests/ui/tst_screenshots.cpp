@@ -1,0 +1,128 @@
+// Renders the main window on the demo at 1280×800 in a light and a dark palette, checks what the
+// widgets show, and saves PNGs under <build>/screenshots for people to look at.
+
+#include "common/Demo.h"
+
+#include "ApplicationListModel.h"
+#include "ApplicationPage.h"
+#include "DiffView.h"
+#include "MainWindow.h"
+#include "ObjectDiffPanel.h"
+#include "PendingCommitModel.h"
+#include "PendingCommitsTab.h"
+#include "ResourceDiffModel.h"
+#include "ReviewTab.h"
+#include "RevisionPicker.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QLabel>
+#include <QStandardPaths>
+#include <QStyleFactory>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sluice;
+
+namespace {
+
+QPalette darkPalette()
+{
+    QPalette p;
+    const QColor window(0x2b, 0x2d, 0x30), base(0x1e, 0x1f, 0x22), text(0xdf, 0xe1, 0xe5);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, window);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::Highlight, QColor(0x2f, 0x65, 0xca));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::ToolTipBase, base);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, QColor(0x8c, 0x8f, 0x94));
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x6f, 0x73, 0x7a));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x6f, 0x73, 0x7a));
+    return p;
+}
+
+int rowOfSummary(PendingCommitModel *model, const QString &summary)
+{
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row, PendingCommitModel::SummaryColumn).data().toString() == summary)
+            return row;
+    }
+    return -1;
+}
+
+} // namespace
+
+class TestScreenshots : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_demo;
+    QString m_out = QStringLiteral(SLUICE_BINARY_DIR "/screenshots");
+
+    void shoot(const QString &name)
+    {
+        MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openWorkspace(m_demo + "/sluice.yaml"));
+        QCOMPARE(window.applications()->rowCount(window.applications()->index(0, 0)), 3);
+        ApplicationPage *page = window.applicationPage();
+        PendingCommitsTab *pending = page->pendingTab();
+        QTRY_COMPARE_WITH_TIMEOUT(pending->model()->rowCount(), 5, 20000);
+        pending->table()->setCurrentIndex(pending->model()->index(rowOfSummary(pending->model(), "web: rotate database password"), 0));
+        QTRY_COMPARE_WITH_TIMEOUT(pending->diffPanel()->model()->rowCount(), 1, 20000);
+        QTRY_VERIFY(pending->diffPanel()->diffView()->unifiedText().contains("DATABASE_PASSWORD"));
+        QTRY_VERIFY(!page->isBusy());
+        QVERIFY(page->headerLabel()->text().contains("tracking main"));
+        QVERIFY(window.grab().save(m_out + "/" + name + "-pending.png"));
+
+        ReviewTab *review = page->reviewTab();
+        page->tabs()->setCurrentWidget(review);
+        review->basePicker()->setSpec("v1.0.0~2");
+        review->headPicker()->setSpec("pull/7");
+        review->review();
+        QTRY_COMPARE_WITH_TIMEOUT(review->diffPanel()->countsText(), QStringLiteral("+2 \u22120 ~3 =1"), 20000);
+        QTRY_VERIFY(review->diffPanel()->diffView()->message().isEmpty());
+        QTRY_VERIFY(!page->isBusy());
+        QVERIFY(window.grab().save(m_out + "/" + name + "-review.png"));
+        qInfo() << "saved" << m_out + "/" + name + "-{pending,review}.png";
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        qputenv("XDG_CACHE_HOME", m_dir.filePath("cache").toUtf8());
+        QVERIFY(QDir().mkpath(m_out));
+        m_demo = m_dir.filePath("demo");
+        const QString error = sluice::test::makeDemo(m_demo);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QApplication::setStyle(QStyleFactory::create("Fusion"));
+    }
+
+    void light()
+    {
+        QApplication::setPalette(QApplication::style()->standardPalette());
+        shoot("main-light");
+    }
+
+    void dark()
+    {
+        QApplication::setPalette(darkPalette());
+        shoot("main-dark");
+    }
+};
+
+QTEST_MAIN(TestScreenshots)
+#include "tst_screenshots.moc"

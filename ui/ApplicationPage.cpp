@@ -1,0 +1,188 @@
+#include "ApplicationPage.h"
+
+#include "ActivityLogModel.h"
+#include "ActivityTab.h"
+#include "AsyncJob.h"
+#include "Icons.h"
+#include "PendingCommitsTab.h"
+#include "RefsModel.h"
+#include "ReviewTab.h"
+#include "RevisionPicker.h"
+#include "git/Mirror.h"
+
+#include <QDir>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace sluice {
+
+namespace {
+
+// A local clone by its folder ("~/src/infra"), a remote by its URL.
+QString repositoryName(const ApplicationConfig &app)
+{
+    if (app.repoPath.isEmpty())
+        return app.repo;
+    const QString home = QDir::homePath();
+    return app.repoPath.startsWith(home + QLatin1Char('/')) ? QLatin1Char('~') + app.repoPath.mid(home.size()) : app.repoPath;
+}
+
+} // namespace
+
+ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
+    : QWidget(parent), m_log(log), m_refs(new RefsModel(this)), m_title(new QLabel(this)), m_details(new QLabel(this)),
+      m_error(new QLabel(this)), m_fetchButton(new QPushButton(icon(IconId::Fetch), tr("Fetch"), this)),
+      m_tabs(new QTabWidget(this)), m_pending(new PendingCommitsTab(m_refs, log, this)),
+      m_review(new ReviewTab(m_refs, log, this)), m_activity(new ActivityTab(log, this)), m_loadJob(new AsyncSlot(this))
+{
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_title->setAccessibleName(tr("Application"));
+    m_details->setTextFormat(Qt::PlainText);
+    m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_details->setAccessibleName(tr("Repository and tracked revision"));
+    m_error->setWordWrap(true);
+    m_error->setTextFormat(Qt::PlainText);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setAccessibleName(tr("Error"));
+    m_error->setStyleSheet(QStringLiteral("QLabel { border: 1px solid #d9534f; border-radius: 3px; padding: 6px; }"));
+    m_error->hide();
+    m_fetchButton->setShortcut(QKeySequence(Qt::Key_F5));
+    m_fetchButton->setToolTip(tr("Fetch the repository and reload (F5)"));
+
+    auto *header = new QHBoxLayout;
+    auto *titles = new QVBoxLayout;
+    titles->addWidget(m_title);
+    titles->addWidget(m_details);
+    header->addLayout(titles, 1);
+    header->addWidget(m_fetchButton, 0, Qt::AlignTop);
+
+    m_tabs->addTab(m_pending, icon(IconId::Commit), tr("&Pending commits"));
+    m_tabs->addTab(m_review, icon(IconId::Review), tr("&Review"));
+    m_tabs->addTab(m_activity, tr("&Activity"));
+    m_tabs->setAccessibleName(tr("Application tabs"));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(header);
+    layout->addWidget(m_error);
+    layout->addWidget(m_tabs, 1);
+
+    connect(m_fetchButton, &QPushButton::clicked, this, &ApplicationPage::fetch);
+    connect(m_loadJob, &AsyncSlot::runningChanged, this, &ApplicationPage::updateBusy);
+    connect(m_pending, &PendingCommitsTab::busyChanged, this, &ApplicationPage::updateBusy);
+    connect(m_review, &ReviewTab::busyChanged, this, &ApplicationPage::updateBusy);
+}
+
+bool ApplicationPage::isBusy() const
+{
+    return m_loadJob->isRunning() || m_pending->isBusy() || m_review->isBusy();
+}
+
+void ApplicationPage::updateBusy()
+{
+    emit busyChanged(isBusy());
+}
+
+void ApplicationPage::cancelAll()
+{
+    if (m_loadJob->isRunning()) {
+        m_loadJob->cancel();
+        m_log->finish(m_logId, ActivityLogModel::State::Cancelled);
+    }
+    m_pending->cancel();
+    m_review->cancel();
+}
+
+void ApplicationPage::setApplication(SessionPtr session, const QString &application)
+{
+    cancelAll();
+    m_session = std::move(session);
+    m_application = application;
+    const ApplicationConfig app = m_session->application(application);
+    m_title->setText(app.name);
+    m_details->setText(tr("%1 · %2 · tracking %3").arg(repositoryName(app), app.path, app.revision));
+    m_fetchButton->setText(app.repoPath.isEmpty() ? tr("Fetch") : tr("Reload"));
+    m_refs->setRefs({}, false);
+    m_newApplication = true;
+    load(false);
+}
+
+void ApplicationPage::fetch()
+{
+    if (m_session)
+        load(true);
+}
+
+void ApplicationPage::load(bool fetchFirst)
+{
+    cancelAll();
+    m_error->hide();
+    const ApplicationConfig app = m_session->application(m_application);
+    const bool remote = app.repoPath.isEmpty();
+    const QString what = fetchFirst && remote ? tr("Fetch %1").arg(app.repo) : tr("Open %1").arg(app.repo);
+    m_logId = m_log->begin(what);
+    emit progress(0, 0, what);
+    QPointer<ApplicationPage> self(this);
+    m_loadJob->run(
+        [app, fetchFirst, remote, self](const JobContext &job) -> Result<RepositorySnapshot> {
+            git::FetchOptions options;
+            options.cancel = job.token();
+            // Progress arrives often: hand on at most one update per percent.
+            auto lastPercent = std::make_shared<int>(-1);
+            options.progress = [job, lastPercent, self](qint64 done, qint64 total, const QString &text) {
+                const int percent = total > 0 ? int(done * 100 / total) : -1;
+                if (percent == *lastPercent && total > 0)
+                    return;
+                *lastPercent = percent;
+                job.post([self, done, total, text] {
+                    if (self)
+                        emit self->progress(done, total, text);
+                });
+            };
+            if (fetchFirst && remote) {
+                auto fetched = git::fetchMirror(app.repo, options);
+                if (!fetched)
+                    return fetched.error();
+            }
+            return snapshotRepository(app, options);
+        },
+        [this](Result<RepositorySnapshot> snapshot) {
+            emit progress(1, 1, QString());
+            if (!snapshot) {
+                showError(snapshot.error().toString());
+                m_log->finish(m_logId, ActivityLogModel::State::Failed, snapshot.error().toString());
+                return;
+            }
+            m_log->finish(m_logId, ActivityLogModel::State::Succeeded);
+            showSnapshot(*snapshot);
+        });
+}
+
+void ApplicationPage::showSnapshot(const RepositorySnapshot &snapshot)
+{
+    const ApplicationConfig app = m_session->application(m_application);
+    m_refs->setRefs(snapshot.refs, snapshot.localClone);
+    const git::CommitInfo &head = snapshot.head;
+    m_details->setText(tr("%1 · %2 · tracking %3 at %4 “%5” by %6")
+                           .arg(repositoryName(app), app.path, app.revision, head.id.left(7), head.summary, head.author));
+    // A new application starts from its whole history and reviews its uncommitted work; a
+    // reload keeps what the user chose.
+    const QString since = m_newApplication ? QString() : m_pending->sincePicker()->spec();
+    m_pending->setApplication(m_session, m_application, since);
+    if (m_newApplication)
+        m_review->setApplication(m_session, m_application, app.revision, snapshot.localClone ? git::kWorktree : app.revision);
+    m_newApplication = false;
+}
+
+void ApplicationPage::showError(const QString &text)
+{
+    m_error->setText(text);
+    m_error->show();
+}
+
+} // namespace sluice

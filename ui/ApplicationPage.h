@@ -1,0 +1,81 @@
+#pragma once
+
+// One application: a header (repository, tracked revision, head commit, Fetch) over the tabs
+// Pending commits, Review and Activity. Owns the jobs that load its repository; the tabs own
+// theirs.
+
+#include "Session.h"
+#include "review/Review.h"
+
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QTabWidget;
+
+namespace sluice {
+
+class ActivityLogModel;
+class ActivityTab;
+class AsyncSlot;
+class PendingCommitsTab;
+class RefsModel;
+class ReviewTab;
+
+class ApplicationPage : public QWidget
+{
+    Q_OBJECT
+
+public:
+    ApplicationPage(ActivityLogModel *log, QWidget *parent = nullptr);
+
+    // Shows `application`: loads its repository snapshot, then its commits. Cancels the
+    // previous application's work.
+    void setApplication(SessionPtr session, const QString &application);
+    QString application() const { return m_application; }
+
+    // Fetch: for a URL, fetches its cache mirror (with progress); for a local clone, re-reads
+    // it (Sluice never fetches into your clone). Then reloads the page.
+    void fetch();
+    // Cancels every job of the page and its tabs.
+    void cancelAll();
+    bool isBusy() const;
+
+    PendingCommitsTab *pendingTab() const { return m_pending; }
+    ReviewTab *reviewTab() const { return m_review; }
+    ActivityTab *activityTab() const { return m_activity; }
+    QTabWidget *tabs() const { return m_tabs; }
+    RefsModel *refs() const { return m_refs; }
+    QLabel *headerLabel() const { return m_details; }
+    QLabel *errorBanner() const { return m_error; }
+    QPushButton *fetchButton() const { return m_fetchButton; }
+
+signals:
+    void busyChanged(bool busy);
+    // Progress of the current long task (total 0 = unknown).
+    void progress(qint64 done, qint64 total, const QString &what);
+
+private:
+    void load(bool fetchFirst);
+    void showSnapshot(const RepositorySnapshot &snapshot);
+    void showError(const QString &text);
+    void updateBusy();
+
+    SessionPtr m_session;
+    QString m_application;
+    ActivityLogModel *m_log;
+    RefsModel *m_refs;
+    QLabel *m_title;
+    QLabel *m_details;
+    QLabel *m_error;
+    QPushButton *m_fetchButton;
+    QTabWidget *m_tabs;
+    PendingCommitsTab *m_pending;
+    ReviewTab *m_review;
+    ActivityTab *m_activity;
+    AsyncSlot *m_loadJob;
+    int m_logId = 0;
+    bool m_newApplication = true;
+};
+
+} // namespace sluice

@@ -1,0 +1,113 @@
+#pragma once
+
+// The one async helper of the UI: engine calls run on the global thread pool and report back on
+// the GUI thread. An AsyncSlot runs one job at a time for one purpose ("the review of the
+// current selection"): starting a new job cancels the previous one and its late results are
+// dropped, so a result for a selection the user has already left never lands. Destroying the
+// slot (closing the window) cancels the running job.
+//
+// Thread contract: run(), cancel() and the callbacks are GUI-thread only; `work` runs on a pool
+// thread and must only touch what it captured by value (plus the JobContext).
+
+#include "core/Cancel.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QThreadPool>
+#include <QCoreApplication>
+
+#include <functional>
+#include <memory>
+#include <type_traits>
+
+namespace sluice {
+
+// Given to the work function: its cancel token, and a way to hand partial results (progress,
+// batches of rows) to the GUI thread. Posted functions run only while the job is current.
+class JobContext
+{
+public:
+    JobContext(CancelToken token, std::function<void(std::function<void()>)> post)
+        : m_token(std::move(token)), m_post(std::move(post))
+    {
+    }
+    const CancelToken &token() const { return m_token; }
+    bool isCancelled() const { return m_token.isCancelled(); }
+    void post(std::function<void()> onGuiThread) const { m_post(std::move(onGuiThread)); }
+
+private:
+    CancelToken m_token;
+    std::function<void(std::function<void()>)> m_post;
+};
+
+class AsyncSlot : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit AsyncSlot(QObject *parent = nullptr) : QObject(parent) {}
+    ~AsyncSlot() override { cancel(); }
+
+    // Starts `work(JobContext) -> T` on the pool; `done(T)` runs on the GUI thread if this job is
+    // still the current one when it finishes. Cancels the previous job.
+    template <typename Work, typename Done>
+    void run(Work work, Done done)
+    {
+        using T = std::invoke_result_t<Work, const JobContext &>;
+        cancel();
+        const quint64 generation = ++m_generation;
+        CancelToken token;
+        m_token = token;
+        m_running = true;
+        emit runningChanged(true);
+        QPointer<AsyncSlot> self(this);
+        auto post = [self, generation](std::function<void()> f) {
+            QMetaObject::invokeMethod(
+                self.data() ? static_cast<QObject *>(self.data()) : QCoreApplication::instance(),
+                [self, generation, f = std::move(f)] {
+                    if (self && self->m_generation == generation)
+                        f();
+                },
+                Qt::QueuedConnection);
+        };
+        // The job owns copies of what it needs; nothing here outlives the slot unsafely.
+        auto task = [work = std::move(work), context = JobContext(token, post)]() mutable { return work(context); };
+        auto finish = [self, generation, done = std::move(done)](T result) mutable {
+            if (!self || self->m_generation != generation)
+                return;
+            self->m_running = false;
+            emit self->runningChanged(false);
+            done(std::move(result));
+        };
+        QThreadPool::globalInstance()->start([task = std::move(task), finish = std::move(finish), self]() mutable {
+            T result = task();
+            QMetaObject::invokeMethod(
+                self.data() ? static_cast<QObject *>(self.data()) : QCoreApplication::instance(),
+                [finish = std::move(finish), result = std::move(result)]() mutable { finish(std::move(result)); },
+                Qt::QueuedConnection);
+        });
+    }
+
+    // Cancels the current job (its result will be dropped).
+    void cancel()
+    {
+        if (!m_running)
+            return;
+        m_token.cancel();
+        ++m_generation;
+        m_running = false;
+        emit runningChanged(false);
+    }
+
+    bool isRunning() const { return m_running; }
+
+signals:
+    void runningChanged(bool running);
+
+private:
+    quint64 m_generation = 0;
+    CancelToken m_token;
+    bool m_running = false;
+};
+
+} // namespace sluice

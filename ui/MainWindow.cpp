@@ -1,0 +1,270 @@
+#include "MainWindow.h"
+
+#include "ActivityLogModel.h"
+#include "ApplicationListModel.h"
+#include "ApplicationPage.h"
+#include "Delegates.h"
+#include "Icons.h"
+#include "ObjectDiffPanel.h"
+#include "PendingCommitsTab.h"
+#include "ReviewTab.h"
+#include "SettingsDialog.h"
+#include "YamlHighlighter.h"
+#include "core/Paths.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QToolButton>
+#include <QTreeView>
+
+namespace sluice {
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_log(new ActivityLogModel(this)), m_applications(new ApplicationListModel(this)),
+      m_sidebar(new QTreeView(this)), m_stack(new QStackedWidget(this)), m_welcome(new QLabel(this)),
+      m_page(new ApplicationPage(m_log, this)), m_progress(new QProgressBar(this)), m_status(new QLabel(this)),
+      m_cancel(new QToolButton(this))
+{
+    QSettings store;
+    m_settings = AppSettings::load(store);
+    setWindowTitle(tr("Sluice"));
+    setWindowIcon(icon(IconId::Application));
+
+    m_sidebar->setModel(m_applications);
+    m_sidebar->setItemDelegate(new ApplicationDelegate(m_sidebar));
+    m_sidebar->setHeaderHidden(true);
+    m_sidebar->setAccessibleName(tr("Applications"));
+    m_sidebar->setMinimumWidth(180);
+    m_welcome->setAlignment(Qt::AlignCenter);
+    m_welcome->setWordWrap(true);
+    m_welcome->setTextFormat(Qt::PlainText);
+    m_welcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_welcome->setAccessibleName(tr("Welcome"));
+    m_welcome->setText(tr("Open a workspace (File → Open Workspace…, Ctrl+O) to see its applications."));
+    m_stack->addWidget(m_welcome);
+    m_stack->addWidget(m_page);
+
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(m_sidebar);
+    splitter->addWidget(m_stack);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({220, 1060});
+    setCentralWidget(splitter);
+
+    m_progress->setMaximumWidth(200);
+    m_progress->setTextVisible(false);
+    m_progress->setAccessibleName(tr("Progress"));
+    m_progress->hide();
+    m_status->setAccessibleName(tr("Status"));
+    m_cancel->setIcon(icon(IconId::Cancel));
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_cancel->setAutoRaise(true);
+    m_cancel->setToolTip(tr("Cancel the running work (Esc)"));
+    m_cancel->setAccessibleName(tr("Cancel"));
+    m_cancel->hide();
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
+
+    createMenus();
+    connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showApplication);
+    connect(m_page, &ApplicationPage::busyChanged, this, &MainWindow::setBusy);
+    connect(m_page, &ApplicationPage::progress, this, &MainWindow::showProgress);
+    connect(m_cancel, &QToolButton::clicked, m_page, &ApplicationPage::cancelAll);
+    connect(m_log, &ActivityLogModel::failed, this,
+            [this](const QString &what) { m_status->setText(tr("Failed: %1 (details in Activity)").arg(what)); });
+    for (ObjectDiffPanel *panel : {m_page->pendingTab()->diffPanel(), m_page->reviewTab()->diffPanel()}) {
+        panel->setMode(m_settings.diffMode);
+        connect(panel, &ObjectDiffPanel::modeChanged, this, [this](DiffView::Mode mode) { applyDiffMode(int(mode)); });
+    }
+
+    if (!restoreGeometry(m_settings.geometry))
+        resize(1280, 800);
+    restoreState(m_settings.windowState);
+}
+
+MainWindow::~MainWindow()
+{
+    m_page->cancelAll();
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(icon(IconId::Open), tr("&Open Workspace…"), this, &MainWindow::openWorkspaceDialog);
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    rebuildRecentMenu();
+    file->addSeparator();
+    QAction *settings = file->addAction(icon(IconId::Settings), tr("&Settings…"), this, &MainWindow::openSettings);
+    settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *application = menuBar()->addMenu(tr("&Application"));
+    QAction *fetch = application->addAction(icon(IconId::Fetch), tr("&Fetch"), m_page, &ApplicationPage::fetch);
+    fetch->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    QAction *cancel = application->addAction(icon(IconId::Cancel), tr("&Cancel Running Work"), m_page, &ApplicationPage::cancelAll);
+    cancel->setShortcut(QKeySequence(Qt::Key_Escape));
+    application->addSeparator();
+    QAction *focusSidebar = application->addAction(tr("Focus &Applications"), m_sidebar, qOverload<>(&QWidget::setFocus));
+    focusSidebar->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    const QList<QPair<QString, int>> tabs = {{tr("&Pending Commits"), 0}, {tr("&Review"), 1}, {tr("A&ctivity"), 2}};
+    for (const auto &[label, index] : tabs) {
+        QAction *show = application->addAction(label, this, [this, index] { m_page->tabs()->setCurrentIndex(index); });
+        show->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_2 + index)));
+    }
+    QAction *review = application->addAction(icon(IconId::Review), tr("Run Re&view"), this, [this] {
+        m_page->tabs()->setCurrentWidget(m_page->reviewTab());
+        m_page->reviewTab()->review();
+    });
+    review->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Sluice"), this, [this] {
+        QMessageBox::about(this, tr("About Sluice"),
+                           tr("Sluice %1\nA GitOps control panel.\nYAML highlighting: %2")
+                               .arg(QApplication::applicationVersion(), highlighterName()));
+    });
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    for (const QString &path : m_settings.recentWorkspaces)
+        m_recentMenu->addAction(path, this, [this, path] { openWorkspace(path); });
+    m_recentMenu->setEnabled(!m_settings.recentWorkspaces.isEmpty());
+}
+
+void MainWindow::openWorkspaceDialog()
+{
+    const QString start = m_session ? m_session->workspace.dir : QString();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Workspace"), start,
+                                                      tr("Sluice workspaces (sluice.yaml *.yaml *.yml)"));
+    if (!path.isEmpty())
+        openWorkspace(path);
+}
+
+bool MainWindow::openWorkspace(const QString &path)
+{
+    auto workspace = loadWorkspace(path);
+    if (!workspace) {
+        if (!m_session) {
+            m_welcome->setText(tr("Could not open the workspace.\n\n%1").arg(workspace.error().toString()));
+            m_stack->setCurrentWidget(m_welcome);
+        }
+        m_status->setText(tr("Could not open %1 (details in Activity)").arg(path));
+        const int id = m_log->begin(tr("Open workspace %1").arg(path));
+        m_log->finish(id, ActivityLogModel::State::Failed, workspace.error().toString());
+        return false;
+    }
+    m_page->cancelAll();
+    auto session = std::make_shared<Session>();
+    session->workspace = std::move(*workspace);
+    session->tools = m_settings.tools;
+    session->cache = std::make_shared<RenderCache>(cacheDir() + QLatin1String("/render"));
+    m_session = session;
+    m_settings.noteWorkspace(session->workspace.file);
+    rebuildRecentMenu();
+    setWindowTitle(tr("%1 — Sluice").arg(session->workspace.file));
+    m_applications->setWorkspace(session->workspace);
+    m_sidebar->expandAll();
+    if (session->workspace.applications.isEmpty()) {
+        m_welcome->setText(tr("%1 has no applications yet.").arg(session->workspace.file));
+        m_stack->setCurrentWidget(m_welcome);
+        return true;
+    }
+    return selectApplication(session->workspace.applications.first().name);
+}
+
+bool MainWindow::selectApplication(const QString &name)
+{
+    const QModelIndex index = m_applications->indexOfApplication(name);
+    if (!index.isValid())
+        return false;
+    m_sidebar->setCurrentIndex(index);
+    return true;
+}
+
+void MainWindow::showApplication(const QModelIndex &index)
+{
+    const ApplicationConfig *app = m_applications->application(index);
+    if (!app || !m_session)
+        return;
+    if (m_page->application() == app->name && m_stack->currentWidget() == m_page)
+        return;
+    m_stack->setCurrentWidget(m_page);
+    m_page->setApplication(m_session, app->name);
+}
+
+void MainWindow::setBusy(bool busy)
+{
+    m_progress->setVisible(busy);
+    m_cancel->setVisible(busy);
+    if (busy) {
+        m_progress->setRange(0, 0); // busy indicator until a real total arrives
+    } else {
+        m_status->clear();
+    }
+}
+
+void MainWindow::showProgress(qint64 done, qint64 total, const QString &what)
+{
+    if (total > 0) {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(int(done * 1000 / total));
+    }
+    if (!what.isEmpty())
+        m_status->setText(what);
+}
+
+void MainWindow::openSettings()
+{
+    SettingsDialog dialog(m_settings, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_settings = dialog.result(m_settings);
+    applyDiffMode(int(m_settings.diffMode));
+    if (m_session) {
+        auto session = std::make_shared<Session>(*m_session);
+        session->tools = m_settings.tools;
+        m_session = session;
+        if (!m_page->application().isEmpty())
+            m_page->setApplication(m_session, m_page->application());
+    }
+}
+
+void MainWindow::applyDiffMode(int mode)
+{
+    m_settings.diffMode = DiffView::Mode(mode);
+    for (ObjectDiffPanel *panel : {m_page->pendingTab()->diffPanel(), m_page->reviewTab()->diffPanel()}) {
+        if (panel->diffView()->mode() != m_settings.diffMode)
+            panel->setMode(m_settings.diffMode);
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_page->cancelAll();
+    m_settings.geometry = saveGeometry();
+    m_settings.windowState = saveState();
+    QSettings store;
+    m_settings.save(store);
+    event->accept();
+}
+
+} // namespace sluice

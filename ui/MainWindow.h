@@ -1,0 +1,74 @@
+#pragma once
+
+// The main window: a thin composition of the sidebar (workspace → applications), the
+// application page, menus with shortcuts, and a status bar with progress and Cancel.
+
+#include "Session.h"
+#include "Settings.h"
+
+#include <QMainWindow>
+
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QStackedWidget;
+class QToolButton;
+class QTreeView;
+
+namespace sluice {
+
+class ActivityLogModel;
+class ApplicationListModel;
+class ApplicationPage;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    // Reads the settings; does not open a workspace (call openWorkspace).
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens a workspace file and selects its first application. A bad file shows its error on
+    // the welcome page (nothing modal) and leaves the previous workspace open. Returns success.
+    bool openWorkspace(const QString &path);
+    // Selects an application by name in the sidebar (and so shows it).
+    bool selectApplication(const QString &name);
+
+    const AppSettings &settings() const { return m_settings; }
+    ApplicationPage *applicationPage() const { return m_page; }
+    QTreeView *sidebar() const { return m_sidebar; }
+    ApplicationListModel *applications() const { return m_applications; }
+    ActivityLogModel *activityLog() const { return m_log; }
+    QLabel *welcomeLabel() const { return m_welcome; }
+    QToolButton *cancelButton() const { return m_cancel; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createMenus();
+    void showApplication(const QModelIndex &index);
+    void setBusy(bool busy);
+    void showProgress(qint64 done, qint64 total, const QString &what);
+    void rebuildRecentMenu();
+    void openWorkspaceDialog();
+    void openSettings();
+    void applyDiffMode(int mode);
+
+    AppSettings m_settings;
+    SessionPtr m_session;
+    ActivityLogModel *m_log;
+    ApplicationListModel *m_applications;
+    QTreeView *m_sidebar;
+    QStackedWidget *m_stack;
+    QLabel *m_welcome;
+    ApplicationPage *m_page;
+    QProgressBar *m_progress;
+    QLabel *m_status;
+    QToolButton *m_cancel;
+    QMenu *m_recentMenu = nullptr;
+};
+
+} // namespace sluice

@@ -1,0 +1,204 @@
+#include "ObjectDiffPanel.h"
+
+#include "Delegates.h"
+#include "Icons.h"
+#include "ResourceDiffModel.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSplitter>
+#include <QToolButton>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace sluice {
+
+namespace {
+
+QToolButton *toolButton(QWidget *parent, QAction *action)
+{
+    auto *button = new QToolButton(parent);
+    button->setDefaultAction(action);
+    button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    button->setAutoRaise(true);
+    return button;
+}
+
+} // namespace
+
+ObjectDiffPanel::ObjectDiffPanel(QWidget *parent)
+    : QWidget(parent), m_model(new ResourceDiffModel(this)), m_list(new QTreeView(this)),
+      m_filter(new QLineEdit(this)), m_grouping(new QComboBox(this)), m_showUnchanged(new QToolButton(this)),
+      m_counts(new QLabel(this)), m_diffView(new DiffView(this)), m_modeButton(nullptr)
+{
+    // Left: filter, grouping, counts, the object list.
+    m_filter->setPlaceholderText(tr("Filter objects"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setAccessibleName(tr("Filter objects"));
+    m_grouping->addItem(tr("No grouping"), int(ResourceDiffModel::Grouping::None));
+    m_grouping->addItem(tr("By kind"), int(ResourceDiffModel::Grouping::Kind));
+    m_grouping->addItem(tr("By namespace"), int(ResourceDiffModel::Grouping::Namespace));
+    m_grouping->setAccessibleName(tr("Group objects"));
+    m_showUnchanged->setText(tr("Unchanged"));
+    m_showUnchanged->setCheckable(true);
+    m_showUnchanged->setToolTip(tr("Also list unchanged objects"));
+    m_showUnchanged->setAccessibleName(tr("Show unchanged objects"));
+    m_counts->setAccessibleName(tr("Change counts"));
+    m_counts->setTextFormat(Qt::PlainText);
+
+    m_list->setModel(m_model);
+    m_list->setItemDelegateForColumn(ResourceDiffModel::ChangeColumn, new ChangeMarkDelegate(m_list));
+    m_list->setRootIsDecorated(false);
+    m_list->setUniformRowHeights(true);
+    m_list->setAlternatingRowColors(true);
+    m_list->setAccessibleName(tr("Changed objects"));
+    m_list->header()->setStretchLastSection(false);
+    m_list->header()->setSectionResizeMode(ResourceDiffModel::NameColumn, QHeaderView::Stretch);
+    m_list->header()->setSectionResizeMode(ResourceDiffModel::ChangeColumn, QHeaderView::ResizeToContents);
+
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_filter);
+    auto *options = new QHBoxLayout;
+    options->addWidget(m_grouping, 1);
+    options->addWidget(m_showUnchanged);
+    leftLayout->addLayout(options);
+    leftLayout->addWidget(m_counts);
+    leftLayout->addWidget(m_list, 1);
+
+    // Right: diff toolbar and the diff.
+    auto *modeAction = new QAction(tr("Side by side"), this);
+    modeAction->setCheckable(true);
+    modeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    modeAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    modeAction->setToolTip(tr("Switch between side-by-side and unified diff (Ctrl+D)"));
+    addAction(modeAction);
+    auto *previous = new QAction(icon(IconId::Previous), tr("Previous change"), this);
+    previous->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F7));
+    previous->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(previous);
+    auto *next = new QAction(icon(IconId::Next), tr("Next change"), this);
+    next->setShortcut(QKeySequence(Qt::Key_F7));
+    next->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(next);
+    auto *copy = new QAction(icon(IconId::Copy), tr("Copy diff"), this);
+    copy->setToolTip(tr("Copy the unified diff of this object"));
+    m_modeButton = toolButton(this, modeAction);
+    m_modeButton->setAccessibleName(tr("Side by side"));
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_modeButton);
+    bar->addStretch(1);
+    bar->addWidget(toolButton(this, previous));
+    bar->addWidget(toolButton(this, next));
+    bar->addWidget(toolButton(this, copy));
+    auto *right = new QWidget(this);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addLayout(bar);
+    rightLayout->addWidget(m_diffView, 1);
+
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(left);
+    splitter->addWidget(right);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 3);
+    splitter->setSizes({300, 900});
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(splitter);
+
+    connect(m_filter, &QLineEdit::textChanged, m_model, &ResourceDiffModel::setFilterText);
+    connect(m_grouping, &QComboBox::currentIndexChanged, this, [this] {
+        m_model->setGrouping(ResourceDiffModel::Grouping(m_grouping->currentData().toInt()));
+        m_list->setRootIsDecorated(m_model->grouping() != ResourceDiffModel::Grouping::None);
+        m_list->expandAll();
+    });
+    connect(m_showUnchanged, &QToolButton::toggled, this, [this](bool on) {
+        QSet<ChangeKind> kinds{ChangeKind::Added, ChangeKind::Removed, ChangeKind::Changed};
+        if (on)
+            kinds.insert(ChangeKind::Unchanged);
+        m_model->setVisibleChanges(kinds);
+        m_list->expandAll();
+    });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        m_list->expandAll();
+        if (!m_list->currentIndex().isValid())
+            m_list->setCurrentIndex(m_model->firstObjectIndex());
+    });
+    connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &ObjectDiffPanel::showSelectedObject);
+    connect(modeAction, &QAction::toggled, this, [this](bool sideBySide) {
+        setMode(sideBySide ? DiffView::Mode::SideBySide : DiffView::Mode::Unified);
+    });
+    connect(m_diffView, &DiffView::modeChanged, this, [this, modeAction](DiffView::Mode mode) {
+        modeAction->setChecked(mode == DiffView::Mode::SideBySide);
+        emit modeChanged(mode);
+    });
+    connect(previous, &QAction::triggered, m_diffView, &DiffView::previousChange);
+    connect(next, &QAction::triggered, m_diffView, &DiffView::nextChange);
+    connect(copy, &QAction::triggered, m_diffView, &DiffView::copyAll);
+
+    clear();
+}
+
+void ObjectDiffPanel::setMode(DiffView::Mode mode)
+{
+    m_diffView->setMode(mode);
+}
+
+QString ObjectDiffPanel::countsText() const
+{
+    const DiffSummary s = m_model->summary();
+    return QStringLiteral("+%1 \u2212%2 ~%3 =%4").arg(s.added).arg(s.removed).arg(s.changed).arg(s.unchanged);
+}
+
+void ObjectDiffPanel::setDiff(const ResourceDiff &diff, const QString &baseLabel, const QString &headLabel)
+{
+    m_baseLabel = baseLabel;
+    m_headLabel = headLabel;
+    m_model->setDiff(diff);
+    m_counts->setText(countsText());
+    m_counts->setToolTip(tr("%1 added, %2 removed, %3 changed, %4 unchanged")
+                             .arg(diff.summary.added)
+                             .arg(diff.summary.removed)
+                             .arg(diff.summary.changed)
+                             .arg(diff.summary.unchanged));
+    m_list->setCurrentIndex(m_model->firstObjectIndex());
+    if (!diff.summary.hasDifferences())
+        m_diffView->showMessage(tr("No object changes: the rendered manifests are the same."));
+}
+
+void ObjectDiffPanel::showMessage(const QString &message)
+{
+    m_model->clear();
+    m_counts->clear();
+    m_diffView->showMessage(message);
+}
+
+void ObjectDiffPanel::clear()
+{
+    showMessage(tr("Nothing selected."));
+}
+
+void ObjectDiffPanel::showSelectedObject()
+{
+    const ObjectDiff *object = m_model->object(m_list->currentIndex());
+    if (!object) {
+        if (m_model->diff().summary.hasDifferences())
+            m_diffView->showMessage(tr("Select an object to see its diff."));
+        return;
+    }
+    if (object->change == ChangeKind::Unchanged) {
+        m_diffView->showMessage(tr("%1 is unchanged.").arg(object->key.displayName()));
+        return;
+    }
+    m_diffView->setTexts(object->beforeYaml, object->afterYaml, m_baseLabel, m_headLabel);
+}
+
+} // namespace sluice

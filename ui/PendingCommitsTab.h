@@ -1,0 +1,61 @@
+#pragma once
+
+// Pending commits: the commits of the tracked revision not in "since" (newest first, streamed
+// in batches), and the rendered diff the selected commit introduces.
+
+#include "Session.h"
+
+#include <QWidget>
+
+class QLabel;
+class QTableView;
+
+namespace sluice {
+
+class ActivityLogModel;
+class AsyncSlot;
+class ObjectDiffPanel;
+class PendingCommitModel;
+class RefsModel;
+class RevisionPicker;
+
+class PendingCommitsTab : public QWidget
+{
+    Q_OBJECT
+
+public:
+    PendingCommitsTab(RefsModel *refs, ActivityLogModel *log, QWidget *parent = nullptr);
+
+    // Shows `application`'s commits from its tracked revision back to `since` ("" = whole
+    // history). Cancels whatever this tab was doing.
+    void setApplication(SessionPtr session, const QString &application, const QString &since);
+    void reload();
+    void cancel();
+
+    PendingCommitModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    ObjectDiffPanel *diffPanel() const { return m_panel; }
+    RevisionPicker *sincePicker() const { return m_since; }
+    bool isBusy() const;
+
+signals:
+    void busyChanged(bool busy);
+
+private:
+    void showCommit(const QModelIndex &index);
+
+    SessionPtr m_session;
+    QString m_application;
+    ActivityLogModel *m_log;
+    PendingCommitModel *m_model;
+    QTableView *m_table;
+    RevisionPicker *m_since;
+    QLabel *m_status;
+    ObjectDiffPanel *m_panel;
+    AsyncSlot *m_loadJob;
+    AsyncSlot *m_diffJob;
+    int m_loadLogId = 0;
+    int m_diffLogId = 0;
+};
+
+} // namespace sluice

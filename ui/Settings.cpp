@@ -1,0 +1,44 @@
+#include "Settings.h"
+
+#include <QSettings>
+
+namespace sluice {
+
+AppSettings AppSettings::load(QSettings &settings)
+{
+    AppSettings s;
+    s.tools.kubectl = settings.value(QStringLiteral("tools/kubectl")).toString();
+    s.tools.kustomize = settings.value(QStringLiteral("tools/kustomize")).toString();
+    s.tools.helm = settings.value(QStringLiteral("tools/helm")).toString();
+    s.diffMode = settings.value(QStringLiteral("diff/mode")).toString() == QLatin1String("unified") ? DiffView::Mode::Unified
+                                                                                                  : DiffView::Mode::SideBySide;
+    s.lastWorkspace = settings.value(QStringLiteral("workspace/last")).toString();
+    s.recentWorkspaces = settings.value(QStringLiteral("workspace/recent")).toStringList();
+    s.geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
+    s.windowState = settings.value(QStringLiteral("window/state")).toByteArray();
+    return s;
+}
+
+void AppSettings::save(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("tools/kubectl"), tools.kubectl);
+    settings.setValue(QStringLiteral("tools/kustomize"), tools.kustomize);
+    settings.setValue(QStringLiteral("tools/helm"), tools.helm);
+    settings.setValue(QStringLiteral("diff/mode"),
+                      diffMode == DiffView::Mode::Unified ? QStringLiteral("unified") : QStringLiteral("side-by-side"));
+    settings.setValue(QStringLiteral("workspace/last"), lastWorkspace);
+    settings.setValue(QStringLiteral("workspace/recent"), recentWorkspaces);
+    settings.setValue(QStringLiteral("window/geometry"), geometry);
+    settings.setValue(QStringLiteral("window/state"), windowState);
+}
+
+void AppSettings::noteWorkspace(const QString &path)
+{
+    lastWorkspace = path;
+    recentWorkspaces.removeAll(path);
+    recentWorkspaces.prepend(path);
+    while (recentWorkspaces.size() > kMaxRecent)
+        recentWorkspaces.removeLast();
+}
+
+} // namespace sluice

@@ -1,0 +1,77 @@
+#include "SettingsDialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace sluice {
+
+namespace {
+
+QLineEdit *toolField(const QString &tool, const QString &value, QWidget *parent)
+{
+    auto *edit = new QLineEdit(value, parent);
+    edit->setPlaceholderText(QObject::tr("%1 on PATH").arg(tool));
+    edit->setAccessibleName(QObject::tr("Path of %1").arg(tool));
+    edit->setClearButtonEnabled(true);
+    return edit;
+}
+
+QWidget *withBrowse(QLineEdit *edit, QWidget *parent)
+{
+    auto *row = new QWidget(parent);
+    auto *layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *browse = new QPushButton(QObject::tr("Browse…"), row);
+    browse->setAccessibleName(QObject::tr("Browse for %1").arg(edit->accessibleName()));
+    layout->addWidget(edit, 1);
+    layout->addWidget(browse);
+    QObject::connect(browse, &QPushButton::clicked, edit, [edit] {
+        const QString path = QFileDialog::getOpenFileName(edit, edit->accessibleName());
+        if (!path.isEmpty())
+            edit->setText(path);
+    });
+    return row;
+}
+
+} // namespace
+
+SettingsDialog::SettingsDialog(const AppSettings &settings, QWidget *parent)
+    : QDialog(parent), m_kubectl(toolField(QStringLiteral("kubectl"), settings.tools.kubectl, this)),
+      m_kustomize(toolField(QStringLiteral("kustomize"), settings.tools.kustomize, this)),
+      m_helm(toolField(QStringLiteral("helm"), settings.tools.helm, this)), m_diffMode(new QComboBox(this))
+{
+    setWindowTitle(tr("Settings"));
+    m_diffMode->addItem(tr("Side by side"), int(DiffView::Mode::SideBySide));
+    m_diffMode->addItem(tr("Unified"), int(DiffView::Mode::Unified));
+    m_diffMode->setCurrentIndex(m_diffMode->findData(int(settings.diffMode)));
+    m_diffMode->setAccessibleName(tr("Diff mode"));
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("&kubectl:"), withBrowse(m_kubectl, this));
+    form->addRow(tr("k&ustomize:"), withBrowse(m_kustomize, this));
+    form->addRow(tr("&helm:"), withBrowse(m_helm, this));
+    form->addRow(tr("&Diff mode:"), m_diffMode);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(buttons);
+}
+
+AppSettings SettingsDialog::result(AppSettings base) const
+{
+    base.tools.kubectl = m_kubectl->text().trimmed();
+    base.tools.kustomize = m_kustomize->text().trimmed();
+    base.tools.helm = m_helm->text().trimmed();
+    base.diffMode = DiffView::Mode(m_diffMode->currentData().toInt());
+    return base;
+}
+
+} // namespace sluice
