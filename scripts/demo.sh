@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds Sluice and runs it on the demo workspace: a generated GitOps repository
-# (${DEMO_DIR:-~/.local/share/sluice/demo}), reviewing the commits not yet deployed.
-# Usage: scripts/demo.sh [sluicectl arguments]   (default: review web --base deployed --head main)
+# Builds Sluice and opens it on the demo workspace: a generated GitOps repository
+# (${DEMO_DIR:-~/.local/share/sluice/demo}) with pending commits, a pull-request ref and tags.
+#
+# Usage: scripts/demo.sh                 the window (needs a display; else falls back to the CLI)
+#        scripts/demo.sh --cli [ARGS]    sluicectl on the demo (default: review web --base deployed --head main)
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 build="${BUILD_DIR:-$root/build}"
@@ -10,6 +12,19 @@ demo="${DEMO_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/sluice/demo}"
 "$root/scripts/build.sh" >/dev/null
 if [ ! -d "$demo/.git" ]; then
   "$root/scripts/make-demo.sh" "$demo" >/dev/null
+fi
+
+cli=false
+if [ "${1:-}" = "--cli" ]; then
+  cli=true
+  shift
+elif [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  echo "No display: showing the demo with sluicectl instead (run under a desktop, or xvfb-run, for the window)." >&2
+  cli=true
+fi
+
+if [ "$cli" = false ]; then
+  exec "$build/app/sluice/sluice" --workspace "$demo/sluice.yaml"
 fi
 cd "$demo"
 if [ $# -eq 0 ]; then

@@ -1,0 +1,117 @@
+// AsyncSlot: results reach the GUI thread, a newer job drops the older one's result, cancel and
+// destruction stop delivery and cancel the token, partial results arrive in order.
+
+#include "AsyncJob.h"
+
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+
+using namespace sluice;
+
+class TestAsyncJob : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void deliversOnTheGuiThread()
+    {
+        AsyncSlot slot;
+        QThread *worker = nullptr;
+        QThread *receiver = nullptr;
+        int result = 0;
+        slot.run([&worker](const JobContext &) { worker = QThread::currentThread(); return 42; },
+                 [&](int value) { result = value; receiver = QThread::currentThread(); });
+        QVERIFY(slot.isRunning());
+        QTRY_COMPARE(result, 42);
+        QVERIFY(worker != QThread::currentThread());
+        QCOMPARE(receiver, QThread::currentThread());
+        QVERIFY(!slot.isRunning());
+    }
+
+    void newerJobDropsTheOlderResult()
+    {
+        AsyncSlot slot;
+        QList<int> delivered;
+        std::atomic_bool firstCancelled = false;
+        slot.run(
+            [&firstCancelled](const JobContext &job) {
+                while (!job.isCancelled())
+                    QThread::msleep(5);
+                firstCancelled = true;
+                return 1;
+            },
+            [&delivered](int v) { delivered << v; });
+        slot.run([](const JobContext &) { return 2; }, [&delivered](int v) { delivered << v; });
+        QTRY_COMPARE(delivered, QList<int>{2});
+        QTRY_VERIFY(firstCancelled.load());
+        QTest::qWait(50);
+        QCOMPARE(delivered, QList<int>{2});
+    }
+
+    void cancelStopsDeliveryAndPosts()
+    {
+        AsyncSlot slot;
+        QSignalSpy running(&slot, &AsyncSlot::runningChanged);
+        int posts = 0;
+        bool done = false;
+        std::atomic_bool cancelled = false;
+        slot.run(
+            [&cancelled](const JobContext &job) {
+                for (int i = 0; i < 1000 && !job.isCancelled(); ++i) {
+                    job.post([] {});
+                    QThread::msleep(1);
+                }
+                cancelled = job.isCancelled();
+                return 0;
+            },
+            [&done](int) { done = true; });
+        slot.cancel();
+        QVERIFY(!slot.isRunning());
+        QTRY_VERIFY(cancelled.load());
+        QTest::qWait(50);
+        QVERIFY(!done);
+        QCOMPARE(posts, 0);
+        QCOMPARE(running.count(), 2); // started, stopped
+    }
+
+    void partialResultsArriveInOrder()
+    {
+        AsyncSlot slot;
+        QList<int> parts;
+        bool done = false;
+        slot.run(
+            [&parts](const JobContext &job) {
+                for (int i = 0; i < 100; ++i)
+                    job.post([&parts, i] { parts << i; });
+                return 0;
+            },
+            [&done](int) { done = true; });
+        QTRY_VERIFY(done);
+        QCOMPARE(parts.size(), 100);
+        QVERIFY(std::is_sorted(parts.begin(), parts.end()));
+    }
+
+    void destroyingTheSlotCancels()
+    {
+        std::atomic_bool cancelled = false;
+        bool done = false;
+        {
+            AsyncSlot slot;
+            slot.run(
+                [&cancelled](const JobContext &job) {
+                    while (!job.isCancelled())
+                        QThread::msleep(5);
+                    cancelled = true;
+                    return 0;
+                },
+                [&done](int) { done = true; });
+        }
+        QTRY_VERIFY(cancelled.load());
+        QTest::qWait(50);
+        QVERIFY(!done);
+    }
+};
+
+QTEST_MAIN(TestAsyncJob)
+#include "tst_asyncjob.moc"
