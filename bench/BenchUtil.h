@@ -2,7 +2,10 @@
 
 // Small helpers shared by the benchmarks: median timings and a peer process timed the same way.
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTextStream>
 
@@ -54,6 +57,21 @@ inline bool runPeer(const QString &program, const QStringList &args, const QStri
         *out = p.readAllStandardOutput();
     // git diff exits 1 when files differ.
     return p.exitStatus() == QProcess::NormalExit && (p.exitCode() == 0 || p.exitCode() == 1);
+}
+
+// Writes a file, creating its folder.
+inline bool writeFile(const QString &path, const QByteArray &data)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(data) == data.size();
+}
+
+// `git -C dir ARGS` with a fixed identity, for generating bench repositories.
+inline bool runGit(const QString &dir, const QStringList &args)
+{
+    return runPeer(QStringLiteral("git"),
+                   QStringList{"-C", dir, "-c", "user.name=bench", "-c", "user.email=bench@example.com"} + args);
 }
 
 inline void report(const QString &what, double sluiceMs, const QString &peer, double peerMs, const QString &aim = {})

@@ -19,19 +19,6 @@ using namespace sluice::bench;
 
 namespace {
 
-bool write(const QString &path, const QByteArray &data)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(data) == data.size();
-}
-
-bool runGit(const QString &dir, const QStringList &args)
-{
-    return runPeer(QStringLiteral("git"),
-                   QStringList{"-C", dir, "-c", "user.name=bench", "-c", "user.email=bench@example.com"} + args);
-}
-
 // A base of `count` ConfigMaps and Deployments in 50 files, and a prod overlay over it.
 void generateKustomization(const QString &repo, int count)
 {
@@ -45,11 +32,11 @@ void generateKustomization(const QString &repo, int count)
                                 "\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n      - name: main\n        image: app:" + n + "\n---\n";
         }
         const QByteArray name = "objects-" + QByteArray::number(file) + ".yaml";
-        write(repo + "/base/" + name, text);
+        writeFile(repo + "/base/" + name, text);
         resources += "  - " + name + "\n";
     }
-    write(repo + "/base/kustomization.yaml", "resources:\n" + resources);
-    write(repo + "/overlays/prod/kustomization.yaml",
+    writeFile(repo + "/base/kustomization.yaml", "resources:\n" + resources);
+    writeFile(repo + "/overlays/prod/kustomization.yaml",
           "namespace: prod\nresources:\n  - ../../base\nlabels:\n  - pairs: {env: prod}\n");
 }
 
@@ -126,8 +113,8 @@ int main(int argc, char **argv)
             continue;
         }
         const QString repo = tmp.filePath(file);
-        write(repo + "/app/manifests.yaml", source.readAll());
-        write(repo + "/app/kustomization.yaml", "resources: [manifests.yaml]\n");
+        writeFile(repo + "/app/manifests.yaml", source.readAll());
+        writeFile(repo + "/app/kustomization.yaml", "resources: [manifests.yaml]\n");
         runGit(repo, {"init", "-q"});
         runGit(repo, {"add", "-A"});
         runGit(repo, {"commit", "-qm", "import"});

@@ -6,7 +6,11 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QElapsedTimer>
 #include <QStandardPaths>
+#include <QTimer>
+
+#include <cstdio>
 
 namespace {
 
@@ -22,10 +26,38 @@ QString initialWorkspace(const QCommandLineParser &parser, const QCommandLineOpt
     return QFileInfo::exists(demo) ? demo : QString();
 }
 
+// For bench_startup: with SLUICE_EXIT_AFTER_FIRST_PAINT set, quit right after the main window
+// has been painted for the first time and print "painted after N ms" (since main() began).
+class ExitAfterFirstPaint : public QObject
+{
+public:
+    explicit ExitAfterFirstPaint(const QElapsedTimer &clock) : m_clock(clock) {}
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint && !m_done) {
+            m_done = true;
+            QTimer::singleShot(0, qApp, [this] {
+                std::printf("painted after %lld ms\n", static_cast<long long>(m_clock.elapsed()));
+                std::fflush(stdout);
+                QCoreApplication::quit();
+            });
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    const QElapsedTimer &m_clock;
+    bool m_done = false;
+};
+
 } // namespace
 
 int main(int argc, char **argv)
 {
+    QElapsedTimer clock;
+    clock.start();
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Sluice"));
     QApplication::setApplicationName(QStringLiteral("sluice"));
@@ -45,6 +77,9 @@ int main(int argc, char **argv)
     const QString path = initialWorkspace(parser, workspace, window.settings().lastWorkspace);
     if (!path.isEmpty())
         window.openWorkspace(QFileInfo(path).absoluteFilePath());
+    ExitAfterFirstPaint exitAfterPaint(clock);
+    if (qEnvironmentVariableIsSet("SLUICE_EXIT_AFTER_FIRST_PAINT"))
+        window.installEventFilter(&exitAfterPaint);
     window.show();
     return QApplication::exec();
 }
