@@ -1,0 +1,77 @@
+// Settings: QSettings round trip, the recent list, and the settings dialog's edits.
+
+#include "Settings.h"
+#include "SettingsDialog.h"
+
+#include <QComboBox>
+#include <QLineEdit>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sluice;
+
+class TestSettings : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void roundTrip()
+    {
+        QTemporaryDir dir;
+        QSettings store(dir.filePath("sluice.ini"), QSettings::IniFormat);
+        AppSettings s;
+        s.tools = {QStringLiteral("/opt/kustomize"), QStringLiteral("/opt/kubectl"), QStringLiteral("/opt/helm")};
+        s.diffMode = DiffView::Mode::Unified;
+        s.noteWorkspace(QStringLiteral("/a/sluice.yaml"));
+        s.noteWorkspace(QStringLiteral("/b/sluice.yaml"));
+        s.noteWorkspace(QStringLiteral("/a/sluice.yaml"));
+        s.geometry = "geometry-bytes";
+        s.save(store);
+        store.sync();
+
+        QSettings again(dir.filePath("sluice.ini"), QSettings::IniFormat);
+        const AppSettings loaded = AppSettings::load(again);
+        QCOMPARE(loaded.tools.kubectl, QStringLiteral("/opt/kubectl"));
+        QCOMPARE(loaded.tools.kustomize, QStringLiteral("/opt/kustomize"));
+        QCOMPARE(loaded.tools.helm, QStringLiteral("/opt/helm"));
+        QCOMPARE(loaded.diffMode, DiffView::Mode::Unified);
+        QCOMPARE(loaded.lastWorkspace, QStringLiteral("/a/sluice.yaml"));
+        QCOMPARE(loaded.recentWorkspaces, (QStringList{"/a/sluice.yaml", "/b/sluice.yaml"}));
+        QCOMPARE(loaded.geometry, QByteArray("geometry-bytes"));
+    }
+
+    void recentListIsBounded()
+    {
+        AppSettings s;
+        for (int i = 0; i < 20; ++i)
+            s.noteWorkspace(QStringLiteral("/w%1/sluice.yaml").arg(i));
+        QCOMPARE(s.recentWorkspaces.size(), AppSettings::kMaxRecent);
+        QCOMPARE(s.recentWorkspaces.first(), QStringLiteral("/w19/sluice.yaml"));
+    }
+
+    void dialogEdits()
+    {
+        AppSettings s;
+        s.tools.kubectl = QStringLiteral("/usr/bin/kubectl");
+        SettingsDialog dialog(s);
+        const QList<QLineEdit *> fields = dialog.findChildren<QLineEdit *>();
+        QLineEdit *helm = nullptr;
+        for (QLineEdit *f : fields) {
+            if (f->accessibleName() == QLatin1String("Path of helm"))
+                helm = f;
+        }
+        QVERIFY(helm);
+        QTest::keyClicks(helm, "/opt/helm/bin/helm");
+        auto *mode = dialog.findChild<QComboBox *>();
+        QVERIFY(mode);
+        mode->setCurrentIndex(mode->findData(int(DiffView::Mode::Unified)));
+        const AppSettings result = dialog.result(s);
+        QCOMPARE(result.tools.helm, QStringLiteral("/opt/helm/bin/helm"));
+        QCOMPARE(result.tools.kubectl, QStringLiteral("/usr/bin/kubectl"));
+        QCOMPARE(result.diffMode, DiffView::Mode::Unified);
+    }
+};
+
+QTEST_MAIN(TestSettings)
+#include "tst_settings.moc"
