@@ -124,7 +124,7 @@ void ApplicationPage::load(bool fetchFirst)
     m_error->hide();
     const ApplicationConfig app = m_session->application(m_application);
     const bool remote = app.repoPath.isEmpty();
-    const QString what = fetchFirst && remote ? tr("Fetch %1").arg(app.repo) : tr("Open %1").arg(app.repo);
+    const QString what = fetchFirst && remote ? tr("Fetch %1").arg(app.repo) : tr("Open %1").arg(repositoryName(app));
     m_logId = m_log->begin(what);
     emit progress(0, 0, what);
     QPointer<ApplicationPage> self(this);

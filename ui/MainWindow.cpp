@@ -115,6 +115,15 @@ void MainWindow::createMenus()
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    m_sideBySide = view->addAction(tr("&Side-by-Side Diff"));
+    m_sideBySide->setCheckable(true);
+    m_sideBySide->setChecked(m_settings.diffMode == DiffView::Mode::SideBySide);
+    m_sideBySide->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    connect(m_sideBySide, &QAction::triggered, this, [this](bool on) {
+        applyDiffMode(int(on ? DiffView::Mode::SideBySide : DiffView::Mode::Unified));
+    });
+
     QMenu *application = menuBar()->addMenu(tr("&Application"));
     QAction *fetch = application->addAction(icon(IconId::Fetch), tr("&Fetch"), m_page, &ApplicationPage::fetch);
     fetch->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
@@ -251,6 +260,7 @@ void MainWindow::openSettings()
 void MainWindow::applyDiffMode(int mode)
 {
     m_settings.diffMode = DiffView::Mode(mode);
+    m_sideBySide->setChecked(m_settings.diffMode == DiffView::Mode::SideBySide);
     for (ObjectDiffPanel *panel : {m_page->pendingTab()->diffPanel(), m_page->reviewTab()->diffPanel()}) {
         if (panel->diffView()->mode() != m_settings.diffMode)
             panel->setMode(m_settings.diffMode);

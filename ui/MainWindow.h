@@ -8,6 +8,7 @@
 
 #include <QMainWindow>
 
+class QAction;
 class QLabel;
 class QMenu;
 class QProgressBar;
@@ -69,6 +70,7 @@ private:
     QLabel *m_status;
     QToolButton *m_cancel;
     QMenu *m_recentMenu = nullptr;
+    QAction *m_sideBySide = nullptr;
 };
 
 } // namespace sluice

@@ -74,10 +74,7 @@ ObjectDiffPanel::ObjectDiffPanel(QWidget *parent)
     // Right: diff toolbar and the diff.
     auto *modeAction = new QAction(tr("Side by side"), this);
     modeAction->setCheckable(true);
-    modeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
-    modeAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     modeAction->setToolTip(tr("Switch between side-by-side and unified diff (Ctrl+D)"));
-    addAction(modeAction);
     auto *previous = new QAction(icon(IconId::Previous), tr("Previous change"), this);
     previous->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F7));
     previous->setShortcutContext(Qt::WidgetWithChildrenShortcut);

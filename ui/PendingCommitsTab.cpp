@@ -75,6 +75,11 @@ PendingCommitsTab::PendingCommitsTab(RefsModel *refs, ActivityLogModel *log, QWi
     connect(m_since->lineEdit(), &QLineEdit::returnPressed, this, &PendingCommitsTab::reload);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &PendingCommitsTab::showCommit);
     connect(m_loadJob, &AsyncSlot::runningChanged, this, [this] { emit busyChanged(isBusy()); });
+    // The newest commit is selected as soon as it arrives, so its diff shows without a click.
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first) {
+        if (first == 0 && !m_table->currentIndex().isValid())
+            m_table->setCurrentIndex(m_model->index(0, 0));
+    });
     connect(m_diffJob, &AsyncSlot::runningChanged, this, [this] { emit busyChanged(isBusy()); });
     m_panel->showMessage(tr("Select a commit to see the objects it changes."));
 }
