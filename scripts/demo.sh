@@ -9,7 +9,7 @@ root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 build="${BUILD_DIR:-$root/build}"
 demo="${DEMO_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/sluice/demo}"
 
-"$root/scripts/build.sh" >/dev/null
+"$root/scripts/build.sh" >&2
 if [ ! -d "$demo/.git" ]; then
   "$root/scripts/make-demo.sh" "$demo" >/dev/null
 fi
