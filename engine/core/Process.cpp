@@ -37,7 +37,8 @@ Result<ToolOutput> runTool(const ToolRun &run, const CancelToken &cancel)
             env.insert(entry.section(QLatin1Char('='), 0, 0), entry.section(QLatin1Char('='), 1));
         process.setProcessEnvironment(env);
     }
-    qCDebug(lcProcess) << "running" << path << run.arguments;
+    // Arguments are not logged: an exec credential plugin may be given secrets in them.
+    qCDebug(lcProcess) << "running" << path << "with" << run.arguments.size() << "arguments";
     process.start(QIODevice::ReadWrite);
     if (!process.waitForStarted(10000))
         return makeError(ErrorCategory::Process,
