@@ -1,6 +1,7 @@
 // sluicectl: Sluice's command-line interface (headless review for now).
 
 #include "Cli.h"
+#include "ClusterCommands.h"
 #include "ReviewCommands.h"
 
 #include <QCommandLineParser>
@@ -19,6 +20,8 @@ Commands:
   commits APP --base REV [--head REV] [--first-parent]
                                               pending commits and the objects each one changes
   render APP [--revision REV] [-o yaml|json]  the rendered objects (secrets masked)
+  cluster check [--context NAME] [--kubeconfig FILE]
+                                              server version, API groups, who am I, latency
 
 Revisions: a branch, tag, remote branch (origin/main), pull/N, a short or long SHA, main~2,
 or WORKTREE for the uncommitted state of a local clone.
@@ -28,6 +31,8 @@ Options:
   --json             machine-readable output
   --no-cache         do not read or write the render cache on disk
   -h, --help         this help
+
+Clusters come from kubectl's rules: KUBECONFIG (a ':' list) or ~/.kube/config.
 
 Exit codes (review): 0 no differences, 1 differences, 2 error.
 )";
@@ -53,7 +58,9 @@ int main(int argc, char **argv)
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("format"), QStringLiteral("FORMAT"), QStringLiteral("yaml"));
     const QCommandLineOption stat(QStringLiteral("stat"), QStringLiteral("object list only"));
     const QCommandLineOption firstParent(QStringLiteral("first-parent"), QStringLiteral("first-parent history"));
-    parser.addOptions({help, version, workspace, json, noCache, base, head, revision, output, stat, firstParent});
+    const QCommandLineOption context(QStringLiteral("context"), QStringLiteral("kubeconfig context"), QStringLiteral("NAME"));
+    const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"), QStringLiteral("kubeconfig file"), QStringLiteral("FILE"));
+    parser.addOptions({help, version, workspace, json, noCache, base, head, revision, output, stat, firstParent, context, kubeconfig});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("command"));
 
     if (!parser.parse(QCoreApplication::arguments()))
@@ -80,6 +87,11 @@ int main(int argc, char **argv)
         return ExitError;
     }
     const QString command = args.first();
+    if (command == QLatin1String("cluster")) {
+        if (args.value(1) != QLatin1String("check") || args.size() > 2)
+            return usageError(QStringLiteral("cluster needs a subcommand: cluster check"));
+        return runClusterCheck(ctx, parser.value(context), parser.value(kubeconfig));
+    }
     const QString appName = args.value(1);
     if (args.size() > 2)
         return usageError(QStringLiteral("unexpected argument \"%1\"").arg(args.at(2)));

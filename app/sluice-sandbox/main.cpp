@@ -1,0 +1,105 @@
+// sluice-sandbox: runs the sandbox cluster until SIGTERM/SIGINT.
+//
+// Prints exactly one line to stdout once it serves:
+//   sluice-sandbox ready: https://127.0.0.1:PORT kubeconfig=FILE
+// Errors go to stderr with exit code 2 (usage) or 1 (start failure).
+
+#include "sandbox/Sandbox.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+int g_signalPipe[2] = {-1, -1};
+
+// Async-signal-safe: only writes one byte; the event loop does the rest.
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &byte, 1);
+}
+
+bool installSignalHandlers()
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_signalPipe) != 0)
+        return false;
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    return ::sigaction(SIGTERM, &action, nullptr) == 0 && ::sigaction(SIGINT, &action, nullptr) == 0;
+}
+
+int usageError(const QString &message)
+{
+    std::fprintf(stderr, "sluice-sandbox: %s\n", qPrintable(message));
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("sluice-sandbox"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("A Kubernetes-API-compatible sandbox cluster on loopback."));
+    parser.addHelpOption();
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Directory for certificates, token and objects."), QStringLiteral("DIR"));
+    const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("TCP port, 0 = any free port."), QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig-out"), QStringLiteral("Kubeconfig file to write (mode 0600)."), QStringLiteral("FILE"));
+    const QCommandLineOption controllerDelay(QStringLiteral("controller-delay"), QStringLiteral("Delay of the simulated controllers (not yet used)."), QStringLiteral("MS"), QStringLiteral("2000"));
+    const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Address to bind."), QStringLiteral("ADDR"), QStringLiteral("127.0.0.1"));
+    const QCommandLineOption serverMinor(QStringLiteral("server-minor"), QStringLiteral("Highest Kubernetes minor version /version may report."), QStringLiteral("N"), QStringLiteral("32"));
+    parser.addOptions({dataDir, port, kubeconfig, controllerDelay, listen, serverMinor});
+    parser.process(app);
+
+    sluice::sandbox::SandboxOptions options;
+    options.dataDir = parser.value(dataDir);
+    if (options.dataDir.isEmpty())
+        return usageError(QStringLiteral("--data-dir is required"));
+    bool ok = false;
+    const uint portValue = parser.value(port).toUInt(&ok);
+    if (!ok || portValue > 65535)
+        return usageError(QStringLiteral("--port must be 0..65535"));
+    options.port = quint16(portValue);
+    options.controllerDelayMs = parser.value(controllerDelay).toInt(&ok);
+    if (!ok || options.controllerDelayMs < 0)
+        return usageError(QStringLiteral("--controller-delay must be a number of milliseconds"));
+    options.maxServerMinor = parser.value(serverMinor).toInt(&ok);
+    if (!ok || options.maxServerMinor < 20)
+        return usageError(QStringLiteral("--server-minor must be a Kubernetes minor version such as 32"));
+    options.listenAddress = QHostAddress(parser.value(listen));
+    if (options.listenAddress.isNull())
+        return usageError(QStringLiteral("--listen must be an IP address"));
+    options.kubeconfigPath = parser.value(kubeconfig);
+
+    if (!installSignalHandlers())
+        return usageError(QStringLiteral("cannot install signal handlers"));
+    QSocketNotifier signalNotifier(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&signalNotifier, &QSocketNotifier::activated, &app, [] {
+        char byte = 0;
+        [[maybe_unused]] const ssize_t n = ::read(g_signalPipe[0], &byte, 1);
+        QCoreApplication::quit();
+    });
+
+    sluice::sandbox::Sandbox sandbox(options);
+    if (sluice::Status started = sandbox.start(); !started) {
+        std::fprintf(stderr, "sluice-sandbox: %s\n", qPrintable(started.error().toString()));
+        return 1;
+    }
+    std::printf("sluice-sandbox ready: %s kubeconfig=%s\n", qPrintable(sandbox.url().toString()),
+                qPrintable(options.kubeconfigPath));
+    std::fflush(stdout);
+    const int rc = QCoreApplication::exec();
+    sandbox.stop();
+    return rc;
+}

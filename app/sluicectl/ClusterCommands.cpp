@@ -1,0 +1,51 @@
+#include "ClusterCommands.h"
+
+#include "kube/ClusterCheck.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace sluice::cli {
+
+int runClusterCheck(const Context &ctx, const QString &contextName, const QString &kubeconfig)
+{
+    auto config = kubeconfig.isEmpty() ? kube::loadKubeconfig(kube::kubeconfigFiles()) : kube::loadKubeconfigFor(kubeconfig);
+    if (!config)
+        return fail(config.error());
+    auto context = kube::resolveContext(*config, contextName);
+    if (!context)
+        return fail(context.error());
+    auto client = kube::KubeClient::create(*context);
+    if (!client)
+        return fail(client.error());
+    auto check = kube::checkCluster(**client);
+    if (!check)
+        return fail(check.error());
+    if (ctx.json) {
+        const QJsonObject json{{QStringLiteral("context"), check->context},
+                               {QStringLiteral("server"), check->server},
+                               {QStringLiteral("version"), check->gitVersion},
+                               {QStringLiteral("platform"), check->platform},
+                               {QStringLiteral("apiGroups"), check->apiGroups},
+                               {QStringLiteral("user"), check->user},
+                               {QStringLiteral("groups"), QJsonArray::fromStringList(check->groups)},
+                               {QStringLiteral("selfSubjectReview"), check->selfSubjectReviewServed},
+                               {QStringLiteral("latencyMs"), check->latencyMs},
+                               {QStringLiteral("insecureSkipTlsVerify"), check->insecure}};
+        out() << QJsonDocument(json).toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
+    out() << "context:   " << check->context << '\n'
+          << "server:    " << check->server << '\n'
+          << "version:   " << check->gitVersion << (check->platform.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(check->platform)) << '\n'
+          << "api:       " << check->apiGroups << " API groups\n"
+          << "user:      " << (check->selfSubjectReviewServed ? check->user : QStringLiteral("(unknown: SelfSubjectReview not served)"))
+          << (check->groups.isEmpty() ? QString() : QStringLiteral(" [%1]").arg(check->groups.join(QStringLiteral(", ")))) << '\n'
+          << "latency:   " << check->latencyMs << " ms\n";
+    if (check->insecure)
+        out() << paint(ctx, "33", QStringLiteral("warning:   TLS verification is off (insecure-skip-tls-verify)")) << '\n';
+    out().flush();
+    return ExitOk;
+}
+
+} // namespace sluice::cli

@@ -1,0 +1,358 @@
+#include "KubeClient.h"
+
+#include "ExecCredential.h"
+#include "core/Log.h"
+
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSemaphore>
+#include <QSslKey>
+#include <QThread>
+#include <QThreadStorage>
+#include <QTimer>
+#include <QUrlQuery>
+
+namespace sluice::kube {
+
+namespace {
+
+// One manager per thread: a QNetworkAccessManager belongs to the thread that made it.
+QNetworkAccessManager *threadManager()
+{
+    static QThreadStorage<QNetworkAccessManager *> managers;
+    if (!managers.hasLocalData())
+        managers.setLocalData(new QNetworkAccessManager);
+    return managers.localData();
+}
+
+Result<QSslKey> parseKey(const QByteArray &pem)
+{
+    for (QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec}) {
+        QSslKey key(pem, algorithm, QSsl::Pem, QSsl::PrivateKey);
+        if (!key.isNull())
+            return key;
+    }
+    return makeError(ErrorCategory::Kube, QStringLiteral("the client key is not a PEM RSA or EC private key"));
+}
+
+bool isRetryable(int httpStatus, QNetworkReply::NetworkError error)
+{
+    if (httpStatus == 429 || httpStatus == 502 || httpStatus == 503 || httpStatus == 504)
+        return true;
+    return httpStatus == 0 && error != QNetworkReply::OperationCanceledError && error != QNetworkReply::SslHandshakeFailedError;
+}
+
+QString networkErrorText(QNetworkReply::NetworkError error, const QString &server, const QString &detail)
+{
+    switch (error) {
+    case QNetworkReply::ConnectionRefusedError:
+        return QStringLiteral("cannot reach %1: connection refused (is the cluster running, and is this the right "
+                              "address?)").arg(server);
+    case QNetworkReply::HostNotFoundError:
+        return QStringLiteral("cannot reach %1: host not found (check the server address in your kubeconfig)").arg(server);
+    case QNetworkReply::TimeoutError:
+    case QNetworkReply::OperationCanceledError:
+        return QStringLiteral("%1 did not answer in time (check the network or raise the timeout)").arg(server);
+    case QNetworkReply::SslHandshakeFailedError:
+        return QStringLiteral("TLS with %1 failed: %2 (is the certificate-authority in your kubeconfig the "
+                              "cluster's CA?)").arg(server, detail);
+    default:
+        return QStringLiteral("request to %1 failed: %2").arg(server, detail);
+    }
+}
+
+} // namespace
+
+QString ResourcePath::path() const
+{
+    QString p = group.isEmpty() ? QStringLiteral("/api/") + version : QStringLiteral("/apis/%1/%2").arg(group, version);
+    if (!ns.isEmpty())
+        p += QStringLiteral("/namespaces/") + ns;
+    p += QLatin1Char('/') + resource;
+    if (!name.isEmpty())
+        p += QLatin1Char('/') + name;
+    return p;
+}
+
+Error errorForResponse(const QByteArray &method, const QString &path, int httpStatus, const QByteArray &body,
+                       const QString &server, const QString &userName)
+{
+    const QJsonObject status = QJsonDocument::fromJson(body).object();
+    const bool isStatus = status.value(QLatin1String("kind")).toString() == QLatin1String("Status");
+    const QString reason = isStatus ? status.value(QLatin1String("reason")).toString() : QString();
+    const QString message = isStatus ? status.value(QLatin1String("message")).toString() : QString();
+    const QString what = QStringLiteral("%1 %2").arg(QString::fromLatin1(method), path);
+    QString text;
+    switch (httpStatus) {
+    case 401:
+        text = QStringLiteral("%1: unauthorized: %2 rejected the credentials of user %3 (the token may have expired: "
+                              "log in again or refresh the kubeconfig)").arg(what, server, userName.isEmpty() ? QStringLiteral("(anonymous)") : userName);
+        break;
+    case 403:
+        text = QStringLiteral("%1: forbidden: %2 (ask for RBAC permission, or use another context)")
+                   .arg(what, message.isEmpty() ? QStringLiteral("the user may not do this") : message);
+        break;
+    case 404:
+        text = QStringLiteral("%1: not found%2").arg(what, message.isEmpty() ? QString() : QStringLiteral(": ") + message);
+        break;
+    case 409:
+        text = QStringLiteral("%1: conflict (%2): %3").arg(what, reason.isEmpty() ? QStringLiteral("Conflict") : reason, message);
+        break;
+    case 422:
+        text = QStringLiteral("%1: invalid object: %2").arg(what, message);
+        break;
+    default:
+        text = QStringLiteral("%1: the server answered HTTP %2%3").arg(what).arg(httpStatus)
+                   .arg(message.isEmpty() ? QString() : QStringLiteral(": ") + message);
+    }
+    Error error = makeError(ErrorCategory::Kube, text, {}, httpStatus);
+    if (!reason.isEmpty())
+        error.detail = QStringLiteral("reason: ") + reason;
+    return error;
+}
+
+struct KubeClient::Private
+{
+    ResolvedContext context;
+    ClientOptions options;
+    QSslConfiguration ssl;
+    QSemaphore inFlight; // bounds the requests in flight
+    std::unique_ptr<ExecCredentialCache> exec;
+
+    explicit Private(int concurrent) : inFlight(concurrent) {}
+
+    // Applies credentials; for an exec plugin, runs it (cached).
+    Status authenticate(QNetworkRequest &request, const CancelToken &cancel)
+    {
+        if (!context.token.isEmpty()) {
+            request.setRawHeader("Authorization", "Bearer " + context.token.toUtf8());
+        } else if (!context.username.isEmpty()) {
+            request.setRawHeader("Authorization",
+                                 "Basic " + (context.username + QLatin1Char(':') + context.password).toUtf8().toBase64());
+        } else if (exec) {
+            auto credential = exec->credential(cancel);
+            if (!credential)
+                return credential.error();
+            if (!credential->token.isEmpty())
+                request.setRawHeader("Authorization", "Bearer " + credential->token.toUtf8());
+            if (!credential->clientCertificateData.isEmpty()) {
+                QSslConfiguration withCert = request.sslConfiguration();
+                const QList<QSslCertificate> certs = QSslCertificate::fromData(credential->clientCertificateData);
+                auto key = parseKey(credential->clientKeyData);
+                if (certs.isEmpty() || !key)
+                    return makeError(ErrorCategory::Kube, QStringLiteral("the exec plugin returned an unreadable client certificate or key"));
+                withCert.setLocalCertificate(certs.first());
+                withCert.setPrivateKey(*key);
+                request.setSslConfiguration(withCert);
+            }
+        }
+        return {};
+    }
+};
+
+KubeClient::KubeClient(std::unique_ptr<Private> d) : d(std::move(d)) {}
+KubeClient::~KubeClient() = default;
+
+const ResolvedContext &KubeClient::context() const
+{
+    return d->context;
+}
+
+Result<std::shared_ptr<KubeClient>> KubeClient::create(const ResolvedContext &context, const ClientOptions &options)
+{
+    auto d = std::make_unique<Private>(qMax(1, options.maxConcurrent));
+    d->context = context;
+    d->options = options;
+    const bool hasSecret = !context.token.isEmpty() || !context.password.isEmpty() || context.exec.has_value();
+    if (hasSecret && !context.isTls())
+        return makeError(ErrorCategory::Kube, QStringLiteral("context %1 sends credentials, but its server %2 is not "
+                                                             "https: refusing to send them in clear text")
+                                                  .arg(context.contextName, context.server));
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    if (!context.certificateAuthorityData.isEmpty()) {
+        const QList<QSslCertificate> cas = QSslCertificate::fromData(context.certificateAuthorityData);
+        if (cas.isEmpty())
+            return makeError(ErrorCategory::Kube, QStringLiteral("the certificate authority of cluster %1 is not PEM data")
+                                                      .arg(context.clusterName));
+        ssl.setCaCertificates(cas); // only the cluster's CA, as kubectl does
+    }
+    if (context.insecureSkipTlsVerify) {
+        qCWarning(lcKube) << "TLS verification is off for cluster" << context.clusterName << "(insecure-skip-tls-verify)";
+        ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
+    }
+    if (!context.clientCertificateData.isEmpty()) {
+        const QList<QSslCertificate> certs = QSslCertificate::fromData(context.clientCertificateData);
+        auto key = parseKey(context.clientKeyData);
+        if (certs.isEmpty())
+            return makeError(ErrorCategory::Kube, QStringLiteral("the client certificate of user %1 is not PEM data").arg(context.userName));
+        if (!key)
+            return key.error().prefixed(QStringLiteral("user ") + context.userName);
+        ssl.setLocalCertificate(certs.first());
+        ssl.setPrivateKey(*key);
+    }
+    d->ssl = ssl;
+    if (context.exec)
+        d->exec = std::make_unique<ExecCredentialCache>(ExecPluginRun{*context.exec, context.userName, execClusterFor(context)});
+    return std::shared_ptr<KubeClient>(new KubeClient(std::move(d)));
+}
+
+Result<Response> KubeClient::send(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body,
+                                  const QByteArray &contentType, bool idempotent, const CancelToken &cancel)
+{
+    // Bounded concurrency: wait for a slot, still answering cancel.
+    while (!d->inFlight.tryAcquire(1, 50)) {
+        if (cancel.isCancelled())
+            return makeError(ErrorCategory::Cancelled, QStringLiteral("%1 %2 was cancelled").arg(QString::fromLatin1(method), pathAndQuery));
+    }
+    struct Release
+    {
+        QSemaphore &s;
+        ~Release() { s.release(); }
+    } release{d->inFlight};
+
+    const int attempts = idempotent ? 1 + qMax(0, d->options.retries) : 1;
+    bool reauthenticated = false;
+    for (int attempt = 0;; ++attempt) {
+        QNetworkRequest request(QUrl(d->context.server + pathAndQuery));
+        request.setSslConfiguration(d->ssl);
+        request.setRawHeader("Accept", "application/json");
+        request.setRawHeader("User-Agent", d->options.userAgent.toUtf8());
+        if (!contentType.isEmpty())
+            request.setRawHeader("Content-Type", contentType);
+        if (!d->context.tlsServerName.isEmpty())
+            request.setPeerVerifyName(d->context.tlsServerName);
+        request.setTransferTimeout(d->options.timeoutMs);
+        if (Status s = d->authenticate(request, cancel); !s)
+            return s.error();
+
+        QNetworkReply *reply = threadManager()->sendCustomRequest(request, method, body);
+        QEventLoop loop;
+        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        QTimer poll;
+        QObject::connect(&poll, &QTimer::timeout, reply, [&] {
+            if (cancel.isCancelled())
+                reply->abort();
+        });
+        poll.start(50);
+        if (!reply->isFinished())
+            loop.exec();
+        const int httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QNetworkReply::NetworkError error = reply->error();
+        Response response{httpStatus, reply->readAll(), reply->header(QNetworkRequest::ContentTypeHeader).toByteArray()};
+        const QString errorString = reply->errorString();
+        reply->deleteLater();
+
+        if (cancel.isCancelled())
+            return makeError(ErrorCategory::Cancelled, QStringLiteral("%1 %2 was cancelled").arg(QString::fromLatin1(method), pathAndQuery));
+        if (httpStatus >= 200 && httpStatus < 300)
+            return response;
+        if (httpStatus == 401 && d->exec && !reauthenticated) {
+            d->exec->invalidate(); // the plugin's credential expired early: run it again once
+            reauthenticated = true;
+            continue;
+        }
+        if (attempt + 1 < attempts && isRetryable(httpStatus, error)) {
+            const int delay = d->options.backoffMs << attempt;
+            qCDebug(lcKube) << method << pathAndQuery << "failed, retrying in" << delay << "ms";
+            QThread::msleep(ulong(delay));
+            continue;
+        }
+        if (httpStatus == 0)
+            return makeError(ErrorCategory::Kube, networkErrorText(error, d->context.server, errorString), {}, 0);
+        return errorForResponse(method, pathAndQuery, httpStatus, response.body, d->context.server, d->context.userName);
+    }
+}
+
+Result<QJsonObject> KubeClient::getJson(const QString &pathAndQuery, const CancelToken &cancel)
+{
+    auto response = send("GET", pathAndQuery, {}, {}, true, cancel);
+    if (!response)
+        return response.error();
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(response->body, &parseError);
+    if (!doc.isObject())
+        return makeError(ErrorCategory::Kube, QStringLiteral("GET %1: the answer is not a JSON object (%2)")
+                                                  .arg(pathAndQuery, parseError.errorString()));
+    return doc.object();
+}
+
+Result<QJsonObject> KubeClient::version(const CancelToken &cancel)
+{
+    return getJson(QStringLiteral("/version"), cancel);
+}
+
+Result<QJsonObject> KubeClient::get(const ResourcePath &path, const CancelToken &cancel)
+{
+    return getJson(path.path(), cancel);
+}
+
+Result<QList<QJsonObject>> KubeClient::list(const ResourcePath &path, const QString &labelSelector, int pageSize,
+                                            const CancelToken &cancel)
+{
+    QList<QJsonObject> items;
+    QString continueToken;
+    do {
+        QUrlQuery query;
+        if (!labelSelector.isEmpty())
+            query.addQueryItem(QStringLiteral("labelSelector"), QString::fromUtf8(QUrl::toPercentEncoding(labelSelector)));
+        if (pageSize > 0)
+            query.addQueryItem(QStringLiteral("limit"), QString::number(pageSize));
+        if (!continueToken.isEmpty())
+            query.addQueryItem(QStringLiteral("continue"), QString::fromUtf8(QUrl::toPercentEncoding(continueToken)));
+        const QString q = query.query(QUrl::FullyEncoded);
+        auto page = getJson(path.path() + (q.isEmpty() ? QString() : QLatin1Char('?') + q), cancel);
+        if (!page)
+            return page.error();
+        for (const QJsonValue &item : page->value(QLatin1String("items")).toArray())
+            items.append(item.toObject());
+        continueToken = page->value(QLatin1String("metadata")).toObject().value(QLatin1String("continue")).toString();
+    } while (!continueToken.isEmpty());
+    return items;
+}
+
+Result<QJsonObject> KubeClient::create(const ResourcePath &path, const QJsonObject &object, bool dryRun,
+                                       const CancelToken &cancel)
+{
+    ResourcePath collection = path;
+    collection.name.clear();
+    const QString query = dryRun ? QStringLiteral("?dryRun=All") : QString();
+    auto response = send("POST", collection.path() + query, QJsonDocument(object).toJson(QJsonDocument::Compact),
+                         "application/json", false, cancel);
+    if (!response)
+        return response.error();
+    return QJsonDocument::fromJson(response->body).object();
+}
+
+Result<QJsonObject> KubeClient::serverSideApply(const ResourcePath &path, const QJsonObject &object, bool force,
+                                                bool dryRun, const CancelToken &cancel)
+{
+    QString query = QStringLiteral("?fieldManager=sluice");
+    if (force)
+        query += QStringLiteral("&force=true");
+    if (dryRun)
+        query += QStringLiteral("&dryRun=All");
+    auto response = send("PATCH", path.path() + query, QJsonDocument(object).toJson(QJsonDocument::Compact),
+                         "application/apply-patch+yaml", true, cancel);
+    if (!response)
+        return response.error();
+    return QJsonDocument::fromJson(response->body).object();
+}
+
+Status KubeClient::remove(const ResourcePath &path, const QString &propagationPolicy, bool dryRun, const CancelToken &cancel)
+{
+    QJsonObject options{{QStringLiteral("kind"), QStringLiteral("DeleteOptions")}, {QStringLiteral("apiVersion"), QStringLiteral("v1")}};
+    if (!propagationPolicy.isEmpty())
+        options.insert(QStringLiteral("propagationPolicy"), propagationPolicy);
+    if (dryRun)
+        options.insert(QStringLiteral("dryRun"), QJsonArray{QStringLiteral("All")});
+    auto response = send("DELETE", path.path(), QJsonDocument(options).toJson(QJsonDocument::Compact), "application/json",
+                         true, cancel);
+    if (!response)
+        return response.error();
+    return {};
+}
+
+} // namespace sluice::kube

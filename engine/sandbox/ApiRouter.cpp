@@ -1,0 +1,112 @@
+#include "ApiRouter.h"
+
+#include "ApiStatus.h"
+#include "Discovery.h"
+
+#include "core/Log.h"
+
+namespace sluice::sandbox {
+
+ApiRouter::ApiRouter(const ResourceCatalog &catalog, ResourceHandlers &handlers, QByteArray token, int serverMinor)
+    : m_catalog(catalog), m_handlers(handlers), m_expectedAuthorization("Bearer " + token), m_serverMinor(serverMinor)
+{
+}
+
+bool ApiRouter::authorized(const HttpRequest &request) const
+{
+    const QByteArray given = request.header("authorization");
+    if (given.size() != m_expectedAuthorization.size())
+        return false;
+    unsigned char diff = 0; // constant time in the token's length
+    for (qsizetype i = 0; i < given.size(); ++i)
+        diff |= static_cast<unsigned char>(given[i] ^ m_expectedAuthorization[i]);
+    return diff == 0;
+}
+
+HttpResponse ApiRouter::handle(const HttpRequest &request)
+{
+    HttpResponse response = [&] {
+        if (!authorized(request))
+            return unauthorized();
+        const QStringList segments = request.path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+        const bool isGet = request.method == "GET";
+        if (segments == QStringList{QStringLiteral("version")})
+            return isGet ? versionResponse(m_serverMinor) : methodNotAllowed(request.method, QStringLiteral("version"));
+        if (segments.value(0) == QLatin1String("api")) {
+            if (segments.size() == 1)
+                return coreDiscovery(m_catalog, request.header("accept"), m_serverAddress);
+            if (segments.value(1) != QLatin1String("v1"))
+                return pathNotFound();
+            if (segments.size() == 2)
+                return resourceListDiscovery(m_catalog, QString(), QStringLiteral("v1"));
+            return handleResource(request, QString(), QStringLiteral("v1"), segments.mid(2));
+        }
+        if (segments.value(0) == QLatin1String("apis")) {
+            if (segments.size() == 1)
+                return groupsDiscovery(m_catalog, request.header("accept"));
+            if (segments.size() == 2)
+                return groupDiscovery(m_catalog, segments[1]);
+            if (segments.size() == 3)
+                return resourceListDiscovery(m_catalog, segments[1], segments[2]);
+            return handleResource(request, segments[1], segments[2], segments.mid(3));
+        }
+        // Later: /openapi/v3 (kube-api.md §6.5); /openapi/v2 stays 404.
+        return pathNotFound();
+    }();
+    qCDebug(lcSandbox).noquote() << request.method << request.target << response.status;
+    return response;
+}
+
+HttpResponse ApiRouter::handleResource(const HttpRequest &request, const QString &group, const QString &version,
+                                       const QStringList &rest)
+{
+    ResourcePath path;
+    QString subresource;
+    // Routing trap (§2): /api/v1/namespaces/{name}/status|finalize are Namespace subresources.
+    const bool namespaceSubresource = group.isEmpty() && rest.size() == 3
+        && (rest[2] == QLatin1String("status") || rest[2] == QLatin1String("finalize"));
+    const bool namespacedUrl = rest.value(0) == QLatin1String("namespaces") && rest.size() >= 3 && !namespaceSubresource;
+    if (namespacedUrl) {
+        if (rest.size() > 5)
+            return pathNotFound();
+        path.type = m_catalog.find(group, version, rest[2]);
+        if (!path.type || !path.type->namespaced)
+            return pathNotFound();
+        path.namespace_ = rest[1];
+        path.name = rest.value(3);
+        subresource = rest.value(4);
+    } else {
+        if (rest.size() > 3)
+            return pathNotFound();
+        path.type = m_catalog.find(group, version, rest[0]);
+        if (!path.type)
+            return pathNotFound();
+        path.name = rest.value(1);
+        subresource = rest.value(2);
+        if (path.type->namespaced && !path.name.isEmpty())
+            return pathNotFound(); // a namespaced item needs its namespace
+    }
+    if (!subresource.isEmpty())
+        return pathNotFound(); // later: /status, /scale, namespace /finalize
+
+    const QByteArray &method = request.method;
+    const QString resource = qualifiedResource(*path.type);
+    if (path.name.isEmpty()) {
+        if (method == "GET")
+            return request.queryValue(QStringLiteral("watch")) == QLatin1String("true") || request.queryValue(QStringLiteral("watch")) == QLatin1String("1")
+                ? methodNotAllowed("WATCH", resource) // later: chunked watch streams (§6.7)
+                : m_handlers.list(path, request);
+        if (method == "POST" && (!path.type->namespaced || !path.namespace_.isEmpty()))
+            return m_handlers.create(path, request);
+        return methodNotAllowed(method, resource); // later: deletecollection
+    }
+    if (method == "GET")
+        return m_handlers.get(path);
+    if (method == "PUT")
+        return m_handlers.replace(path, request);
+    if (method == "DELETE")
+        return m_handlers.remove(path, request);
+    return methodNotAllowed(method, resource); // later: PATCH (merge, strategic, json, apply)
+}
+
+} // namespace sluice::sandbox

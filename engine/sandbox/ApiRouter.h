@@ -1,0 +1,32 @@
+#pragma once
+
+// Maps an HTTP request to the sandbox API (kube-api.md §2): bearer-token check, /version,
+// discovery, then resource URLs to ResourceHandlers. Thread: the server thread.
+
+#include "HttpMessage.h"
+#include "ResourceHandlers.h"
+
+namespace sluice::sandbox {
+
+class ApiRouter
+{
+public:
+    // `token` is the bearer token every request must carry; it is never logged.
+    ApiRouter(const ResourceCatalog &catalog, ResourceHandlers &handlers, QByteArray token, int serverMinor);
+
+    void setServerAddress(const QString &hostPort) { m_serverAddress = hostPort; }
+    HttpResponse handle(const HttpRequest &request);
+
+private:
+    bool authorized(const HttpRequest &request) const;
+    HttpResponse handleResource(const HttpRequest &request, const QString &group, const QString &version,
+                                const QStringList &rest);
+
+    const ResourceCatalog &m_catalog;
+    ResourceHandlers &m_handlers;
+    QByteArray m_expectedAuthorization;
+    int m_serverMinor;
+    QString m_serverAddress;
+};
+
+} // namespace sluice::sandbox

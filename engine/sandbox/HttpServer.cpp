@@ -1,0 +1,185 @@
+#include "HttpServer.h"
+
+#include "core/Log.h"
+
+#include <QSslServer>
+#include <QSslSocket>
+#include <QUrl>
+
+namespace sluice::sandbox {
+
+namespace {
+constexpr qsizetype kMaxHead = 64 * 1024;
+constexpr qsizetype kMaxBody = 64 * 1024 * 1024;
+} // namespace
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    default: return "Unknown";
+    }
+}
+
+HttpServer::HttpServer(QSslConfiguration tls, HttpHandler handler, QObject *parent)
+    : QObject(parent), m_server(new QSslServer(this)), m_handler(std::move(handler))
+{
+    m_server->setSslConfiguration(tls);
+    m_server->setHandshakeTimeout(10000);
+    connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &HttpServer::acceptPending);
+    connect(m_server, &QSslServer::errorOccurred, this, [](QSslSocket *, QAbstractSocket::SocketError error) {
+        qCDebug(lcSandbox) << "TLS connection error" << error;
+    });
+}
+
+HttpServer::~HttpServer() = default;
+
+bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    if (m_server->listen(address, port))
+        return true;
+    if (error)
+        *error = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(m_server->errorString());
+    return false;
+}
+
+quint16 HttpServer::port() const
+{
+    return m_server->serverPort();
+}
+
+void HttpServer::close()
+{
+    m_server->close();
+    for (HttpConnection *connection : findChildren<HttpConnection *>(Qt::FindDirectChildrenOnly))
+        delete connection;
+}
+
+void HttpServer::acceptPending()
+{
+    while (m_server->hasPendingConnections()) {
+        auto *socket = qobject_cast<QSslSocket *>(m_server->nextPendingConnection());
+        if (socket)
+            new HttpConnection(socket, m_handler, this);
+    }
+}
+
+HttpConnection::HttpConnection(QSslSocket *socket, const HttpHandler &handler, QObject *parent)
+    : QObject(parent), m_socket(socket), m_handler(handler)
+{
+    m_socket->setParent(this);
+    connect(m_socket, &QIODevice::readyRead, this, &HttpConnection::onReadyRead);
+    connect(m_socket, &QAbstractSocket::disconnected, this, &QObject::deleteLater);
+    if (m_socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
+}
+
+void HttpConnection::onReadyRead()
+{
+    m_buffer += m_socket->readAll();
+    HttpRequest request;
+    while (!m_closing && takeRequest(request)) {
+        const QByteArray connection = request.header("connection").toLower();
+        const bool keepAlive = connection != "close";
+        writeResponse(m_handler(request), keepAlive);
+        if (!keepAlive) {
+            m_closing = true;
+            m_socket->disconnectFromHost();
+        }
+        request = HttpRequest();
+    }
+}
+
+bool HttpConnection::takeRequest(HttpRequest &request)
+{
+    const qsizetype headEnd = m_buffer.indexOf("\r\n\r\n");
+    if (headEnd < 0) {
+        if (m_buffer.size() > kMaxHead)
+            fail(431, "request head too large");
+        return false;
+    }
+    const QList<QByteArray> lines = m_buffer.left(headEnd).split('\n');
+    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+    if (requestLine.size() != 3 || !requestLine[2].startsWith("HTTP/1.")) {
+        fail(400, "malformed request line");
+        return false;
+    }
+    request.method = requestLine[0];
+    request.target = requestLine[1];
+    const QUrl url = QUrl::fromEncoded("http://sandbox" + request.target);
+    request.path = url.path(QUrl::FullyDecoded);
+    // Form encoding, as Go's url.ParseQuery reads it: '+' is a space (a literal plus is %2B).
+    request.query = QUrlQuery(url.query(QUrl::FullyEncoded).replace(QLatin1Char('+'), QStringLiteral("%20")));
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines[i].trimmed();
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0) {
+            fail(400, "malformed header line");
+            return false;
+        }
+        request.headers.append({line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed()});
+    }
+    if (!request.header("transfer-encoding").isEmpty()) {
+        fail(411, "chunked request bodies are not supported; send Content-Length");
+        return false;
+    }
+    bool ok = true;
+    const QByteArray lengthHeader = request.header("content-length");
+    const qsizetype length = lengthHeader.isEmpty() ? 0 : lengthHeader.toLongLong(&ok);
+    if (!ok || length < 0 || length > kMaxBody) {
+        fail(ok ? 413 : 400, "bad Content-Length");
+        return false;
+    }
+    const qsizetype total = headEnd + 4 + length;
+    if (m_buffer.size() < total)
+        return false;
+    request.body = m_buffer.mid(headEnd + 4, length);
+    m_buffer.remove(0, total);
+    return true;
+}
+
+void HttpConnection::writeResponse(const HttpResponse &response, bool keepAlive)
+{
+    // Streaming (watch) responses will branch here: head with Transfer-Encoding: chunked, then
+    // the connection is handed to the stream and no further requests are read from it.
+    QByteArray head = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) + "\r\n";
+    head += "Content-Type: " + response.contentType + "\r\n";
+    head += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
+    head += "Cache-Control: no-cache, private\r\n";
+    for (const auto &[name, value] : response.headers)
+        head += name + ": " + value + "\r\n";
+    if (!keepAlive)
+        head += "Connection: close\r\n";
+    head += "\r\n";
+    m_socket->write(head + response.body);
+}
+
+void HttpConnection::fail(int status, const QByteArray &message)
+{
+    HttpResponse response;
+    response.status = status;
+    response.contentType = "text/plain; charset=utf-8";
+    response.body = message + '\n';
+    writeResponse(response, false);
+    m_closing = true;
+    m_buffer.clear();
+    m_socket->disconnectFromHost();
+}
+
+} // namespace sluice::sandbox

@@ -1,0 +1,47 @@
+#include "ObjectValidation.h"
+
+#include "ResourceCatalog.h"
+
+#include <QRegularExpression>
+
+namespace sluice::sandbox {
+
+namespace {
+
+QJsonObject cause(const QString &reason, const QString &message, const QString &field)
+{
+    return QJsonObject{{QStringLiteral("reason"), reason}, {QStringLiteral("message"), message}, {QStringLiteral("field"), field}};
+}
+
+} // namespace
+
+QJsonArray validateObjectMeta(const ResourceType &type, const QJsonObject &object)
+{
+    static const QRegularExpression label(QStringLiteral("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"));
+    static const QRegularExpression subdomain(QStringLiteral("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"));
+    const QJsonObject metadata = object.value(QStringLiteral("metadata")).toObject();
+    const QString name = metadata.value(QStringLiteral("name")).toString();
+    QJsonArray causes;
+    if (name.isEmpty()) {
+        causes.append(cause(QStringLiteral("FieldValueRequired"), QStringLiteral("Required value: name or generateName is required"),
+                            QStringLiteral("metadata.name")));
+        return causes;
+    }
+    const bool isLabel = type.plural == QLatin1String("namespaces") && type.group.isEmpty();
+    const bool ok = isLabel ? (name.size() <= 63 && label.match(name).hasMatch())
+                            : (name.size() <= 253 && subdomain.match(name).hasMatch());
+    if (!ok) {
+        const QString why = isLabel
+            ? QStringLiteral("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
+                             "start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
+                             "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
+            : QStringLiteral("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+                             "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
+                             "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
+        causes.append(cause(QStringLiteral("FieldValueInvalid"), QStringLiteral("Invalid value: \"%1\": %2").arg(name, why),
+                            QStringLiteral("metadata.name")));
+    }
+    return causes;
+}
+
+} // namespace sluice::sandbox

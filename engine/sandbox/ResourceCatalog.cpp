@@ -1,0 +1,114 @@
+#include "ResourceCatalog.h"
+
+namespace sluice::sandbox {
+
+namespace {
+
+const QStringList kAll{QStringLiteral("create"), QStringLiteral("delete"), QStringLiteral("deletecollection"),
+                       QStringLiteral("get"), QStringLiteral("list"), QStringLiteral("patch"),
+                       QStringLiteral("update"), QStringLiteral("watch")};
+const QStringList kNoCollectionDelete{QStringLiteral("create"), QStringLiteral("delete"), QStringLiteral("get"),
+                                      QStringLiteral("list"), QStringLiteral("patch"), QStringLiteral("update"),
+                                      QStringLiteral("watch")};
+
+ResourceType make(const char *group, const char *kind, const char *plural, bool namespaced, QStringList shortNames,
+                  QStringList categories, QStringList subresources, bool hasGeneration,
+                  const QStringList &verbs = kAll)
+{
+    ResourceType t;
+    t.group = QString::fromLatin1(group);
+    t.version = QStringLiteral("v1");
+    t.kind = QString::fromLatin1(kind);
+    t.plural = QString::fromLatin1(plural);
+    t.singular = t.kind.toLower();
+    t.namespaced = namespaced;
+    t.verbs = verbs;
+    t.shortNames = std::move(shortNames);
+    t.categories = std::move(categories);
+    t.subresources = std::move(subresources);
+    t.hasGeneration = hasGeneration;
+    return t;
+}
+
+} // namespace
+
+ResourceCatalog ResourceCatalog::builtin()
+{
+    const QStringList all{QStringLiteral("all")};
+    const QStringList status{QStringLiteral("status")};
+    const QStringList statusScale{QStringLiteral("scale"), QStringLiteral("status")};
+    const bool ns = true;
+    const bool cluster = false;
+    ResourceCatalog c;
+    c.m_types = {
+        make("", "Namespace", "namespaces", cluster, {QStringLiteral("ns")}, {}, {QStringLiteral("finalize"), QStringLiteral("status")},
+             false, kNoCollectionDelete),
+        make("", "ConfigMap", "configmaps", ns, {QStringLiteral("cm")}, {}, {}, false),
+        make("", "Secret", "secrets", ns, {}, {}, {}, false),
+        make("", "Service", "services", ns, {QStringLiteral("svc")}, all, status, false),
+        make("", "ServiceAccount", "serviceaccounts", ns, {QStringLiteral("sa")}, {}, {QStringLiteral("token")}, false),
+        make("", "Pod", "pods", ns, {QStringLiteral("po")}, all, status, false),
+        make("", "PersistentVolumeClaim", "persistentvolumeclaims", ns, {QStringLiteral("pvc")}, {}, status, false),
+        make("", "Event", "events", ns, {QStringLiteral("ev")}, {}, {}, false),
+        make("apps", "Deployment", "deployments", ns, {QStringLiteral("deploy")}, all, statusScale, true),
+        make("apps", "StatefulSet", "statefulsets", ns, {QStringLiteral("sts")}, all, statusScale, true),
+        make("apps", "DaemonSet", "daemonsets", ns, {QStringLiteral("ds")}, all, status, true),
+        make("apps", "ReplicaSet", "replicasets", ns, {QStringLiteral("rs")}, all, statusScale, true),
+        make("batch", "Job", "jobs", ns, {}, all, status, true),
+        make("batch", "CronJob", "cronjobs", ns, {QStringLiteral("cj")}, all, status, true),
+        make("networking.k8s.io", "Ingress", "ingresses", ns, {QStringLiteral("ing")}, {}, status, true),
+        make("rbac.authorization.k8s.io", "Role", "roles", ns, {}, {}, {}, false),
+        make("rbac.authorization.k8s.io", "RoleBinding", "rolebindings", ns, {}, {}, {}, false),
+        make("rbac.authorization.k8s.io", "ClusterRole", "clusterroles", cluster, {}, {}, {}, false),
+        make("rbac.authorization.k8s.io", "ClusterRoleBinding", "clusterrolebindings", cluster, {}, {}, {}, false),
+        make("apiextensions.k8s.io", "CustomResourceDefinition", "customresourcedefinitions", cluster,
+             {QStringLiteral("crd"), QStringLiteral("crds")}, {QStringLiteral("api-extensions")}, status, true),
+        make("policy", "PodDisruptionBudget", "poddisruptionbudgets", ns, {QStringLiteral("pdb")}, {}, status, true),
+    };
+    return c;
+}
+
+const ResourceType *ResourceCatalog::find(const QString &group, const QString &version, const QString &plural) const
+{
+    for (const ResourceType &t : m_types) {
+        if (t.plural == plural && t.group == group && t.version == version)
+            return &t;
+    }
+    return nullptr;
+}
+
+const ResourceType *ResourceCatalog::findByStoreKey(const QString &storeKey) const
+{
+    for (const ResourceType &t : m_types) {
+        if (t.storeKey() == storeKey)
+            return &t;
+    }
+    return nullptr;
+}
+
+QStringList ResourceCatalog::groups() const
+{
+    QStringList result;
+    for (const ResourceType &t : m_types) {
+        if (!t.group.isEmpty() && !result.contains(t.group))
+            result << t.group;
+    }
+    return result;
+}
+
+QStringList ResourceCatalog::versions(const QString &group) const
+{
+    QStringList result;
+    for (const ResourceType &t : m_types) {
+        if (t.group == group && !result.contains(t.version))
+            result << t.version;
+    }
+    return result;
+}
+
+bool ResourceCatalog::hasGroupVersion(const QString &group, const QString &version) const
+{
+    return versions(group).contains(version);
+}
+
+} // namespace sluice::sandbox

@@ -1,0 +1,354 @@
+#include "ResourceHandlers.h"
+
+#include "ApiStatus.h"
+#include "LabelSelector.h"
+#include "ObjectValidation.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QUuid>
+
+namespace sluice::sandbox {
+
+namespace {
+
+const QString kMetadata = QStringLiteral("metadata");
+
+QJsonObject metadataOf(const QJsonObject &object)
+{
+    return object.value(kMetadata).toObject();
+}
+
+ObjectKey keyFor(const ResourceType &type, const QString &namespace_, const QString &name)
+{
+    return ObjectKey{type.storeKey(), type.namespaced ? namespace_ : QString(), name};
+}
+
+bool isDryRun(const HttpRequest &request)
+{
+    return request.query.allQueryItemValues(QStringLiteral("dryRun")).contains(QStringLiteral("All"));
+}
+
+// Everything but metadata and status: what bumps metadata.generation.
+QJsonObject desiredState(QJsonObject object)
+{
+    object.remove(kMetadata);
+    object.remove(QStringLiteral("status"));
+    return object;
+}
+
+QString generateSuffix()
+{
+    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+    QString suffix;
+    for (int i = 0; i < 5; ++i)
+        suffix += QLatin1Char(alphabet[QRandomGenerator::global()->bounded(int(sizeof alphabet) - 1)]);
+    return suffix;
+}
+
+struct ContinueToken
+{
+    QString resourceVersion;
+    QString namespace_;
+    QString name;
+};
+
+QString encodeContinue(const ContinueToken &token)
+{
+    const QJsonObject o{{QStringLiteral("rv"), token.resourceVersion},
+                        {QStringLiteral("ns"), token.namespace_},
+                        {QStringLiteral("n"), token.name}};
+    return QString::fromLatin1(QJsonDocument(o).toJson(QJsonDocument::Compact).toBase64(QByteArray::Base64UrlEncoding));
+}
+
+std::optional<ContinueToken> decodeContinue(const QString &text)
+{
+    const auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return std::nullopt;
+    QJsonParseError error;
+    const QJsonObject o = QJsonDocument::fromJson(*decoded, &error).object();
+    if (error.error != QJsonParseError::NoError || !o.contains(QStringLiteral("n")))
+        return std::nullopt;
+    return ContinueToken{o.value(QStringLiteral("rv")).toString(), o.value(QStringLiteral("ns")).toString(),
+                         o.value(QStringLiteral("n")).toString()};
+}
+
+} // namespace
+
+ResourceHandlers::ResourceHandlers(ObjectStore &store, const ResourceCatalog &catalog)
+    : m_store(store), m_catalog(catalog)
+{
+}
+
+Status ResourceHandlers::seedDefaultNamespaces()
+{
+    const ResourceType &type = *m_catalog.namespaces();
+    QList<Mutation> mutations;
+    for (const char *name : {"default", "kube-node-lease", "kube-public", "kube-system"}) {
+        const QString n = QString::fromLatin1(name);
+        if (namespaceExists(n))
+            continue;
+        const QJsonObject object{{QStringLiteral("apiVersion"), QStringLiteral("v1")},
+                                 {QStringLiteral("kind"), QStringLiteral("Namespace")},
+                                 {kMetadata, QJsonObject{{QStringLiteral("name"), n}}}};
+        mutations << Mutation{Mutation::Op::Put, keyFor(type, {}, n), prepareForCreate(type, object)};
+    }
+    return mutations.isEmpty() ? Status() : m_store.commit(mutations);
+}
+
+bool ResourceHandlers::namespaceExists(const QString &name) const
+{
+    return m_store.get(keyFor(*m_catalog.namespaces(), {}, name)).has_value();
+}
+
+QJsonObject ResourceHandlers::prepareForCreate(const ResourceType &type, QJsonObject object) const
+{
+    QJsonObject metadata = metadataOf(object);
+    metadata.insert(QStringLiteral("uid"), QUuid::createUuid().toString(QUuid::WithoutBraces));
+    metadata.insert(QStringLiteral("creationTimestamp"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    metadata.remove(QStringLiteral("deletionTimestamp"));
+    metadata.remove(QStringLiteral("deletionGracePeriodSeconds"));
+    if (type.hasGeneration)
+        metadata.insert(QStringLiteral("generation"), 1);
+    else
+        metadata.remove(QStringLiteral("generation"));
+    if (type.hasStatusSubresource())
+        object.remove(QStringLiteral("status"));
+    if (&type == m_catalog.namespaces()) {
+        QJsonObject labels = metadata.value(QStringLiteral("labels")).toObject();
+        labels.insert(QStringLiteral("kubernetes.io/metadata.name"), metadata.value(QStringLiteral("name")));
+        metadata.insert(QStringLiteral("labels"), labels);
+        QJsonObject spec = object.value(QStringLiteral("spec")).toObject();
+        if (!spec.contains(QStringLiteral("finalizers")))
+            spec.insert(QStringLiteral("finalizers"), QJsonArray{QStringLiteral("kubernetes")});
+        object.insert(QStringLiteral("spec"), spec);
+        object.insert(QStringLiteral("status"), QJsonObject{{QStringLiteral("phase"), QStringLiteral("Active")}});
+    }
+    object.insert(kMetadata, metadata);
+    return object;
+}
+
+std::variant<QJsonObject, HttpResponse> ResourceHandlers::parseBody(const ResourcePath &path, const HttpRequest &request) const
+{
+    const ResourceType &type = *path.type;
+    const QByteArray contentType = request.header("content-type").split(';').first().trimmed().toLower();
+    if (!contentType.isEmpty() && contentType != "application/json")
+        return unsupportedMediaType(contentType);
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        return badRequest(QStringLiteral("the request body is not a JSON object: %1").arg(error.errorString()));
+    QJsonObject object = document.object();
+    const QString apiVersion = object.value(QStringLiteral("apiVersion")).toString();
+    const QString kind = object.value(QStringLiteral("kind")).toString();
+    if (apiVersion != type.groupVersion() || kind != type.kind) {
+        return badRequest(QStringLiteral("the object provided is of kind \"%1\" in version \"%2\"; this endpoint "
+                                         "accepts %3 in version \"%4\"")
+                              .arg(kind, apiVersion, type.kind, type.groupVersion()));
+    }
+    QJsonObject metadata = metadataOf(object);
+    const QString bodyNamespace = metadata.value(QStringLiteral("namespace")).toString();
+    if (type.namespaced) {
+        if (!bodyNamespace.isEmpty() && bodyNamespace != path.namespace_)
+            return badRequest(QStringLiteral("the namespace of the provided object does not match the namespace sent on the request"));
+        metadata.insert(QStringLiteral("namespace"), path.namespace_);
+    } else {
+        metadata.remove(QStringLiteral("namespace"));
+    }
+    object.insert(kMetadata, metadata);
+    return object;
+}
+
+HttpResponse ResourceHandlers::list(const ResourcePath &path, const HttpRequest &request) const
+{
+    const ResourceType &type = *path.type;
+    Result<LabelSelector> labels = LabelSelector::parse(request.queryValue(QStringLiteral("labelSelector")));
+    if (!labels)
+        return badRequest(labels.error().message);
+    Result<FieldSelector> fields = FieldSelector::parse(request.queryValue(QStringLiteral("fieldSelector")));
+    if (!fields)
+        return badRequest(fields.error().message);
+    bool limitOk = true;
+    const QString limitText = request.queryValue(QStringLiteral("limit"));
+    const int limit = limitText.isEmpty() ? 0 : limitText.toInt(&limitOk);
+    if (!limitOk || limit < 0)
+        return badRequest(QStringLiteral("invalid limit \"%1\"").arg(limitText));
+
+    QString listVersion = QString::number(m_store.resourceVersion());
+    std::optional<ContinueToken> from;
+    if (const QString text = request.queryValue(QStringLiteral("continue")); !text.isEmpty()) {
+        from = decodeContinue(text);
+        if (!from)
+            return badRequest(QStringLiteral("continue key is not valid"));
+        // Later: serve the continuation from the snapshot at from->resourceVersion (or 410).
+        listVersion = from->resourceVersion;
+    }
+
+    QJsonArray items;
+    QJsonObject listMetadata;
+    int remaining = 0;
+    QJsonObject lastReturned;
+    for (const QJsonObject &object : m_store.list(type.storeKey(), type.namespaced ? path.namespace_ : QString())) {
+        const QJsonObject metadata = metadataOf(object);
+        if (from) {
+            const auto key = std::pair(metadata.value(QStringLiteral("namespace")).toString(), metadata.value(QStringLiteral("name")).toString());
+            if (key <= std::pair(from->namespace_, from->name))
+                continue;
+        }
+        if (!labels->matches(metadata.value(QStringLiteral("labels")).toObject()) || !fields->matches(object))
+            continue;
+        if (limit > 0 && items.size() >= limit) {
+            ++remaining;
+            continue;
+        }
+        items.append(object);
+        lastReturned = metadata;
+    }
+    listMetadata.insert(QStringLiteral("resourceVersion"), listVersion);
+    if (remaining > 0) {
+        listMetadata.insert(QStringLiteral("continue"),
+                            encodeContinue({listVersion, lastReturned.value(QStringLiteral("namespace")).toString(),
+                                            lastReturned.value(QStringLiteral("name")).toString()}));
+        listMetadata.insert(QStringLiteral("remainingItemCount"), remaining);
+    }
+    return jsonResponse(200, QJsonObject{{QStringLiteral("kind"), type.kind + QStringLiteral("List")},
+                                         {QStringLiteral("apiVersion"), type.groupVersion()},
+                                         {kMetadata, listMetadata},
+                                         {QStringLiteral("items"), items}});
+}
+
+HttpResponse ResourceHandlers::get(const ResourcePath &path) const
+{
+    const std::optional<QJsonObject> object = m_store.get(keyFor(*path.type, path.namespace_, path.name));
+    if (!object)
+        return notFound(*path.type, path.name);
+    return jsonResponse(200, *object);
+}
+
+HttpResponse ResourceHandlers::create(const ResourcePath &path, const HttpRequest &request)
+{
+    const ResourceType &type = *path.type;
+    auto parsed = parseBody(path, request);
+    if (auto *error = std::get_if<HttpResponse>(&parsed))
+        return *error;
+    QJsonObject object = std::get<QJsonObject>(std::move(parsed));
+    QJsonObject metadata = metadataOf(object);
+    if (type.namespaced && !namespaceExists(path.namespace_))
+        return notFound(*m_catalog.namespaces(), path.namespace_);
+    if (!metadata.value(QStringLiteral("resourceVersion")).toString().isEmpty())
+        return badRequest(QStringLiteral("resourceVersion should not be set on objects to be created"));
+    QString name = metadata.value(QStringLiteral("name")).toString();
+    const QString generateName = metadata.value(QStringLiteral("generateName")).toString();
+    if (name.isEmpty() && !generateName.isEmpty()) {
+        for (int attempt = 0; attempt < 8 && (name.isEmpty() || m_store.get(keyFor(type, path.namespace_, name))); ++attempt)
+            name = generateName + generateSuffix();
+        metadata.insert(QStringLiteral("name"), name);
+        object.insert(kMetadata, metadata);
+    }
+    if (const QJsonArray causes = validateObjectMeta(type, object); !causes.isEmpty())
+        return invalid(type, name, causes);
+    if (m_store.get(keyFor(type, path.namespace_, name)))
+        return alreadyExists(type, name);
+
+    QList<Mutation> mutations{Mutation{Mutation::Op::Put, keyFor(type, path.namespace_, name), prepareForCreate(type, object)}};
+    if (isDryRun(request)) {
+        QJsonObject dry = mutations.first().object;
+        QJsonObject dryMetadata = metadataOf(dry);
+        dryMetadata.insert(QStringLiteral("resourceVersion"), QString());
+        dry.insert(kMetadata, dryMetadata);
+        return jsonResponse(201, dry);
+    }
+    if (Status committed = m_store.commit(mutations); !committed)
+        return internalError(committed.error().message);
+    return jsonResponse(201, mutations.first().object);
+}
+
+HttpResponse ResourceHandlers::replace(const ResourcePath &path, const HttpRequest &request)
+{
+    const ResourceType &type = *path.type;
+    auto parsed = parseBody(path, request);
+    if (auto *error = std::get_if<HttpResponse>(&parsed))
+        return *error;
+    QJsonObject object = std::get<QJsonObject>(std::move(parsed));
+    QJsonObject metadata = metadataOf(object);
+    const QString bodyName = metadata.value(QStringLiteral("name")).toString();
+    if (bodyName != path.name)
+        return badRequest(QStringLiteral("the name of the object (%1) does not match the name on the URL (%2)").arg(bodyName, path.name));
+    const ObjectKey key = keyFor(type, path.namespace_, path.name);
+    const std::optional<QJsonObject> current = m_store.get(key);
+    if (!current)
+        return notFound(type, path.name);
+    const QJsonObject currentMetadata = metadataOf(*current);
+    const QString bodyVersion = metadata.value(QStringLiteral("resourceVersion")).toString();
+    if (!bodyVersion.isEmpty() && bodyVersion != currentMetadata.value(QStringLiteral("resourceVersion")).toString())
+        return conflict(type, path.name);
+    if (const QJsonArray causes = validateObjectMeta(type, object); !causes.isEmpty())
+        return invalid(type, path.name, causes);
+
+    // Server-owned fields come from the stored object.
+    for (const char *field : {"uid", "creationTimestamp", "resourceVersion", "generation", "deletionTimestamp"}) {
+        const QString f = QString::fromLatin1(field);
+        if (currentMetadata.contains(f))
+            metadata.insert(f, currentMetadata.value(f));
+        else
+            metadata.remove(f);
+    }
+    if (type.hasGeneration && desiredState(object) != desiredState(*current))
+        metadata.insert(QStringLiteral("generation"), currentMetadata.value(QStringLiteral("generation")).toInteger(1) + 1);
+    if (&type == m_catalog.namespaces()) {
+        QJsonObject labels = metadata.value(QStringLiteral("labels")).toObject();
+        labels.insert(QStringLiteral("kubernetes.io/metadata.name"), path.name);
+        metadata.insert(QStringLiteral("labels"), labels);
+    }
+    object.insert(kMetadata, metadata);
+    if (type.hasStatusSubresource() || &type == m_catalog.namespaces()) {
+        if (current->contains(QStringLiteral("status")))
+            object.insert(QStringLiteral("status"), current->value(QStringLiteral("status")));
+        else
+            object.remove(QStringLiteral("status"));
+    }
+    if (object == *current || isDryRun(request)) // a no-op keeps its resourceVersion
+        return jsonResponse(200, object);
+    QList<Mutation> mutations{Mutation{Mutation::Op::Put, key, object}};
+    if (Status committed = m_store.commit(mutations); !committed)
+        return internalError(committed.error().message);
+    return jsonResponse(200, mutations.first().object);
+}
+
+HttpResponse ResourceHandlers::remove(const ResourcePath &path, const HttpRequest &request)
+{
+    const ResourceType &type = *path.type;
+    const ObjectKey key = keyFor(type, path.namespace_, path.name);
+    const std::optional<QJsonObject> current = m_store.get(key);
+    if (!current)
+        return notFound(type, path.name);
+    const QJsonObject currentMetadata = metadataOf(*current);
+    if (!request.body.trimmed().isEmpty()) {
+        const QJsonObject options = QJsonDocument::fromJson(request.body).object();
+        const QJsonObject preconditions = options.value(QStringLiteral("preconditions")).toObject();
+        const QString rv = preconditions.value(QStringLiteral("resourceVersion")).toString();
+        const QString uid = preconditions.value(QStringLiteral("uid")).toString();
+        if ((!rv.isEmpty() && rv != currentMetadata.value(QStringLiteral("resourceVersion")).toString())
+            || (!uid.isEmpty() && uid != currentMetadata.value(QStringLiteral("uid")).toString()))
+            return conflict(type, path.name);
+    }
+    const QString uid = currentMetadata.value(QStringLiteral("uid")).toString();
+    if (isDryRun(request))
+        return deleteSuccess(type, path.name, uid);
+
+    QList<Mutation> mutations;
+    if (&type == m_catalog.namespaces()) {
+        // Instant cascade (kube-api.md §6.13 allows it); later: Terminating + async with events.
+        for (const ObjectKey &inside : m_store.keysInNamespace(path.name))
+            mutations << Mutation{Mutation::Op::Delete, inside, {}};
+    }
+    mutations << Mutation{Mutation::Op::Delete, key, {}};
+    if (Status committed = m_store.commit(mutations); !committed)
+        return internalError(committed.error().message);
+    return deleteSuccess(type, path.name, uid);
+}
+
+} // namespace sluice::sandbox

@@ -1,0 +1,128 @@
+#include "Sandbox.h"
+
+#include "ApiRouter.h"
+#include "Discovery.h"
+#include "HttpServer.h"
+#include "ObjectStore.h"
+#include "ResourceCatalog.h"
+#include "ResourceHandlers.h"
+#include "SandboxCertificates.h"
+#include "SandboxKubeconfig.h"
+
+#include "core/Log.h"
+
+#include <QSslCertificate>
+#include <QSslKey>
+
+namespace sluice::sandbox {
+
+struct Sandbox::Private
+{
+    SandboxOptions options;
+    std::optional<SandboxCertificates> certificates;
+    ResourceCatalog catalog = ResourceCatalog::builtin();
+    std::unique_ptr<ObjectStore> store;
+    std::unique_ptr<ResourceHandlers> handlers;
+    std::unique_ptr<ApiRouter> router;
+    HttpServer *server = nullptr;
+    int serverMinor = 32;
+};
+
+Sandbox::Sandbox(SandboxOptions options, QObject *parent) : QObject(parent), d(std::make_unique<Private>())
+{
+    d->options = std::move(options);
+}
+
+Sandbox::~Sandbox()
+{
+    stop();
+}
+
+Status Sandbox::start()
+{
+    if (d->options.dataDir.isEmpty())
+        return makeError(ErrorCategory::Usage, QStringLiteral("the sandbox needs a data directory"));
+    const QHostAddress &address = d->options.listenAddress;
+    QStringList extraHosts;
+    if (!address.isLoopback() && address != QHostAddress::Any && address != QHostAddress::AnyIPv6)
+        extraHosts << address.toString();
+    Result<SandboxCertificates> certificates = SandboxCertificates::loadOrCreate(d->options.dataDir, extraHosts);
+    if (!certificates)
+        return certificates.error();
+    d->certificates = *certificates;
+
+    Result<std::unique_ptr<ObjectStore>> store = ObjectStore::open(d->options.dataDir);
+    if (!store)
+        return store.error();
+    d->store = std::move(*store);
+    d->handlers = std::make_unique<ResourceHandlers>(*d->store, d->catalog);
+    if (Status seeded = d->handlers->seedDefaultNamespaces(); !seeded)
+        return seeded;
+    d->serverMinor = detectServerMinor(d->options.maxServerMinor, d->options.kubectlPath);
+    d->router = std::make_unique<ApiRouter>(d->catalog, *d->handlers, d->certificates->token(), d->serverMinor);
+
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(d->certificates->serverCertificatePem(), QSsl::Pem);
+    const QSslKey key(d->certificates->serverKeyPem(), QSsl::Ec, QSsl::Pem, QSsl::PrivateKey);
+    if (chain.isEmpty() || key.isNull())
+        return makeError(ErrorCategory::Kube, QStringLiteral("the sandbox certificate or key in %1 cannot be loaded")
+                                                  .arg(d->options.dataDir));
+    tls.setLocalCertificate(chain.first());
+    tls.setPrivateKey(key);
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+    tls.setProtocol(QSsl::TlsV1_2OrLater);
+    d->server = new HttpServer(tls, [this](const HttpRequest &request) { return d->router->handle(request); }, this);
+    QString error;
+    if (!d->server->listen(address, d->options.port, &error))
+        return makeError(ErrorCategory::Kube, error);
+    d->router->setServerAddress(url().authority());
+
+    if (!d->options.kubeconfigPath.isEmpty()) {
+        if (Status written = writeSandboxKubeconfig(d->options.kubeconfigPath, url().toString(),
+                                                    d->certificates->caCertificatePem(), d->certificates->token());
+            !written)
+            return written;
+    }
+    qCInfo(lcSandbox).noquote() << "sandbox serving" << url().toString() << "from" << d->options.dataDir;
+    return {};
+}
+
+void Sandbox::stop()
+{
+    if (d->server) {
+        d->server->close();
+        delete d->server;
+        d->server = nullptr;
+    }
+}
+
+QUrl Sandbox::url() const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("https"));
+    QHostAddress host = d->options.listenAddress;
+    if (host == QHostAddress::Any || host == QHostAddress::AnyIPv4)
+        host = QHostAddress(QHostAddress::LocalHost);
+    else if (host == QHostAddress::AnyIPv6)
+        host = QHostAddress(QHostAddress::LocalHostIPv6);
+    url.setHost(host.toString());
+    url.setPort(d->server ? d->server->port() : d->options.port);
+    return url;
+}
+
+QByteArray Sandbox::caCertificatePem() const
+{
+    return d->certificates ? d->certificates->caCertificatePem() : QByteArray();
+}
+
+QByteArray Sandbox::token() const
+{
+    return d->certificates ? d->certificates->token() : QByteArray();
+}
+
+int Sandbox::serverMinor() const
+{
+    return d->serverMinor;
+}
+
+} // namespace sluice::sandbox

@@ -1,0 +1,104 @@
+// KubeClient without a cluster: Status errors mapped to actionable messages, credentials never
+// sent in clear text, network failures named.
+
+#include "kube/KubeClient.h"
+
+#include <QTcpServer>
+#include <QTest>
+
+using namespace sluice;
+using namespace sluice::kube;
+
+class TestKubeClient : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void errorMapping_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("401") << 401 << QByteArray("{\"kind\":\"Status\",\"status\":\"Failure\",\"reason\":\"Unauthorized\",\"code\":401}")
+                             << QStringLiteral("unauthorized: https://k:6443 rejected the credentials of user alice (the token may have expired");
+        QTest::newRow("403") << 403
+                             << QByteArray("{\"kind\":\"Status\",\"reason\":\"Forbidden\",\"message\":\"configmaps is forbidden: User \\\"alice\\\" cannot list resource \\\"configmaps\\\"\"}")
+                             << QStringLiteral("forbidden: configmaps is forbidden: User \"alice\" cannot list resource \"configmaps\" (ask for RBAC permission");
+        QTest::newRow("404") << 404 << QByteArray("{\"kind\":\"Status\",\"reason\":\"NotFound\",\"message\":\"configmaps \\\"x\\\" not found\"}")
+                             << QStringLiteral("not found: configmaps \"x\" not found");
+        QTest::newRow("409 conflict") << 409 << QByteArray("{\"kind\":\"Status\",\"reason\":\"Conflict\",\"message\":\"Apply failed with 1 conflict\"}")
+                                      << QStringLiteral("conflict (Conflict): Apply failed with 1 conflict");
+        QTest::newRow("409 exists") << 409 << QByteArray("{\"kind\":\"Status\",\"reason\":\"AlreadyExists\",\"message\":\"configmaps \\\"x\\\" already exists\"}")
+                                    << QStringLiteral("conflict (AlreadyExists)");
+        QTest::newRow("422") << 422 << QByteArray("{\"kind\":\"Status\",\"reason\":\"Invalid\",\"message\":\"metadata.name: Required value\"}")
+                             << QStringLiteral("invalid object: metadata.name: Required value");
+        QTest::newRow("500 without Status") << 500 << QByteArray("oops") << QStringLiteral("the server answered HTTP 500");
+    }
+    void errorMapping()
+    {
+        QFETCH(int, status);
+        QFETCH(QByteArray, body);
+        QFETCH(QString, expected);
+        const Error e = errorForResponse("GET", "/api/v1/configmaps", status, body, "https://k:6443", "alice");
+        QVERIFY2(e.message.contains(expected), qPrintable(e.message));
+        QVERIFY(e.message.startsWith("GET /api/v1/configmaps: "));
+        QCOMPARE(e.code, status);
+        QCOMPARE(e.category, ErrorCategory::Kube);
+    }
+
+    void noCredentialsInClearText()
+    {
+        ResolvedContext context;
+        context.contextName = "plain";
+        context.server = "http://127.0.0.1:1";
+        context.token = "very-secret-token";
+        auto client = KubeClient::create(context);
+        QVERIFY(!client);
+        QVERIFY(client.error().message.contains("not https"));
+        QVERIFY(!client.error().toString().contains("very-secret-token"));
+    }
+
+    void connectionRefusedNamesTheServer()
+    {
+        QTcpServer probe; // find a port nobody listens on
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        ResolvedContext context;
+        context.contextName = "down";
+        context.server = QStringLiteral("https://127.0.0.1:%1").arg(port);
+        context.token = "very-secret-token";
+        ClientOptions options;
+        options.retries = 1;
+        options.backoffMs = 10;
+        auto client = KubeClient::create(context, options);
+        QVERIFY(client);
+        auto version = (*client)->version();
+        QVERIFY(!version);
+        QVERIFY2(version.error().message.contains(QStringLiteral("cannot reach https://127.0.0.1:%1: connection refused").arg(port)),
+                 qPrintable(version.error().message));
+        QVERIFY(!version.error().toString().contains("very-secret-token"));
+    }
+
+    void resourcePaths_data()
+    {
+        QTest::addColumn<QString>("group");
+        QTest::addColumn<QString>("ns");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("path");
+        QTest::newRow("core namespaced object") << "" << "shop" << "web" << "/api/v1/namespaces/shop/configmaps/web";
+        QTest::newRow("core cluster collection") << "" << "" << "" << "/api/v1/configmaps";
+        QTest::newRow("group namespaced") << "apps" << "shop" << "web" << "/apis/apps/v1/namespaces/shop/configmaps/web";
+    }
+    void resourcePaths()
+    {
+        QFETCH(QString, group);
+        QFETCH(QString, ns);
+        QFETCH(QString, name);
+        QFETCH(QString, path);
+        QCOMPARE((ResourcePath{group, "v1", "configmaps", ns, name}.path()), path);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKubeClient)
+#include "tst_kubeclient.moc"
