@@ -3,6 +3,7 @@
 #include "ExecCredential.h"
 #include "core/Log.h"
 
+#include <QCoreApplication>
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,17 +16,47 @@
 #include <QTimer>
 #include <QUrlQuery>
 
+#include <atomic>
+#include <map>
+
 namespace sluice::kube {
 
 namespace {
 
-// One manager per thread: a QNetworkAccessManager belongs to the thread that made it.
-QNetworkAccessManager *threadManager()
+// One manager per (thread, client): a QNetworkAccessManager belongs to the thread that made it,
+// and it reuses open connections by host and port whatever their TLS settings, so two clients
+// (another CA, another client certificate) must never share one. The managers of a thread are
+// deleted when the thread ends.
+struct ThreadManagers
 {
-    static QThreadStorage<QNetworkAccessManager *> managers;
-    if (!managers.hasLocalData())
-        managers.setLocalData(new QNetworkAccessManager);
-    return managers.localData();
+    std::map<quint64, std::unique_ptr<QNetworkAccessManager>> byClient;
+};
+
+QThreadStorage<ThreadManagers *> &threadManagers()
+{
+    static QThreadStorage<ThreadManagers *> managers;
+    return managers;
+}
+
+QNetworkAccessManager *managerFor(quint64 clientId)
+{
+    QThreadStorage<ThreadManagers *> &managers = threadManagers();
+    if (!managers.hasLocalData()) {
+        managers.setLocalData(new ThreadManagers);
+        // The main thread's managers must go before QCoreApplication does, not at exit.
+        if (QCoreApplication::instance() && QThread::currentThread() == QCoreApplication::instance()->thread())
+            qAddPostRoutine([] { threadManagers().localData()->byClient.clear(); });
+    }
+    auto &slot = managers.localData()->byClient[clientId];
+    if (!slot)
+        slot = std::make_unique<QNetworkAccessManager>();
+    return slot.get();
+}
+
+quint64 nextClientId()
+{
+    static std::atomic<quint64> next{1};
+    return next++;
 }
 
 Result<QSslKey> parseKey(const QByteArray &pem)
@@ -121,6 +152,8 @@ struct KubeClient::Private
     QSslConfiguration ssl;
     QSemaphore inFlight; // bounds the requests in flight
     std::unique_ptr<ExecCredentialCache> exec;
+
+    const quint64 id = nextClientId();
 
     explicit Private(int concurrent) : inFlight(concurrent) {}
 
@@ -228,7 +261,7 @@ Result<Response> KubeClient::send(const QByteArray &method, const QString &pathA
         if (Status s = d->authenticate(request, cancel); !s)
             return s.error();
 
-        QNetworkReply *reply = threadManager()->sendCustomRequest(request, method, body);
+        QNetworkReply *reply = managerFor(d->id)->sendCustomRequest(request, method, body);
         QEventLoop loop;
         QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
         QTimer poll;

@@ -220,6 +220,41 @@ private slots:
         QCOMPARE(r.out.count("\n---\n"), 3);
     }
 
+    void clusterCheckAgainstTheSandbox()
+    {
+        QProcess sandbox;
+        sandbox.start(QStringLiteral(SLUICE_BINARY_DIR "/app/sluice-sandbox/sluice-sandbox"),
+                      {"--data-dir", m_dir.filePath("sandbox"), "--port", "0", "--kubeconfig-out", m_dir.filePath("sandbox.kubeconfig")});
+        QVERIFY(sandbox.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(sandbox.canReadLine(), 20000);
+        QVERIFY(sandbox.readLine().startsWith("sluice-sandbox ready: https://127.0.0.1:"));
+
+        const Run ok = sluicectl({"--json", "cluster", "check", "--kubeconfig", m_dir.filePath("sandbox.kubeconfig")});
+        QVERIFY2(ok.exitCode == 0, ok.err.constData());
+        const QJsonObject check = json(ok);
+        QVERIFY(check.value("version").toString().startsWith("v1."));
+        QCOMPARE(check.value("context").toString(), QStringLiteral("sluice-sandbox"));
+        QVERIFY(check.value("apiGroups").toInt() > 5);
+        QCOMPARE(check.value("insecureSkipTlsVerify").toBool(), false);
+        // The bearer token is printed nowhere.
+        QFile kubeconfig(m_dir.filePath("sandbox.kubeconfig"));
+        QVERIFY(kubeconfig.open(QIODevice::ReadOnly));
+        const QByteArray text = kubeconfig.readAll();
+        const qsizetype at = text.indexOf("token: ");
+        QVERIFY(at > 0);
+        const QByteArray token = text.mid(at + 7, text.indexOf('\n', at) - at - 7).trimmed();
+        QVERIFY(token.size() >= 32);
+        QVERIFY(!ok.out.contains(token) && !ok.err.contains(token));
+
+        sandbox.terminate();
+        QVERIFY(sandbox.waitForFinished(10000));
+        // Stopped: the same check now fails, naming the server and the reason.
+        const Run down = sluicectl({"cluster", "check", "--kubeconfig", m_dir.filePath("sandbox.kubeconfig")});
+        QCOMPARE(down.exitCode, 2);
+        QVERIFY2(down.err.contains("connection refused"), down.err.constData());
+        QVERIFY(!down.err.contains(token));
+    }
+
     void brokenWorkspace()
     {
         const QString path = m_dir.filePath("bad.yaml");

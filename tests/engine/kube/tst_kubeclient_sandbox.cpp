@@ -1,0 +1,180 @@
+// KubeClient against a sandbox over HTTPS: version, discovery summary, CRUD, list with selector
+// and pagination, dryRun, and errors mapped for 401/404/409/422 and an unknown CA.
+
+#include "kube/ClusterCheck.h"
+#include "kube/KubeClient.h"
+#include "sandbox/Sandbox.h"
+
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sluice;
+using namespace sluice::kube;
+
+namespace {
+
+QJsonObject configMap(const QString &name, const QString &app)
+{
+    return {{"apiVersion", "v1"},
+            {"kind", "ConfigMap"},
+            {"metadata", QJsonObject{{"name", name}, {"labels", QJsonObject{{"app", app}}}}},
+            {"data", QJsonObject{{"k", "v"}}}};
+}
+
+} // namespace
+
+class TestKubeClientSandbox : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<sandbox::Sandbox> m_sandbox;
+    std::shared_ptr<KubeClient> m_client;
+    ResolvedContext m_context;
+
+    static Result<ResolvedContext> contextFrom(const QString &kubeconfig)
+    {
+        auto config = loadKubeconfigFor(kubeconfig);
+        if (!config)
+            return config.error();
+        return resolveContext(*config);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        sandbox::SandboxOptions options;
+        options.dataDir = m_dir.filePath("sandbox");
+        options.kubeconfigPath = m_dir.filePath("kubeconfig");
+        m_sandbox = std::make_unique<sandbox::Sandbox>(options);
+        const Status started = m_sandbox->start();
+        QVERIFY2(started, started ? "" : qPrintable(started.error().toString()));
+        auto context = contextFrom(options.kubeconfigPath);
+        QVERIFY2(context, context ? "" : qPrintable(context.error().toString()));
+        m_context = *context;
+        QVERIFY(m_context.isTls());
+        ClientOptions clientOptions;
+        clientOptions.retries = 0;
+        auto client = KubeClient::create(m_context, clientOptions);
+        QVERIFY(client);
+        m_client = *client;
+    }
+
+    void versionAndCheck()
+    {
+        auto check = checkCluster(*m_client);
+        QVERIFY2(check, check ? "" : qPrintable(check.error().toString()));
+        QVERIFY(check->gitVersion.startsWith("v1."));
+        QVERIFY(check->apiGroups > 5);
+        QVERIFY(check->latencyMs >= 0);
+        QVERIFY(!check->insecure);
+    }
+
+    void createGetListDelete()
+    {
+        const ResourcePath namespaces{"", "v1", "namespaces", "", ""};
+        auto ns = m_client->create(namespaces, {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", QJsonObject{{"name", "kc"}}}});
+        QVERIFY2(ns, ns ? "" : qPrintable(ns.error().toString()));
+        const ResourcePath configMaps{"", "v1", "configmaps", "kc", ""};
+        for (int i = 0; i < 5; ++i) {
+            auto created = m_client->create(configMaps, configMap(QStringLiteral("cm-%1").arg(i), i % 2 ? "odd" : "even"));
+            QVERIFY2(created, created ? "" : qPrintable(created.error().toString()));
+            QVERIFY(!created->value("metadata").toObject().value("uid").toString().isEmpty());
+        }
+        auto one = m_client->get({"", "v1", "configmaps", "kc", "cm-3"});
+        QVERIFY(one);
+        QCOMPARE(one->value("data").toObject().value("k").toString(), QStringLiteral("v"));
+
+        auto all = m_client->list(configMaps, {}, 2); // three pages
+        QVERIFY2(all, all ? "" : qPrintable(all.error().toString()));
+        QCOMPARE(all->size(), 5);
+        auto odd = m_client->list(configMaps, "app=odd");
+        QVERIFY(odd);
+        QCOMPARE(odd->size(), 2);
+        auto notEven = m_client->list(configMaps, "app notin (even)", 1);
+        QVERIFY(notEven);
+        QCOMPARE(notEven->size(), 2);
+
+        // dryRun leaves nothing behind.
+        auto dry = m_client->create(configMaps, configMap("dry", "x"), true);
+        QVERIFY(dry);
+        QVERIFY(!m_client->get({"", "v1", "configmaps", "kc", "dry"}));
+
+        QVERIFY(m_client->remove({"", "v1", "configmaps", "kc", "cm-0"}, "Background"));
+        auto gone = m_client->get({"", "v1", "configmaps", "kc", "cm-0"});
+        QVERIFY(!gone);
+        QCOMPARE(gone.error().code, 404);
+    }
+
+    void errorsAreMapped_data()
+    {
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("404 missing namespace") << 404 << QStringLiteral("not found: namespaces \"nowhere\" not found");
+        QTest::newRow("409 already exists") << 409 << QStringLiteral("conflict (AlreadyExists)");
+        QTest::newRow("422 invalid name") << 422 << QStringLiteral("invalid object:");
+    }
+    void errorsAreMapped()
+    {
+        QFETCH(int, code);
+        QFETCH(QString, expected);
+        Result<QJsonObject> result = makeError(ErrorCategory::Kube, QString());
+        if (code == 404)
+            result = m_client->create({"", "v1", "configmaps", "nowhere", ""}, configMap("x", "y"));
+        else if (code == 409)
+            result = m_client->create({"", "v1", "namespaces", "", ""}, {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", QJsonObject{{"name", "default"}}}});
+        else
+            result = m_client->create({"", "v1", "configmaps", "default", ""}, configMap("Not_A_Valid_Name", "y"));
+        QVERIFY(!result);
+        QCOMPARE(result.error().code, code);
+        QVERIFY2(result.error().message.contains(expected), qPrintable(result.error().message));
+    }
+
+    void wrongTokenIs401WithoutTheToken()
+    {
+        ResolvedContext wrong = m_context;
+        wrong.token = QStringLiteral("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+        auto client = KubeClient::create(wrong);
+        QVERIFY(client);
+        auto version = (*client)->version();
+        QVERIFY(!version);
+        QCOMPARE(version.error().code, 401);
+        QVERIFY2(version.error().message.contains("unauthorized"), qPrintable(version.error().message));
+        QVERIFY(!version.error().toString().contains(wrong.token));
+        QVERIFY(!version.error().toString().contains(QString::fromLatin1(m_sandbox->token())));
+    }
+
+    void unknownCaIsRefused()
+    {
+        // Another sandbox's CA: the handshake fails, so no request (and no token) is ever sent.
+        QTemporaryDir other;
+        sandbox::SandboxOptions options;
+        options.dataDir = other.filePath("sandbox");
+        sandbox::Sandbox second(options);
+        QVERIFY(second.start());
+        ResolvedContext wrongCa = m_context;
+        wrongCa.certificateAuthorityData = second.caCertificatePem();
+        ClientOptions clientOptions;
+        clientOptions.retries = 0;
+        auto client = KubeClient::create(wrongCa, clientOptions);
+        QVERIFY(client);
+        auto version = (*client)->version();
+        QVERIFY(!version);
+        QCOMPARE(version.error().code, 0);
+        QVERIFY2(version.error().message.contains("TLS with"), qPrintable(version.error().message));
+    }
+
+    void cancel()
+    {
+        CancelToken token;
+        token.cancel();
+        auto version = m_client->version(token);
+        QVERIFY(!version);
+        QCOMPARE(version.error().category, ErrorCategory::Cancelled);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKubeClientSandbox)
+#include "tst_kubeclient_sandbox.moc"
