@@ -27,6 +27,8 @@ int runClusterCheck(const Context &ctx, const QString &contextName, const QStrin
                                {QStringLiteral("version"), check->gitVersion},
                                {QStringLiteral("platform"), check->platform},
                                {QStringLiteral("apiGroups"), check->apiGroups},
+                               {QStringLiteral("resources"), check->resources},
+                               {QStringLiteral("aggregatedDiscovery"), check->aggregatedDiscovery},
                                {QStringLiteral("user"), check->user},
                                {QStringLiteral("groups"), QJsonArray::fromStringList(check->groups)},
                                {QStringLiteral("selfSubjectReview"), check->selfSubjectReviewServed},
@@ -38,7 +40,8 @@ int runClusterCheck(const Context &ctx, const QString &contextName, const QStrin
     out() << "context:   " << check->context << '\n'
           << "server:    " << check->server << '\n'
           << "version:   " << check->gitVersion << (check->platform.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(check->platform)) << '\n'
-          << "api:       " << check->apiGroups << " API groups\n"
+          << "api:       " << check->apiGroups << " API groups, " << check->resources << " resource types ("
+          << (check->aggregatedDiscovery ? "aggregated" : "legacy") << " discovery)\n"
           << "user:      " << (check->selfSubjectReviewServed ? check->user : QStringLiteral("(unknown: SelfSubjectReview not served)"))
           << (check->groups.isEmpty() ? QString() : QStringLiteral(" [%1]").arg(check->groups.join(QStringLiteral(", ")))) << '\n'
           << "latency:   " << check->latencyMs << " ms\n";

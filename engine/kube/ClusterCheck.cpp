@@ -1,5 +1,7 @@
 #include "ClusterCheck.h"
 
+#include "ApiDiscovery.h"
+
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -22,15 +24,18 @@ Result<ClusterCheck> checkCluster(KubeClient &client, const CancelToken &cancel)
     check.gitVersion = version->value(QLatin1String("gitVersion")).toString();
     check.platform = version->value(QLatin1String("platform")).toString();
 
-    auto groups = client.getJson(QStringLiteral("/apis"), cancel);
-    if (!groups)
-        return groups.error();
-    check.apiGroups = int(groups->value(QLatin1String("groups")).toArray().size()) + 1;
+    auto discovery = discover(client, cancel);
+    if (!discovery)
+        return discovery.error();
+    check.apiGroups = discovery->groupCount();
+    check.resources = int(discovery->resources.size());
+    check.aggregatedDiscovery = discovery->aggregated;
 
     const QJsonObject review{{QStringLiteral("apiVersion"), QStringLiteral("authentication.k8s.io/v1")},
                              {QStringLiteral("kind"), QStringLiteral("SelfSubjectReview")}};
-    auto who = client.send("POST", QStringLiteral("/apis/authentication.k8s.io/v1/selfsubjectreviews"),
-                           QJsonDocument(review).toJson(QJsonDocument::Compact), "application/json", false, cancel);
+    auto who = client.send({"POST", QStringLiteral("/apis/authentication.k8s.io/v1/selfsubjectreviews"),
+                            QJsonDocument(review).toJson(QJsonDocument::Compact), "application/json", "application/json", false},
+                           cancel);
     if (who) {
         const QJsonObject info = QJsonDocument::fromJson(who->body)
                                      .object()

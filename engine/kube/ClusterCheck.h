@@ -12,7 +12,9 @@ struct ClusterCheck
     QString context;
     QString gitVersion;   // /version
     QString platform;
-    int apiGroups = 0;    // groups in /apis, plus the core group
+    int apiGroups = 0;    // served API groups, the core group included
+    int resources = 0;    // resource types (without subresources)
+    bool aggregatedDiscovery = false;
     QString user;         // from a SelfSubjectReview, or empty when not served
     QStringList groups;   // the user's groups
     bool selfSubjectReviewServed = false;

@@ -232,9 +232,10 @@ Result<std::shared_ptr<KubeClient>> KubeClient::create(const ResolvedContext &co
     return std::shared_ptr<KubeClient>(new KubeClient(std::move(d)));
 }
 
-Result<Response> KubeClient::send(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body,
-                                  const QByteArray &contentType, bool idempotent, const CancelToken &cancel)
+Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
 {
+    const QByteArray &method = r.method;
+    const QString &pathAndQuery = r.pathAndQuery;
     // Bounded concurrency: wait for a slot, still answering cancel.
     while (!d->inFlight.tryAcquire(1, 50)) {
         if (cancel.isCancelled())
@@ -246,22 +247,22 @@ Result<Response> KubeClient::send(const QByteArray &method, const QString &pathA
         ~Release() { s.release(); }
     } release{d->inFlight};
 
-    const int attempts = idempotent ? 1 + qMax(0, d->options.retries) : 1;
+    const int attempts = r.idempotent ? 1 + qMax(0, d->options.retries) : 1;
     bool reauthenticated = false;
     for (int attempt = 0;; ++attempt) {
         QNetworkRequest request(QUrl(d->context.server + pathAndQuery));
         request.setSslConfiguration(d->ssl);
-        request.setRawHeader("Accept", "application/json");
+        request.setRawHeader("Accept", r.accept);
         request.setRawHeader("User-Agent", d->options.userAgent.toUtf8());
-        if (!contentType.isEmpty())
-            request.setRawHeader("Content-Type", contentType);
+        if (!r.contentType.isEmpty())
+            request.setRawHeader("Content-Type", r.contentType);
         if (!d->context.tlsServerName.isEmpty())
             request.setPeerVerifyName(d->context.tlsServerName);
         request.setTransferTimeout(d->options.timeoutMs);
         if (Status s = d->authenticate(request, cancel); !s)
             return s.error();
 
-        QNetworkReply *reply = managerFor(d->id)->sendCustomRequest(request, method, body);
+        QNetworkReply *reply = managerFor(d->id)->sendCustomRequest(request, method, r.body);
         QEventLoop loop;
         QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
         QTimer poll;
@@ -301,7 +302,7 @@ Result<Response> KubeClient::send(const QByteArray &method, const QString &pathA
 
 Result<QJsonObject> KubeClient::getJson(const QString &pathAndQuery, const CancelToken &cancel)
 {
-    auto response = send("GET", pathAndQuery, {}, {}, true, cancel);
+    auto response = send({"GET", pathAndQuery}, cancel);
     if (!response)
         return response.error();
     QJsonParseError parseError;
@@ -352,8 +353,9 @@ Result<QJsonObject> KubeClient::create(const ResourcePath &path, const QJsonObje
     ResourcePath collection = path;
     collection.name.clear();
     const QString query = dryRun ? QStringLiteral("?dryRun=All") : QString();
-    auto response = send("POST", collection.path() + query, QJsonDocument(object).toJson(QJsonDocument::Compact),
-                         "application/json", false, cancel);
+    auto response = send({"POST", collection.path() + query, QJsonDocument(object).toJson(QJsonDocument::Compact),
+                          "application/json", "application/json", false},
+                         cancel);
     if (!response)
         return response.error();
     return QJsonDocument::fromJson(response->body).object();
@@ -367,8 +369,9 @@ Result<QJsonObject> KubeClient::serverSideApply(const ResourcePath &path, const 
         query += QStringLiteral("&force=true");
     if (dryRun)
         query += QStringLiteral("&dryRun=All");
-    auto response = send("PATCH", path.path() + query, QJsonDocument(object).toJson(QJsonDocument::Compact),
-                         "application/apply-patch+yaml", true, cancel);
+    auto response = send({"PATCH", path.path() + query, QJsonDocument(object).toJson(QJsonDocument::Compact),
+                          "application/apply-patch+yaml"},
+                         cancel);
     if (!response)
         return response.error();
     return QJsonDocument::fromJson(response->body).object();
@@ -381,8 +384,8 @@ Status KubeClient::remove(const ResourcePath &path, const QString &propagationPo
         options.insert(QStringLiteral("propagationPolicy"), propagationPolicy);
     if (dryRun)
         options.insert(QStringLiteral("dryRun"), QJsonArray{QStringLiteral("All")});
-    auto response = send("DELETE", path.path(), QJsonDocument(options).toJson(QJsonDocument::Compact), "application/json",
-                         true, cancel);
+    auto response = send({"DELETE", path.path(), QJsonDocument(options).toJson(QJsonDocument::Compact), "application/json"},
+                         cancel);
     if (!response)
         return response.error();
     return {};

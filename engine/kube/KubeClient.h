@@ -42,6 +42,16 @@ struct ResourcePath
     QString path() const;
 };
 
+struct Request
+{
+    QByteArray method = "GET";
+    QString pathAndQuery; // starts with "/"
+    QByteArray body;
+    QByteArray contentType;
+    QByteArray accept = "application/json";
+    bool idempotent = true; // may be retried (network errors, 429, 5xx)
+};
+
 struct Response
 {
     int status = 0;
@@ -59,10 +69,9 @@ public:
 
     const ResolvedContext &context() const;
 
-    // One request with retries (idempotent only) and mapped errors. `pathAndQuery` starts with
-    // "/". Non-2xx answers become errors whose code is the HTTP status.
-    Result<Response> send(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body = {},
-                          const QByteArray &contentType = {}, bool idempotent = true, const CancelToken &cancel = {});
+    // One request with retries (idempotent only) and mapped errors. Non-2xx answers become
+    // errors whose code is the HTTP status.
+    Result<Response> send(const Request &request, const CancelToken &cancel = {});
 
     Result<QJsonObject> getJson(const QString &pathAndQuery, const CancelToken &cancel = {});
     Result<QJsonObject> version(const CancelToken &cancel = {});

@@ -1,6 +1,7 @@
 // KubeClient without a cluster: Status errors mapped to actionable messages, credentials never
 // sent in clear text, network failures named.
 
+#include "kube/ApiDiscovery.h"
 #include "kube/KubeClient.h"
 
 #include <QTcpServer>
@@ -78,6 +79,27 @@ private slots:
         QVERIFY2(version.error().message.contains(QStringLiteral("cannot reach https://127.0.0.1:%1: connection refused").arg(port)),
                  qPrintable(version.error().message));
         QVERIFY(!version.error().toString().contains("very-secret-token"));
+    }
+
+    void legacyDiscoveryParsing()
+    {
+        ApiDiscovery discovery;
+        const QByteArray list = "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\"apps/v1\",\"resources\":["
+                                "{\"name\":\"deployments\",\"singularName\":\"deployment\",\"namespaced\":true,\"kind\":\"Deployment\","
+                                "\"verbs\":[\"get\",\"list\"],\"shortNames\":[\"deploy\"],\"categories\":[\"all\"]},"
+                                "{\"name\":\"deployments/status\",\"singularName\":\"\",\"namespaced\":true,\"kind\":\"Deployment\",\"verbs\":[\"get\"]}]}";
+        QVERIFY(parseApiResourceList(list, discovery));
+        QCOMPARE(discovery.resources.size(), 1); // the subresource is skipped
+        const auto d = discovery.find("apps", "Deployment");
+        QVERIFY(d);
+        QCOMPARE(d->version, QStringLiteral("v1"));
+        QCOMPARE(d->categories, QStringList{"all"});
+        const QByteArray core = "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
+                                "{\"name\":\"namespaces\",\"namespaced\":false,\"kind\":\"Namespace\",\"verbs\":[]}]}";
+        QVERIFY(parseApiResourceList(core, discovery));
+        QVERIFY(!discovery.find("", "Namespace")->namespaced);
+        QCOMPARE(discovery.groupCount(), 2);
+        QVERIFY(!parseApiResourceList("not json", discovery));
     }
 
     void resourcePaths_data()

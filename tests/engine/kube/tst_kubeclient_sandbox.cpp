@@ -1,6 +1,7 @@
 // KubeClient against a sandbox over HTTPS: version, discovery summary, CRUD, list with selector
 // and pagination, dryRun, and errors mapped for 401/404/409/422 and an unknown CA.
 
+#include "kube/ApiDiscovery.h"
 #include "kube/ClusterCheck.h"
 #include "kube/KubeClient.h"
 #include "sandbox/Sandbox.h"
@@ -70,6 +71,23 @@ private slots:
         QVERIFY(check->apiGroups > 5);
         QVERIFY(check->latencyMs >= 0);
         QVERIFY(!check->insecure);
+    }
+
+    void discovery()
+    {
+        auto discovery = discover(*m_client);
+        QVERIFY2(discovery, discovery ? "" : qPrintable(discovery.error().toString()));
+        QVERIFY(discovery->aggregated);
+        const auto deployments = discovery->find("apps", "Deployment");
+        QVERIFY(deployments);
+        QCOMPARE(deployments->resource, QStringLiteral("deployments"));
+        QVERIFY(deployments->namespaced);
+        QVERIFY(deployments->shortNames.contains("deploy"));
+        const auto namespaces = discovery->find("", "Namespace");
+        QVERIFY(namespaces);
+        QVERIFY(!namespaces->namespaced);
+        QCOMPARE(namespaces->path("ignored", "shop").path(), QStringLiteral("/api/v1/namespaces/shop"));
+        QVERIFY(!discovery->find("acme.io", "Widget"));
     }
 
     void createGetListDelete()
