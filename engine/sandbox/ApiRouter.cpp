@@ -2,6 +2,9 @@
 
 #include "ApiStatus.h"
 #include "Discovery.h"
+#include "OpenApi.h"
+#include "TableOutput.h"
+#include "WatchHub.h"
 
 #include "core/Log.h"
 
@@ -50,7 +53,11 @@ HttpResponse ApiRouter::handle(const HttpRequest &request)
                 return resourceListDiscovery(m_catalog, segments[1], segments[2]);
             return handleResource(request, segments[1], segments[2], segments.mid(3));
         }
-        // Later: /openapi/v3 (kube-api.md §6.5); /openapi/v2 stays 404.
+        if (segments.value(0) == QLatin1String("openapi") && segments.value(1) == QLatin1String("v3") && isGet) {
+            // kube-api.md §6.5; /openapi/v2 stays 404.
+            return segments.size() == 2 ? openApiIndexResponse(m_catalog)
+                                        : openApiDocumentResponse(m_catalog, segments.mid(2), request);
+        }
         return pathNotFound();
     }();
     qCDebug(lcSandbox).noquote() << request.method << request.target << response.status;
@@ -92,21 +99,28 @@ HttpResponse ApiRouter::handleResource(const HttpRequest &request, const QString
     const QByteArray &method = request.method;
     const QString resource = qualifiedResource(*path.type);
     if (path.name.isEmpty()) {
-        if (method == "GET")
-            return request.queryValue(QStringLiteral("watch")) == QLatin1String("true") || request.queryValue(QStringLiteral("watch")) == QLatin1String("1")
-                ? methodNotAllowed("WATCH", resource) // later: chunked watch streams (§6.7)
-                : m_handlers.list(path, request);
+        if (method == "GET") {
+            const QString watch = request.queryValue(QStringLiteral("watch"));
+            if (watch == QLatin1String("true") || watch == QLatin1String("1"))
+                return m_watchHub ? m_watchHub->watch(path, request) : methodNotAllowed("WATCH", resource);
+            HttpResponse listed = m_handlers.list(path, request);
+            return acceptsTable(request.header("accept")) ? toTableResponse(*path.type, listed, includeObjectOf(request)) : listed;
+        }
         if (method == "POST" && (!path.type->namespaced || !path.namespace_.isEmpty()))
             return m_handlers.create(path, request);
         return methodNotAllowed(method, resource); // later: deletecollection
     }
-    if (method == "GET")
-        return m_handlers.get(path);
+    if (method == "GET") {
+        HttpResponse got = m_handlers.get(path);
+        return acceptsTable(request.header("accept")) ? toTableResponse(*path.type, got, includeObjectOf(request)) : got;
+    }
     if (method == "PUT")
         return m_handlers.replace(path, request);
     if (method == "DELETE")
         return m_handlers.remove(path, request);
-    return methodNotAllowed(method, resource); // later: PATCH (merge, strategic, json, apply)
+    if (method == "PATCH")
+        return m_handlers.patch(path, request);
+    return methodNotAllowed(method, resource);
 }
 
 } // namespace sluice::sandbox

@@ -8,6 +8,8 @@
 
 namespace sluice::sandbox {
 
+class WatchHub;
+
 class ApiRouter
 {
 public:
@@ -15,6 +17,8 @@ public:
     ApiRouter(const ResourceCatalog &catalog, ResourceHandlers &handlers, QByteArray token, int serverMinor);
 
     void setServerAddress(const QString &hostPort) { m_serverAddress = hostPort; }
+    // Serves `?watch=true` collection GETs; without a hub they get 405. Not owned.
+    void setWatchHub(WatchHub *hub) { m_watchHub = hub; }
     HttpResponse handle(const HttpRequest &request);
 
 private:
@@ -27,6 +31,7 @@ private:
     QByteArray m_expectedAuthorization;
     int m_serverMinor;
     QString m_serverAddress;
+    WatchHub *m_watchHub = nullptr;
 };
 
 } // namespace sluice::sandbox

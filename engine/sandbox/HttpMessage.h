@@ -8,6 +8,9 @@
 #include <QString>
 #include <QUrlQuery>
 
+#include <functional>
+#include <memory>
+
 namespace sluice::sandbox {
 
 struct HttpRequest
@@ -34,17 +37,34 @@ struct HttpRequest
     }
 };
 
+// The body of a streaming response (a watch): sent as Transfer-Encoding: chunked while the
+// connection stays open.
+//
+// Contract: the connection writes the head, then calls attach() once with a `write` function
+// (one non-empty chunk per call) and a `finish` function (sends the final zero-length chunk; the
+// connection then reads the next request). Both are valid until finish() is called or detach()
+// is. The connection calls detach() exactly once, when the peer goes away or the server closes,
+// unless the stream finished first; after it the stream must not call them. Thread: the
+// connection's thread.
+class ResponseStream
+{
+public:
+    using Write = std::function<void(const QByteArray &chunk)>;
+    using Finish = std::function<void()>;
+
+    virtual ~ResponseStream() = default;
+    virtual void attach(Write write, Finish finish) = 0;
+    virtual void detach() = 0;
+};
+
 struct HttpResponse
 {
     int status = 200;
     QByteArray contentType = "application/json";
-    QList<QPair<QByteArray, QByteArray>> headers; // extra headers
+    QList<QPair<QByteArray, QByteArray>> headers; // extra headers; a Cache-Control here replaces the default
     QByteArray body;
-
-    // Later: watch needs a streaming response (Transfer-Encoding: chunked) that keeps the
-    // connection. The plan: a `std::shared_ptr<HttpStream>` member here; when set, HttpConnection
-    // writes the head with "Transfer-Encoding: chunked" instead of Content-Length and hands the
-    // stream a writer for chunks (see HttpConnection::writeResponse).
+    // When set, `body` is ignored and the response is streamed (see ResponseStream).
+    std::shared_ptr<ResponseStream> stream;
 };
 
 // "OK", "Not Found", … for the codes the sandbox uses.

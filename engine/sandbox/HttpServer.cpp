@@ -2,15 +2,31 @@
 
 #include "core/Log.h"
 
+#include <QPointer>
 #include <QSslServer>
 #include <QSslSocket>
+#include <QTimer>
 #include <QUrl>
+
+#include <utility>
 
 namespace sluice::sandbox {
 
 namespace {
 constexpr qsizetype kMaxHead = 64 * 1024;
 constexpr qsizetype kMaxBody = 64 * 1024 * 1024;
+// A streamed response whose peer lets this much pile up unread is cut off (a stuck watcher
+// must not grow the server without bound).
+constexpr qint64 kMaxStreamBacklog = 16 * 1024 * 1024;
+
+bool hasHeader(const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &lowerName)
+{
+    for (const auto &[name, value] : headers) {
+        if (name.toLower() == lowerName)
+            return true;
+    }
+    return false;
+}
 } // namespace
 
 QByteArray reasonPhrase(int status)
@@ -19,6 +35,8 @@ QByteArray reasonPhrase(int status)
     case 200: return "OK";
     case 201: return "Created";
     case 202: return "Accepted";
+    case 301: return "Moved Permanently";
+    case 304: return "Not Modified";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
@@ -85,19 +103,37 @@ HttpConnection::HttpConnection(QSslSocket *socket, const HttpHandler &handler, Q
 {
     m_socket->setParent(this);
     connect(m_socket, &QIODevice::readyRead, this, &HttpConnection::onReadyRead);
-    connect(m_socket, &QAbstractSocket::disconnected, this, &QObject::deleteLater);
+    connect(m_socket, &QAbstractSocket::disconnected, this, &HttpConnection::onDisconnected);
     if (m_socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
+}
+
+HttpConnection::~HttpConnection()
+{
+    if (m_stream)
+        std::exchange(m_stream, nullptr)->detach();
+}
+
+void HttpConnection::onDisconnected()
+{
+    if (m_stream)
+        std::exchange(m_stream, nullptr)->detach();
+    deleteLater();
 }
 
 void HttpConnection::onReadyRead()
 {
     m_buffer += m_socket->readAll();
     HttpRequest request;
-    while (!m_closing && takeRequest(request)) {
+    while (!m_closing && !m_stream && takeRequest(request)) {
         const QByteArray connection = request.header("connection").toLower();
         const bool keepAlive = connection != "close";
-        writeResponse(m_handler(request), keepAlive);
+        HttpResponse response = m_handler(request);
+        if (response.stream) {
+            startStream(response, keepAlive);
+            return;
+        }
+        writeResponse(response, keepAlive);
         if (!keepAlive) {
             m_closing = true;
             m_socket->disconnectFromHost();
@@ -156,18 +192,74 @@ bool HttpConnection::takeRequest(HttpRequest &request)
 
 void HttpConnection::writeResponse(const HttpResponse &response, bool keepAlive)
 {
-    // Streaming (watch) responses will branch here: head with Transfer-Encoding: chunked, then
-    // the connection is handed to the stream and no further requests are read from it.
     QByteArray head = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) + "\r\n";
     head += "Content-Type: " + response.contentType + "\r\n";
     head += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
-    head += "Cache-Control: no-cache, private\r\n";
+    if (!hasHeader(response.headers, "cache-control"))
+        head += "Cache-Control: no-cache, private\r\n";
     for (const auto &[name, value] : response.headers)
         head += name + ": " + value + "\r\n";
     if (!keepAlive)
         head += "Connection: close\r\n";
     head += "\r\n";
     m_socket->write(head + response.body);
+}
+
+void HttpConnection::startStream(const HttpResponse &response, bool keepAlive)
+{
+    QByteArray head = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) + "\r\n";
+    head += "Content-Type: " + response.contentType + "\r\n";
+    head += "Transfer-Encoding: chunked\r\n";
+    if (!hasHeader(response.headers, "cache-control"))
+        head += "Cache-Control: no-cache, private\r\n";
+    for (const auto &[name, value] : response.headers)
+        head += name + ": " + value + "\r\n";
+    if (!keepAlive)
+        head += "Connection: close\r\n";
+    head += "\r\n";
+    m_socket->write(head);
+    m_stream = response.stream;
+    const QPointer<HttpConnection> guard(this);
+    const ResponseStream *owner = m_stream.get();
+    // The functions check that this connection still serves the same stream, so a stale copy
+    // kept by a buggy stream is harmless.
+    m_stream->attach(
+        [guard, owner](const QByteArray &chunk) {
+            if (guard && guard->m_stream.get() == owner)
+                guard->writeChunk(chunk);
+        },
+        [guard, owner, keepAlive] {
+            if (guard && guard->m_stream.get() == owner)
+                guard->finishStream(keepAlive);
+        });
+}
+
+void HttpConnection::writeChunk(const QByteArray &chunk)
+{
+    if (chunk.isEmpty() || m_closing)
+        return;
+    if (m_socket->bytesToWrite() > kMaxStreamBacklog) {
+        qCWarning(lcSandbox) << "closing a streamed response whose client does not read";
+        m_closing = true;
+        QMetaObject::invokeMethod(m_socket, &QAbstractSocket::abort, Qt::QueuedConnection);
+        return;
+    }
+    m_socket->write(QByteArray::number(chunk.size(), 16) + "\r\n" + chunk + "\r\n");
+}
+
+void HttpConnection::finishStream(bool keepAlive)
+{
+    // Keep the stream alive until the caller (the stream itself) has returned.
+    QTimer::singleShot(0, this, [keep = std::exchange(m_stream, nullptr)] {});
+    if (m_closing)
+        return;
+    m_socket->write("0\r\n\r\n");
+    if (!keepAlive) {
+        m_closing = true;
+        m_socket->disconnectFromHost();
+        return;
+    }
+    QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
 }
 
 void HttpConnection::fail(int status, const QByteArray &message)

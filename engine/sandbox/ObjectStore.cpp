@@ -170,8 +170,30 @@ Status ObjectStore::commit(QList<Mutation> &mutations)
             return written;
     }
     rv = m_resourceVersion;
-    for (const Mutation &m : mutations)
-        apply(m, ++rv);
+    for (const Mutation &m : mutations) {
+        ChangeEvent event;
+        event.resource = m.key.resource;
+        event.resourceVersion = ++rv;
+        if (!m_listeners.empty())
+            event.previous = get(m.key).value_or(QJsonObject());
+        apply(m, rv);
+        if (m_listeners.empty())
+            continue;
+        if (m.op == Mutation::Op::Put) {
+            event.type = event.previous.isEmpty() ? ChangeEvent::Type::Added : ChangeEvent::Type::Modified;
+            event.object = m.object;
+        } else {
+            if (event.previous.isEmpty())
+                continue; // deleting a missing key changes nothing a watcher can see
+            event.type = ChangeEvent::Type::Deleted;
+            event.object = event.previous;
+            QJsonObject metadata = metadataOf(event.object);
+            metadata.insert(QStringLiteral("resourceVersion"), QString::number(rv));
+            event.object.insert(QStringLiteral("metadata"), metadata);
+        }
+        for (const ChangeListener &listener : m_listeners)
+            listener(event);
+    }
     return {};
 }
 

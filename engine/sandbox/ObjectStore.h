@@ -10,8 +10,8 @@
 // Cost per write: one small append + one fdatasync, independent of the store size (a full
 // snapshot per write would grow with it; see tst_sandboxapi::writeCost).
 //
-// Thread: one thread at a time (the sandbox's server thread). Later: watch needs an event
-// ring buffer fed from commit(); commit() is the single place every change passes.
+// Thread: one thread at a time (the sandbox's server thread). commit() is the single place every
+// change passes; change listeners (watch) hear about each change after it is durable.
 
 #include "DurableFile.h"
 
@@ -21,9 +21,11 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace sluice::sandbox {
 
@@ -51,9 +53,25 @@ struct Mutation
     QJsonObject object; // Put: the object; its metadata.resourceVersion is set by commit()
 };
 
+// One committed change, as a watch reports it (kube-api.md §6.7).
+struct ChangeEvent
+{
+    enum class Type { Added, Modified, Deleted };
+    Type type = Type::Added;
+    QString resource;            // ObjectKey::resource
+    QJsonObject object;          // the new state; Deleted: the last state stamped with `resourceVersion`
+    QJsonObject previous;        // the state before the change; empty for Added
+    quint64 resourceVersion = 0; // the change's resourceVersion
+};
+
 class ObjectStore
 {
 public:
+    // Called once per change, in resourceVersion order, after the change is durable and applied
+    // (so get() already returns the new state). Runs on the committing thread inside commit();
+    // a listener must not call commit() itself.
+    using ChangeListener = std::function<void(const ChangeEvent &)>;
+
     // Opens (creating) the store in `dataDir`. An empty `dataDir` gives a memory-only store.
     // Errors: ErrorCategory::Io for unreadable or corrupt files (the store is never silently
     // reset).
@@ -72,7 +90,9 @@ public:
     // Assigns each mutation the next resourceVersion (stamped into Put objects), journals all of
     // them with one fdatasync, then applies them. On error nothing is applied. `mutations` is
     // updated with the stamped objects.
+    // Listeners hear every later successful commit (see ChangeListener).
     Status commit(QList<Mutation> &mutations);
+    void addChangeListener(ChangeListener listener) { m_listeners.push_back(std::move(listener)); }
 
     // Compact JSON of the whole store (used by open() and by the write-cost measurement).
     QByteArray snapshotBytes() const;
@@ -85,6 +105,7 @@ private:
     quint64 m_resourceVersion = 0;
     bool m_fresh = true;
     AppendOnlyFile m_journal; // closed for a memory-only store
+    std::vector<ChangeListener> m_listeners;
 };
 
 } // namespace sluice::sandbox

@@ -1,6 +1,10 @@
 #include "ResourceHandlers.h"
 
 #include "ApiStatus.h"
+#include "HandlerSupport.h"
+#include "ManagedFields.h"
+#include "ProtobufNamespace.h"
+#include "ServerSideApply.h"
 #include "LabelSelector.h"
 #include "ObjectValidation.h"
 
@@ -15,29 +19,6 @@ namespace sluice::sandbox {
 namespace {
 
 const QString kMetadata = QStringLiteral("metadata");
-
-QJsonObject metadataOf(const QJsonObject &object)
-{
-    return object.value(kMetadata).toObject();
-}
-
-ObjectKey keyFor(const ResourceType &type, const QString &namespace_, const QString &name)
-{
-    return ObjectKey{type.storeKey(), type.namespaced ? namespace_ : QString(), name};
-}
-
-bool isDryRun(const HttpRequest &request)
-{
-    return request.query.allQueryItemValues(QStringLiteral("dryRun")).contains(QStringLiteral("All"));
-}
-
-// Everything but metadata and status: what bumps metadata.generation.
-QJsonObject desiredState(QJsonObject object)
-{
-    object.remove(kMetadata);
-    object.remove(QStringLiteral("status"));
-    return object;
-}
 
 QString generateSuffix()
 {
@@ -134,14 +115,24 @@ QJsonObject ResourceHandlers::prepareForCreate(const ResourceType &type, QJsonOb
 std::variant<QJsonObject, HttpResponse> ResourceHandlers::parseBody(const ResourcePath &path, const HttpRequest &request) const
 {
     const ResourceType &type = *path.type;
-    const QByteArray contentType = request.header("content-type").split(';').first().trimmed().toLower();
-    if (!contentType.isEmpty() && contentType != "application/json")
+    const QByteArray contentType = mediaTypeOf(request);
+    QJsonObject object;
+    if (contentType == "application/vnd.kubernetes.protobuf") {
+        Result<QJsonObject> decoded = decodeProtobufNamespace(request.body);
+        if (!decoded && decoded.error().code == 415)
+            return statusFailure(415, QStringLiteral("UnsupportedMediaType"), decoded.error().message);
+        if (!decoded)
+            return badRequest(decoded.error().message);
+        object = *decoded;
+    } else if (!contentType.isEmpty() && contentType != "application/json") {
         return unsupportedMediaType(contentType);
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(request.body, &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject())
-        return badRequest(QStringLiteral("the request body is not a JSON object: %1").arg(error.errorString()));
-    QJsonObject object = document.object();
+    } else {
+        QJsonParseError error;
+        const QJsonDocument document = QJsonDocument::fromJson(request.body, &error);
+        if (error.error != QJsonParseError::NoError || !document.isObject())
+            return badRequest(QStringLiteral("the request body is not a JSON object: %1").arg(error.errorString()));
+        object = document.object();
+    }
     const QString apiVersion = object.value(QStringLiteral("apiVersion")).toString();
     const QString kind = object.value(QStringLiteral("kind")).toString();
     if (apiVersion != type.groupVersion() || kind != type.kind) {
@@ -253,17 +244,29 @@ HttpResponse ResourceHandlers::create(const ResourcePath &path, const HttpReques
     if (m_store.get(keyFor(type, path.namespace_, name)))
         return alreadyExists(type, name);
 
-    QList<Mutation> mutations{Mutation{Mutation::Op::Put, keyFor(type, path.namespace_, name), prepareForCreate(type, object)}};
+    QJsonObject created = prepareForCreate(type, object);
+    QJsonObject createdMetadata = metadataOf(created);
+    createdMetadata.insert(QStringLiteral("managedFields"),
+                           recordUpdate(metadata.value(QStringLiteral("managedFields")).toArray(), QJsonObject(), created,
+                                        updateManagerOf(request), type.groupVersion()));
+    created.insert(kMetadata, createdMetadata);
+    return commitPut(keyFor(type, path.namespace_, name), created, request, 201, true);
+}
+
+HttpResponse ResourceHandlers::commitPut(const ObjectKey &key, QJsonObject object, const HttpRequest &request, int status, bool create)
+{
     if (isDryRun(request)) {
-        QJsonObject dry = mutations.first().object;
-        QJsonObject dryMetadata = metadataOf(dry);
-        dryMetadata.insert(QStringLiteral("resourceVersion"), QString());
-        dry.insert(kMetadata, dryMetadata);
-        return jsonResponse(201, dry);
+        if (create) {
+            QJsonObject dryMetadata = metadataOf(object);
+            dryMetadata.insert(QStringLiteral("resourceVersion"), QString());
+            object.insert(kMetadata, dryMetadata);
+        }
+        return jsonResponse(status, object);
     }
+    QList<Mutation> mutations{Mutation{Mutation::Op::Put, key, object}};
     if (Status committed = m_store.commit(mutations); !committed)
         return internalError(committed.error().message);
-    return jsonResponse(201, mutations.first().object);
+    return jsonResponse(status, mutations.first().object);
 }
 
 HttpResponse ResourceHandlers::replace(const ResourcePath &path, const HttpRequest &request)
@@ -288,34 +291,36 @@ HttpResponse ResourceHandlers::replace(const ResourcePath &path, const HttpReque
     if (const QJsonArray causes = validateObjectMeta(type, object); !causes.isEmpty())
         return invalid(type, path.name, causes);
 
+    return finishUpdate(path, request, *current, object);
+}
+
+QJsonObject ResourceHandlers::prepareForUpdate(const ResourceType &type, const QJsonObject &current, QJsonObject object) const
+{
+    const QJsonObject currentMetadata = metadataOf(current);
+    QJsonObject metadata = metadataOf(object);
     // Server-owned fields come from the stored object.
-    for (const char *field : {"uid", "creationTimestamp", "resourceVersion", "generation", "deletionTimestamp"}) {
+    for (const char *field : {"name", "namespace", "uid", "creationTimestamp", "resourceVersion", "generation", "deletionTimestamp"}) {
         const QString f = QString::fromLatin1(field);
         if (currentMetadata.contains(f))
             metadata.insert(f, currentMetadata.value(f));
         else
             metadata.remove(f);
     }
-    if (type.hasGeneration && desiredState(object) != desiredState(*current))
+    if (type.hasGeneration && desiredState(object) != desiredState(current))
         metadata.insert(QStringLiteral("generation"), currentMetadata.value(QStringLiteral("generation")).toInteger(1) + 1);
     if (&type == m_catalog.namespaces()) {
         QJsonObject labels = metadata.value(QStringLiteral("labels")).toObject();
-        labels.insert(QStringLiteral("kubernetes.io/metadata.name"), path.name);
+        labels.insert(QStringLiteral("kubernetes.io/metadata.name"), currentMetadata.value(QStringLiteral("name")));
         metadata.insert(QStringLiteral("labels"), labels);
     }
     object.insert(kMetadata, metadata);
     if (type.hasStatusSubresource() || &type == m_catalog.namespaces()) {
-        if (current->contains(QStringLiteral("status")))
-            object.insert(QStringLiteral("status"), current->value(QStringLiteral("status")));
+        if (current.contains(QStringLiteral("status")))
+            object.insert(QStringLiteral("status"), current.value(QStringLiteral("status")));
         else
             object.remove(QStringLiteral("status"));
     }
-    if (object == *current || isDryRun(request)) // a no-op keeps its resourceVersion
-        return jsonResponse(200, object);
-    QList<Mutation> mutations{Mutation{Mutation::Op::Put, key, object}};
-    if (Status committed = m_store.commit(mutations); !committed)
-        return internalError(committed.error().message);
-    return jsonResponse(200, mutations.first().object);
+    return object;
 }
 
 HttpResponse ResourceHandlers::remove(const ResourcePath &path, const HttpRequest &request)

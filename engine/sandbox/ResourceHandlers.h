@@ -3,9 +3,11 @@
 // CRUD on stored objects (kube-api.md §4, §6.6, §6.8–6.10, §6.13): LIST with selectors and
 // pagination, GET, POST create, PUT replace, DELETE, dryRun=All, server-maintained metadata.
 //
+// PATCH in the four types of §6.11/§6.12 lives in PatchHandlers.cpp; every write records
+// managedFields (§7.3, §7.4).
+//
 // Thread: the sandbox's server thread only. Every write is durable (ObjectStore::commit)
-// before its response is returned. Bodies are JSON only for now; later: protobuf Namespace
-// bodies (§10), PATCH and server-side apply with managedFields (§7), watch events.
+// before its response is returned. Bodies are JSON, or protobuf for Namespace (§10).
 
 #include "HttpMessage.h"
 #include "ObjectStore.h"
@@ -35,6 +37,8 @@ public:
     HttpResponse create(const ResourcePath &path, const HttpRequest &request);
     HttpResponse replace(const ResourcePath &path, const HttpRequest &request);
     HttpResponse remove(const ResourcePath &path, const HttpRequest &request);
+    // Merge, JSON, strategic-merge patch and server-side apply, by Content-Type.
+    HttpResponse patch(const ResourcePath &path, const HttpRequest &request);
 
 private:
     // Parses and checks a write body against the URL; returns the object or an error response.
@@ -42,6 +46,16 @@ private:
     bool namespaceExists(const QString &name) const;
     // Server defaults for a new object (uid, timestamps, generation, Namespace status …).
     QJsonObject prepareForCreate(const ResourceType &type, QJsonObject object) const;
+    // Carries server-owned metadata and status over from `current`, bumps generation on a
+    // desired-state change and keeps the Namespace label (§4.1).
+    QJsonObject prepareForUpdate(const ResourceType &type, const QJsonObject &current, QJsonObject object) const;
+    // Checks the patched object's identity and resourceVersion precondition, records the
+    // Update in managedFields, then commits (or not, for dryRun or a no-op) and answers 200.
+    HttpResponse finishUpdate(const ResourcePath &path, const HttpRequest &request, const QJsonObject &current,
+                              QJsonObject object);
+    HttpResponse applyPatch(const ResourcePath &path, const HttpRequest &request);
+    // Commits a single Put; `status` on success. Honours dryRun (a create answers rv "").
+    HttpResponse commitPut(const ObjectKey &key, QJsonObject object, const HttpRequest &request, int status, bool create);
 
     ObjectStore &m_store;
     const ResourceCatalog &m_catalog;

@@ -8,6 +8,7 @@
 #include "ResourceHandlers.h"
 #include "SandboxCertificates.h"
 #include "SandboxKubeconfig.h"
+#include "WatchHub.h"
 
 #include "core/Log.h"
 
@@ -22,6 +23,7 @@ struct Sandbox::Private
     std::optional<SandboxCertificates> certificates;
     ResourceCatalog catalog = ResourceCatalog::builtin();
     std::unique_ptr<ObjectStore> store;
+    std::unique_ptr<WatchHub> watchHub; // after `store`: destroyed first, and the store never commits then
     std::unique_ptr<ResourceHandlers> handlers;
     std::unique_ptr<ApiRouter> router;
     HttpServer *server = nullptr;
@@ -55,11 +57,13 @@ Status Sandbox::start()
     if (!store)
         return store.error();
     d->store = std::move(*store);
+    d->watchHub = std::make_unique<WatchHub>(*d->store);
     d->handlers = std::make_unique<ResourceHandlers>(*d->store, d->catalog);
     if (Status seeded = d->handlers->seedDefaultNamespaces(); !seeded)
         return seeded;
     d->serverMinor = detectServerMinor(d->options.maxServerMinor, d->options.kubectlPath);
     d->router = std::make_unique<ApiRouter>(d->catalog, *d->handlers, d->certificates->token(), d->serverMinor);
+    d->router->setWatchHub(d->watchHub.get());
 
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
     const QList<QSslCertificate> chain = QSslCertificate::fromData(d->certificates->serverCertificatePem(), QSsl::Pem);

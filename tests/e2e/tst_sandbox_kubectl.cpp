@@ -1,7 +1,9 @@
 // The real kubectl (the dispatcher on PATH) against the built sluice-sandbox binary: version,
-// discovery, get, create -f, selectors, delete, and durability across SIGKILL + restart.
+// discovery, get (server-side Table columns), create -f and apply -f with client-side validation
+// on (OpenAPI v3), explain, get -w, selectors, delete, and durability across SIGKILL + restart.
 // Fails (never skips) when kubectl is missing.
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -89,6 +91,25 @@ private:
         return file.fileName();
     }
 
+    // `kubectl get … -o json` of one object, managedFields included.
+    QJsonObject getJson(const QString &kind, const QString &name, const QString &ns)
+    {
+        const Run r = kubectl({QStringLiteral("get"), kind, name, QStringLiteral("-n"), ns, QStringLiteral("-o"), QStringLiteral("json"),
+                               QStringLiteral("--show-managed-fields")});
+        return QJsonDocument::fromJson(r.out).object();
+    }
+
+    static QStringList managers(const QJsonObject &object)
+    {
+        QStringList result;
+        for (const QJsonValue &entry : object.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("managedFields")).toArray()) {
+            const QJsonObject e = entry.toObject();
+            result << e.value(QStringLiteral("manager")).toString() + QLatin1Char('/') + e.value(QStringLiteral("operation")).toString();
+        }
+        result.sort();
+        return result;
+    }
+
 private slots:
     void initTestCase()
     {
@@ -137,25 +158,142 @@ private slots:
 
     void createFromFiles()
     {
-        // --validate=false: OpenAPI v3 is not served yet (kube-api.md §9).
+        // Validation on: kubectl fetches OpenAPI v3 and sends fieldValidation=Strict (§6.5).
         const QString ns = writeFile(QStringLiteral("ns.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n");
         const QString cm = writeFile(QStringLiteral("cm.yaml"),
                                      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\n  namespace: demo\n"
                                      "  labels:\n    app: x\ndata:\n  key1: value1\n  key2: value2\n");
-        Run r = kubectl({QStringLiteral("create"), QStringLiteral("--validate=false"), QStringLiteral("-f"), ns});
+        Run r = kubectl({QStringLiteral("create"), QStringLiteral("-f"), ns});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out.trimmed(), QByteArray("namespace/demo created"));
-        r = kubectl({QStringLiteral("create"), QStringLiteral("--validate=false"), QStringLiteral("-f"), cm});
+        r = kubectl({QStringLiteral("create"), QStringLiteral("-f"), cm});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out.trimmed(), QByteArray("configmap/app-config created"));
-        r = kubectl({QStringLiteral("create"), QStringLiteral("--validate=false"), QStringLiteral("-f"), cm});
+        r = kubectl({QStringLiteral("create"), QStringLiteral("-f"), cm});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("Error from server (AlreadyExists): error when creating"), r.err.constData());
         QVERIFY(r.err.contains("configmaps \"app-config\" already exists"));
         const QString other = writeFile(QStringLiteral("other.yaml"),
                                         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n  namespace: demo\n"
                                         "  labels:\n    app: \"y\"\n");
-        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("--validate=false"), QStringLiteral("-f"), other}).exitCode, 0);
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("-f"), other}).exitCode, 0);
+    }
+
+    void applyWithValidation()
+    {
+        const QString deploy = writeFile(QStringLiteral("deploy.yaml"),
+                                         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: demo\n"
+                                         "spec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n"
+                                         "    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n"
+                                         "      - name: web\n        image: nginx:1.27\n");
+        Run r = kubectl({QStringLiteral("apply"), QStringLiteral("-f"), deploy});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.trimmed(), QByteArray("deployment.apps/web created"));
+        QVERIFY2(r.err.isEmpty(), r.err.constData()); // no validation or OpenAPI warnings
+        r = kubectl({QStringLiteral("apply"), QStringLiteral("-f"), deploy});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.trimmed(), QByteArray("deployment.apps/web unchanged"));
+        QVERIFY2(r.err.isEmpty(), r.err.constData());
+    }
+
+    void serverSideTableColumns_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("header");
+        QTest::addColumn<QString>("row");
+        QTest::newRow("deployments") << QStringList{"get", "deployments", "-n", "demo"}
+                                     << R"(^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$)" << R"(^web\s+0/2\s+0\s+0\s+\d+s$)";
+        QTest::newRow("configmaps") << QStringList{"get", "configmaps", "-n", "demo"} << R"(^NAME\s+DATA\s+AGE$)"
+                                    << R"(^app-config\s+2\s+\d+s$)";
+        QTest::newRow("namespaces") << QStringList{"get", "namespaces"} << R"(^NAME\s+STATUS\s+AGE$)" << R"(^demo\s+Active\s+\d+s$)";
+        QTest::newRow("one object") << QStringList{"get", "configmap", "app-config", "-n", "demo"} << R"(^NAME\s+DATA\s+AGE$)"
+                                    << R"(^app-config\s+2\s+\d+s$)";
+        QTest::newRow("all namespaces") << QStringList{"get", "deploy", "-A"}
+                                        << R"(^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$)"
+                                        << R"(^demo\s+web\s+0/2\s+0\s+0\s+\d+s$)";
+    }
+    void serverSideTableColumns()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, header);
+        QFETCH(QString, row);
+        const Run r = kubectl(args);
+        QCOMPARE(r.exitCode, 0);
+        const QStringList lines = QString::fromUtf8(r.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY2(QRegularExpression(header).match(lines.value(0)).hasMatch(), r.out.constData());
+        QVERIFY2(!lines.filter(QRegularExpression(row)).isEmpty(), r.out.constData());
+    }
+
+    void explain()
+    {
+        const Run r = kubectl({QStringLiteral("explain"), QStringLiteral("configmap")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(QRegularExpression(QStringLiteral(R"(KIND:\s+ConfigMap\nVERSION:\s+v1)")).match(QString::fromUtf8(r.out)).hasMatch(),
+                 r.out.constData());
+    }
+
+    void watchConfigMaps()
+    {
+        // kubectl get -w: LIST (Table) then WATCH from the list's resourceVersion (§8.3).
+        QProcess watcher;
+        watcher.start(QStringLiteral("kubectl"),
+                      {QStringLiteral("--kubeconfig"), kubeconfig(), QStringLiteral("--cache-dir"), m_dir.filePath(QStringLiteral("cache")),
+                       QStringLiteral("get"), QStringLiteral("configmaps"), QStringLiteral("-n"), QStringLiteral("demo"), QStringLiteral("-w"),
+                       QStringLiteral("--output-watch-events")});
+        QVERIFY(watcher.waitForStarted(10000));
+        QByteArray out;
+        auto waitFor = [&](const QString &pattern) {
+            const QRegularExpression re(pattern, QRegularExpression::MultilineOption);
+            return QTest::qWaitFor([&] {
+                out += watcher.readAllStandardOutput();
+                return re.match(QString::fromUtf8(out)).hasMatch();
+            }, 30000);
+        };
+        QVERIFY2(waitFor(QStringLiteral(R"(^ADDED\s+app-config\s+2\s)")), out.constData());
+        QTest::qWait(500); // the watch request follows the list
+
+        const QString v1 = writeFile(QStringLiteral("watched.yaml"),
+                                     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: watched\n  namespace: demo\ndata:\n  a: \"1\"\n");
+        const QString v2 = writeFile(QStringLiteral("watched2.yaml"),
+                                     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: watched\n  namespace: demo\ndata:\n  a: \"2\"\n  b: \"3\"\n");
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("-f"), v1}).exitCode, 0);
+        QVERIFY2(waitFor(QStringLiteral(R"(^ADDED\s+watched\s+1\s)")), out.constData());
+        QCOMPARE(kubectl({QStringLiteral("replace"), QStringLiteral("-f"), v2}).exitCode, 0);
+        QVERIFY2(waitFor(QStringLiteral(R"(^MODIFIED\s+watched\s+2\s)")), out.constData());
+        QCOMPARE(kubectl({QStringLiteral("delete"), QStringLiteral("-f"), v2}).exitCode, 0);
+        QVERIFY2(waitFor(QStringLiteral(R"(^DELETED\s+watched\s+2\s)")), out.constData());
+        // The stream stays open: kubectl would exit 0 if it ended (§6.7).
+        QCOMPARE(watcher.state(), QProcess::Running);
+        watcher.kill();
+        watcher.waitForFinished(10000);
+    }
+
+    void watchOneObjectJson()
+    {
+        // get NAME -w -o json: GET, then WATCH with a field selector from resourceVersion 0.
+        QProcess watcher;
+        watcher.start(QStringLiteral("kubectl"),
+                      {QStringLiteral("--kubeconfig"), kubeconfig(), QStringLiteral("--cache-dir"), m_dir.filePath(QStringLiteral("cache")),
+                       QStringLiteral("get"), QStringLiteral("configmap"), QStringLiteral("app-config"), QStringLiteral("-n"),
+                       QStringLiteral("demo"), QStringLiteral("-w"), QStringLiteral("--output-watch-events"), QStringLiteral("-o"),
+                       QStringLiteral(R"(jsonpath={.type} {.object.metadata.name}{"\n"})")});
+        QVERIFY(watcher.waitForStarted(10000));
+        QByteArray out;
+        QVERIFY2(QTest::qWaitFor([&] { out += watcher.readAllStandardOutput(); return out.contains("ADDED app-config\n"); }, 30000),
+                 out.constData());
+        QTest::qWait(300);
+        QCOMPARE(kubectl({QStringLiteral("label"), QStringLiteral("configmap"), QStringLiteral("other"), QStringLiteral("-n"),
+                          QStringLiteral("demo"), QStringLiteral("touched=yes")}).exitCode, 0);
+        const QString cm = writeFile(QStringLiteral("cm-changed.yaml"),
+                                     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\n  namespace: demo\n"
+                                     "  labels:\n    app: x\ndata:\n  key1: changed\n  key2: value2\n");
+        QCOMPARE(kubectl({QStringLiteral("replace"), QStringLiteral("-f"), cm}).exitCode, 0);
+        QVERIFY2(QTest::qWaitFor([&] { out += watcher.readAllStandardOutput(); return out.contains("MODIFIED app-config\n"); }, 30000),
+                 out.constData());
+        QVERIFY2(!out.contains("other"), out.constData()); // the field selector filters
+        QCOMPARE(watcher.state(), QProcess::Running);
+        watcher.kill();
+        watcher.waitForFinished(10000);
     }
 
     void getJson()
@@ -209,7 +347,7 @@ private slots:
     {
         const QString cm = writeFile(QStringLiteral("durable.yaml"),
                                      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: durable\n  namespace: demo\n");
-        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("--validate=false"), QStringLiteral("-f"), cm}).exitCode, 0);
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("-f"), cm}).exitCode, 0);
         killSandbox();
         QVERIFY(startSandbox()); // same data dir; a new port, the kubeconfig is rewritten
         Run r = kubectl({QStringLiteral("get"), QStringLiteral("configmap"), QStringLiteral("durable"), QStringLiteral("-n"),
@@ -219,6 +357,148 @@ private slots:
         r = kubectl({QStringLiteral("get"), QStringLiteral("configmap"), QStringLiteral("app-config"), QStringLiteral("-n"),
                      QStringLiteral("demo"), QStringLiteral("-o"), QStringLiteral("name")});
         QCOMPARE(r.exitCode, 0);
+    }
+
+    void createNamespaceProtobuf()
+    {
+        // kube-api.md §8.4: the body is protobuf (§10).
+        Run r = kubectl({QStringLiteral("create"), QStringLiteral("namespace"), QStringLiteral("demo2")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.trimmed(), QByteArray("namespace/demo2 created"));
+        r = kubectl({QStringLiteral("create"), QStringLiteral("namespace"), QStringLiteral("demo2")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("Error from server (AlreadyExists): namespaces \"demo2\" already exists"), r.err.constData());
+        const QJsonObject ns = getJson(QStringLiteral("namespace"), QStringLiteral("demo2"), QStringLiteral("default"));
+        QCOMPARE(managers(ns), QStringList{QStringLiteral("kubectl-create/Update")});
+    }
+
+    void serverSideApply()
+    {
+        // kube-api.md §8.5. --validate=false: no dependency on OpenAPI (§9); the PATCHes are the same.
+        const QByteArray deployment = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: ssa\nspec:\n"
+                                      "  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n"
+                                      "      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n"
+                                      "        image: nginx:1.25\n        ports:\n        - containerPort: 80\n";
+        writeFile(QStringLiteral("ssa.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ssa\n---\napiVersion: v1\nkind: ConfigMap\n"
+                                              "metadata:\n  name: app-config\n  namespace: ssa\ndata:\n  key1: value1\n" + deployment);
+        for (int round = 0; round < 2; ++round) {
+            const Run r = kubectl({QStringLiteral("apply"), QStringLiteral("--server-side"), QStringLiteral("--validate=false"), QStringLiteral("-f"),
+                                   m_dir.filePath(QStringLiteral("ssa.yaml"))});
+            QCOMPARE(r.exitCode, 0);
+            QCOMPARE(r.out, QByteArray("namespace/ssa serverside-applied\nconfigmap/app-config serverside-applied\n"
+                                       "deployment.apps/web serverside-applied\n"));
+        }
+        const QJsonObject web = getJson(QStringLiteral("deployment"), QStringLiteral("web"), QStringLiteral("ssa"));
+        QCOMPARE(managers(web), QStringList{QStringLiteral("kubectl/Apply")});
+        QCOMPARE(web.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("generation")).toInt(), 1);
+    }
+
+    void applyConflictAndForce()
+    {
+        // kube-api.md §7.6 with a Deployment.
+        Run r = kubectl({QStringLiteral("patch"), QStringLiteral("deployment"), QStringLiteral("web"), QStringLiteral("-n"), QStringLiteral("ssa"),
+                         QStringLiteral("--type"), QStringLiteral("merge"), QStringLiteral("-p"), QStringLiteral(R"({"spec":{"replicas":5}})")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.trimmed(), QByteArray("deployment.apps/web patched"));
+        const QStringList applyArgs{QStringLiteral("apply"), QStringLiteral("--server-side"), QStringLiteral("--validate=false"), QStringLiteral("-f"),
+                                    m_dir.filePath(QStringLiteral("ssa.yaml"))};
+        r = kubectl(applyArgs);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("error: Apply failed with 1 conflict: conflict with \"kubectl-patch\" using apps/v1: .spec.replicas"), r.err.constData());
+        QVERIFY(r.err.contains("--force-conflicts"));
+        QCOMPARE(getJson(QStringLiteral("deployment"), QStringLiteral("web"), QStringLiteral("ssa")).value(QStringLiteral("spec")).toObject()
+                     .value(QStringLiteral("replicas")).toInt(), 5);
+        r = kubectl(applyArgs + QStringList{QStringLiteral("--force-conflicts")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("deployment.apps/web serverside-applied"));
+        const QJsonObject web = getJson(QStringLiteral("deployment"), QStringLiteral("web"), QStringLiteral("ssa"));
+        QCOMPARE(web.value(QStringLiteral("spec")).toObject().value(QStringLiteral("replicas")).toInt(), 2);
+        QCOMPARE(managers(web), QStringList{QStringLiteral("kubectl/Apply")}); // kubectl-patch lost its only field
+        QCOMPARE(web.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("generation")).toInt(), 3);
+    }
+
+    void patchJsonAndStrategic()
+    {
+        const QStringList patch{QStringLiteral("patch"), QStringLiteral("deployment"), QStringLiteral("web"), QStringLiteral("-n"), QStringLiteral("ssa")};
+        Run r = kubectl(patch + QStringList{QStringLiteral("--type"), QStringLiteral("json"), QStringLiteral("-p"),
+                                            QStringLiteral(R"([{"op":"replace","path":"/spec/replicas","value":3}])")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.trimmed(), QByteArray("deployment.apps/web patched"));
+        r = kubectl(patch + QStringList{QStringLiteral("--type"), QStringLiteral("json"), QStringLiteral("-p"),
+                                        QStringLiteral(R"([{"op":"test","path":"/spec/replicas","value":99}])")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("test operation failed"), r.err.constData());
+        r = kubectl(patch + QStringList{QStringLiteral("--type"), QStringLiteral("strategic"), QStringLiteral("-p"),
+                                        QStringLiteral(R"({"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.26"}]}}}})")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject web = getJson(QStringLiteral("deployment"), QStringLiteral("web"), QStringLiteral("ssa"));
+        const QJsonObject container = web.value(QStringLiteral("spec")).toObject().value(QStringLiteral("template")).toObject()
+                                          .value(QStringLiteral("spec")).toObject().value(QStringLiteral("containers")).toArray().first().toObject();
+        QCOMPARE(container.value(QStringLiteral("image")).toString(), QStringLiteral("nginx:1.26"));
+        QCOMPARE(container.value(QStringLiteral("ports")).toArray().size(), 1); // merged by name, not replaced
+        QCOMPARE(web.value(QStringLiteral("spec")).toObject().value(QStringLiteral("replicas")).toInt(), 3);
+        QCOMPARE(managers(web), (QStringList{QStringLiteral("kubectl-patch/Update"), QStringLiteral("kubectl/Apply")}));
+    }
+
+    void clientSideApplyThenServerSide()
+    {
+        // kube-api.md §8.6, then §7.7.
+        const QString file = writeFile(QStringLiteral("csa.yaml"),
+                                       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: csa\n  namespace: ssa\nspec:\n"
+                                       "  replicas: 1\n  selector:\n    matchLabels:\n      app: csa\n  template:\n    metadata:\n"
+                                       "      labels:\n        app: csa\n    spec:\n      containers:\n      - name: nginx\n"
+                                       "        image: nginx:1.25\n");
+        const QStringList applyArgs{QStringLiteral("apply"), QStringLiteral("--validate=false"), QStringLiteral("-f"), file};
+        Run r = kubectl(applyArgs);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, QByteArray("deployment.apps/csa created\n"));
+        r = kubectl(applyArgs);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, QByteArray("deployment.apps/csa unchanged\n"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray changed = f.readAll().replace("replicas: 1", "replicas: 3").replace("nginx:1.25", "nginx:1.26");
+        f.close();
+        writeFile(QStringLiteral("csa.yaml"), changed);
+        r = kubectl(applyArgs);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, QByteArray("deployment.apps/csa configured\n"));
+        QJsonObject csa = getJson(QStringLiteral("deployment"), QStringLiteral("csa"), QStringLiteral("ssa"));
+        QCOMPARE(csa.value(QStringLiteral("spec")).toObject().value(QStringLiteral("replicas")).toInt(), 3);
+        QCOMPARE(managers(csa), QStringList{QStringLiteral("kubectl-client-side-apply/Update")});
+
+        // The first server-side apply: no conflict (last-applied exemption), then kubectl migrates ownership.
+        r = kubectl({QStringLiteral("apply"), QStringLiteral("--server-side"), QStringLiteral("--validate=false"), QStringLiteral("-f"), file});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, QByteArray("deployment.apps/csa serverside-applied\n"));
+        csa = getJson(QStringLiteral("deployment"), QStringLiteral("csa"), QStringLiteral("ssa"));
+        QCOMPARE(managers(csa), (QStringList{QStringLiteral("kubectl-last-applied/Apply"), QStringLiteral("kubectl/Apply")}));
+    }
+
+    void diffServerSide()
+    {
+        // kube-api.md §8.7: exit 0 without differences, 1 with them; nothing is written.
+        const QString file = m_dir.filePath(QStringLiteral("csa.yaml"));
+        Run r = kubectl({QStringLiteral("diff"), QStringLiteral("--server-side"), QStringLiteral("-f"), file});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, QByteArray());
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray changed = f.readAll().replace("replicas: 3", "replicas: 4");
+        f.close();
+        writeFile(QStringLiteral("csa-changed.yaml"), changed);
+        r = kubectl({QStringLiteral("diff"), QStringLiteral("--server-side"), QStringLiteral("-f"), m_dir.filePath(QStringLiteral("csa-changed.yaml"))});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains("-  replicas: 3\n+  replicas: 4\n"), r.out.constData());
+        QCOMPARE(getJson(QStringLiteral("deployment"), QStringLiteral("csa"), QStringLiteral("ssa")).value(QStringLiteral("spec")).toObject()
+                     .value(QStringLiteral("replicas")).toInt(), 3);
+    }
+
+    void deleteApplyNamespaces()
+    {
+        const Run r = kubectl({QStringLiteral("delete"), QStringLiteral("namespace"), QStringLiteral("ssa"), QStringLiteral("demo2")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, QByteArray("namespace \"ssa\" deleted\nnamespace \"demo2\" deleted\n"));
     }
 
     void deleteNamespace()

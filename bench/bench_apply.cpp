@@ -1,0 +1,218 @@
+// Apply 1,000 generated objects (several kinds, several namespaces) with the engine's client vs
+// `kubectl apply --server-side -f` of the same objects, each on a fresh sandbox, same run. Then
+// list 5,000 objects with the client vs `kubectl get -A -o json`, and the sandbox's memory (PSS)
+// holding them.
+//
+// Usage: bench_apply
+
+#include "BenchUtil.h"
+#include "kube/ApiDiscovery.h"
+#include "kube/KubeClient.h"
+#include "render/YamlTree.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QMutex>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentMap>
+
+using namespace sluice;
+using namespace sluice::bench;
+
+namespace {
+
+QList<QJsonObject> generateObjects(int count, int namespaces)
+{
+    QList<QJsonObject> out;
+    for (int n = 0; n < namespaces; ++n)
+        out << QJsonObject{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", QJsonObject{{"name", QStringLiteral("bench-%1").arg(n)}}}};
+    for (int i = 0; out.size() < count; ++i) {
+        const QString name = QStringLiteral("app-%1").arg(i);
+        const QJsonObject metadata{{"name", name}, {"namespace", QStringLiteral("bench-%1").arg(i % namespaces)},
+                                   {"labels", QJsonObject{{"app", name}}}};
+        switch (i % 4) {
+        case 0:
+            out << QJsonObject{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", metadata},
+                               {"data", QJsonObject{{"LOG_LEVEL", "info"}, {"INDEX", QString::number(i)}}}};
+            break;
+        case 1:
+            out << QJsonObject{{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", metadata},
+                               {"spec", QJsonObject{{"selector", QJsonObject{{"app", name}}},
+                                                    {"ports", QJsonArray{QJsonObject{{"port", 80}, {"targetPort", 8080}}}}}}};
+            break;
+        case 2:
+            out << QJsonObject{{"apiVersion", "v1"}, {"kind", "Secret"}, {"metadata", metadata},
+                               {"stringData", QJsonObject{{"token", QStringLiteral("bench-%1").arg(i)}}}};
+            break;
+        default:
+            out << QJsonObject{
+                {"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", metadata},
+                {"spec", QJsonObject{{"replicas", 2},
+                                     {"selector", QJsonObject{{"matchLabels", QJsonObject{{"app", name}}}}},
+                                     {"template", QJsonObject{{"metadata", QJsonObject{{"labels", QJsonObject{{"app", name}}}}},
+                                                              {"spec", QJsonObject{{"containers", QJsonArray{QJsonObject{
+                                                                                       {"name", "main"}, {"image", "nginx:1.27"}}}}}}}}}}};
+        }
+    }
+    return out;
+}
+
+// A running sluice-sandbox process on a fresh data dir.
+struct SandboxProcess
+{
+    QProcess process;
+    QString kubeconfig;
+
+    bool start(const QString &dir)
+    {
+        kubeconfig = dir + "/kubeconfig";
+        process.start(QStringLiteral(SLUICE_BINARY_DIR "/app/sluice-sandbox/sluice-sandbox"),
+                      {"--data-dir", dir + "/data", "--port", "0", "--kubeconfig-out", kubeconfig});
+        return process.waitForStarted() && process.waitForReadyRead(30000) && process.readLine().contains("ready");
+    }
+    qint64 pssKiB() const
+    {
+        QFile f(QStringLiteral("/proc/%1/smaps_rollup").arg(process.processId()));
+        if (!f.open(QIODevice::ReadOnly))
+            return -1;
+        for (const QByteArray &line : f.readAll().split('\n')) {
+            if (line.startsWith("Pss:"))
+                return line.mid(4).trimmed().split(' ').first().toLongLong();
+        }
+        return -1;
+    }
+    ~SandboxProcess()
+    {
+        process.terminate();
+        process.waitForFinished(10000);
+    }
+};
+
+Result<std::shared_ptr<kube::KubeClient>> clientFor(const QString &kubeconfig)
+{
+    auto config = kube::loadKubeconfigFor(kubeconfig);
+    if (!config)
+        return config.error();
+    auto context = kube::resolveContext(*config);
+    if (!context)
+        return context.error();
+    kube::ClientOptions options;
+    options.maxConcurrent = 8;
+    return kube::KubeClient::create(*context, options);
+}
+
+// Server-side applies every object: namespaces first, then the rest 8 at a time.
+Status applyAll(kube::KubeClient &client, const QList<QJsonObject> &objects)
+{
+    auto discovery = kube::discover(client);
+    if (!discovery)
+        return discovery.error();
+    auto apply = [&](const QJsonObject &o) -> Status {
+        const QString apiVersion = o.value("apiVersion").toString();
+        const QString group = apiVersion.contains('/') ? apiVersion.section('/', 0, 0) : QString();
+        const auto resource = discovery->find(group, o.value("kind").toString());
+        if (!resource)
+            return makeError(ErrorCategory::Kube, "no resource for " + o.value("kind").toString());
+        const QJsonObject metadata = o.value("metadata").toObject();
+        auto applied = client.serverSideApply(resource->path(metadata.value("namespace").toString(), metadata.value("name").toString()), o, true);
+        return applied ? Status() : Status(applied.error());
+    };
+    QList<QJsonObject> rest;
+    for (const QJsonObject &o : objects) {
+        if (o.value("kind").toString() == QLatin1String("Namespace")) {
+            if (Status s = apply(o); !s)
+                return s;
+        } else {
+            rest << o;
+        }
+    }
+    QThreadPool pool;
+    pool.setMaxThreadCount(8);
+    QMutex mutex;
+    std::optional<Error> failure;
+    QtConcurrent::blockingMap(&pool, rest, [&](const QJsonObject &o) {
+        if (Status s = apply(o); !s) {
+            QMutexLocker lock(&mutex);
+            failure = s.error();
+        }
+    });
+    if (failure)
+        return *failure;
+    return {};
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QTemporaryDir tmp;
+    const QList<QJsonObject> objects = generateObjects(1000, 10);
+    QByteArray yaml;
+    for (const QJsonObject &o : objects)
+        yaml += "---\n" + yaml::toYaml(o); // a JSON-first stream would make kubectl read it all as JSON
+    writeFile(tmp.filePath("objects.yaml"), yaml);
+
+    double sluiceMs = 0, kubectlMs = 0;
+    {
+        SandboxProcess sandbox;
+        if (!sandbox.start(tmp.filePath("s1"))) {
+            qWarning("sluice-sandbox did not start");
+            return 1;
+        }
+        auto client = clientFor(sandbox.kubeconfig);
+        if (!client) {
+            qWarning("%s", qPrintable(client.error().toString()));
+            return 1;
+        }
+        Status applied;
+        sluiceMs = medianMs(1, [&] { applied = applyAll(**client, objects); });
+        if (!applied) {
+            qWarning("apply failed: %s", qPrintable(applied.error().toString()));
+            return 1;
+        }
+    }
+    {
+        SandboxProcess sandbox;
+        if (!sandbox.start(tmp.filePath("s2")))
+            return 1;
+        bool ok = false;
+        kubectlMs = medianMs(1, [&] {
+            ok = runPeer("kubectl", {"--kubeconfig", sandbox.kubeconfig, "apply", "--server-side", "--validate=false", "-f", tmp.filePath("objects.yaml")});
+        });
+        if (!ok) {
+            qWarning("kubectl apply failed");
+            return 1;
+        }
+    }
+    report(QStringLiteral("apply 1,000 objects (server-side, fresh sandbox)"), sluiceMs,
+           QStringLiteral("kubectl apply --server-side"), kubectlMs, QStringLiteral("<= 0.2x"));
+
+    // 5,000 objects listed.
+    SandboxProcess sandbox;
+    if (!sandbox.start(tmp.filePath("s3")))
+        return 1;
+    auto client = clientFor(sandbox.kubeconfig);
+    QList<QJsonObject> many = generateObjects(10, 10); // the namespaces
+    for (int i = 0; i < 5000; ++i)
+        many << QJsonObject{{"apiVersion", "v1"}, {"kind", "ConfigMap"},
+                            {"metadata", QJsonObject{{"name", QStringLiteral("cm-%1").arg(i)}, {"namespace", QStringLiteral("bench-%1").arg(i % 10)}}},
+                            {"data", QJsonObject{{"INDEX", QString::number(i)}, {"PAYLOAD", QString(200, QLatin1Char('x'))}}}};
+    if (Status s = applyAll(**client, many); !s) {
+        qWarning("%s", qPrintable(s.error().toString()));
+        return 1;
+    }
+    qsizetype listed = 0;
+    const auto [listMs, kubectlListMs] = interleavedMediansMs(
+        3,
+        [&] {
+            auto all = (*client)->list({"", "v1", "configmaps", "", ""}, {}, 500);
+            listed = all ? all->size() : -1;
+        },
+        [&] { runPeer("kubectl", {"--kubeconfig", sandbox.kubeconfig, "get", "configmaps", "-A", "-o", "json"}); });
+    report(QStringLiteral("list %1 configmaps").arg(listed), listMs, QStringLiteral("kubectl get -A -o json"), kubectlListMs);
+    QTextStream(stdout) << "sandbox PSS holding them: " << sandbox.pssKiB() / 1024 << " MiB" << Qt::endl;
+    return 0;
+}
