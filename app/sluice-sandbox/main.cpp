@@ -56,10 +56,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Directory for certificates, token and objects."), QStringLiteral("DIR"));
     const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("TCP port, 0 = any free port."), QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig-out"), QStringLiteral("Kubeconfig file to write (mode 0600)."), QStringLiteral("FILE"));
-    const QCommandLineOption controllerDelay(QStringLiteral("controller-delay"), QStringLiteral("Delay of the simulated controllers (not yet used)."), QStringLiteral("MS"), QStringLiteral("2000"));
+    const QCommandLineOption controllerDelay(QStringLiteral("controller-delay"), QStringLiteral("Delay before the simulated controllers finish a rollout or Job."), QStringLiteral("MS"), QStringLiteral("2000"));
     const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Address to bind."), QStringLiteral("ADDR"), QStringLiteral("127.0.0.1"));
     const QCommandLineOption serverMinor(QStringLiteral("server-minor"), QStringLiteral("Highest Kubernetes minor version /version may report."), QStringLiteral("N"), QStringLiteral("32"));
-    parser.addOptions({dataDir, port, kubeconfig, controllerDelay, listen, serverMinor});
+    const QCommandLineOption failRollouts(QStringLiteral("fail-rollouts"),
+                                          QStringLiteral("Leave rollouts stuck (ProgressDeadlineExceeded) and fail Jobs, to test health."));
+    parser.addOptions({dataDir, port, kubeconfig, controllerDelay, failRollouts, listen, serverMinor});
     parser.process(app);
 
     sluice::sandbox::SandboxOptions options;
@@ -74,6 +76,7 @@ int main(int argc, char *argv[])
     options.controllerDelayMs = parser.value(controllerDelay).toInt(&ok);
     if (!ok || options.controllerDelayMs < 0)
         return usageError(QStringLiteral("--controller-delay must be a number of milliseconds"));
+    options.failRollouts = parser.isSet(failRollouts);
     options.maxServerMinor = parser.value(serverMinor).toInt(&ok);
     if (!ok || options.maxServerMinor < 20)
         return usageError(QStringLiteral("--server-minor must be a Kubernetes minor version such as 32"));

@@ -157,6 +157,23 @@ struct KubeClient::Private
 
     explicit Private(int concurrent) : inFlight(concurrent) {}
 
+    // The request with TLS, headers and credentials; `timeoutMs` 0 = no transfer timeout.
+    Result<QNetworkRequest> buildRequest(const Request &r, int timeoutMs, const CancelToken &cancel)
+    {
+        QNetworkRequest request(QUrl(context.server + r.pathAndQuery));
+        request.setSslConfiguration(ssl);
+        request.setRawHeader("Accept", r.accept);
+        request.setRawHeader("User-Agent", options.userAgent.toUtf8());
+        if (!r.contentType.isEmpty())
+            request.setRawHeader("Content-Type", r.contentType);
+        if (!context.tlsServerName.isEmpty())
+            request.setPeerVerifyName(context.tlsServerName);
+        request.setTransferTimeout(timeoutMs);
+        if (Status s = authenticate(request, cancel); !s)
+            return s.error();
+        return request;
+    }
+
     // Applies credentials; for an exec plugin, runs it (cached).
     Status authenticate(QNetworkRequest &request, const CancelToken &cancel)
     {
@@ -250,19 +267,10 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
     const int attempts = r.idempotent ? 1 + qMax(0, d->options.retries) : 1;
     bool reauthenticated = false;
     for (int attempt = 0;; ++attempt) {
-        QNetworkRequest request(QUrl(d->context.server + pathAndQuery));
-        request.setSslConfiguration(d->ssl);
-        request.setRawHeader("Accept", r.accept);
-        request.setRawHeader("User-Agent", d->options.userAgent.toUtf8());
-        if (!r.contentType.isEmpty())
-            request.setRawHeader("Content-Type", r.contentType);
-        if (!d->context.tlsServerName.isEmpty())
-            request.setPeerVerifyName(d->context.tlsServerName);
-        request.setTransferTimeout(d->options.timeoutMs);
-        if (Status s = d->authenticate(request, cancel); !s)
-            return s.error();
-
-        QNetworkReply *reply = managerFor(d->id)->sendCustomRequest(request, method, r.body);
+        auto request = d->buildRequest(r, d->options.timeoutMs, cancel);
+        if (!request)
+            return request.error();
+        QNetworkReply *reply = managerFor(d->id)->sendCustomRequest(*request, method, r.body);
         QEventLoop loop;
         QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
         QTimer poll;
@@ -298,6 +306,53 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
             return makeError(ErrorCategory::Kube, networkErrorText(error, d->context.server, errorString), {}, 0);
         return errorForResponse(method, pathAndQuery, httpStatus, response.body, d->context.server, d->context.userName);
     }
+}
+
+Status KubeClient::stream(const Request &r, const std::function<bool(const QByteArray &)> &onData, const CancelToken &cancel)
+{
+    auto request = d->buildRequest(r, 0, cancel);
+    if (!request)
+        return request.error();
+    QNetworkReply *reply = managerFor(d->id)->sendCustomRequest(*request, r.method, r.body);
+    QEventLoop loop;
+    bool stoppedByCaller = false;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QObject::connect(reply, &QNetworkReply::readyRead, &loop, [&] {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status < 200 || status >= 300 || stoppedByCaller)
+            return; // an error body is read whole at the end
+        if (!onData(reply->readAll())) {
+            stoppedByCaller = true;
+            reply->abort();
+        }
+    });
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, reply, [&] {
+        if (cancel.isCancelled())
+            reply->abort();
+    });
+    poll.start(50);
+    if (!reply->isFinished())
+        loop.exec();
+    const int httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QNetworkReply::NetworkError error = reply->error();
+    const QString errorString = reply->errorString();
+    const QByteArray rest = reply->readAll();
+    reply->deleteLater();
+    if (stoppedByCaller)
+        return {};
+    if (cancel.isCancelled())
+        return makeError(ErrorCategory::Cancelled, QStringLiteral("%1 %2 was cancelled").arg(QString::fromLatin1(r.method), r.pathAndQuery));
+    if (httpStatus >= 200 && httpStatus < 300) {
+        if (!rest.isEmpty())
+            onData(rest);
+        if (error != QNetworkReply::NoError && error != QNetworkReply::RemoteHostClosedError)
+            return makeError(ErrorCategory::Kube, networkErrorText(error, d->context.server, errorString), {}, 0);
+        return {};
+    }
+    if (httpStatus == 0)
+        return makeError(ErrorCategory::Kube, networkErrorText(error, d->context.server, errorString), {}, 0);
+    return errorForResponse(r.method, r.pathAndQuery, httpStatus, rest, d->context.server, d->context.userName);
 }
 
 Result<QJsonObject> KubeClient::getJson(const QString &pathAndQuery, const CancelToken &cancel)

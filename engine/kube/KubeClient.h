@@ -17,6 +17,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace sluice::kube {
@@ -72,6 +73,12 @@ public:
     // One request with retries (idempotent only) and mapped errors. Non-2xx answers become
     // errors whose code is the HTTP status.
     Result<Response> send(const Request &request, const CancelToken &cancel = {});
+
+    // A streaming request (watch): `onData` gets the body as it arrives and returns false to
+    // stop. No retries and no transfer timeout (bound it with timeoutSeconds). Returns when the
+    // server ends the stream (Status ok), the caller stops, or on error / cancel.
+    Status stream(const Request &request, const std::function<bool(const QByteArray &)> &onData,
+                  const CancelToken &cancel = {});
 
     Result<QJsonObject> getJson(const QString &pathAndQuery, const CancelToken &cancel = {});
     Result<QJsonObject> version(const CancelToken &cancel = {});

@@ -10,6 +10,27 @@
 
 namespace sluice::sandbox {
 
+namespace {
+
+const QByteArray kOpenApiV2Protobuf = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+
+// GET /openapi/v2 as protobuf (gnostic openapi_v2.Document): swagger "2.0" and an info block,
+// no paths or definitions. kubectl 1.27 and 1.28 need a parseable document before any
+// validated apply or create -f (their client-side validator is built from it); it finds no
+// schema in it, so validation falls to the server (fieldValidation, learnt from OpenAPI v3)
+// and client-side apply falls back to its compiled-in types, as newer kubectl does on a 404.
+HttpResponse openApiV2Response(int minor)
+{
+    const auto field = [](int number, const QByteArray &bytes) {
+        return char(number << 3 | 2) + QByteArray(1, char(bytes.size())) + bytes; // length < 128
+    };
+    const QByteArray info = field(1, "Kubernetes") + field(2, "v1." + QByteArray::number(minor) + ".0-sandbox");
+    // kube-openapi answers with ".v1.0": Go's mime parser rejects the "@" of the Accept form.
+    return HttpResponse{200, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf", {}, field(1, "2.0") + field(2, info), nullptr};
+}
+
+} // namespace
+
 ApiRouter::ApiRouter(const ResourceCatalog &catalog, ResourceHandlers &handlers, QByteArray token, int serverMinor)
     : m_catalog(catalog), m_handlers(handlers), m_expectedAuthorization("Bearer " + token), m_serverMinor(serverMinor)
 {
@@ -54,9 +75,13 @@ HttpResponse ApiRouter::handle(const HttpRequest &request)
             return handleResource(request, segments[1], segments[2], segments.mid(3));
         }
         if (segments.value(0) == QLatin1String("openapi") && segments.value(1) == QLatin1String("v3") && isGet) {
-            // kube-api.md §6.5; /openapi/v2 stays 404.
+            // kube-api.md §6.5.
             return segments.size() == 2 ? openApiIndexResponse(m_catalog)
                                         : openApiDocumentResponse(m_catalog, segments.mid(2), request);
+        }
+        if (segments == QStringList{QStringLiteral("openapi"), QStringLiteral("v2")} && isGet
+            && request.header("accept").contains(kOpenApiV2Protobuf)) {
+            return openApiV2Response(m_serverMinor); // only the protobuf form kubectl <= 1.28 asks for
         }
         return pathNotFound();
     }();

@@ -1,5 +1,6 @@
 #include "ObjectValidation.h"
 
+#include "CustomResources.h"
 #include "ResourceCatalog.h"
 
 #include <QRegularExpression>
@@ -40,6 +41,10 @@ QJsonArray validateObjectMeta(const ResourceType &type, const QJsonObject &objec
                              "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
         causes.append(cause(QStringLiteral("FieldValueInvalid"), QStringLiteral("Invalid value: \"%1\": %2").arg(name, why),
                             QStringLiteral("metadata.name")));
+    }
+    if (type.storeKey() == kCustomResourceDefinitions) {
+        for (const QJsonValue &c : validateCustomResourceDefinition(object))
+            causes.append(c);
     }
     return causes;
 }

@@ -10,7 +10,8 @@ namespace sluice::sandbox {
 struct ResourceType;
 
 // The Status causes ({reason, message, field}) for `object`'s metadata: name required, a DNS
-// label for namespaces, a DNS subdomain otherwise. Empty when valid.
+// label for namespaces, a DNS subdomain otherwise; for a CustomResourceDefinition also
+// validateCustomResourceDefinition(). Empty when valid.
 QJsonArray validateObjectMeta(const ResourceType &type, const QJsonObject &object);
 
 } // namespace sluice::sandbox

@@ -9,6 +9,8 @@
 #include <QJsonObject>
 #include <QLocale>
 
+#include <algorithm>
+
 namespace sluice::sandbox {
 
 namespace {
@@ -19,6 +21,12 @@ QString schemaPackage(const QString &group, const QString &version)
         return QStringLiteral("io.k8s.api.core.") + version;
     if (group == QLatin1String("apiextensions.k8s.io"))
         return QStringLiteral("io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.") + version;
+    if (!group.endsWith(QLatin1String(".k8s.io")) && group.contains(QLatin1Char('.'))) {
+        // A custom group: reversed domain, as apiextensions-apiserver names CRD schemas.
+        QStringList parts = group.split(QLatin1Char('.'));
+        std::reverse(parts.begin(), parts.end());
+        return parts.join(QLatin1Char('.')) + QLatin1Char('.') + version;
+    }
     return QStringLiteral("io.k8s.api.") + group.section(QLatin1Char('.'), 0, 0) + QLatin1Char('.') + version;
 }
 
@@ -95,6 +103,12 @@ QJsonObject operation(const ResourceType &type, const QString &action, const QSt
 
 QJsonObject kindSchema(const ResourceType &type)
 {
+    if (type.isCustom() && !type.schema.isEmpty()) {
+        // The CRD's own openAPIV3Schema, tagged with its kind as apiextensions-apiserver does.
+        QJsonObject schema = type.schema;
+        schema.insert(QStringLiteral("x-kubernetes-group-version-kind"), QJsonArray{gvk(type)});
+        return schema;
+    }
     const QJsonObject stringType{{QStringLiteral("type"), QStringLiteral("string")}};
     return QJsonObject{
         {QStringLiteral("description"), QStringLiteral("%1 (served by the Sluice sandbox; fields are not validated).").arg(type.kind)},

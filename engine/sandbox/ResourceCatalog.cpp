@@ -1,5 +1,7 @@
 #include "ResourceCatalog.h"
 
+#include <algorithm>
+
 namespace sluice::sandbox {
 
 namespace {
@@ -68,9 +70,21 @@ ResourceCatalog ResourceCatalog::builtin()
     return c;
 }
 
+QList<ResourceType> ResourceCatalog::types() const
+{
+    QList<ResourceType> result = m_types;
+    for (const ResourceType &t : m_custom)
+        result.append(t);
+    return result;
+}
+
 const ResourceType *ResourceCatalog::find(const QString &group, const QString &version, const QString &plural) const
 {
     for (const ResourceType &t : m_types) {
+        if (t.plural == plural && t.group == group && t.version == version)
+            return &t;
+    }
+    for (const ResourceType &t : m_custom) {
         if (t.plural == plural && t.group == group && t.version == version)
             return &t;
     }
@@ -83,13 +97,44 @@ const ResourceType *ResourceCatalog::findByStoreKey(const QString &storeKey) con
         if (t.storeKey() == storeKey)
             return &t;
     }
+    for (const ResourceType &t : m_custom) {
+        if (t.storeKey() == storeKey)
+            return &t;
+    }
     return nullptr;
+}
+
+int ResourceCatalog::registerCustom(const QString &definition, const QList<ResourceType> &types)
+{
+    unregisterCustom(definition);
+    int registered = 0;
+    for (ResourceType t : types) {
+        const bool builtinClash = std::any_of(m_types.cbegin(), m_types.cend(), [&](const ResourceType &b) {
+            return b.group == t.group && b.plural == t.plural;
+        });
+        if (builtinClash || find(t.group, t.version, t.plural))
+            continue;
+        t.definition = definition;
+        m_custom.push_back(std::move(t));
+        ++registered;
+    }
+    return registered;
+}
+
+void ResourceCatalog::unregisterCustom(const QString &definition)
+{
+    for (auto it = m_custom.begin(); it != m_custom.end();) {
+        auto next = std::next(it);
+        if (it->definition == definition)
+            m_retired.splice(m_retired.end(), m_custom, it); // the element keeps its address
+        it = next;
+    }
 }
 
 QStringList ResourceCatalog::groups() const
 {
     QStringList result;
-    for (const ResourceType &t : m_types) {
+    for (const ResourceType &t : types()) {
         if (!t.group.isEmpty() && !result.contains(t.group))
             result << t.group;
     }
@@ -99,7 +144,7 @@ QStringList ResourceCatalog::groups() const
 QStringList ResourceCatalog::versions(const QString &group) const
 {
     QStringList result;
-    for (const ResourceType &t : m_types) {
+    for (const ResourceType &t : types()) {
         if (t.group == group && !result.contains(t.version))
             result << t.version;
     }

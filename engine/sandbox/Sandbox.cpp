@@ -1,6 +1,8 @@
 #include "Sandbox.h"
 
 #include "ApiRouter.h"
+#include "Controllers.h"
+#include "CustomResources.h"
 #include "Discovery.h"
 #include "HttpServer.h"
 #include "ObjectStore.h"
@@ -24,6 +26,9 @@ struct Sandbox::Private
     ResourceCatalog catalog = ResourceCatalog::builtin();
     std::unique_ptr<ObjectStore> store;
     std::unique_ptr<WatchHub> watchHub; // after `store`: destroyed first, and the store never commits then
+    // After `store`: destroyed before it, so no deferred status write outlives it.
+    std::unique_ptr<CustomResources> customResources;
+    std::unique_ptr<Controllers> controllers;
     std::unique_ptr<ResourceHandlers> handlers;
     std::unique_ptr<ApiRouter> router;
     HttpServer *server = nullptr;
@@ -58,6 +63,10 @@ Status Sandbox::start()
         return store.error();
     d->store = std::move(*store);
     d->watchHub = std::make_unique<WatchHub>(*d->store);
+    d->customResources = std::make_unique<CustomResources>(*d->store, d->catalog);
+    d->customResources->registerStored();
+    d->controllers = std::make_unique<Controllers>(*d->store, d->options.controllerDelayMs, d->options.failRollouts);
+    d->controllers->resumeStored();
     d->handlers = std::make_unique<ResourceHandlers>(*d->store, d->catalog);
     if (Status seeded = d->handlers->seedDefaultNamespaces(); !seeded)
         return seeded;

@@ -22,7 +22,8 @@ struct SandboxOptions
     QHostAddress listenAddress = QHostAddress(QHostAddress::LocalHost);
     quint16 port = 0;                             // 0 = any free port
     QString kubeconfigPath;                       // empty = no kubeconfig written
-    int controllerDelayMs = 2000;                 // accepted; simulated controllers come later
+    int controllerDelayMs = 2000;                 // simulated controllers finish rollouts after this (0 = at once)
+    bool failRollouts = false;                    // simulated rollouts get stuck, Jobs fail (Controllers.h)
     int maxServerMinor = 32;                      // /version reports the highest kubectl.1.N <= this
     QString kubectlPath;                          // empty = look up `kubectl` on PATH
 };

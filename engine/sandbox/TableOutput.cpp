@@ -125,8 +125,44 @@ QString serviceExternalIp(const QJsonObject &service)
 
 // Columns as k8s.io/kubernetes/pkg/printers/internalversion prints them (the wide-only ones
 // are left out).
+// The value at a simple JSONPath (`.status.replicas`); null when absent or not simple.
+QJsonValue valueAtJsonPath(const QJsonObject &object, const QString &jsonPath)
+{
+    if (!jsonPath.startsWith(QLatin1Char('.')))
+        return QJsonValue::Null;
+    QJsonValue node = object;
+    for (const QString &key : jsonPath.mid(1).split(QLatin1Char('.'))) {
+        if (!node.isObject() || key.isEmpty())
+            return QJsonValue::Null;
+        node = node.toObject().value(key);
+    }
+    return node.isUndefined() ? QJsonValue(QJsonValue::Null) : node;
+}
+
+// A custom resource: Name, the CRD's additionalPrinterColumns, Age (as apiextensions-apiserver).
+Printer customPrinter(const ResourceType &type)
+{
+    Printer p;
+    p.columns << nameColumn();
+    p.cells << nameCell;
+    bool hasAge = false;
+    for (const PrinterColumn &c : type.printerColumns) {
+        p.columns << Column{c.name, c.type, QString(), c.description, c.priority};
+        const QString jsonPath = c.jsonPath;
+        p.cells << [jsonPath](const QJsonObject &o, const QDateTime &) { return valueAtJsonPath(o, jsonPath); };
+        hasAge |= jsonPath == QLatin1String(".metadata.creationTimestamp");
+    }
+    if (!hasAge) {
+        p.columns << ageColumn();
+        p.cells << ageCell;
+    }
+    return p;
+}
+
 Printer printerFor(const ResourceType &type)
 {
+    if (type.isCustom())
+        return customPrinter(type);
     Printer p;
     p.columns << nameColumn();
     p.cells << nameCell;

@@ -99,11 +99,14 @@ private:
         return QJsonDocument::fromJson(r.out).object();
     }
 
+    // Managers of spec and metadata fields ("kubectl/Apply"), sorted.
     static QStringList managers(const QJsonObject &object)
     {
         QStringList result;
         for (const QJsonValue &entry : object.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("managedFields")).toArray()) {
             const QJsonObject e = entry.toObject();
+            if (e.value(QStringLiteral("subresource")).toString() == QLatin1String("status"))
+                continue; // the simulated controllers' status writes, as kube-controller-manager's on a real cluster
             result << e.value(QStringLiteral("manager")).toString() + QLatin1Char('/') + e.value(QStringLiteral("operation")).toString();
         }
         result.sort();
@@ -202,7 +205,7 @@ private slots:
         QTest::addColumn<QString>("header");
         QTest::addColumn<QString>("row");
         QTest::newRow("deployments") << QStringList{"get", "deployments", "-n", "demo"}
-                                     << R"(^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$)" << R"(^web\s+0/2\s+0\s+0\s+\d+s$)";
+                                     << R"(^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$)" << R"(^web\s+[0-2]/2\s+[0-2]\s+[0-2]\s+\d+s$)";
         QTest::newRow("configmaps") << QStringList{"get", "configmaps", "-n", "demo"} << R"(^NAME\s+DATA\s+AGE$)"
                                     << R"(^app-config\s+2\s+\d+s$)";
         QTest::newRow("namespaces") << QStringList{"get", "namespaces"} << R"(^NAME\s+STATUS\s+AGE$)" << R"(^demo\s+Active\s+\d+s$)";
@@ -210,7 +213,7 @@ private slots:
                                     << R"(^app-config\s+2\s+\d+s$)";
         QTest::newRow("all namespaces") << QStringList{"get", "deploy", "-A"}
                                         << R"(^NAMESPACE\s+NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$)"
-                                        << R"(^demo\s+web\s+0/2\s+0\s+0\s+\d+s$)";
+                                        << R"(^demo\s+web\s+[0-2]/2\s+[0-2]\s+[0-2]\s+\d+s$)";
     }
     void serverSideTableColumns()
     {
@@ -499,6 +502,51 @@ private slots:
         const Run r = kubectl({QStringLiteral("delete"), QStringLiteral("namespace"), QStringLiteral("ssa"), QStringLiteral("demo2")});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out, QByteArray("namespace \"ssa\" deleted\nnamespace \"demo2\" deleted\n"));
+    }
+
+    void rolloutStatus()
+    {
+        // The simulated controller (--controller-delay 100) finishes the rollout of web.
+        const Run r = kubectl({QStringLiteral("rollout"), QStringLiteral("status"), QStringLiteral("deployment/web"), QStringLiteral("-n"),
+                               QStringLiteral("demo"), QStringLiteral("--timeout=30s")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("deployment \"web\" successfully rolled out"), r.out.constData());
+    }
+
+    void customResourceDefinition()
+    {
+        const QString crd = writeFile(QStringLiteral("crd.yaml"),
+                                      "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+                                      "  name: widgets.acme.io\nspec:\n  group: acme.io\n  scope: Namespaced\n  names:\n"
+                                      "    plural: widgets\n    singular: widget\n    kind: Widget\n    shortNames: [wd]\n"
+                                      "  versions:\n  - name: v1\n    served: true\n    storage: true\n"
+                                      "    additionalPrinterColumns:\n    - name: Size\n      type: integer\n      jsonPath: .spec.size\n"
+                                      "    schema:\n      openAPIV3Schema:\n        type: object\n        properties:\n"
+                                      "          spec:\n            type: object\n            properties:\n"
+                                      "              size:\n                type: integer\n");
+        Run r = kubectl({QStringLiteral("apply"), QStringLiteral("-f"), crd});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.out.trimmed(), QByteArray("customresourcedefinition.apiextensions.k8s.io/widgets.acme.io created"));
+        r = kubectl({QStringLiteral("wait"), QStringLiteral("--for"), QStringLiteral("condition=established"),
+                     QStringLiteral("crd/widgets.acme.io"), QStringLiteral("--timeout=30s")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.out.trimmed(), QByteArray("customresourcedefinition.apiextensions.k8s.io/widgets.acme.io condition met"));
+
+        const QString widget = writeFile(QStringLiteral("widget.yaml"),
+                                         "apiVersion: acme.io/v1\nkind: Widget\nmetadata:\n  name: w1\n  namespace: demo\n"
+                                         "spec:\n  size: 3\n");
+        r = kubectl({QStringLiteral("apply"), QStringLiteral("-f"), widget});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.out.trimmed(), QByteArray("widget.acme.io/w1 created"));
+        r = kubectl({QStringLiteral("get"), QStringLiteral("widgets"), QStringLiteral("-n"), QStringLiteral("demo")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QStringList lines = QString::fromUtf8(r.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY2(QRegularExpression(QStringLiteral("^NAME\\s+SIZE\\s+AGE$")).match(lines.value(0)).hasMatch(), r.out.constData());
+        QVERIFY2(QRegularExpression(QStringLiteral("^w1\\s+3\\s+\\d+s$")).match(lines.value(1)).hasMatch(), r.out.constData());
+        r = kubectl({QStringLiteral("get"), QStringLiteral("wd"), QStringLiteral("w1"), QStringLiteral("-n"), QStringLiteral("demo"),
+                     QStringLiteral("-o"), QStringLiteral("jsonpath={.spec.size}")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.out, QByteArray("3"));
     }
 
     void deleteNamespace()

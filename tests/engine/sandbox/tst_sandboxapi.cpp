@@ -236,6 +236,10 @@ private slots:
         QCOMPARE(r.json.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("generation")).toInt(), 1);
         QJsonObject changed = r.json;
         changed.insert(QStringLiteral("spec"), QJsonObject{{QStringLiteral("replicas"), 3}});
+        // No resourceVersion precondition: the simulated controller may have written status since.
+        QJsonObject changedMetadata = changed.value(QStringLiteral("metadata")).toObject();
+        changedMetadata.remove(QStringLiteral("resourceVersion"));
+        changed.insert(QStringLiteral("metadata"), changedMetadata);
         r = request("PUT", QStringLiteral("/apis/apps/v1/namespaces/demo/deployments/web"), changed);
         QCOMPARE(r.status, 200);
         QCOMPARE(r.json.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("generation")).toInt(), 2);

@@ -1,0 +1,133 @@
+// watchCollection against a sandbox: initial ADDED from the list, live changes, and a dropped
+// connection (the sandbox restarted, its watch history gone) resumed through a 410 re-list.
+
+#include "kube/KubeClient.h"
+#include "kube/Watch.h"
+#include "sandbox/Sandbox.h"
+
+#include <QMutex>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+using namespace sluice;
+using namespace sluice::kube;
+
+namespace {
+
+QJsonObject configMap(const QString &name, const QString &value)
+{
+    return {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", QJsonObject{{"name", name}}}, {"data", QJsonObject{{"k", value}}}};
+}
+
+} // namespace
+
+class TestKubeWatch : public QObject
+{
+    Q_OBJECT
+
+private:
+    QMutex m_mutex;
+    QStringList m_events; // "TYPE name"
+
+    QStringList events()
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_events;
+    }
+
+private slots:
+    void watchAcrossARestart()
+    {
+        QTemporaryDir dir;
+        sandbox::SandboxOptions options;
+        options.dataDir = dir.filePath("sandbox");
+        options.kubeconfigPath = dir.filePath("kubeconfig");
+        auto first = std::make_unique<sandbox::Sandbox>(options);
+        QVERIFY(first->start());
+        options.port = quint16(first->url().port());
+
+        auto config = loadKubeconfigFor(options.kubeconfigPath);
+        QVERIFY(config);
+        auto context = resolveContext(*config);
+        QVERIFY(context);
+        ClientOptions clientOptions;
+        clientOptions.retries = 0;
+        auto client = KubeClient::create(*context, clientOptions);
+        QVERIFY(client);
+        KubeClient &kube = **client;
+
+        QVERIFY(kube.create({"", "v1", "namespaces", "", ""}, {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", QJsonObject{{"name", "w"}}}}));
+        QVERIFY(kube.create({"", "v1", "configmaps", "w", ""}, configMap("a", "1")));
+
+        CancelToken cancel;
+        Status result;
+        WatchOptions watchOptions;
+        watchOptions.timeoutSeconds = 30;
+        watchOptions.reconnectDelayMs = 50;
+        QThread *watcher = QThread::create([&] {
+            result = watchCollection(kube, {"", "v1", "configmaps", "w", ""}, watchOptions,
+                                     [this](const WatchEvent &e) {
+                                         QMutexLocker lock(&m_mutex);
+                                         m_events << e.type + " " + e.object.value("metadata").toObject().value("name").toString();
+                                         return !m_events.contains("ADDED c");
+                                     },
+                                     cancel);
+        });
+        watcher->start();
+        QTRY_COMPARE(events(), QStringList{"ADDED a"});
+
+        QVERIFY(kube.create({"", "v1", "configmaps", "w", ""}, configMap("b", "1")));
+        QTRY_VERIFY(events().contains("ADDED b"));
+        QVERIFY(kube.serverSideApply({"", "v1", "configmaps", "w", "a"}, configMap("a", "2"), true));
+        QTRY_VERIFY(events().contains("MODIFIED a"));
+
+        // Drop every connection: the sandbox restarts on the same port without its watch history.
+        first->stop();
+        first.reset();
+        QTest::qWait(300); // the watcher is now reconnecting to a closed port
+        sandbox::Sandbox second(options);
+        QVERIFY(second.start());
+        QVERIFY(kube.remove({"", "v1", "configmaps", "w", "b"}));
+        QVERIFY(kube.create({"", "v1", "configmaps", "w", ""}, configMap("c", "1")));
+
+        QTRY_VERIFY_WITH_TIMEOUT(watcher->isFinished(), 20000);
+        watcher->wait();
+        delete watcher;
+        QVERIFY2(result, result ? "" : qPrintable(result.error().toString()));
+        const QStringList seen = events();
+        QVERIFY2(seen.contains("DELETED b"), qPrintable(seen.join(", ")));
+        QVERIFY(seen.contains("ADDED c"));
+        QCOMPARE(seen.count("ADDED a"), 1); // the re-list does not repeat what was known
+    }
+
+    void cancelStopsTheWatch()
+    {
+        QTemporaryDir dir;
+        sandbox::SandboxOptions options;
+        options.dataDir = dir.filePath("sandbox");
+        options.kubeconfigPath = dir.filePath("kubeconfig");
+        sandbox::Sandbox sandbox(options);
+        QVERIFY(sandbox.start());
+        auto context = resolveContext(*loadKubeconfigFor(options.kubeconfigPath));
+        QVERIFY(context);
+        auto client = KubeClient::create(*context);
+        QVERIFY(client);
+        CancelToken cancel;
+        Status result;
+        QThread *watcher = QThread::create([&] {
+            result = watchCollection(**client, {"", "v1", "namespaces", "", ""}, {}, [](const WatchEvent &) { return true; }, cancel);
+        });
+        watcher->start();
+        QTest::qWait(300);
+        cancel.cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(watcher->isFinished(), 10000);
+        watcher->wait();
+        delete watcher;
+        QVERIFY(!result);
+        QCOMPARE(result.error().category, ErrorCategory::Cancelled);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKubeWatch)
+#include "tst_kubewatch.moc"
