@@ -4,11 +4,91 @@
 #include "kube/ApiDiscovery.h"
 #include "kube/KubeClient.h"
 
+#include <QElapsedTimer>
 #include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+#include <QTimer>
+
+#include <atomic>
 #include <QTest>
 
 using namespace sluice;
 using namespace sluice::kube;
+
+namespace {
+
+// A plain-HTTP server on loopback that answers from a script: each request gets the next status
+// in `statuses` (the last one repeats) after `delayMs`; it records how many requests were open
+// at once. Runs on its own thread so the blocking client can be driven from the test thread.
+class ScriptedServer : public QObject
+{
+public:
+    QList<int> statuses{200};
+    int delayMs = 0;
+    std::atomic<int> requests{0};
+    std::atomic<int> open{0};
+    std::atomic<int> maxOpen{0};
+
+    quint16 start()
+    {
+        m_thread.start();
+        quint16 port = 0;
+        QMetaObject::invokeMethod(
+            &m_server, [this, &port] {
+                m_server.listen(QHostAddress::LocalHost);
+                port = m_server.serverPort();
+                QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] { accept(); });
+            },
+            Qt::BlockingQueuedConnection);
+        return port;
+    }
+    ScriptedServer() { m_server.moveToThread(&m_thread); }
+    ~ScriptedServer() override
+    {
+        QMetaObject::invokeMethod(&m_server, [this] { m_server.close(); }, Qt::BlockingQueuedConnection);
+        m_thread.quit();
+        m_thread.wait();
+    }
+
+private:
+    void accept()
+    {
+        while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+            QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+                const QByteArray data = socket->readAll();
+                if (!data.contains("\r\n\r\n"))
+                    return;
+                const int index = requests++;
+                const int now = ++open;
+                int seen = maxOpen.load();
+                while (now > seen && !maxOpen.compare_exchange_weak(seen, now)) {
+                }
+                const int status = statuses.value(index, statuses.last());
+                QTimer::singleShot(delayMs, socket, [this, socket, status] {
+                    const QByteArray body = status == 200 ? QByteArray("{\"gitVersion\":\"v1.32.0\"}")
+                                                          : QByteArray("{\"kind\":\"Status\",\"code\":") + QByteArray::number(status) + "}";
+                    socket->write("HTTP/1.1 " + QByteArray::number(status) + " X\r\nContent-Type: application/json\r\nContent-Length: " +
+                                  QByteArray::number(body.size()) + "\r\n\r\n" + body);
+                    --open;
+                });
+            });
+        }
+    }
+
+    QThread m_thread;
+    QTcpServer m_server;
+};
+
+ResolvedContext plainContext(quint16 port)
+{
+    ResolvedContext context;
+    context.contextName = "scripted";
+    context.server = QStringLiteral("http://127.0.0.1:%1").arg(port);
+    return context;
+}
+
+} // namespace
 
 class TestKubeClient : public QObject
 {
@@ -100,6 +180,74 @@ private slots:
         QVERIFY(!discovery.find("", "Namespace")->namespaced);
         QCOMPARE(discovery.groupCount(), 2);
         QVERIFY(!parseApiResourceList("not json", discovery));
+    }
+
+    void retriesIdempotentCallsOnly()
+    {
+        ScriptedServer server;
+        server.statuses = {503, 503, 200};
+        ClientOptions options;
+        options.retries = 3;
+        options.backoffMs = 10;
+        auto client = KubeClient::create(plainContext(server.start()), options);
+        QVERIFY(client);
+        auto version = (*client)->version();
+        QVERIFY2(version, version ? "" : qPrintable(version.error().toString()));
+        QCOMPARE(server.requests.load(), 3);
+        QCOMPARE(version->value("gitVersion").toString(), QStringLiteral("v1.32.0"));
+
+        // A create (POST) is not idempotent: one attempt only.
+        ScriptedServer once;
+        once.statuses = {503, 200};
+        auto post = KubeClient::create(plainContext(once.start()), options);
+        QVERIFY(post);
+        auto created = (*post)->create({"", "v1", "configmaps", "x", ""}, {{"kind", "ConfigMap"}});
+        QVERIFY(!created);
+        QCOMPARE(created.error().code, 503);
+        QCOMPARE(once.requests.load(), 1);
+    }
+
+    void boundedConcurrency()
+    {
+        ScriptedServer server;
+        server.delayMs = 100;
+        ClientOptions options;
+        options.maxConcurrent = 2;
+        auto client = KubeClient::create(plainContext(server.start()), options);
+        QVERIFY(client);
+        QList<QThread *> threads;
+        std::atomic<int> ok{0};
+        for (int i = 0; i < 6; ++i) {
+            threads << QThread::create([&] {
+                if ((*client)->version())
+                    ++ok;
+            });
+            threads.last()->start();
+        }
+        for (QThread *t : threads) {
+            QVERIFY(t->wait(20000));
+            delete t;
+        }
+        QCOMPARE(ok.load(), 6);
+        QCOMPARE(server.requests.load(), 6);
+        QVERIFY2(server.maxOpen.load() <= 2, qPrintable(QString::number(server.maxOpen.load())));
+    }
+
+    void timeout()
+    {
+        ScriptedServer server;
+        server.delayMs = 5000;
+        ClientOptions options;
+        options.timeoutMs = 300;
+        options.retries = 0;
+        auto client = KubeClient::create(plainContext(server.start()), options);
+        QVERIFY(client);
+        QElapsedTimer timer;
+        timer.start();
+        auto version = (*client)->version();
+        QVERIFY(!version);
+        QVERIFY2(version.error().message.contains("did not answer in time"), qPrintable(version.error().message));
+        QVERIFY(timer.elapsed() < 4000);
     }
 
     void resourcePaths_data()
