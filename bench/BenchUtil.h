@@ -67,6 +67,19 @@ inline bool writeFile(const QString &path, const QByteArray &data)
     return f.open(QIODevice::WriteOnly) && f.write(data) == data.size();
 }
 
+// Proportional set size of a process (0 = this one) in KiB, or -1 when unknown.
+inline qint64 pssKiB(qint64 pid = 0)
+{
+    QFile f(pid ? QStringLiteral("/proc/%1/smaps_rollup").arg(pid) : QStringLiteral("/proc/self/smaps_rollup"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith("Pss:"))
+            return line.mid(4).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
 // `git -C dir ARGS` with a fixed identity, for generating bench repositories.
 inline bool runGit(const QString &dir, const QStringList &args)
 {

@@ -72,17 +72,7 @@ struct SandboxProcess
                       {"--data-dir", dir + "/data", "--port", "0", "--kubeconfig-out", kubeconfig});
         return process.waitForStarted() && process.waitForReadyRead(30000) && process.readLine().contains("ready");
     }
-    qint64 pssKiB() const
-    {
-        QFile f(QStringLiteral("/proc/%1/smaps_rollup").arg(process.processId()));
-        if (!f.open(QIODevice::ReadOnly))
-            return -1;
-        for (const QByteArray &line : f.readAll().split('\n')) {
-            if (line.startsWith("Pss:"))
-                return line.mid(4).trimmed().split(' ').first().toLongLong();
-        }
-        return -1;
-    }
+    qint64 pss() const { return pssKiB(process.processId()); }
     ~SandboxProcess()
     {
         process.terminate();
@@ -213,6 +203,6 @@ int main(int argc, char **argv)
         },
         [&] { runPeer("kubectl", {"--kubeconfig", sandbox.kubeconfig, "get", "configmaps", "-A", "-o", "json"}); });
     report(QStringLiteral("list %1 configmaps").arg(listed), listMs, QStringLiteral("kubectl get -A -o json"), kubectlListMs);
-    QTextStream(stdout) << "sandbox PSS holding them: " << sandbox.pssKiB() / 1024 << " MiB" << Qt::endl;
+    QTextStream(stdout) << "sandbox PSS holding them: " << sandbox.pss() / 1024 << " MiB" << Qt::endl;
     return 0;
 }

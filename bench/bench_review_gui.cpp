@@ -40,18 +40,6 @@ QByteArray objects(int count, int version)
     return text;
 }
 
-qint64 pssKiB()
-{
-    QFile f(QStringLiteral("/proc/self/smaps_rollup"));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith("Pss:"))
-            return line.mid(4).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
-
 // Counts paints of a widget.
 class PaintCounter : public QObject
 {

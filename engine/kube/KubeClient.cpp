@@ -53,6 +53,21 @@ QNetworkAccessManager *managerFor(quint64 clientId)
     return slot.get();
 }
 
+// Runs a local event loop until `reply` finishes, aborting it when `cancel` is set.
+void waitForReply(QNetworkReply *reply, const CancelToken &cancel)
+{
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, reply, [reply, &cancel] {
+        if (cancel.isCancelled())
+            reply->abort();
+    });
+    poll.start(50);
+    if (!reply->isFinished())
+        loop.exec();
+}
+
 quint64 nextClientId()
 {
     static std::atomic<quint64> next{1};
@@ -271,16 +286,7 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
         if (!request)
             return request.error();
         QNetworkReply *reply = managerFor(d->id)->sendCustomRequest(*request, method, r.body);
-        QEventLoop loop;
-        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        QTimer poll;
-        QObject::connect(&poll, &QTimer::timeout, reply, [&] {
-            if (cancel.isCancelled())
-                reply->abort();
-        });
-        poll.start(50);
-        if (!reply->isFinished())
-            loop.exec();
+        waitForReply(reply, cancel);
         const int httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QNetworkReply::NetworkError error = reply->error();
         Response response{httpStatus, reply->readAll(), reply->header(QNetworkRequest::ContentTypeHeader).toByteArray()};
@@ -314,10 +320,8 @@ Status KubeClient::stream(const Request &r, const std::function<bool(const QByte
     if (!request)
         return request.error();
     QNetworkReply *reply = managerFor(d->id)->sendCustomRequest(*request, r.method, r.body);
-    QEventLoop loop;
     bool stoppedByCaller = false;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QObject::connect(reply, &QNetworkReply::readyRead, &loop, [&] {
+    QObject::connect(reply, &QNetworkReply::readyRead, reply, [&] {
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status < 200 || status >= 300 || stoppedByCaller)
             return; // an error body is read whole at the end
@@ -326,14 +330,7 @@ Status KubeClient::stream(const Request &r, const std::function<bool(const QByte
             reply->abort();
         }
     });
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, reply, [&] {
-        if (cancel.isCancelled())
-            reply->abort();
-    });
-    poll.start(50);
-    if (!reply->isFinished())
-        loop.exec();
+    waitForReply(reply, cancel);
     const int httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QNetworkReply::NetworkError error = reply->error();
     const QString errorString = reply->errorString();
