@@ -189,8 +189,10 @@ private:
         QProcess p;
         p.setProcessEnvironment(kubectlEnvironment());
         p.start(c.binary, baseArgs(c) + args);
-        if (!p.waitForFinished(30000))
-            p.kill(), p.waitForFinished(5000);
+        if (!p.waitForFinished(30000)) {
+            p.kill();
+            p.waitForFinished(5000);
+        }
         Run r{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
         ++c.runs;
         if (r.exitCode == 0 && !r.err.isEmpty())
@@ -267,8 +269,12 @@ private slots:
     {
         qInfo("per-version wall time of all checks:");
         bool allClean = true;
-        for (auto &[name, c] : m_clusters) {
-            qInfo("  %-14s %3d kubectl runs  %6.1f s", qPrintable(name), c->runs, double(c->elapsedMs) / 1000.0);
+        for (const Row &row : std::as_const(m_rows)) {
+            const auto it = m_clusters.find(row.name);
+            if (it == m_clusters.end())
+                continue;
+            Cluster *c = it->second.get();
+            qInfo("  %-14s %3d kubectl runs  %6.1f s", qPrintable(row.name), c->runs, double(c->elapsedMs) / 1000.0);
             if (!c->sandbox || c->sandbox->state() == QProcess::NotRunning)
                 continue;
             c->sandbox->terminate(); // SIGTERM: clean shutdown
@@ -519,6 +525,8 @@ private slots:
         QVERIFY2(c->successStderr.isEmpty(), c->successStderr.constData());
     }
 };
+
+#undef KUBECTL_EXPECT
 
 QTEST_GUILESS_MAIN(TestKubectlConformance)
 #include "tst_kubectl_conformance.moc"

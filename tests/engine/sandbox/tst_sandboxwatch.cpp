@@ -468,6 +468,12 @@ private slots:
             QVERIFY(r.waitForEnd());
             QCOMPARE(r.status, 404);
         }
+        // kubectl 1.27/1.28 build their validator from /openapi/v2 as protobuf: a minimal document.
+        RawExchange v2(*m_sandbox, "/openapi/v2", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf");
+        QVERIFY(v2.waitForEnd());
+        QCOMPARE(v2.status, 200);
+        QCOMPARE(v2.header("content-type"), QByteArray("application/com.github.proto-openapi.spec.v2.v1.0+protobuf"));
+        QVERIFY(v2.body.startsWith(QByteArray("\x0a\x03" "2.0\x12", 6)));
     }
 
     // Keep last: restarts the sandbox.
