@@ -147,4 +147,38 @@ Result<ApiDiscovery> discover(KubeClient &client, const CancelToken &cancel)
     return discovery;
 }
 
+Result<ApiDiscovery> DiscoveryCache::get(bool refresh, const CancelToken &cancel)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_cached && !refresh)
+        return *m_cached;
+    auto fresh = discover(*m_client, cancel);
+    if (!fresh)
+        return fresh.error();
+    m_cached = *fresh;
+    return *m_cached;
+}
+
+Result<ApiResource> DiscoveryCache::resourceFor(const QString &group, const QString &kind, const QString &version,
+                                                const CancelToken &cancel)
+{
+    for (bool refresh : {false, true}) {
+        auto discovery = get(refresh, cancel);
+        if (!discovery)
+            return discovery.error();
+        if (auto resource = discovery->find(group, kind, version))
+            return *resource;
+    }
+    const QString name = group.isEmpty() ? kind : kind + QLatin1Char('.') + group;
+    return makeError(ErrorCategory::Kube, QStringLiteral("%1 does not serve %2%3 (is its CustomResourceDefinition installed?)")
+                                              .arg(m_client->context().server, name,
+                                                   version.isEmpty() ? QString() : QLatin1Char('/') + version));
+}
+
+void DiscoveryCache::invalidate()
+{
+    QMutexLocker lock(&m_mutex);
+    m_cached.reset();
+}
+
 } // namespace sluice::kube

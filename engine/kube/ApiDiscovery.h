@@ -7,6 +7,7 @@
 #include "KubeClient.h"
 
 #include <QList>
+#include <QMutex>
 #include <QStringList>
 
 #include <optional>
@@ -50,5 +51,25 @@ Status parseApiResourceList(const QByteArray &json, ApiDiscovery &into);
 // Fetches discovery: aggregated when offered, else legacy (/api, /apis, then every preferred
 // group-version). Blocking. The caller caches the result (KubeClient::discovery does).
 Result<ApiDiscovery> discover(KubeClient &client, const CancelToken &cancel = {});
+
+// Discovery fetched once and shared (thread-safe). resourceFor() refreshes once when a kind is
+// unknown, since a CRD may have been installed since.
+class DiscoveryCache
+{
+public:
+    explicit DiscoveryCache(std::shared_ptr<KubeClient> client) : m_client(std::move(client)) {}
+
+    Result<ApiDiscovery> get(bool refresh = false, const CancelToken &cancel = {});
+    // Error when the cluster does not serve the kind: "… does not serve Widget.acme.io (is its
+    // CustomResourceDefinition installed?)".
+    Result<ApiResource> resourceFor(const QString &group, const QString &kind, const QString &version = {},
+                                    const CancelToken &cancel = {});
+    void invalidate();
+
+private:
+    std::shared_ptr<KubeClient> m_client;
+    QMutex m_mutex;
+    std::optional<ApiDiscovery> m_cached;
+};
 
 } // namespace sluice::kube

@@ -126,6 +126,69 @@ private slots:
         QCOMPARE(gone.error().code, 404);
     }
 
+    void applyConflictThenForce()
+    {
+        const ResourcePath cm{"", "v1", "configmaps", "kc", "shared"};
+        QJsonObject mine = configMap("shared", "apply");
+        auto applied = m_client->serverSideApply(cm, mine, false);
+        QVERIFY2(applied, applied ? "" : qPrintable(applied.error().toString()));
+        // Another manager takes the field with a merge patch.
+        auto patched = m_client->send({"PATCH", cm.path() + "?fieldManager=someone-else", "{\"data\":{\"k\":\"theirs\"}}",
+                                       "application/merge-patch+json"});
+        QVERIFY2(patched, patched ? "" : qPrintable(patched.error().toString()));
+        mine.insert("data", QJsonObject{{"k", "mine-again"}});
+        auto conflict = m_client->serverSideApply(cm, mine, false);
+        QVERIFY(!conflict);
+        QCOMPARE(conflict.error().code, 409);
+        QVERIFY2(conflict.error().message.contains("conflict with \"someone-else\""), qPrintable(conflict.error().message));
+        auto forced = m_client->serverSideApply(cm, mine, true);
+        QVERIFY2(forced, forced ? "" : qPrintable(forced.error().toString()));
+        QCOMPARE(forced->value("data").toObject().value("k").toString(), QStringLiteral("mine-again"));
+        bool owned = false;
+        for (const QJsonValue &entry : forced->value("metadata").toObject().value("managedFields").toArray())
+            owned |= entry.toObject().value("manager").toString() == QLatin1String("sluice");
+        QVERIFY(owned);
+    }
+
+    void crdThenCustomObject()
+    {
+        const QJsonObject crd{
+            {"apiVersion", "apiextensions.k8s.io/v1"},
+            {"kind", "CustomResourceDefinition"},
+            {"metadata", QJsonObject{{"name", "gadgets.acme.io"}}},
+            {"spec", QJsonObject{{"group", "acme.io"},
+                                 {"scope", "Namespaced"},
+                                 {"names", QJsonObject{{"plural", "gadgets"}, {"singular", "gadget"}, {"kind", "Gadget"}}},
+                                 {"versions", QJsonArray{QJsonObject{{"name", "v1"}, {"served", true}, {"storage", true},
+                                                                     {"schema", QJsonObject{{"openAPIV3Schema", QJsonObject{{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}}}}}}}}}}};
+        DiscoveryCache discovery(m_client);
+        QVERIFY(discovery.get()); // cached before the CRD exists
+        auto crdResource = discovery.resourceFor("apiextensions.k8s.io", "CustomResourceDefinition");
+        QVERIFY(crdResource);
+        QVERIFY(m_client->serverSideApply(crdResource->path({}, "gadgets.acme.io"), crd, true));
+        QTRY_VERIFY([&] {
+            auto got = m_client->get(crdResource->path({}, "gadgets.acme.io"));
+            if (!got)
+                return false;
+            for (const QJsonValue &c : got->value("status").toObject().value("conditions").toArray())
+                if (c.toObject().value("type").toString() == QLatin1String("Established") && c.toObject().value("status").toString() == QLatin1String("True"))
+                    return true;
+            return false;
+        }());
+        // Unknown in the cached discovery: resourceFor refreshes once and finds it.
+        auto gadgets = discovery.resourceFor("acme.io", "Gadget");
+        QVERIFY2(gadgets, gadgets ? "" : qPrintable(gadgets.error().toString()));
+        QCOMPARE(gadgets->resource, QStringLiteral("gadgets"));
+        const QJsonObject gadget{{"apiVersion", "acme.io/v1"}, {"kind", "Gadget"}, {"metadata", QJsonObject{{"name", "g1"}}}, {"spec", QJsonObject{{"size", 3}}}};
+        QVERIFY(m_client->serverSideApply(gadgets->path("kc", "g1"), gadget, true));
+        auto listed = m_client->list(gadgets->path("kc"));
+        QVERIFY(listed);
+        QCOMPARE(listed->size(), 1);
+        auto missing = discovery.resourceFor("acme.io", "Doohickey");
+        QVERIFY(!missing);
+        QVERIFY2(missing.error().message.contains("does not serve Doohickey.acme.io"), qPrintable(missing.error().message));
+    }
+
     void errorsAreMapped_data()
     {
         QTest::addColumn<int>("code");
