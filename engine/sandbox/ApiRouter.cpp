@@ -8,6 +8,8 @@
 
 #include "core/Log.h"
 
+#include <QJsonArray>
+
 namespace sluice::sandbox {
 
 namespace {
@@ -27,6 +29,22 @@ HttpResponse openApiV2Response(int minor)
     const QByteArray info = field(1, "Kubernetes") + field(2, "v1." + QByteArray::number(minor) + ".0-sandbox");
     // kube-openapi answers with ".v1.0": Go's mime parser rejects the "@" of the Accept form.
     return HttpResponse{200, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf", {}, field(1, "2.0") + field(2, info), nullptr};
+}
+
+// POST /apis/authentication.k8s.io/v1/selfsubjectreviews (`kubectl auth whoami`): the sandbox's
+// one user. Nothing is stored; the request body is not read.
+HttpResponse selfSubjectReview(const HttpRequest &request)
+{
+    if (request.method != "POST")
+        return methodNotAllowed(request.method, QStringLiteral("selfsubjectreviews.authentication.k8s.io"));
+    // The body (JSON, or protobuf from kubectl) carries nothing the answer depends on.
+    const QJsonObject userInfo{{QStringLiteral("username"), QStringLiteral("sluice-sandbox-admin")},
+                               {QStringLiteral("groups"), QJsonArray{QStringLiteral("system:masters"),
+                                                                     QStringLiteral("system:authenticated")}}};
+    return jsonResponse(201, QJsonObject{{QStringLiteral("kind"), QStringLiteral("SelfSubjectReview")},
+                                         {QStringLiteral("apiVersion"), QStringLiteral("authentication.k8s.io/v1")},
+                                         {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("creationTimestamp"), QJsonValue::Null}}},
+                                         {QStringLiteral("status"), QJsonObject{{QStringLiteral("userInfo"), userInfo}}}});
 }
 
 } // namespace
@@ -72,6 +90,9 @@ HttpResponse ApiRouter::handle(const HttpRequest &request)
                 return groupDiscovery(m_catalog, segments[1]);
             if (segments.size() == 3)
                 return resourceListDiscovery(m_catalog, segments[1], segments[2]);
+            if (segments[1] == QLatin1String("authentication.k8s.io") && segments[2] == QLatin1String("v1"))
+                return segments.size() == 4 && segments[3] == QLatin1String("selfsubjectreviews") ? selfSubjectReview(request)
+                                                                                                  : pathNotFound();
             return handleResource(request, segments[1], segments[2], segments.mid(3));
         }
         if (segments.value(0) == QLatin1String("openapi") && segments.value(1) == QLatin1String("v3") && isGet) {

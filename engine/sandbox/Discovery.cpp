@@ -13,6 +13,46 @@ namespace {
 
 const QByteArray kAggregatedType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 
+// Types served outside the object store (no storage; create only), listed in discovery:
+// SelfSubjectReview, answered by ApiRouter (`kubectl auth whoami`).
+QList<ResourceType> virtualTypes()
+{
+    ResourceType review;
+    review.group = QStringLiteral("authentication.k8s.io");
+    review.version = QStringLiteral("v1");
+    review.kind = QStringLiteral("SelfSubjectReview");
+    review.plural = QStringLiteral("selfsubjectreviews");
+    review.singular = QStringLiteral("selfsubjectreview");
+    review.namespaced = false;
+    review.verbs = QStringList{QStringLiteral("create")};
+    return {review};
+}
+
+QList<ResourceType> discoveryTypes(const ResourceCatalog &catalog)
+{
+    return catalog.types() + virtualTypes();
+}
+
+QStringList discoveryVersions(const ResourceCatalog &catalog, const QString &group)
+{
+    QStringList versions = catalog.versions(group);
+    for (const ResourceType &t : virtualTypes()) {
+        if (t.group == group && !versions.contains(t.version))
+            versions.append(t.version);
+    }
+    return versions;
+}
+
+QStringList discoveryGroups(const ResourceCatalog &catalog)
+{
+    QStringList groups = catalog.groups();
+    for (const ResourceType &t : virtualTypes()) {
+        if (!groups.contains(t.group))
+            groups.append(t.group);
+    }
+    return groups;
+}
+
 QJsonArray toArray(const QStringList &list)
 {
     return QJsonArray::fromStringList(list);
@@ -63,9 +103,9 @@ QJsonObject aggregatedGroup(const ResourceCatalog &catalog, const QString &group
     if (!group.isEmpty())
         metadata.insert(QStringLiteral("name"), group);
     QJsonArray versions;
-    for (const QString &version : catalog.versions(group)) {
+    for (const QString &version : discoveryVersions(catalog, group)) {
         QJsonArray resources;
-        for (const ResourceType &t : catalog.types()) {
+        for (const ResourceType &t : discoveryTypes(catalog)) {
             if (t.group == group && t.version == version)
                 resources.append(aggregatedResource(t));
         }
@@ -87,7 +127,7 @@ QJsonObject aggregatedList(const QJsonArray &items)
 QJsonObject legacyGroup(const ResourceCatalog &catalog, const QString &group)
 {
     QJsonArray versions;
-    for (const QString &version : catalog.versions(group))
+    for (const QString &version : discoveryVersions(catalog, group))
         versions.append(QJsonObject{{QStringLiteral("groupVersion"), group + QLatin1Char('/') + version},
                                     {QStringLiteral("version"), version}});
     return QJsonObject{{QStringLiteral("name"), group},
@@ -159,7 +199,7 @@ HttpResponse groupsDiscovery(const ResourceCatalog &catalog, const QByteArray &a
 {
     const bool aggregated = wantsAggregatedDiscovery(accept);
     QJsonArray items;
-    for (const QString &group : catalog.groups())
+    for (const QString &group : discoveryGroups(catalog))
         items.append(aggregated ? aggregatedGroup(catalog, group) : legacyGroup(catalog, group));
     if (aggregated)
         return jsonResponse(200, aggregatedList(items), kAggregatedType);
@@ -170,7 +210,7 @@ HttpResponse groupsDiscovery(const ResourceCatalog &catalog, const QByteArray &a
 
 HttpResponse groupDiscovery(const ResourceCatalog &catalog, const QString &group)
 {
-    if (catalog.versions(group).isEmpty())
+    if (discoveryVersions(catalog, group).isEmpty())
         return pathNotFound();
     QJsonObject body = legacyGroup(catalog, group);
     body.insert(QStringLiteral("kind"), QStringLiteral("APIGroup"));
@@ -180,10 +220,10 @@ HttpResponse groupDiscovery(const ResourceCatalog &catalog, const QString &group
 
 HttpResponse resourceListDiscovery(const ResourceCatalog &catalog, const QString &group, const QString &version)
 {
-    if (!catalog.hasGroupVersion(group, version))
+    if (!discoveryVersions(catalog, group).contains(version))
         return pathNotFound();
     QJsonArray resources;
-    for (const ResourceType &t : catalog.types()) {
+    for (const ResourceType &t : discoveryTypes(catalog)) {
         if (t.group != group || t.version != version)
             continue;
         QJsonObject r{{QStringLiteral("name"), t.plural},

@@ -28,6 +28,16 @@ QJsonArray validateObjectMeta(const ResourceType &type, const QJsonObject &objec
                             QStringLiteral("metadata.name")));
         return causes;
     }
+    // RBAC objects ("system:aggregate-to-view") and custom resources only need a valid path
+    // segment, as on a real API server.
+    if (type.group == QLatin1String("rbac.authorization.k8s.io") || !type.definition.isEmpty()) {
+        if (name == QLatin1String(".") || name == QLatin1String("..") || name.contains(QLatin1Char('/')) ||
+            name.contains(QLatin1Char('%')))
+            causes.append(cause(QStringLiteral("FieldValueInvalid"),
+                                QStringLiteral("Invalid value: \"%1\": may not be '.' or '..', and may not contain '/' or '%'").arg(name),
+                                QStringLiteral("metadata.name")));
+        return causes;
+    }
     const bool isLabel = type.plural == QLatin1String("namespaces") && type.group.isEmpty();
     const bool ok = isLabel ? (name.size() <= 63 && label.match(name).hasMatch())
                             : (name.size() <= 253 && subdomain.match(name).hasMatch());

@@ -4,6 +4,7 @@
 #include "ResourceHandlers.h"
 
 #include "ApiStatus.h"
+#include "FieldValidation.h"
 #include "HandlerSupport.h"
 #include "JsonPatch.h"
 #include "ManagedFields.h"
@@ -105,10 +106,17 @@ HttpResponse ResourceHandlers::finishUpdate(const ResourcePath &path, const Http
 
 HttpResponse ResourceHandlers::patch(const ResourcePath &path, const HttpRequest &request)
 {
+    QStringList warnings;
+    HttpResponse response = patchObject(path, request, warnings);
+    return withWarnings(std::move(response), warnings);
+}
+
+HttpResponse ResourceHandlers::patchObject(const ResourcePath &path, const HttpRequest &request, QStringList &warnings)
+{
     const ResourceType &type = *path.type;
     const QByteArray mediaType = mediaTypeOf(request);
     if (mediaType == "application/apply-patch+yaml")
-        return applyPatch(path, request);
+        return applyPatch(path, request, warnings);
     const bool merge = mediaType == "application/merge-patch+json";
     const bool json = mediaType == "application/json-patch+json";
     const bool strategic = mediaType == "application/strategic-merge-patch+json";
@@ -142,10 +150,12 @@ HttpResponse ResourceHandlers::patch(const ResourcePath &path, const HttpRequest
             return patchError(result.error());
         patched = *result;
     }
+    if (std::optional<HttpResponse> error = enforceFieldValidation(type, request, patched, warnings, UnknownFieldStyle::Patch))
+        return *error;
     return finishUpdate(path, request, *current, patched);
 }
 
-HttpResponse ResourceHandlers::applyPatch(const ResourcePath &path, const HttpRequest &request)
+HttpResponse ResourceHandlers::applyPatch(const ResourcePath &path, const HttpRequest &request, QStringList &warnings)
 {
     const ResourceType &type = *path.type;
     const QString manager = request.queryValue(QStringLiteral("fieldManager"));
@@ -159,6 +169,8 @@ HttpResponse ResourceHandlers::applyPatch(const ResourcePath &path, const HttpRe
         return badRequest(QStringLiteral("the apply request body must be a mapping (an object)"));
     QJsonObject applied = withoutNulls(*parsed).toObject();
     if (std::optional<HttpResponse> error = identityError(path, applied))
+        return *error;
+    if (std::optional<HttpResponse> error = enforceFieldValidation(type, request, applied, warnings, UnknownFieldStyle::Apply))
         return *error;
     if (metadataOf(applied).contains(kManagedFields))
         return badRequest(QStringLiteral("metadata.managedFields must be nil in an apply request"));

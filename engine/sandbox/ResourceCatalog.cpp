@@ -34,6 +34,12 @@ ResourceType make(const char *group, const char *kind, const char *plural, bool 
 
 } // namespace
 
+static ResourceType withVersion(ResourceType t, const char *version)
+{
+    t.version = QString::fromLatin1(version);
+    return t;
+}
+
 ResourceCatalog ResourceCatalog::builtin()
 {
     const QStringList all{QStringLiteral("all")};
@@ -66,6 +72,25 @@ ResourceCatalog ResourceCatalog::builtin()
         make("apiextensions.k8s.io", "CustomResourceDefinition", "customresourcedefinitions", cluster,
              {QStringLiteral("crd"), QStringLiteral("crds")}, {QStringLiteral("api-extensions")}, status, true),
         make("policy", "PodDisruptionBudget", "poddisruptionbudgets", ns, {QStringLiteral("pdb")}, {}, status, true),
+        // Kinds common in real manifest sets (kube-prometheus and Argo CD use most of them).
+        make("", "Endpoints", "endpoints", ns, {QStringLiteral("ep")}, {}, {}, false),
+        make("", "LimitRange", "limitranges", ns, {QStringLiteral("limits")}, {}, {}, false),
+        make("", "ResourceQuota", "resourcequotas", ns, {QStringLiteral("quota")}, {}, status, false),
+        make("", "PersistentVolume", "persistentvolumes", cluster, {QStringLiteral("pv")}, {}, status, false),
+        make("networking.k8s.io", "NetworkPolicy", "networkpolicies", ns, {QStringLiteral("netpol")}, {}, {}, true),
+        make("networking.k8s.io", "IngressClass", "ingressclasses", cluster, {}, {}, {}, false),
+        make("storage.k8s.io", "StorageClass", "storageclasses", cluster, {QStringLiteral("sc")}, {}, {}, false),
+        make("scheduling.k8s.io", "PriorityClass", "priorityclasses", cluster, {QStringLiteral("pc")}, {}, {}, false),
+        make("coordination.k8s.io", "Lease", "leases", ns, {}, {}, {}, false),
+        make("discovery.k8s.io", "EndpointSlice", "endpointslices", ns, {}, {}, {}, false),
+        make("admissionregistration.k8s.io", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", cluster,
+             {}, {QStringLiteral("api-extensions")}, {}, true),
+        make("admissionregistration.k8s.io", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations", cluster,
+             {}, {QStringLiteral("api-extensions")}, {}, true),
+        make("apiregistration.k8s.io", "APIService", "apiservices", cluster, {}, {QStringLiteral("api-extensions")}, status, false),
+        withVersion(make("autoscaling", "HorizontalPodAutoscaler", "horizontalpodautoscalers", ns, {QStringLiteral("hpa")}, all,
+                         status, true),
+                    "v2"),
     };
     return c;
 }

@@ -1,6 +1,7 @@
 #include "ResourceHandlers.h"
 
 #include "ApiStatus.h"
+#include "FieldValidation.h"
 #include "HandlerSupport.h"
 #include "ManagedFields.h"
 #include "ProtobufNamespace.h"
@@ -112,7 +113,8 @@ QJsonObject ResourceHandlers::prepareForCreate(const ResourceType &type, QJsonOb
     return object;
 }
 
-std::variant<QJsonObject, HttpResponse> ResourceHandlers::parseBody(const ResourcePath &path, const HttpRequest &request) const
+std::variant<QJsonObject, HttpResponse> ResourceHandlers::parseBody(const ResourcePath &path, const HttpRequest &request,
+                                                                     QStringList &warnings) const
 {
     const ResourceType &type = *path.type;
     const QByteArray contentType = mediaTypeOf(request);
@@ -140,6 +142,8 @@ std::variant<QJsonObject, HttpResponse> ResourceHandlers::parseBody(const Resour
                                          "accepts %3 in version \"%4\"")
                               .arg(kind, apiVersion, type.kind, type.groupVersion()));
     }
+    if (std::optional<HttpResponse> error = enforceFieldValidation(type, request, object, warnings, UnknownFieldStyle::Decode))
+        return *error;
     QJsonObject metadata = metadataOf(object);
     const QString bodyNamespace = metadata.value(QStringLiteral("namespace")).toString();
     if (type.namespaced) {
@@ -221,8 +225,15 @@ HttpResponse ResourceHandlers::get(const ResourcePath &path) const
 
 HttpResponse ResourceHandlers::create(const ResourcePath &path, const HttpRequest &request)
 {
+    QStringList warnings;
+    HttpResponse response = createObject(path, request, warnings);
+    return withWarnings(std::move(response), warnings);
+}
+
+HttpResponse ResourceHandlers::createObject(const ResourcePath &path, const HttpRequest &request, QStringList &warnings)
+{
     const ResourceType &type = *path.type;
-    auto parsed = parseBody(path, request);
+    auto parsed = parseBody(path, request, warnings);
     if (auto *error = std::get_if<HttpResponse>(&parsed))
         return *error;
     QJsonObject object = std::get<QJsonObject>(std::move(parsed));
@@ -271,8 +282,15 @@ HttpResponse ResourceHandlers::commitPut(const ObjectKey &key, QJsonObject objec
 
 HttpResponse ResourceHandlers::replace(const ResourcePath &path, const HttpRequest &request)
 {
+    QStringList warnings;
+    HttpResponse response = replaceObject(path, request, warnings);
+    return withWarnings(std::move(response), warnings);
+}
+
+HttpResponse ResourceHandlers::replaceObject(const ResourcePath &path, const HttpRequest &request, QStringList &warnings)
+{
     const ResourceType &type = *path.type;
-    auto parsed = parseBody(path, request);
+    auto parsed = parseBody(path, request, warnings);
     if (auto *error = std::get_if<HttpResponse>(&parsed))
         return *error;
     QJsonObject object = std::get<QJsonObject>(std::move(parsed));

@@ -42,7 +42,12 @@ public:
 
 private:
     // Parses and checks a write body against the URL; returns the object or an error response.
-    std::variant<QJsonObject, HttpResponse> parseBody(const ResourcePath &path, const HttpRequest &request) const;
+    // Unknown fields are dropped per fieldValidation; Warn appends their warnings to `warnings`.
+    std::variant<QJsonObject, HttpResponse> parseBody(const ResourcePath &path, const HttpRequest &request,
+                                                      QStringList &warnings) const;
+    HttpResponse createObject(const ResourcePath &path, const HttpRequest &request, QStringList &warnings);
+    HttpResponse replaceObject(const ResourcePath &path, const HttpRequest &request, QStringList &warnings);
+    HttpResponse patchObject(const ResourcePath &path, const HttpRequest &request, QStringList &warnings);
     bool namespaceExists(const QString &name) const;
     // Server defaults for a new object (uid, timestamps, generation, Namespace status …).
     QJsonObject prepareForCreate(const ResourceType &type, QJsonObject object) const;
@@ -53,7 +58,7 @@ private:
     // Update in managedFields, then commits (or not, for dryRun or a no-op) and answers 200.
     HttpResponse finishUpdate(const ResourcePath &path, const HttpRequest &request, const QJsonObject &current,
                               QJsonObject object);
-    HttpResponse applyPatch(const ResourcePath &path, const HttpRequest &request);
+    HttpResponse applyPatch(const ResourcePath &path, const HttpRequest &request, QStringList &warnings);
     // Commits a single Put; `status` on success. Honours dryRun (a create answers rv "").
     HttpResponse commitPut(const ObjectKey &key, QJsonObject object, const HttpRequest &request, int status, bool create);
 

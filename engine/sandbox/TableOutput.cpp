@@ -149,7 +149,15 @@ Printer customPrinter(const ResourceType &type)
     for (const PrinterColumn &c : type.printerColumns) {
         p.columns << Column{c.name, c.type, QString(), c.description, c.priority};
         const QString jsonPath = c.jsonPath;
-        p.cells << [jsonPath](const QJsonObject &o, const QDateTime &) { return valueAtJsonPath(o, jsonPath); };
+        if (c.type == QLatin1String("date")) {
+            // The server shows dates as ages ("5m"), as apiextensions-apiserver does.
+            p.cells << [jsonPath](const QJsonObject &o, const QDateTime &now) -> QJsonValue {
+                const QDateTime when = QDateTime::fromString(valueAtJsonPath(o, jsonPath).toString(), Qt::ISODate);
+                return when.isValid() ? QJsonValue(humanDuration(when.secsTo(now))) : QJsonValue(QStringLiteral("<unknown>"));
+            };
+        } else {
+            p.cells << [jsonPath](const QJsonObject &o, const QDateTime &) { return valueAtJsonPath(o, jsonPath); };
+        }
         hasAge |= jsonPath == QLatin1String(".metadata.creationTimestamp");
     }
     if (!hasAge) {

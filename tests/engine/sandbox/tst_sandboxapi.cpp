@@ -31,6 +31,8 @@ struct Reply
     QNetworkReply::NetworkError error = QNetworkReply::NoError;
     QByteArray contentType;
     QJsonObject json;
+    QByteArray body;
+    QByteArray warnings; // the Warning header value(s), as received
 };
 
 const QByteArray kAggregatedAccept = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
@@ -51,6 +53,30 @@ QJsonObject namespaceObject(const QString &name)
 {
     return QJsonObject{{QStringLiteral("apiVersion"), QStringLiteral("v1")}, {QStringLiteral("kind"), QStringLiteral("Namespace")},
                        {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), name}}}};
+}
+
+QByteArray compact(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+// A Deployment `name` in namespace fv; `extraSpec` and `extraContainer` fields are merged in.
+QJsonObject fvDeployment(const QString &name, const QJsonObject &extraSpec = {}, const QJsonObject &extraContainer = {})
+{
+    QJsonObject container{{QStringLiteral("name"), QStringLiteral("c")}, {QStringLiteral("image"), QStringLiteral("nginx")}};
+    for (auto it = extraContainer.begin(); it != extraContainer.end(); ++it)
+        container.insert(it.key(), it.value());
+    const QJsonObject labels{{QStringLiteral("app"), QStringLiteral("fv")}};
+    QJsonObject spec{{QStringLiteral("replicas"), 1},
+                     {QStringLiteral("selector"), QJsonObject{{QStringLiteral("matchLabels"), labels}}},
+                     {QStringLiteral("template"),
+                      QJsonObject{{QStringLiteral("metadata"), QJsonObject{{QStringLiteral("labels"), labels}}},
+                                  {QStringLiteral("spec"), QJsonObject{{QStringLiteral("containers"), QJsonArray{container}}}}}}};
+    for (auto it = extraSpec.begin(); it != extraSpec.end(); ++it)
+        spec.insert(it.key(), it.value());
+    return QJsonObject{{QStringLiteral("apiVersion"), QStringLiteral("apps/v1")}, {QStringLiteral("kind"), QStringLiteral("Deployment")},
+                       {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("namespace"), QStringLiteral("fv")}}},
+                       {QStringLiteral("spec"), spec}};
 }
 
 QString rvOf(const QJsonObject &object)
@@ -113,6 +139,35 @@ private:
         r.error = reply->error();
         r.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
         r.json = QJsonDocument::fromJson(reply->readAll()).object();
+        reply->deleteLater();
+        return r;
+    }
+
+    // `body` sent as is with `contentType`; the reply keeps its raw body and Warning headers.
+    Reply send(const QByteArray &method, const QString &path, const QByteArray &body, const QByteArray &contentType)
+    {
+        QNetworkRequest req(QUrl(m_sandbox->url().toString() + path));
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setCaCertificates(QSslCertificate::fromData(m_sandbox->caCertificatePem()));
+        req.setSslConfiguration(tls);
+        req.setRawHeader("Accept", "application/json");
+        req.setRawHeader("Authorization", "Bearer " + m_sandbox->token());
+        if (!contentType.isEmpty())
+            req.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
+        QNetworkReply *reply = m_nam.sendCustomRequest(req, method, body);
+        QEventLoop loop;
+        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        Reply r;
+        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        r.error = reply->error();
+        r.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+        r.body = reply->readAll();
+        r.json = QJsonDocument::fromJson(r.body).object();
+        for (const auto &[name, value] : reply->rawHeaderPairs()) {
+            if (name.toLower() == "warning")
+                r.warnings += (r.warnings.isEmpty() ? QByteArray() : QByteArray("\n")) + value;
+        }
         reply->deleteLater();
         return r;
     }
@@ -271,6 +326,235 @@ private slots:
         QCOMPARE(request("GET", QStringLiteral("/api/v1/widgets")).status, 404);
         // PATCH without a patch Content-Type: 415 (the patch types are tested in tst_sandboxpatch).
         QCOMPARE(request("PATCH", QStringLiteral("/api/v1/namespaces/demo/configmaps/a")).status, 415);
+    }
+
+    void fieldValidation_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("message");      // the Status message of a failure
+        QTest::addColumn<QStringList>("warnings"); // field paths named by Warning headers
+        QTest::addColumn<QString>("getPath");      // read back: typos absent after success, 404 after a failed create
+        QTest::addColumn<QStringList>("typos");
+
+        const QString deployments = QStringLiteral("/apis/apps/v1/namespaces/fv/deployments");
+        const QByteArray json = "application/json";
+        const QByteArray apply = "application/apply-patch+yaml";
+        const QJsonObject replicaz{{QStringLiteral("replicaz"), 3}};
+        const QJsonObject imagez{{QStringLiteral("imagez"), QStringLiteral("x")}};
+        const QStringList both{QStringLiteral("spec.replicaz"), QStringLiteral("spec.template.spec.containers[0].imagez")};
+        const QStringList typos{QStringLiteral("replicaz"), QStringLiteral("imagez")};
+        const QString decode = QStringLiteral("Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: ");
+        const QString bothUnknown = QStringLiteral("unknown field \"spec.replicaz\", unknown field \"spec.template.spec.containers[0].imagez\"");
+
+        QTest::newRow("POST Strict") << QByteArray("POST") << deployments + QStringLiteral("?fieldValidation=Strict") << json
+                                     << compact(fvDeployment(QStringLiteral("strict"), replicaz, imagez)) << 400
+                                     << decode + bothUnknown << QStringList() << deployments + QStringLiteral("/strict") << typos;
+        QTest::newRow("POST Strict, no unknown field") << QByteArray("POST") << deployments + QStringLiteral("?fieldValidation=Strict") << json
+                                                       << compact(fvDeployment(QStringLiteral("clean"))) << 201 << QString()
+                                                       << QStringList() << deployments + QStringLiteral("/clean") << typos;
+        QTest::newRow("POST Warn") << QByteArray("POST") << deployments + QStringLiteral("?fieldValidation=Warn") << json
+                                   << compact(fvDeployment(QStringLiteral("warn"), replicaz, imagez)) << 201 << QString() << both
+                                   << deployments + QStringLiteral("/warn") << typos;
+        QTest::newRow("POST without fieldValidation warns") << QByteArray("POST") << deployments << json
+                                                            << compact(fvDeployment(QStringLiteral("default"), replicaz, imagez)) << 201
+                                                            << QString() << both << deployments + QStringLiteral("/default") << typos;
+        QTest::newRow("POST Ignore") << QByteArray("POST") << deployments + QStringLiteral("?fieldValidation=Ignore") << json
+                                     << compact(fvDeployment(QStringLiteral("ignore"), replicaz, imagez)) << 201 << QString()
+                                     << QStringList() << deployments + QStringLiteral("/ignore") << typos;
+        QJsonObject labelz = configMap(QStringLiteral("labelz"));
+        labelz.insert(QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), QStringLiteral("labelz")},
+                                                              {QStringLiteral("labelz"), QJsonObject()}});
+        QTest::newRow("POST Strict, metadata") << QByteArray("POST") << QStringLiteral("/api/v1/namespaces/fv/configmaps?fieldValidation=Strict")
+                                               << json << compact(labelz) << 400
+                                               << QStringLiteral("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: "
+                                                                 "strict decoding error: unknown field \"metadata.labelz\"")
+                                               << QStringList() << QStringLiteral("/api/v1/namespaces/fv/configmaps/labelz") << QStringList();
+        QTest::newRow("POST unsupported directive") << QByteArray("POST") << deployments + QStringLiteral("?fieldValidation=Loose") << json
+                                                    << compact(fvDeployment(QStringLiteral("loose"))) << 400
+                                                    << QStringLiteral("fieldValidation: Unsupported value: \"Loose\": supported values: "
+                                                                      "\"Ignore\", \"Strict\", \"Warn\"")
+                                                    << QStringList() << deployments + QStringLiteral("/loose") << QStringList();
+        QTest::newRow("PUT Strict") << QByteArray("PUT") << deployments + QStringLiteral("/base?fieldValidation=Strict") << json
+                                    << compact(fvDeployment(QStringLiteral("base"), replicaz)) << 400
+                                    << decode + QStringLiteral("unknown field \"spec.replicaz\"") << QStringList() << QString()
+                                    << QStringList();
+        QTest::newRow("PUT Warn") << QByteArray("PUT") << deployments + QStringLiteral("/base?fieldValidation=Warn") << json
+                                  << compact(fvDeployment(QStringLiteral("base"), replicaz)) << 200 << QString()
+                                  << QStringList{QStringLiteral("spec.replicaz")} << deployments + QStringLiteral("/base") << typos;
+        const QByteArray specPatch = compact(QJsonObject{{QStringLiteral("spec"), replicaz}});
+        QTest::newRow("merge PATCH Strict") << QByteArray("PATCH") << deployments + QStringLiteral("/base?fieldValidation=Strict")
+                                            << QByteArray("application/merge-patch+json") << specPatch << 400
+                                            << QStringLiteral("strict decoding error: unknown field \"spec.replicaz\"") << QStringList()
+                                            << QString() << QStringList();
+        QTest::newRow("strategic PATCH Warn") << QByteArray("PATCH") << deployments + QStringLiteral("/base?fieldValidation=Warn")
+                                              << QByteArray("application/strategic-merge-patch+json") << specPatch << 200 << QString()
+                                              << QStringList{QStringLiteral("spec.replicaz")} << deployments + QStringLiteral("/base") << typos;
+        QTest::newRow("JSON PATCH Ignore") << QByteArray("PATCH") << deployments + QStringLiteral("/base?fieldValidation=Ignore")
+                                           << QByteArray("application/json-patch+json")
+                                           << QByteArray("[{\"op\":\"add\",\"path\":\"/spec/replicaz\",\"value\":2}]")
+                                           << 200 << QString() << QStringList() << deployments + QStringLiteral("/base") << typos;
+        QTest::newRow("apply Strict") << QByteArray("PATCH") << deployments + QStringLiteral("/applied?fieldManager=t&fieldValidation=Strict")
+                                      << apply << compact(fvDeployment(QStringLiteral("applied"), replicaz, imagez)) << 400
+                                      << QStringLiteral(".spec.replicaz: field not declared in schema, "
+                                                        ".spec.template.spec.containers[0].imagez: field not declared in schema")
+                                      << QStringList() << deployments + QStringLiteral("/applied") << typos;
+        QTest::newRow("apply Warn") << QByteArray("PATCH") << deployments + QStringLiteral("/applied?fieldManager=t&fieldValidation=Warn")
+                                    << apply << compact(fvDeployment(QStringLiteral("applied"), replicaz, imagez)) << 201 << QString()
+                                    << both << deployments + QStringLiteral("/applied") << typos;
+        QTest::newRow("apply Ignore") << QByteArray("PATCH") << deployments + QStringLiteral("/applied2?fieldManager=t&fieldValidation=Ignore")
+                                      << apply << compact(fvDeployment(QStringLiteral("applied2"), replicaz, imagez)) << 201 << QString()
+                                      << QStringList() << deployments + QStringLiteral("/applied2") << typos;
+    }
+
+    // kube-api.md §6.9–6.12: unknown fields are rejected (Strict), dropped with a Warning
+    // header (Warn, the default) or dropped silently (Ignore); never stored.
+    void fieldValidation()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QString, path);
+        QFETCH(QByteArray, contentType);
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, message);
+        QFETCH(QStringList, warnings);
+        QFETCH(QString, getPath);
+        QFETCH(QStringList, typos);
+
+        const int ns = request("POST", QStringLiteral("/api/v1/namespaces"), namespaceObject(QStringLiteral("fv"))).status;
+        QVERIFY(ns == 201 || ns == 409);
+        const int base = send("POST", QStringLiteral("/apis/apps/v1/namespaces/fv/deployments"),
+                              compact(fvDeployment(QStringLiteral("base"))), "application/json").status;
+        QVERIFY(base == 201 || base == 409);
+
+        const Reply r = send(method, path, body, contentType);
+        QVERIFY2(r.status == status, r.body.constData());
+        if (status >= 400) {
+            QCOMPARE(r.json.value(QStringLiteral("reason")).toString(), QStringLiteral("BadRequest"));
+            QCOMPARE(r.json.value(QStringLiteral("message")).toString(), message);
+        }
+        QCOMPARE(int(r.warnings.count("299 - ")), int(warnings.size()));
+        for (const QString &field : warnings) {
+            const QByteArray expected = "299 - \"unknown field \\\"" + field.toUtf8() + "\\\"\"";
+            QVERIFY2(r.warnings.contains(expected), r.warnings.constData());
+        }
+        if (getPath.isEmpty())
+            return;
+        const Reply stored = send("GET", getPath, {}, {});
+        if (status >= 400 && method != "PUT") {
+            QCOMPARE(stored.status, 404);
+            return;
+        }
+        QCOMPARE(stored.status, 200);
+        for (const QString &typo : typos)
+            QVERIFY2(!stored.body.contains(typo.toUtf8()), stored.body.constData());
+        QVERIFY(stored.body.contains("\"nginx\"") || !path.contains(QLatin1String("deployments")));
+    }
+
+    // A custom resource is checked against its CRD's openAPIV3Schema; subtrees marked
+    // x-kubernetes-preserve-unknown-fields, or without properties, accept any field.
+    void fieldValidationCustomResource()
+    {
+        const QJsonObject anyObject{{QStringLiteral("type"), QStringLiteral("object")},
+                                    {QStringLiteral("x-kubernetes-preserve-unknown-fields"), true}};
+        const QJsonObject tag{{QStringLiteral("type"), QStringLiteral("object")},
+                              {QStringLiteral("properties"), QJsonObject{{QStringLiteral("name"), QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}}}}};
+        const QJsonObject spec{{QStringLiteral("type"), QStringLiteral("object")},
+                               {QStringLiteral("properties"),
+                                QJsonObject{{QStringLiteral("size"), QJsonObject{{QStringLiteral("type"), QStringLiteral("integer")}}},
+                                            {QStringLiteral("tags"), QJsonObject{{QStringLiteral("type"), QStringLiteral("array")}, {QStringLiteral("items"), tag}}},
+                                            {QStringLiteral("extra"), anyObject},
+                                            {QStringLiteral("free"), QJsonObject{{QStringLiteral("type"), QStringLiteral("object")}}}}}};
+        const QJsonObject schema{{QStringLiteral("type"), QStringLiteral("object")},
+                                 {QStringLiteral("properties"), QJsonObject{{QStringLiteral("spec"), spec}, {QStringLiteral("status"), anyObject}}}};
+        const QJsonObject version{{QStringLiteral("name"), QStringLiteral("v1")}, {QStringLiteral("served"), true}, {QStringLiteral("storage"), true},
+                                  {QStringLiteral("schema"), QJsonObject{{QStringLiteral("openAPIV3Schema"), schema}}}};
+        const QJsonObject crd{{QStringLiteral("apiVersion"), QStringLiteral("apiextensions.k8s.io/v1")},
+                              {QStringLiteral("kind"), QStringLiteral("CustomResourceDefinition")},
+                              {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), QStringLiteral("probes.fv.io")}}},
+                              {QStringLiteral("spec"), QJsonObject{{QStringLiteral("group"), QStringLiteral("fv.io")},
+                                                                   {QStringLiteral("scope"), QStringLiteral("Namespaced")},
+                                                                   {QStringLiteral("names"), QJsonObject{{QStringLiteral("plural"), QStringLiteral("probes")},
+                                                                                                         {QStringLiteral("singular"), QStringLiteral("probe")},
+                                                                                                         {QStringLiteral("kind"), QStringLiteral("Probe")}}},
+                                                                   {QStringLiteral("versions"), QJsonArray{version}}}}};
+        QCOMPARE(request("POST", QStringLiteral("/apis/apiextensions.k8s.io/v1/customresourcedefinitions"), crd).status, 201);
+        const int ns = request("POST", QStringLiteral("/api/v1/namespaces"), namespaceObject(QStringLiteral("fv"))).status;
+        QVERIFY(ns == 201 || ns == 409);
+        const QString probes = QStringLiteral("/apis/fv.io/v1/namespaces/fv/probes");
+        QTRY_COMPARE_WITH_TIMEOUT(request("GET", probes).status, 200, 10000);
+
+        const auto probe = [](const QString &name) {
+            const QJsonObject spec{{QStringLiteral("size"), 1},
+                                   {QStringLiteral("sizez"), 2},
+                                   {QStringLiteral("tags"), QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("a")},
+                                                                                   {QStringLiteral("namez"), QStringLiteral("b")}}}},
+                                   {QStringLiteral("extra"), QJsonObject{{QStringLiteral("anything"), true}}},
+                                   {QStringLiteral("free"), QJsonObject{{QStringLiteral("whatever"), true}}}};
+            return compact(QJsonObject{{QStringLiteral("apiVersion"), QStringLiteral("fv.io/v1")}, {QStringLiteral("kind"), QStringLiteral("Probe")},
+                                       {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), name}}},
+                                       {QStringLiteral("spec"), spec},
+                                       {QStringLiteral("status"), QJsonObject{{QStringLiteral("phase"), QStringLiteral("x")}}}});
+        };
+        Reply r = send("POST", probes + QStringLiteral("?fieldValidation=Strict"), probe(QStringLiteral("p1")), "application/json");
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.json.value(QStringLiteral("message")).toString(),
+                 QStringLiteral("Probe in version \"v1\" cannot be handled as a Probe: strict decoding error: "
+                                "unknown field \"spec.sizez\", unknown field \"spec.tags[0].namez\""));
+        r = send("POST", probes + QStringLiteral("?fieldValidation=Warn"), probe(QStringLiteral("p1")), "application/json");
+        QCOMPARE(r.status, 201);
+        QCOMPARE(int(r.warnings.count("299 - ")), 2);
+        const QJsonObject stored = send("GET", probes + QStringLiteral("/p1"), {}, {}).json;
+        const QJsonObject storedSpec = stored.value(QStringLiteral("spec")).toObject();
+        QVERIFY(!storedSpec.contains(QStringLiteral("sizez")));
+        QVERIFY(!storedSpec.value(QStringLiteral("tags")).toArray().first().toObject().contains(QStringLiteral("namez")));
+        QCOMPARE(storedSpec.value(QStringLiteral("extra")).toObject().value(QStringLiteral("anything")).toBool(), true);
+        QCOMPARE(storedSpec.value(QStringLiteral("free")).toObject().value(QStringLiteral("whatever")).toBool(), true);
+        // Leaves no objects behind for namespaceDeletionCascades.
+        QCOMPARE(request("DELETE", QStringLiteral("/api/v1/namespaces/fv")).status, 200);
+    }
+
+    // kubectl auth whoami: POST a SelfSubjectReview, answered and not stored; listed in discovery.
+    void selfSubjectReview()
+    {
+        const QJsonObject review{{QStringLiteral("apiVersion"), QStringLiteral("authentication.k8s.io/v1")},
+                                 {QStringLiteral("kind"), QStringLiteral("SelfSubjectReview")},
+                                 {QStringLiteral("metadata"), QJsonObject()}};
+        Reply r = request("POST", QStringLiteral("/apis/authentication.k8s.io/v1/selfsubjectreviews"), review);
+        QCOMPARE(r.status, 201);
+        QCOMPARE(r.json.value(QStringLiteral("kind")).toString(), QStringLiteral("SelfSubjectReview"));
+        const QJsonObject userInfo = r.json.value(QStringLiteral("status")).toObject().value(QStringLiteral("userInfo")).toObject();
+        QCOMPARE(userInfo.value(QStringLiteral("username")).toString(), QStringLiteral("sluice-sandbox-admin"));
+        QCOMPARE(userInfo.value(QStringLiteral("groups")).toArray(),
+                 (QJsonArray{QStringLiteral("system:masters"), QStringLiteral("system:authenticated")}));
+        QCOMPARE(request("GET", QStringLiteral("/apis/authentication.k8s.io/v1/selfsubjectreviews")).status, 405);
+
+        r = request("GET", QStringLiteral("/apis/authentication.k8s.io/v1"));
+        QCOMPARE(r.status, 200);
+        const QJsonObject resource = r.json.value(QStringLiteral("resources")).toArray().first().toObject();
+        QCOMPARE(resource.value(QStringLiteral("name")).toString(), QStringLiteral("selfsubjectreviews"));
+        QCOMPARE(resource.value(QStringLiteral("namespaced")).toBool(), false);
+        QCOMPARE(resource.value(QStringLiteral("verbs")).toArray(), QJsonArray{QStringLiteral("create")});
+        QCOMPARE(request("GET", QStringLiteral("/apis/authentication.k8s.io")).status, 200);
+
+        r = request("GET", QStringLiteral("/apis"), {}, std::nullopt, kAggregatedAccept);
+        bool found = false;
+        for (const QJsonValue &item : r.json.value(QStringLiteral("items")).toArray()) {
+            const QJsonObject group = item.toObject();
+            if (group.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("name")).toString() != QLatin1String("authentication.k8s.io"))
+                continue;
+            const QJsonObject res = group.value(QStringLiteral("versions")).toArray().first().toObject()
+                                        .value(QStringLiteral("resources")).toArray().first().toObject();
+            QCOMPARE(res.value(QStringLiteral("resource")).toString(), QStringLiteral("selfsubjectreviews"));
+            QCOMPARE(res.value(QStringLiteral("scope")).toString(), QStringLiteral("Cluster"));
+            found = true;
+        }
+        QVERIFY(found);
+        r = request("GET", QStringLiteral("/apis"));
+        QVERIFY(QJsonDocument(r.json).toJson().contains("\"authentication.k8s.io/v1\""));
     }
 
     void listSelectorsAndPages()
