@@ -90,3 +90,9 @@ private:
 };
 
 } // namespace sluice
+
+// In a function returning Result<T> or Status: evaluates a Status expression and returns its
+// error when it failed. For parsers that validate field after field.
+#define SLUICE_TRY(expr)                                                                           \
+    if (::sluice::Status sluiceTryStatus_ = (expr); !sluiceTryStatus_)                             \
+    return sluiceTryStatus_.error()

@@ -138,7 +138,7 @@ Result<ApiDiscovery> discover(KubeClient &client, const CancelToken &cancel)
             groupVersionPaths << QStringLiteral("/apis/") + gv;
     }
     for (const QString &path : groupVersionPaths) {
-        auto list = client.send({"GET", path}, cancel);
+        auto list = client.send(Request::get(path), cancel);
         if (!list)
             return list.error();
         if (Status s = parseApiResourceList(list->body, discovery); !s)

@@ -354,7 +354,7 @@ Status KubeClient::stream(const Request &r, const std::function<bool(const QByte
 
 Result<QJsonObject> KubeClient::getJson(const QString &pathAndQuery, const CancelToken &cancel)
 {
-    auto response = send({"GET", pathAndQuery}, cancel);
+    auto response = send(Request::get(pathAndQuery), cancel);
     if (!response)
         return response.error();
     QJsonParseError parseError;

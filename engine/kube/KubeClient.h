@@ -51,6 +51,13 @@ struct Request
     QByteArray contentType;
     QByteArray accept = "application/json";
     bool idempotent = true; // may be retried (network errors, 429, 5xx)
+
+    static Request get(const QString &pathAndQuery)
+    {
+        Request r;
+        r.pathAndQuery = pathAndQuery;
+        return r;
+    }
 };
 
 struct Response

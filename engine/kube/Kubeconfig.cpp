@@ -148,51 +148,47 @@ private:
     QString m_dir;
 };
 
-#define TRY(expr)                                                                                  \
-    if (Status s_ = (expr); !s_)                                                                   \
-    return s_.error()
-
 Result<Cluster> readCluster(const Reader &r, const YAML::Node &node, const Origin &origin)
 {
     Cluster c;
     c.origin = origin;
-    TRY(r.mapping(node, QStringLiteral("\"cluster\""), origin.line));
+    SLUICE_TRY(r.mapping(node, QStringLiteral("\"cluster\""), origin.line));
     if (!node || node.IsNull())
         return c;
-    TRY(r.string(node, "server", c.server));
-    TRY(r.path(node, "certificate-authority", c.certificateAuthority));
-    TRY(r.base64(node, "certificate-authority-data", c.certificateAuthorityData));
-    TRY(r.boolean(node, "insecure-skip-tls-verify", c.insecureSkipTlsVerify));
-    TRY(r.string(node, "tls-server-name", c.tlsServerName));
-    TRY(r.string(node, "proxy-url", c.proxyUrl));
+    SLUICE_TRY(r.string(node, "server", c.server));
+    SLUICE_TRY(r.path(node, "certificate-authority", c.certificateAuthority));
+    SLUICE_TRY(r.base64(node, "certificate-authority-data", c.certificateAuthorityData));
+    SLUICE_TRY(r.boolean(node, "insecure-skip-tls-verify", c.insecureSkipTlsVerify));
+    SLUICE_TRY(r.string(node, "tls-server-name", c.tlsServerName));
+    SLUICE_TRY(r.string(node, "proxy-url", c.proxyUrl));
     return c;
 }
 
 Result<ExecConfig> readExec(const Reader &r, const YAML::Node &node, int fallbackLine)
 {
     ExecConfig e;
-    TRY(r.string(node, "apiVersion", e.apiVersion));
-    TRY(r.string(node, "command", e.command));
+    SLUICE_TRY(r.string(node, "apiVersion", e.apiVersion));
+    SLUICE_TRY(r.string(node, "command", e.command));
     if (e.command.contains(QLatin1Char('/')))
         e.command = r.resolve(e.command);
-    TRY(r.stringList(node, "args", e.args));
+    SLUICE_TRY(r.stringList(node, "args", e.args));
     if (const YAML::Node env = node["env"]; env && !env.IsNull()) {
         if (!env.IsSequence())
             return r.error(env, QStringLiteral("\"env\" must be a list of {name, value}"),
                            fallbackLine);
         for (const auto &item : env) {
-            TRY(r.mapping(item, QStringLiteral("an \"env\" entry"), r.line(env)));
+            SLUICE_TRY(r.mapping(item, QStringLiteral("an \"env\" entry"), r.line(env)));
             ExecEnvVar var;
             if (item.IsMap()) {
-                TRY(r.string(item, "name", var.name));
-                TRY(r.string(item, "value", var.value));
+                SLUICE_TRY(r.string(item, "name", var.name));
+                SLUICE_TRY(r.string(item, "value", var.value));
             }
             e.env.append(var);
         }
     }
-    TRY(r.boolean(node, "provideClusterInfo", e.provideClusterInfo));
-    TRY(r.string(node, "interactiveMode", e.interactiveMode));
-    TRY(r.string(node, "installHint", e.installHint));
+    SLUICE_TRY(r.boolean(node, "provideClusterInfo", e.provideClusterInfo));
+    SLUICE_TRY(r.string(node, "interactiveMode", e.interactiveMode));
+    SLUICE_TRY(r.string(node, "installHint", e.installHint));
     return e;
 }
 
@@ -200,27 +196,27 @@ Result<AuthInfo> readUser(const Reader &r, const YAML::Node &node, const Origin 
 {
     AuthInfo u;
     u.origin = origin;
-    TRY(r.mapping(node, QStringLiteral("\"user\""), origin.line));
+    SLUICE_TRY(r.mapping(node, QStringLiteral("\"user\""), origin.line));
     if (!node || node.IsNull())
         return u;
-    TRY(r.path(node, "client-certificate", u.clientCertificate));
-    TRY(r.base64(node, "client-certificate-data", u.clientCertificateData));
-    TRY(r.path(node, "client-key", u.clientKey));
-    TRY(r.base64(node, "client-key-data", u.clientKeyData));
-    TRY(r.string(node, "token", u.token));
-    TRY(r.path(node, "tokenFile", u.tokenFile));
-    TRY(r.string(node, "username", u.username));
-    TRY(r.string(node, "password", u.password));
+    SLUICE_TRY(r.path(node, "client-certificate", u.clientCertificate));
+    SLUICE_TRY(r.base64(node, "client-certificate-data", u.clientCertificateData));
+    SLUICE_TRY(r.path(node, "client-key", u.clientKey));
+    SLUICE_TRY(r.base64(node, "client-key-data", u.clientKeyData));
+    SLUICE_TRY(r.string(node, "token", u.token));
+    SLUICE_TRY(r.path(node, "tokenFile", u.tokenFile));
+    SLUICE_TRY(r.string(node, "username", u.username));
+    SLUICE_TRY(r.string(node, "password", u.password));
     if (const YAML::Node exec = node["exec"]; exec && !exec.IsNull()) {
-        TRY(r.mapping(exec, QStringLiteral("\"exec\""), origin.line));
+        SLUICE_TRY(r.mapping(exec, QStringLiteral("\"exec\""), origin.line));
         auto e = readExec(r, exec, r.line(exec, origin.line));
         if (!e)
             return e.error();
         u.exec = *e;
     }
     if (const YAML::Node provider = node["auth-provider"]; provider && !provider.IsNull()) {
-        TRY(r.mapping(provider, QStringLiteral("\"auth-provider\""), origin.line));
-        TRY(r.string(provider, "name", u.authProvider));
+        SLUICE_TRY(r.mapping(provider, QStringLiteral("\"auth-provider\""), origin.line));
+        SLUICE_TRY(r.string(provider, "name", u.authProvider));
         if (u.authProvider.isEmpty())
             u.authProvider = QStringLiteral("(unnamed)");
     }
@@ -231,12 +227,12 @@ Result<Context> readContext(const Reader &r, const YAML::Node &node, const Origi
 {
     Context c;
     c.origin = origin;
-    TRY(r.mapping(node, QStringLiteral("\"context\""), origin.line));
+    SLUICE_TRY(r.mapping(node, QStringLiteral("\"context\""), origin.line));
     if (!node || node.IsNull())
         return c;
-    TRY(r.string(node, "cluster", c.cluster));
-    TRY(r.string(node, "user", c.user));
-    TRY(r.string(node, "namespace", c.ns));
+    SLUICE_TRY(r.string(node, "cluster", c.cluster));
+    SLUICE_TRY(r.string(node, "user", c.user));
+    SLUICE_TRY(r.string(node, "namespace", c.ns));
     return c;
 }
 
@@ -259,7 +255,7 @@ Status readNamedList(const Reader &r, const YAML::Node &root, const char *listKe
                     .arg(QLatin1String(listKey), QLatin1String(itemKey)),
                 r.line(list));
         QString name;
-        TRY(r.string(item, "name", name));
+        SLUICE_TRY(r.string(item, "name", name));
         if (out.contains(name))
             return r.error(item, QStringLiteral("duplicate name \"%1\" in \"%2\"")
                                      .arg(name, QLatin1String(listKey)));
@@ -283,15 +279,15 @@ Result<Kubeconfig> parseDocument(const Reader &r, const YAML::Node &root)
                 "a kubeconfig must be a mapping (apiVersion, clusters, users, contexts, …)"),
             1);
     QString kind;
-    TRY(r.string(root, "kind", kind));
+    SLUICE_TRY(r.string(root, "kind", kind));
     if (!kind.isEmpty() && kind != QLatin1String("Config"))
         return r.error(
             root["kind"],
             QStringLiteral("kind must be Config, not \"%1\": this is not a kubeconfig").arg(kind));
-    TRY(r.string(root, "current-context", config.currentContext));
-    TRY(readNamedList(r, root, "clusters", "cluster", config.clusters, readCluster));
-    TRY(readNamedList(r, root, "users", "user", config.users, readUser));
-    TRY(readNamedList(r, root, "contexts", "context", config.contexts, readContext));
+    SLUICE_TRY(r.string(root, "current-context", config.currentContext));
+    SLUICE_TRY(readNamedList(r, root, "clusters", "cluster", config.clusters, readCluster));
+    SLUICE_TRY(readNamedList(r, root, "users", "user", config.users, readUser));
+    SLUICE_TRY(readNamedList(r, root, "contexts", "context", config.contexts, readContext));
     return config;
 }
 

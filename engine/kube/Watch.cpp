@@ -94,7 +94,7 @@ Status watchCollection(KubeClient &client, const ResourcePath &collection, const
         StreamEnd end = StreamEnd::Closed;
         bool sawEvent = false;
         const Status status = client.stream(
-            {"GET", collection.path() + QLatin1Char('?') + query.query(QUrl::FullyEncoded)},
+            Request::get(collection.path() + QLatin1Char('?') + query.query(QUrl::FullyEncoded)),
             [&](const QByteArray &data) {
                 buffer += data;
                 qsizetype newline;

@@ -99,10 +99,6 @@ private:
     QString m_file;
 };
 
-#define TRY(expr)                                                                                                      \
-    if (Status s_ = (expr); !s_)                                                                                       \
-    return s_.error()
-
 QString absoluteAgainst(const QString &dir, const QString &path)
 {
     return QDir::cleanPath(QDir(dir).absoluteFilePath(path));
@@ -110,18 +106,18 @@ QString absoluteAgainst(const QString &dir, const QString &path)
 
 Result<ClusterConfig> readCluster(const Reader &r, const YAML::Node &node, const QString &dir)
 {
-    TRY(r.expectMap(node, QStringLiteral("a cluster"), {"name", "context", "kubeconfig", "sandbox"}));
+    SLUICE_TRY(r.expectMap(node, QStringLiteral("a cluster"), {"name", "context", "kubeconfig", "sandbox"}));
     ClusterConfig c;
-    TRY(r.string(node, "name", c.name, true));
-    TRY(r.string(node, "context", c.context));
-    TRY(r.string(node, "kubeconfig", c.kubeconfig));
+    SLUICE_TRY(r.string(node, "name", c.name, true));
+    SLUICE_TRY(r.string(node, "context", c.context));
+    SLUICE_TRY(r.string(node, "kubeconfig", c.kubeconfig));
     if (!c.kubeconfig.isEmpty())
         c.kubeconfig = absoluteAgainst(dir, c.kubeconfig);
     if (const YAML::Node sandbox = node["sandbox"]) {
-        TRY(r.expectMap(sandbox, QStringLiteral("sandbox"), {"dataDir"}));
+        SLUICE_TRY(r.expectMap(sandbox, QStringLiteral("sandbox"), {"dataDir"}));
         c.sandbox = true;
         QString dataDir = QStringLiteral(".sluice/sandbox");
-        TRY(r.string(sandbox, "dataDir", dataDir));
+        SLUICE_TRY(r.string(sandbox, "dataDir", dataDir));
         c.sandboxDataDir = absoluteAgainst(dir, dataDir);
     }
     if (c.sandbox == !c.context.isEmpty())
@@ -131,13 +127,13 @@ Result<ClusterConfig> readCluster(const Reader &r, const YAML::Node &node, const
 
 Result<IgnoreRule> readIgnore(const Reader &r, const YAML::Node &node)
 {
-    TRY(r.expectMap(node, QStringLiteral("an ignore rule"), {"group", "kind", "namespace", "name", "jsonPointers"}));
+    SLUICE_TRY(r.expectMap(node, QStringLiteral("an ignore rule"), {"group", "kind", "namespace", "name", "jsonPointers"}));
     IgnoreRule rule;
-    TRY(r.string(node, "group", rule.group));
-    TRY(r.string(node, "kind", rule.kind));
-    TRY(r.string(node, "namespace", rule.ns));
-    TRY(r.string(node, "name", rule.name));
-    TRY(r.stringList(node, "jsonPointers", rule.jsonPointers));
+    SLUICE_TRY(r.string(node, "group", rule.group));
+    SLUICE_TRY(r.string(node, "kind", rule.kind));
+    SLUICE_TRY(r.string(node, "namespace", rule.ns));
+    SLUICE_TRY(r.string(node, "name", rule.name));
+    SLUICE_TRY(r.stringList(node, "jsonPointers", rule.jsonPointers));
     if (rule.jsonPointers.isEmpty())
         return r.error(node, QStringLiteral("an ignore rule needs \"jsonPointers\""));
     for (const QString &p : rule.jsonPointers) {
@@ -149,44 +145,44 @@ Result<IgnoreRule> readIgnore(const Reader &r, const YAML::Node &node)
 
 Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &node, const QString &dir)
 {
-    TRY(r.expectMap(node, QStringLiteral("an application"), {"name", "source", "destination", "sync", "ignore"}));
+    SLUICE_TRY(r.expectMap(node, QStringLiteral("an application"), {"name", "source", "destination", "sync", "ignore"}));
     ApplicationConfig app;
     app.line = r.line(node);
-    TRY(r.string(node, "name", app.name, true));
+    SLUICE_TRY(r.string(node, "name", app.name, true));
 
     const YAML::Node source = node["source"];
     if (!source)
         return r.error(node, QStringLiteral("application \"%1\" has no \"source\"").arg(app.name));
-    TRY(r.expectMap(source, QStringLiteral("source"), {"repo", "revision", "path", "renderer", "helm"}));
-    TRY(r.string(source, "repo", app.repo, true));
-    TRY(r.string(source, "revision", app.revision));
-    TRY(r.string(source, "path", app.path));
+    SLUICE_TRY(r.expectMap(source, QStringLiteral("source"), {"repo", "revision", "path", "renderer", "helm"}));
+    SLUICE_TRY(r.string(source, "repo", app.repo, true));
+    SLUICE_TRY(r.string(source, "revision", app.revision));
+    SLUICE_TRY(r.string(source, "path", app.path));
     if (!git::isRemoteUrl(app.repo))
         app.repoPath = absoluteAgainst(dir, app.repo);
     if (app.path.startsWith(QLatin1Char('/')) || QDir::cleanPath(app.path).startsWith(QLatin1String("..")))
         return r.error(source, QStringLiteral("\"path\" must stay inside the repository: %1").arg(app.path));
     QString renderer = QStringLiteral("auto");
-    TRY(r.string(source, "renderer", renderer));
+    SLUICE_TRY(r.string(source, "renderer", renderer));
     const auto kind = parseRendererName(renderer);
     if (!kind)
         return r.error(source["renderer"], QStringLiteral("unknown renderer \"%1\" (expected auto, plain, kustomize or helm)").arg(renderer));
     app.render.renderer = *kind;
     app.render.releaseName = app.name;
     if (const YAML::Node helm = source["helm"]) {
-        TRY(r.expectMap(helm, QStringLiteral("helm"), {"releaseName", "valueFiles"}));
-        TRY(r.string(helm, "releaseName", app.render.helm.releaseName));
-        TRY(r.stringList(helm, "valueFiles", app.render.helm.valueFiles));
+        SLUICE_TRY(r.expectMap(helm, QStringLiteral("helm"), {"releaseName", "valueFiles"}));
+        SLUICE_TRY(r.string(helm, "releaseName", app.render.helm.releaseName));
+        SLUICE_TRY(r.stringList(helm, "valueFiles", app.render.helm.valueFiles));
     }
 
     if (const YAML::Node destination = node["destination"]) {
-        TRY(r.expectMap(destination, QStringLiteral("destination"), {"cluster", "namespace"}));
-        TRY(r.string(destination, "cluster", app.cluster));
-        TRY(r.string(destination, "namespace", app.ns));
+        SLUICE_TRY(r.expectMap(destination, QStringLiteral("destination"), {"cluster", "namespace"}));
+        SLUICE_TRY(r.string(destination, "cluster", app.cluster));
+        SLUICE_TRY(r.string(destination, "namespace", app.ns));
     }
     app.render.defaultNamespace = app.ns;
     if (const YAML::Node sync = node["sync"]) {
-        TRY(r.expectMap(sync, QStringLiteral("sync"), {"prune"}));
-        TRY(r.boolean(sync, "prune", app.prune));
+        SLUICE_TRY(r.expectMap(sync, QStringLiteral("sync"), {"prune"}));
+        SLUICE_TRY(r.boolean(sync, "prune", app.prune));
     }
     if (const YAML::Node ignore = node["ignore"]) {
         if (!ignore.IsSequence())
@@ -203,10 +199,10 @@ Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &nod
 
 Result<Workspace> readWorkspace(const Reader &r, const YAML::Node &root, const QString &file, const QString &dir)
 {
-    TRY(r.expectMap(root, QStringLiteral("the workspace"), {"apiVersion", "kind", "clusters", "applications"}));
+    SLUICE_TRY(r.expectMap(root, QStringLiteral("the workspace"), {"apiVersion", "kind", "clusters", "applications"}));
     QString apiVersion, kind;
-    TRY(r.string(root, "apiVersion", apiVersion, true));
-    TRY(r.string(root, "kind", kind, true));
+    SLUICE_TRY(r.string(root, "apiVersion", apiVersion, true));
+    SLUICE_TRY(r.string(root, "kind", kind, true));
     if (apiVersion != QLatin1String("sluice.dev/v1alpha1"))
         return r.error(root["apiVersion"], QStringLiteral("unsupported apiVersion \"%1\" (expected sluice.dev/v1alpha1)").arg(apiVersion));
     if (kind != QLatin1String("Workspace"))
