@@ -5,6 +5,80 @@
 #include <QStringList>
 
 namespace sluice::cli {
+namespace {
+
+const char *changeColor(ChangeKind kind)
+{
+    switch (kind) {
+    case ChangeKind::Added: return "32";
+    case ChangeKind::Removed: return "31";
+    case ChangeKind::Changed: return "33";
+    case ChangeKind::Unchanged: return "2";
+    }
+    return "0";
+}
+
+QChar changeMark(ChangeKind kind)
+{
+    switch (kind) {
+    case ChangeKind::Added: return QLatin1Char('+');
+    case ChangeKind::Removed: return QLatin1Char('-');
+    case ChangeKind::Changed: return QLatin1Char('~');
+    case ChangeKind::Unchanged: return QLatin1Char('=');
+    }
+    return QLatin1Char(' ');
+}
+
+QString shownValue(const QJsonValue &value)
+{
+    return value.isUndefined() ? QStringLiteral("(absent)") : fieldValueText(value);
+}
+
+void printDiffText(const Context &ctx, const ObjectDiff &o)
+{
+    for (const QByteArray &line : o.diff.split('\n')) {
+        if (line.isEmpty())
+            continue;
+        const QString text = QString::fromUtf8(line);
+        if (line.startsWith("+++") || line.startsWith("---"))
+            out() << paint(ctx, "1", text) << '\n';
+        else if (line.startsWith('+'))
+            out() << paint(ctx, "32", text) << '\n';
+        else if (line.startsWith('-'))
+            out() << paint(ctx, "31", text) << '\n';
+        else if (line.startsWith('@'))
+            out() << paint(ctx, "36", text) << '\n';
+        else
+            out() << text << '\n';
+    }
+}
+
+} // namespace
+
+QString summaryLine(const DiffSummary &s)
+{
+    return QStringLiteral("%1 added, %2 removed, %3 changed, %4 unchanged")
+        .arg(s.added)
+        .arg(s.removed)
+        .arg(s.changed)
+        .arg(s.unchanged);
+}
+
+void printObjectDiff(const Context &ctx, const ObjectDiff &o, const QString &note, bool stat)
+{
+    QString line = QStringLiteral("%1 %2").arg(changeMark(o.change)).arg(o.key.displayName());
+    if (o.change == ChangeKind::Changed)
+        line += QStringLiteral(" (%1 field%2)").arg(o.fields.size()).arg(o.fields.size() == 1 ? "" : "s");
+    if (!note.isEmpty())
+        line += QStringLiteral("  ") + note;
+    out() << paint(ctx, changeColor(o.change), line) << '\n';
+    if (stat)
+        return;
+    for (const FieldChange &f : o.fields)
+        out() << "    " << f.path << ": " << shownValue(f.before) << " → " << shownValue(f.after) << '\n';
+    printDiffText(ctx, o);
+    out() << '\n';
+}
 
 QTextStream &out()
 {

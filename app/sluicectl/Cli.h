@@ -3,6 +3,7 @@
 // Shared plumbing of sluicectl commands: output streams, colour, exit codes, workspace.
 
 #include "core/Result.h"
+#include "diff/ResourceDiff.h"
 #include "workspace/Workspace.h"
 
 #include <QTextStream>
@@ -30,6 +31,12 @@ int usageError(const QString &message);
 // Wraps text in an ANSI colour when colour is on ("31" red, "32" green, "33" yellow, "1" bold,
 // "36" cyan, "2" dim).
 QString paint(const Context &ctx, const char *code, const QString &text);
+
+// "2 added, 0 removed, 1 changed, 40 unchanged"
+QString summaryLine(const DiffSummary &summary);
+// One differing object: "~ Deployment shop/web (2 fields)  NOTE", its field changes and, unless
+// `stat`, its coloured unified diff.
+void printObjectDiff(const Context &ctx, const ObjectDiff &object, const QString &note, bool stat);
 
 Result<Workspace> loadWorkspace(const Context &ctx);
 Result<const ApplicationConfig *> findApplication(const Workspace &ws, const QString &name);

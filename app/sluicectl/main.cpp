@@ -1,8 +1,9 @@
-// sluicectl: Sluice's command-line interface (headless review for now).
+// sluicectl: Sluice's command-line interface: review, and the cluster side (status, sync, rollback).
 
 #include "Cli.h"
 #include "ClusterCommands.h"
 #include "ReviewCommands.h"
+#include "SyncCommands.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -20,6 +21,16 @@ Commands:
   commits APP --base REV [--head REV] [--first-parent]
                                               pending commits and the objects each one changes
   render APP [--revision REV] [-o yaml|json]  the rendered objects (secrets masked)
+  status [APP...]                             sync status, health, deployed vs tracked, pending commits, hold
+  diff APP [--revision REV]                   live vs desired, object by object
+  sync APP [--revision REV] [--dry-run] [--prune] [--only GROUP/KIND/NS/NAME]... [--no-wait]
+           [--timeout D] [--release-hold]     show the plan, apply it, wait for health
+  history APP                                 syncs and rollbacks recorded in the cluster
+  rollback APP [--to ID] [--dry-run]          cluster rollback to a history entry (default: the
+                                              previous deployment), then hold further syncs
+  rollback APP --git-revert REV... [--branch NAME] [--push]
+                                              a revert branch in your clone, and what it deploys
+  sandbox start|stop|status                   the workspace's sandbox cluster
   cluster check [--context NAME] [--kubeconfig FILE]
                                               server version, API groups, who am I, latency
 
@@ -34,7 +45,8 @@ Options:
 
 Clusters come from kubectl's rules: KUBECONFIG (a ':' list) or ~/.kube/config.
 
-Exit codes (review): 0 no differences, 1 differences, 2 error.
+Exit codes: review/diff 0 no differences, 1 differences, 2 error; status 0 when Synced and
+Healthy, 1 when not; sync/rollback 0 only when everything attempted succeeded (1 when not).
 )";
 
 } // namespace
@@ -60,7 +72,18 @@ int main(int argc, char **argv)
     const QCommandLineOption firstParent(QStringLiteral("first-parent"), QStringLiteral("first-parent history"));
     const QCommandLineOption context(QStringLiteral("context"), QStringLiteral("kubeconfig context"), QStringLiteral("NAME"));
     const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"), QStringLiteral("kubeconfig file"), QStringLiteral("FILE"));
-    parser.addOptions({help, version, workspace, json, noCache, base, head, revision, output, stat, firstParent, context, kubeconfig});
+    const QCommandLineOption dryRun(QStringLiteral("dry-run"), QStringLiteral("dryRun=All: change nothing"));
+    const QCommandLineOption prune(QStringLiteral("prune"), QStringLiteral("delete objects no longer in Git"));
+    const QCommandLineOption only(QStringLiteral("only"), QStringLiteral("selective sync"), QStringLiteral("GROUP/KIND/NS/NAME"));
+    const QCommandLineOption noWait(QStringLiteral("no-wait"), QStringLiteral("do not wait for health"));
+    const QCommandLineOption timeout(QStringLiteral("timeout"), QStringLiteral("health wait"), QStringLiteral("D"), QStringLiteral("5m"));
+    const QCommandLineOption releaseHold(QStringLiteral("release-hold"), QStringLiteral("lift a rollback hold"));
+    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("history entry"), QStringLiteral("ID"));
+    const QCommandLineOption gitRevert(QStringLiteral("git-revert"), QStringLiteral("commit to revert"), QStringLiteral("REV"));
+    const QCommandLineOption branch(QStringLiteral("branch"), QStringLiteral("revert branch name"), QStringLiteral("NAME"));
+    const QCommandLineOption push(QStringLiteral("push"), QStringLiteral("push the revert branch"));
+    parser.addOptions({help, version, workspace, json, noCache, base, head, revision, output, stat, firstParent, context, kubeconfig,
+                       dryRun, prune, only, noWait, timeout, releaseHold, to, gitRevert, branch, push});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("command"));
 
     if (!parser.parse(QCoreApplication::arguments()))
@@ -92,11 +115,20 @@ int main(int argc, char **argv)
             return usageError(QStringLiteral("cluster needs a subcommand: cluster check"));
         return runClusterCheck(ctx, parser.value(context), parser.value(kubeconfig));
     }
+    if (command == QLatin1String("status"))
+        return runStatus(ctx, args.mid(1));
+    if (command == QLatin1String("sandbox")) {
+        if (args.size() != 2)
+            return usageError(QStringLiteral("sandbox needs one subcommand: start, stop or status"));
+        return runSandbox(ctx, args.at(1));
+    }
     const QString appName = args.value(1);
-    if (args.size() > 2)
+    const bool gitRevertMode = command == QLatin1String("rollback") && parser.isSet(gitRevert);
+    if (args.size() > 2 && !gitRevertMode)
         return usageError(QStringLiteral("unexpected argument \"%1\"").arg(args.at(2)));
-    const bool needsApp = command == QLatin1String("review") || command == QLatin1String("commits") ||
-                          command == QLatin1String("render");
+    const bool needsApp = QStringList{QStringLiteral("review"), QStringLiteral("commits"), QStringLiteral("render"),
+                                      QStringLiteral("diff"), QStringLiteral("sync"), QStringLiteral("history"),
+                                      QStringLiteral("rollback")}.contains(command);
     if (needsApp && appName.isEmpty())
         return usageError(QStringLiteral("%1 needs an application name").arg(command));
 
@@ -106,5 +138,32 @@ int main(int argc, char **argv)
         return runCommits(ctx, {appName, parser.value(base), parser.value(head), parser.isSet(firstParent)});
     if (command == QLatin1String("render"))
         return runRender(ctx, {appName, parser.value(revision), parser.value(output)});
+    if (command == QLatin1String("diff"))
+        return runLiveDiff(ctx, appName, parser.value(revision));
+    if (command == QLatin1String("sync")) {
+        return runSync(ctx, {appName, parser.value(revision), parser.isSet(dryRun), parser.isSet(prune), parser.values(only),
+                             !parser.isSet(noWait), parser.value(timeout), parser.isSet(releaseHold)});
+    }
+    if (command == QLatin1String("history"))
+        return runHistory(ctx, appName);
+    if (command == QLatin1String("rollback")) {
+        RollbackArgs rollback;
+        rollback.app = appName;
+        if (parser.isSet(to)) {
+            bool ok = false;
+            rollback.toId = parser.value(to).toInt(&ok);
+            if (!ok || rollback.toId <= 0)
+                return usageError(QStringLiteral("--to needs a history entry number (see sluicectl history %1)").arg(appName));
+        }
+        rollback.gitRevert = parser.values(gitRevert) + args.mid(2);
+        rollback.branch = parser.value(branch);
+        rollback.push = parser.isSet(push);
+        rollback.dryRun = parser.isSet(dryRun);
+        rollback.wait = !parser.isSet(noWait);
+        rollback.timeout = parser.value(timeout);
+        if (!rollback.gitRevert.isEmpty() && rollback.toId > 0)
+            return usageError(QStringLiteral("rollback takes either --to ID (cluster rollback) or --git-revert REV, not both"));
+        return runRollback(ctx, rollback);
+    }
     return usageError(QStringLiteral("unknown command \"%1\"").arg(command));
 }

@@ -310,6 +310,8 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
         }
         if (httpStatus == 0)
             return makeError(ErrorCategory::Kube, networkErrorText(error, d->context.server, errorString), {}, 0);
+        if (r.errorBodies && httpStatus != 401)
+            return response;
         return errorForResponse(method, pathAndQuery, httpStatus, response.body, d->context.server, d->context.userName);
     }
 }
@@ -334,7 +336,7 @@ Status KubeClient::stream(const Request &r, const std::function<bool(const QByte
     const int httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QNetworkReply::NetworkError error = reply->error();
     const QString errorString = reply->errorString();
-    const QByteArray rest = reply->readAll();
+    const QByteArray rest = reply->isOpen() ? reply->readAll() : QByteArray(); // closed after abort()
     reply->deleteLater();
     if (stoppedByCaller)
         return {};
@@ -423,6 +425,16 @@ Result<QJsonObject> KubeClient::serverSideApply(const ResourcePath &path, const 
         query += QStringLiteral("&dryRun=All");
     auto response = send({"PATCH", path.path() + query, QJsonDocument(object).toJson(QJsonDocument::Compact),
                           "application/apply-patch+yaml"},
+                         cancel);
+    if (!response)
+        return response.error();
+    return QJsonDocument::fromJson(response->body).object();
+}
+
+Result<QJsonObject> KubeClient::replace(const ResourcePath &path, const QJsonObject &object, const CancelToken &cancel)
+{
+    auto response = send({"PUT", path.path(), QJsonDocument(object).toJson(QJsonDocument::Compact), "application/json",
+                          "application/json", false},
                          cancel);
     if (!response)
         return response.error();

@@ -51,6 +51,7 @@ struct Request
     QByteArray contentType;
     QByteArray accept = "application/json";
     bool idempotent = true; // may be retried (network errors, 429, 5xx)
+    bool errorBodies = false; // return 4xx/5xx answers as a Response (for Status details) instead of an Error
 
     static Request get(const QString &pathAndQuery)
     {
@@ -98,6 +99,9 @@ public:
     // PATCH application/apply-patch+yaml with fieldManager=sluice (JSON is valid YAML).
     Result<QJsonObject> serverSideApply(const ResourcePath &path, const QJsonObject &object, bool force,
                                         bool dryRun = false, const CancelToken &cancel = {});
+    // PUT (replace) with the object's metadata.resourceVersion as a precondition: a stale
+    // one answers 409 Conflict. Not retried.
+    Result<QJsonObject> replace(const ResourcePath &path, const QJsonObject &object, const CancelToken &cancel = {});
     // DELETE with propagationPolicy (Foreground, Background, Orphan; empty = server default).
     Status remove(const ResourcePath &path, const QString &propagationPolicy = {}, bool dryRun = false,
                   const CancelToken &cancel = {});

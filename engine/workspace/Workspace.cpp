@@ -48,6 +48,19 @@ public:
         return {};
     }
 
+    Status integer(const YAML::Node &map, const char *key, int &out, int min, int max) const
+    {
+        const YAML::Node node = map[key];
+        if (!node)
+            return {};
+        bool ok = false;
+        const int value = node.IsScalar() ? QString::fromStdString(node.Scalar()).toInt(&ok) : 0;
+        if (!ok || value < min || value > max)
+            return error(node, QStringLiteral("\"%1\" must be a whole number from %2 to %3").arg(QLatin1String(key)).arg(min).arg(max));
+        out = value;
+        return {};
+    }
+
     // An optional string field; absent leaves `out` unchanged.
     Status string(const YAML::Node &map, const char *key, QString &out, bool required = false) const
     {
@@ -181,8 +194,9 @@ Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &nod
     }
     app.render.defaultNamespace = app.ns;
     if (const YAML::Node sync = node["sync"]) {
-        SLUICE_TRY(r.expectMap(sync, QStringLiteral("sync"), {"prune"}));
+        SLUICE_TRY(r.expectMap(sync, QStringLiteral("sync"), {"prune", "historyLimit"}));
         SLUICE_TRY(r.boolean(sync, "prune", app.prune));
+        SLUICE_TRY(r.integer(sync, "historyLimit", app.historyLimit, 1, 1000));
     }
     if (const YAML::Node ignore = node["ignore"]) {
         if (!ignore.IsSequence())

@@ -33,6 +33,7 @@ struct ApplicationConfig
     QString cluster;                            // destination cluster name
     QString ns;                                 // destination namespace
     bool prune = false;
+    int historyLimit = 20; // sync entries kept in the cluster's history ConfigMap
     QList<IgnoreRule> ignore;
     int line = 0; // where it is declared in the file
 };

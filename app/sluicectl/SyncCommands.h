@@ -1,0 +1,52 @@
+#pragma once
+
+// The cluster side of sluicectl: status, live diff, sync, history, rollback, sandbox.
+
+#include "Cli.h"
+
+#include <QStringList>
+
+namespace sluice::cli {
+
+// `status [APP...]`: exit 0 when every application is Synced and Healthy, 1 when not, 2 on error.
+int runStatus(const Context &ctx, const QStringList &apps);
+
+// `diff APP [--revision REV]`: live vs desired, object by object; exit 0 same, 1 differs, 2 error.
+int runLiveDiff(const Context &ctx, const QString &app, const QString &revision);
+
+struct SyncArgs
+{
+    QString app;
+    QString revision;
+    bool dryRun = false;
+    bool prune = false;
+    QStringList only;
+    bool wait = true;
+    QString timeout = QStringLiteral("5m");
+    bool releaseHold = false;
+};
+// Exit 0 only when everything attempted succeeded (and settled Healthy when waited).
+int runSync(const Context &ctx, const SyncArgs &args);
+
+int runHistory(const Context &ctx, const QString &app);
+
+struct RollbackArgs
+{
+    QString app;
+    int toId = 0;
+    QStringList gitRevert; // commits: Git-revert mode
+    QString branch;
+    bool push = false;
+    bool dryRun = false;
+    bool wait = true;
+    QString timeout = QStringLiteral("5m");
+};
+int runRollback(const Context &ctx, const RollbackArgs &args);
+
+// `sandbox start|stop|status` for the workspace's sandbox cluster.
+int runSandbox(const Context &ctx, const QString &subcommand);
+
+// "90s", "5m", "1h", "300" (seconds) in milliseconds; error text for anything else.
+Result<int> parseDuration(const QString &text);
+
+} // namespace sluice::cli

@@ -1,0 +1,54 @@
+#pragma once
+
+// The destination cluster of an application: a kubeconfig context, or the workspace's sandbox
+// started on demand (a detached `sluice-sandbox` process that stays up for the next command).
+//
+// Thread: blocking calls; run them on a worker thread. A ClusterConnection may be shared by
+// threads (KubeClient and DiscoveryCache are thread-safe).
+
+#include "kube/ApiDiscovery.h"
+#include "workspace/Workspace.h"
+
+#include <memory>
+
+namespace sluice::sync {
+
+struct ClusterConnection
+{
+    QString name;        // the workspace's cluster name
+    QString contextName; // kubeconfig context ("sluice-sandbox" for the sandbox)
+    QString server;
+    std::shared_ptr<kube::KubeClient> client;
+    std::shared_ptr<kube::DiscoveryCache> discovery;
+
+    // "cluster prod (context do-nyc1-prod, https://…)": for errors and confirmations.
+    QString describe() const;
+};
+
+// Resolves the cluster's kubeconfig context (or starts/attaches to its sandbox) and creates a
+// client. Does not contact a kubeconfig cluster; errors name the cluster and what to do.
+Result<ClusterConnection> connectCluster(const ClusterConfig &cluster, const CancelToken &cancel = {});
+
+// --- the sandbox as a background process ---------------------------------------------------
+
+struct SandboxState
+{
+    bool running = false;
+    qint64 pid = 0;
+    QString url;        // https://127.0.0.1:PORT when running
+    QString kubeconfig; // <dataDir>/kubeconfig
+    QString logFile;    // <dataDir>/sandbox.log
+};
+
+// Whether the sandbox of `dataDir` runs (its pid file names a live sluice-sandbox). Cheap.
+SandboxState sandboxState(const QString &dataDir);
+
+// Starts `sluice-sandbox --data-dir DIR` detached unless it already runs, and waits (up to
+// 20 s) until it serves. Two callers at once start one process (a lock file in DIR). The
+// binary: $SLUICE_SANDBOX_BIN, next to this executable, ../sluice-sandbox/ (build tree), PATH.
+Result<SandboxState> ensureSandbox(const QString &dataDir, const CancelToken &cancel = {});
+
+// Stops it (SIGTERM, then waits up to 10 s). Not running is not an error.
+Status stopSandbox(const QString &dataDir);
+
+} // namespace sluice::sync

@@ -1,0 +1,175 @@
+#include "History.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace sluice::sync {
+namespace {
+
+kube::ResourcePath configMapPath(const QString &ns, const QString &name = {})
+{
+    return {QString(), QStringLiteral("v1"), QStringLiteral("configmaps"), ns, name};
+}
+
+QString isoTime(const QDateTime &t)
+{
+    return t.toUTC().toString(Qt::ISODate);
+}
+
+History parseHistory(const QJsonObject &configMap)
+{
+    History history;
+    const QJsonObject data = configMap.value(QLatin1String("data")).toObject();
+    for (const QJsonValue &entry : QJsonDocument::fromJson(data.value(QLatin1String("entries")).toString().toUtf8()).array())
+        history.entries.append(HistoryEntry::fromJson(entry.toObject()));
+    const QJsonObject hold = QJsonDocument::fromJson(data.value(QLatin1String("hold")).toString().toUtf8()).object();
+    if (!hold.isEmpty())
+        history.hold = Hold::fromJson(hold);
+    return history;
+}
+
+QJsonObject historyData(const History &history)
+{
+    QJsonArray entries;
+    for (const HistoryEntry &entry : history.entries)
+        entries.append(entry.toJson());
+    QJsonObject data{{QStringLiteral("entries"), QString::fromUtf8(QJsonDocument(entries).toJson(QJsonDocument::Compact))}};
+    if (history.hold)
+        data.insert(QStringLiteral("hold"), QString::fromUtf8(QJsonDocument(history.hold->toJson()).toJson(QJsonDocument::Compact)));
+    return data;
+}
+
+} // namespace
+
+QJsonObject HistoryEntry::toJson() const
+{
+    return {{QStringLiteral("id"), id},           {QStringLiteral("revision"), revision},
+            {QStringLiteral("ref"), ref},         {QStringLiteral("time"), isoTime(time)},
+            {QStringLiteral("who"), who},         {QStringLiteral("action"), action},
+            {QStringLiteral("applied"), applied}, {QStringLiteral("pruned"), pruned},
+            {QStringLiteral("failed"), failed},   {QStringLiteral("result"), result},
+            {QStringLiteral("durationMs"), durationMs}, {QStringLiteral("message"), message}};
+}
+
+HistoryEntry HistoryEntry::fromJson(const QJsonObject &json)
+{
+    HistoryEntry e;
+    e.id = json.value(QLatin1String("id")).toInt();
+    e.revision = json.value(QLatin1String("revision")).toString();
+    e.ref = json.value(QLatin1String("ref")).toString();
+    e.time = QDateTime::fromString(json.value(QLatin1String("time")).toString(), Qt::ISODate);
+    e.who = json.value(QLatin1String("who")).toString();
+    e.action = json.value(QLatin1String("action")).toString();
+    e.applied = json.value(QLatin1String("applied")).toInt();
+    e.pruned = json.value(QLatin1String("pruned")).toInt();
+    e.failed = json.value(QLatin1String("failed")).toInt();
+    e.result = json.value(QLatin1String("result")).toString();
+    e.durationMs = qint64(json.value(QLatin1String("durationMs")).toDouble());
+    e.message = json.value(QLatin1String("message")).toString();
+    return e;
+}
+
+QJsonObject Hold::toJson() const
+{
+    return {{QStringLiteral("revision"), revision}, {QStringLiteral("who"), who},
+            {QStringLiteral("since"), isoTime(since)}, {QStringLiteral("reason"), reason}};
+}
+
+Hold Hold::fromJson(const QJsonObject &json)
+{
+    return {json.value(QLatin1String("revision")).toString(), json.value(QLatin1String("who")).toString(),
+            QDateTime::fromString(json.value(QLatin1String("since")).toString(), Qt::ISODate),
+            json.value(QLatin1String("reason")).toString()};
+}
+
+QString Hold::describe() const
+{
+    return QStringLiteral("held at %1 by %2 since %3%4")
+        .arg(revision.left(7), who, isoTime(since), reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(reason));
+}
+
+QString History::deployedRevision() const
+{
+    for (const HistoryEntry &e : entries) {
+        if ((e.action == QLatin1String("sync") || e.action == QLatin1String("rollback")) && e.result == QLatin1String("Succeeded"))
+            return e.revision;
+    }
+    return {};
+}
+
+const HistoryEntry *History::entry(int id) const
+{
+    for (const HistoryEntry &e : entries) {
+        if (e.id == id)
+            return &e;
+    }
+    return nullptr;
+}
+
+QString historyConfigMapName(const QString &application)
+{
+    return QStringLiteral("sluice-history-") + application;
+}
+
+Result<History> readHistory(ClusterConnection &cluster, const QString &application, const QString &ns, const CancelToken &cancel)
+{
+    auto configMap = cluster.client->get(configMapPath(ns, historyConfigMapName(application)), cancel);
+    if (!configMap) {
+        if (configMap.error().code == 404)
+            return History();
+        return configMap.error().prefixed(QStringLiteral("cannot read the history of %1").arg(application));
+    }
+    return parseHistory(*configMap);
+}
+
+Result<History> updateHistory(ClusterConnection &cluster, const QString &application, const QString &ns, int limit,
+                              const std::function<void(History &)> &change, const CancelToken &cancel)
+{
+    const QString name = historyConfigMapName(application);
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        auto current = cluster.client->get(configMapPath(ns, name), cancel);
+        if (!current && current.error().code != 404)
+            return current.error().prefixed(QStringLiteral("cannot read the history of %1").arg(application));
+        History history = current ? parseHistory(*current) : History();
+        change(history);
+        while (history.entries.size() > limit)
+            history.entries.removeLast();
+        Result<QJsonObject> written = QJsonObject();
+        if (current) {
+            QJsonObject object = *current;
+            object.insert(QStringLiteral("data"), historyData(history));
+            written = cluster.client->replace(configMapPath(ns, name), object, cancel);
+        } else {
+            const QJsonObject object{
+                {QStringLiteral("apiVersion"), QStringLiteral("v1")},
+                {QStringLiteral("kind"), QStringLiteral("ConfigMap")},
+                {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("namespace"), ns},
+                                                         {QStringLiteral("labels"), QJsonObject{{QStringLiteral("sluice.dev/history-of"), application}}}}},
+                {QStringLiteral("data"), historyData(history)}};
+            written = cluster.client->create(configMapPath(ns), object, false, cancel);
+        }
+        if (written)
+            return history;
+        if (written.error().code != 409)
+            return written.error().prefixed(QStringLiteral("cannot write the history of %1").arg(application));
+    }
+    return makeError(ErrorCategory::Kube, QStringLiteral("cannot write the history of %1: ConfigMap %2 in %3 keeps changing "
+                                                         "under concurrent writers; try again").arg(application, name, ns));
+}
+
+Result<HistoryEntry> appendHistory(ClusterConnection &cluster, const QString &application, const QString &ns, int limit,
+                                   HistoryEntry entry, const CancelToken &cancel)
+{
+    auto history = updateHistory(cluster, application, ns, limit, [&entry](History &h) {
+        int next = 1;
+        for (const HistoryEntry &e : h.entries)
+            next = qMax(next, e.id + 1);
+        entry.id = next;
+        h.entries.prepend(entry);
+    }, cancel);
+    if (!history)
+        return history.error();
+    return entry;
+}
+
+} // namespace sluice::sync

@@ -1,0 +1,330 @@
+#include "Reconcile.h"
+
+#include "Lease.h"
+#include "git/Revert.h"
+#include "review/Review.h"
+
+#include <QElapsedTimer>
+
+namespace sluice::sync {
+namespace {
+
+void report(const ReconcileContext &ctx, const QString &what)
+{
+    if (ctx.progress)
+        ctx.progress(0, 0, what);
+}
+
+Result<ClusterConnection> connect(const ReconcileContext &ctx)
+{
+    const ClusterConfig *cluster = ctx.workspace.cluster(ctx.app.cluster);
+    if (!cluster)
+        return makeError(ErrorCategory::Workspace, QStringLiteral("application %1 has no destination cluster (set destination.cluster "
+                                                                  "in %2)").arg(ctx.app.name, ctx.workspace.file));
+    report(ctx, QStringLiteral("connecting to cluster %1").arg(cluster->name));
+    return connectCluster(*cluster, ctx.cancel);
+}
+
+// The desired set of the application at `spec` (the tracked revision when empty).
+struct Rendered
+{
+    git::Revision revision;
+    ResourceSet objects;
+};
+
+Result<Rendered> renderAt(const ReconcileContext &ctx, const git::Repository &repo, const QString &spec)
+{
+    auto revision = repo.resolve(spec.isEmpty() ? ctx.app.revision : spec);
+    if (!revision)
+        return revision.error();
+    report(ctx, QStringLiteral("rendering %1 at %2").arg(ctx.app.name, revision->displayName()));
+    SourceRenderer renderer(ctx.cache);
+    auto objects = renderer.render(repo, *revision, ctx.app, ctx.cancel);
+    if (!objects)
+        return objects.error();
+    return Rendered{*revision, std::move(*objects)};
+}
+
+// Creates the control namespace when missing, so the Lease and the history have a home
+// before the sync creates anything.
+Status ensureNamespace(ClusterConnection &cluster, const QString &ns, const CancelToken &cancel)
+{
+    const kube::ResourcePath path{QString(), QStringLiteral("v1"), QStringLiteral("namespaces"), QString(), ns};
+    auto existing = cluster.client->get(path, cancel);
+    if (existing || existing.error().code != 404)
+        return existing ? Status() : Status(existing.error());
+    const QJsonObject object{{QStringLiteral("apiVersion"), QStringLiteral("v1")},
+                             {QStringLiteral("kind"), QStringLiteral("Namespace")},
+                             {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), ns}}}};
+    auto created = cluster.client->create(path, object, false, cancel);
+    if (!created && created.error().code != 409)
+        return created.error();
+    return {};
+}
+
+HistoryEntry entryFor(const SyncPlan &plan, const SyncResult &result, const QString &action, const QDateTime &started)
+{
+    HistoryEntry entry;
+    entry.revision = plan.revision;
+    entry.ref = plan.trackedRef;
+    entry.time = started;
+    entry.who = currentUser();
+    entry.action = action;
+    entry.applied = result.applied;
+    entry.pruned = result.pruned;
+    entry.failed = result.failed;
+    entry.result = result.result;
+    entry.durationMs = result.durationMs;
+    entry.message = result.firstFailure();
+    if (entry.message.isEmpty() && result.timedOut)
+        entry.message = QStringLiteral("health wait timed out");
+    return entry;
+}
+
+// Plans and applies `rendered`: the shared body of sync and rollback. Holds the lease (not for
+// dry runs) and records the history entry; `beforeApply` runs under the lease.
+Result<SyncOutcome> applyRendered(const ReconcileContext &ctx, ClusterConnection &cluster, const Rendered &rendered,
+                                  const QString &ref, const PlanOptions &planOptions, ApplyOptions applyOptions,
+                                  const std::function<void(const SyncPlan &)> &onPlan, const QString &action,
+                                  const std::function<Status(History &)> &historyChange)
+{
+    const QDateTime started = QDateTime::currentDateTimeUtc();
+    const QString ns = controlNamespace(ctx.app);
+    report(ctx, QStringLiteral("comparing with %1").arg(cluster.describe()));
+    CompareOptions compareOptions{ctx.app.ignore, true, ctx.progress, ctx.cancel};
+    auto comparison = compareWithCluster(cluster, ctx.app.name, rendered.objects, compareOptions);
+    if (!comparison)
+        return comparison.error();
+    SyncOutcome outcome;
+    outcome.clusterDescription = cluster.describe();
+    outcome.plan = buildPlan(*comparison, planOptions);
+    outcome.plan.application = ctx.app.name;
+    outcome.plan.revision = rendered.revision.commitId;
+    outcome.plan.trackedRef = ref;
+    if (onPlan)
+        onPlan(outcome.plan);
+    applyOptions.progress = ctx.progress;
+    applyOptions.cancel = ctx.cancel;
+    if (applyOptions.dryRun) {
+        outcome.result = executePlan(cluster, outcome.plan, applyOptions);
+        return outcome;
+    }
+
+    SLUICE_TRY(ensureNamespace(cluster, ns, ctx.cancel));
+    report(ctx, QStringLiteral("taking the sync lease"));
+    auto lease = SyncLease::acquire(cluster, ctx.app.name, ns, 60, ctx.cancel);
+    if (!lease)
+        return lease.error();
+    // The hold check happens under the lease, so a concurrent rollback cannot slip between.
+    std::optional<Error> refused;
+    auto checked = updateHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, [&](History &h) {
+        refused.reset();
+        if (Status s = historyChange(h); !s)
+            refused = s.error();
+    }, ctx.cancel);
+    if (!checked)
+        return checked.error();
+    if (refused)
+        return *refused;
+
+    outcome.result = executePlan(cluster, outcome.plan, applyOptions);
+    auto entry = appendHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, entryFor(outcome.plan, outcome.result, action, started), {});
+    if (!entry)
+        return entry.error().prefixed(QStringLiteral("the %1 finished (%2) but was not recorded").arg(action, outcome.result.result));
+    outcome.entry = *entry;
+    if (action == QLatin1String("rollback") && outcome.result.result != QLatin1String("Failed")) {
+        const Hold hold{rendered.revision.commitId, currentUser(), QDateTime::currentDateTimeUtc(),
+                        QStringLiteral("rollback #%1 to %2").arg(entry->id).arg(ref)};
+        auto held = updateHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, [&](History &h) { h.hold = hold; }, {});
+        if (!held)
+            return held.error().prefixed(QStringLiteral("the rollback was applied but the hold was not set"));
+    }
+    SLUICE_TRY((*lease)->release());
+    return outcome;
+}
+
+} // namespace
+
+QString controlNamespace(const ApplicationConfig &app)
+{
+    return app.ns.isEmpty() ? QStringLiteral("default") : app.ns;
+}
+
+Result<ApplicationStatus> applicationStatus(const ReconcileContext &ctx, const StatusOptions &options)
+{
+    auto repo = openApplicationRepository(ctx.app);
+    if (!repo)
+        return repo.error();
+    auto tracked = repo->resolve(ctx.app.revision);
+    if (!tracked)
+        return tracked.error();
+    auto rendered = renderAt(ctx, *repo, options.revision);
+    if (!rendered)
+        return rendered.error();
+    auto cluster = connect(ctx);
+    if (!cluster)
+        return cluster.error();
+    auto history = readHistory(*cluster, ctx.app.name, controlNamespace(ctx.app), ctx.cancel);
+    if (!history)
+        return history.error();
+    report(ctx, QStringLiteral("comparing with %1").arg(cluster->describe()));
+    CompareOptions compareOptions{ctx.app.ignore, options.withText, ctx.progress, ctx.cancel};
+    auto comparison = compareWithCluster(*cluster, ctx.app.name, rendered->objects, compareOptions);
+    if (!comparison)
+        return comparison.error();
+
+    ApplicationStatus status;
+    status.application = ctx.app.name;
+    status.cluster = cluster->name;
+    status.clusterDescription = cluster->describe();
+    status.trackedRef = ctx.app.revision;
+    status.trackedRevision = tracked->commitId;
+    status.comparedRevision = rendered->revision.commitId;
+    status.deployedRevision = history->deployedRevision();
+    status.hold = history->hold;
+    status.comparison = std::move(*comparison);
+    if (!status.deployedRevision.isEmpty() && !tracked->worktree) {
+        auto pending = repo->commitList(status.deployedRevision, tracked->commitId, {}, ctx.cancel);
+        status.pendingKnown = pending.ok();
+        if (pending)
+            status.pending = *pending;
+    }
+    return status;
+}
+
+Result<History> applicationHistory(const ReconcileContext &ctx)
+{
+    auto cluster = connect(ctx);
+    if (!cluster)
+        return cluster.error();
+    return readHistory(*cluster, ctx.app.name, controlNamespace(ctx.app), ctx.cancel);
+}
+
+Result<SyncOutcome> syncApplication(const ReconcileContext &ctx, const SyncRequest &request)
+{
+    auto repo = openApplicationRepository(ctx.app);
+    if (!repo)
+        return repo.error();
+    auto rendered = renderAt(ctx, *repo, request.revision);
+    if (!rendered)
+        return rendered.error();
+    auto cluster = connect(ctx);
+    if (!cluster)
+        return cluster.error();
+    const QString ns = controlNamespace(ctx.app);
+    auto holdError = [&](const Hold &hold) {
+        return makeError(ErrorCategory::Usage, QStringLiteral("%1 is %2: sync refuses to deploy while held; pass --release-hold to "
+                                                              "lift the hold (recorded in history)").arg(ctx.app.name, hold.describe()));
+    };
+    // Refuse before planning; checked again under the lease (a rollback may come in between).
+    auto history = readHistory(*cluster, ctx.app.name, ns, ctx.cancel);
+    if (!history)
+        return history.error();
+    if (history->hold && !request.releaseHold)
+        return holdError(*history->hold);
+    PlanOptions planOptions{request.prune || ctx.app.prune, request.only};
+    ApplyOptions applyOptions;
+    applyOptions.dryRun = request.dryRun;
+    applyOptions.wait = request.wait;
+    applyOptions.timeoutMs = request.timeoutMs;
+    const QString ref = request.revision.isEmpty() ? ctx.app.revision : request.revision;
+    return applyRendered(ctx, *cluster, *rendered, ref, planOptions, applyOptions, request.onPlan, QStringLiteral("sync"),
+                         [&](History &h) -> Status {
+                             if (!h.hold)
+                                 return {};
+                             if (!request.releaseHold)
+                                 return holdError(*h.hold);
+                             HistoryEntry release;
+                             int next = 1;
+                             for (const HistoryEntry &e : h.entries)
+                                 next = qMax(next, e.id + 1);
+                             release.id = next;
+                             release.revision = h.hold->revision;
+                             release.time = QDateTime::currentDateTimeUtc();
+                             release.who = currentUser();
+                             release.action = QStringLiteral("release");
+                             release.result = QStringLiteral("Succeeded");
+                             release.message = QStringLiteral("released: ") + h.hold->describe();
+                             h.entries.prepend(release);
+                             h.hold.reset();
+                             return {};
+                         });
+}
+
+Result<SyncOutcome> rollbackApplication(const ReconcileContext &ctx, const RollbackRequest &request)
+{
+    auto cluster = connect(ctx);
+    if (!cluster)
+        return cluster.error();
+    auto history = readHistory(*cluster, ctx.app.name, controlNamespace(ctx.app), ctx.cancel);
+    if (!history)
+        return history.error();
+    const HistoryEntry *target = nullptr;
+    if (request.toId > 0) {
+        target = history->entry(request.toId);
+        if (!target)
+            return makeError(ErrorCategory::Usage, QStringLiteral("%1 has no history entry #%2 (see sluicectl history %1)")
+                                                       .arg(ctx.app.name).arg(request.toId));
+    } else {
+        const QString deployed = history->deployedRevision();
+        for (const HistoryEntry &e : history->entries) {
+            const bool deploy = e.action == QLatin1String("sync") || e.action == QLatin1String("rollback");
+            if (deploy && e.result == QLatin1String("Succeeded") && e.revision != deployed) {
+                target = &e;
+                break;
+            }
+        }
+        if (!target)
+            return makeError(ErrorCategory::Usage, QStringLiteral("%1 has no earlier successful deployment to roll back to "
+                                                                  "(see sluicectl history %1)").arg(ctx.app.name));
+    }
+    auto repo = openApplicationRepository(ctx.app);
+    if (!repo)
+        return repo.error();
+    auto rendered = renderAt(ctx, *repo, target->revision);
+    if (!rendered)
+        return rendered.error();
+    ApplyOptions applyOptions;
+    applyOptions.dryRun = request.dryRun;
+    applyOptions.wait = request.wait;
+    applyOptions.timeoutMs = request.timeoutMs;
+    return applyRendered(ctx, *cluster, *rendered, QStringLiteral("#%1").arg(target->id), PlanOptions{ctx.app.prune, {}},
+                         applyOptions, request.onPlan, QStringLiteral("rollback"), [](History &) { return Status(); });
+}
+
+Result<GitRevertOutcome> gitRevertApplication(const ReconcileContext &ctx, const GitRevertRequest &request)
+{
+    if (ctx.app.repoPath.isEmpty())
+        return makeError(ErrorCategory::Usage, QStringLiteral("%1 tracks %2, not a local clone: a revert branch needs your clone "
+                                                              "(point source.repo at it)").arg(ctx.app.name, ctx.app.repo));
+    git::RevertRequest revert;
+    revert.repoPath = ctx.app.repoPath;
+    revert.baseRevision = ctx.app.revision;
+    revert.commits = request.commits;
+    revert.branchName = request.branch;
+    report(ctx, QStringLiteral("creating the revert branch"));
+    auto created = git::createRevertBranch(revert, ctx.cancel);
+    if (!created)
+        return created.error();
+    GitRevertOutcome outcome;
+    outcome.branch = created->branch;
+    outcome.commitId = created->commitId;
+    outcome.baseCommitId = created->baseCommitId;
+    auto repo = openApplicationRepository(ctx.app);
+    if (!repo)
+        return repo.error();
+    SourceRenderer renderer(ctx.cache);
+    auto review = reviewRevisions(*repo, renderer, ctx.app, created->baseCommitId, created->commitId, ctx.cancel);
+    if (!review)
+        return review.error().prefixed(QStringLiteral("branch %1 was created, but its diff failed").arg(created->branch));
+    outcome.diff = std::move(review->diff);
+    if (request.push) {
+        report(ctx, QStringLiteral("pushing %1").arg(created->branch));
+        if (Status pushed = git::pushBranch(ctx.app.repoPath, created->branch, ctx.app.revision, ctx.cancel); !pushed)
+            return pushed.error().prefixed(QStringLiteral("branch %1 was created locally, but the push failed").arg(created->branch));
+        outcome.pushed = true;
+    }
+    return outcome;
+}
+
+} // namespace sluice::sync

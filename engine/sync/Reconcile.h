@@ -1,0 +1,114 @@
+#pragma once
+
+// The reconcile loop on demand, one engine call per user action: status, live diff, sync
+// (with a plan), cluster rollback with a hold, and the Git-revert rollback. Each call renders
+// the application (through the cache), talks to its destination cluster, reports progress and
+// honours cancel.
+//
+// Thread: blocking; call from a worker thread. Each call opens its own repository handle.
+
+#include "Apply.h"
+#include "History.h"
+#include "git/Repository.h"
+#include "render/RenderCache.h"
+#include "workspace/Workspace.h"
+
+#include <functional>
+#include <optional>
+
+namespace sluice::sync {
+
+// Where the history ConfigMap and the sync Lease live: the destination namespace, "default"
+// for applications without one.
+QString controlNamespace(const ApplicationConfig &app);
+
+struct ReconcileContext
+{
+    const Workspace &workspace;
+    const ApplicationConfig &app;
+    RenderCache &cache;
+    ProgressFn progress;
+    CancelToken cancel;
+};
+
+struct ApplicationStatus
+{
+    QString application;
+    QString clusterDescription;  // "cluster prod (context …, https://…)"
+    QString cluster;
+    QString trackedRef;          // "main"
+    QString trackedRevision;     // its head commit
+    QString comparedRevision;    // the revision compared (the tracked head unless asked otherwise)
+    QString deployedRevision;    // newest successful sync or rollback; empty when never synced
+    QList<git::CommitInfo> pending; // tracked head's commits not reachable from the deployed revision
+    bool pendingKnown = false;   // false when never deployed or the deployed commit is not in the repository
+    std::optional<Hold> hold;
+    LiveComparison comparison;
+};
+
+struct StatusOptions
+{
+    QString revision;      // empty = the tracked revision
+    bool withText = true;  // unified diffs per object (for `diff`)
+};
+
+Result<ApplicationStatus> applicationStatus(const ReconcileContext &ctx, const StatusOptions &options = {});
+
+struct SyncRequest
+{
+    QString revision;           // empty = the tracked revision
+    bool dryRun = false;
+    bool prune = false;         // or the application's sync.prune
+    QList<ResourceKey> only;    // selective sync
+    bool wait = true;
+    int timeoutMs = 300000;
+    bool releaseHold = false;
+    // Called with the plan before anything changes (e.g. to print it).
+    std::function<void(const SyncPlan &)> onPlan;
+};
+
+struct SyncOutcome
+{
+    SyncPlan plan;
+    SyncResult result;
+    std::optional<HistoryEntry> entry; // recorded in history (not for dry runs)
+    QString clusterDescription;
+};
+
+// Refuses while a rollback hold is set unless `releaseHold` (recorded in history as release).
+// Holds the sync Lease for the duration; records the result in history.
+Result<SyncOutcome> syncApplication(const ReconcileContext &ctx, const SyncRequest &request);
+
+struct RollbackRequest
+{
+    int toId = 0; // history entry; 0 = the newest successful entry before the deployed one
+    bool dryRun = false;
+    bool wait = true;
+    int timeoutMs = 300000;
+    std::function<void(const SyncPlan &)> onPlan;
+};
+
+// Renders the entry's revision, plans it against live, applies it, and sets the hold.
+Result<SyncOutcome> rollbackApplication(const ReconcileContext &ctx, const RollbackRequest &request);
+
+Result<History> applicationHistory(const ReconcileContext &ctx);
+
+struct GitRevertRequest
+{
+    QStringList commits;
+    QString branch; // empty = sluice/revert-<short>
+    bool push = false;
+};
+
+struct GitRevertOutcome
+{
+    QString branch;
+    QString commitId;
+    QString baseCommitId;
+    ResourceDiff diff; // what the revert branch would deploy, vs the tracked head
+    bool pushed = false;
+};
+
+Result<GitRevertOutcome> gitRevertApplication(const ReconcileContext &ctx, const GitRevertRequest &request);
+
+} // namespace sluice::sync
