@@ -31,7 +31,7 @@ QString ResourceKey::displayName() const
 
 QString Resource::location() const
 {
-    return sourceFile + QLatin1Char(':') + QString::number(line);
+    return line > 0 ? sourceFile + QLatin1Char(':') + QString::number(line) : sourceFile;
 }
 
 Result<QJsonObject> Resource::parseTree() const

@@ -46,7 +46,7 @@ struct Resource
     // "compare the trees".
     quint64 hash = 0;
 
-    QString location() const; // "file:line"
+    QString location() const; // "file:line", or "file" when line is 0 (a live object)
 
     // Parses `text`; metadata.namespace is set to the key's namespace (dropped when empty, as
     // for cluster-scoped kinds).

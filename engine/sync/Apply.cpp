@@ -2,7 +2,9 @@
 
 #include "kube/Watch.h"
 
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
+#include <QSet>
 #include <QThread>
 
 #include <condition_variable>
@@ -60,7 +62,8 @@ Status deleteAndWait(kube::KubeClient &client, const kube::ResourcePath &path, c
 }
 
 // Applies or prunes one step.
-StepResult runStep(ClusterConnection &cluster, const PlanStep &step, const ApplyOptions &options)
+StepResult runStep(ClusterConnection &cluster, const PlanStep &step, const ApplyOptions &options,
+                   const QSet<QString> &createdNamespaces)
 {
     const ResourceState &r = step.resource;
     StepResult result{r.key, r.action, Outcome::Failed, {}, {}};
@@ -85,10 +88,14 @@ StepResult runStep(ClusterConnection &cluster, const PlanStep &step, const Apply
         }
     }
     auto applied = cluster.client->serverSideApply(path, r.applyBody, true, options.dryRun, options.cancel);
-    if (applied)
+    if (applied) {
         result.outcome = Outcome::Applied;
-    else
+    } else if (options.dryRun && applied.error().code == 404 && createdNamespaces.contains(r.key.ns)) {
+        result.outcome = Outcome::Applied; // a dry run cannot create the namespace an earlier phase would
+        result.message = QStringLiteral("dry run: its namespace %1 is created by this sync").arg(r.key.ns);
+    } else {
         result.message = applied.error().message;
+    }
     return result;
 }
 
@@ -110,6 +117,12 @@ SyncResult executePlan(ClusterConnection &cluster, const SyncPlan &plan, const A
     }
     const qint64 total = std::count_if(result.steps.begin(), result.steps.end(),
                                        [](const StepResult &s) { return s.outcome == Outcome::NotAttempted; });
+    QSet<QString> createdNamespaces;
+    for (const PlanStep &step : plan.steps) {
+        if (step.selected && step.resource.action == Action::Create && step.resource.key.kind == QLatin1String("Namespace") &&
+            step.resource.key.group.isEmpty())
+            createdNamespaces.insert(step.resource.key.name);
+    }
     std::atomic<qint64> done{0};
     bool stopped = false;
     for (qsizetype first = 0; first < plan.steps.size() && !stopped;) {
@@ -125,7 +138,7 @@ SyncResult executePlan(ClusterConnection &cluster, const SyncPlan &plan, const A
             const qsizetype i = work.at(w);
             if (options.cancel.isCancelled())
                 return;
-            result.steps[i] = runStep(cluster, plan.steps.at(i), options);
+            result.steps[i] = runStep(cluster, plan.steps.at(i), options, createdNamespaces);
             result.steps[i].health = plan.steps.at(i).resource.health;
             if (options.progress)
                 options.progress(++done, total, QStringLiteral("%1 %2").arg(actionName(plan.steps.at(i).resource.action),

@@ -87,13 +87,15 @@ int waveOf(const QJsonObject &object)
 
 // A JSON object as a Resource for diffResourceSets: normalised first, so equal objects have
 // equal hashes and are not parsed again.
-Resource asResource(const ResourceKey &key, const QString &apiVersion, const QJsonObject &object, const QString &origin)
+Resource asResource(const ResourceKey &key, const QString &apiVersion, const QJsonObject &object, const QString &origin,
+                    int line = 0)
 {
     const QJsonObject normalized = normalizeObject(object, key, {});
     Resource r;
     r.key = key;
     r.apiVersion = apiVersion;
     r.sourceFile = origin;
+    r.line = line;
     r.text = QJsonDocument(normalized).toJson(QJsonDocument::Compact);
     r.format = Resource::Format::Json;
     r.hash = hashing::hashJson(normalized);
@@ -322,9 +324,9 @@ Result<LiveComparison> compareWithCluster(ClusterConnection &cluster, const QStr
             SLUICE_TRY(before.insert(asResource(key, item.state.apiVersion, item.state.live, QStringLiteral("live"))));
         }
         if (item.compared) {
-            SLUICE_TRY(after.insert(asResource(key, item.state.apiVersion, item.predicted, QStringLiteral("desired"))));
+            SLUICE_TRY(after.insert(asResource(key, item.state.apiVersion, item.predicted, item.resource->sourceFile, item.resource->line)));
         } else if (!item.type && item.servedLater) {
-            SLUICE_TRY(after.insert(asResource(key, item.state.apiVersion, item.state.applyBody, QStringLiteral("desired"))));
+            SLUICE_TRY(after.insert(asResource(key, item.state.apiVersion, item.state.applyBody, item.resource->sourceFile, item.resource->line)));
         }
     }
     for (const auto &[key, object] : *live) {

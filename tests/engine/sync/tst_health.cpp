@@ -48,7 +48,7 @@ const HealthRow kRows[] = {
     // apps/Deployment
     {"deployment-healthy", "Healthy", "3/3 replicas available"},
     {"deployment-paused", "Suspended", "rollout paused"},
-    {"deployment-progress-deadline", "Degraded", "ProgressDeadlineExceeded: ReplicaSet \"web-5f7b8d6c4\" has timed out"},
+    {"deployment-progress-deadline", "Degraded", "rollout stuck: ProgressDeadlineExceeded: ReplicaSet \"web-5f7b8d6c4"},
     {"deployment-not-observed", "Progressing", "waiting for rollout to be observed"},
     {"deployment-updating", "Progressing", "2/3 new replicas updated"},
     {"deployment-old-replicas", "Progressing", "1 old replicas pending termination"},
@@ -126,7 +126,7 @@ const HealthRow kRows[] = {
     {"kustomization-progressing", "Progressing", "Progressing: Running health checks for revision main@sha1:9f8e"},
     {"kustomization-failed", "Degraded", "BuildFailed: kustomize build failed: accumulating resources"},
     {"kustomization-health-check-failed", "Degraded", "HealthCheckFailed: health check failed after 5m0.012s"},
-    {"kustomization-dependency-not-ready", "Progressing", "DependencyNotReady: dependency 'flux-system/infrastructure'"},
+    {"kustomization-dependency-not-ready", "Progressing", "DependencyNotReady: dependency 'flux-system/infra"},
     {"kustomization-suspended", "Suspended", "reconciliation suspended"},
     {"kustomization-not-observed", "Progressing", "waiting for the controller to observe generation 2"},
     {"helmrelease-stalled", "Degraded", "stalled: RetriesExceeded: Failed to install after 4 attempt(s)"},
@@ -252,8 +252,8 @@ private slots:
         QFETCH(HealthState, a);
         QFETCH(HealthState, b);
         QFETCH(HealthState, worse);
-        QCOMPARE(sluice::sync::worseHealth(a, b), worse);
-        QCOMPARE(sluice::sync::worseHealth(b, a), worse);
+        QCOMPARE(worseHealth(a, b), worse);
+        QCOMPARE(worseHealth(b, a), worse);
     }
 
     // Every pair against the written-out order; folding gives an application's health.
@@ -261,18 +261,19 @@ private slots:
     {
         for (qsizetype i = 0; i < kBestToWorst.size(); ++i) {
             for (qsizetype j = 0; j < kBestToWorst.size(); ++j)
-                QCOMPARE(sluice::sync::worseHealth(kBestToWorst[i], kBestToWorst[j]), kBestToWorst[qMax(i, j)]);
+                QCOMPARE(worseHealth(kBestToWorst[i], kBestToWorst[j]), kBestToWorst[qMax(i, j)]);
         }
         HealthState app = HealthState::None;
-        for (HealthState child : {HealthState::Healthy, HealthState::None, HealthState::Progressing, HealthState::Healthy})
-            app = sluice::sync::worseHealth(app, child);
+        for (HealthState child : {HealthState::Healthy, HealthState::None, HealthState::Progressing})
+            app = worseHealth(app, child);
         QCOMPARE(app, HealthState::Progressing);
     }
 
     void names()
     {
-        const QStringList expected{QStringLiteral("Healthy"),  QStringLiteral("Suspended"), QStringLiteral("Progressing"),
-                                   QStringLiteral("Missing"),  QStringLiteral("Degraded"),  QStringLiteral("Unknown")};
+        const QStringList expected{QStringLiteral("Healthy"), QStringLiteral("Suspended"),
+                                   QStringLiteral("Progressing"), QStringLiteral("Missing"),
+                                   QStringLiteral("Degraded"), QStringLiteral("Unknown")};
         for (qsizetype i = 0; i < kBestToWorst.size(); ++i) {
             QCOMPARE(healthName(kBestToWorst[i]), expected[i]);
             QCOMPARE(parseHealthName(expected[i]), std::optional<HealthState>(kBestToWorst[i]));

@@ -1,0 +1,56 @@
+#pragma once
+
+// A sluice-sandbox process for a test or a benchmark: started on a fresh data directory with a
+// kubeconfig written next to it, killed when the object goes.
+
+#include <QDir>
+#include <QProcess>
+#include <QStringList>
+
+#include <csignal>
+#include <memory>
+
+namespace sluice::test {
+
+class SandboxProcess
+{
+public:
+    // `binary`: the built sluice-sandbox. `extraArgs`: e.g. --fail-rollouts, --controller-delay N.
+    bool start(const QString &binary, const QString &dir, const QStringList &extraArgs = {})
+    {
+        m_kubeconfig = dir + QStringLiteral("/kubeconfig");
+        m_process = std::make_unique<QProcess>();
+        m_process->setProcessChannelMode(QProcess::SeparateChannels);
+        m_process->start(binary, QStringList{QStringLiteral("--data-dir"), dir + QStringLiteral("/data"), QStringLiteral("--port"),
+                                             QStringLiteral("0"), QStringLiteral("--kubeconfig-out"), m_kubeconfig} + extraArgs);
+        if (!m_process->waitForStarted(10000))
+            return false;
+        QByteArray out;
+        while (!out.contains('\n')) {
+            if (!m_process->waitForReadyRead(15000))
+                return false;
+            out += m_process->readAllStandardOutput();
+        }
+        return out.startsWith("sluice-sandbox ready: ");
+    }
+
+    void stop()
+    {
+        if (!m_process)
+            return;
+        ::kill(pid_t(m_process->processId()), SIGTERM);
+        if (!m_process->waitForFinished(10000))
+            m_process->kill();
+        m_process.reset();
+    }
+
+    ~SandboxProcess() { stop(); }
+
+    QString kubeconfig() const { return m_kubeconfig; }
+
+private:
+    std::unique_ptr<QProcess> m_process;
+    QString m_kubeconfig;
+};
+
+} // namespace sluice::test
