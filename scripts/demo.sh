@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds Sluice and opens it on the demo workspace: a generated GitOps repository
-# (${DEMO_DIR:-~/.local/share/sluice/demo}) with pending commits, a pull-request ref and tags.
+# (${DEMO_DIR:-~/.local/share/sluice/demo}) with pending commits, a pull-request ref and tags,
+# whose cluster is the embedded sandbox. When the demo is created, its `deployed` tag is synced
+# to the sandbox, so the applications start OutOfSync with pending commits.
 #
 # Usage: scripts/demo.sh                 the window (needs a display; else falls back to the CLI)
-#        scripts/demo.sh --cli [ARGS]    sluicectl on the demo (default: review web --base deployed --head main)
+#        scripts/demo.sh --cli [ARGS]    sluicectl on the demo (default: status)
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 build="${BUILD_DIR:-$root/build}"
@@ -12,6 +14,13 @@ demo="${DEMO_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/sluice/demo}"
 "$root/scripts/build.sh" >&2
 if [ ! -d "$demo/.git" ]; then
   "$root/scripts/make-demo.sh" "$demo" >/dev/null
+fi
+if [ ! -d "$demo/.sluice/sandbox" ]; then
+  # What the cluster runs before the demo starts: the `deployed` tag (the sandbox starts on demand).
+  for app in cluster web status; do
+    "$build/app/sluicectl/sluicectl" --workspace "$demo/sluice.yaml" sync "$app" --revision deployed --no-wait >/dev/null
+  done
+  echo "Demo: synced the 'deployed' tag to the sandbox cluster; main has pending commits." >&2
 fi
 
 cli=false
@@ -28,9 +37,9 @@ if [ "$cli" = false ]; then
 fi
 cd "$demo"
 if [ $# -eq 0 ]; then
-  set -- review web --base deployed --head main
+  set -- status
 fi
 status=0
 "$build/app/sluicectl/sluicectl" --workspace "$demo/sluice.yaml" "$@" || status=$?
-# review exits 1 when there are differences, which is the point of the demo.
+# status, diff and review exit 1 when there are differences, which is the point of the demo.
 [ "$status" -le 1 ] || exit "$status"

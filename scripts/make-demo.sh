@@ -101,6 +101,7 @@ replace() {
 # --- history ---------------------------------------------------------------------------------
 g -c init.defaultBranch=main init -q
 g config core.autocrlf false
+echo ".sluice/" >>"$dest/.git/info/exclude"   # the demo's sandbox cluster keeps its data there
 
 cp -R -- "$demo/repo/." "$dest/"
 cp -- "$demo/sluice.yaml" "$dest/sluice.yaml"

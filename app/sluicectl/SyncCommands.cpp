@@ -310,7 +310,12 @@ int runStatus(const Context &ctx, const QStringList &apps)
             out() << paint(ctx, "35", QStringLiteral("  hold:      ") + hold) << '\n';
         for (const QString &w : c.warnings)
             out() << paint(ctx, "33", QStringLiteral("  warning:   ") + w) << '\n';
+        int quiet = 0; // Synced and Healthy (or without health): counted, not listed
         for (const ResourceState &r : c.resources) {
+            if (r.sync == SyncState::Synced && (r.health.state == HealthState::Healthy || r.health.state == HealthState::None)) {
+                ++quiet;
+                continue;
+            }
             QString line = QStringLiteral("    %1 %2 %3").arg(syncStateName(r.sync), -10).arg(healthName(r.health.state), -12).arg(r.key.displayName());
             QStringList notes;
             if (!r.reason.isEmpty())
@@ -321,6 +326,8 @@ int runStatus(const Context &ctx, const QStringList &apps)
                 line += QStringLiteral("  (%1)").arg(notes.join(QStringLiteral("; ")));
             out() << paint(ctx, r.sync == SyncState::Synced ? "0" : syncColor(r.sync), line) << '\n';
         }
+        out() << "  resources: " << c.resources.size() << ", " << quiet << " Synced and Healthy"
+              << (quiet < c.resources.size() ? QStringLiteral(" (the others listed above)") : QString()) << '\n';
     }
     if (ctx.json)
         out() << QJsonDocument(QJsonObject{{QStringLiteral("applications"), jsonApps}}).toJson(QJsonDocument::Indented);

@@ -1,0 +1,45 @@
+// A no-change `sluicectl status` of 1,500 synced objects vs `kubectl diff --server-side` of the
+// same manifests (as applied, with the tracking label) on the same sandbox, interleaved runs.
+//
+// Usage: bench_status
+
+#include "SyncBench.h"
+
+#include <QCoreApplication>
+#include <QTemporaryDir>
+
+using namespace sluice::bench;
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QTemporaryDir tmp;
+    const QList<QJsonObject> objects = generateObjects(1500, 10);
+    SandboxProcess sandbox;
+    if (!sandbox.start(tmp.filePath("sandbox"))) {
+        qWarning("sluice-sandbox did not start");
+        return 1;
+    }
+    const QString workspace = makeGitOpsRepo(tmp.filePath("gitops"), objects, sandbox.kubeconfig);
+    if (workspace.isEmpty() || !runPeer(sluicectlPath(), {"--workspace", workspace, "sync", "bench", "--timeout", "5m"})) {
+        qWarning("preparing the synced application failed");
+        return 1;
+    }
+    writeFile(tmp.filePath("applied.yaml"), labelledYaml(objects, "bench"));
+    QProcess check;
+    check.start(sluicectlPath(), {"--workspace", workspace, "status", "bench"});
+    check.waitForFinished(600000);
+    if (check.exitCode() != 0) {
+        qWarning("status after sync is not Synced and Healthy:\n%s", check.readAllStandardOutput().left(2000).constData());
+        return 1;
+    }
+    const auto [statusMs, kubectlMs] = interleavedMediansMs(
+        3, [&] { runPeer(sluicectlPath(), {"--workspace", workspace, "status", "bench"}); },
+        [&] {
+            runPeer("kubectl", {"--kubeconfig", sandbox.kubeconfig, "diff", "--server-side", "--field-manager", "sluice",
+                                "--force-conflicts", "-f", tmp.filePath("applied.yaml")});
+        });
+    report(QStringLiteral("no-change status of 1,500 objects"), statusMs, QStringLiteral("kubectl diff --server-side"), kubectlMs,
+           QStringLiteral("<= 0.1x"));
+    return 0;
+}
