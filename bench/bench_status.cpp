@@ -1,5 +1,6 @@
 // A no-change `sluicectl status` of 1,500 synced objects vs `kubectl diff --server-side` of the
-// same manifests (as applied, with the tracking label) on the same sandbox, interleaved runs.
+// same manifests (as applied, with the tracking label) on the same sandbox, interleaved runs;
+// then the same status with --no-cache (no status memo: every object dry-run again).
 //
 // Usage: bench_status
 
@@ -41,5 +42,8 @@ int main(int argc, char **argv)
         });
     report(QStringLiteral("no-change status of 1,500 objects"), statusMs, QStringLiteral("kubectl diff --server-side"), kubectlMs,
            QStringLiteral("<= 0.1x"));
+    // Without the status memo and the render cache every object is dry-run again, as kubectl does.
+    const double coldMs = medianMs(3, [&] { runPeer(sluicectlPath(), {"--workspace", workspace, "--no-cache", "status", "bench"}); });
+    report(QStringLiteral("the same, --no-cache (every object dry-run)"), coldMs, QStringLiteral("kubectl diff --server-side"), kubectlMs);
     return 0;
 }

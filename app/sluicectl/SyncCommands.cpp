@@ -257,7 +257,7 @@ int runStatus(const Context &ctx, const QStringList &apps)
     int exit = ExitOk;
     QJsonArray jsonApps;
     for (const ApplicationConfig *app : selected) {
-        ReconcileContext rc{loaded->workspace, *app, *loaded->cache, terminalProgress(), {}};
+        ReconcileContext rc{loaded->workspace, *app, *loaded->cache, terminalProgress(), {}, ctx.diskCache};
         auto status = applicationStatus(rc, {{}, false});
         endProgress();
         if (!status) {
@@ -343,7 +343,7 @@ int runLiveDiff(const Context &ctx, const QString &appName, const QString &revis
     auto app = findApplication(loaded->workspace, appName);
     if (!app)
         return fail(app.error());
-    ReconcileContext rc{loaded->workspace, **app, *loaded->cache, terminalProgress(), {}};
+    ReconcileContext rc{loaded->workspace, **app, *loaded->cache, terminalProgress(), {}, ctx.diskCache};
     auto status = applicationStatus(rc, {revision, true});
     endProgress();
     if (!status)
@@ -397,7 +397,7 @@ int runSync(const Context &ctx, const SyncArgs &args)
     if (!app)
         return fail(app.error());
     const QString ns = controlNamespace(**app);
-    ReconcileContext rc{loaded->workspace, **app, *loaded->cache, terminalProgress(), {}};
+    ReconcileContext rc{loaded->workspace, **app, *loaded->cache, terminalProgress(), {}, ctx.diskCache};
     request.revision = args.revision;
     request.dryRun = args.dryRun;
     request.prune = args.prune;
@@ -469,7 +469,7 @@ int runRollback(const Context &ctx, const RollbackArgs &args)
     auto app = findApplication(loaded->workspace, args.app);
     if (!app)
         return fail(app.error());
-    ReconcileContext rc{loaded->workspace, **app, *loaded->cache, terminalProgress(), {}};
+    ReconcileContext rc{loaded->workspace, **app, *loaded->cache, terminalProgress(), {}, ctx.diskCache};
     if (!args.gitRevert.isEmpty()) {
         auto revert = gitRevertApplication(rc, {args.gitRevert, args.branch, args.push});
         endProgress();

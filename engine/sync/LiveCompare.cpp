@@ -1,7 +1,10 @@
 #include "LiveCompare.h"
 
+#include "core/Log.h"
 #include "render/StructuralHash.h"
 
+#include <QCryptographicHash>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutex>
@@ -116,6 +119,16 @@ QStringList takeoversFrom(const QJsonObject &status)
     return result;
 }
 
+// A hash that is the same in every process (StatusMemo persists it; qHash is seeded per process).
+quint64 stableHash(const QByteArray &data)
+{
+    const QByteArray digest = QCryptographicHash::hash(data, QCryptographicHash::Sha256);
+    quint64 value = 0;
+    for (int i = 0; i < 8; ++i)
+        value = (value << 8) | quint8(digest.at(i));
+    return value;
+}
+
 // One desired object on its way through the comparison.
 struct Item
 {
@@ -125,6 +138,7 @@ struct Item
     bool servedLater = false;  // its kind comes with a CRD of this sync
     QJsonObject predicted;     // the object after apply (dry-run answer)
     bool compared = false;     // predicted is valid
+    quint64 bodyHash = 0;      // of the apply body and the ignore rules (StatusMemo: stable across processes)
 };
 
 // The dry-run apply of one object: predicted object, takeovers, or why it is Unknown.
@@ -261,15 +275,23 @@ Result<LiveComparison> compareWithCluster(ClusterConnection &cluster, const QStr
             options.progress(done, total, what);
     };
     LiveComparison result;
+    QElapsedTimer clock;
+    clock.start();
 
     // 1. The live set (tracking label) and the desired objects as they would be applied.
     report(0, 0, QStringLiteral("listing live objects"));
     auto live = listLiveObjects(cluster, application, result.warnings, cancel);
     if (!live)
         return live.error();
+    qCDebug(lcSync) << "listed" << live->size() << "live objects in" << clock.elapsed() << "ms";
     auto discovery = cluster.discovery->get(false, cancel);
     if (!discovery)
         return discovery.error();
+
+    QJsonArray ignoreRules;
+    for (const IgnoreRule &rule : options.ignore)
+        ignoreRules.append(QJsonArray{rule.group, rule.kind, rule.ns, rule.name, QJsonArray::fromStringList(rule.jsonPointers)});
+    const QByteArray ignoreText = QJsonDocument(ignoreRules).toJson(QJsonDocument::Compact);
 
     QList<Item> items;
     items.reserve(desired.size());
@@ -282,6 +304,7 @@ Result<LiveComparison> compareWithCluster(ClusterConnection &cluster, const QStr
         if (!body)
             return body.error();
         item.state.applyBody = *body;
+        item.bodyHash = stableHash(QJsonDocument(*body).toJson(QJsonDocument::Compact) + ignoreText);
         item.state.wave = waveOf(*body);
         item.type = discovery->find(key.group, key.kind);
         if (auto it = live->find(key); it != live->end()) {
@@ -301,6 +324,12 @@ Result<LiveComparison> compareWithCluster(ClusterConnection &cluster, const QStr
         Item &item = items[i];
         if (cancel.isCancelled() || !item.type)
             return;
+        if (options.memo && options.memo->knownSynced(item.state.key, item.state.live, item.bodyHash)) {
+            item.predicted = item.state.live; // unchanged since a dry-run found it in sync
+            item.compared = true;
+            report(++done, items.size(), item.state.key.displayName());
+            return;
+        }
         if (item.state.live.isEmpty()) {
             auto object = cluster.client->get(item.type->path(item.state.key.ns, item.state.key.name), cancel);
             if (object)
@@ -314,6 +343,8 @@ Result<LiveComparison> compareWithCluster(ClusterConnection &cluster, const QStr
     });
     if (cancel.isCancelled())
         return makeError(ErrorCategory::Cancelled, QStringLiteral("the comparison with %1 was cancelled").arg(cluster.describe()));
+
+    qCDebug(lcSync) << "fetched and dry-ran" << items.size() << "desired objects by" << clock.elapsed() << "ms";
 
     // 3. Object-keyed diff of live vs after-apply (masked, normalised, ignore rules).
     ResourceSet before;
@@ -349,6 +380,7 @@ Result<LiveComparison> compareWithCluster(ClusterConnection &cluster, const QStr
     auto diff = diffResourceSets(before, after, diffOptions, cancel);
     if (!diff)
         return diff.error();
+    qCDebug(lcSync) << "diffed by" << clock.elapsed() << "ms";
 
     // 4. Per-object state.
     std::map<ResourceKey, Item *> byKey;
@@ -359,6 +391,10 @@ Result<LiveComparison> compareWithCluster(ClusterConnection &cluster, const QStr
         ResourceState state;
         if (it != byKey.end()) {
             state = std::move(it->second->state);
+            if (options.memo && objectDiff.change == ChangeKind::Unchanged)
+                options.memo->remember(state.key, state.live, it->second->bodyHash);
+            else if (options.memo)
+                options.memo->forget(state.key);
             byKey.erase(it);
         } else {
             state.key = objectDiff.key;

@@ -15,6 +15,7 @@
 
 #include "Cluster.h"
 #include "Health.h"
+#include "StatusMemo.h"
 #include "diff/ResourceDiff.h"
 #include "render/Resource.h"
 
@@ -67,6 +68,7 @@ struct CompareOptions
     bool withText = true; // unified YAML diff per differing object
     ProgressFn progress;
     CancelToken cancel;
+    StatusMemo *memo = nullptr; // skips the dry-run of objects unchanged since found in sync; updated
 };
 
 // The desired object as applied: parsed, metadata.namespace set, the tracking label added (no

@@ -45,6 +45,20 @@ Result<Rendered> renderAt(const ReconcileContext &ctx, const git::Repository &re
     return Rendered{*revision, std::move(*objects)};
 }
 
+// Compares with the cluster through the application's status memo (when enabled).
+Result<LiveComparison> compare(const ReconcileContext &ctx, ClusterConnection &cluster, const ResourceSet &objects, bool withText)
+{
+    report(ctx, QStringLiteral("comparing with %1").arg(cluster.describe()));
+    std::optional<StatusMemo> memo;
+    if (ctx.statusMemo)
+        memo.emplace(StatusMemo::fileFor(cluster.server, ctx.app.name));
+    CompareOptions options{ctx.app.ignore, withText, ctx.progress, ctx.cancel, memo ? &*memo : nullptr};
+    auto comparison = compareWithCluster(cluster, ctx.app.name, objects, options);
+    if (comparison && memo)
+        (void)memo->save(); // a memo that cannot be written only costs time next run
+    return comparison;
+}
+
 // Creates the control namespace when missing, so the Lease and the history have a home
 // before the sync creates anything.
 Status ensureNamespace(ClusterConnection &cluster, const QString &ns, const CancelToken &cancel)
@@ -90,9 +104,7 @@ Result<SyncOutcome> applyRendered(const ReconcileContext &ctx, ClusterConnection
 {
     const QDateTime started = QDateTime::currentDateTimeUtc();
     const QString ns = controlNamespace(ctx.app);
-    report(ctx, QStringLiteral("comparing with %1").arg(cluster.describe()));
-    CompareOptions compareOptions{ctx.app.ignore, true, ctx.progress, ctx.cancel};
-    auto comparison = compareWithCluster(cluster, ctx.app.name, rendered.objects, compareOptions);
+    auto comparison = compare(ctx, cluster, rendered.objects, true);
     if (!comparison)
         return comparison.error();
     SyncOutcome outcome;
@@ -167,9 +179,7 @@ Result<ApplicationStatus> applicationStatus(const ReconcileContext &ctx, const S
     auto history = readHistory(*cluster, ctx.app.name, controlNamespace(ctx.app), ctx.cancel);
     if (!history)
         return history.error();
-    report(ctx, QStringLiteral("comparing with %1").arg(cluster->describe()));
-    CompareOptions compareOptions{ctx.app.ignore, options.withText, ctx.progress, ctx.cancel};
-    auto comparison = compareWithCluster(*cluster, ctx.app.name, rendered->objects, compareOptions);
+    auto comparison = compare(ctx, *cluster, rendered->objects, options.withText);
     if (!comparison)
         return comparison.error();
 

@@ -29,6 +29,7 @@ struct ReconcileContext
     RenderCache &cache;
     ProgressFn progress;
     CancelToken cancel;
+    bool statusMemo = true; // remember objects found in sync (StatusMemo, under the cache dir)
 };
 
 struct ApplicationStatus

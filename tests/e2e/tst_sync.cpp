@@ -269,6 +269,35 @@ private slots:
         QCOMPARE(status.value(QLatin1String("pending")).toInt(), 1);
     }
 
+    void driftIsDetectedAndTakenOver()
+    {
+        QCOMPARE(sluicectl({QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--timeout"), QStringLiteral("60s")}).exitCode, 0);
+        QCOMPARE(sluicectl({QStringLiteral("status")}).exitCode, 0); // remembered as in sync
+        // Someone edits the live object by hand: a new resourceVersion and another field manager.
+        const Run patch = kubectl({QStringLiteral("patch"), QStringLiteral("-n"), QStringLiteral("demo"), QStringLiteral("configmap"),
+                                   QStringLiteral("web-config"), QStringLiteral("-p"), QStringLiteral(R"({"data":{"LOG_LEVEL":"debug"}})")});
+        QVERIFY2(patch.exitCode == 0, patch.err);
+        Run diff = sluicectl({QStringLiteral("--json"), QStringLiteral("diff"), QStringLiteral("web")});
+        QCOMPARE(diff.exitCode, 1);
+        bool found = false;
+        for (const QJsonValue &o : diff.json().value(QLatin1String("objects")).toArray()) {
+            const QJsonObject object = o.toObject();
+            if (object.value(QLatin1String("name")).toString() != QLatin1String("web-config"))
+                continue;
+            found = true;
+            QCOMPARE(object.value(QLatin1String("sync")).toString(), QStringLiteral("OutOfSync"));
+            QCOMPARE(object.value(QLatin1String("fields")).toArray().first().toObject().value(QLatin1String("before")).toString(), QStringLiteral("debug"));
+            QCOMPARE(object.value(QLatin1String("takeovers")).toArray().first().toString(), QStringLiteral("takes .data.LOG_LEVEL from kubectl-patch"));
+        }
+        QVERIFY(found);
+        Run sync = sluicectl({QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--no-wait")});
+        QVERIFY2(sync.out.contains("takes .data.LOG_LEVEL from kubectl-patch"), sync.out);
+        const Run value = kubectl({QStringLiteral("get"), QStringLiteral("-n"), QStringLiteral("demo"), QStringLiteral("configmap"),
+                                   QStringLiteral("web-config"), QStringLiteral("-o"), QStringLiteral("jsonpath={.data.LOG_LEVEL}")});
+        QCOMPARE(value.out, QByteArray("info"));
+        QCOMPARE(sluicectl({QStringLiteral("diff"), QStringLiteral("web")}).exitCode, 0);
+    }
+
     void pruneOffThenOn()
     {
         QCOMPARE(sluicectl({QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--no-wait")}).exitCode, 0);
