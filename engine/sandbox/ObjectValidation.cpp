@@ -3,6 +3,7 @@
 #include "CustomResources.h"
 #include "ResourceCatalog.h"
 
+#include <QJsonDocument>
 #include <QRegularExpression>
 
 namespace sluice::sandbox {
@@ -55,6 +56,39 @@ QJsonArray validateObjectMeta(const ResourceType &type, const QJsonObject &objec
     if (type.storeKey() == kCustomResourceDefinitions) {
         for (const QJsonValue &c : validateCustomResourceDefinition(object))
             causes.append(c);
+    }
+    return causes;
+}
+
+QJsonArray validateImmutableFields(const ResourceType &type, const QJsonObject &current, const QJsonObject &updated)
+{
+    QJsonArray causes;
+    auto immutable = [&](const QString &path, const QJsonValue &before, const QJsonValue &after, const QString &suffix = {}) {
+        if (before != after)
+            causes.append(cause(QStringLiteral("FieldValueInvalid"),
+                                QStringLiteral("Invalid value: %1: field is immutable%2")
+                                    .arg(QString::fromUtf8(QJsonDocument(QJsonArray{after}).toJson(QJsonDocument::Compact)).mid(1).chopped(1), suffix),
+                                path));
+    };
+    const QJsonObject specBefore = current.value(QStringLiteral("spec")).toObject();
+    const QJsonObject specAfter = updated.value(QStringLiteral("spec")).toObject();
+    const QString &kind = type.kind;
+    if (type.group == QLatin1String("apps") &&
+        (kind == QLatin1String("Deployment") || kind == QLatin1String("StatefulSet") || kind == QLatin1String("DaemonSet") ||
+         kind == QLatin1String("ReplicaSet")))
+        immutable(QStringLiteral("spec.selector"), specBefore.value(QStringLiteral("selector")), specAfter.value(QStringLiteral("selector")));
+    if (type.group == QLatin1String("batch") && kind == QLatin1String("Job")) {
+        immutable(QStringLiteral("spec.selector"), specBefore.value(QStringLiteral("selector")), specAfter.value(QStringLiteral("selector")));
+        immutable(QStringLiteral("spec.template"), specBefore.value(QStringLiteral("template")), specAfter.value(QStringLiteral("template")));
+    }
+    if (type.group.isEmpty() && kind == QLatin1String("Service") && !specBefore.value(QStringLiteral("clusterIP")).toString().isEmpty() &&
+        specAfter.contains(QStringLiteral("clusterIP")))
+        immutable(QStringLiteral("spec.clusterIP"), specBefore.value(QStringLiteral("clusterIP")), specAfter.value(QStringLiteral("clusterIP")));
+    if (type.group.isEmpty() && (kind == QLatin1String("ConfigMap") || kind == QLatin1String("Secret")) &&
+        current.value(QStringLiteral("immutable")).toBool()) {
+        for (const char *field : {"data", "binaryData", "immutable"})
+            immutable(QLatin1String(field), current.value(QLatin1String(field)), updated.value(QLatin1String(field)),
+                      QStringLiteral(" when `immutable` is set"));
     }
     return causes;
 }

@@ -14,4 +14,9 @@ struct ResourceType;
 // validateCustomResourceDefinition(). Empty when valid.
 QJsonArray validateObjectMeta(const ResourceType &type, const QJsonObject &object);
 
+// The causes for an update that changes a field the API server keeps immutable: spec.selector
+// of apps/v1 workloads, spec.selector and spec.template of a Job, spec.clusterIP of a Service
+// once set, data of a ConfigMap or Secret marked `immutable: true`. Empty when allowed.
+QJsonArray validateImmutableFields(const ResourceType &type, const QJsonObject &current, const QJsonObject &updated);
+
 } // namespace sluice::sandbox

@@ -98,6 +98,8 @@ HttpResponse ResourceHandlers::finishUpdate(const ResourcePath &path, const Http
         ? bodyManaged.toArray()
         : currentMetadata.value(kManagedFields).toArray();
     object = prepareForUpdate(type, current, object);
+    if (const QJsonArray causes = validateImmutableFields(type, current, object); !causes.isEmpty())
+        return invalid(type, path.name, causes);
     setManagedFields(object, recordUpdate(base, current, object, updateManagerOf(request), type.groupVersion()));
     if (isNoOp(current, object))
         return jsonResponse(200, current);
@@ -202,6 +204,8 @@ HttpResponse ResourceHandlers::applyPatch(const ResourcePath &path, const HttpRe
     if (!outcome.conflicts.isEmpty())
         return applyConflictResponse(outcome.conflicts);
     QJsonObject object = prepareForUpdate(type, *current, outcome.object);
+    if (const QJsonArray causes = validateImmutableFields(type, *current, object); !causes.isEmpty())
+        return invalid(type, path.name, causes);
     if (isNoOp(*current, object))
         return jsonResponse(200, *current);
     return commitPut(key, object, request, 200, false);

@@ -298,6 +298,58 @@ private slots:
         QCOMPARE(sluicectl({QStringLiteral("diff"), QStringLiteral("web")}).exitCode, 0);
     }
 
+    void customResourceDefinitionThenItsObjects()
+    {
+        // A CRD and an object of its kind in one sync, with a wave putting a ConfigMap last.
+        const QByteArray crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.acme.io\n"
+                               "spec:\n  group: acme.io\n  scope: Namespaced\n  names: {plural: widgets, singular: widget, kind: Widget}\n"
+                               "  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n"
+                               "          type: object\n          x-kubernetes-preserve-unknown-fields: true\n";
+        QVERIFY(m_repo.write(QStringLiteral("app/crd.yaml"), crd));
+        QVERIFY(m_repo.write(QStringLiteral("app/widget.yaml"), "apiVersion: acme.io/v1\nkind: Widget\nmetadata:\n  name: gadget\nspec:\n  size: 3\n"));
+        QVERIFY(m_repo.write(QStringLiteral("app/late.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: late\n  annotations:\n"
+                                                               "    argocd.argoproj.io/sync-wave: \"5\"\ndata: {a: b}\n"));
+        m_repo.commitAll(QStringLiteral("widgets"));
+        const QJsonObject before = sluicectl({QStringLiteral("--json"), QStringLiteral("status")}).json();
+        const QJsonObject widget = resourceIn(before, QStringLiteral("acme.io/Widget/demo/gadget"));
+        QCOMPARE(widget.value(QLatin1String("sync")).toString(), QStringLiteral("OutOfSync")); // served once its CRD is applied
+
+        Run sync = sluicectl({QStringLiteral("--json"), QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--timeout"), QStringLiteral("60s")});
+        QVERIFY2(sync.exitCode == 0, sync.out + sync.err);
+        QStringList order;
+        for (const QJsonValue &o : sync.json().value(QLatin1String("objects")).toArray())
+            order << o.toObject().value(QLatin1String("kind")).toString() + QLatin1Char('/') + o.toObject().value(QLatin1String("name")).toString();
+        QCOMPARE(order, (QStringList{QStringLiteral("Namespace/demo"), QStringLiteral("CustomResourceDefinition/widgets.acme.io"),
+                                     QStringLiteral("Secret/web-secrets"), QStringLiteral("ConfigMap/web-config"),
+                                     QStringLiteral("Deployment/web"), QStringLiteral("Widget/gadget"), QStringLiteral("ConfigMap/late")}));
+        QCOMPARE(kubectl({QStringLiteral("get"), QStringLiteral("-n"), QStringLiteral("demo"), QStringLiteral("widgets.acme.io"), QStringLiteral("gadget"),
+                          QStringLiteral("-o"), QStringLiteral("jsonpath={.spec.size}")}).out, QByteArray("3"));
+        QCOMPARE(sluicectl({QStringLiteral("status")}).exitCode, 0);
+    }
+
+    void immutableChangeReplaces()
+    {
+        QCOMPARE(sluicectl({QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--no-wait")}).exitCode, 0);
+        const auto uid = [this] {
+            return kubectl({QStringLiteral("get"), QStringLiteral("-n"), QStringLiteral("demo"), QStringLiteral("deployment"), QStringLiteral("web"),
+                            QStringLiteral("-o"), QStringLiteral("jsonpath={.metadata.uid}")}).out;
+        };
+        const QByteArray before = uid();
+        QVERIFY(m_repo.write(QStringLiteral("app/deployment.yaml"), deployment("nginx:1.25").replace("app: web}", "app: web-v2}")));
+        m_repo.commitAll(QStringLiteral("new selector"));
+        Run diff = sluicectl({QStringLiteral("--json"), QStringLiteral("diff"), QStringLiteral("web")});
+        QCOMPARE(diff.exitCode, 1);
+        bool replace = false;
+        for (const QJsonValue &o : diff.json().value(QLatin1String("objects")).toArray())
+            replace = replace || o.toObject().value(QLatin1String("replace")).toBool();
+        QVERIFY2(replace, diff.out);
+        Run sync = sluicectl({QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--timeout"), QStringLiteral("60s")});
+        QVERIFY2(sync.exitCode == 0, sync.out + sync.err);
+        QVERIFY2(sync.out.contains("replace  Deployment.apps demo/web"), sync.out);
+        QVERIFY(uid() != before);
+        QCOMPARE(sluicectl({QStringLiteral("status")}).exitCode, 0);
+    }
+
     void pruneOffThenOn()
     {
         QCOMPARE(sluicectl({QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--no-wait")}).exitCode, 0);
