@@ -84,18 +84,32 @@ QJsonObject resourcesJson(const QList<const ResourceState *> &states, const Diff
     return json;
 }
 
+// The workspace, the render cache and (when named) one application of it.
 struct Loaded
 {
     Workspace workspace;
     std::unique_ptr<RenderCache> cache;
+    const ApplicationConfig *app = nullptr;
+
+    ReconcileContext reconcile(const Context &ctx, const ApplicationConfig &application, ProgressFn progress) const
+    {
+        return {workspace, application, *cache, std::move(progress), {}, ctx.diskCache};
+    }
 };
 
-Result<Loaded> load(const Context &ctx)
+Result<std::unique_ptr<Loaded>> load(const Context &ctx, const QString &appName = {})
 {
     auto ws = loadWorkspace(ctx);
     if (!ws)
         return ws.error();
-    return Loaded{std::move(*ws), std::make_unique<RenderCache>(renderCacheDir(ctx))};
+    auto loaded = std::make_unique<Loaded>(Loaded{std::move(*ws), std::make_unique<RenderCache>(renderCacheDir(ctx)), nullptr});
+    if (!appName.isEmpty()) {
+        auto app = findApplication(loaded->workspace, appName);
+        if (!app)
+            return app.error();
+        loaded->app = *app;
+    }
+    return loaded;
 }
 
 QString notesFor(const ResourceState &s)
@@ -240,25 +254,25 @@ Result<int> parseDuration(const QString &text)
 
 int runStatus(const Context &ctx, const QStringList &apps)
 {
-    auto loaded = load(ctx);
-    if (!loaded)
-        return fail(loaded.error());
+    auto loadedResult = load(ctx);
+    if (!loadedResult)
+        return fail(loadedResult.error());
+    const Loaded &loaded = **loadedResult;
     QList<const ApplicationConfig *> selected;
     for (const QString &name : apps) {
-        auto app = findApplication(loaded->workspace, name);
+        auto app = findApplication(loaded.workspace, name);
         if (!app)
             return fail(app.error());
         selected.append(*app);
     }
     if (apps.isEmpty()) {
-        for (const ApplicationConfig &app : loaded->workspace.applications)
+        for (const ApplicationConfig &app : loaded.workspace.applications)
             selected.append(&app);
     }
     int exit = ExitOk;
     QJsonArray jsonApps;
     for (const ApplicationConfig *app : selected) {
-        ReconcileContext rc{loaded->workspace, *app, *loaded->cache, terminalProgress(), {}, ctx.diskCache};
-        auto status = applicationStatus(rc, {{}, false});
+        auto status = applicationStatus(loaded.reconcile(ctx, *app, terminalProgress()), {{}, false});
         endProgress();
         if (!status) {
             err() << "error: " << app->name << ": " << status.error().toString() << Qt::endl;
@@ -337,13 +351,11 @@ int runStatus(const Context &ctx, const QStringList &apps)
 
 int runLiveDiff(const Context &ctx, const QString &appName, const QString &revision)
 {
-    auto loaded = load(ctx);
+    auto loaded = load(ctx, appName);
     if (!loaded)
         return fail(loaded.error());
-    auto app = findApplication(loaded->workspace, appName);
-    if (!app)
-        return fail(app.error());
-    ReconcileContext rc{loaded->workspace, **app, *loaded->cache, terminalProgress(), {}, ctx.diskCache};
+    const ApplicationConfig *app = (*loaded)->app;
+    const ReconcileContext rc = (*loaded)->reconcile(ctx, *app, terminalProgress());
     auto status = applicationStatus(rc, {revision, true});
     endProgress();
     if (!status)
@@ -390,14 +402,12 @@ int runSync(const Context &ctx, const SyncArgs &args)
             return fail(key.error());
         request.only.append(*key);
     }
-    auto loaded = load(ctx);
+    auto loaded = load(ctx, args.app);
     if (!loaded)
         return fail(loaded.error());
-    auto app = findApplication(loaded->workspace, args.app);
-    if (!app)
-        return fail(app.error());
-    const QString ns = controlNamespace(**app);
-    ReconcileContext rc{loaded->workspace, **app, *loaded->cache, terminalProgress(), {}, ctx.diskCache};
+    const ApplicationConfig *app = (*loaded)->app;
+    const QString ns = controlNamespace(*app);
+    const ReconcileContext rc = (*loaded)->reconcile(ctx, *app, terminalProgress());
     request.revision = args.revision;
     request.dryRun = args.dryRun;
     request.prune = args.prune;
@@ -407,8 +417,8 @@ int runSync(const Context &ctx, const SyncArgs &args)
     QString cluster;
     request.onPlan = [&](const SyncPlan &plan) {
         endProgress();
-        const ClusterConfig *c = loaded->workspace.cluster((*app)->cluster);
-        cluster = c ? c->name : (*app)->cluster;
+        const ClusterConfig *c = (*loaded)->workspace.cluster(app->cluster);
+        cluster = c ? c->name : app->cluster;
         printPlan(ctx, plan, cluster, ns, args.dryRun);
     };
     auto outcome = syncApplication(rc, request);
@@ -420,13 +430,11 @@ int runSync(const Context &ctx, const SyncArgs &args)
 
 int runHistory(const Context &ctx, const QString &appName)
 {
-    auto loaded = load(ctx);
+    auto loaded = load(ctx, appName);
     if (!loaded)
         return fail(loaded.error());
-    auto app = findApplication(loaded->workspace, appName);
-    if (!app)
-        return fail(app.error());
-    ReconcileContext rc{loaded->workspace, **app, *loaded->cache, {}, {}};
+    const ApplicationConfig *app = (*loaded)->app;
+    const ReconcileContext rc = (*loaded)->reconcile(ctx, *app, {});
     auto history = applicationHistory(rc);
     if (!history)
         return fail(history.error());
@@ -463,13 +471,11 @@ int runRollback(const Context &ctx, const RollbackArgs &args)
     auto timeout = parseDuration(args.timeout);
     if (!timeout)
         return fail(timeout.error());
-    auto loaded = load(ctx);
+    auto loaded = load(ctx, args.app);
     if (!loaded)
         return fail(loaded.error());
-    auto app = findApplication(loaded->workspace, args.app);
-    if (!app)
-        return fail(app.error());
-    ReconcileContext rc{loaded->workspace, **app, *loaded->cache, terminalProgress(), {}, ctx.diskCache};
+    const ApplicationConfig *app = (*loaded)->app;
+    const ReconcileContext rc = (*loaded)->reconcile(ctx, *app, terminalProgress());
     if (!args.gitRevert.isEmpty()) {
         auto revert = gitRevertApplication(rc, {args.gitRevert, args.branch, args.push});
         endProgress();
@@ -486,8 +492,8 @@ int runRollback(const Context &ctx, const RollbackArgs &args)
             return ExitOk;
         }
         out() << paint(ctx, "1", QStringLiteral("Created branch %1 at %2 (from %3 at %4)")
-                                     .arg(revert->branch, shortId(revert->commitId), (*app)->revision, shortId(revert->baseCommitId)))
-              << '\n' << "What it would deploy, vs " << (*app)->revision << ":\n";
+                                     .arg(revert->branch, shortId(revert->commitId), app->revision, shortId(revert->baseCommitId)))
+              << '\n' << "What it would deploy, vs " << app->revision << ":\n";
         for (const ObjectDiff &o : revert->diff.objects) {
             if (o.change != ChangeKind::Unchanged)
                 printObjectDiff(ctx, o, {}, false);
@@ -498,7 +504,7 @@ int runRollback(const Context &ctx, const RollbackArgs &args)
               << Qt::endl;
         return ExitOk;
     }
-    const QString ns = controlNamespace(**app);
+    const QString ns = controlNamespace(*app);
     RollbackRequest request;
     request.toId = args.toId;
     request.dryRun = args.dryRun;
@@ -506,7 +512,7 @@ int runRollback(const Context &ctx, const RollbackArgs &args)
     request.timeoutMs = *timeout;
     request.onPlan = [&](const SyncPlan &plan) {
         endProgress();
-        printPlan(ctx, plan, (*app)->cluster, ns, args.dryRun);
+        printPlan(ctx, plan, app->cluster, ns, args.dryRun);
     };
     auto outcome = rollbackApplication(rc, request);
     endProgress();

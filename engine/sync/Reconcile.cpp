@@ -45,6 +45,29 @@ Result<Rendered> renderAt(const ReconcileContext &ctx, const git::Repository &re
     return Rendered{*revision, std::move(*objects)};
 }
 
+// What every cluster-side call starts from: the repository, the desired set at a revision,
+// and the destination cluster.
+struct Prepared
+{
+    git::Repository repo;
+    Rendered rendered;
+    ClusterConnection cluster;
+};
+
+Result<Prepared> prepare(const ReconcileContext &ctx, const QString &revision)
+{
+    auto repo = openApplicationRepository(ctx.app);
+    if (!repo)
+        return repo.error();
+    auto rendered = renderAt(ctx, *repo, revision);
+    if (!rendered)
+        return rendered.error();
+    auto cluster = connect(ctx);
+    if (!cluster)
+        return cluster.error();
+    return Prepared{std::move(*repo), std::move(*rendered), std::move(*cluster)};
+}
+
 // Compares with the cluster through the application's status memo (when enabled).
 Result<LiveComparison> compare(const ReconcileContext &ctx, ClusterConnection &cluster, const ResourceSet &objects, bool withText)
 {
@@ -164,37 +187,34 @@ QString controlNamespace(const ApplicationConfig &app)
 
 Result<ApplicationStatus> applicationStatus(const ReconcileContext &ctx, const StatusOptions &options)
 {
-    auto repo = openApplicationRepository(ctx.app);
-    if (!repo)
-        return repo.error();
-    auto tracked = repo->resolve(ctx.app.revision);
+    auto prepared = prepare(ctx, options.revision);
+    if (!prepared)
+        return prepared.error();
+    git::Repository &repo = prepared->repo;
+    const Rendered &rendered = prepared->rendered;
+    ClusterConnection &cluster = prepared->cluster;
+    auto tracked = repo.resolve(ctx.app.revision);
     if (!tracked)
         return tracked.error();
-    auto rendered = renderAt(ctx, *repo, options.revision);
-    if (!rendered)
-        return rendered.error();
-    auto cluster = connect(ctx);
-    if (!cluster)
-        return cluster.error();
-    auto history = readHistory(*cluster, ctx.app.name, controlNamespace(ctx.app), ctx.cancel);
+    auto history = readHistory(cluster, ctx.app.name, controlNamespace(ctx.app), ctx.cancel);
     if (!history)
         return history.error();
-    auto comparison = compare(ctx, *cluster, rendered->objects, options.withText);
+    auto comparison = compare(ctx, cluster, rendered.objects, options.withText);
     if (!comparison)
         return comparison.error();
 
     ApplicationStatus status;
     status.application = ctx.app.name;
-    status.cluster = cluster->name;
-    status.clusterDescription = cluster->describe();
+    status.cluster = cluster.name;
+    status.clusterDescription = cluster.describe();
     status.trackedRef = ctx.app.revision;
     status.trackedRevision = tracked->commitId;
-    status.comparedRevision = rendered->revision.commitId;
+    status.comparedRevision = rendered.revision.commitId;
     status.deployedRevision = history->deployedRevision();
     status.hold = history->hold;
     status.comparison = std::move(*comparison);
     if (!status.deployedRevision.isEmpty() && !tracked->worktree) {
-        auto pending = repo->commitList(status.deployedRevision, tracked->commitId, {}, ctx.cancel);
+        auto pending = repo.commitList(status.deployedRevision, tracked->commitId, {}, ctx.cancel);
         status.pendingKnown = pending.ok();
         if (pending)
             status.pending = *pending;
@@ -212,22 +232,17 @@ Result<History> applicationHistory(const ReconcileContext &ctx)
 
 Result<SyncOutcome> syncApplication(const ReconcileContext &ctx, const SyncRequest &request)
 {
-    auto repo = openApplicationRepository(ctx.app);
-    if (!repo)
-        return repo.error();
-    auto rendered = renderAt(ctx, *repo, request.revision);
-    if (!rendered)
-        return rendered.error();
-    auto cluster = connect(ctx);
-    if (!cluster)
-        return cluster.error();
+    auto prepared = prepare(ctx, request.revision);
+    if (!prepared)
+        return prepared.error();
+    ClusterConnection &cluster = prepared->cluster;
     const QString ns = controlNamespace(ctx.app);
     auto holdError = [&](const Hold &hold) {
         return makeError(ErrorCategory::Usage, QStringLiteral("%1 is %2: sync refuses to deploy while held; pass --release-hold to "
                                                               "lift the hold (recorded in history)").arg(ctx.app.name, hold.describe()));
     };
     // Refuse before planning; checked again under the lease (a rollback may come in between).
-    auto history = readHistory(*cluster, ctx.app.name, ns, ctx.cancel);
+    auto history = readHistory(cluster, ctx.app.name, ns, ctx.cancel);
     if (!history)
         return history.error();
     if (history->hold && !request.releaseHold)
@@ -238,7 +253,7 @@ Result<SyncOutcome> syncApplication(const ReconcileContext &ctx, const SyncReque
     applyOptions.wait = request.wait;
     applyOptions.timeoutMs = request.timeoutMs;
     const QString ref = request.revision.isEmpty() ? ctx.app.revision : request.revision;
-    return applyRendered(ctx, *cluster, *rendered, ref, planOptions, applyOptions, request.onPlan, QStringLiteral("sync"),
+    return applyRendered(ctx, cluster, prepared->rendered, ref, planOptions, applyOptions, request.onPlan, QStringLiteral("sync"),
                          [&](History &h) -> Status {
                              if (!h.hold)
                                  return {};
