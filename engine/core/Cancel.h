@@ -7,6 +7,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 namespace sluice {
 
@@ -26,5 +27,18 @@ private:
 // Progress report: done/total (total 0 = unknown) and what is happening. Called on the thread
 // doing the work; keep it cheap.
 using ProgressFn = std::function<void(qint64 done, qint64 total, const QString &what)>;
+
+// `progress` made safe to call from several worker threads at once: calls are serialised.
+// An empty `progress` stays empty.
+inline ProgressFn serializedProgress(ProgressFn progress)
+{
+    if (!progress)
+        return {};
+    auto mutex = std::make_shared<std::mutex>();
+    return [mutex, progress = std::move(progress)](qint64 done, qint64 total, const QString &what) {
+        std::lock_guard lock(*mutex);
+        progress(done, total, what);
+    };
+}
 
 } // namespace sluice

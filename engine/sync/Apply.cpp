@@ -101,8 +101,10 @@ StepResult runStep(ClusterConnection &cluster, const PlanStep &step, const Apply
 
 } // namespace
 
-SyncResult executePlan(ClusterConnection &cluster, const SyncPlan &plan, const ApplyOptions &options)
+SyncResult executePlan(ClusterConnection &cluster, const SyncPlan &plan, const ApplyOptions &unsafeOptions)
 {
+    ApplyOptions options = unsafeOptions;
+    options.progress = serializedProgress(options.progress); // steps report from the pool
     QElapsedTimer clock;
     clock.start();
     SyncResult result;

@@ -270,9 +270,10 @@ Result<LiveComparison> compareWithCluster(ClusterConnection &cluster, const QStr
                                           const ResourceSet &desired, const CompareOptions &options)
 {
     const CancelToken &cancel = options.cancel;
+    const ProgressFn progress = serializedProgress(options.progress); // called from the pool
     auto report = [&](qint64 done, qint64 total, const QString &what) {
-        if (options.progress)
-            options.progress(done, total, what);
+        if (progress)
+            progress(done, total, what);
     };
     LiveComparison result;
     QElapsedTimer clock;

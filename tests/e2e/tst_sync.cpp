@@ -350,6 +350,44 @@ private slots:
         QCOMPARE(sluicectl({QStringLiteral("status")}).exitCode, 0);
     }
 
+    // A real manifest set (../shared/data): Argo CD's install.yaml at v3.4.0, then the upgrade
+    // to v3.5.0, where 10 of its 59 objects differ.
+    void corpusArgoCdUpgrade()
+    {
+        QString corpus = qEnvironmentVariable("SLUICE_CORPUS_DIR");
+        if (corpus.isEmpty() && QFileInfo::exists(QStringLiteral(SLUICE_SOURCE_DIR "/../shared/data")))
+            corpus = QStringLiteral(SLUICE_SOURCE_DIR "/../shared/data");
+        if (corpus.isEmpty() || !QFileInfo::exists(corpus + QStringLiteral("/argocd-install-v3.4.0.yaml"))) {
+            if (qEnvironmentVariableIntValue("SLUICE_REQUIRE_CORPUS") == 1)
+                QFAIL("SLUICE_REQUIRE_CORPUS=1 but the corpus was not found (set SLUICE_CORPUS_DIR to shared/data)");
+            QSKIP("no corpus: set SLUICE_CORPUS_DIR to shared/data");
+        }
+        const auto install = [&](const QString &version) {
+            QFile in(corpus + QStringLiteral("/argocd-install-v%1.yaml").arg(version));
+            QVERIFY(in.open(QIODevice::ReadOnly));
+            QVERIFY(m_repo.write(QStringLiteral("app/argocd-install.yaml"), in.readAll()));
+            m_repo.commitAll(QStringLiteral("argocd ") + version);
+        };
+        for (const char *file : {"namespace.yaml", "configmap.yaml", "secret.yaml", "deployment.yaml"})
+            QFile::remove(m_repo.dir() + QStringLiteral("/app/") + QLatin1String(file));
+        install(QStringLiteral("3.4.0"));
+        Run first = sluicectl({QStringLiteral("--json"), QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--timeout"), QStringLiteral("60s")});
+        QVERIFY2(first.exitCode == 0, first.out.left(3000) + first.err);
+        QCOMPARE(first.json().value(QLatin1String("applied")).toInt(), 59);
+        QCOMPARE(sluicectl({QStringLiteral("status")}).exitCode, 0);
+
+        install(QStringLiteral("3.5.0"));
+        Run diff = sluicectl({QStringLiteral("--json"), QStringLiteral("diff"), QStringLiteral("web")});
+        QCOMPARE(diff.exitCode, 1);
+        const QJsonObject summary = diff.json().value(QLatin1String("summary")).toObject();
+        QCOMPARE(summary.value(QLatin1String("changed")).toInt(), 10);
+        QCOMPARE(summary.value(QLatin1String("added")).toInt() + summary.value(QLatin1String("removed")).toInt(), 0);
+        Run second = sluicectl({QStringLiteral("--json"), QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--timeout"), QStringLiteral("60s")});
+        QVERIFY2(second.exitCode == 0, second.out.left(3000) + second.err);
+        QCOMPARE(second.json().value(QLatin1String("applied")).toInt(), 10);
+        QCOMPARE(sluicectl({QStringLiteral("diff"), QStringLiteral("web")}).exitCode, 0);
+    }
+
     void pruneOffThenOn()
     {
         QCOMPARE(sluicectl({QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--no-wait")}).exitCode, 0);
