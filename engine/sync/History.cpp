@@ -106,6 +106,29 @@ const HistoryEntry *History::entry(int id) const
     return nullptr;
 }
 
+int History::nextId() const
+{
+    int next = 1;
+    for (const HistoryEntry &e : entries)
+        next = qMax(next, e.id + 1);
+    return next;
+}
+
+void History::setHold(const std::optional<Hold> &newHold, const QString &who)
+{
+    const Hold &described = newHold ? *newHold : *hold;
+    HistoryEntry entry;
+    entry.id = nextId();
+    entry.revision = described.revision;
+    entry.time = QDateTime::currentDateTimeUtc();
+    entry.who = who;
+    entry.action = newHold ? QStringLiteral("hold") : QStringLiteral("release");
+    entry.result = QStringLiteral("Succeeded");
+    entry.message = newHold ? described.describe() : QStringLiteral("released: ") + described.describe();
+    entries.prepend(entry);
+    hold = newHold;
+}
+
 QString historyConfigMapName(const QString &application)
 {
     return QStringLiteral("sluice-history-") + application;
@@ -161,10 +184,7 @@ Result<HistoryEntry> appendHistory(ClusterConnection &cluster, const QString &ap
                                    HistoryEntry entry, const CancelToken &cancel)
 {
     auto history = updateHistory(cluster, application, ns, limit, [&entry](History &h) {
-        int next = 1;
-        for (const HistoryEntry &e : h.entries)
-            next = qMax(next, e.id + 1);
-        entry.id = next;
+        entry.id = h.nextId();
         h.entries.prepend(entry);
     }, cancel);
     if (!history)

@@ -58,6 +58,9 @@ struct History
     // The revision of the newest successful sync or rollback; empty when none.
     QString deployedRevision() const;
     const HistoryEntry *entry(int id) const;
+    int nextId() const; // one more than the highest id (1 for an empty history)
+    // Sets (`hold` given) or releases the hold, recording a `hold` or `release` entry by `who`.
+    void setHold(const std::optional<Hold> &hold, const QString &who);
 };
 
 QString historyConfigMapName(const QString &application);

@@ -170,7 +170,7 @@ Result<SyncOutcome> applyRendered(const ReconcileContext &ctx, ClusterConnection
     if (action == QLatin1String("rollback") && outcome.result.result != QLatin1String("Failed")) {
         const Hold hold{rendered.revision.commitId, currentUser(), QDateTime::currentDateTimeUtc(),
                         QStringLiteral("rollback #%1 to %2").arg(entry->id).arg(ref)};
-        auto held = updateHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, [&](History &h) { h.hold = hold; }, {});
+        auto held = updateHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, [&](History &h) { h.setHold(hold, hold.who); }, {});
         if (!held)
             return held.error().prefixed(QStringLiteral("the rollback was applied but the hold was not set"));
     }
@@ -185,7 +185,7 @@ QString controlNamespace(const ApplicationConfig &app)
     return app.ns.isEmpty() ? QStringLiteral("default") : app.ns;
 }
 
-Result<ApplicationStatus> applicationStatus(const ReconcileContext &ctx, const StatusOptions &options)
+static Result<ApplicationStatus> applicationStatusImpl(const ReconcileContext &ctx, const StatusOptions &options)
 {
     auto prepared = prepare(ctx, options.revision);
     if (!prepared)
@@ -222,7 +222,7 @@ Result<ApplicationStatus> applicationStatus(const ReconcileContext &ctx, const S
     return status;
 }
 
-Result<History> applicationHistory(const ReconcileContext &ctx)
+static Result<History> applicationHistoryImpl(const ReconcileContext &ctx)
 {
     auto cluster = connect(ctx);
     if (!cluster)
@@ -230,7 +230,7 @@ Result<History> applicationHistory(const ReconcileContext &ctx)
     return readHistory(*cluster, ctx.app.name, controlNamespace(ctx.app), ctx.cancel);
 }
 
-Result<SyncOutcome> syncApplication(const ReconcileContext &ctx, const SyncRequest &request)
+static Result<SyncOutcome> syncApplicationImpl(const ReconcileContext &ctx, const SyncRequest &request)
 {
     auto prepared = prepare(ctx, request.revision);
     if (!prepared)
@@ -259,24 +259,12 @@ Result<SyncOutcome> syncApplication(const ReconcileContext &ctx, const SyncReque
                                  return {};
                              if (!request.releaseHold)
                                  return holdError(*h.hold);
-                             HistoryEntry release;
-                             int next = 1;
-                             for (const HistoryEntry &e : h.entries)
-                                 next = qMax(next, e.id + 1);
-                             release.id = next;
-                             release.revision = h.hold->revision;
-                             release.time = QDateTime::currentDateTimeUtc();
-                             release.who = currentUser();
-                             release.action = QStringLiteral("release");
-                             release.result = QStringLiteral("Succeeded");
-                             release.message = QStringLiteral("released: ") + h.hold->describe();
-                             h.entries.prepend(release);
-                             h.hold.reset();
+                             h.setHold(std::nullopt, currentUser());
                              return {};
                          });
 }
 
-Result<SyncOutcome> rollbackApplication(const ReconcileContext &ctx, const RollbackRequest &request)
+static Result<SyncOutcome> rollbackApplicationImpl(const ReconcileContext &ctx, const RollbackRequest &request)
 {
     auto cluster = connect(ctx);
     if (!cluster)
@@ -315,6 +303,49 @@ Result<SyncOutcome> rollbackApplication(const ReconcileContext &ctx, const Rollb
     applyOptions.timeoutMs = request.timeoutMs;
     return applyRendered(ctx, *cluster, *rendered, QStringLiteral("#%1").arg(target->id), PlanOptions{ctx.app.prune, {}},
                          applyOptions, request.onPlan, QStringLiteral("rollback"), [](History &) { return Status(); });
+}
+
+namespace {
+
+// Errors that come from the cluster name it, as the workspace knows it: "cluster prod (context
+// do-nyc1-prod): cannot reach …". Errors already naming it are left alone.
+Error namingCluster(const ReconcileContext &ctx, Error error)
+{
+    const ClusterConfig *cluster = ctx.workspace.cluster(ctx.app.cluster);
+    if (!cluster || error.category != ErrorCategory::Kube || error.message.startsWith(QLatin1String("cluster ")))
+        return error;
+    const QString context = cluster->sandbox ? QStringLiteral("sluice-sandbox") : cluster->context;
+    return error.prefixed(QStringLiteral("cluster %1 (context %2)").arg(cluster->name, context.isEmpty() ? QStringLiteral("current") : context));
+}
+
+template <typename T>
+Result<T> namingCluster(const ReconcileContext &ctx, Result<T> result)
+{
+    if (result)
+        return result;
+    return namingCluster(ctx, result.error());
+}
+
+} // namespace
+
+Result<ApplicationStatus> applicationStatus(const ReconcileContext &ctx, const StatusOptions &options)
+{
+    return namingCluster(ctx, applicationStatusImpl(ctx, options));
+}
+
+Result<History> applicationHistory(const ReconcileContext &ctx)
+{
+    return namingCluster(ctx, applicationHistoryImpl(ctx));
+}
+
+Result<SyncOutcome> syncApplication(const ReconcileContext &ctx, const SyncRequest &request)
+{
+    return namingCluster(ctx, syncApplicationImpl(ctx, request));
+}
+
+Result<SyncOutcome> rollbackApplication(const ReconcileContext &ctx, const RollbackRequest &request)
+{
+    return namingCluster(ctx, rollbackApplicationImpl(ctx, request));
 }
 
 Result<GitRevertOutcome> gitRevertApplication(const ReconcileContext &ctx, const GitRevertRequest &request)

@@ -585,7 +585,8 @@ private slots:
         QStringList actions;
         for (const QJsonValue &e : h.value(QLatin1String("entries")).toArray())
             actions << e.toObject().value(QLatin1String("action")).toString();
-        QCOMPARE(actions, (QStringList{QStringLiteral("sync"), QStringLiteral("release"), QStringLiteral("rollback"), QStringLiteral("sync"), QStringLiteral("sync")}));
+        QCOMPARE(actions, (QStringList{QStringLiteral("sync"), QStringLiteral("release"), QStringLiteral("hold"), QStringLiteral("rollback"),
+                                       QStringLiteral("sync"), QStringLiteral("sync")}));
         // --to names an entry explicitly; an unknown one is a clear error.
         Run unknown = sluicectl({QStringLiteral("rollback"), QStringLiteral("web"), QStringLiteral("--to"), QStringLiteral("99")});
         QCOMPARE(unknown.exitCode, 2);
@@ -638,7 +639,9 @@ private slots:
         m_sandbox.stop();
         Run down = sluicectl({QStringLiteral("status"), QStringLiteral("web")});
         QCOMPARE(down.exitCode, 2);
-        QVERIFY2(down.err.contains("connection refused") && down.err.contains("is the cluster running"), down.err);
+        QVERIFY2(down.err.contains("cluster test (context sluice-sandbox): ") && down.err.contains("connection refused") &&
+                     down.err.contains("is the cluster running"),
+                 down.err);
         // Unauthorized: a wrong token.
         startSandbox();
         QFile config(m_sandbox.kubeconfig());
