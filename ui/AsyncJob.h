@@ -1,18 +1,19 @@
 #pragma once
 
-// The one async helper of the UI: engine calls run on the global thread pool and report back on
+// The one async helper of the UI: engine calls run on the window's job pool and report back on
 // the GUI thread. An AsyncSlot runs one job at a time for one purpose ("the review of the
 // current selection"): starting a new job cancels the previous one and its late results are
 // dropped, so a result for a selection the user has already left never lands. Destroying the
 // slot (closing the window) cancels the running job.
 //
-// Thread contract: run(), cancel() and the callbacks are GUI-thread only; `work` runs on a pool
-// thread and must only touch what it captured by value (plus the JobContext).
+// Thread contract: run(), cancel() and the callbacks are GUI-thread only; `work` runs on a
+// jobPool() thread and must only touch what it captured by value (plus the JobContext).
 
 #include "core/Cancel.h"
 
 #include <QObject>
 #include <QPointer>
+#include <QThread>
 #include <QThreadPool>
 #include <QCoreApplication>
 
@@ -21,6 +22,20 @@
 #include <type_traits>
 
 namespace sluice {
+
+// The pool the window's jobs run on, apart from QThreadPool::globalInstance() where the engine
+// fans out per-object work (the diff's blockingMap): a job waiting for that work never holds a
+// thread the work needs, however small either pool is. Jobs never wait on this pool themselves.
+inline QThreadPool *jobPool()
+{
+    static QThreadPool pool;
+    static const bool configured = [] {
+        pool.setMaxThreadCount(qMax(4, QThread::idealThreadCount()));
+        return true;
+    }();
+    (void)configured;
+    return &pool;
+}
 
 // Given to the work function: its cancel token, and a way to hand partial results (progress,
 // batches of rows) to the GUI thread. Posted functions run only while the job is current.
@@ -48,7 +63,7 @@ public:
     explicit AsyncSlot(QObject *parent = nullptr) : QObject(parent) {}
     ~AsyncSlot() override { cancel(); }
 
-    // Starts `work(JobContext) -> T` on the pool; `done(T)` runs on the GUI thread if this job is
+    // Starts `work(JobContext) -> T` on jobPool(); `done(T)` runs on the GUI thread if this job is
     // still the current one when it finishes. Cancels the previous job.
     template <typename Work, typename Done>
     void run(Work work, Done done)
@@ -79,7 +94,7 @@ public:
             emit self->runningChanged(false);
             done(std::move(result));
         };
-        QThreadPool::globalInstance()->start([task = std::move(task), finish = std::move(finish), self]() mutable {
+        jobPool()->start([task = std::move(task), finish = std::move(finish), self]() mutable {
             T result = task();
             QMetaObject::invokeMethod(
                 self.data() ? static_cast<QObject *>(self.data()) : QCoreApplication::instance(),

@@ -1,7 +1,9 @@
 // AsyncSlot: results reach the GUI thread, a newer job drops the older one's result, cancel and
-// destruction stop delivery and cancel the token, partial results arrive in order.
+// destruction stop delivery and cancel the token, partial results arrive in order; jobs that run
+// the engine's parallel diff never deadlock however small the global thread pool is.
 
 #include "AsyncJob.h"
+#include "diff/ResourceDiff.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -14,6 +16,51 @@ class TestAsyncJob : public QObject
     Q_OBJECT
 
 private slots:
+    // Overlapping jobs whose work fans out on the global pool (the diff does) finish with a 1-
+    // and a 2-thread global pool: a job must never wait for pool work behind itself.
+    void overlappingDiffJobsWithASmallPool_data()
+    {
+        QTest::addColumn<int>("poolThreads");
+        QTest::newRow("1 thread") << 1;
+        QTest::newRow("2 threads") << 2;
+    }
+
+    void overlappingDiffJobsWithASmallPool()
+    {
+        QFETCH(int, poolThreads);
+        const int before = QThreadPool::globalInstance()->maxThreadCount();
+        QThreadPool::globalInstance()->setMaxThreadCount(poolThreads);
+        auto set = [](const QString &value) {
+            ResourceSet objects;
+            for (int i = 0; i < 200; ++i) {
+                Resource r;
+                r.key = {QString(), QStringLiteral("ConfigMap"), QStringLiteral("shop"), QStringLiteral("cm-%1").arg(i)};
+                r.apiVersion = QStringLiteral("v1");
+                r.sourceFile = QStringLiteral("objects.json");
+                r.format = Resource::Format::Json;
+                r.text = QStringLiteral(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm-%1"},"data":{"v":"%2"}})")
+                             .arg(i).arg(value).toUtf8();
+                r.hash = quint64(qHash(r.text)); // differs between the sides: every pair is compared
+                (void)objects.insert(r);
+            }
+            return objects;
+        };
+        const ResourceSet base = set(QStringLiteral("a"));
+        const ResourceSet head = set(QStringLiteral("b"));
+        std::vector<std::unique_ptr<AsyncSlot>> jobs;
+        QList<int> changed;
+        for (int job = 0; job < 4; ++job) {
+            jobs.push_back(std::make_unique<AsyncSlot>());
+            jobs.back()->run([&base, &head](const JobContext &context) {
+                auto diff = diffResourceSets(base, head, {}, context.token());
+                return diff ? diff->summary.changed : -1;
+            }, [&changed](int n) { changed << n; });
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 4, 20000);
+        QThreadPool::globalInstance()->setMaxThreadCount(before);
+        QCOMPARE(changed, (QList<int>{200, 200, 200, 200}));
+    }
+
     void deliversOnTheGuiThread()
     {
         AsyncSlot slot;
