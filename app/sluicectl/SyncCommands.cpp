@@ -414,6 +414,7 @@ int runSync(const Context &ctx, const SyncArgs &args)
     request.wait = args.wait;
     request.timeoutMs = *timeout;
     request.releaseHold = args.releaseHold;
+    request.confirmation = args.confirm;
     QString cluster;
     request.onPlan = [&](const SyncPlan &plan) {
         endProgress();
@@ -510,6 +511,7 @@ int runRollback(const Context &ctx, const RollbackArgs &args)
     request.dryRun = args.dryRun;
     request.wait = args.wait;
     request.timeoutMs = *timeout;
+    request.confirmation = args.confirm;
     request.onPlan = [&](const SyncPlan &plan) {
         endProgress();
         printPlan(ctx, plan, app->cluster, ns, args.dryRun);

@@ -24,6 +24,7 @@ struct SyncArgs
     bool wait = true;
     QString timeout = QStringLiteral("5m");
     bool releaseHold = false;
+    QString confirm; // --confirm NAME, for a protected cluster
 };
 // Exit 0 only when everything attempted succeeded (and settled Healthy when waited).
 int runSync(const Context &ctx, const SyncArgs &args);
@@ -40,6 +41,7 @@ struct RollbackArgs
     bool dryRun = false;
     bool wait = true;
     QString timeout = QStringLiteral("5m");
+    QString confirm;
 };
 int runRollback(const Context &ctx, const RollbackArgs &args);
 

@@ -24,9 +24,11 @@ Commands:
   status [APP...]                             sync status, health, deployed vs tracked, pending commits, hold
   diff APP [--revision REV]                   live vs desired, object by object
   sync APP [--revision REV] [--dry-run] [--prune] [--only GROUP/KIND/NS/NAME]... [--no-wait]
-           [--timeout D] [--release-hold]     show the plan, apply it, wait for health
+           [--timeout D] [--release-hold] [--confirm APP]
+                                              show the plan, apply it, wait for health
   history APP                                 syncs and rollbacks recorded in the cluster
-  rollback APP [--to ID] [--dry-run]          cluster rollback to a history entry (default: the
+  rollback APP [--to ID] [--dry-run] [--confirm APP]
+                                              cluster rollback to a history entry (default: the
                                               previous deployment), then hold further syncs
   rollback APP --git-revert REV... [--branch NAME] [--push]
                                               a revert branch in your clone, and what it deploys
@@ -44,6 +46,8 @@ Options:
   -h, --help         this help
 
 Clusters come from kubectl's rules: KUBECONFIG (a ':' list) or ~/.kube/config.
+
+A cluster marked `protected: true` in the workspace changes only with --confirm APP.
 
 Exit codes: review/diff 0 no differences, 1 differences, 2 error; status 0 when Synced and
 Healthy, 1 when not; sync/rollback 0 only when everything attempted succeeded (1 when not).
@@ -82,8 +86,9 @@ int main(int argc, char **argv)
     const QCommandLineOption gitRevert(QStringLiteral("git-revert"), QStringLiteral("commit to revert"), QStringLiteral("REV"));
     const QCommandLineOption branch(QStringLiteral("branch"), QStringLiteral("revert branch name"), QStringLiteral("NAME"));
     const QCommandLineOption push(QStringLiteral("push"), QStringLiteral("push the revert branch"));
+    const QCommandLineOption confirm(QStringLiteral("confirm"), QStringLiteral("the application's name, for a protected cluster"), QStringLiteral("NAME"));
     parser.addOptions({help, version, workspace, json, noCache, base, head, revision, output, stat, firstParent, context, kubeconfig,
-                       dryRun, prune, only, noWait, timeout, releaseHold, to, gitRevert, branch, push});
+                       dryRun, prune, only, noWait, timeout, releaseHold, to, gitRevert, branch, push, confirm});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("command"));
 
     if (!parser.parse(QCoreApplication::arguments()))
@@ -142,7 +147,7 @@ int main(int argc, char **argv)
         return runLiveDiff(ctx, appName, parser.value(revision));
     if (command == QLatin1String("sync")) {
         return runSync(ctx, {appName, parser.value(revision), parser.isSet(dryRun), parser.isSet(prune), parser.values(only),
-                             !parser.isSet(noWait), parser.value(timeout), parser.isSet(releaseHold)});
+                             !parser.isSet(noWait), parser.value(timeout), parser.isSet(releaseHold), parser.value(confirm)});
     }
     if (command == QLatin1String("history"))
         return runHistory(ctx, appName);
@@ -161,6 +166,7 @@ int main(int argc, char **argv)
         rollback.dryRun = parser.isSet(dryRun);
         rollback.wait = !parser.isSet(noWait);
         rollback.timeout = parser.value(timeout);
+        rollback.confirm = parser.value(confirm);
         if (!rollback.gitRevert.isEmpty() && rollback.toId > 0)
             return usageError(QStringLiteral("rollback takes either --to ID (cluster rollback) or --git-revert REV, not both"));
         return runRollback(ctx, rollback);

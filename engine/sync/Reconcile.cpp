@@ -45,6 +45,18 @@ Result<Rendered> renderAt(const ReconcileContext &ctx, const git::Repository &re
     return Rendered{*revision, std::move(*objects)};
 }
 
+// A protected cluster changes only when the user typed the application's name.
+Status checkConfirmation(const ReconcileContext &ctx, const QString &confirmation, bool dryRun)
+{
+    const ClusterConfig *cluster = ctx.workspace.cluster(ctx.app.cluster);
+    if (dryRun || !cluster || !cluster->isProtected || confirmation == ctx.app.name)
+        return {};
+    return makeError(ErrorCategory::Usage,
+                     QStringLiteral("cluster %1 (context %2) is protected: confirm with the application's name to change %1/%3 "
+                                    "(namespace %4): --confirm %3").arg(cluster->name, cluster->sandbox ? QStringLiteral("sluice-sandbox") : cluster->context,
+                                                                       ctx.app.name, controlNamespace(ctx.app)));
+}
+
 // What every cluster-side call starts from: the repository, the desired set at a revision,
 // and the destination cluster.
 struct Prepared
@@ -232,6 +244,7 @@ static Result<History> applicationHistoryImpl(const ReconcileContext &ctx)
 
 static Result<SyncOutcome> syncApplicationImpl(const ReconcileContext &ctx, const SyncRequest &request)
 {
+    SLUICE_TRY(checkConfirmation(ctx, request.confirmation, request.dryRun));
     auto prepared = prepare(ctx, request.revision);
     if (!prepared)
         return prepared.error();
@@ -266,6 +279,7 @@ static Result<SyncOutcome> syncApplicationImpl(const ReconcileContext &ctx, cons
 
 static Result<SyncOutcome> rollbackApplicationImpl(const ReconcileContext &ctx, const RollbackRequest &request)
 {
+    SLUICE_TRY(checkConfirmation(ctx, request.confirmation, request.dryRun));
     auto cluster = connect(ctx);
     if (!cluster)
         return cluster.error();

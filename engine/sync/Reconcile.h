@@ -64,6 +64,7 @@ struct SyncRequest
     bool wait = true;
     int timeoutMs = 300000;
     bool releaseHold = false;
+    QString confirmation; // on a protected cluster, the application's name as the user typed it
     // Called with the plan before anything changes (e.g. to print it).
     std::function<void(const SyncPlan &)> onPlan;
 };
@@ -76,7 +77,8 @@ struct SyncOutcome
     QString clusterDescription;
 };
 
-// Refuses while a rollback hold is set unless `releaseHold` (recorded in history as release).
+// Refuses while a rollback hold is set unless `releaseHold` (recorded in history as release),
+// and on a protected cluster unless `confirmation` is the application's name (dry runs need none).
 // Holds the sync Lease for the duration; records the result in history.
 Result<SyncOutcome> syncApplication(const ReconcileContext &ctx, const SyncRequest &request);
 
@@ -86,6 +88,7 @@ struct RollbackRequest
     bool dryRun = false;
     bool wait = true;
     int timeoutMs = 300000;
+    QString confirmation; // as for SyncRequest
     std::function<void(const SyncPlan &)> onPlan;
 };
 

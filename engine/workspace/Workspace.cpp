@@ -119,11 +119,12 @@ QString absoluteAgainst(const QString &dir, const QString &path)
 
 Result<ClusterConfig> readCluster(const Reader &r, const YAML::Node &node, const QString &dir)
 {
-    SLUICE_TRY(r.expectMap(node, QStringLiteral("a cluster"), {"name", "context", "kubeconfig", "sandbox"}));
+    SLUICE_TRY(r.expectMap(node, QStringLiteral("a cluster"), {"name", "context", "kubeconfig", "sandbox", "protected"}));
     ClusterConfig c;
     SLUICE_TRY(r.string(node, "name", c.name, true));
     SLUICE_TRY(r.string(node, "context", c.context));
     SLUICE_TRY(r.string(node, "kubeconfig", c.kubeconfig));
+    SLUICE_TRY(r.boolean(node, "protected", c.isProtected));
     if (!c.kubeconfig.isEmpty())
         c.kubeconfig = absoluteAgainst(dir, c.kubeconfig);
     if (const YAML::Node sandbox = node["sandbox"]) {

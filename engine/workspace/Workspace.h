@@ -20,6 +20,7 @@ struct ClusterConfig
     QString kubeconfig;     // optional explicit kubeconfig path (absolute)
     bool sandbox = false;
     QString sandboxDataDir; // absolute
+    bool isProtected = false; // `protected: true`: changing it needs the application's name typed
 };
 
 struct ApplicationConfig

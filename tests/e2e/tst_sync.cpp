@@ -388,6 +388,22 @@ private slots:
         QCOMPARE(sluicectl({QStringLiteral("diff"), QStringLiteral("web")}).exitCode, 0);
     }
 
+    void protectedClusterNeedsTheNameTyped()
+    {
+        writeWorkspace(false, QStringLiteral("{name: test, context: sluice-sandbox, kubeconfig: %1, protected: true}").arg(m_sandbox.kubeconfig()));
+        Run refused = sluicectl({QStringLiteral("sync"), QStringLiteral("web")});
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY2(refused.err.contains("cluster test (context sluice-sandbox) is protected") && refused.err.contains("--confirm web") &&
+                     refused.err.contains("namespace demo"),
+                 refused.err);
+        QVERIFY(!exists(QStringLiteral("configmap"), QStringLiteral("web-config")));
+        QCOMPARE(sluicectl({QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--confirm"), QStringLiteral("wbe")}).exitCode, 2);
+        QCOMPARE(sluicectl({QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--dry-run")}).exitCode, 0); // changes nothing
+        QCOMPARE(sluicectl({QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--no-wait"), QStringLiteral("--confirm"), QStringLiteral("web")}).exitCode, 0);
+        QVERIFY(exists(QStringLiteral("configmap"), QStringLiteral("web-config")));
+        QCOMPARE(sluicectl({QStringLiteral("rollback"), QStringLiteral("web")}).exitCode, 2);
+    }
+
     void pruneOffThenOn()
     {
         QCOMPARE(sluicectl({QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--no-wait")}).exitCode, 0);

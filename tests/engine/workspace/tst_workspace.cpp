@@ -21,6 +21,7 @@ private slots:
             "    sandbox: {dataDir: .sluice/sandbox}\n"
             "  - name: prod\n"
             "    context: do-nyc1-prod\n"
+            "    protected: true\n"
             "applications:\n"
             "  - name: web\n"
             "    source:\n"
@@ -30,7 +31,7 @@ private slots:
             "      renderer: auto\n"
             "      helm: {releaseName: web, valueFiles: [values-prod.yaml]}\n"
             "    destination: {cluster: prod, namespace: web}\n"
-            "    sync: {prune: true}\n"
+            "    sync: {prune: true, historyLimit: 50}\n"
             "    ignore:\n"
             "      - {group: apps, kind: Deployment, name: web, jsonPointers: [/spec/replicas]}\n"
             "  - name: remote\n"
@@ -41,6 +42,8 @@ private slots:
         QVERIFY(ws->cluster("sandbox")->sandbox);
         QCOMPARE(ws->cluster("sandbox")->sandboxDataDir, QStringLiteral("/ws/.sluice/sandbox"));
         QCOMPARE(ws->cluster("prod")->context, QStringLiteral("do-nyc1-prod"));
+        QVERIFY(ws->cluster("prod")->isProtected);
+        QVERIFY(!ws->cluster("sandbox")->isProtected);
         const ApplicationConfig *web = ws->application("web");
         QVERIFY(web);
         QCOMPARE(web->repoPath, QStringLiteral("/ws"));
@@ -50,9 +53,11 @@ private slots:
         QCOMPARE(web->render.helm.valueFiles, QStringList{"values-prod.yaml"});
         QCOMPARE(web->render.defaultNamespace, QStringLiteral("web"));
         QCOMPARE(web->prune, true);
+        QCOMPARE(web->historyLimit, 50);
         QCOMPARE(web->ignore.size(), 1);
         QCOMPARE(web->ignore.first().jsonPointers, QStringList{"/spec/replicas"});
-        QCOMPARE(web->line, 9);
+        QCOMPARE(web->line, 10);
+        QCOMPARE(ws->application("remote")->historyLimit, 20);
         const ApplicationConfig *remote = ws->application("remote");
         QVERIFY(remote->repoPath.isEmpty());
         QCOMPARE(remote->revision, QStringLiteral("HEAD"));
@@ -75,6 +80,10 @@ private slots:
         QTest::newRow("missing repo") << head + "applications:\n  - name: a\n    source: {path: x}\n" << QStringLiteral("sluice.yaml:5: missing required key \"repo\"");
         QTest::newRow("wrong type") << head + "applications:\n  - name: a\n    source: {repo: .}\n    sync: {prune: maybe}\n"
                                     << QStringLiteral("sluice.yaml:6: \"prune\" must be true or false");
+        QTest::newRow("history limit not a number") << head + "applications:\n  - name: a\n    source: {repo: .}\n    sync: {historyLimit: lots}\n"
+                                                    << QStringLiteral("sluice.yaml:6: \"historyLimit\" must be a whole number from 1 to 1000");
+        QTest::newRow("protected not a boolean") << head + "clusters:\n  - {name: c, context: x, protected: yes-ish}\n"
+                                                 << QStringLiteral("\"protected\" must be true or false");
         QTest::newRow("repo not a string") << head + "applications:\n  - name: a\n    source:\n      repo: [x]\n"
                                            << QStringLiteral("sluice.yaml:6: \"repo\" must be a string");
         QTest::newRow("bad renderer") << head + "applications:\n  - name: a\n    source: {repo: ., renderer: jsonnet}\n"
