@@ -22,7 +22,7 @@ int ActivityLogModel::begin(const QString &what)
 
 // Unknown ids (cleared entries) and entries already finished are ignored, as is State::Running.
 // Cost: O(rows) search from the end, where the running entries are.
-void ActivityLogModel::finish(int id, State state, const QString &detail)
+void ActivityLogModel::finish(int id, State state, const QString &detail, bool shownElsewhere)
 {
     if (state == State::Running)
         return;
@@ -36,7 +36,7 @@ void ActivityLogModel::finish(int id, State state, const QString &detail)
         entry.state = state;
         entry.detail = detail;
         emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
-        if (state == State::Failed)
+        if (state == State::Failed && !shownElsewhere)
             emit failed(entry.what, entry.detail);
         return;
     }

@@ -26,7 +26,8 @@ public:
     // Adds a running entry at the end; returns its id.
     int begin(const QString &what);
     // Finishes an entry: its duration is fixed and its state set; `detail` for failures.
-    void finish(int id, State state, const QString &detail = {});
+    // `shownElsewhere`: the caller tells the user itself, so a failure emits no failed().
+    void finish(int id, State state, const QString &detail = {}, bool shownElsewhere = false);
     void clear();
 
     // "85 ms" below one second, "1.2 s" from there, "…" for a negative (still running) duration.

@@ -21,7 +21,17 @@ void ApplicationListModel::setWorkspace(const Workspace &workspace)
     beginResetModel();
     m_workspace = workspace;
     m_hasWorkspace = true;
+    m_status.clear();
     endResetModel();
+}
+
+void ApplicationListModel::setStatus(const QString &application, const ApplicationStatusSummary &status)
+{
+    const QModelIndex index = indexOfApplication(application);
+    if (!index.isValid())
+        return;
+    m_status.insert(application, status);
+    emit dataChanged(index, index);
 }
 
 QModelIndex ApplicationListModel::indexOfApplication(const QString &name) const
@@ -110,7 +120,18 @@ QVariant ApplicationListModel::data(const QModelIndex &index, int role) const
         return app->name;
     case Qt::ToolTipRole: {
         const QString destination = app->ns.isEmpty() ? app->cluster : app->cluster + QLatin1Char('/') + app->ns;
-        return QStringLiteral("%1 @ %2: %3 \u2192 %4").arg(app->repo, app->revision, app->path, destination);
+        QString tip = QStringLiteral("%1 @ %2: %3 \u2192 %4").arg(app->repo, app->revision, app->path, destination);
+        const ApplicationStatusSummary status = m_status.value(app->name);
+        if (status.state == ApplicationStatusSummary::State::Known) {
+            tip += QStringLiteral("\n%1, %2").arg(status.sync, status.health);
+            if (status.pending >= 0)
+                tip += QStringLiteral(", %1 pending commit%2").arg(status.pending).arg(status.pending == 1 ? "" : "s");
+            if (!status.hold.isEmpty())
+                tip += QStringLiteral("\n") + status.hold;
+        } else if (status.state == ApplicationStatusSummary::State::Failed) {
+            tip += QStringLiteral("\nStatus unknown: ") + status.error;
+        }
+        return tip;
     }
     case RepoRole:
         return app->repo;
@@ -124,6 +145,18 @@ QVariant ApplicationListModel::data(const QModelIndex &index, int role) const
         return app->ns;
     case IsWorkspaceRole:
         return false;
+    case StatusStateRole:
+        return int(m_status.value(app->name).state);
+    case SyncRole:
+        return m_status.value(app->name).sync;
+    case HealthRole:
+        return m_status.value(app->name).health;
+    case PendingRole:
+        return m_status.value(app->name).pending;
+    case HoldRole:
+        return m_status.value(app->name).hold;
+    case StatusErrorRole:
+        return m_status.value(app->name).error;
     default:
         return {};
     }
@@ -147,6 +180,12 @@ QHash<int, QByteArray> ApplicationListModel::roleNames() const
     names.insert(ClusterRole, "cluster");
     names.insert(NamespaceRole, "namespace");
     names.insert(IsWorkspaceRole, "isWorkspace");
+    names.insert(StatusStateRole, "statusState");
+    names.insert(SyncRole, "sync");
+    names.insert(HealthRole, "health");
+    names.insert(PendingRole, "pending");
+    names.insert(HoldRole, "hold");
+    names.insert(StatusErrorRole, "statusError");
     return names;
 }
 

@@ -1,13 +1,28 @@
 #pragma once
 
-// The sidebar's tree: the workspace (one top-level row) → its applications.
-// Serves data() from a snapshot of the Workspace it was given; never touches git or processes.
+// The sidebar's tree: the workspace (one top-level row) → its applications, each with the
+// cluster status last reported for it (sync, health, pending commits, hold, or why unknown).
+// Serves data() from snapshots it was given; never touches git, clusters or processes.
 
 #include "workspace/Workspace.h"
 
 #include <QAbstractItemModel>
+#include <QHash>
 
 namespace sluice {
+
+// What the sidebar shows of an application's cluster status (a summary of ApplicationStatus).
+struct ApplicationStatusSummary
+{
+    enum class State { NotChecked, Checking, Known, Failed };
+    State state = State::NotChecked;
+    QString sync;      // "Synced", "OutOfSync", "Unknown"
+    QString health;    // "Healthy", "Progressing", …
+    int pending = -1;  // pending commits; -1 = not known (never deployed by Sluice)
+    QString deployed;  // deployed commit id, empty when never
+    QString hold;      // "held at abc1234 by alex@ws since …", empty when not held
+    QString error;     // why the status is unknown (State::Failed)
+};
 
 class ApplicationListModel : public QAbstractItemModel
 {
@@ -22,6 +37,12 @@ public:
         ClusterRole,                 // destination cluster
         NamespaceRole,               // destination namespace
         IsWorkspaceRole,             // true on the top-level row
+        StatusStateRole,             // int(ApplicationStatusSummary::State)
+        SyncRole,                    // "Synced", "OutOfSync", "Unknown"; empty when not known
+        HealthRole,                  // "Healthy", …; empty when not known
+        PendingRole,                 // int pending commits, or -1
+        HoldRole,                    // the hold's description, or empty
+        StatusErrorRole,             // why the status could not be determined
     };
 
     explicit ApplicationListModel(QObject *parent = nullptr);
@@ -29,6 +50,11 @@ public:
     // Replaces the snapshot (a model reset: a new workspace is a new tree).
     void setWorkspace(const Workspace &workspace);
     const Workspace &workspace() const { return m_workspace; }
+
+    // Sets the status shown for an application (dataChanged for its row); unknown names are
+    // ignored. A new workspace starts with every status NotChecked.
+    void setStatus(const QString &application, const ApplicationStatusSummary &status);
+    ApplicationStatusSummary status(const QString &application) const { return m_status.value(application); }
 
     // The index of an application by name (column 0), or invalid.
     QModelIndex indexOfApplication(const QString &name) const;
@@ -39,7 +65,7 @@ public:
     QModelIndex parent(const QModelIndex &child) const override;
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
-    // DisplayRole: "web"; ToolTipRole: "repo @ revision: path → cluster/namespace";
+    // DisplayRole: "web"; ToolTipRole: "repo @ revision: path → cluster/namespace" and the status;
     // column 0 only. The workspace row displays its folder's name ("demo"), NameRole the file's.
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     // Application rows never have children (lets views skip asking).
@@ -49,6 +75,7 @@ public:
 private:
     Workspace m_workspace;
     bool m_hasWorkspace = false;
+    QHash<QString, ApplicationStatusSummary> m_status;
 };
 
 } // namespace sluice

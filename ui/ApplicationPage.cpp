@@ -34,7 +34,8 @@ QString repositoryName(const ApplicationConfig &app)
 
 ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     : QWidget(parent), m_log(log), m_refs(new RefsModel(this)), m_title(new QLabel(this)), m_details(new QLabel(this)),
-      m_error(new QLabel(this)), m_fetchButton(new QPushButton(icon(IconId::Fetch), tr("Fetch"), this)),
+      m_error(new QLabel(this)), m_clusterStatus(new QLabel(this)), m_hold(new QLabel(this)),
+      m_fetchButton(new QPushButton(icon(IconId::Fetch), tr("Fetch"), this)),
       m_tabs(new QTabWidget(this)), m_pending(new PendingCommitsTab(m_refs, log, this)),
       m_review(new ReviewTab(m_refs, log, this)), m_activity(new ActivityTab(log, this)), m_loadJob(new AsyncSlot(this))
 {
@@ -52,13 +53,22 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     m_error->setAccessibleName(tr("Error"));
     m_error->setStyleSheet(QStringLiteral("QLabel { border: 1px solid #d9534f; border-radius: 3px; padding: 6px; }"));
     m_error->hide();
-    m_fetchButton->setShortcut(QKeySequence(Qt::Key_F5));
-    m_fetchButton->setToolTip(tr("Fetch the repository and reload (F5)"));
+    m_fetchButton->setToolTip(tr("Fetch the repository and reload (Ctrl+R)"));
+    m_clusterStatus->setTextFormat(Qt::PlainText);
+    m_clusterStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_clusterStatus->setAccessibleName(tr("Cluster status"));
+    m_clusterStatus->hide();
+    m_hold->setWordWrap(true);
+    m_hold->setTextFormat(Qt::PlainText);
+    m_hold->setAccessibleName(tr("Rollback hold"));
+    m_hold->setStyleSheet(QStringLiteral("QLabel { border: 1px solid #8e5cc9; border-radius: 3px; padding: 6px; }"));
+    m_hold->hide();
 
     auto *header = new QHBoxLayout;
     auto *titles = new QVBoxLayout;
     titles->addWidget(m_title);
     titles->addWidget(m_details);
+    titles->addWidget(m_clusterStatus);
     header->addLayout(titles, 1);
     header->addWidget(m_fetchButton, 0, Qt::AlignTop);
 
@@ -69,6 +79,7 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
+    layout->addWidget(m_hold);
     layout->addWidget(m_error);
     layout->addWidget(m_tabs, 1);
 
@@ -76,6 +87,38 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     connect(m_loadJob, &AsyncSlot::runningChanged, this, &ApplicationPage::updateBusy);
     connect(m_pending, &PendingCommitsTab::busyChanged, this, &ApplicationPage::updateBusy);
     connect(m_review, &ReviewTab::busyChanged, this, &ApplicationPage::updateBusy);
+}
+
+void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status)
+{
+    using State = ApplicationStatusSummary::State;
+    QString text;
+    switch (status.state) {
+    case State::NotChecked:
+        break;
+    case State::Checking:
+        text = tr("Checking the cluster\u2026");
+        break;
+    case State::Failed:
+        text = tr("Cluster status unknown: %1").arg(status.error.section(QLatin1Char('\n'), 0, 0));
+        break;
+    case State::Known: {
+        text = tr("%1 \u00b7 %2").arg(status.sync, status.health);
+        if (status.deployed.isEmpty())
+            text += tr(" \u00b7 never synced by Sluice");
+        else if (status.pending >= 0)
+            text += tr(" \u00b7 deployed %1 \u00b7 %2 is %3 ahead")
+                        .arg(status.deployed.left(7), m_session ? m_session->application(m_application).revision : QString(),
+                             status.pending == 1 ? tr("1 commit") : tr("%1 commits").arg(status.pending));
+        break;
+    }
+    }
+    m_clusterStatus->setText(text);
+    m_clusterStatus->setToolTip(status.error);
+    m_clusterStatus->setVisible(!text.isEmpty());
+    m_hold->setText(status.hold.isEmpty() ? QString() : tr("\u2016 %1 \u2014 sync refuses the tracked head until the hold is released "
+                                                           "(sluicectl sync %2 --release-hold)").arg(status.hold, m_application));
+    m_hold->setVisible(!status.hold.isEmpty());
 }
 
 bool ApplicationPage::isBusy() const

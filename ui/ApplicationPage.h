@@ -4,6 +4,7 @@
 // Pending commits, Review and Activity. Owns the jobs that load its repository; the tabs own
 // theirs.
 
+#include "ApplicationListModel.h"
 #include "Session.h"
 #include "review/Review.h"
 
@@ -37,6 +38,10 @@ public:
     // Fetch: for a URL, fetches its cache mirror (with progress); for a local clone, re-reads
     // it (Sluice never fetches into your clone). Then reloads the page.
     void fetch();
+    // The cluster status of the shown application (from ClusterStatusMonitor): a line under
+    // the header and, while held, a banner across the page.
+    void setClusterStatus(const ApplicationStatusSummary &status);
+
     // Cancels every job of the page and its tabs.
     void cancelAll();
     bool isBusy() const;
@@ -48,6 +53,8 @@ public:
     RefsModel *refs() const { return m_refs; }
     QLabel *headerLabel() const { return m_details; }
     QLabel *errorBanner() const { return m_error; }
+    QLabel *clusterStatusLabel() const { return m_clusterStatus; }
+    QLabel *holdBanner() const { return m_hold; }
     QPushButton *fetchButton() const { return m_fetchButton; }
 
 signals:
@@ -68,6 +75,8 @@ private:
     QLabel *m_title;
     QLabel *m_details;
     QLabel *m_error;
+    QLabel *m_clusterStatus;
+    QLabel *m_hold;
     QPushButton *m_fetchButton;
     QTabWidget *m_tabs;
     PendingCommitsTab *m_pending;

@@ -3,6 +3,7 @@
 #include "ActivityLogModel.h"
 #include "ApplicationListModel.h"
 #include "ApplicationPage.h"
+#include "ClusterStatusMonitor.h"
 #include "Delegates.h"
 #include "Icons.h"
 #include "ObjectDiffPanel.h"
@@ -34,7 +35,8 @@ namespace sluice {
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_log(new ActivityLogModel(this)), m_applications(new ApplicationListModel(this)),
       m_sidebar(new QTreeView(this)), m_stack(new QStackedWidget(this)), m_welcome(new QLabel(this)),
-      m_page(new ApplicationPage(m_log, this)), m_progress(new QProgressBar(this)), m_status(new QLabel(this)),
+      m_page(new ApplicationPage(m_log, this)), m_monitor(new ClusterStatusMonitor(m_applications, m_log, this)),
+      m_progress(new QProgressBar(this)), m_status(new QLabel(this)),
       m_cancel(new QToolButton(this))
 {
     QSettings store;
@@ -84,6 +86,11 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_page, &ApplicationPage::busyChanged, this, &MainWindow::setBusy);
     connect(m_page, &ApplicationPage::progress, this, &MainWindow::showProgress);
     connect(m_cancel, &QToolButton::clicked, m_page, &ApplicationPage::cancelAll);
+    connect(m_monitor, &ClusterStatusMonitor::message, m_status, &QLabel::setText);
+    connect(m_monitor, &ClusterStatusMonitor::statusChanged, this, [this](const QString &application) {
+        if (application == m_page->application())
+            m_page->setClusterStatus(m_applications->status(application));
+    });
     connect(m_log, &ActivityLogModel::failed, this,
             [this](const QString &what) { m_status->setText(tr("Failed: %1 (details in Activity)").arg(what)); });
     for (ObjectDiffPanel *panel : {m_page->pendingTab()->diffPanel(), m_page->reviewTab()->diffPanel()}) {
@@ -127,6 +134,12 @@ void MainWindow::createMenus()
     QMenu *application = menuBar()->addMenu(tr("&Application"));
     QAction *fetch = application->addAction(icon(IconId::Fetch), tr("&Fetch"), m_page, &ApplicationPage::fetch);
     fetch->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    QAction *refresh = application->addAction(tr("Refresh Cluster &Status"), this, [this] {
+        m_monitor->refresh();
+        if (!m_page->application().isEmpty())
+            m_page->setClusterStatus(m_applications->status(m_page->application()));
+    });
+    refresh->setShortcut(QKeySequence(Qt::Key_F5));
     QAction *cancel = application->addAction(icon(IconId::Cancel), tr("&Cancel Running Work"), m_page, &ApplicationPage::cancelAll);
     cancel->setShortcut(QKeySequence(Qt::Key_Escape));
     application->addSeparator();
@@ -191,6 +204,7 @@ bool MainWindow::openWorkspace(const QString &path)
     rebuildRecentMenu();
     setWindowTitle(tr("%1 — Sluice").arg(session->workspace.file));
     m_applications->setWorkspace(session->workspace);
+    m_monitor->setSession(session);
     m_sidebar->expandAll();
     if (session->workspace.applications.isEmpty()) {
         m_welcome->setText(tr("%1 has no applications yet.").arg(session->workspace.file));
@@ -218,6 +232,7 @@ void MainWindow::showApplication(const QModelIndex &index)
         return;
     m_stack->setCurrentWidget(m_page);
     m_page->setApplication(m_session, app->name);
+    m_page->setClusterStatus(m_applications->status(app->name));
 }
 
 void MainWindow::setBusy(bool busy)

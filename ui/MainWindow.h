@@ -21,6 +21,7 @@ namespace sluice {
 class ActivityLogModel;
 class ApplicationListModel;
 class ApplicationPage;
+class ClusterStatusMonitor;
 
 class MainWindow : public QMainWindow
 {
@@ -42,6 +43,7 @@ public:
     QTreeView *sidebar() const { return m_sidebar; }
     ApplicationListModel *applications() const { return m_applications; }
     ActivityLogModel *activityLog() const { return m_log; }
+    ClusterStatusMonitor *clusterStatus() const { return m_monitor; }
     QLabel *welcomeLabel() const { return m_welcome; }
     QToolButton *cancelButton() const { return m_cancel; }
 
@@ -66,6 +68,7 @@ private:
     QStackedWidget *m_stack;
     QLabel *m_welcome;
     ApplicationPage *m_page;
+    ClusterStatusMonitor *m_monitor;
     QProgressBar *m_progress;
     QLabel *m_status;
     QToolButton *m_cancel;

@@ -147,8 +147,11 @@ Result<SandboxState> ensureSandbox(const QString &dataDir, const CancelToken &ca
 
     QDeadlineTimer deadline(20000);
     while (!deadline.hasExpired()) {
-        if (cancel.isCancelled())
+        if (cancel.isCancelled()) {
+            ::kill(pid_t(pid), SIGTERM); // ours, and nobody will use it
+            QFile::remove(pidFile(dataDir));
             return makeError(ErrorCategory::Cancelled, QStringLiteral("starting the sandbox was cancelled"));
+        }
         state = sandboxState(dataDir);
         if (!state.running) {
             QFile log(state.logFile);
@@ -156,8 +159,10 @@ Result<SandboxState> ensureSandbox(const QString &dataDir, const CancelToken &ca
             return makeError(ErrorCategory::Process, QStringLiteral("the sandbox in %1 exited at start (log %2)").arg(dataDir, state.logFile),
                              output.left(2000));
         }
-        if (!state.url.isEmpty())
+        if (!state.url.isEmpty()) {
+            state.startedNow = true;
             return state;
+        }
         QThread::msleep(50);
     }
     return makeError(ErrorCategory::Process, QStringLiteral("the sandbox in %1 did not get ready within 20 s (log %2)").arg(dataDir, state.logFile));

@@ -38,6 +38,7 @@ struct SandboxState
     QString url;        // https://127.0.0.1:PORT when running
     QString kubeconfig; // <dataDir>/kubeconfig
     QString logFile;    // <dataDir>/sandbox.log
+    bool startedNow = false; // ensureSandbox started the process (it was not running)
 };
 
 // Whether the sandbox of `dataDir` runs (its pid file names a live sluice-sandbox). Cheap.

@@ -178,6 +178,47 @@ private slots:
         QCOMPARE(model.workspace().applications.size(), 2);
     }
 
+    void statusIsPerApplicationAndChangesOneRow()
+    {
+        ApplicationListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.setWorkspace(demoWorkspace());
+        const QModelIndex web = model.indexOfApplication(QStringLiteral("web"));
+        QCOMPARE(web.data(ApplicationListModel::StatusStateRole).toInt(), int(ApplicationStatusSummary::State::NotChecked));
+        QCOMPARE(web.data(ApplicationListModel::PendingRole).toInt(), -1);
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        ApplicationStatusSummary status;
+        status.state = ApplicationStatusSummary::State::Known;
+        status.sync = QStringLiteral("OutOfSync");
+        status.health = QStringLiteral("Progressing");
+        status.pending = 3;
+        status.hold = QStringLiteral("held at d221256 by alex@ws since 14:02");
+        model.setStatus(QStringLiteral("web"), status);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.first().at(0).toModelIndex(), web);
+        QCOMPARE(changed.first().at(1).toModelIndex(), web);
+        QCOMPARE(web.data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"));
+        QCOMPARE(web.data(ApplicationListModel::HealthRole).toString(), QStringLiteral("Progressing"));
+        QCOMPARE(web.data(ApplicationListModel::PendingRole).toInt(), 3);
+        QCOMPARE(web.data(ApplicationListModel::HoldRole).toString(), status.hold);
+        QVERIFY(web.data(Qt::ToolTipRole).toString().contains(QLatin1String("OutOfSync, Progressing, 3 pending commits")));
+        // Other rows keep theirs; unknown names change nothing.
+        QCOMPARE(model.indexOfApplication(QStringLiteral("api")).data(ApplicationListModel::SyncRole).toString(), QString());
+        model.setStatus(QStringLiteral("nope"), status);
+        QCOMPARE(changed.size(), 1);
+
+        ApplicationStatusSummary failed;
+        failed.state = ApplicationStatusSummary::State::Failed;
+        failed.error = QStringLiteral("cannot reach https://prod: connection refused");
+        model.setStatus(QStringLiteral("api"), failed);
+        QVERIFY(model.indexOfApplication(QStringLiteral("api")).data(Qt::ToolTipRole).toString().contains(QLatin1String("Status unknown: cannot reach")));
+        // A new workspace starts unchecked.
+        model.setWorkspace(demoWorkspace());
+        QCOMPARE(model.indexOfApplication(QStringLiteral("web")).data(ApplicationListModel::StatusStateRole).toInt(),
+                 int(ApplicationStatusSummary::State::NotChecked));
+    }
+
     void emptyWorkspaceHasOnlyItsRow()
     {
         ApplicationListModel model;

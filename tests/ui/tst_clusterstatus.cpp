@@ -1,0 +1,156 @@
+// The window's cluster status, driven offscreen on the generated demo and its sandbox cluster:
+// the sidebar's badges and pending count, the page header, the sandbox the window starts (and
+// stops) versus one sluicectl started (left running), and a cluster that is down (one message).
+
+#include "common/Demo.h"
+
+#include "ActivityLogModel.h"
+#include "ApplicationListModel.h"
+#include "ApplicationPage.h"
+#include "ClusterStatusMonitor.h"
+#include "MainWindow.h"
+#include "sync/Cluster.h"
+
+#include <QLabel>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+using namespace sluice;
+
+namespace {
+
+int sluicectl(const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral(SLUICE_BINARY_DIR "/app/sluicectl/sluicectl"), args);
+    p.waitForFinished(120000);
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+QModelIndex row(MainWindow &window, const QString &application)
+{
+    return window.applications()->indexOfApplication(application);
+}
+
+int state(MainWindow &window, const QString &application)
+{
+    return row(window, application).data(ApplicationListModel::StatusStateRole).toInt();
+}
+
+} // namespace
+
+class TestClusterStatus : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        qputenv("XDG_CACHE_HOME", m_dir.filePath("cache").toUtf8());
+        qputenv("SLUICE_SANDBOX_BIN", SLUICE_BINARY_DIR "/app/sluice-sandbox/sluice-sandbox");
+    }
+
+    void windowStartsAndStopsItsSandbox()
+    {
+        const QString demo = m_dir.filePath("fresh");
+        const QString error = sluice::test::makeDemo(demo);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QString dataDir = demo + "/.sluice/sandbox";
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(window.openWorkspace(demo + "/sluice.yaml"));
+            QTRY_COMPARE_WITH_TIMEOUT(state(window, "web"), int(ApplicationStatusSummary::State::Known), 30000);
+            QCOMPARE(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"));
+            QCOMPARE(row(window, "web").data(ApplicationListModel::HealthRole).toString(), QStringLiteral("Missing"));
+            QCOMPARE(row(window, "web").data(ApplicationListModel::PendingRole).toInt(), -1); // never deployed
+            QTRY_VERIFY(window.applicationPage()->clusterStatusLabel()->text().contains(QLatin1String("OutOfSync")));
+            QVERIFY(window.applicationPage()->clusterStatusLabel()->text().contains(QLatin1String("never synced by Sluice")));
+            QVERIFY(sync::sandboxState(dataDir).running);
+            QCOMPARE(window.clusterStatus()->startedSandboxes(), QStringList{dataDir});
+        }
+        QVERIFY2(!sync::sandboxState(dataDir).running, "the window left the sandbox it started running");
+    }
+
+    void deployedDemoShowsPendingAndHold()
+    {
+        const QString demo = m_dir.filePath("deployed");
+        const QString error = sluice::test::makeDemo(demo);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QString workspace = demo + "/sluice.yaml";
+        const QString dataDir = demo + "/.sluice/sandbox";
+        QCOMPARE(sluicectl({"--workspace", workspace, "sync", "web", "--revision", "deployed", "--no-wait"}), 0);
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(window.openWorkspace(workspace));
+            QTRY_COMPARE_WITH_TIMEOUT(state(window, "web"), int(ApplicationStatusSummary::State::Known), 30000);
+            QCOMPARE(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"));
+            QCOMPARE(row(window, "web").data(ApplicationListModel::PendingRole).toInt(), 2);
+            QTRY_VERIFY(window.applicationPage()->clusterStatusLabel()->text().contains(QLatin1String("main is 2 commits ahead")));
+            QVERIFY(!window.applicationPage()->holdBanner()->isVisible());
+            QVERIFY(window.clusterStatus()->startedSandboxes().isEmpty()); // sluicectl started it
+
+            // A rollback from the CLI; F5 shows its hold.
+            QCOMPARE(sluicectl({"--workspace", workspace, "sync", "web", "--no-wait"}), 0);
+            QCOMPARE(sluicectl({"--workspace", workspace, "rollback", "web", "--no-wait"}), 0);
+            QTest::keyClick(&window, Qt::Key_F5);
+            QTRY_VERIFY_WITH_TIMEOUT(!row(window, "web").data(ApplicationListModel::HoldRole).toString().isEmpty(), 30000);
+            QTRY_VERIFY(window.applicationPage()->holdBanner()->isVisible());
+            QVERIFY(window.applicationPage()->holdBanner()->text().contains(QLatin1String("held at")));
+        }
+        QVERIFY2(sync::sandboxState(dataDir).running, "the window stopped a sandbox it did not start");
+        QCOMPARE(sluicectl({"--workspace", workspace, "sandbox", "stop"}), 0);
+    }
+
+    void clusterDownIsOneMessage()
+    {
+        const QString demo = m_dir.filePath("down");
+        const QString error = sluice::test::makeDemo(demo);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        // Every application on a cluster whose server refuses connections.
+        QFile kubeconfig(m_dir.filePath("down-kubeconfig"));
+        QVERIFY(kubeconfig.open(QIODevice::WriteOnly));
+        kubeconfig.write("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'http://127.0.0.1:9'}\n"
+                         "users:\n- name: u\n  user: {}\ncontexts:\n- name: down\n  context: {cluster: c, user: u}\ncurrent-context: down\n");
+        kubeconfig.close();
+        QFile ws(demo + "/down.yaml");
+        QVERIFY(ws.open(QIODevice::WriteOnly));
+        ws.write(QStringLiteral("apiVersion: sluice.dev/v1alpha1\nkind: Workspace\nclusters:\n  - {name: prod, context: down, kubeconfig: %1}\n"
+                                "applications:\n"
+                                "  - name: web\n    source: {repo: ., revision: main, path: apps/web/overlays/prod}\n    destination: {cluster: prod, namespace: shop}\n"
+                                "  - name: status\n    source: {repo: ., revision: main, path: apps/status, renderer: plain}\n    destination: {cluster: prod, namespace: shop}\n")
+                     .arg(kubeconfig.fileName()).toUtf8());
+        ws.close();
+        MainWindow window;
+        window.show();
+        QVERIFY(window.openWorkspace(ws.fileName()));
+        QTRY_COMPARE_WITH_TIMEOUT(state(window, "web"), int(ApplicationStatusSummary::State::Failed), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(state(window, "status"), int(ApplicationStatusSummary::State::Failed), 30000);
+        QVERIFY(row(window, "web").data(ApplicationListModel::StatusErrorRole).toString().contains(QLatin1String("connection refused")));
+        QLabel *statusBar = nullptr;
+        for (QLabel *label : window.findChildren<QLabel *>()) {
+            if (label->accessibleName() == QLatin1String("Status"))
+                statusBar = label;
+        }
+        QVERIFY(statusBar);
+        QVERIFY2(statusBar->text().startsWith(QLatin1String("Cluster prod: ")) && statusBar->text().contains(QLatin1String("connection refused")),
+                 qPrintable(statusBar->text()));
+        QTRY_VERIFY(window.applicationPage()->clusterStatusLabel()->text().startsWith(QLatin1String("Cluster status unknown: ")));
+        // The record has both checks.
+        int failed = 0;
+        for (int r = 0; r < window.activityLog()->rowCount(); ++r)
+            failed += window.activityLog()->index(r, 0).data(ActivityLogModel::StateRole).toInt() == int(ActivityLogModel::State::Failed);
+        QVERIFY(failed >= 2);
+    }
+};
+
+QTEST_MAIN(TestClusterStatus)
+#include "tst_clusterstatus.moc"

@@ -1,0 +1,174 @@
+#include "ClusterStatusMonitor.h"
+
+#include "ActivityLogModel.h"
+#include "ApplicationListModel.h"
+#include "AsyncJob.h"
+
+#include <QTimer>
+
+#include <mutex>
+
+namespace sluice {
+
+struct ClusterStatusMonitor::Started
+{
+    std::mutex mutex;
+    QStringList dataDirs;
+};
+
+// What one status job hands back to the GUI thread.
+struct ClusterStatusMonitor::Result
+{
+    std::shared_ptr<const sync::ApplicationStatus> status; // null on failure
+    QString error;
+    QString cluster;
+    QString startedSandbox; // the data dir of a sandbox this job started
+    QString sandboxUrl;
+};
+
+ClusterStatusMonitor::ClusterStatusMonitor(ApplicationListModel *applications, ActivityLogModel *log, QObject *parent)
+    : QObject(parent), m_applications(applications), m_log(log), m_started(std::make_shared<Started>())
+{
+}
+
+ClusterStatusMonitor::~ClusterStatusMonitor()
+{
+    for (auto &[name, job] : m_jobs)
+        job->cancel();
+    jobPool()->waitForDone(); // cancelled jobs end quickly; a sandbox being started is stopped by its own job
+    for (const QString &dataDir : startedSandboxes())
+        (void)sync::stopSandbox(dataDir); // quitting: nothing left to tell the user
+}
+
+QStringList ClusterStatusMonitor::startedSandboxes() const
+{
+    std::lock_guard lock(m_started->mutex);
+    return m_started->dataDirs;
+}
+
+void ClusterStatusMonitor::setSession(SessionPtr session)
+{
+    for (auto &[name, job] : m_jobs)
+        job->cancel();
+    m_status.clear();
+    m_recheckMs.clear();
+    m_checks.clear();
+    m_session = std::move(session);
+    refresh();
+}
+
+void ClusterStatusMonitor::refresh()
+{
+    if (!m_session)
+        return;
+    m_reportedClusters.clear();
+    for (const ApplicationConfig &app : m_session->workspace.applications)
+        refresh(app.name);
+}
+
+bool ClusterStatusMonitor::isBusy() const
+{
+    for (const auto &[name, job] : m_jobs) {
+        if (job->isRunning())
+            return true;
+    }
+    return false;
+}
+
+std::shared_ptr<const sync::ApplicationStatus> ClusterStatusMonitor::status(const QString &application) const
+{
+    const auto it = m_status.find(application);
+    return it == m_status.end() ? nullptr : it->second;
+}
+
+void ClusterStatusMonitor::refresh(const QString &application)
+{
+    if (!m_session)
+        return;
+    const ApplicationConfig app = m_session->application(application);
+    if (app.name.isEmpty() || app.cluster.isEmpty())
+        return; // not deployed anywhere: nothing to check
+    ++m_checks[application];
+    AsyncSlot *&job = m_jobs[application];
+    if (!job) {
+        job = new AsyncSlot(this);
+        connect(job, &AsyncSlot::runningChanged, this, [this] { emit busyChanged(isBusy()); });
+    }
+    ApplicationStatusSummary checking = m_applications->status(application);
+    checking.state = ApplicationStatusSummary::State::Checking;
+    m_applications->setStatus(application, checking);
+    const int logId = m_log->begin(tr("Cluster status of %1").arg(application));
+    job->run(
+        [session = m_session, app, started = m_started](const JobContext &context) {
+            Result result;
+            const ClusterConfig *cluster = session->workspace.cluster(app.cluster);
+            result.cluster = app.cluster;
+            if (cluster && cluster->sandbox) {
+                auto sandbox = sync::ensureSandbox(cluster->sandboxDataDir, context.token());
+                if (!sandbox) {
+                    result.error = sandbox.error().toString();
+                    return result;
+                }
+                if (sandbox->startedNow) {
+                    result.startedSandbox = cluster->sandboxDataDir;
+                    std::lock_guard lock(started->mutex);
+                    started->dataDirs.append(cluster->sandboxDataDir);
+                }
+                result.sandboxUrl = sandbox->url;
+            }
+            const sync::ReconcileContext reconcile{session->workspace, app, *session->cache, {}, context.token(), true};
+            auto status = sync::applicationStatus(reconcile, {{}, true});
+            if (status)
+                result.status = std::make_shared<const sync::ApplicationStatus>(std::move(*status));
+            else
+                result.error = status.error().toString();
+            return result;
+        },
+        [this, application, logId](const Result &result) {
+            // The sidebar row and one status-bar line per cluster say it; no "Failed:" per application.
+            m_log->finish(logId, result.status ? ActivityLogModel::State::Succeeded : ActivityLogModel::State::Failed, result.error, true);
+            finished(application, result);
+        });
+}
+
+void ClusterStatusMonitor::finished(const QString &application, const Result &result)
+{
+    if (!result.startedSandbox.isEmpty()) {
+        emit message(tr("Started the sandbox cluster %1 at %2 (stopped when Sluice quits)").arg(result.cluster, result.sandboxUrl));
+    }
+    ApplicationStatusSummary summary;
+    if (!result.status) {
+        summary.state = ApplicationStatusSummary::State::Failed;
+        summary.error = result.error;
+        m_status.erase(application);
+        if (!m_reportedClusters.contains(result.cluster)) {
+            m_reportedClusters.insert(result.cluster);
+            emit message(tr("Cluster %1: %2").arg(result.cluster, result.error.section(QLatin1Char('\n'), 0, 0)));
+        }
+    } else {
+        const sync::ApplicationStatus &s = *result.status;
+        summary.state = ApplicationStatusSummary::State::Known;
+        summary.sync = sync::syncStateName(s.comparison.sync);
+        summary.health = sync::healthName(s.comparison.health);
+        summary.pending = s.pendingKnown ? int(s.pending.size()) : -1;
+        summary.deployed = s.deployedRevision;
+        summary.hold = s.hold ? s.hold->describe() : QString();
+        m_status[application] = result.status;
+    }
+    m_applications->setStatus(application, summary);
+    emit statusChanged(application);
+
+    if (summary.health == QLatin1String("Progressing")) {
+        int &delay = m_recheckMs[application];
+        delay = delay == 0 ? 3000 : qMin(delay * 2, 60000);
+        const quint64 check = m_checks[application];
+        QTimer::singleShot(delay, this, [this, application, check] {
+            if (m_checks[application] == check)
+                refresh(application);
+        });
+    } else {
+        m_recheckMs.erase(application);
+    }
+}
+
+} // namespace sluice

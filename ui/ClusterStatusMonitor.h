@@ -1,0 +1,70 @@
+#pragma once
+
+// The cluster status of every application of the open workspace, for the sidebar and the page
+// header: one background job per application (render, compare with its cluster, history), run
+// when a workspace opens and on Refresh. While an application is Progressing it is checked
+// again after 3 s, doubling up to a minute, until it settles (the status memo keeps those
+// checks to a list per kind). A workspace's sandbox cluster is started on demand;
+// sandboxes this monitor started are stopped when it goes (the window closes), while one that
+// was already running (started by sluicectl) is left to `sluicectl sandbox stop`.
+//
+// Thread contract: GUI thread only; the jobs run on jobPool(). Destruction waits for that pool
+// (its jobs are cancelled by then) so that no sandbox a job started is left behind.
+
+#include "Session.h"
+#include "sync/Reconcile.h"
+
+#include <QObject>
+#include <QSet>
+
+#include <map>
+#include <memory>
+
+namespace sluice {
+
+class ActivityLogModel;
+class ApplicationListModel;
+class AsyncSlot;
+
+class ClusterStatusMonitor : public QObject
+{
+    Q_OBJECT
+
+public:
+    ClusterStatusMonitor(ApplicationListModel *applications, ActivityLogModel *log, QObject *parent = nullptr);
+    ~ClusterStatusMonitor() override; // cancels the jobs, stops the sandboxes it started
+
+    // A new workspace (or settings): cancels running checks and checks every application.
+    void setSession(SessionPtr session);
+    // Checks every application again (F5).
+    void refresh();
+    void refresh(const QString &application);
+
+    // The last status of an application, or nullptr when none is known.
+    std::shared_ptr<const sync::ApplicationStatus> status(const QString &application) const;
+    QStringList startedSandboxes() const;
+    bool isBusy() const;
+
+signals:
+    void statusChanged(const QString &application);
+    // One line for the status bar: a sandbox started, a cluster that cannot be reached (once).
+    void message(const QString &text);
+    void busyChanged(bool busy);
+
+private:
+    struct Result;
+    void finished(const QString &application, const Result &result);
+
+    ApplicationListModel *m_applications;
+    ActivityLogModel *m_log;
+    SessionPtr m_session;
+    std::map<QString, AsyncSlot *> m_jobs;
+    std::map<QString, std::shared_ptr<const sync::ApplicationStatus>> m_status;
+    struct Started;                   // data dirs of the sandboxes this monitor's jobs started
+    std::shared_ptr<Started> m_started; // shared with the jobs: filled even when a result is dropped
+    QSet<QString> m_reportedClusters; // clusters whose error was shown since the last refresh
+    std::map<QString, int> m_recheckMs; // the next re-check delay of a Progressing application
+    std::map<QString, quint64> m_checks; // per application: bumped by every check, so stale timers do nothing
+};
+
+} // namespace sluice
