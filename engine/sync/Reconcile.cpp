@@ -130,64 +130,31 @@ HistoryEntry entryFor(const SyncPlan &plan, const SyncResult &result, const QStr
     return entry;
 }
 
-// Plans and applies `rendered`: the shared body of sync and rollback. Holds the lease (not for
-// dry runs) and records the history entry; `beforeApply` runs under the lease.
-Result<SyncOutcome> applyRendered(const ReconcileContext &ctx, ClusterConnection &cluster, const Rendered &rendered,
-                                  const QString &ref, const PlanOptions &planOptions, ApplyOptions applyOptions,
-                                  const std::function<void(const SyncPlan &)> &onPlan, const QString &action,
-                                  const std::function<Status(History &)> &historyChange)
+// Compares `rendered` with the cluster and orders the plan: the first half of sync and rollback.
+Result<PreparedSync> planRendered(const ReconcileContext &ctx, ClusterConnection &cluster, const Rendered &rendered,
+                                  const QString &ref, const PlanOptions &planOptions, const QString &action)
 {
-    const QDateTime started = QDateTime::currentDateTimeUtc();
-    const QString ns = controlNamespace(ctx.app);
     auto comparison = compare(ctx, cluster, rendered.objects, true);
     if (!comparison)
         return comparison.error();
-    SyncOutcome outcome;
-    outcome.clusterDescription = cluster.describe();
-    outcome.plan = buildPlan(*comparison, planOptions);
-    outcome.plan.application = ctx.app.name;
-    outcome.plan.revision = rendered.revision.commitId;
-    outcome.plan.trackedRef = ref;
-    if (onPlan)
-        onPlan(outcome.plan);
-    applyOptions.progress = ctx.progress;
-    applyOptions.cancel = ctx.cancel;
-    if (applyOptions.dryRun) {
-        outcome.result = executePlan(cluster, outcome.plan, applyOptions);
-        return outcome;
-    }
+    auto history = readHistory(cluster, ctx.app.name, controlNamespace(ctx.app), ctx.cancel);
+    if (!history)
+        return history.error();
+    PreparedSync prepared;
+    prepared.action = action;
+    prepared.cluster = cluster;
+    prepared.hold = history->hold;
+    prepared.plan = buildPlan(*comparison, planOptions);
+    prepared.plan.application = ctx.app.name;
+    prepared.plan.revision = rendered.revision.commitId;
+    prepared.plan.trackedRef = ref;
+    return prepared;
+}
 
-    SLUICE_TRY(ensureNamespace(cluster, ns, ctx.cancel));
-    report(ctx, QStringLiteral("taking the sync lease"));
-    auto lease = SyncLease::acquire(cluster, ctx.app.name, ns, 60, ctx.cancel);
-    if (!lease)
-        return lease.error();
-    // The hold check happens under the lease, so a concurrent rollback cannot slip between.
-    std::optional<Error> refused;
-    auto checked = updateHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, [&](History &h) {
-        refused.reset();
-        if (Status s = historyChange(h); !s)
-            refused = s.error();
-    }, ctx.cancel);
-    if (!checked)
-        return checked.error();
-    if (refused)
-        return *refused;
-
-    outcome.result = executePlan(cluster, outcome.plan, applyOptions);
-    auto entry = appendHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, entryFor(outcome.plan, outcome.result, action, started), {});
-    if (!entry)
-        return entry.error().prefixed(QStringLiteral("the %1 finished (%2) but was not recorded").arg(action, outcome.result.result));
-    outcome.entry = *entry;
-    if (action == QLatin1String("rollback") && outcome.result.result != QLatin1String("Failed")) {
-        const Hold hold{rendered.revision.commitId, currentUser(), QDateTime::currentDateTimeUtc(),
-                        QStringLiteral("rollback #%1 to %2").arg(entry->id).arg(ref)};
-        auto held = updateHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, [&](History &h) { h.setHold(hold, hold.who); }, {});
-        if (!held)
-            return held.error().prefixed(QStringLiteral("the rollback was applied but the hold was not set"));
-    }
-    SLUICE_TRY((*lease)->release());
-    return outcome;
+Error holdError(const ReconcileContext &ctx, const Hold &hold)
+{
+    return makeError(ErrorCategory::Usage, QStringLiteral("%1 is %2: sync refuses to deploy while held; pass --release-hold to "
+                                                          "lift the hold (recorded in history)").arg(ctx.app.name, hold.describe()));
 }
 
 } // namespace
@@ -242,44 +209,18 @@ static Result<History> applicationHistoryImpl(const ReconcileContext &ctx)
     return readHistory(*cluster, ctx.app.name, controlNamespace(ctx.app), ctx.cancel);
 }
 
-static Result<SyncOutcome> syncApplicationImpl(const ReconcileContext &ctx, const SyncRequest &request)
+static Result<PreparedSync> prepareSyncImpl(const ReconcileContext &ctx, const SyncRequest &request)
 {
-    SLUICE_TRY(checkConfirmation(ctx, request.confirmation, request.dryRun));
     auto prepared = prepare(ctx, request.revision);
     if (!prepared)
         return prepared.error();
-    ClusterConnection &cluster = prepared->cluster;
-    const QString ns = controlNamespace(ctx.app);
-    auto holdError = [&](const Hold &hold) {
-        return makeError(ErrorCategory::Usage, QStringLiteral("%1 is %2: sync refuses to deploy while held; pass --release-hold to "
-                                                              "lift the hold (recorded in history)").arg(ctx.app.name, hold.describe()));
-    };
-    // Refuse before planning; checked again under the lease (a rollback may come in between).
-    auto history = readHistory(cluster, ctx.app.name, ns, ctx.cancel);
-    if (!history)
-        return history.error();
-    if (history->hold && !request.releaseHold)
-        return holdError(*history->hold);
-    PlanOptions planOptions{request.prune || ctx.app.prune, request.only};
-    ApplyOptions applyOptions;
-    applyOptions.dryRun = request.dryRun;
-    applyOptions.wait = request.wait;
-    applyOptions.timeoutMs = request.timeoutMs;
     const QString ref = request.revision.isEmpty() ? ctx.app.revision : request.revision;
-    return applyRendered(ctx, cluster, prepared->rendered, ref, planOptions, applyOptions, request.onPlan, QStringLiteral("sync"),
-                         [&](History &h) -> Status {
-                             if (!h.hold)
-                                 return {};
-                             if (!request.releaseHold)
-                                 return holdError(*h.hold);
-                             h.setHold(std::nullopt, currentUser());
-                             return {};
-                         });
+    return planRendered(ctx, prepared->cluster, prepared->rendered, ref, PlanOptions{request.prune || ctx.app.prune, request.only},
+                        QStringLiteral("sync"));
 }
 
-static Result<SyncOutcome> rollbackApplicationImpl(const ReconcileContext &ctx, const RollbackRequest &request)
+static Result<PreparedSync> prepareRollbackImpl(const ReconcileContext &ctx, const RollbackRequest &request)
 {
-    SLUICE_TRY(checkConfirmation(ctx, request.confirmation, request.dryRun));
     auto cluster = connect(ctx);
     if (!cluster)
         return cluster.error();
@@ -311,12 +252,105 @@ static Result<SyncOutcome> rollbackApplicationImpl(const ReconcileContext &ctx, 
     auto rendered = renderAt(ctx, *repo, target->revision);
     if (!rendered)
         return rendered.error();
+    return planRendered(ctx, *cluster, *rendered, QStringLiteral("#%1").arg(target->id), PlanOptions{ctx.app.prune, {}},
+                        QStringLiteral("rollback"));
+}
+
+static Result<SyncOutcome> applyPreparedSyncImpl(const ReconcileContext &ctx, const PreparedSync &prepared, const SyncRequest &request)
+{
+    SLUICE_TRY(checkConfirmation(ctx, request.confirmation, request.dryRun));
+    const bool isSync = prepared.action == QLatin1String("sync");
+    if (isSync && prepared.hold && !request.releaseHold)
+        return holdError(ctx, *prepared.hold);
+    ClusterConnection cluster = prepared.cluster;
+    SyncOutcome outcome;
+    outcome.clusterDescription = cluster.describe();
+    outcome.plan = prepared.plan;
+    if (!request.only.isEmpty()) { // a new selection, e.g. the dialog's checkboxes
+        for (PlanStep &step : outcome.plan.steps)
+            step.selected = request.only.contains(step.resource.key);
+    }
     ApplyOptions applyOptions;
     applyOptions.dryRun = request.dryRun;
     applyOptions.wait = request.wait;
     applyOptions.timeoutMs = request.timeoutMs;
-    return applyRendered(ctx, *cluster, *rendered, QStringLiteral("#%1").arg(target->id), PlanOptions{ctx.app.prune, {}},
-                         applyOptions, request.onPlan, QStringLiteral("rollback"), [](History &) { return Status(); });
+    applyOptions.progress = ctx.progress;
+    applyOptions.cancel = ctx.cancel;
+    if (request.dryRun) {
+        outcome.result = executePlan(cluster, outcome.plan, applyOptions);
+        return outcome;
+    }
+
+    const QDateTime started = QDateTime::currentDateTimeUtc();
+    const QString ns = controlNamespace(ctx.app);
+    SLUICE_TRY(ensureNamespace(cluster, ns, ctx.cancel));
+    report(ctx, QStringLiteral("taking the sync lease"));
+    auto lease = SyncLease::acquire(cluster, ctx.app.name, ns, 60, ctx.cancel);
+    if (!lease)
+        return lease.error();
+    // The hold is checked again under the lease, so a concurrent rollback cannot slip between.
+    std::optional<Error> refused;
+    auto checked = updateHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, [&](History &h) {
+        refused.reset();
+        if (!isSync || !h.hold)
+            return;
+        if (request.releaseHold)
+            h.setHold(std::nullopt, currentUser());
+        else
+            refused = holdError(ctx, *h.hold);
+    }, ctx.cancel);
+    if (!checked)
+        return checked.error();
+    if (refused)
+        return *refused;
+
+    outcome.result = executePlan(cluster, outcome.plan, applyOptions);
+    auto entry = appendHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit,
+                               entryFor(outcome.plan, outcome.result, prepared.action, started), {});
+    if (!entry)
+        return entry.error().prefixed(QStringLiteral("the %1 finished (%2) but was not recorded").arg(prepared.action, outcome.result.result));
+    outcome.entry = *entry;
+    if (!isSync && outcome.result.result != QLatin1String("Failed")) {
+        const Hold hold{outcome.plan.revision, currentUser(), QDateTime::currentDateTimeUtc(),
+                        QStringLiteral("rollback #%1 to %2").arg(entry->id).arg(outcome.plan.trackedRef)};
+        auto held = updateHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, [&](History &h) { h.setHold(hold, hold.who); }, {});
+        if (!held)
+            return held.error().prefixed(QStringLiteral("the rollback was applied but the hold was not set"));
+    }
+    SLUICE_TRY((*lease)->release());
+    return outcome;
+}
+
+// prepare + show the plan + apply: what the CLI does in one call.
+static Result<SyncOutcome> planAndApply(const ReconcileContext &ctx, Result<PreparedSync> prepared, const SyncRequest &request,
+                                        const std::function<void(const SyncPlan &)> &onPlan)
+{
+    if (!prepared)
+        return prepared.error();
+    if (prepared->action == QLatin1String("sync") && prepared->hold && !request.releaseHold)
+        return holdError(ctx, *prepared->hold); // before showing a plan that will not be applied
+    if (onPlan)
+        onPlan(prepared->plan);
+    SyncRequest apply = request;
+    apply.only.clear(); // the plan already carries the selection
+    return applyPreparedSyncImpl(ctx, *prepared, apply);
+}
+
+static Result<SyncOutcome> syncApplicationImpl(const ReconcileContext &ctx, const SyncRequest &request)
+{
+    SLUICE_TRY(checkConfirmation(ctx, request.confirmation, request.dryRun));
+    return planAndApply(ctx, prepareSyncImpl(ctx, request), request, request.onPlan);
+}
+
+static Result<SyncOutcome> rollbackApplicationImpl(const ReconcileContext &ctx, const RollbackRequest &request)
+{
+    SLUICE_TRY(checkConfirmation(ctx, request.confirmation, request.dryRun));
+    SyncRequest apply;
+    apply.dryRun = request.dryRun;
+    apply.wait = request.wait;
+    apply.timeoutMs = request.timeoutMs;
+    apply.confirmation = request.confirmation;
+    return planAndApply(ctx, prepareRollbackImpl(ctx, request), apply, request.onPlan);
 }
 
 namespace {
@@ -360,6 +394,21 @@ Result<SyncOutcome> syncApplication(const ReconcileContext &ctx, const SyncReque
 Result<SyncOutcome> rollbackApplication(const ReconcileContext &ctx, const RollbackRequest &request)
 {
     return namingCluster(ctx, rollbackApplicationImpl(ctx, request));
+}
+
+Result<PreparedSync> prepareSync(const ReconcileContext &ctx, const SyncRequest &request)
+{
+    return namingCluster(ctx, prepareSyncImpl(ctx, request));
+}
+
+Result<PreparedSync> prepareRollback(const ReconcileContext &ctx, const RollbackRequest &request)
+{
+    return namingCluster(ctx, prepareRollbackImpl(ctx, request));
+}
+
+Result<SyncOutcome> applyPreparedSync(const ReconcileContext &ctx, const PreparedSync &prepared, const SyncRequest &request)
+{
+    return namingCluster(ctx, applyPreparedSyncImpl(ctx, prepared, request));
 }
 
 Result<GitRevertOutcome> gitRevertApplication(const ReconcileContext &ctx, const GitRevertRequest &request)

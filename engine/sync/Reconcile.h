@@ -82,6 +82,24 @@ struct SyncOutcome
 // Holds the sync Lease for the duration; records the result in history.
 Result<SyncOutcome> syncApplication(const ReconcileContext &ctx, const SyncRequest &request);
 
+// A sync or rollback planned and not applied yet: what a dialog shows before the user
+// confirms. Applying it later uses its apply bodies as planned (server-side apply with force
+// is correct against whatever is live by then).
+struct PreparedSync
+{
+    QString action; // "sync" or "rollback"
+    SyncPlan plan;
+    ClusterConnection cluster;
+    std::optional<Hold> hold; // as read when planning: a sync refuses unless it releases it
+};
+
+// The plan of a sync (request.revision, prune, only); nothing changes.
+Result<PreparedSync> prepareSync(const ReconcileContext &ctx, const SyncRequest &request);
+
+// Applies a prepared sync or rollback with request's dryRun, wait, timeoutMs, releaseHold and
+// confirmation; a non-empty request.only replaces the plan's selection. As syncApplication.
+Result<SyncOutcome> applyPreparedSync(const ReconcileContext &ctx, const PreparedSync &prepared, const SyncRequest &request);
+
 struct RollbackRequest
 {
     int toId = 0; // history entry; 0 = the newest successful entry before the deployed one
@@ -94,6 +112,8 @@ struct RollbackRequest
 
 // Renders the entry's revision, plans it against live, applies it, and sets the hold.
 Result<SyncOutcome> rollbackApplication(const ReconcileContext &ctx, const RollbackRequest &request);
+// Its plan alone (request.toId); apply it with applyPreparedSync.
+Result<PreparedSync> prepareRollback(const ReconcileContext &ctx, const RollbackRequest &request);
 
 Result<History> applicationHistory(const ReconcileContext &ctx);
 
