@@ -35,7 +35,8 @@ QString repositoryName(const ApplicationConfig &app)
 ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     : QWidget(parent), m_log(log), m_refs(new RefsModel(this)), m_title(new QLabel(this)), m_details(new QLabel(this)),
       m_error(new QLabel(this)), m_clusterStatus(new QLabel(this)), m_hold(new QLabel(this)),
-      m_fetchButton(new QPushButton(icon(IconId::Fetch), tr("Fetch"), this)),
+      m_fetchButton(new QPushButton(icon(IconId::Fetch), tr("Fetch"), this)), m_syncButton(new QPushButton(tr("Sync\u2026"), this)),
+      m_rollbackButton(new QPushButton(tr("Rollback\u2026"), this)),
       m_tabs(new QTabWidget(this)), m_pending(new PendingCommitsTab(m_refs, log, this)),
       m_review(new ReviewTab(m_refs, log, this)), m_activity(new ActivityTab(log, this)), m_loadJob(new AsyncSlot(this))
 {
@@ -70,6 +71,8 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     titles->addWidget(m_details);
     titles->addWidget(m_clusterStatus);
     header->addLayout(titles, 1);
+    header->addWidget(m_syncButton, 0, Qt::AlignTop);
+    header->addWidget(m_rollbackButton, 0, Qt::AlignTop);
     header->addWidget(m_fetchButton, 0, Qt::AlignTop);
 
     m_tabs->addTab(m_pending, icon(IconId::Commit), tr("&Pending commits"));
@@ -84,6 +87,10 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     layout->addWidget(m_tabs, 1);
 
     connect(m_fetchButton, &QPushButton::clicked, this, &ApplicationPage::fetch);
+    m_syncButton->setToolTip(tr("Show the sync plan, then apply it (Ctrl+Shift+S)"));
+    m_rollbackButton->setToolTip(tr("Roll the cluster back to the previous deployment, with a hold"));
+    connect(m_syncButton, &QPushButton::clicked, this, [this] { emit syncRequested(m_application); });
+    connect(m_rollbackButton, &QPushButton::clicked, this, [this] { emit rollbackRequested(m_application); });
     connect(m_loadJob, &AsyncSlot::runningChanged, this, &ApplicationPage::updateBusy);
     connect(m_pending, &PendingCommitsTab::busyChanged, this, &ApplicationPage::updateBusy);
     connect(m_review, &ReviewTab::busyChanged, this, &ApplicationPage::updateBusy);
@@ -150,6 +157,8 @@ void ApplicationPage::setApplication(SessionPtr session, const QString &applicat
     m_title->setText(app.name);
     m_details->setText(tr("%1 · %2 · tracking %3").arg(repositoryName(app), app.path, app.revision));
     m_fetchButton->setText(app.repoPath.isEmpty() ? tr("Fetch") : tr("Reload"));
+    m_syncButton->setEnabled(!app.cluster.isEmpty());
+    m_rollbackButton->setEnabled(!app.cluster.isEmpty());
     m_refs->setRefs({}, false);
     m_newApplication = true;
     load(false);

@@ -56,9 +56,13 @@ public:
     QLabel *clusterStatusLabel() const { return m_clusterStatus; }
     QLabel *holdBanner() const { return m_hold; }
     QPushButton *fetchButton() const { return m_fetchButton; }
+    QPushButton *syncButton() const { return m_syncButton; }
+    QPushButton *rollbackButton() const { return m_rollbackButton; }
 
 signals:
     void busyChanged(bool busy);
+    void syncRequested(const QString &application);
+    void rollbackRequested(const QString &application);
     // Progress of the current long task (total 0 = unknown).
     void progress(qint64 done, qint64 total, const QString &what);
 
@@ -78,6 +82,8 @@ private:
     QLabel *m_clusterStatus;
     QLabel *m_hold;
     QPushButton *m_fetchButton;
+    QPushButton *m_syncButton;
+    QPushButton *m_rollbackButton;
     QTabWidget *m_tabs;
     PendingCommitsTab *m_pending;
     ReviewTab *m_review;

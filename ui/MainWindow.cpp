@@ -5,6 +5,7 @@
 #include "ApplicationPage.h"
 #include "ClusterStatusMonitor.h"
 #include "Delegates.h"
+#include "SyncDialog.h"
 #include "Icons.h"
 #include "ObjectDiffPanel.h"
 #include "PendingCommitsTab.h"
@@ -87,6 +88,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_page, &ApplicationPage::progress, this, &MainWindow::showProgress);
     connect(m_cancel, &QToolButton::clicked, m_page, &ApplicationPage::cancelAll);
     connect(m_monitor, &ClusterStatusMonitor::message, m_status, &QLabel::setText);
+    connect(m_page, &ApplicationPage::syncRequested, this, [this](const QString &app) { openSyncDialog(app, false); });
+    connect(m_page, &ApplicationPage::rollbackRequested, this, [this](const QString &app) { openSyncDialog(app, true); });
     connect(m_monitor, &ClusterStatusMonitor::statusChanged, this, [this](const QString &application) {
         if (application == m_page->application())
             m_page->setClusterStatus(m_applications->status(application));
@@ -140,6 +143,9 @@ void MainWindow::createMenus()
             m_page->setClusterStatus(m_applications->status(m_page->application()));
     });
     refresh->setShortcut(QKeySequence(Qt::Key_F5));
+    QAction *sync = application->addAction(tr("&Sync\u2026"), this, [this] { openSyncDialog(m_page->application(), false); });
+    sync->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    application->addAction(tr("Roll &Back\u2026"), this, [this] { openSyncDialog(m_page->application(), true); });
     QAction *cancel = application->addAction(icon(IconId::Cancel), tr("&Cancel Running Work"), m_page, &ApplicationPage::cancelAll);
     cancel->setShortcut(QKeySequence(Qt::Key_Escape));
     application->addSeparator();
@@ -280,6 +286,22 @@ void MainWindow::applyDiffMode(int mode)
         if (panel->diffView()->mode() != m_settings.diffMode)
             panel->setMode(m_settings.diffMode);
     }
+}
+
+void MainWindow::openSyncDialog(const QString &application, bool rollback)
+{
+    if (!m_session || application.isEmpty() || m_session->application(application).cluster.isEmpty())
+        return;
+    auto *dialog = new SyncDialog(m_session, application, rollback ? SyncDialog::Mode::Rollback : SyncDialog::Mode::Sync, 0, m_log, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_syncDialog = dialog;
+    connect(dialog, &SyncDialog::applied, m_monitor, qOverload<const QString &>(&ClusterStatusMonitor::refresh));
+    dialog->open();
+}
+
+SyncDialog *MainWindow::syncDialog() const
+{
+    return m_syncDialog;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

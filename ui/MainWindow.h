@@ -7,6 +7,7 @@
 #include "Settings.h"
 
 #include <QMainWindow>
+#include <QPointer>
 
 class QAction;
 class QLabel;
@@ -44,6 +45,7 @@ public:
     ApplicationListModel *applications() const { return m_applications; }
     ActivityLogModel *activityLog() const { return m_log; }
     ClusterStatusMonitor *clusterStatus() const { return m_monitor; }
+    class SyncDialog *syncDialog() const; // the open Sync… / Rollback… dialog, or nullptr
     QLabel *welcomeLabel() const { return m_welcome; }
     QToolButton *cancelButton() const { return m_cancel; }
 
@@ -59,6 +61,8 @@ private:
     void openWorkspaceDialog();
     void openSettings();
     void applyDiffMode(int mode);
+    // Opens the Sync… or Rollback… dialog for an application (window-modal, not blocking).
+    void openSyncDialog(const QString &application, bool rollback);
 
     AppSettings m_settings;
     SessionPtr m_session;
@@ -74,6 +78,7 @@ private:
     QToolButton *m_cancel;
     QMenu *m_recentMenu = nullptr;
     QAction *m_sideBySide = nullptr;
+    QPointer<class SyncDialog> m_syncDialog;
 };
 
 } // namespace sluice

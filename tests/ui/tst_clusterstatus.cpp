@@ -9,9 +9,14 @@
 #include "ApplicationPage.h"
 #include "ClusterStatusMonitor.h"
 #include "MainWindow.h"
+#include "SyncDialog.h"
+#include "SyncPlanModel.h"
 #include "sync/Cluster.h"
 
+#include <QCheckBox>
 #include <QLabel>
+#include <QPushButton>
+#include <QTableView>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -107,6 +112,74 @@ private slots:
             QVERIFY(window.applicationPage()->holdBanner()->text().contains(QLatin1String("held at")));
         }
         QVERIFY2(sync::sandboxState(dataDir).running, "the window stopped a sandbox it did not start");
+        QCOMPARE(sluicectl({"--workspace", workspace, "sandbox", "stop"}), 0);
+    }
+
+    void syncAndRollBackFromTheWindow()
+    {
+        const QString demo = m_dir.filePath("sync");
+        const QString error = sluice::test::makeDemo(demo);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QString workspace = demo + "/sluice.yaml";
+        QCOMPARE(sluicectl({"--workspace", workspace, "sync", "web", "--revision", "deployed", "--no-wait"}), 0);
+        MainWindow window;
+        window.show();
+        QVERIFY(window.openWorkspace(workspace));
+        QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::PendingRole).toInt(), 2, 30000);
+
+        // Sync…: the plan, with the target named.
+        QTest::mouseClick(window.applicationPage()->syncButton(), Qt::LeftButton);
+        SyncDialog *dialog = window.syncDialog();
+        QVERIFY(dialog);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->model()->rowCount() == 4, 30000);
+        QVERIFY(dialog->targetLabel()->text().contains(QLatin1String("cluster <b>sandbox</b>")));
+        QVERIFY(dialog->targetLabel()->text().contains(QLatin1String("context <b>sluice-sandbox</b>")));
+        QVERIFY(dialog->targetLabel()->text().contains(QLatin1String("namespace <b>shop</b>")));
+        QVERIFY2(dialog->summaryLabel()->text().contains(QLatin1String("update 2")), qPrintable(dialog->summaryLabel()->text()));
+        QVERIFY(dialog->applyButton()->isEnabled());
+        QVERIFY(dialog->diffView()->message().isEmpty()); // the first changed step's diff is shown
+
+        // Leave the ConfigMap out (Space on its checkbox), then sync.
+        int configMap = -1;
+        for (int r = 0; r < dialog->model()->rowCount(); ++r) {
+            if (dialog->model()->index(r, 0).data(SyncPlanModel::KeyRole).toString() == QLatin1String("/ConfigMap/shop/web-config"))
+                configMap = r;
+        }
+        QVERIFY(configMap >= 0);
+        dialog->stepsView()->setFocus();
+        dialog->stepsView()->setCurrentIndex(dialog->model()->index(configMap, 0));
+        QTest::keyClick(dialog->stepsView(), Qt::Key_Space);
+        QCOMPARE(dialog->model()->selectedCount(), 1);
+        QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->resultLabel()->text().startsWith(QLatin1String("Succeeded: 1 applied")), 60000);
+        QCOMPARE(dialog->model()->index(configMap, SyncPlanModel::OutcomeColumn).data().toString(), QStringLiteral("skipped"));
+        dialog->close();
+        // Still OutOfSync: the ConfigMap was left out.
+        QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"), 30000);
+
+        // Rollback…: back to the deployed tag, and the hold banner.
+        QTest::mouseClick(window.applicationPage()->rollbackButton(), Qt::LeftButton);
+        dialog = window.syncDialog();
+        QVERIFY(dialog);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->model()->rowCount() > 0, 30000);
+        QVERIFY(dialog->targetLabel()->text().startsWith(QLatin1String("Roll back")));
+        QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->resultLabel()->text().startsWith(QLatin1String("Succeeded")), 60000);
+        dialog->close();
+        QTRY_VERIFY_WITH_TIMEOUT(window.applicationPage()->holdBanner()->isVisible(), 30000);
+
+        // While held, Sync… needs the hold released first.
+        QTest::mouseClick(window.applicationPage()->syncButton(), Qt::LeftButton);
+        dialog = window.syncDialog();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->releaseHoldBox()->isVisible(), 30000);
+        QVERIFY(!dialog->applyButton()->isEnabled());
+        QTest::mouseClick(dialog->releaseHoldBox(), Qt::LeftButton);
+        QVERIFY(dialog->applyButton()->isEnabled());
+        QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->resultLabel()->text().startsWith(QLatin1String("Succeeded")), 60000);
+        dialog->close();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.applicationPage()->holdBanner()->isVisible(), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("Synced"), 30000);
         QCOMPARE(sluicectl({"--workspace", workspace, "sandbox", "stop"}), 0);
     }
 

@@ -1,0 +1,97 @@
+#pragma once
+
+// The Sync… and Rollback… dialog: the plan from the engine first (steps in apply order with
+// create / update / prune / unchanged, what each takes over from other field managers), a
+// checkbox per step for a selective sync, the selected step's live vs desired diff; then
+// "Dry run" or "Sync" / "Roll back", live progress with Cancel, and the result per object.
+// The target (cluster, kubeconfig context, namespace) heads the dialog; a protected cluster
+// also needs the application's name typed. Nothing changes before the user presses the button.
+//
+// Thread contract: GUI thread; planning and applying run as jobs on jobPool().
+
+#include "Session.h"
+#include "sync/Reconcile.h"
+
+#include <QDialog>
+
+#include <optional>
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QTableView;
+
+namespace sluice {
+
+class ActivityLogModel;
+class AsyncSlot;
+class DiffView;
+class SyncPlanModel;
+
+class SyncDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    enum class Mode { Sync, Rollback };
+
+    // Starts planning at once. `rollbackTo`: the history entry for Mode::Rollback (0 = the
+    // deployment before the current one).
+    SyncDialog(SessionPtr session, const QString &application, Mode mode, int rollbackTo, ActivityLogModel *log,
+               QWidget *parent = nullptr);
+    ~SyncDialog() override;
+
+    SyncPlanModel *model() const { return m_model; }
+    QTableView *stepsView() const { return m_steps; }
+    QLabel *targetLabel() const { return m_target; }
+    QLabel *summaryLabel() const { return m_summary; }
+    QLabel *resultLabel() const { return m_result; }
+    QCheckBox *releaseHoldBox() const { return m_releaseHold; }
+    QLineEdit *confirmEdit() const { return m_confirm; }
+    QPushButton *dryRunButton() const { return m_dryRun; }
+    QPushButton *applyButton() const { return m_apply; }
+    QPushButton *cancelButton() const { return m_cancel; }
+    DiffView *diffView() const { return m_diff; }
+    bool isBusy() const;
+
+signals:
+    // The cluster changed (a sync or rollback ran, whatever its result).
+    void applied(const QString &application);
+
+protected:
+    void reject() override; // Esc / Close: cancels a running job first
+
+private:
+    void plan();
+    void apply(bool dryRun);
+    void showPlan(const sync::PreparedSync &prepared);
+    void showSelectedStep();
+    void updateButtons();
+
+    SessionPtr m_session;
+    QString m_application;
+    Mode m_mode;
+    int m_rollbackTo;
+    ActivityLogModel *m_log;
+    std::optional<sync::PreparedSync> m_prepared;
+    bool m_protected = false;
+    SyncPlanModel *m_model;
+    AsyncSlot *m_job;
+    QLabel *m_target;
+    QLabel *m_summary;
+    QCheckBox *m_releaseHold;
+    QLineEdit *m_confirm;
+    QTableView *m_steps;
+    DiffView *m_diff;
+    QProgressBar *m_progress;
+    QLabel *m_progressText;
+    QLabel *m_result;
+    QPushButton *m_dryRun;
+    QPushButton *m_apply;
+    QPushButton *m_cancel;
+    QPushButton *m_close;
+};
+
+} // namespace sluice
