@@ -81,7 +81,9 @@ SyncDialog::SyncDialog(SessionPtr session, const QString &application, Mode mode
     m_steps->setSelectionMode(QAbstractItemView::SingleSelection);
     m_steps->verticalHeader()->hide();
     m_steps->horizontalHeader()->setStretchLastSection(true);
-    m_steps->horizontalHeader()->setSectionResizeMode(SyncPlanModel::ObjectColumn, QHeaderView::ResizeToContents);
+    for (int column : {SyncPlanModel::ObjectColumn, SyncPlanModel::ActionColumn, SyncPlanModel::NotesColumn})
+        m_steps->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    m_steps->setWordWrap(false);
     m_steps->setTabKeyNavigation(false);
     m_steps->setAccessibleName(tr("Plan steps"));
     m_diff->showMessage(tr("Select a step to see its live vs desired diff"));
@@ -159,6 +161,7 @@ void SyncDialog::plan()
         },
         [this, logId](const Result<sync::PreparedSync> &prepared) {
             m_progressText->clear();
+            m_progress->reset(); // the bar is for applying; planning is done
             if (!prepared) {
                 m_log->finish(logId, ActivityLogModel::State::Failed, prepared.error().toString(), true);
                 m_summary->setText(tr("Could not plan: %1").arg(prepared.error().message));
@@ -252,7 +255,7 @@ void SyncDialog::apply(bool dryRun)
                                .arg(dryRun ? tr("Dry run ") : QString(), r.result)
                                .arg(r.applied).arg(r.pruned).arg(r.failed).arg(r.notAttempted)
                                .arg(double(r.durationMs) / 1000.0, 0, 'f', 1);
-            if (r.waited)
+            if (r.waited && r.health != sync::HealthState::None)
                 text += tr("; health %1%2").arg(sync::healthName(r.health), r.timedOut ? tr(" (timed out waiting)") : QString());
             if (outcome->entry)
                 text += tr("; history #%1 (details in Activity)").arg(outcome->entry->id);

@@ -267,8 +267,8 @@ static Result<SyncOutcome> applyPreparedSyncImpl(const ReconcileContext &ctx, co
     outcome.clusterDescription = cluster.describe();
     outcome.plan = prepared.plan;
     if (!request.only.isEmpty()) { // a new selection, e.g. the dialog's checkboxes
-        for (PlanStep &step : outcome.plan.steps)
-            step.selected = request.only.contains(step.resource.key);
+        for (PlanStep &step : outcome.plan.steps) // unchanged steps are not a choice
+            step.selected = step.resource.action == Action::Unchanged || request.only.contains(step.resource.key);
     }
     ApplyOptions applyOptions;
     applyOptions.dryRun = request.dryRun;

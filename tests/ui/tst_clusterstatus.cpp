@@ -153,6 +153,10 @@ private slots:
         QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(dialog->resultLabel()->text().startsWith(QLatin1String("Succeeded: 1 applied")), 60000);
         QCOMPARE(dialog->model()->index(configMap, SyncPlanModel::OutcomeColumn).data().toString(), QStringLiteral("skipped"));
+        for (int r = 0; r < dialog->model()->rowCount(); ++r) {
+            if (!dialog->model()->index(r, 0).data(SyncPlanModel::SelectableRole).toBool())
+                QCOMPARE(dialog->model()->index(r, SyncPlanModel::OutcomeColumn).data().toString(), QStringLiteral("unchanged"));
+        }
         dialog->close();
         // Still OutOfSync: the ConfigMap was left out.
         QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"), 30000);
