@@ -3,6 +3,7 @@
 #include "ActivityLogModel.h"
 #include "ActivityTab.h"
 #include "AsyncJob.h"
+#include "HistoryTab.h"
 #include "Icons.h"
 #include "PendingCommitsTab.h"
 #include "RefsModel.h"
@@ -38,7 +39,7 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
       m_fetchButton(new QPushButton(icon(IconId::Fetch), tr("Fetch"), this)), m_syncButton(new QPushButton(tr("Sync\u2026"), this)),
       m_rollbackButton(new QPushButton(tr("Rollback\u2026"), this)),
       m_tabs(new QTabWidget(this)), m_pending(new PendingCommitsTab(m_refs, log, this)),
-      m_review(new ReviewTab(m_refs, log, this)), m_activity(new ActivityTab(log, this)), m_loadJob(new AsyncSlot(this))
+      m_review(new ReviewTab(m_refs, log, this)), m_activity(new ActivityTab(log, this)), m_history(new HistoryTab(this)), m_loadJob(new AsyncSlot(this))
 {
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
@@ -78,6 +79,7 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     m_tabs->addTab(m_pending, icon(IconId::Commit), tr("&Pending commits"));
     m_tabs->addTab(m_review, icon(IconId::Review), tr("&Review"));
     m_tabs->addTab(m_activity, tr("&Activity"));
+    m_tabs->addTab(m_history, tr("&History"));
     m_tabs->setAccessibleName(tr("Application tabs"));
 
     auto *layout = new QVBoxLayout(this);
@@ -91,13 +93,17 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     m_rollbackButton->setToolTip(tr("Roll the cluster back to the previous deployment, with a hold"));
     connect(m_syncButton, &QPushButton::clicked, this, [this] { emit syncRequested(m_application); });
     connect(m_rollbackButton, &QPushButton::clicked, this, [this] { emit rollbackRequested(m_application); });
+    connect(m_history, &HistoryTab::rollbackRequested, this, [this](int id) { emit rollbackToRequested(m_application, id); });
     connect(m_loadJob, &AsyncSlot::runningChanged, this, &ApplicationPage::updateBusy);
     connect(m_pending, &PendingCommitsTab::busyChanged, this, &ApplicationPage::updateBusy);
     connect(m_review, &ReviewTab::busyChanged, this, &ApplicationPage::updateBusy);
 }
 
-void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status)
+void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status, std::shared_ptr<const sync::ApplicationStatus> full)
 {
+    m_history->setStatus(full, status.state == ApplicationStatusSummary::State::Failed
+                                   ? tr("Cluster status unknown: %1").arg(status.error.section(QLatin1Char('\n'), 0, 0))
+                                   : QString());
     using State = ApplicationStatusSummary::State;
     QString text;
     switch (status.state) {

@@ -7,6 +7,7 @@
 #include "ApplicationListModel.h"
 #include "Session.h"
 #include "review/Review.h"
+#include "sync/Reconcile.h"
 
 #include <QWidget>
 
@@ -18,6 +19,7 @@ namespace sluice {
 
 class ActivityLogModel;
 class ActivityTab;
+class HistoryTab;
 class AsyncSlot;
 class PendingCommitsTab;
 class RefsModel;
@@ -40,7 +42,8 @@ public:
     void fetch();
     // The cluster status of the shown application (from ClusterStatusMonitor): a line under
     // the header and, while held, a banner across the page.
-    void setClusterStatus(const ApplicationStatusSummary &status);
+    // `full`: the whole status when known (the History tab renders from it).
+    void setClusterStatus(const ApplicationStatusSummary &status, std::shared_ptr<const sync::ApplicationStatus> full = nullptr);
 
     // Cancels every job of the page and its tabs.
     void cancelAll();
@@ -49,6 +52,7 @@ public:
     PendingCommitsTab *pendingTab() const { return m_pending; }
     ReviewTab *reviewTab() const { return m_review; }
     ActivityTab *activityTab() const { return m_activity; }
+    HistoryTab *historyTab() const { return m_history; }
     QTabWidget *tabs() const { return m_tabs; }
     RefsModel *refs() const { return m_refs; }
     QLabel *headerLabel() const { return m_details; }
@@ -63,6 +67,7 @@ signals:
     void busyChanged(bool busy);
     void syncRequested(const QString &application);
     void rollbackRequested(const QString &application);
+    void rollbackToRequested(const QString &application, int entryId);
     // Progress of the current long task (total 0 = unknown).
     void progress(qint64 done, qint64 total, const QString &what);
 
@@ -88,6 +93,7 @@ private:
     PendingCommitsTab *m_pending;
     ReviewTab *m_review;
     ActivityTab *m_activity;
+    HistoryTab *m_history;
     AsyncSlot *m_loadJob;
     int m_logId = 0;
     bool m_newApplication = true;

@@ -90,9 +90,10 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_monitor, &ClusterStatusMonitor::message, m_status, &QLabel::setText);
     connect(m_page, &ApplicationPage::syncRequested, this, [this](const QString &app) { openSyncDialog(app, false); });
     connect(m_page, &ApplicationPage::rollbackRequested, this, [this](const QString &app) { openSyncDialog(app, true); });
+    connect(m_page, &ApplicationPage::rollbackToRequested, this, [this](const QString &app, int id) { openSyncDialog(app, true, id); });
     connect(m_monitor, &ClusterStatusMonitor::statusChanged, this, [this](const QString &application) {
         if (application == m_page->application())
-            m_page->setClusterStatus(m_applications->status(application));
+            m_page->setClusterStatus(m_applications->status(application), m_monitor->status(application));
     });
     connect(m_log, &ActivityLogModel::failed, this,
             [this](const QString &what) { m_status->setText(tr("Failed: %1 (details in Activity)").arg(what)); });
@@ -140,7 +141,7 @@ void MainWindow::createMenus()
     QAction *refresh = application->addAction(tr("Refresh Cluster &Status"), this, [this] {
         m_monitor->refresh();
         if (!m_page->application().isEmpty())
-            m_page->setClusterStatus(m_applications->status(m_page->application()));
+            m_page->setClusterStatus(m_applications->status(m_page->application()), m_monitor->status(m_page->application()));
     });
     refresh->setShortcut(QKeySequence(Qt::Key_F5));
     QAction *sync = application->addAction(tr("&Sync\u2026"), this, [this] { openSyncDialog(m_page->application(), false); });
@@ -151,7 +152,7 @@ void MainWindow::createMenus()
     application->addSeparator();
     QAction *focusSidebar = application->addAction(tr("Focus &Applications"), m_sidebar, qOverload<>(&QWidget::setFocus));
     focusSidebar->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
-    const QList<QPair<QString, int>> tabs = {{tr("&Pending Commits"), 0}, {tr("&Review"), 1}, {tr("A&ctivity"), 2}};
+    const QList<QPair<QString, int>> tabs = {{tr("&Pending Commits"), 0}, {tr("&Review"), 1}, {tr("A&ctivity"), 2}, {tr("&History"), 3}};
     for (const auto &[label, index] : tabs) {
         QAction *show = application->addAction(label, this, [this, index] { m_page->tabs()->setCurrentIndex(index); });
         show->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_2 + index)));
@@ -238,7 +239,7 @@ void MainWindow::showApplication(const QModelIndex &index)
         return;
     m_stack->setCurrentWidget(m_page);
     m_page->setApplication(m_session, app->name);
-    m_page->setClusterStatus(m_applications->status(app->name));
+    m_page->setClusterStatus(m_applications->status(app->name), m_monitor->status(app->name));
 }
 
 void MainWindow::setBusy(bool busy)
@@ -288,11 +289,12 @@ void MainWindow::applyDiffMode(int mode)
     }
 }
 
-void MainWindow::openSyncDialog(const QString &application, bool rollback)
+void MainWindow::openSyncDialog(const QString &application, bool rollback, int rollbackTo)
 {
     if (!m_session || application.isEmpty() || m_session->application(application).cluster.isEmpty())
         return;
-    auto *dialog = new SyncDialog(m_session, application, rollback ? SyncDialog::Mode::Rollback : SyncDialog::Mode::Sync, 0, m_log, this);
+    auto *dialog = new SyncDialog(m_session, application, rollback ? SyncDialog::Mode::Rollback : SyncDialog::Mode::Sync, rollbackTo, m_log,
+                                  this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_syncDialog = dialog;
     connect(dialog, &SyncDialog::applied, m_monitor, qOverload<const QString &>(&ClusterStatusMonitor::refresh));

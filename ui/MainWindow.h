@@ -62,7 +62,7 @@ private:
     void openSettings();
     void applyDiffMode(int mode);
     // Opens the Sync… or Rollback… dialog for an application (window-modal, not blocking).
-    void openSyncDialog(const QString &application, bool rollback);
+    void openSyncDialog(const QString &application, bool rollback, int rollbackTo = 0);
 
     AppSettings m_settings;
     SessionPtr m_session;

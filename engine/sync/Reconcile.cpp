@@ -191,6 +191,15 @@ static Result<ApplicationStatus> applicationStatusImpl(const ReconcileContext &c
     status.comparedRevision = rendered.revision.commitId;
     status.deployedRevision = history->deployedRevision();
     status.hold = history->hold;
+    status.history = *history;
+    for (const HistoryEntry &entry : history->entries) {
+        if (status.revisionSummaries.contains(entry.revision))
+            continue;
+        auto parent = repo.firstParent(entry.revision);
+        auto commits = parent ? repo.commitList(*parent, entry.revision, {}, ctx.cancel) : Result<QList<git::CommitInfo>>(parent.error());
+        if (commits && !commits->isEmpty())
+            status.revisionSummaries.insert(entry.revision, commits->first().summary);
+    }
     status.comparison = std::move(*comparison);
     if (!status.deployedRevision.isEmpty() && !tracked->worktree) {
         auto pending = repo.commitList(status.deployedRevision, tracked->commitId, {}, ctx.cancel);

@@ -13,6 +13,8 @@
 #include "render/RenderCache.h"
 #include "workspace/Workspace.h"
 
+#include <QHash>
+
 #include <functional>
 #include <optional>
 
@@ -44,6 +46,8 @@ struct ApplicationStatus
     QList<git::CommitInfo> pending; // tracked head's commits not reachable from the deployed revision
     bool pendingKnown = false;   // false when never deployed or the deployed commit is not in the repository
     std::optional<Hold> hold;
+    History history;                            // as read with the status
+    QHash<QString, QString> revisionSummaries;  // commit id → summary, for the history's revisions
     LiveComparison comparison;
 };
 

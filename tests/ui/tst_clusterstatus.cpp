@@ -8,6 +8,8 @@
 #include "ApplicationListModel.h"
 #include "ApplicationPage.h"
 #include "ClusterStatusMonitor.h"
+#include "HistoryModel.h"
+#include "HistoryTab.h"
 #include "MainWindow.h"
 #include "SyncDialog.h"
 #include "SyncPlanModel.h"
@@ -16,6 +18,7 @@
 #include <QCheckBox>
 #include <QLabel>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QTableView>
 #include <QProcess>
 #include <QStandardPaths>
@@ -184,6 +187,28 @@ private slots:
         dialog->close();
         QTRY_VERIFY_WITH_TIMEOUT(!window.applicationPage()->holdBanner()->isVisible(), 30000);
         QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("Synced"), 30000);
+
+        // History: every step above, newest first, with commit summaries; roll back to the first.
+        ApplicationPage *page = window.applicationPage();
+        page->tabs()->setCurrentWidget(page->historyTab());
+        HistoryModel *history = page->historyTab()->model();
+        QTRY_COMPARE_WITH_TIMEOUT(history->rowCount(), 6, 30000); // sync, release, hold, rollback, sync, sync
+        QStringList actions;
+        for (int r = 0; r < history->rowCount(); ++r)
+            actions << history->index(r, HistoryModel::ActionColumn).data().toString();
+        QCOMPARE(actions, (QStringList{"sync", "release", "hold", "rollback", "sync", "sync"}));
+        const int first = history->rowCount() - 1;
+        QCOMPARE(history->index(first, HistoryModel::RevisionColumn).data().toString(), QStringLiteral("b37c9c8 web: scale prod to 4 replicas"));
+        page->historyTab()->view()->setCurrentIndex(history->index(1, 0));
+        QVERIFY(!page->historyTab()->rollbackButton()->isEnabled()); // a release is no deployment
+        page->historyTab()->view()->setCurrentIndex(history->index(first, 0));
+        QVERIFY(page->historyTab()->rollbackButton()->isEnabled());
+        QTest::mouseClick(page->historyTab()->rollbackButton(), Qt::LeftButton);
+        dialog = window.syncDialog();
+        QVERIFY(dialog);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->summaryLabel()->text().startsWith(QLatin1String("#1 at b37c9c8")), 30000);
+        QVERIFY2(dialog->summaryLabel()->text().contains(QLatin1String("update 2")), qPrintable(dialog->summaryLabel()->text()));
+        dialog->close();
         QCOMPARE(sluicectl({"--workspace", workspace, "sandbox", "stop"}), 0);
     }
 
