@@ -4,6 +4,7 @@
 #include "ActivityTab.h"
 #include "AsyncJob.h"
 #include "HistoryTab.h"
+#include "ResourcesTab.h"
 #include "Icons.h"
 #include "PendingCommitsTab.h"
 #include "RefsModel.h"
@@ -39,7 +40,8 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
       m_fetchButton(new QPushButton(icon(IconId::Fetch), tr("Fetch"), this)), m_syncButton(new QPushButton(tr("Sync\u2026"), this)),
       m_rollbackButton(new QPushButton(tr("Rollback\u2026"), this)),
       m_tabs(new QTabWidget(this)), m_pending(new PendingCommitsTab(m_refs, log, this)),
-      m_review(new ReviewTab(m_refs, log, this)), m_activity(new ActivityTab(log, this)), m_history(new HistoryTab(this)), m_loadJob(new AsyncSlot(this))
+      m_review(new ReviewTab(m_refs, log, this)), m_activity(new ActivityTab(log, this)), m_history(new HistoryTab(this)),
+      m_resources(new ResourcesTab(this)), m_loadJob(new AsyncSlot(this))
 {
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
@@ -78,8 +80,9 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
 
     m_tabs->addTab(m_pending, icon(IconId::Commit), tr("&Pending commits"));
     m_tabs->addTab(m_review, icon(IconId::Review), tr("&Review"));
-    m_tabs->addTab(m_activity, tr("&Activity"));
+    m_tabs->addTab(m_resources, tr("Re&sources"));
     m_tabs->addTab(m_history, tr("&History"));
+    m_tabs->addTab(m_activity, tr("&Activity"));
     m_tabs->setAccessibleName(tr("Application tabs"));
 
     auto *layout = new QVBoxLayout(this);
@@ -101,9 +104,11 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
 
 void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status, std::shared_ptr<const sync::ApplicationStatus> full)
 {
-    m_history->setStatus(full, status.state == ApplicationStatusSummary::State::Failed
-                                   ? tr("Cluster status unknown: %1").arg(status.error.section(QLatin1Char('\n'), 0, 0))
-                                   : QString());
+    const QString why = status.state == ApplicationStatusSummary::State::Failed
+                            ? tr("Cluster status unknown: %1").arg(status.error.section(QLatin1Char('\n'), 0, 0))
+                            : QString();
+    m_history->setStatus(full, why);
+    m_resources->setStatus(full, why);
     using State = ApplicationStatusSummary::State;
     QString text;
     switch (status.state) {

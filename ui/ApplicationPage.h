@@ -20,6 +20,7 @@ namespace sluice {
 class ActivityLogModel;
 class ActivityTab;
 class HistoryTab;
+class ResourcesTab;
 class AsyncSlot;
 class PendingCommitsTab;
 class RefsModel;
@@ -53,6 +54,7 @@ public:
     ReviewTab *reviewTab() const { return m_review; }
     ActivityTab *activityTab() const { return m_activity; }
     HistoryTab *historyTab() const { return m_history; }
+    ResourcesTab *resourcesTab() const { return m_resources; }
     QTabWidget *tabs() const { return m_tabs; }
     RefsModel *refs() const { return m_refs; }
     QLabel *headerLabel() const { return m_details; }
@@ -94,6 +96,7 @@ private:
     ReviewTab *m_review;
     ActivityTab *m_activity;
     HistoryTab *m_history;
+    ResourcesTab *m_resources;
     AsyncSlot *m_loadJob;
     int m_logId = 0;
     bool m_newApplication = true;

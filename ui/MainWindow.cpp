@@ -152,7 +152,8 @@ void MainWindow::createMenus()
     application->addSeparator();
     QAction *focusSidebar = application->addAction(tr("Focus &Applications"), m_sidebar, qOverload<>(&QWidget::setFocus));
     focusSidebar->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
-    const QList<QPair<QString, int>> tabs = {{tr("&Pending Commits"), 0}, {tr("&Review"), 1}, {tr("A&ctivity"), 2}, {tr("&History"), 3}};
+    const QList<QPair<QString, int>> tabs = {{tr("&Pending Commits"), 0}, {tr("&Review"), 1}, {tr("Re&sources"), 2},
+                                             {tr("&History"), 3}, {tr("A&ctivity"), 4}};
     for (const auto &[label, index] : tabs) {
         QAction *show = application->addAction(label, this, [this, index] { m_page->tabs()->setCurrentIndex(index); });
         show->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_2 + index)));

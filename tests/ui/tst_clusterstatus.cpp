@@ -10,6 +10,9 @@
 #include "ClusterStatusMonitor.h"
 #include "HistoryModel.h"
 #include "HistoryTab.h"
+#include "ResourceStatusModel.h"
+#include "ResourcesTab.h"
+#include "DiffView.h"
 #include "MainWindow.h"
 #include "SyncDialog.h"
 #include "SyncPlanModel.h"
@@ -17,6 +20,7 @@
 
 #include <QCheckBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTableView>
@@ -103,6 +107,21 @@ private slots:
             QCOMPARE(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"));
             QCOMPARE(row(window, "web").data(ApplicationListModel::PendingRole).toInt(), 2);
             QTRY_VERIFY(window.applicationPage()->clusterStatusLabel()->text().contains(QLatin1String("main is 2 commits ahead")));
+        // Resources: every object with sync and health; an OutOfSync one shows its diff.
+        ResourcesTab *resources = window.applicationPage()->resourcesTab();
+        QTRY_COMPARE(resources->model()->rowCount(), 4);
+        int configMap = -1;
+        for (int r = 0; r < resources->model()->rowCount(); ++r) {
+            if (resources->model()->index(r, 0).data(ResourceStatusModel::KeyRole).toString() == QLatin1String("/ConfigMap/shop/web-config"))
+                configMap = r;
+        }
+        QVERIFY(configMap >= 0);
+        QCOMPARE(resources->model()->index(configMap, ResourceStatusModel::SyncColumn).data().toString(), QStringLiteral("OutOfSync"));
+        resources->view()->setCurrentIndex(resources->model()->index(configMap, 0));
+        QVERIFY(resources->diffView()->message().isEmpty());
+        QVERIFY(resources->diffView()->unifiedText().contains(QLatin1String("+  FEATURE_RECOMMENDATIONS")));
+        resources->filterEdit()->setText(QStringLiteral("Deployment"));
+        QCOMPARE(resources->model()->visibleCount(), 1);
             QVERIFY(!window.applicationPage()->holdBanner()->isVisible());
             QVERIFY(window.clusterStatus()->startedSandboxes().isEmpty()); // sluicectl started it
 
