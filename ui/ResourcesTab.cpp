@@ -35,7 +35,7 @@ ResourcesTab::ResourcesTab(QWidget *parent)
     m_view->setAllColumnsShowFocus(true);
     m_view->setAccessibleName(tr("Resources"));
     m_view->header()->setSectionResizeMode(ResourceStatusModel::NameColumn, QHeaderView::Interactive);
-    m_view->setColumnWidth(ResourceStatusModel::NameColumn, 320);
+    m_view->setColumnWidth(ResourceStatusModel::NameColumn, 250);
     m_view->header()->setSectionResizeMode(ResourceStatusModel::SyncColumn, QHeaderView::ResizeToContents);
     m_view->header()->setSectionResizeMode(ResourceStatusModel::HealthColumn, QHeaderView::ResizeToContents);
     m_diff->showMessage(tr("Select an object to see its live vs desired diff"));
@@ -52,7 +52,7 @@ ResourcesTab::ResourcesTab(QWidget *parent)
     auto *split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(left);
     split->addWidget(m_diff);
-    split->setSizes({560, 520});
+    split->setSizes({640, 440});
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(split);
@@ -84,6 +84,16 @@ void ResourcesTab::setStatus(std::shared_ptr<const sync::ApplicationStatus> stat
     const QStringList warnings = m_status->comparison.warnings;
     m_message->setText(warnings.join(QLatin1Char('\n')));
     m_message->setVisible(!warnings.isEmpty());
+    if (!m_model->resource(m_view->currentIndex()) && m_model->grouping() == ResourceStatusModel::Grouping::None) {
+        // Start on the first object that is not in sync, so its diff shows at once.
+        for (int row = 0; row < m_model->rowCount(); ++row) {
+            const QModelIndex index = m_model->index(row, 0);
+            if (index.data(ResourceStatusModel::SyncRole).toString() != QLatin1String("Synced")) {
+                m_view->setCurrentIndex(index);
+                break;
+            }
+        }
+    }
     showSelected();
 }
 
