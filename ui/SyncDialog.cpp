@@ -3,6 +3,7 @@
 #include "ActivityLogModel.h"
 #include "AsyncJob.h"
 #include "DiffView.h"
+#include "GitRevertPanel.h"
 #include "SyncPlanModel.h"
 
 #include <QCheckBox>
@@ -13,6 +14,8 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRadioButton>
+#include <QStackedWidget>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -99,19 +102,45 @@ SyncDialog::SyncDialog(SessionPtr session, const QString &application, Mode mode
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_dryRun);
     buttons->addWidget(m_apply);
-    buttons->addWidget(m_close);
     m_apply->setDefault(false);
     m_apply->setAutoDefault(false);
     m_dryRun->setAutoDefault(false);
 
+    auto *clusterPage = new QWidget(this);
+    auto *clusterLayout = new QVBoxLayout(clusterPage);
+    clusterLayout->setContentsMargins(0, 0, 0, 0);
+    clusterLayout->addWidget(m_summary);
+    clusterLayout->addWidget(m_releaseHold);
+    clusterLayout->addWidget(m_confirm);
+    clusterLayout->addWidget(split, 1);
+    clusterLayout->addWidget(m_result);
+    clusterLayout->addLayout(buttons);
+
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_target);
-    layout->addWidget(m_summary);
-    layout->addWidget(m_releaseHold);
-    layout->addWidget(m_confirm);
-    layout->addWidget(split, 1);
-    layout->addWidget(m_result);
-    layout->addLayout(buttons);
+    if (mode == Mode::Rollback) {
+        // Two explicit ways back, side by side; each shows its exact diff before anything happens.
+        m_clusterMode = new QRadioButton(tr("Roll the &cluster back (sets a hold)"), this);
+        m_gitMode = new QRadioButton(tr("Revert commit(s) in &Git (new branch, optional push)"), this);
+        m_clusterMode->setChecked(true);
+        auto *modes = new QHBoxLayout;
+        modes->addWidget(m_clusterMode);
+        modes->addWidget(m_gitMode);
+        modes->addStretch(1);
+        layout->addLayout(modes);
+        m_gitPanel = new GitRevertPanel(m_session, application, log, this);
+        m_pages = new QStackedWidget(this);
+        m_pages->addWidget(clusterPage);
+        m_pages->addWidget(m_gitPanel);
+        layout->addWidget(m_pages, 1);
+        connect(m_gitMode, &QRadioButton::toggled, this, [this](bool git) { m_pages->setCurrentIndex(git ? 1 : 0); });
+    } else {
+        layout->addWidget(clusterPage, 1);
+    }
+    auto *closeRow = new QHBoxLayout;
+    closeRow->addStretch(1);
+    closeRow->addWidget(m_close);
+    layout->addLayout(closeRow);
 
     connect(m_dryRun, &QPushButton::clicked, this, [this] { apply(true); });
     connect(m_apply, &QPushButton::clicked, this, [this] { apply(false); });
@@ -134,6 +163,10 @@ bool SyncDialog::isBusy() const
 
 void SyncDialog::reject()
 {
+    if (m_gitPanel && m_gitPanel->isBusy()) {
+        m_gitPanel->cancel();
+        return;
+    }
     if (m_job->isRunning()) {
         m_job->cancel();
         m_progressText->setText(tr("Cancelled"));
@@ -179,6 +212,8 @@ void SyncDialog::showPlan(const sync::PreparedSync &prepared)
 {
     m_prepared = prepared;
     m_model->setPlan(prepared.plan);
+    if (m_gitPanel)
+        m_gitPanel->setCommits(prepared.revertCandidates);
     const sync::SyncPlan &plan = prepared.plan;
     QString summary = tr("%1 at %2: %3").arg(plan.trackedRef, plan.revision.left(7), plan.summary.text());
     for (const QString &warning : plan.warnings)

@@ -1,6 +1,7 @@
 #pragma once
 
-// The Sync… and Rollback… dialog: the plan from the engine first (steps in apply order with
+// The Sync… and Rollback… dialog (Rollback offers the cluster rollback and the Git revert side
+// by side, each previewed): the plan from the engine first (steps in apply order with
 // create / update / prune / unchanged, what each takes over from other field managers), a
 // checkbox per step for a selective sync, the selected step's live vs desired diff; then
 // "Dry run" or "Sync" / "Roll back", live progress with Cancel, and the result per object.
@@ -21,6 +22,8 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
+class QRadioButton;
+class QStackedWidget;
 class QTableView;
 
 namespace sluice {
@@ -28,6 +31,7 @@ namespace sluice {
 class ActivityLogModel;
 class AsyncSlot;
 class DiffView;
+class GitRevertPanel;
 class SyncPlanModel;
 
 class SyncDialog : public QDialog
@@ -54,6 +58,10 @@ public:
     QPushButton *applyButton() const { return m_apply; }
     QPushButton *cancelButton() const { return m_cancel; }
     DiffView *diffView() const { return m_diff; }
+    // Rollback mode only: the two ways side by side, and the Git one's panel.
+    QRadioButton *clusterModeButton() const { return m_clusterMode; }
+    QRadioButton *gitModeButton() const { return m_gitMode; }
+    GitRevertPanel *gitRevertPanel() const { return m_gitPanel; }
     bool isBusy() const;
 
 signals:
@@ -92,6 +100,10 @@ private:
     QPushButton *m_apply;
     QPushButton *m_cancel;
     QPushButton *m_close;
+    QRadioButton *m_clusterMode = nullptr;
+    QRadioButton *m_gitMode = nullptr;
+    QStackedWidget *m_pages = nullptr;
+    GitRevertPanel *m_gitPanel = nullptr;
 };
 
 } // namespace sluice

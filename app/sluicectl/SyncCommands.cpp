@@ -478,7 +478,7 @@ int runRollback(const Context &ctx, const RollbackArgs &args)
     const ApplicationConfig *app = (*loaded)->app;
     const ReconcileContext rc = (*loaded)->reconcile(ctx, *app, terminalProgress());
     if (!args.gitRevert.isEmpty()) {
-        auto revert = gitRevertApplication(rc, {args.gitRevert, args.branch, args.push});
+        auto revert = gitRevertApplication(rc, {args.gitRevert, args.branch, args.push, args.dryRun});
         endProgress();
         if (!revert)
             return fail(revert.error());
@@ -488,20 +488,23 @@ int runRollback(const Context &ctx, const RollbackArgs &args)
             json.insert(QStringLiteral("commit"), revert->commitId);
             json.insert(QStringLiteral("base"), revert->baseCommitId);
             json.insert(QStringLiteral("pushed"), revert->pushed);
+            json.insert(QStringLiteral("preview"), revert->preview);
             out() << QJsonDocument(json).toJson(QJsonDocument::Indented);
             out().flush();
             return ExitOk;
         }
-        out() << paint(ctx, "1", QStringLiteral("Created branch %1 at %2 (from %3 at %4)")
-                                     .arg(revert->branch, shortId(revert->commitId), app->revision, shortId(revert->baseCommitId)))
+        out() << paint(ctx, "1", QStringLiteral("%1 %2 at %3 (from %4 at %5)")
+                                     .arg(revert->preview ? QStringLiteral("Preview of branch") : QStringLiteral("Created branch"),
+                                          revert->branch, shortId(revert->commitId), app->revision, shortId(revert->baseCommitId)))
               << '\n' << "What it would deploy, vs " << app->revision << ":\n";
         for (const ObjectDiff &o : revert->diff.objects) {
             if (o.change != ChangeKind::Unchanged)
                 printObjectDiff(ctx, o, {}, false);
         }
         out() << summaryLine(revert->diff.summary) << '\n'
-              << (revert->pushed ? QStringLiteral("Pushed %1; open a pull request to merge it.").arg(revert->branch)
-                                 : QStringLiteral("Not pushed (pass --push to push it to the tracked remote)."))
+              << (revert->preview  ? QStringLiteral("Dry run: no branch was created.")
+                  : revert->pushed ? QStringLiteral("Pushed %1; open a pull request to merge it.").arg(revert->branch)
+                                   : QStringLiteral("Not pushed (pass --push to push it to the tracked remote)."))
               << Qt::endl;
         return ExitOk;
     }

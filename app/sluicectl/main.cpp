@@ -30,7 +30,7 @@ Commands:
   rollback APP [--to ID] [--dry-run] [--confirm APP]
                                               cluster rollback to a history entry (default: the
                                               previous deployment), then hold further syncs
-  rollback APP --git-revert REV... [--branch NAME] [--push]
+  rollback APP --git-revert REV... [--branch NAME] [--push] [--dry-run]
                                               a revert branch in your clone, and what it deploys
   sandbox start|stop|status                   the workspace's sandbox cluster
   cluster check [--context NAME] [--kubeconfig FILE]

@@ -240,6 +240,10 @@ Result<RevertResult> createRevertBranch(const RevertRequest &request, const Canc
     }
     if (cancel.isCancelled())
         return cancelledError(QStringLiteral("creating %1").arg(result.branch));
+    if (request.previewOnly) {
+        result.commitId = oidToString(headId);
+        return result;
+    }
 
     const QByteArray refName = QStringLiteral("refs/heads/%1").arg(result.branch).toUtf8();
     const QByteArray reflog =

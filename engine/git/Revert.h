@@ -24,6 +24,8 @@ struct RevertRequest
     QStringList commits;  // revisions to revert (any spec Repository::resolve accepts, not the
                           // worktree), applied in this order (newest first is typical)
     QString branchName;   // empty = "sluice/revert-<short id of the first commit>"
+    bool previewOnly = false; // write the revert commits (objects only) and create no ref: a
+                              // preview whose commitId can be rendered; nothing visible changes
 };
 
 struct RevertResult

@@ -261,8 +261,14 @@ static Result<PreparedSync> prepareRollbackImpl(const ReconcileContext &ctx, con
     auto rendered = renderAt(ctx, *repo, target->revision);
     if (!rendered)
         return rendered.error();
-    return planRendered(ctx, *cluster, *rendered, QStringLiteral("#%1").arg(target->id), PlanOptions{ctx.app.prune, {}},
-                        QStringLiteral("rollback"));
+    auto prepared = planRendered(ctx, *cluster, *rendered, QStringLiteral("#%1").arg(target->id), PlanOptions{ctx.app.prune, {}},
+                                 QStringLiteral("rollback"));
+    if (prepared && !history->deployedRevision().isEmpty()) {
+        auto since = repo->commitList(target->revision, history->deployedRevision(), {}, ctx.cancel);
+        for (const git::CommitInfo &commit : since ? *since : QList<git::CommitInfo>())
+            prepared->revertCandidates.append(commit.id);
+    }
+    return prepared;
 }
 
 static Result<SyncOutcome> applyPreparedSyncImpl(const ReconcileContext &ctx, const PreparedSync &prepared, const SyncRequest &request)
@@ -430,7 +436,8 @@ Result<GitRevertOutcome> gitRevertApplication(const ReconcileContext &ctx, const
     revert.baseRevision = ctx.app.revision;
     revert.commits = request.commits;
     revert.branchName = request.branch;
-    report(ctx, QStringLiteral("creating the revert branch"));
+    revert.previewOnly = request.preview;
+    report(ctx, request.preview ? QStringLiteral("computing the revert") : QStringLiteral("creating the revert branch"));
     auto created = git::createRevertBranch(revert, ctx.cancel);
     if (!created)
         return created.error();
@@ -438,6 +445,7 @@ Result<GitRevertOutcome> gitRevertApplication(const ReconcileContext &ctx, const
     outcome.branch = created->branch;
     outcome.commitId = created->commitId;
     outcome.baseCommitId = created->baseCommitId;
+    outcome.preview = request.preview;
     auto repo = openApplicationRepository(ctx.app);
     if (!repo)
         return repo.error();
@@ -446,7 +454,7 @@ Result<GitRevertOutcome> gitRevertApplication(const ReconcileContext &ctx, const
     if (!review)
         return review.error().prefixed(QStringLiteral("branch %1 was created, but its diff failed").arg(created->branch));
     outcome.diff = std::move(review->diff);
-    if (request.push) {
+    if (request.push && !request.preview) {
         report(ctx, QStringLiteral("pushing %1").arg(created->branch));
         if (Status pushed = git::pushBranch(ctx.app.repoPath, created->branch, ctx.app.revision, ctx.cancel); !pushed)
             return pushed.error().prefixed(QStringLiteral("branch %1 was created locally, but the push failed").arg(created->branch));

@@ -95,6 +95,9 @@ struct PreparedSync
     SyncPlan plan;
     ClusterConnection cluster;
     std::optional<Hold> hold; // as read when planning: a sync refuses unless it releases it
+    // A rollback's Git alternative: the commits deployed since its target (newest first), which
+    // a revert branch would undo. Empty for a sync, or when the repository lacks them.
+    QStringList revertCandidates;
 };
 
 // The plan of a sync (request.revision, prune, only); nothing changes.
@@ -126,6 +129,7 @@ struct GitRevertRequest
     QStringList commits;
     QString branch; // empty = sluice/revert-<short>
     bool push = false;
+    bool preview = false; // compute what the branch would deploy; create no branch
 };
 
 struct GitRevertOutcome
@@ -135,6 +139,7 @@ struct GitRevertOutcome
     QString baseCommitId;
     ResourceDiff diff; // what the revert branch would deploy, vs the tracked head
     bool pushed = false;
+    bool preview = false; // no branch was created
 };
 
 Result<GitRevertOutcome> gitRevertApplication(const ReconcileContext &ctx, const GitRevertRequest &request);

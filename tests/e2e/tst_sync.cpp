@@ -615,6 +615,14 @@ private slots:
         const QString bad = m_repo.commitAll(QStringLiteral("debug logging"));
         QVERIFY(m_repo.write(QStringLiteral("app/deployment.yaml"), deployment("nginx:uncommitted"))); // the user's own edit
         const QString statusBefore = m_repo.git({QStringLiteral("status"), QStringLiteral("--porcelain")});
+        Run preview = sluicectl({QStringLiteral("--json"), QStringLiteral("rollback"), QStringLiteral("web"), QStringLiteral("--git-revert"), bad,
+                                 QStringLiteral("--dry-run")});
+        QVERIFY2(preview.exitCode == 0, preview.out + preview.err);
+        QVERIFY(preview.json().value(QLatin1String("preview")).toBool());
+        QCOMPARE(preview.json().value(QLatin1String("summary")).toObject().value(QLatin1String("changed")).toInt(), 1);
+        bool exists = true;
+        m_repo.git({QStringLiteral("rev-parse"), QStringLiteral("--verify"), QStringLiteral("-q"), QStringLiteral("refs/heads/sluice/revert-") + bad.left(7)}, &exists);
+        QVERIFY2(!exists, "a preview created the branch");
         Run revert = sluicectl({QStringLiteral("--json"), QStringLiteral("rollback"), QStringLiteral("web"), QStringLiteral("--git-revert"), bad});
         QVERIFY2(revert.exitCode == 0, revert.out + revert.err);
         const QString branch = revert.json().value(QLatin1String("branch")).toString();

@@ -10,6 +10,7 @@
 #include "ClusterStatusMonitor.h"
 #include "HistoryModel.h"
 #include "HistoryTab.h"
+#include "GitRevertPanel.h"
 #include "ResourceStatusModel.h"
 #include "ResourcesTab.h"
 #include "DiffView.h"
@@ -22,6 +23,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QTabWidget>
 #include <QTableView>
 #include <QProcess>
@@ -189,6 +191,28 @@ private slots:
         QVERIFY(dialog);
         QTRY_VERIFY_WITH_TIMEOUT(dialog->model()->rowCount() > 0, 30000);
         QVERIFY(dialog->targetLabel()->text().startsWith(QLatin1String("Roll back")));
+
+        // The Git way first: preview (nothing created), then the branch.
+        QTest::mouseClick(dialog->gitModeButton(), Qt::LeftButton);
+        GitRevertPanel *git = dialog->gitRevertPanel();
+        QVERIFY(git->isVisible());
+        QCOMPARE(git->commitsEdit()->text(), QStringLiteral("ac5b10d dfc653b")); // deployed since the target, newest first
+        QTest::mouseClick(git->previewButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(git->resultLabel()->text().startsWith(QLatin1String("Preview: sluice/revert-ac5b10d would deploy")), 30000);
+        QVERIFY2(git->resultLabel()->text().contains(QLatin1String("2 changed")), qPrintable(git->resultLabel()->text()));
+        const auto branchExists = [&demo] {
+            QProcess p;
+            p.start("git", {"-C", demo, "rev-parse", "--verify", "-q", "refs/heads/sluice/revert-ac5b10d"});
+            p.waitForFinished();
+            return p.exitCode() == 0;
+        };
+        QVERIFY(!branchExists());
+        QTest::mouseClick(git->createButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(git->resultLabel()->text().startsWith(QLatin1String("Created sluice/revert-ac5b10d")), 30000);
+        QVERIFY(branchExists());
+
+        // Then the cluster way.
+        QTest::mouseClick(dialog->clusterModeButton(), Qt::LeftButton);
         QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(dialog->resultLabel()->text().startsWith(QLatin1String("Succeeded")), 60000);
         dialog->close();
