@@ -5,10 +5,12 @@
 
 namespace sluice {
 
-// Internal ids: 0 for the workspace row (top level), 1 for application rows (its children).
+// Internal ids: 0 for the workspace row (top level), 1 for cluster rows (its children), and
+// 2 + the cluster's row for application rows (the cluster's children).
 namespace {
 constexpr quintptr kWorkspaceRowId = 0;
-constexpr quintptr kApplicationRowId = 1;
+constexpr quintptr kClusterRowId = 1;
+constexpr quintptr kFirstApplicationId = 2;
 } // namespace
 
 ApplicationListModel::ApplicationListModel(QObject *parent)
@@ -22,7 +24,29 @@ void ApplicationListModel::setWorkspace(const Workspace &workspace)
     m_workspace = workspace;
     m_hasWorkspace = true;
     m_status.clear();
+    buildClusters();
     endResetModel();
+}
+
+void ApplicationListModel::buildClusters()
+{
+    m_clusters.clear();
+    auto nodeFor = [this](const QString &name) -> ClusterNode & {
+        for (ClusterNode &node : m_clusters) {
+            if (node.name == name)
+                return node;
+        }
+        ClusterNode node;
+        node.name = name;
+        if (const ClusterConfig *cluster = m_workspace.cluster(name))
+            node.detail = cluster->sandbox ? tr("sandbox") : tr("context %1").arg(cluster->context);
+        m_clusters.append(node);
+        return m_clusters.last();
+    };
+    for (const ClusterConfig &cluster : m_workspace.clusters)
+        nodeFor(cluster.name);
+    for (int i = 0; i < m_workspace.applications.size(); ++i)
+        nodeFor(m_workspace.applications.at(i).cluster).apps.append(i);
 }
 
 void ApplicationListModel::setStatus(const QString &application, const ApplicationStatusSummary &status)
@@ -34,25 +58,46 @@ void ApplicationListModel::setStatus(const QString &application, const Applicati
     emit dataChanged(index, index);
 }
 
+void ApplicationListModel::setClusterError(const QString &cluster, const QString &error)
+{
+    const QModelIndex index = indexOfCluster(cluster);
+    if (!index.isValid() || m_clusters.at(index.row()).error == error)
+        return;
+    m_clusters[index.row()].error = error;
+    emit dataChanged(index, index);
+}
+
+QModelIndex ApplicationListModel::indexOfCluster(const QString &name) const
+{
+    for (int row = 0; row < m_clusters.size(); ++row) {
+        if (m_clusters.at(row).name == name)
+            return createIndex(row, 0, kClusterRowId);
+    }
+    return {};
+}
+
 QModelIndex ApplicationListModel::indexOfApplication(const QString &name) const
 {
-    if (!m_hasWorkspace)
+    if (!m_hasWorkspace || name.isEmpty())
         return {};
-    const QList<ApplicationConfig> &apps = m_workspace.applications;
-    for (int row = 0; row < apps.size(); ++row) {
-        if (apps.at(row).name == name)
-            return createIndex(row, 0, kApplicationRowId);
+    for (int cluster = 0; cluster < m_clusters.size(); ++cluster) {
+        const QList<int> &apps = m_clusters.at(cluster).apps;
+        for (int row = 0; row < apps.size(); ++row) {
+            if (m_workspace.applications.at(apps.at(row)).name == name)
+                return createIndex(row, 0, kFirstApplicationId + quintptr(cluster));
+        }
     }
     return {};
 }
 
 const ApplicationConfig *ApplicationListModel::application(const QModelIndex &index) const
 {
-    if (!index.isValid() || index.model() != this || index.internalId() != kApplicationRowId)
+    if (!index.isValid() || index.model() != this || index.internalId() < kFirstApplicationId)
         return nullptr;
-    if (index.row() < 0 || index.row() >= m_workspace.applications.size())
+    const int cluster = int(index.internalId() - kFirstApplicationId);
+    if (cluster >= m_clusters.size() || index.row() < 0 || index.row() >= m_clusters.at(cluster).apps.size())
         return nullptr;
-    return &m_workspace.applications.at(index.row());
+    return &m_workspace.applications.at(m_clusters.at(cluster).apps.at(index.row()));
 }
 
 QModelIndex ApplicationListModel::index(int row, int column, const QModelIndex &parent) const
@@ -61,14 +106,18 @@ QModelIndex ApplicationListModel::index(int row, int column, const QModelIndex &
         return {};
     if (!parent.isValid())
         return createIndex(row, column, kWorkspaceRowId);
-    return createIndex(row, column, kApplicationRowId);
+    if (parent.internalId() == kWorkspaceRowId)
+        return createIndex(row, column, kClusterRowId);
+    return createIndex(row, column, kFirstApplicationId + quintptr(parent.row()));
 }
 
 QModelIndex ApplicationListModel::parent(const QModelIndex &child) const
 {
-    if (!child.isValid() || child.internalId() != kApplicationRowId)
+    if (!child.isValid() || child.internalId() == kWorkspaceRowId)
         return {};
-    return createIndex(0, 0, kWorkspaceRowId);
+    if (child.internalId() == kClusterRowId)
+        return createIndex(0, 0, kWorkspaceRowId);
+    return createIndex(int(child.internalId() - kFirstApplicationId), 0, kClusterRowId);
 }
 
 int ApplicationListModel::rowCount(const QModelIndex &parent) const
@@ -78,7 +127,9 @@ int ApplicationListModel::rowCount(const QModelIndex &parent) const
     if (!parent.isValid())
         return 1;
     if (parent.internalId() == kWorkspaceRowId)
-        return int(m_workspace.applications.size());
+        return int(m_clusters.size());
+    if (parent.internalId() == kClusterRowId)
+        return int(m_clusters.at(parent.row()).apps.size());
     return 0;
 }
 
@@ -106,6 +157,29 @@ QVariant ApplicationListModel::data(const QModelIndex &index, int role) const
             return m_workspace.file;
         case IsWorkspaceRole:
             return true;
+        default:
+            return {};
+        }
+    }
+
+    if (index.internalId() == kClusterRowId) {
+        const ClusterNode &node = m_clusters.at(index.row());
+        switch (role) {
+        case Qt::DisplayRole:
+            return node.name.isEmpty() ? tr("(no cluster)") : node.name;
+        case NameRole:
+        case ClusterRole:
+            return node.name;
+        case Qt::ToolTipRole:
+            return node.error.isEmpty() ? node.detail : node.detail + QStringLiteral("\n") + node.error;
+        case RevisionRole: // the second line of the row
+            return node.detail;
+        case IsClusterRole:
+            return true;
+        case ClusterErrorRole:
+            return node.error;
+        case IsWorkspaceRole:
+            return false;
         default:
             return {};
         }
@@ -144,6 +218,7 @@ QVariant ApplicationListModel::data(const QModelIndex &index, int role) const
     case NamespaceRole:
         return app->ns;
     case IsWorkspaceRole:
+    case IsClusterRole:
         return false;
     case StatusStateRole:
         return int(m_status.value(app->name).state);
@@ -165,7 +240,7 @@ QVariant ApplicationListModel::data(const QModelIndex &index, int role) const
 Qt::ItemFlags ApplicationListModel::flags(const QModelIndex &index) const
 {
     Qt::ItemFlags result = QAbstractItemModel::flags(index);
-    if (index.isValid() && index.internalId() == kApplicationRowId)
+    if (index.isValid() && index.internalId() >= kFirstApplicationId)
         result |= Qt::ItemNeverHasChildren;
     return result;
 }
@@ -180,6 +255,8 @@ QHash<int, QByteArray> ApplicationListModel::roleNames() const
     names.insert(ClusterRole, "cluster");
     names.insert(NamespaceRole, "namespace");
     names.insert(IsWorkspaceRole, "isWorkspace");
+    names.insert(IsClusterRole, "isCluster");
+    names.insert(ClusterErrorRole, "clusterError");
     names.insert(StatusStateRole, "statusState");
     names.insert(SyncRole, "sync");
     names.insert(HealthRole, "health");

@@ -1,7 +1,9 @@
 #pragma once
 
-// The sidebar's tree: the workspace (one top-level row) → its applications, each with the
-// cluster status last reported for it (sync, health, pending commits, hold, or why unknown).
+// The sidebar's tree: the workspace (one top-level row) → its clusters → their applications,
+// each application with the cluster status last reported for it (sync, health, pending commits,
+// hold, or why unknown), each cluster with why it cannot be reached (said once, not per
+// application). Applications without a destination sit under "(no cluster)".
 // Serves data() from snapshots it was given; never touches git, clusters or processes.
 
 #include "workspace/Workspace.h"
@@ -37,6 +39,8 @@ public:
         ClusterRole,                 // destination cluster
         NamespaceRole,               // destination namespace
         IsWorkspaceRole,             // true on the top-level row
+        IsClusterRole,               // true on cluster rows
+        ClusterErrorRole,            // cluster rows: why it cannot be reached, or empty
         StatusStateRole,             // int(ApplicationStatusSummary::State)
         SyncRole,                    // "Synced", "OutOfSync", "Unknown"; empty when not known
         HealthRole,                  // "Healthy", …; empty when not known
@@ -55,7 +59,11 @@ public:
     // ignored. A new workspace starts with every status NotChecked.
     void setStatus(const QString &application, const ApplicationStatusSummary &status);
     ApplicationStatusSummary status(const QString &application) const { return m_status.value(application); }
+    // Why a cluster cannot be reached (empty: it can); dataChanged for its row.
+    void setClusterError(const QString &cluster, const QString &error);
 
+    // The index of a cluster row by name, or invalid.
+    QModelIndex indexOfCluster(const QString &name) const;
     // The index of an application by name (column 0), or invalid.
     QModelIndex indexOfApplication(const QString &name) const;
     // The application at an index, or nullptr for the workspace row / invalid index.
@@ -68,12 +76,23 @@ public:
     // DisplayRole: "web"; ToolTipRole: "repo @ revision: path → cluster/namespace" and the status;
     // column 0 only. The workspace row displays its folder's name ("demo"), NameRole the file's.
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    // Application rows never have children (lets views skip asking).
+    // Application rows never have children (lets views skip asking). Cluster rows:
+    // DisplayRole the name, ToolTipRole the context (and the error).
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     QHash<int, QByteArray> roleNames() const override;
 
 private:
+    struct ClusterNode
+    {
+        QString name;       // empty for "(no cluster)"
+        QString detail;     // "context do-nyc1-prod", "sandbox"
+        QList<int> apps;    // indexes into m_workspace.applications
+        QString error;
+    };
+    void buildClusters();
+
     Workspace m_workspace;
+    QList<ClusterNode> m_clusters;
     bool m_hasWorkspace = false;
     QHash<QString, ApplicationStatusSummary> m_status;
 };

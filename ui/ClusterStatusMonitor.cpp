@@ -21,6 +21,7 @@ struct ClusterStatusMonitor::Result
 {
     std::shared_ptr<const sync::ApplicationStatus> status; // null on failure
     QString error;
+    bool clusterFailed = false; // the error came from the cluster, not from Git or rendering
     QString cluster;
     QString startedSandbox; // the data dir of a sandbox this job started
     QString sandboxUrl;
@@ -107,6 +108,7 @@ void ClusterStatusMonitor::refresh(const QString &application)
                 auto sandbox = sync::ensureSandbox(cluster->sandboxDataDir, context.token());
                 if (!sandbox) {
                     result.error = sandbox.error().toString();
+                    result.clusterFailed = true;
                     return result;
                 }
                 if (sandbox->startedNow) {
@@ -120,8 +122,10 @@ void ClusterStatusMonitor::refresh(const QString &application)
             auto status = sync::applicationStatus(reconcile, {{}, true});
             if (status)
                 result.status = std::make_shared<const sync::ApplicationStatus>(std::move(*status));
-            else
+            else {
                 result.error = status.error().toString();
+                result.clusterFailed = status.error().category == ErrorCategory::Kube;
+            }
             return result;
         },
         [this, application, logId](const Result &result) {
@@ -141,10 +145,12 @@ void ClusterStatusMonitor::finished(const QString &application, const Result &re
         summary.state = ApplicationStatusSummary::State::Failed;
         summary.error = result.error;
         m_status.erase(application);
-        if (!m_reportedClusters.contains(result.cluster)) {
+        if (result.clusterFailed && !m_reportedClusters.contains(result.cluster)) {
             m_reportedClusters.insert(result.cluster);
             emit message(tr("Cluster %1: %2").arg(result.cluster, result.error.section(QLatin1Char('\n'), 0, 0)));
         }
+        if (result.clusterFailed)
+            m_applications->setClusterError(result.cluster, result.error.section(QLatin1Char('\n'), 0, 0));
     } else {
         const sync::ApplicationStatus &s = *result.status;
         summary.state = ApplicationStatusSummary::State::Known;
@@ -154,6 +160,7 @@ void ClusterStatusMonitor::finished(const QString &application, const Result &re
         summary.deployed = s.deployedRevision;
         summary.hold = s.hold ? s.hold->describe() : QString();
         m_status[application] = result.status;
+        m_applications->setClusterError(result.cluster, {}); // it answered
     }
     m_applications->setStatus(application, summary);
     emit statusChanged(application);

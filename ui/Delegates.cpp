@@ -10,9 +10,14 @@ namespace sluice {
 
 namespace {
 
-bool isApplicationRow(const QModelIndex &index)
+bool isWorkspaceRow(const QModelIndex &index)
 {
-    return !index.data(ApplicationListModel::IsWorkspaceRole).toBool();
+    return index.data(ApplicationListModel::IsWorkspaceRole).toBool();
+}
+
+bool isClusterRow(const QModelIndex &index)
+{
+    return index.data(ApplicationListModel::IsClusterRole).toBool();
 }
 
 const QColor kGreen(0x2d, 0xa4, 0x4e);
@@ -55,6 +60,12 @@ Segment healthSegment(const QString &health)
 // The second line of an application row: its status when known, else revision · path.
 QList<Segment> detailSegments(const QModelIndex &index)
 {
+    if (isClusterRow(index)) {
+        const QString error = index.data(ApplicationListModel::ClusterErrorRole).toString();
+        if (!error.isEmpty())
+            return {{QStringLiteral("\u26a0 ") + error, kRed}};
+        return {{index.data(ApplicationListModel::RevisionRole).toString(), {}}};
+    }
     using State = ApplicationStatusSummary::State;
     switch (State(index.data(ApplicationListModel::StatusStateRole).toInt())) {
     case State::Checking:
@@ -77,7 +88,7 @@ QList<Segment> detailSegments(const QModelIndex &index)
 
 void ApplicationDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
-    if (!isApplicationRow(index)) {
+    if (isWorkspaceRow(index)) {
         QStyleOptionViewItem bold = option;
         bold.font.setBold(true);
         QStyledItemDelegate::paint(painter, bold, index);
@@ -95,7 +106,10 @@ void ApplicationDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
     painter->save();
     painter->setFont(opt.font);
     painter->setPen(opt.palette.color(group, selected ? QPalette::HighlightedText : QPalette::Text));
-    const QFontMetrics fm(opt.font);
+    QFont nameFont = opt.font;
+    nameFont.setBold(isClusterRow(index));
+    painter->setFont(nameFont);
+    const QFontMetrics fm(nameFont);
     QFont small = opt.font;
     small.setPointSizeF(small.pointSizeF() * 0.85);
     const QFontMetrics sm(small);
@@ -133,7 +147,7 @@ void ApplicationDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
 QSize ApplicationDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     QSize size = QStyledItemDelegate::sizeHint(option, index);
-    if (isApplicationRow(index)) {
+    if (!isWorkspaceRow(index)) {
         QFont small = option.font;
         small.setPointSizeF(small.pointSizeF() * 0.85);
         size.setHeight(QFontMetrics(option.font).height() + QFontMetrics(small).height() + 6);

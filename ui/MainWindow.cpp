@@ -234,8 +234,27 @@ bool MainWindow::selectApplication(const QString &name)
 void MainWindow::showApplication(const QModelIndex &index)
 {
     const ApplicationConfig *app = m_applications->application(index);
-    if (!app || !m_session)
+    if (!m_session)
         return;
+    if (!app) {
+        // The workspace or a cluster: a summary, never the previous application's page.
+        m_page->cancelAll();
+        QString text;
+        const int apps = index.isValid() ? m_applications->rowCount(index) : 0;
+        if (index.data(ApplicationListModel::IsClusterRole).toBool()) {
+            text = tr("Cluster %1 (%2): %3 application(s).").arg(index.data().toString(), index.data(ApplicationListModel::RevisionRole).toString())
+                       .arg(apps);
+            const QString error = index.data(ApplicationListModel::ClusterErrorRole).toString();
+            if (!error.isEmpty())
+                text += QStringLiteral("\n\n") + tr("It cannot be reached: %1").arg(error);
+        } else {
+            text = tr("%1: %2 application(s) on %3 cluster(s). Select an application.")
+                       .arg(m_session->workspace.file).arg(m_session->workspace.applications.size()).arg(apps);
+        }
+        m_welcome->setText(text);
+        m_stack->setCurrentWidget(m_welcome);
+        return;
+    }
     if (m_page->application() == app->name && m_stack->currentWidget() == m_page)
         return;
     m_stack->setCurrentWidget(m_page);

@@ -1,4 +1,5 @@
-// ApplicationListModel: the workspace row, its applications, lookups and tooltips.
+// ApplicationListModel: the workspace row, its clusters, their applications, lookups, tooltips,
+// application status and cluster errors.
 
 #include "ApplicationListModel.h"
 
@@ -73,19 +74,29 @@ private slots:
         QCOMPARE(model.application(ws), nullptr);
         QVERIFY(!model.parent(ws).isValid());
 
-        QCOMPARE(model.rowCount(ws), 3);
+        QCOMPARE(model.rowCount(ws), 2); // clusters in the order the applications name them
+        const QModelIndex prod = model.index(0, 0, ws);
+        const QModelIndex sandbox = model.index(1, 0, ws);
+        QCOMPARE(prod.data().toString(), QStringLiteral("prod"));
+        QCOMPARE(sandbox.data().toString(), QStringLiteral("sandbox"));
+        QCOMPARE(prod.data(ApplicationListModel::IsClusterRole).toBool(), true);
+        QCOMPARE(model.parent(prod), ws);
+        QCOMPARE(model.application(prod), nullptr);
         QStringList names;
-        for (int row = 0; row < model.rowCount(ws); ++row) {
-            const QModelIndex child = model.index(row, 0, ws);
-            QCOMPARE(model.parent(child), ws);
-            QCOMPARE(child.data(ApplicationListModel::IsWorkspaceRole).toBool(), false);
-            QCOMPARE(model.rowCount(child), 0);
-            QVERIFY(model.flags(child) & Qt::ItemNeverHasChildren);
-            names << child.data().toString();
+        for (const QModelIndex &cluster : {prod, sandbox}) {
+            for (int row = 0; row < model.rowCount(cluster); ++row) {
+                const QModelIndex child = model.index(row, 0, cluster);
+                QCOMPARE(model.parent(child), cluster);
+                QCOMPARE(child.data(ApplicationListModel::IsWorkspaceRole).toBool(), false);
+                QCOMPARE(child.data(ApplicationListModel::IsClusterRole).toBool(), false);
+                QCOMPARE(model.rowCount(child), 0);
+                QVERIFY(model.flags(child) & Qt::ItemNeverHasChildren);
+                names << child.data().toString();
+            }
         }
-        QCOMPARE(names, (QStringList{"web", "api", "worker"}));
+        QCOMPARE(names, (QStringList{"web", "worker", "api"}));
 
-        const QModelIndex web = model.index(0, 0, ws);
+        const QModelIndex web = model.index(0, 0, prod);
         QCOMPARE(web.data(ApplicationListModel::NameRole).toString(), QStringLiteral("web"));
         QCOMPARE(web.data(ApplicationListModel::RepoRole).toString(), QStringLiteral("."));
         QCOMPARE(web.data(ApplicationListModel::RevisionRole).toString(), QStringLiteral("main"));
@@ -98,24 +109,26 @@ private slots:
     void indexOfApplication_data()
     {
         QTest::addColumn<QString>("name");
-        QTest::addColumn<int>("row"); // -1: invalid index
+        QTest::addColumn<int>("cluster"); // row of its cluster under the workspace
+        QTest::addColumn<int>("row");     // -1: invalid index
 
-        struct Row { const char *tag; const char *name; int row; };
+        struct Row { const char *tag; const char *name; int cluster; int row; };
         const Row rows[] = {
-            {"first", "web", 0},
-            {"middle", "api", 1},
-            {"last", "worker", 2},
-            {"unknown", "billing", -1},
-            {"case-sensitive", "Web", -1},
-            {"empty", "", -1},
+            {"first", "web", 0, 0},
+            {"other cluster", "api", 1, 0},
+            {"second of its cluster", "worker", 0, 1},
+            {"unknown", "billing", 0, -1},
+            {"case-sensitive", "Web", 0, -1},
+            {"empty", "", 0, -1},
         };
         for (const Row &r : rows)
-            QTest::newRow(r.tag) << QString::fromUtf8(r.name) << r.row;
+            QTest::newRow(r.tag) << QString::fromUtf8(r.name) << r.cluster << r.row;
     }
 
     void indexOfApplication()
     {
         QFETCH(QString, name);
+        QFETCH(int, cluster);
         QFETCH(int, row);
 
         ApplicationListModel model;
@@ -129,7 +142,7 @@ private slots:
             return;
         }
         QVERIFY(index.isValid());
-        QCOMPARE(index, model.index(row, 0, model.index(0, 0)));
+        QCOMPARE(index, model.index(row, 0, model.index(cluster, 0, model.index(0, 0))));
         const ApplicationConfig *config = model.application(index);
         QVERIFY(config);
         QCOMPARE(config->name, name);
@@ -217,6 +230,34 @@ private slots:
         model.setWorkspace(demoWorkspace());
         QCOMPARE(model.indexOfApplication(QStringLiteral("web")).data(ApplicationListModel::StatusStateRole).toInt(),
                  int(ApplicationStatusSummary::State::NotChecked));
+    }
+
+    void clusterRowsSayWhyOnce()
+    {
+        ApplicationListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        Workspace ws = demoWorkspace();
+        ClusterConfig prod;
+        prod.name = QStringLiteral("prod");
+        prod.context = QStringLiteral("do-nyc1-prod");
+        ws.clusters = {prod};
+        ws.applications.append(app(QStringLiteral("tools"), QStringLiteral("."), QStringLiteral("main"), QStringLiteral("tools"), {}, {}));
+        model.setWorkspace(ws);
+        const QModelIndex root = model.index(0, 0);
+        QCOMPARE(model.rowCount(root), 3); // prod (declared), sandbox, (no cluster)
+        QCOMPARE(model.index(0, 0, root).data(Qt::ToolTipRole).toString(), QStringLiteral("context do-nyc1-prod"));
+        QCOMPARE(model.index(2, 0, root).data().toString(), QStringLiteral("(no cluster)"));
+        QCOMPARE(model.index(0, 0, model.index(2, 0, root)).data().toString(), QStringLiteral("tools"));
+        QCOMPARE(model.indexOfCluster(QStringLiteral("sandbox")), model.index(1, 0, root));
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setClusterError(QStringLiteral("prod"), QStringLiteral("connection refused"));
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(model.index(0, 0, root).data(ApplicationListModel::ClusterErrorRole).toString(), QStringLiteral("connection refused"));
+        model.setClusterError(QStringLiteral("prod"), QStringLiteral("connection refused")); // unchanged: no signal
+        QCOMPARE(changed.size(), 1);
+        model.setClusterError(QStringLiteral("prod"), {});
+        QCOMPARE(model.index(0, 0, root).data(ApplicationListModel::ClusterErrorRole).toString(), QString());
     }
 
     void emptyWorkspaceHasOnlyItsRow()

@@ -76,7 +76,8 @@ private:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(window.openWorkspace(m_demo + "/sluice.yaml"));
-        QCOMPARE(window.applications()->rowCount(window.applications()->index(0, 0)), 3);
+        const QModelIndex sandbox = window.applications()->index(0, 0, window.applications()->index(0, 0));
+        QCOMPARE(window.applications()->rowCount(sandbox), 3); // the demo's cluster and its applications
         ApplicationPage *page = window.applicationPage();
         PendingCommitsTab *pending = page->pendingTab();
         QTRY_COMPARE_WITH_TIMEOUT(pending->model()->rowCount(), 5, 20000);
