@@ -289,6 +289,13 @@ private slots:
         QVERIFY2(statusBar->text().startsWith(QLatin1String("Cluster prod: ")) && statusBar->text().contains(QLatin1String("connection refused")),
                  qPrintable(statusBar->text()));
         QTRY_VERIFY(window.applicationPage()->clusterStatusLabel()->text().startsWith(QLatin1String("Cluster status unknown: ")));
+        // The cluster's own row says why, once; selecting it shows it instead of an application page.
+        const QModelIndex prod = window.applications()->indexOfCluster(QStringLiteral("prod"));
+        QVERIFY(prod.data(ApplicationListModel::ClusterErrorRole).toString().contains(QLatin1String("connection refused")));
+        window.sidebar()->setCurrentIndex(prod);
+        QVERIFY(window.welcomeLabel()->isVisible());
+        QVERIFY2(window.welcomeLabel()->text().contains(QLatin1String("It cannot be reached")), qPrintable(window.welcomeLabel()->text()));
+        window.sidebar()->setCurrentIndex(row(window, "web"));
         // The record has both checks.
         int failed = 0;
         for (int r = 0; r < window.activityLog()->rowCount(); ++r)
