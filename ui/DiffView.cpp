@@ -415,11 +415,13 @@ DiffView::DiffView(QWidget *parent) : QWidget(parent), d(std::make_unique<Privat
     installEventFilter(d.get());
 
     auto *next = new QAction(tr("Next Change"), this);
+    next->setObjectName(QStringLiteral("nextChange"));
     next->setShortcuts({QKeySequence(Qt::Key_F7), QKeySequence(Qt::ALT | Qt::Key_Down)});
     next->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     connect(next, &QAction::triggered, this, &DiffView::nextChange);
     addAction(next);
     auto *previous = new QAction(tr("Previous Change"), this);
+    previous->setObjectName(QStringLiteral("previousChange"));
     previous->setShortcuts({QKeySequence(Qt::SHIFT | Qt::Key_F7), QKeySequence(Qt::ALT | Qt::Key_Up)});
     previous->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     connect(previous, &QAction::triggered, this, &DiffView::previousChange);
@@ -538,6 +540,18 @@ QList<QPlainTextEdit *> DiffView::editors() const
     if (d->m_mode == Mode::Unified)
         return {d->m_unified};
     return {d->m_before, d->m_after};
+}
+
+void DiffView::setF7Shortcuts(bool enabled)
+{
+    for (auto [name, f7] : {std::pair{"nextChange", QKeySequence(Qt::Key_F7)}, std::pair{"previousChange", QKeySequence(Qt::SHIFT | Qt::Key_F7)}}) {
+        auto *action = findChild<QAction *>(QLatin1String(name), Qt::FindDirectChildrenOnly);
+        QList<QKeySequence> keys = action->shortcuts();
+        keys.removeAll(f7);
+        if (enabled)
+            keys.prepend(f7);
+        action->setShortcuts(keys);
+    }
 }
 
 void DiffView::nextChange()

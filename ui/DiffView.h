@@ -33,6 +33,9 @@ public:
 
     void setMode(Mode mode);
     Mode mode() const;
+    // F7 / Shift+F7 (on by default) move between changes while focus is in the view; a host
+    // that navigates across objects itself turns them off (Alt+Down / Alt+Up stay).
+    void setF7Shortcuts(bool enabled);
 
     int changeCount() const;   // blocks of consecutive changed lines
     int currentChange() const; // 0-based, -1 before the first navigation

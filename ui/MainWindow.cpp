@@ -5,6 +5,7 @@
 #include "ApplicationPage.h"
 #include "ClusterStatusMonitor.h"
 #include "Delegates.h"
+#include "ResourcesTab.h"
 #include "SyncDialog.h"
 #include "Icons.h"
 #include "ObjectDiffPanel.h"
@@ -134,6 +135,12 @@ void MainWindow::createMenus()
     connect(m_sideBySide, &QAction::triggered, this, [this](bool on) {
         applyDiffMode(int(on ? DiffView::Mode::SideBySide : DiffView::Mode::Unified));
     });
+
+    // F7 / Shift+F7 from anywhere on the page, across objects, in the tab that shows a diff.
+    QAction *nextChange = view->addAction(icon(IconId::Next), tr("&Next Change"), this, [this] { navigateChanges(+1); });
+    nextChange->setShortcut(QKeySequence(Qt::Key_F7));
+    QAction *previousChange = view->addAction(icon(IconId::Previous), tr("&Previous Change"), this, [this] { navigateChanges(-1); });
+    previousChange->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F7));
 
     QMenu *application = menuBar()->addMenu(tr("&Application"));
     QAction *fetch = application->addAction(icon(IconId::Fetch), tr("&Fetch"), m_page, &ApplicationPage::fetch);
@@ -307,6 +314,20 @@ void MainWindow::applyDiffMode(int mode)
         if (panel->diffView()->mode() != m_settings.diffMode)
             panel->setMode(m_settings.diffMode);
     }
+}
+
+void MainWindow::navigateChanges(int step)
+{
+    QWidget *tab = m_page->tabs()->currentWidget();
+    ObjectDiffPanel *panel = tab == m_page->pendingTab() ? m_page->pendingTab()->diffPanel()
+                             : tab == m_page->reviewTab() ? m_page->reviewTab()->diffPanel()
+                                                          : nullptr;
+    if (panel) {
+        step > 0 ? panel->nextChange() : panel->previousChange();
+        return;
+    }
+    if (tab == m_page->resourcesTab())
+        step > 0 ? m_page->resourcesTab()->diffView()->nextChange() : m_page->resourcesTab()->diffView()->previousChange();
 }
 
 void MainWindow::openSyncDialog(const QString &application, bool rollback, int rollbackTo)

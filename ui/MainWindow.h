@@ -63,6 +63,8 @@ private:
     void applyDiffMode(int mode);
     // Opens the Sync… or Rollback… dialog for an application (window-modal, not blocking).
     void openSyncDialog(const QString &application, bool rollback, int rollbackTo = 0);
+    // F7 (+1) / Shift+F7 (-1) in the current tab's diff.
+    void navigateChanges(int step);
 
     AppSettings m_settings;
     SessionPtr m_session;

@@ -75,14 +75,11 @@ ObjectDiffPanel::ObjectDiffPanel(QWidget *parent)
     auto *modeAction = new QAction(tr("Side by side"), this);
     modeAction->setCheckable(true);
     modeAction->setToolTip(tr("Switch between side-by-side and unified diff (Ctrl+D)"));
+    // F7 / Shift+F7 belong to the window (View menu), which calls nextChange()/previousChange().
     auto *previous = new QAction(icon(IconId::Previous), tr("Previous change"), this);
-    previous->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F7));
-    previous->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    addAction(previous);
+    previous->setToolTip(tr("Previous change, across objects (Shift+F7)"));
     auto *next = new QAction(icon(IconId::Next), tr("Next change"), this);
-    next->setShortcut(QKeySequence(Qt::Key_F7));
-    next->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    addAction(next);
+    next->setToolTip(tr("Next change, across objects (F7)"));
     auto *copy = new QAction(icon(IconId::Copy), tr("Copy diff"), this);
     copy->setToolTip(tr("Copy the unified diff of this object"));
     m_modeButton = toolButton(this, modeAction);
@@ -137,11 +134,59 @@ ObjectDiffPanel::ObjectDiffPanel(QWidget *parent)
         modeAction->setChecked(mode == DiffView::Mode::SideBySide);
         emit modeChanged(mode);
     });
-    connect(previous, &QAction::triggered, m_diffView, &DiffView::previousChange);
-    connect(next, &QAction::triggered, m_diffView, &DiffView::nextChange);
+    connect(previous, &QAction::triggered, this, &ObjectDiffPanel::previousChange);
+    connect(next, &QAction::triggered, this, &ObjectDiffPanel::nextChange);
+    m_diffView->setF7Shortcuts(false);
     connect(copy, &QAction::triggered, m_diffView, &DiffView::copyAll);
 
     clear();
+}
+
+QList<QModelIndex> ObjectDiffPanel::objectRows() const
+{
+    QList<QModelIndex> rows;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const QModelIndex index = m_model->index(row, 0);
+        if (m_model->object(index)) {
+            rows.append(index);
+            continue;
+        }
+        for (int child = 0; child < m_model->rowCount(index); ++child)
+            rows.append(m_model->index(child, 0, index));
+    }
+    return rows;
+}
+
+bool ObjectDiffPanel::moveToObject(int step)
+{
+    const QList<QModelIndex> rows = objectRows();
+    if (rows.size() < 2)
+        return false;
+    const qsizetype current = rows.indexOf(m_list->currentIndex().siblingAtColumn(0));
+    const qsizetype target = current < 0 ? 0 : (current + step + rows.size()) % rows.size();
+    m_list->setCurrentIndex(rows.at(target)); // shows its diff at once
+    return true;
+}
+
+void ObjectDiffPanel::nextChange()
+{
+    const int count = m_diffView->changeCount();
+    if (count > 0 && m_diffView->currentChange() < count - 1) {
+        m_diffView->nextChange();
+        return;
+    }
+    moveToObject(+1);
+    m_diffView->nextChange(); // its first change (or, alone, wraps to the first again)
+}
+
+void ObjectDiffPanel::previousChange()
+{
+    if (m_diffView->currentChange() > 0) {
+        m_diffView->previousChange();
+        return;
+    }
+    moveToObject(-1);
+    m_diffView->previousChange(); // its last change
 }
 
 void ObjectDiffPanel::setMode(DiffView::Mode mode)

@@ -40,11 +40,20 @@ public:
 
     void setMode(DiffView::Mode mode);
 
+public slots:
+    // The next change, moving on to the next object after the last change of this one
+    // (wrapping); the window's F7. previousChange() goes back the same way (Shift+F7).
+    void nextChange();
+    void previousChange();
+
 signals:
     void modeChanged(sluice::DiffView::Mode mode);
 
 private:
     void showSelectedObject();
+    // The visible object rows (group rows skipped), in order.
+    QList<QModelIndex> objectRows() const;
+    bool moveToObject(int step);
 
     ResourceDiffModel *m_model;
     QTreeView *m_list;

@@ -39,6 +39,7 @@ ResourcesTab::ResourcesTab(QWidget *parent)
     m_view->header()->setSectionResizeMode(ResourceStatusModel::SyncColumn, QHeaderView::ResizeToContents);
     m_view->header()->setSectionResizeMode(ResourceStatusModel::HealthColumn, QHeaderView::ResizeToContents);
     m_diff->showMessage(tr("Select an object to see its live vs desired diff"));
+    m_diff->setF7Shortcuts(false); // the window's F7 drives it (View menu)
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_filter, 1);

@@ -17,6 +17,7 @@
 #include "RevisionPicker.h"
 
 #include <QLabel>
+#include <QRegularExpression>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -163,6 +164,27 @@ private slots:
         ObjectDiffPanel *panel = review->diffPanel();
         QTRY_COMPARE_WITH_TIMEOUT(objectNames(panel->model()), (QStringList{"ConfigMap shop/web-config", "Secret shop/web-secrets"}), 20000);
         QCOMPARE(panel->countsText(), QStringLiteral("+0 \u22120 ~2 =2"));
+
+        // F7 from anywhere on the page (here the revision field) walks the changes across
+        // objects and wraps; no ambiguous shortcut.
+        QTest::failOnWarning(QRegularExpression(QStringLiteral("Ambiguous shortcut")));
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        review->headPicker()->setFocus();
+        const auto current = [panel] { return panel->objectList()->currentIndex().siblingAtColumn(0).data().toString(); };
+        QCOMPARE(current(), QStringLiteral("ConfigMap shop/web-config"));
+        QTest::keyClick(review->headPicker(), Qt::Key_F7);
+        QCOMPARE(current(), QStringLiteral("ConfigMap shop/web-config"));
+        QCOMPARE(panel->diffView()->currentChange(), 0);
+        QTest::keyClick(review->headPicker(), Qt::Key_F7);
+        QCOMPARE(current(), QStringLiteral("Secret shop/web-secrets"));
+        QCOMPARE(panel->diffView()->currentChange(), 0);
+        QTest::keyClick(review->headPicker(), Qt::Key_F7);
+        QCOMPARE(current(), QStringLiteral("ConfigMap shop/web-config")); // wrapped
+        QTest::keyClick(review->headPicker(), Qt::Key_F7, Qt::ShiftModifier);
+        QCOMPARE(current(), QStringLiteral("Secret shop/web-secrets"));
+        QTest::keyClick(panel->diffView()->editors().constFirst(), Qt::Key_F7); // focus in the diff text
+        QCOMPARE(current(), QStringLiteral("ConfigMap shop/web-config"));
 
         QTest::keyClicks(panel->filterBox(), "config");
         QCOMPARE(objectNames(panel->model()), QStringList{"ConfigMap shop/web-config"});
