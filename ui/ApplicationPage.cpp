@@ -109,6 +109,14 @@ void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status, s
                             : QString();
     m_history->setStatus(full, why);
     m_resources->setStatus(full, why);
+    // Pending means pending: once the deployed revision is known, the commits since it (unless
+    // the user picked another base).
+    if (full && !full->deployedRevision.isEmpty() && m_deployedBaseShown != m_application &&
+        m_pending->sincePicker()->spec().isEmpty()) {
+        m_deployedBaseShown = m_application;
+        m_pending->sincePicker()->setSpec(full->deployedRevision.left(12));
+        m_pending->reload();
+    }
     using State = ApplicationStatusSummary::State;
     QString text;
     switch (status.state) {
@@ -172,6 +180,7 @@ void ApplicationPage::setApplication(SessionPtr session, const QString &applicat
     m_rollbackButton->setEnabled(!app.cluster.isEmpty());
     m_refs->setRefs({}, false);
     m_newApplication = true;
+    m_deployedBaseShown.clear();
     load(false);
 }
 

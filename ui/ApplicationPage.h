@@ -100,6 +100,7 @@ private:
     AsyncSlot *m_loadJob;
     int m_logId = 0;
     bool m_newApplication = true;
+    QString m_deployedBaseShown; // the application whose Pending tab was set to its deployed revision
 };
 
 } // namespace sluice

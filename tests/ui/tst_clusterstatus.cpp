@@ -15,6 +15,9 @@
 #include "ResourcesTab.h"
 #include "DiffView.h"
 #include "MainWindow.h"
+#include "PendingCommitModel.h"
+#include "PendingCommitsTab.h"
+#include "RevisionPicker.h"
 #include "SyncDialog.h"
 #include "SyncPlanModel.h"
 #include "sync/Cluster.h"
@@ -109,6 +112,9 @@ private slots:
             QCOMPARE(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"));
             QCOMPARE(row(window, "web").data(ApplicationListModel::PendingRole).toInt(), 2);
             QTRY_VERIFY(window.applicationPage()->clusterStatusLabel()->text().contains(QLatin1String("main is 2 commits ahead")));
+            // Pending commits start at the deployed revision.
+            QTRY_COMPARE_WITH_TIMEOUT(window.applicationPage()->pendingTab()->model()->rowCount(), 2, 30000);
+            QVERIFY(window.applicationPage()->pendingTab()->sincePicker()->spec().startsWith(QLatin1String("b37c9c8")));
         // Resources: every object with sync and health; an OutOfSync one shows its diff.
         ResourcesTab *resources = window.applicationPage()->resourcesTab();
         QTRY_COMPARE(resources->model()->rowCount(), 4);
