@@ -181,6 +181,8 @@ void ApplicationPage::setApplication(SessionPtr session, const QString &applicat
     m_refs->setRefs({}, false);
     m_newApplication = true;
     m_deployedBaseShown.clear();
+    m_pending->clear(tr("Loading %1\u2026").arg(application));
+    m_review->clear(tr("Loading %1\u2026").arg(application));
     load(false);
 }
 
@@ -226,6 +228,11 @@ void ApplicationPage::load(bool fetchFirst)
         [this](Result<RepositorySnapshot> snapshot) {
             emit progress(1, 1, QString());
             if (!snapshot) {
+                // One state for the page: failed. No tab keeps what another application showed.
+                const QString text = tr("Could not open %1: %2").arg(m_application, snapshot.error().message);
+                m_pending->clear(text);
+                m_review->clear(text);
+                m_refs->setRefs({}, false);
                 showError(snapshot.error().toString());
                 m_log->finish(m_logId, ActivityLogModel::State::Failed, snapshot.error().toString());
                 return;

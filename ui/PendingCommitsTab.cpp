@@ -199,4 +199,12 @@ void PendingCommitsTab::showCommit(const QModelIndex &index)
         });
 }
 
+void PendingCommitsTab::clear(const QString &message)
+{
+    cancel();
+    m_model->clear();
+    m_panel->showMessage(message);
+    m_status->setText(message);
+}
+
 } // namespace sluice

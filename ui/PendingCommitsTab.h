@@ -31,6 +31,9 @@ public:
     void setApplication(SessionPtr session, const QString &application, const QString &since);
     void reload();
     void cancel();
+    // Nothing to show (the application is loading, or failed to): cancels, empties the list and
+    // the diff, and says `message` in their place.
+    void clear(const QString &message);
 
     PendingCommitModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }

@@ -103,4 +103,10 @@ void ReviewTab::review()
         });
 }
 
+void ReviewTab::clear(const QString &message)
+{
+    cancel();
+    m_panel->showMessage(message);
+}
+
 } // namespace sluice

@@ -29,6 +29,8 @@ public:
     // Renders both revisions and shows their diff; cancels a review in progress.
     void review();
     void cancel();
+    // Nothing to show: cancels and says `message` in place of the diff.
+    void clear(const QString &message);
 
     RevisionPicker *basePicker() const { return m_base; }
     RevisionPicker *headPicker() const { return m_head; }

@@ -295,6 +295,32 @@ private slots:
         QVERIFY2(ticks > elapsed / 10 / 2, qPrintable(QStringLiteral("%1 ticks in %2 ms").arg(ticks).arg(elapsed)));
     }
 
+    // One state per page: an application that fails to load shows its error, never the
+    // previous application's commits or objects.
+    void failedLoadClearsThePreviousApplication()
+    {
+        const QString workspace = m_demo + "/two.yaml";
+        QVERIFY(writeFile(workspace, "apiVersion: sluice.dev/v1alpha1\nkind: Workspace\napplications:\n"
+                                     "  - name: web\n    source: {repo: ., revision: main, path: apps/web/overlays/prod}\n"
+                                     "  - name: broken\n    source: {repo: ./missing, revision: main, path: .}\n"));
+        MainWindow window;
+        window.show();
+        QVERIFY(window.openWorkspace(workspace));
+        ApplicationPage *page = window.applicationPage();
+        QTRY_COMPARE_WITH_TIMEOUT(page->pendingTab()->model()->rowCount(), 5, 20000);
+        QVERIFY(window.selectApplication("broken"));
+        QTRY_VERIFY_WITH_TIMEOUT(page->errorBanner()->isVisible(), 20000);
+        QCOMPARE(page->pendingTab()->model()->rowCount(), 0);
+        QVERIFY2(page->pendingTab()->diffPanel()->diffView()->message().startsWith(QLatin1String("Could not open broken")),
+                 qPrintable(page->pendingTab()->diffPanel()->diffView()->message()));
+        QVERIFY(page->reviewTab()->diffPanel()->diffView()->message().startsWith(QLatin1String("Could not open broken")));
+        QCOMPARE(page->reviewTab()->diffPanel()->model()->rowCount(), 0);
+        // Back to web: its data again, no stale error.
+        QVERIFY(window.selectApplication("web"));
+        QTRY_COMPARE_WITH_TIMEOUT(page->pendingTab()->model()->rowCount(), 5, 20000);
+        QVERIFY(!page->errorBanner()->isVisible());
+    }
+
     void badWorkspaceIsAnInlineError()
     {
         const QString path = m_dir.filePath("bad/sluice.yaml");
