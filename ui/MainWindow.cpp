@@ -16,6 +16,9 @@
 #include "core/Paths.h"
 
 #include <QAction>
+#include <QDesktopServices>
+#include <QPushButton>
+#include <QUrl>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFileDialog>
@@ -200,13 +203,22 @@ bool MainWindow::openWorkspace(const QString &path)
 {
     auto workspace = loadWorkspace(path);
     if (!workspace) {
+        const int id = m_log->begin(tr("Open workspace %1").arg(path));
+        m_log->finish(id, ActivityLogModel::State::Failed, workspace.error().toString(), true);
         if (!m_session) {
             m_welcome->setText(tr("Could not open the workspace.\n\n%1").arg(workspace.error().toString()));
             m_stack->setCurrentWidget(m_welcome);
+            return false;
         }
-        m_status->setText(tr("Could not open %1 (details in Activity)").arg(path));
-        const int id = m_log->begin(tr("Open workspace %1").arg(path));
-        m_log->finish(id, ActivityLogModel::State::Failed, workspace.error().toString());
+        // Another workspace stays open: say it next to the cause, with file:line and a way there.
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Could not open the workspace"),
+                                    tr("%1 could not be opened; %2 stays open.").arg(path, m_session->workspace.file), QMessageBox::Close, this);
+        box->setInformativeText(workspace.error().toString());
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setObjectName(QStringLiteral("workspaceError"));
+        QPushButton *openFile = box->addButton(tr("Open File"), QMessageBox::ActionRole);
+        connect(openFile, &QPushButton::clicked, this, [path] { QDesktopServices::openUrl(QUrl::fromLocalFile(path)); });
+        box->open();
         return false;
     }
     m_page->cancelAll();

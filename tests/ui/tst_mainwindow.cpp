@@ -17,6 +17,7 @@
 #include "RevisionPicker.h"
 
 #include <QLabel>
+#include <QMessageBox>
 #include <QRegularExpression>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -331,6 +332,26 @@ private slots:
         QVERIFY(window.welcomeLabel()->isVisible());
         QVERIFY2(window.welcomeLabel()->text().contains("sluice.yaml:"), qPrintable(window.welcomeLabel()->text()));
         QVERIFY(QApplication::activeModalWidget() == nullptr);
+    }
+
+    void badWorkspaceWhileAnotherIsOpenIsADialog()
+    {
+        const QString path = m_dir.filePath("bad2/sluice.yaml");
+        QVERIFY(writeFile(path, "apiVersion: sluice.dev/v1alpha1\nkind: Workspace\napplications: [\n"));
+        MainWindow window;
+        window.show();
+        QVERIFY(window.openWorkspace(m_demo + "/sluice.yaml"));
+        QVERIFY(!window.openWorkspace(path));
+        auto *box = window.findChild<QMessageBox *>(QStringLiteral("workspaceError"));
+        QVERIFY(box);
+        QTRY_VERIFY(box->isVisible());
+        QVERIFY2(box->informativeText().contains("sluice.yaml:"), qPrintable(box->informativeText()));
+        bool hasOpenFile = false;
+        for (QAbstractButton *button : box->buttons())
+            hasOpenFile = hasOpenFile || button->text() == QLatin1String("Open File");
+        QVERIFY(hasOpenFile);
+        QCOMPARE(window.applicationPage()->application(), QStringLiteral("web")); // the open workspace stays
+        box->close();
     }
 };
 
