@@ -1,5 +1,7 @@
 #include "ActivityTab.h"
 
+#include "Delegates.h"
+
 #include "ActivityLogModel.h"
 
 #include <QHeaderView>
@@ -14,6 +16,7 @@ ActivityTab::ActivityTab(ActivityLogModel *log, QWidget *parent)
     : QWidget(parent), m_table(new QTableView(this)), m_detail(new QPlainTextEdit(this))
 {
     m_table->setModel(log);
+    m_table->setItemDelegate(new ActivityStateDelegate(m_table));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();

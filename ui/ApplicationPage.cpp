@@ -57,7 +57,7 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     m_error->setAccessibleName(tr("Error"));
     m_error->setStyleSheet(QStringLiteral("QLabel { border: 1px solid #d9534f; border-radius: 3px; padding: 6px; }"));
     m_error->hide();
-    m_fetchButton->setToolTip(tr("Fetch the repository and reload (Ctrl+R)"));
+    m_fetchButton->setToolTip(tr("Fetch (a remote) or re-read (a local clone) the repository, then reload (Ctrl+R)"));
     m_clusterStatus->setTextFormat(Qt::PlainText);
     m_clusterStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_clusterStatus->setAccessibleName(tr("Cluster status"));
@@ -176,6 +176,7 @@ void ApplicationPage::setApplication(SessionPtr session, const QString &applicat
     m_title->setText(app.name);
     m_details->setText(tr("%1 · %2 · tracking %3").arg(repositoryName(app), app.path, app.revision));
     m_fetchButton->setText(app.repoPath.isEmpty() ? tr("Fetch") : tr("Reload"));
+    emit fetchLabelChanged(app.repoPath.isEmpty() ? tr("&Fetch") : tr("&Reload"));
     m_syncButton->setEnabled(!app.cluster.isEmpty());
     m_rollbackButton->setEnabled(!app.cluster.isEmpty());
     m_refs->setRefs({}, false);

@@ -70,6 +70,7 @@ signals:
     void syncRequested(const QString &application);
     void rollbackRequested(const QString &application);
     void rollbackToRequested(const QString &application, int entryId);
+    void fetchLabelChanged(const QString &label); // "&Fetch" or "&Reload" for the menu
     // Progress of the current long task (total 0 = unknown).
     void progress(qint64 done, qint64 total, const QString &what);
 

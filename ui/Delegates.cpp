@@ -1,5 +1,6 @@
 #include "Delegates.h"
 
+#include "ActivityLogModel.h"
 #include "ApplicationListModel.h"
 #include "ResourceDiffModel.h"
 
@@ -170,6 +171,25 @@ void ChangeMarkDelegate::initStyleOption(QStyleOptionViewItem *option, const QMo
     case ChangeKind::Unchanged: color = option->palette.color(QPalette::PlaceholderText); break;
     }
     option->palette.setColor(QPalette::Text, color);
+}
+
+void ActivityStateDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
+{
+    QStyledItemDelegate::initStyleOption(option, index);
+    switch (ActivityLogModel::State(index.data(ActivityLogModel::StateRole).toInt())) {
+    case ActivityLogModel::State::Failed:
+        option->palette.setColor(QPalette::Text, kRed);
+        if (index.column() == ActivityLogModel::StateColumn) {
+            option->font.setBold(true);
+            option->text = QStringLiteral("\u2717 ") + option->text;
+        }
+        break;
+    case ActivityLogModel::State::Cancelled:
+        option->palette.setColor(QPalette::Text, option->palette.color(QPalette::PlaceholderText));
+        break;
+    default:
+        break;
+    }
 }
 
 } // namespace sluice

@@ -147,6 +147,8 @@ void MainWindow::createMenus()
 
     QMenu *application = menuBar()->addMenu(tr("&Application"));
     QAction *fetch = application->addAction(icon(IconId::Fetch), tr("&Fetch"), m_page, &ApplicationPage::fetch);
+    // One name for one action: "Reload" for a local clone (Sluice never fetches into it), "Fetch" for a URL.
+    connect(m_page, &ApplicationPage::fetchLabelChanged, fetch, [fetch](const QString &label) { fetch->setText(label); });
     fetch->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     QAction *refresh = application->addAction(tr("Refresh Cluster &Status"), this, [this] {
         m_monitor->refresh();

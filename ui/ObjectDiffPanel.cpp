@@ -83,6 +83,7 @@ ObjectDiffPanel::ObjectDiffPanel(QWidget *parent)
     auto *copy = new QAction(icon(IconId::Copy), tr("Copy diff"), this);
     copy->setToolTip(tr("Copy the unified diff of this object"));
     m_modeButton = toolButton(this, modeAction);
+    m_modeButton->setAutoRaise(false); // framed: a toggle that is off must still look like a button
     m_modeButton->setAccessibleName(tr("Side by side"));
 
     auto *bar = new QHBoxLayout;
