@@ -241,11 +241,15 @@ QVariant ResourceDiffModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         return index.column() == NameColumn ? object.key.displayName() : changeSymbol(object.change);
-    case Qt::ToolTipRole:
-        if (object.change != ChangeKind::Changed)
-            return changeKindName(object.change);
-        return object.fields.size() == 1 ? tr("changed: 1 field")
-                                         : tr("changed: %1 fields").arg(object.fields.size());
+    case Qt::ToolTipRole: {
+        // The full identity (the list elides long names), then the change.
+        const QString change = object.change != ChangeKind::Changed ? changeKindName(object.change)
+                               : object.fields.size() == 1          ? tr("changed: 1 field")
+                                                                    : tr("changed: %1 fields").arg(object.fields.size());
+        const QString identity = QStringLiteral("%1 %2%3").arg(object.apiVersion.isEmpty() ? object.key.kind : object.apiVersion + QLatin1Char(' ') + object.key.kind,
+                                                               object.key.ns.isEmpty() ? QString() : object.key.ns + QLatin1Char('/'), object.key.name);
+        return identity + QStringLiteral("\n") + change;
+    }
     case Qt::TextAlignmentRole:
         return index.column() == ChangeColumn ? QVariant(Qt::AlignCenter) : QVariant();
     case ChangeKindRole:

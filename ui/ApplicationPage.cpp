@@ -3,6 +3,7 @@
 #include "ActivityLogModel.h"
 #include "ActivityTab.h"
 #include "AsyncJob.h"
+#include "ElidedLabel.h"
 #include "HistoryTab.h"
 #include "ResourcesTab.h"
 #include "Icons.h"
@@ -35,8 +36,8 @@ QString repositoryName(const ApplicationConfig &app)
 } // namespace
 
 ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
-    : QWidget(parent), m_log(log), m_refs(new RefsModel(this)), m_title(new QLabel(this)), m_details(new QLabel(this)),
-      m_error(new QLabel(this)), m_clusterStatus(new QLabel(this)), m_hold(new QLabel(this)),
+    : QWidget(parent), m_log(log), m_refs(new RefsModel(this)), m_title(new QLabel(this)), m_details(new ElidedLabel(this)),
+      m_error(new QLabel(this)), m_clusterStatus(new ElidedLabel(this)), m_hold(new QLabel(this)),
       m_fetchButton(new QPushButton(icon(IconId::Fetch), tr("Fetch"), this)), m_syncButton(new QPushButton(tr("Sync\u2026"), this)),
       m_rollbackButton(new QPushButton(tr("Rollback\u2026"), this)),
       m_tabs(new QTabWidget(this)), m_pending(new PendingCommitsTab(m_refs, log, this)),
@@ -48,7 +49,6 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     titleFont.setBold(true);
     m_title->setFont(titleFont);
     m_title->setAccessibleName(tr("Application"));
-    m_details->setTextFormat(Qt::PlainText);
     m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_details->setAccessibleName(tr("Repository and tracked revision"));
     m_error->setWordWrap(true);
@@ -58,7 +58,6 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     m_error->setStyleSheet(QStringLiteral("QLabel { border: 1px solid #d9534f; border-radius: 3px; padding: 6px; }"));
     m_error->hide();
     m_fetchButton->setToolTip(tr("Fetch (a remote) or re-read (a local clone) the repository, then reload (Ctrl+R)"));
-    m_clusterStatus->setTextFormat(Qt::PlainText);
     m_clusterStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_clusterStatus->setAccessibleName(tr("Cluster status"));
     m_clusterStatus->hide();
@@ -139,8 +138,9 @@ void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status, s
         break;
     }
     }
-    m_clusterStatus->setText(text);
-    m_clusterStatus->setToolTip(status.error);
+    m_clusterStatus->setFullText(text);
+    if (!status.error.isEmpty())
+        m_clusterStatus->setToolTip(status.error);
     m_clusterStatus->setVisible(!text.isEmpty());
     m_hold->setText(status.hold.isEmpty() ? QString() : tr("\u2016 %1 \u2014 sync refuses the tracked head until the hold is released "
                                                            "(sluicectl sync %2 --release-hold)").arg(status.hold, m_application));
@@ -174,7 +174,7 @@ void ApplicationPage::setApplication(SessionPtr session, const QString &applicat
     m_application = application;
     const ApplicationConfig app = m_session->application(application);
     m_title->setText(app.name);
-    m_details->setText(tr("%1 · %2 · tracking %3").arg(repositoryName(app), app.path, app.revision));
+    m_details->setFullText(tr("%1 · %2 · tracking %3").arg(repositoryName(app), app.path, app.revision));
     m_fetchButton->setText(app.repoPath.isEmpty() ? tr("Fetch") : tr("Reload"));
     emit fetchLabelChanged(app.repoPath.isEmpty() ? tr("&Fetch") : tr("&Reload"));
     m_syncButton->setEnabled(!app.cluster.isEmpty());
@@ -248,7 +248,7 @@ void ApplicationPage::showSnapshot(const RepositorySnapshot &snapshot)
     const ApplicationConfig app = m_session->application(m_application);
     m_refs->setRefs(snapshot.refs, snapshot.localClone);
     const git::CommitInfo &head = snapshot.head;
-    m_details->setText(tr("%1 · %2 · tracking %3 at %4 “%5” by %6")
+    m_details->setFullText(tr("%1 · %2 · tracking %3 at %4 “%5” by %6")
                            .arg(repositoryName(app), app.path, app.revision, head.id.left(7), head.summary, head.author));
     // A new application starts from its whole history and reviews its uncommitted work; a
     // reload keeps what the user chose.

@@ -19,6 +19,7 @@ namespace sluice {
 
 class ActivityLogModel;
 class ActivityTab;
+class ElidedLabel;
 class HistoryTab;
 class ResourcesTab;
 class AsyncSlot;
@@ -57,9 +58,9 @@ public:
     ResourcesTab *resourcesTab() const { return m_resources; }
     QTabWidget *tabs() const { return m_tabs; }
     RefsModel *refs() const { return m_refs; }
-    QLabel *headerLabel() const { return m_details; }
+    ElidedLabel *headerLabel() const { return m_details; }
     QLabel *errorBanner() const { return m_error; }
-    QLabel *clusterStatusLabel() const { return m_clusterStatus; }
+    ElidedLabel *clusterStatusLabel() const { return m_clusterStatus; }
     QLabel *holdBanner() const { return m_hold; }
     QPushButton *fetchButton() const { return m_fetchButton; }
     QPushButton *syncButton() const { return m_syncButton; }
@@ -85,9 +86,9 @@ private:
     ActivityLogModel *m_log;
     RefsModel *m_refs;
     QLabel *m_title;
-    QLabel *m_details;
+    ElidedLabel *m_details;
     QLabel *m_error;
-    QLabel *m_clusterStatus;
+    ElidedLabel *m_clusterStatus;
     QLabel *m_hold;
     QPushButton *m_fetchButton;
     QPushButton *m_syncButton;

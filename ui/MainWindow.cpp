@@ -16,6 +16,7 @@
 #include "core/Paths.h"
 
 #include <QAction>
+#include <QScreen>
 #include <QDesktopServices>
 #include <QPushButton>
 #include <QUrl>
@@ -108,6 +109,14 @@ MainWindow::MainWindow(QWidget *parent)
 
     if (!restoreGeometry(m_settings.geometry))
         resize(1280, 800);
+    // A geometry saved on a larger screen (or at another scale) must still fit this one.
+    if (QScreen *screen = this->screen()) {
+        const QRect available = screen->availableGeometry();
+        if (width() > available.width() || height() > available.height()) {
+            resize(qMin(width(), available.width()), qMin(height(), available.height()));
+            move(available.topLeft());
+        }
+    }
     restoreState(m_settings.windowState);
 }
 

@@ -54,6 +54,7 @@ ObjectDiffPanel::ObjectDiffPanel(QWidget *parent)
     m_list->setItemDelegateForColumn(ResourceDiffModel::ChangeColumn, new ChangeMarkDelegate(m_list));
     m_list->setRootIsDecorated(false);
     m_list->setUniformRowHeights(true);
+    m_list->setTextElideMode(Qt::ElideMiddle); // "ClusterRole.rbac…/prometheus-k8s", the full identity in the tooltip
     m_list->setAlternatingRowColors(true);
     m_list->setAccessibleName(tr("Changed objects"));
     m_list->header()->setStretchLastSection(false);

@@ -7,6 +7,7 @@
 #include "ActivityLogModel.h"
 #include "ApplicationListModel.h"
 #include "ApplicationPage.h"
+#include "ElidedLabel.h"
 #include "ClusterStatusMonitor.h"
 #include "HistoryModel.h"
 #include "HistoryTab.h"
@@ -88,8 +89,8 @@ private slots:
             QCOMPARE(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"));
             QCOMPARE(row(window, "web").data(ApplicationListModel::HealthRole).toString(), QStringLiteral("Missing"));
             QCOMPARE(row(window, "web").data(ApplicationListModel::PendingRole).toInt(), -1); // never deployed
-            QTRY_VERIFY(window.applicationPage()->clusterStatusLabel()->text().contains(QLatin1String("OutOfSync")));
-            QVERIFY(window.applicationPage()->clusterStatusLabel()->text().contains(QLatin1String("never synced by Sluice")));
+            QTRY_VERIFY(window.applicationPage()->clusterStatusLabel()->fullText().contains(QLatin1String("OutOfSync")));
+            QVERIFY(window.applicationPage()->clusterStatusLabel()->fullText().contains(QLatin1String("never synced by Sluice")));
             QVERIFY(sync::sandboxState(dataDir).running);
             QCOMPARE(window.clusterStatus()->startedSandboxes(), QStringList{dataDir});
         }
@@ -111,7 +112,7 @@ private slots:
             QTRY_COMPARE_WITH_TIMEOUT(state(window, "web"), int(ApplicationStatusSummary::State::Known), 30000);
             QCOMPARE(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"));
             QCOMPARE(row(window, "web").data(ApplicationListModel::PendingRole).toInt(), 2);
-            QTRY_VERIFY(window.applicationPage()->clusterStatusLabel()->text().contains(QLatin1String("main is 2 commits ahead")));
+            QTRY_VERIFY(window.applicationPage()->clusterStatusLabel()->fullText().contains(QLatin1String("main is 2 commits ahead")));
             // Pending commits start at the deployed revision.
             QTRY_COMPARE_WITH_TIMEOUT(window.applicationPage()->pendingTab()->model()->rowCount(), 2, 30000);
             QVERIFY(window.applicationPage()->pendingTab()->sincePicker()->spec().startsWith(QLatin1String("b37c9c8")));
@@ -294,7 +295,7 @@ private slots:
         QVERIFY(statusBar);
         QVERIFY2(statusBar->text().startsWith(QLatin1String("Cluster prod: ")) && statusBar->text().contains(QLatin1String("connection refused")),
                  qPrintable(statusBar->text()));
-        QTRY_VERIFY(window.applicationPage()->clusterStatusLabel()->text().startsWith(QLatin1String("Cluster status unknown: ")));
+        QTRY_VERIFY(window.applicationPage()->clusterStatusLabel()->fullText().startsWith(QLatin1String("Cluster status unknown: ")));
         // The cluster's own row says why, once; selecting it shows it instead of an application page.
         const QModelIndex prod = window.applications()->indexOfCluster(QStringLiteral("prod"));
         QVERIFY(prod.data(ApplicationListModel::ClusterErrorRole).toString().contains(QLatin1String("connection refused")));

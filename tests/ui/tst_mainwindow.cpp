@@ -7,6 +7,7 @@
 
 #include "ActivityLogModel.h"
 #include "ApplicationPage.h"
+#include "ElidedLabel.h"
 #include "DiffView.h"
 #include "MainWindow.h"
 #include "ObjectDiffPanel.h"
@@ -98,7 +99,14 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(commits->rowCount(), 5, 20000);
         QCOMPARE(commits->index(0, PendingCommitModel::SummaryColumn).data().toString(), QStringLiteral("web: rotate database password"));
         QCOMPARE(commits->index(0, PendingCommitModel::ShaColumn).data().toString().size(), 7);
-        QVERIFY(page->headerLabel()->text().contains(QStringLiteral("web: rotate database password")));
+        QVERIFY(page->headerLabel()->fullText().contains(QStringLiteral("web: rotate database password")));
+        // A long header elides; it never widens the window.
+        const int width = window.width();
+        page->headerLabel()->setFullText(QStringLiteral("/a/very/long/path/") + QString(400, QLatin1Char('x')));
+        QApplication::processEvents();
+        QCOMPARE(window.width(), width);
+        QVERIFY(page->headerLabel()->text().endsWith(QChar(0x2026)));
+        QVERIFY(page->headerLabel()->toolTip().endsWith(QLatin1String("xxxx")));
 
         // Another application, picked with the keyboard in the sidebar.
         window.sidebar()->setFocus();

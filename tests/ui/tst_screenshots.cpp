@@ -5,6 +5,7 @@
 
 #include "ApplicationListModel.h"
 #include "ApplicationPage.h"
+#include "ElidedLabel.h"
 #include "DiffView.h"
 #include "MainWindow.h"
 #include "ObjectDiffPanel.h"
@@ -85,7 +86,7 @@ private:
         QTRY_COMPARE_WITH_TIMEOUT(pending->diffPanel()->model()->rowCount(), 1, 20000);
         QTRY_VERIFY(pending->diffPanel()->diffView()->unifiedText().contains("DATABASE_PASSWORD"));
         QTRY_VERIFY(!page->isBusy());
-        QVERIFY(page->headerLabel()->text().contains("tracking main"));
+        QVERIFY(page->headerLabel()->fullText().contains("tracking main"));
         QVERIFY(window.grab().save(m_out + "/" + name + "-pending.png"));
 
         ReviewTab *review = page->reviewTab();
