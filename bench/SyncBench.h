@@ -6,6 +6,7 @@
 #include "BenchUtil.h"
 #include "render/YamlTree.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
@@ -58,6 +59,9 @@ struct SandboxProcess
     bool start(const QString &dir)
     {
         kubeconfig = dir + "/kubeconfig";
+        // Only the ready line is read: anything else goes to a file, or a full pipe would stall it.
+        QDir().mkpath(dir);
+        process.setStandardErrorFile(dir + "/sandbox.log");
         process.start(QStringLiteral(SLUICE_BINARY_DIR "/app/sluice-sandbox/sluice-sandbox"),
                       {"--data-dir", dir + "/data", "--port", "0", "--kubeconfig-out", kubeconfig});
         return process.waitForStarted() && process.waitForReadyRead(30000) && process.readLine().contains("ready");

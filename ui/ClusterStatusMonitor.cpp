@@ -120,8 +120,15 @@ void ClusterStatusMonitor::refresh(const QString &application)
             }
             const sync::ReconcileContext reconcile{session->workspace, app, *session->cache, {}, context.token(), true};
             auto status = sync::applicationStatus(reconcile, {{}, true});
-            if (status)
+            if (status) {
+                // The window shows sync, health and diffs; the objects themselves (live and as
+                // applied) would only cost memory (a Sync… plans afresh).
+                for (sync::ResourceState &resource : status->comparison.resources) {
+                    resource.live = {};
+                    resource.applyBody = {};
+                }
                 result.status = std::make_shared<const sync::ApplicationStatus>(std::move(*status));
+            }
             else {
                 result.error = status.error().toString();
                 result.clusterFailed = status.error().category == ErrorCategory::Kube;

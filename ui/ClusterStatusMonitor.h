@@ -40,7 +40,8 @@ public:
     void refresh();
     void refresh(const QString &application);
 
-    // The last status of an application, or nullptr when none is known.
+    // The last status of an application, or nullptr when none is known. Its resources keep
+    // their sync, health and diffs; their live objects and apply bodies are dropped.
     std::shared_ptr<const sync::ApplicationStatus> status(const QString &application) const;
     QStringList startedSandboxes() const;
     bool isBusy() const;

@@ -21,6 +21,9 @@ public:
         m_kubeconfig = dir + QStringLiteral("/kubeconfig");
         m_process = std::make_unique<QProcess>();
         m_process->setProcessChannelMode(QProcess::SeparateChannels);
+        // Only the ready line is read from stdout; stderr goes to a file (a full pipe would stall it).
+        QDir().mkpath(dir);
+        m_process->setStandardErrorFile(dir + QStringLiteral("/sandbox.log"));
         m_process->start(binary, QStringList{QStringLiteral("--data-dir"), dir + QStringLiteral("/data"), QStringLiteral("--port"),
                                              QStringLiteral("0"), QStringLiteral("--kubeconfig-out"), m_kubeconfig} + extraArgs);
         if (!m_process->waitForStarted(10000))
