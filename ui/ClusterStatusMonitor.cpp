@@ -3,6 +3,7 @@
 #include "ActivityLogModel.h"
 #include "ApplicationListModel.h"
 #include "AsyncJob.h"
+#include "ClusterWatcher.h"
 
 #include <QTimer>
 
@@ -25,6 +26,7 @@ struct ClusterStatusMonitor::Result
     QString cluster;
     QString startedSandbox; // the data dir of a sandbox this job started
     QString sandboxUrl;
+    QHash<QString, QString> seen; // key → resourceVersion of the live objects compared
 };
 
 ClusterStatusMonitor::ClusterStatusMonitor(ApplicationListModel *applications, ActivityLogModel *log, QObject *parent)
@@ -36,6 +38,7 @@ ClusterStatusMonitor::~ClusterStatusMonitor()
 {
     for (auto &[name, job] : m_jobs)
         job->cancel();
+    m_watchers.clear(); // stops their threads
     jobPool()->waitForDone(); // cancelled jobs end quickly; a sandbox being started is stopped by its own job
     for (const QString &dataDir : startedSandboxes())
         (void)sync::stopSandbox(dataDir); // quitting: nothing left to tell the user
@@ -54,6 +57,9 @@ void ClusterStatusMonitor::setSession(SessionPtr session)
     m_status.clear();
     m_recheckMs.clear();
     m_checks.clear();
+    m_watchers.clear();
+    m_unwatchable.clear();
+    m_seen.clear();
     m_session = std::move(session);
     refresh();
 }
@@ -124,6 +130,8 @@ void ClusterStatusMonitor::refresh(const QString &application)
                 // The window shows sync, health and diffs; the objects themselves (live and as
                 // applied) would only cost memory (a Sync… plans afresh).
                 for (sync::ResourceState &resource : status->comparison.resources) {
+                    result.seen.insert(resource.key.toString(), resource.live.value(QLatin1String("metadata")).toObject()
+                                                                    .value(QLatin1String("resourceVersion")).toString());
                     resource.live = {};
                     resource.applyBody = {};
                 }
@@ -172,17 +180,59 @@ void ClusterStatusMonitor::finished(const QString &application, const Result &re
     m_applications->setStatus(application, summary);
     emit statusChanged(application);
 
-    if (summary.health == QLatin1String("Progressing")) {
+    if (result.status)
+        watch(application, *result.status, result.seen);
+    // Without a watch, a Progressing application is looked at again until it settles.
+    if (summary.health == QLatin1String("Progressing") && m_unwatchable.contains(result.cluster)) {
         int &delay = m_recheckMs[application];
         delay = delay == 0 ? 3000 : qMin(delay * 2, 60000);
-        const quint64 check = m_checks[application];
-        QTimer::singleShot(delay, this, [this, application, check] {
-            if (m_checks[application] == check)
-                refresh(application);
-        });
+        scheduleRefresh(application, delay);
     } else {
         m_recheckMs.erase(application);
     }
 }
 
+void ClusterStatusMonitor::scheduleRefresh(const QString &application, int delayMs)
+{
+    const quint64 check = m_checks[application];
+    QTimer::singleShot(delayMs, this, [this, application, check] {
+        if (m_checks[application] == check) // no check started meanwhile: one refresh for a burst
+            refresh(application);
+    });
+}
+
+void ClusterStatusMonitor::watch(const QString &application, const sync::ApplicationStatus &status, const QHash<QString, QString> &seen)
+{
+    m_seen.insert(application, seen);
+    const ApplicationConfig app = m_session->application(application);
+    const ClusterConfig *cluster = m_session->workspace.cluster(app.cluster);
+    if (!cluster || m_unwatchable.contains(app.cluster))
+        return;
+    QSet<QString> kinds;
+    for (const sync::ResourceState &r : status.comparison.resources)
+        kinds.insert(r.key.group + QLatin1Char('/') + r.key.kind);
+    auto &watcher = m_watchers[app.cluster];
+    if (!watcher || !watcher->kinds().contains(kinds)) {
+        if (watcher)
+            kinds.unite(watcher->kinds());
+        QStringList applications;
+        ClusterWatcher::Known known;
+        for (const ApplicationConfig &a : m_session->workspace.applications) {
+            if (a.cluster != app.cluster)
+                continue;
+            applications << a.name;
+            known.insert(a.name, m_seen.value(a.name));
+        }
+        watcher = std::make_unique<ClusterWatcher>(*cluster, applications, kinds, known);
+        connect(watcher.get(), &ClusterWatcher::changed, this, [this](const QString &changed) { scheduleRefresh(changed, 700); });
+        const QString clusterName = app.cluster;
+        connect(watcher.get(), &ClusterWatcher::failed, this, [this, clusterName](const QString &error) {
+            m_unwatchable.insert(clusterName);
+            emit message(tr("Cluster %1 cannot be watched (%2): its status is checked again while it changes").arg(clusterName, error));
+        });
+    }
+    watcher->setKnown(application, seen);
+}
+
 } // namespace sluice
+

@@ -2,9 +2,9 @@
 
 // The cluster status of every application of the open workspace, for the sidebar and the page
 // header: one background job per application (render, compare with its cluster, history), run
-// when a workspace opens and on Refresh. While an application is Progressing it is checked
-// again after 3 s, doubling up to a minute, until it settles (the status memo keeps those
-// checks to a list per kind). A workspace's sandbox cluster is started on demand;
+// when a workspace opens, on Refresh, and whenever a watch on the cluster (ClusterWatcher: one
+// per kind, on the tracking label) sees one of the application's objects change. Where a watch
+// cannot run, a Progressing application is checked again after 3 s, doubling up to a minute. A workspace's sandbox cluster is started on demand;
 // sandboxes this monitor started are stopped when it goes (the window closes), while one that
 // was already running (started by sluicectl) is left to `sluicectl sandbox stop`.
 //
@@ -16,6 +16,7 @@
 
 #include <QObject>
 #include <QSet>
+#include <QTimer>
 
 #include <map>
 #include <memory>
@@ -25,6 +26,7 @@ namespace sluice {
 class ActivityLogModel;
 class ApplicationListModel;
 class AsyncSlot;
+class ClusterWatcher;
 
 class ClusterStatusMonitor : public QObject
 {
@@ -55,6 +57,9 @@ signals:
 private:
     struct Result;
     void finished(const QString &application, const Result &result);
+    // Makes sure the application's cluster is watched for its kinds; records its keys.
+    void watch(const QString &application, const sync::ApplicationStatus &status, const QHash<QString, QString> &seen);
+    void scheduleRefresh(const QString &application, int delayMs);
 
     ApplicationListModel *m_applications;
     ActivityLogModel *m_log;
@@ -66,6 +71,9 @@ private:
     QSet<QString> m_reportedClusters; // clusters whose error was shown since the last refresh
     std::map<QString, int> m_recheckMs; // the next re-check delay of a Progressing application
     std::map<QString, quint64> m_checks; // per application: bumped by every check, so stale timers do nothing
+    std::map<QString, std::unique_ptr<ClusterWatcher>> m_watchers; // by cluster
+    QHash<QString, QHash<QString, QString>> m_seen; // application → key → resourceVersion in its last status
+    QSet<QString> m_unwatchable; // clusters whose watch failed: re-checks instead
 };
 
 } // namespace sluice

@@ -134,8 +134,11 @@ private slots:
             QVERIFY(!window.applicationPage()->holdBanner()->isVisible());
             QVERIFY(window.clusterStatus()->startedSandboxes().isEmpty()); // sluicectl started it
 
-            // A rollback from the CLI; F5 shows its hold.
+            // A sync from the CLI shows up by itself: the window watches the cluster (no F5, no polling).
             QCOMPARE(sluicectl({"--workspace", workspace, "sync", "web", "--no-wait"}), 0);
+            QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("Synced"), 30000);
+            // A rollback from the CLI; F5 shows its hold at once.
+
             QCOMPARE(sluicectl({"--workspace", workspace, "rollback", "web", "--no-wait"}), 0);
             QTest::keyClick(&window, Qt::Key_F5);
             QTRY_VERIFY_WITH_TIMEOUT(!row(window, "web").data(ApplicationListModel::HoldRole).toString().isEmpty(), 30000);

@@ -1,0 +1,87 @@
+#include "ClusterWatcher.h"
+
+#include "kube/Watch.h"
+#include "sync/Cluster.h"
+#include "sync/LiveCompare.h"
+
+#include <QThread>
+
+#include <mutex>
+
+namespace sluice {
+
+struct ClusterWatcher::Shared
+{
+    CancelToken stop;
+    std::mutex mutex;
+    ClusterWatcher::Known known;
+};
+
+namespace {
+
+QString keyOf(const QJsonObject &object)
+{
+    const QString apiVersion = object.value(QLatin1String("apiVersion")).toString();
+    const QJsonObject metadata = object.value(QLatin1String("metadata")).toObject();
+    return (apiVersion.contains(QLatin1Char('/')) ? apiVersion.section(QLatin1Char('/'), 0, 0) : QString()) + QLatin1Char('/') +
+           object.value(QLatin1String("kind")).toString() + QLatin1Char('/') + metadata.value(QLatin1String("namespace")).toString() +
+           QLatin1Char('/') + metadata.value(QLatin1String("name")).toString();
+}
+
+} // namespace
+
+ClusterWatcher::ClusterWatcher(const ClusterConfig &cluster, const QStringList &applications, const QSet<QString> &kinds,
+                               const Known &known, QObject *parent)
+    : QObject(parent), m_shared(std::make_shared<Shared>()), m_kinds(kinds)
+{
+    m_shared->known = known;
+    const QString selector = sync::kTrackingLabel + QStringLiteral(" in (") + applications.join(QLatin1Char(',')) + QLatin1Char(')');
+    for (const QString &kind : kinds) {
+        m_threads.emplace_back(QThread::create([this, shared = m_shared, cluster, selector, kind] {
+            auto connection = sync::connectCluster(cluster, shared->stop);
+            if (!connection) {
+                emit failed(connection.error().message);
+                return;
+            }
+            auto type = connection->discovery->resourceFor(kind.section(QLatin1Char('/'), 0, 0), kind.section(QLatin1Char('/'), 1), {}, shared->stop);
+            if (!type || !type->verbs.contains(QLatin1String("watch")))
+                return; // not served (any more), or not watchable: nothing to watch
+            kube::WatchOptions options;
+            options.labelSelector = selector;
+            const Status watched = kube::watchCollection(*connection->client, type->path(), options, [&](const kube::WatchEvent &event) {
+                const QString application = event.object.value(QLatin1String("metadata")).toObject()
+                                                .value(QLatin1String("labels")).toObject().value(sync::kTrackingLabel).toString();
+                if (application.isEmpty())
+                    return !shared->stop.isCancelled();
+                if (event.type == QLatin1String("ADDED")) {
+                    std::lock_guard lock(shared->mutex);
+                    const QString seen = shared->known.value(application).value(keyOf(event.object));
+                    const QString now = event.object.value(QLatin1String("metadata")).toObject().value(QLatin1String("resourceVersion")).toString();
+                    if (!seen.isEmpty() && seen == now)
+                        return !shared->stop.isCancelled(); // as the last status saw it (the initial list)
+                }
+                emit changed(application);
+                return !shared->stop.isCancelled();
+            }, shared->stop);
+            if (!watched && watched.error().category != ErrorCategory::Cancelled)
+                emit failed(watched.error().message);
+        }));
+        m_threads.back()->start();
+    }
+}
+
+ClusterWatcher::~ClusterWatcher()
+{
+    m_shared->stop.cancel();
+    for (auto &thread : m_threads)
+        thread->wait();
+}
+
+void ClusterWatcher::setKnown(const QString &application, const QHash<QString, QString> &resourceVersions)
+{
+    std::lock_guard lock(m_shared->mutex);
+    m_shared->known.insert(application, resourceVersions);
+}
+
+} // namespace sluice
+

@@ -1,0 +1,55 @@
+#pragma once
+
+// Live status without polling: one watch per kind, cluster-wide, on the objects labelled
+// sluice.dev/app in (the workspace's applications on this cluster). Each change (a new object
+// of an application, a modification, a deletion) reports the application it belongs to;
+// the ADDED events of the initial list are ignored for objects the last status already had at
+// the same resourceVersion.
+//
+// Thread contract: create, configure and destroy on the GUI thread; the watches run on their
+// own threads and changed() / failed() arrive queued on the GUI thread.
+
+#include "workspace/Workspace.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+class QThread;
+
+namespace sluice {
+
+class ClusterWatcher : public QObject
+{
+    Q_OBJECT
+
+public:
+    // Per application: object key ("group/Kind/ns/name") → resourceVersion in its last status.
+    using Known = QHash<QString, QHash<QString, QString>>;
+
+    // `kinds`: "group/Kind" of every kind to watch; `known`: what the last statuses saw (an
+    // initial ADDED event of an object at that resourceVersion is no change).
+    ClusterWatcher(const ClusterConfig &cluster, const QStringList &applications, const QSet<QString> &kinds,
+                   const Known &known, QObject *parent = nullptr);
+    ~ClusterWatcher() override; // stops the watches and waits for their threads
+
+    const QSet<QString> &kinds() const { return m_kinds; }
+    // What the application's last status saw. Thread-safe.
+    void setKnown(const QString &application, const QHash<QString, QString> &resourceVersions);
+
+signals:
+    void changed(const QString &application);
+    void failed(const QString &error); // a watch could not run (the monitor falls back to re-checks)
+
+private:
+    struct Shared;
+    std::shared_ptr<Shared> m_shared;
+    QSet<QString> m_kinds;
+    std::vector<std::unique_ptr<QThread>> m_threads;
+};
+
+} // namespace sluice
