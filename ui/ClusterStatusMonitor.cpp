@@ -136,8 +136,7 @@ void ClusterStatusMonitor::refresh(const QString &application)
                     resource.applyBody = {};
                 }
                 result.status = std::make_shared<const sync::ApplicationStatus>(std::move(*status));
-            }
-            else {
+            } else {
                 result.error = status.error().toString();
                 result.clusterFailed = status.error().category == ErrorCategory::Kube;
             }
