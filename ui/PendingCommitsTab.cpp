@@ -39,6 +39,7 @@ PendingCommitsTab::PendingCommitsTab(RefsModel *refs, ActivityLogModel *log, QWi
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setAlternatingRowColors(true);
     m_table->setShowGrid(false);
+    m_table->setTabKeyNavigation(false); // Tab leaves the list (towards the diff); arrows move between commits
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);

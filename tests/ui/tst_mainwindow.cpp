@@ -157,6 +157,24 @@ private slots:
         QCOMPARE(window.settings().diffMode, before);
     }
 
+    // Tab leaves the commit list (it does not walk cell by cell selecting the next commit).
+    void tabLeavesTheCommitList()
+    {
+        MainWindow window;
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QVERIFY(window.openWorkspace(m_demo + "/sluice.yaml"));
+        PendingCommitsTab *tab = window.applicationPage()->pendingTab();
+        QTRY_COMPARE_WITH_TIMEOUT(tab->model()->rowCount(), 5, 20000);
+        tab->table()->setFocus();
+        QTRY_VERIFY(tab->table()->hasFocus());
+        const int row = tab->table()->currentIndex().row();
+        QTest::keyClick(tab->table(), Qt::Key_Tab);
+        QCOMPARE(tab->table()->currentIndex().row(), row);
+        QVERIFY(!tab->table()->hasFocus());
+    }
+
     void reviewAndFilter()
     {
         MainWindow window;
