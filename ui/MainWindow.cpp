@@ -7,6 +7,7 @@
 #include "Delegates.h"
 #include "ResourcesTab.h"
 #include "SyncDialog.h"
+#include "Theme.h"
 #include "Icons.h"
 #include "ObjectDiffPanel.h"
 #include "PendingCommitsTab.h"
@@ -47,6 +48,8 @@ MainWindow::MainWindow(QWidget *parent)
 {
     QSettings store;
     m_settings = AppSettings::load(store);
+    if (m_settings.theme != Theme::System) // System: the palette the application started with
+        applyTheme(m_settings.theme);
     setWindowTitle(tr("Sluice"));
     setWindowIcon(icon(IconId::Application));
 
@@ -319,6 +322,7 @@ void MainWindow::openSettings()
     if (dialog.exec() != QDialog::Accepted)
         return;
     m_settings = dialog.result(m_settings);
+    applyTheme(m_settings.theme);
     applyDiffMode(int(m_settings.diffMode));
     if (m_session) {
         auto session = std::make_shared<Session>(*m_session);

@@ -12,6 +12,7 @@ AppSettings AppSettings::load(QSettings &settings)
     s.tools.helm = settings.value(QStringLiteral("tools/helm")).toString();
     s.diffMode = settings.value(QStringLiteral("diff/mode")).toString() == QLatin1String("unified") ? DiffView::Mode::Unified
                                                                                                   : DiffView::Mode::SideBySide;
+    s.theme = parseThemeName(settings.value(QStringLiteral("appearance/theme")).toString());
     s.lastWorkspace = settings.value(QStringLiteral("workspace/last")).toString();
     s.recentWorkspaces = settings.value(QStringLiteral("workspace/recent")).toStringList();
     s.geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
@@ -26,6 +27,7 @@ void AppSettings::save(QSettings &settings) const
     settings.setValue(QStringLiteral("tools/helm"), tools.helm);
     settings.setValue(QStringLiteral("diff/mode"),
                       diffMode == DiffView::Mode::Unified ? QStringLiteral("unified") : QStringLiteral("side-by-side"));
+    settings.setValue(QStringLiteral("appearance/theme"), themeName(theme));
     settings.setValue(QStringLiteral("workspace/last"), lastWorkspace);
     settings.setValue(QStringLiteral("workspace/recent"), recentWorkspaces);
     settings.setValue(QStringLiteral("window/geometry"), geometry);

@@ -1,9 +1,10 @@
 #pragma once
 
 // The application's persistent settings (QSettings): window geometry, the last and recent
-// workspaces, the diff mode, and the paths of kubectl, kustomize and helm.
+// workspaces, the diff mode, the theme, and the paths of kubectl, kustomize and helm.
 
 #include "DiffView.h"
+#include "Theme.h"
 #include "render/Renderer.h"
 
 #include <QByteArray>
@@ -17,6 +18,7 @@ struct AppSettings
 {
     ToolPaths tools;
     DiffView::Mode diffMode = DiffView::Mode::SideBySide;
+    Theme theme = Theme::System;
     QString lastWorkspace;
     QStringList recentWorkspaces; // newest first, at most kMaxRecent
     QByteArray geometry;

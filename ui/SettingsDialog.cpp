@@ -44,19 +44,26 @@ QWidget *withBrowse(QLineEdit *edit, QWidget *parent)
 SettingsDialog::SettingsDialog(const AppSettings &settings, QWidget *parent)
     : QDialog(parent), m_kubectl(toolField(QStringLiteral("kubectl"), settings.tools.kubectl, this)),
       m_kustomize(toolField(QStringLiteral("kustomize"), settings.tools.kustomize, this)),
-      m_helm(toolField(QStringLiteral("helm"), settings.tools.helm, this)), m_diffMode(new QComboBox(this))
+      m_helm(toolField(QStringLiteral("helm"), settings.tools.helm, this)), m_diffMode(new QComboBox(this)),
+      m_theme(new QComboBox(this))
 {
     setWindowTitle(tr("Settings"));
     m_diffMode->addItem(tr("Side by side"), int(DiffView::Mode::SideBySide));
     m_diffMode->addItem(tr("Unified"), int(DiffView::Mode::Unified));
     m_diffMode->setCurrentIndex(m_diffMode->findData(int(settings.diffMode)));
     m_diffMode->setAccessibleName(tr("Diff mode"));
+    m_theme->addItem(tr("System"), int(Theme::System));
+    m_theme->addItem(tr("Light"), int(Theme::Light));
+    m_theme->addItem(tr("Dark"), int(Theme::Dark));
+    m_theme->setCurrentIndex(m_theme->findData(int(settings.theme)));
+    m_theme->setAccessibleName(tr("Appearance"));
 
     auto *form = new QFormLayout;
     form->addRow(tr("&kubectl:"), withBrowse(m_kubectl, this));
     form->addRow(tr("k&ustomize:"), withBrowse(m_kustomize, this));
     form->addRow(tr("&helm:"), withBrowse(m_helm, this));
     form->addRow(tr("&Diff mode:"), m_diffMode);
+    form->addRow(tr("&Appearance:"), m_theme);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -71,6 +78,7 @@ AppSettings SettingsDialog::result(AppSettings base) const
     base.tools.kustomize = m_kustomize->text().trimmed();
     base.tools.helm = m_helm->text().trimmed();
     base.diffMode = DiffView::Mode(m_diffMode->currentData().toInt());
+    base.theme = Theme(m_theme->currentData().toInt());
     return base;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
-// Settings: the tool paths (kubectl, kustomize, helm) and the default diff mode.
+// Settings: the tool paths (kubectl, kustomize, helm), the default diff mode and the appearance
+// (system, light or dark).
 
 #include "Settings.h"
 
@@ -26,6 +27,7 @@ private:
     QLineEdit *m_kustomize;
     QLineEdit *m_helm;
     QComboBox *m_diffMode;
+    QComboBox *m_theme;
 };
 
 } // namespace sluice

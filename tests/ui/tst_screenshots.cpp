@@ -8,6 +8,7 @@
 #include "ElidedLabel.h"
 #include "DiffView.h"
 #include "MainWindow.h"
+#include "Theme.h"
 #include "ObjectDiffPanel.h"
 #include "PendingCommitModel.h"
 #include "PendingCommitsTab.h"
@@ -28,27 +29,6 @@
 using namespace sluice;
 
 namespace {
-
-QPalette darkPalette()
-{
-    QPalette p;
-    const QColor window(0x2b, 0x2d, 0x30), base(0x1e, 0x1f, 0x22), text(0xdf, 0xe1, 0xe5);
-    p.setColor(QPalette::Window, window);
-    p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, base);
-    p.setColor(QPalette::AlternateBase, window);
-    p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, window);
-    p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::Highlight, QColor(0x2f, 0x65, 0xca));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::ToolTipBase, base);
-    p.setColor(QPalette::ToolTipText, text);
-    p.setColor(QPalette::PlaceholderText, QColor(0x8c, 0x8f, 0x94));
-    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x6f, 0x73, 0x7a));
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x6f, 0x73, 0x7a));
-    return p;
-}
 
 int rowOfSummary(PendingCommitModel *model, const QString &summary)
 {
@@ -115,13 +95,13 @@ private slots:
 
     void light()
     {
-        QApplication::setPalette(QApplication::style()->standardPalette());
+        applyTheme(Theme::Light); // the Settings' Appearance choices
         shoot("main-light");
     }
 
     void dark()
     {
-        QApplication::setPalette(darkPalette());
+        applyTheme(Theme::Dark);
         shoot("main-dark");
     }
 };

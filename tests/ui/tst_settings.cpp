@@ -8,6 +8,7 @@
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QApplication>
 
 using namespace sluice;
 
@@ -63,13 +64,40 @@ private slots:
         }
         QVERIFY(helm);
         QTest::keyClicks(helm, "/opt/helm/bin/helm");
-        auto *mode = dialog.findChild<QComboBox *>();
-        QVERIFY(mode);
+        QComboBox *mode = nullptr;
+        QComboBox *theme = nullptr;
+        for (QComboBox *box : dialog.findChildren<QComboBox *>()) {
+            if (box->accessibleName() == QLatin1String("Diff mode"))
+                mode = box;
+            if (box->accessibleName() == QLatin1String("Appearance"))
+                theme = box;
+        }
+        QVERIFY(mode && theme);
+        QCOMPARE(theme->currentText(), QStringLiteral("System"));
         mode->setCurrentIndex(mode->findData(int(DiffView::Mode::Unified)));
+        theme->setCurrentIndex(theme->findData(int(Theme::Dark)));
         const AppSettings result = dialog.result(s);
         QCOMPARE(result.tools.helm, QStringLiteral("/opt/helm/bin/helm"));
         QCOMPARE(result.tools.kubectl, QStringLiteral("/usr/bin/kubectl"));
         QCOMPARE(result.diffMode, DiffView::Mode::Unified);
+        QCOMPARE(result.theme, Theme::Dark);
+    }
+
+    void themeIsKeptAndApplied()
+    {
+        QTemporaryDir dir;
+        QSettings store(dir.filePath("s.ini"), QSettings::IniFormat);
+        AppSettings s;
+        s.theme = Theme::Dark;
+        s.save(store);
+        QCOMPARE(AppSettings::load(store).theme, Theme::Dark);
+        const QColor systemWindow = QApplication::palette().color(QPalette::Window);
+        applyTheme(Theme::Dark);
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 80);
+        applyTheme(Theme::Light);
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 160);
+        applyTheme(Theme::System);
+        QCOMPARE(QApplication::palette().color(QPalette::Window), systemWindow);
     }
 };
 
