@@ -103,6 +103,12 @@ QVariant PendingCommitModel::data(const QModelIndex &index, int role) const
             return relativeTime(c.time, m_now.isValid() ? m_now : QDateTime::currentDateTimeUtc());
         case SummaryColumn:
             return c.summary;
+        case ObjectsColumn: {
+            const auto keys = m_keysById.constFind(c.id);
+            if (keys == m_keysById.cend())
+                return {};
+            return keys->isEmpty() ? tr("none") : QString::number(keys->size());
+        }
         default:
             return {};
         }
@@ -114,10 +120,13 @@ QVariant PendingCommitModel::data(const QModelIndex &index, int role) const
             return c.authorEmail.isEmpty() ? c.author : QStringLiteral("%1 <%2>").arg(c.author, c.authorEmail);
         case DateColumn:
             return c.time.toLocalTime().toString(Qt::ISODate);
-        case SummaryColumn: {
+        case SummaryColumn:
+        case ObjectsColumn: {
             const auto keys = m_keysById.constFind(c.id);
-            if (keys == m_keysById.cend() || keys->isEmpty())
+            if (keys == m_keysById.cend())
                 return c.summary;
+            if (keys->isEmpty())
+                return c.summary + QStringLiteral("\n\n") + tr("Changes nothing in this application.");
             return c.summary + QStringLiteral("\n\n") + keys->join(QLatin1Char('\n'));
         }
         default:
@@ -152,6 +161,8 @@ QVariant PendingCommitModel::headerData(int section, Qt::Orientation orientation
         return tr("Date");
     case SummaryColumn:
         return tr("Summary");
+    case ObjectsColumn:
+        return tr("Objects");
     default:
         return {};
     }

@@ -1,6 +1,7 @@
 #pragma once
 
-// Pending commits (newest first): short SHA, author, relative date, summary.
+// Pending commits (newest first): short SHA, author, relative date, summary, and how many of the
+// application's objects each changes once known ("none" for a commit that changes nothing here).
 // Rows arrive in batches (appendCommits) so a 100,000-commit history fills in without freezing;
 // the changed object keys of a commit can be attached later (setChangedKeys).
 
@@ -17,7 +18,7 @@ class PendingCommitModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { ShaColumn, AuthorColumn, DateColumn, SummaryColumn, ColumnCount };
+    enum Column { ShaColumn, AuthorColumn, DateColumn, SummaryColumn, ObjectsColumn, ColumnCount };
     enum Role {
         CommitIdRole = Qt::UserRole + 1, // full 40-hex id
         TimeRole,                        // QDateTime (UTC)

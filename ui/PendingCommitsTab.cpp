@@ -32,7 +32,8 @@ struct LoadOutcome
 PendingCommitsTab::PendingCommitsTab(RefsModel *refs, ActivityLogModel *log, QWidget *parent)
     : QWidget(parent), m_log(log), m_model(new PendingCommitModel(this)), m_table(new QTableView(this)),
       m_since(new RevisionPicker(refs, tr("Pending since revision"), this)), m_status(new QLabel(this)),
-      m_panel(new ObjectDiffPanel(this)), m_loadJob(new AsyncSlot(this)), m_diffJob(new AsyncSlot(this))
+      m_panel(new ObjectDiffPanel(this)), m_loadJob(new AsyncSlot(this)), m_diffJob(new AsyncSlot(this)),
+      m_changesJob(new AsyncSlot(this))
 {
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -42,11 +43,13 @@ PendingCommitsTab::PendingCommitsTab(RefsModel *refs, ActivityLogModel *log, QWi
     m_table->setTabKeyNavigation(false); // Tab leaves the list (towards the diff); arrows move between commits
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->horizontalHeader()->setHighlightSections(false);
     m_table->setColumnWidth(PendingCommitModel::ShaColumn, fontMetrics().horizontalAdvance(QStringLiteral("0000000000")));
     m_table->setColumnWidth(PendingCommitModel::AuthorColumn, fontMetrics().horizontalAdvance(QStringLiteral("Alexandra Rivera")));
     m_table->setColumnWidth(PendingCommitModel::DateColumn, fontMetrics().horizontalAdvance(QStringLiteral("yesterday, 00:00")));
+    m_table->horizontalHeader()->setSectionResizeMode(PendingCommitModel::SummaryColumn, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(PendingCommitModel::ObjectsColumn, QHeaderView::ResizeToContents);
     m_table->setAccessibleName(tr("Pending commits"));
     m_status->setTextFormat(Qt::PlainText);
     m_status->setAccessibleName(tr("Pending commits status"));
@@ -92,6 +95,7 @@ bool PendingCommitsTab::isBusy() const
 
 void PendingCommitsTab::cancel()
 {
+    m_changesJob->cancel();
     for (auto [job, logId] : {std::pair{m_loadJob, &m_loadLogId}, std::pair{m_diffJob, &m_diffLogId}}) {
         if (job->isRunning()) {
             job->cancel();
@@ -107,6 +111,10 @@ void PendingCommitsTab::setApplication(SessionPtr session, const QString &applic
     m_since->setSpec(since);
     reload();
 }
+
+namespace {
+constexpr int kCountedCommits = 200; // more are listed without counts (each count is a render)
+} // namespace
 
 void PendingCommitsTab::reload()
 {
@@ -148,7 +156,7 @@ void PendingCommitsTab::reload()
                 job.token());
             return {status, count};
         },
-        [this](LoadOutcome outcome) {
+        [this, since](LoadOutcome outcome) {
             if (!outcome.status) {
                 m_status->setText(tr("Could not list commits."));
                 m_panel->showMessage(outcome.status.error().toString());
@@ -157,6 +165,31 @@ void PendingCommitsTab::reload()
             }
             m_status->setText(outcome.count == 1 ? tr("1 commit") : tr("%1 commits").arg(outcome.count));
             m_log->finish(m_loadLogId, ActivityLogModel::State::Succeeded);
+            if (outcome.count <= kCountedCommits)
+                countChanges(since);
+        });
+}
+
+// Renders every listed commit (the cache skips those whose input did not change) to count the
+// objects each changes, so "Pending" shows which commits matter to this application.
+void PendingCommitsTab::countChanges(const QString &since)
+{
+    const ApplicationConfig app = m_session->application(m_application);
+    m_changesJob->run(
+        [app, since, cache = m_session->cache](const JobContext &job) -> Result<QList<CommitChanges>> {
+            auto repo = openApplicationRepository(app);
+            if (!repo)
+                return repo.error();
+            SourceRenderer renderer(*cache);
+            return pendingCommitChanges(*repo, renderer, app, since, app.revision, false, job.token());
+        },
+        [this](const Result<QList<CommitChanges>> &changes) {
+            if (!changes)
+                return; // counts are a help; the list stands without them
+            for (const CommitChanges &c : *changes) {
+                if (c.error.isEmpty())
+                    m_model->setChangedKeys(c.commit.id, c.changedKeys);
+            }
         });
 }
 

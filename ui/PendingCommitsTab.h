@@ -57,6 +57,8 @@ private:
     ObjectDiffPanel *m_panel;
     AsyncSlot *m_loadJob;
     AsyncSlot *m_diffJob;
+    AsyncSlot *m_changesJob; // the objects each listed commit changes (in the background, not "busy")
+    void countChanges(const QString &since);
     int m_loadLogId = 0;
     int m_diffLogId = 0;
 };

@@ -249,8 +249,11 @@ private slots:
         QCOMPARE(model.data(model.index(expectedRow, 0), PendingCommitModel::ChangedKeysRole).toStringList(), names);
         QVERIFY(model.data(model.index(expectedRow, PendingCommitModel::SummaryColumn), Qt::ToolTipRole)
                     .toString().contains(names.constFirst()));
+        QCOMPARE(model.data(model.index(expectedRow, PendingCommitModel::ObjectsColumn)).toString(),
+                 names.isEmpty() ? QStringLiteral("none") : QString::number(names.size()));
         // Other rows untouched.
         const int other = expectedRow == 0 ? 1 : 0;
+        QCOMPARE(model.data(model.index(other, PendingCommitModel::ObjectsColumn)).toString(), QString());
         QVERIFY(!model.data(model.index(other, 0), PendingCommitModel::ChangedKeysRole).isValid());
     }
 
@@ -277,7 +280,7 @@ private slots:
         QStringList titles;
         for (int column = 0; column < model.columnCount(); ++column)
             titles << model.headerData(column, Qt::Horizontal).toString();
-        QCOMPARE(titles, (QStringList{"Commit", "Author", "Date", "Summary"}));
+        QCOMPARE(titles, (QStringList{"Commit", "Author", "Date", "Summary", "Objects"}));
     }
 };
 

@@ -99,6 +99,17 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(commits->rowCount(), 5, 20000);
         QCOMPARE(commits->index(0, PendingCommitModel::SummaryColumn).data().toString(), QStringLiteral("web: rotate database password"));
         QCOMPARE(commits->index(0, PendingCommitModel::ShaColumn).data().toString().size(), 7);
+        // Each commit says how many of this application's objects it changes; "none" marks the
+        // commits that do not matter here.
+        QTRY_COMPARE_WITH_TIMEOUT(commits->index(0, PendingCommitModel::ObjectsColumn).data().toString(), QStringLiteral("1"), 30000);
+        QVERIFY(window.selectApplication("status"));
+        QTRY_COMPARE_WITH_TIMEOUT(page->pendingTab()->model()->rowCount(), 5, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(commits->index(rowOfSummary(commits, "web: rotate database password"), PendingCommitModel::ObjectsColumn)
+                                      .data().toString(), QStringLiteral("none"), 30000);
+        QVERIFY(commits->index(rowOfSummary(commits, "web: rotate database password"), PendingCommitModel::ObjectsColumn)
+                    .data(Qt::ToolTipRole).toString().contains(QLatin1String("Changes nothing in this application")));
+        QVERIFY(window.selectApplication("web"));
+        QTRY_COMPARE_WITH_TIMEOUT(page->pendingTab()->model()->rowCount(), 5, 20000);
         QVERIFY(page->headerLabel()->fullText().contains(QStringLiteral("web: rotate database password")));
         // A long header elides; it never widens the window.
         const int width = window.width();
