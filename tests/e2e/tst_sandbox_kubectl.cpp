@@ -3,6 +3,8 @@
 // on (OpenAPI v3), explain, get -w, selectors, delete, and durability across SIGKILL + restart.
 // Fails (never skips) when kubectl is missing.
 
+#include "common/Corpus.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -602,7 +604,7 @@ private slots:
         QCOMPARE(left.out, QByteArray());
     }
 
-    // The real manifest sets of ../shared/data: Argo CD's install and kube-prometheus apply as on
+    // The real manifest sets of ../shared/data (SLUICE_CORPUS_DIR): Argo CD's install and kube-prometheus apply as on
     // a real cluster (custom objects need a second pass once their CRDs exist, as kubectl says),
     // with server-side validation on, and their Deployments roll out.
     void realManifestSets_data()
@@ -620,8 +622,8 @@ private slots:
         QFETCH(QString, ns);
         QFETCH(QString, deployment);
         QFETCH(bool, namespaced);
-        const QString path = QStringLiteral(SLUICE_SOURCE_DIR "/../shared/data/") + file;
-        QVERIFY2(QFile::exists(path), qPrintable(path + " is missing"));
+        SLUICE_CORPUS_OR_SKIP(corpus, file);
+        const QString path = corpus + QLatin1Char('/') + file;
         QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("namespace"), ns}).exitCode, 0);
         QStringList apply{QStringLiteral("apply"), QStringLiteral("--server-side"), QStringLiteral("-f"), path};
         if (namespaced)

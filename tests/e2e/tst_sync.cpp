@@ -1,6 +1,7 @@
 // The reconcile loop end to end: sluicectl status / diff / sync / history / rollback against a
 // fresh sluice-sandbox per test, on a real git repository, checked with the real kubectl.
 
+#include "common/Corpus.h"
 #include "common/GitFixture.h"
 #include "common/SandboxProcess.h"
 #include "kube/Kubeconfig.h"
@@ -350,18 +351,11 @@ private slots:
         QCOMPARE(sluicectl({QStringLiteral("status")}).exitCode, 0);
     }
 
-    // A real manifest set (../shared/data): Argo CD's install.yaml at v3.4.0, then the upgrade
+    // A real manifest set (SLUICE_CORPUS_DIR, ../shared/data): Argo CD's install.yaml at v3.4.0, then the upgrade
     // to v3.5.0, where 10 of its 59 objects differ.
     void corpusArgoCdUpgrade()
     {
-        QString corpus = qEnvironmentVariable("SLUICE_CORPUS_DIR");
-        if (corpus.isEmpty() && QFileInfo::exists(QStringLiteral(SLUICE_SOURCE_DIR "/../shared/data")))
-            corpus = QStringLiteral(SLUICE_SOURCE_DIR "/../shared/data");
-        if (corpus.isEmpty() || !QFileInfo::exists(corpus + QStringLiteral("/argocd-install-v3.4.0.yaml"))) {
-            if (qEnvironmentVariableIntValue("SLUICE_REQUIRE_CORPUS") == 1)
-                QFAIL("SLUICE_REQUIRE_CORPUS=1 but the corpus was not found (set SLUICE_CORPUS_DIR to shared/data)");
-            QSKIP("no corpus: set SLUICE_CORPUS_DIR to shared/data");
-        }
+        SLUICE_CORPUS_OR_SKIP(corpus, QStringLiteral("argocd-install-v3.4.0.yaml"));
         const auto install = [&](const QString &version) {
             QFile in(corpus + QStringLiteral("/argocd-install-v%1.yaml").arg(version));
             QVERIFY(in.open(QIODevice::ReadOnly));
