@@ -159,12 +159,18 @@ void ClusterStatusMonitor::finished(const QString &application, const Result &re
         summary.state = ApplicationStatusSummary::State::Failed;
         summary.error = result.error;
         m_status.erase(application);
-        if (result.clusterFailed && !m_reportedClusters.contains(result.cluster)) {
-            m_reportedClusters.insert(result.cluster);
-            emit message(tr("Cluster %1: %2").arg(result.cluster, result.error.section(QLatin1Char('\n'), 0, 0)));
+        if (result.clusterFailed) {
+            // The engine names the cluster ("cluster prod (context x): …"); its own row does not need to.
+            const QString line = result.error.section(QLatin1Char('\n'), 0, 0);
+            const QString reason = line.startsWith(QLatin1String("cluster ")) && line.contains(QLatin1String("): "))
+                                       ? line.section(QLatin1String("): "), 1)
+                                       : line;
+            if (!m_reportedClusters.contains(result.cluster)) {
+                m_reportedClusters.insert(result.cluster);
+                emit message(tr("Cluster %1: %2").arg(result.cluster, reason));
+            }
+            m_applications->setClusterError(result.cluster, reason);
         }
-        if (result.clusterFailed)
-            m_applications->setClusterError(result.cluster, result.error.section(QLatin1Char('\n'), 0, 0));
     } else {
         const sync::ApplicationStatus &s = *result.status;
         summary.state = ApplicationStatusSummary::State::Known;

@@ -11,6 +11,13 @@ kube::ResourcePath configMapPath(const QString &ns, const QString &name = {})
     return {QString(), QStringLiteral("v1"), QStringLiteral("configmaps"), ns, name};
 }
 
+// A failed history call: the server's answer is about the history; a network failure (code 0:
+// unreachable, TLS, timeout) is about the cluster and says so alone.
+Error historyError(const Error &error, const QString &what)
+{
+    return error.code == 0 ? error : error.prefixed(what);
+}
+
 QString isoTime(const QDateTime &t)
 {
     return t.toUTC().toString(Qt::ISODate);
@@ -140,7 +147,7 @@ Result<History> readHistory(ClusterConnection &cluster, const QString &applicati
     if (!configMap) {
         if (configMap.error().code == 404)
             return History();
-        return configMap.error().prefixed(QStringLiteral("cannot read the history of %1").arg(application));
+        return historyError(configMap.error(), QStringLiteral("cannot read the history of %1").arg(application));
     }
     return parseHistory(*configMap);
 }
@@ -152,7 +159,7 @@ Result<History> updateHistory(ClusterConnection &cluster, const QString &applica
     for (int attempt = 0; attempt < 20; ++attempt) {
         auto current = cluster.client->get(configMapPath(ns, name), cancel);
         if (!current && current.error().code != 404)
-            return current.error().prefixed(QStringLiteral("cannot read the history of %1").arg(application));
+            return historyError(current.error(), QStringLiteral("cannot read the history of %1").arg(application));
         History history = current ? parseHistory(*current) : History();
         change(history);
         while (history.entries.size() > limit)
@@ -174,7 +181,7 @@ Result<History> updateHistory(ClusterConnection &cluster, const QString &applica
         if (written)
             return history;
         if (written.error().code != 409)
-            return written.error().prefixed(QStringLiteral("cannot write the history of %1").arg(application));
+            return historyError(written.error(), QStringLiteral("cannot write the history of %1").arg(application));
     }
     return makeError(ErrorCategory::Kube, QStringLiteral("cannot write the history of %1: ConfigMap %2 in %3 keeps changing "
                                                          "under concurrent writers; try again").arg(application, name, ns));
