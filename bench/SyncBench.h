@@ -1,9 +1,10 @@
 #pragma once
 
 // What the cluster-side benchmarks share: generated objects of several kinds, a sandbox process
-// on a fresh data directory, and a GitOps repository + workspace holding the objects for sluicectl.
+// (the tests' SandboxProcess) on a fresh data directory, and a GitOps repository + workspace holding the objects for sluicectl.
 
 #include "BenchUtil.h"
+#include "common/SandboxProcess.h"
 #include "render/YamlTree.h"
 
 #include <QDir>
@@ -50,29 +51,13 @@ inline QList<QJsonObject> generateObjects(int count, int namespaces)
     return out;
 }
 
-// A running sluice-sandbox process on a fresh data dir.
-struct SandboxProcess
-{
-    QProcess process;
-    QString kubeconfig;
+using sluice::test::SandboxProcess;
 
-    bool start(const QString &dir)
-    {
-        kubeconfig = dir + "/kubeconfig";
-        // Only the ready line is read: anything else goes to a file, or a full pipe would stall it.
-        QDir().mkpath(dir);
-        process.setStandardErrorFile(dir + "/sandbox.log");
-        process.start(QStringLiteral(SLUICE_BINARY_DIR "/app/sluice-sandbox/sluice-sandbox"),
-                      {"--data-dir", dir + "/data", "--port", "0", "--kubeconfig-out", kubeconfig});
-        return process.waitForStarted() && process.waitForReadyRead(30000) && process.readLine().contains("ready");
-    }
-    qint64 pss() const { return pssKiB(process.processId()); }
-    ~SandboxProcess()
-    {
-        process.terminate();
-        process.waitForFinished(10000);
-    }
-};
+// Starts the built sluice-sandbox on a fresh data dir below `dir`.
+inline bool startSandbox(SandboxProcess &sandbox, const QString &dir)
+{
+    return sandbox.start(QStringLiteral(SLUICE_BINARY_DIR "/app/sluice-sandbox/sluice-sandbox"), dir);
+}
 
 // A repository with the objects in app/objects.yaml (one commit) and a workspace whose
 // application `bench` deploys them to the sandbox of `kubeconfig`. Returns the workspace path.

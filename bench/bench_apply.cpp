@@ -92,11 +92,11 @@ int main(int argc, char **argv)
     double sluiceMs = 0, kubectlMs = 0;
     {
         SandboxProcess sandbox;
-        if (!sandbox.start(tmp.filePath("s1"))) {
+        if (!startSandbox(sandbox, tmp.filePath("s1"))) {
             qWarning("sluice-sandbox did not start");
             return 1;
         }
-        auto client = clientFor(sandbox.kubeconfig);
+        auto client = clientFor(sandbox.kubeconfig());
         if (!client) {
             qWarning("%s", qPrintable(client.error().toString()));
             return 1;
@@ -110,11 +110,11 @@ int main(int argc, char **argv)
     }
     {
         SandboxProcess sandbox;
-        if (!sandbox.start(tmp.filePath("s2")))
+        if (!startSandbox(sandbox, tmp.filePath("s2")))
             return 1;
         bool ok = false;
         kubectlMs = medianMs(1, [&] {
-            ok = runPeer("kubectl", {"--kubeconfig", sandbox.kubeconfig, "apply", "--server-side", "--validate=false", "-f", tmp.filePath("objects.yaml")});
+            ok = runPeer("kubectl", {"--kubeconfig", sandbox.kubeconfig(), "apply", "--server-side", "--validate=false", "-f", tmp.filePath("objects.yaml")});
         });
         if (!ok) {
             qWarning("kubectl apply failed");
@@ -126,9 +126,9 @@ int main(int argc, char **argv)
     {
         // The whole loop as a user runs it: render, compare (dry-run per object), plan, apply.
         SandboxProcess sandbox;
-        if (!sandbox.start(tmp.filePath("s4")))
+        if (!startSandbox(sandbox, tmp.filePath("s4")))
             return 1;
-        const QString workspace = makeGitOpsRepo(tmp.filePath("gitops"), objects, sandbox.kubeconfig);
+        const QString workspace = makeGitOpsRepo(tmp.filePath("gitops"), objects, sandbox.kubeconfig());
         bool ok = false;
         const double syncMs = medianMs(1, [&] {
             ok = runPeer(sluicectlPath(), {"--workspace", workspace, "--no-cache", "sync", "bench", "--no-wait"});
@@ -143,9 +143,9 @@ int main(int argc, char **argv)
 
     // 5,000 objects listed.
     SandboxProcess sandbox;
-    if (!sandbox.start(tmp.filePath("s3")))
+    if (!startSandbox(sandbox, tmp.filePath("s3")))
         return 1;
-    auto client = clientFor(sandbox.kubeconfig);
+    auto client = clientFor(sandbox.kubeconfig());
     QList<QJsonObject> many = generateObjects(10, 10); // the namespaces
     for (int i = 0; i < 5000; ++i)
         many << QJsonObject{{"apiVersion", "v1"}, {"kind", "ConfigMap"},
@@ -162,8 +162,8 @@ int main(int argc, char **argv)
             auto all = (*client)->list({"", "v1", "configmaps", "", ""}, {}, 500);
             listed = all ? all->size() : -1;
         },
-        [&] { runPeer("kubectl", {"--kubeconfig", sandbox.kubeconfig, "get", "configmaps", "-A", "-o", "json"}); });
+        [&] { runPeer("kubectl", {"--kubeconfig", sandbox.kubeconfig(), "get", "configmaps", "-A", "-o", "json"}); });
     report(QStringLiteral("list %1 configmaps").arg(listed), listMs, QStringLiteral("kubectl get -A -o json"), kubectlListMs);
-    QTextStream(stdout) << "sandbox PSS holding them: " << sandbox.pss() / 1024 << " MiB" << Qt::endl;
+    QTextStream(stdout) << "sandbox PSS holding them: " << pssKiB(sandbox.pid()) / 1024 << " MiB" << Qt::endl;
     return 0;
 }

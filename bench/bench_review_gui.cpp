@@ -65,13 +65,13 @@ protected:
 bool statusOfTwentyApplications(QTemporaryDir &tmp)
 {
     SandboxProcess sandbox;
-    if (!sandbox.start(tmp.filePath("sandbox"))) {
+    if (!startSandbox(sandbox, tmp.filePath("sandbox"))) {
         qWarning("sluice-sandbox did not start");
         return false;
     }
     const QString repo = tmp.filePath("fleet");
     QByteArray workspace = "apiVersion: sluice.dev/v1alpha1\nkind: Workspace\nclusters:\n  - {name: bench, context: sluice-sandbox, "
-                           "kubeconfig: " + sandbox.kubeconfig.toUtf8() + "}\napplications:\n";
+                           "kubeconfig: " + sandbox.kubeconfig().toUtf8() + "}\napplications:\n";
     QList<QJsonObject> everything;
     for (int a = 0; a < 20; ++a) {
         QList<QJsonObject> objects = generateObjects(300, 1);
@@ -106,7 +106,7 @@ bool statusOfTwentyApplications(QTemporaryDir &tmp)
         labelled += labelledYaml(everything.mid(a * 300, 300), QStringLiteral("app-%1").arg(a));
     writeFile(tmp.filePath("fleet.yaml"), labelled);
     const double kubectlMs = medianMs(1, [&] {
-        runPeer("kubectl", {"--kubeconfig", sandbox.kubeconfig, "diff", "--server-side", "--field-manager", "sluice", "--force-conflicts",
+        runPeer("kubectl", {"--kubeconfig", sandbox.kubeconfig(), "diff", "--server-side", "--field-manager", "sluice", "--force-conflicts",
                             "-f", tmp.filePath("fleet.yaml")});
     });
 

@@ -17,11 +17,11 @@ int main(int argc, char **argv)
     QTemporaryDir tmp;
     const QList<QJsonObject> objects = generateObjects(1500, 10);
     SandboxProcess sandbox;
-    if (!sandbox.start(tmp.filePath("sandbox"))) {
+    if (!startSandbox(sandbox, tmp.filePath("sandbox"))) {
         qWarning("sluice-sandbox did not start");
         return 1;
     }
-    const QString workspace = makeGitOpsRepo(tmp.filePath("gitops"), objects, sandbox.kubeconfig);
+    const QString workspace = makeGitOpsRepo(tmp.filePath("gitops"), objects, sandbox.kubeconfig());
     if (workspace.isEmpty() || !runPeer(sluicectlPath(), {"--workspace", workspace, "sync", "bench", "--timeout", "5m"})) {
         qWarning("preparing the synced application failed");
         return 1;
@@ -37,7 +37,7 @@ int main(int argc, char **argv)
     const auto [statusMs, kubectlMs] = interleavedMediansMs(
         3, [&] { runPeer(sluicectlPath(), {"--workspace", workspace, "status", "bench"}); },
         [&] {
-            runPeer("kubectl", {"--kubeconfig", sandbox.kubeconfig, "diff", "--server-side", "--field-manager", "sluice",
+            runPeer("kubectl", {"--kubeconfig", sandbox.kubeconfig(), "diff", "--server-side", "--field-manager", "sluice",
                                 "--force-conflicts", "-f", tmp.filePath("applied.yaml")});
         });
     report(QStringLiteral("no-change status of 1,500 objects"), statusMs, QStringLiteral("kubectl diff --server-side"), kubectlMs,

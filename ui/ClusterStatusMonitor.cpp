@@ -73,15 +73,6 @@ void ClusterStatusMonitor::refresh()
         refresh(app.name);
 }
 
-bool ClusterStatusMonitor::isBusy() const
-{
-    for (const auto &[name, job] : m_jobs) {
-        if (job->isRunning())
-            return true;
-    }
-    return false;
-}
-
 std::shared_ptr<const sync::ApplicationStatus> ClusterStatusMonitor::status(const QString &application) const
 {
     const auto it = m_status.find(application);
@@ -97,10 +88,8 @@ void ClusterStatusMonitor::refresh(const QString &application)
         return; // not deployed anywhere: nothing to check
     ++m_checks[application];
     AsyncSlot *&job = m_jobs[application];
-    if (!job) {
+    if (!job)
         job = new AsyncSlot(this);
-        connect(job, &AsyncSlot::runningChanged, this, [this] { emit busyChanged(isBusy()); });
-    }
     ApplicationStatusSummary checking = m_applications->status(application);
     checking.state = ApplicationStatusSummary::State::Checking;
     m_applications->setStatus(application, checking);

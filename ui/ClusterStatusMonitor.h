@@ -46,13 +46,11 @@ public:
     // their sync, health and diffs; their live objects and apply bodies are dropped.
     std::shared_ptr<const sync::ApplicationStatus> status(const QString &application) const;
     QStringList startedSandboxes() const;
-    bool isBusy() const;
 
 signals:
     void statusChanged(const QString &application);
     // One line for the status bar: a sandbox started, a cluster that cannot be reached (once).
     void message(const QString &text);
-    void busyChanged(bool busy);
 
 private:
     struct Result;

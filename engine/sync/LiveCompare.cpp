@@ -38,15 +38,6 @@ QString actionName(Action action)
     return {};
 }
 
-const ResourceState *LiveComparison::find(const ResourceKey &key) const
-{
-    for (const ResourceState &r : resources) {
-        if (r.key == key)
-            return &r;
-    }
-    return nullptr;
-}
-
 void parallelFor(int count, int threads, const std::function<void(int)> &work)
 {
     if (count <= 0)

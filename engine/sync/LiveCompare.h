@@ -58,8 +58,6 @@ struct LiveComparison
     SyncState sync = SyncState::Synced;
     HealthState health = HealthState::Healthy;
     DiffSummary summary;            // added = missing, removed = to prune, changed = differ
-
-    const ResourceState *find(const ResourceKey &key) const;
 };
 
 struct CompareOptions

@@ -1,7 +1,7 @@
 #pragma once
 
 // A sluice-sandbox process for a test or a benchmark: started on a fresh data directory with a
-// kubeconfig written next to it, killed when the object goes.
+// kubeconfig written next to it, stopped when the object goes.
 
 #include <QDir>
 #include <QProcess>
@@ -50,6 +50,7 @@ public:
     ~SandboxProcess() { stop(); }
 
     QString kubeconfig() const { return m_kubeconfig; }
+    qint64 pid() const { return m_process ? m_process->processId() : 0; }
 
 private:
     std::unique_ptr<QProcess> m_process;
