@@ -240,7 +240,8 @@ QVariant ResourceDiffModel::data(const QModelIndex &index, int role) const
     const ObjectDiff &object = m_diff.objects.at(objectIndex);
     switch (role) {
     case Qt::DisplayRole:
-        return index.column() == NameColumn ? object.key.displayName() : changeSymbol(object.change);
+        return index.column() == NameColumn ? object.key.listName(m_grouping != Grouping::Kind, m_grouping != Grouping::Namespace)
+                                            : changeSymbol(object.change);
     case Qt::ToolTipRole: {
         // The full identity (the list elides long names), then the change.
         const QString change = object.change != ChangeKind::Changed ? changeKindName(object.change)

@@ -198,7 +198,7 @@ QVariant ResourceStatusModel::data(const QModelIndex &index, int role) const
         return index.column() == NameColumn ? r->key.toString() : messageOf(*r);
     case Qt::DisplayRole:
         switch (index.column()) {
-        case NameColumn: return r->key.displayName();
+        case NameColumn: return r->key.listName(m_grouping != Grouping::Kind, m_grouping != Grouping::Namespace);
         case SyncColumn: return sync::syncStateName(r->sync);
         case HealthColumn: return r->health.state == sync::HealthState::None ? QString() : sync::healthName(r->health.state);
         case MessageColumn: return messageOf(*r);

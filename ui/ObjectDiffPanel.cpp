@@ -6,14 +6,18 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSplitter>
+#include <QStyle>
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace sluice {
 
@@ -90,24 +94,26 @@ ObjectDiffPanel::ObjectDiffPanel(QWidget *parent)
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_modeButton);
     bar->addStretch(1);
-    bar->addWidget(toolButton(this, previous));
-    bar->addWidget(toolButton(this, next));
-    bar->addWidget(toolButton(this, copy));
+    m_barButtons = {toolButton(this, previous), toolButton(this, next), toolButton(this, copy)};
+    for (QToolButton *button : m_barButtons)
+        bar->addWidget(button);
     auto *right = new QWidget(this);
+    right->installEventFilter(this); // narrow: icon-only buttons
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
     rightLayout->addLayout(bar);
     rightLayout->addWidget(m_diffView, 1);
 
-    auto *splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(left);
-    splitter->addWidget(right);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 3);
-    splitter->setSizes({300, 900});
+    m_splitter = new QSplitter(Qt::Horizontal, this);
+    m_splitter->addWidget(left);
+    m_splitter->addWidget(right);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 3);
+    m_splitter->setSizes({300, 900});
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(splitter);
+    layout->addWidget(m_splitter);
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] { m_userSizedList = true; });
 
     connect(m_filter, &QLineEdit::textChanged, m_model, &ResourceDiffModel::setFilterText);
     connect(m_grouping, &QComboBox::currentIndexChanged, this, [this] {
@@ -124,6 +130,7 @@ ObjectDiffPanel::ObjectDiffPanel(QWidget *parent)
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         m_list->expandAll();
+        fitListToContent();
         if (!m_list->currentIndex().isValid())
             m_list->setCurrentIndex(m_model->firstObjectIndex());
     });
@@ -216,6 +223,40 @@ void ObjectDiffPanel::setDiff(const ResourceDiff &diff, const QString &baseLabel
     m_list->setCurrentIndex(m_model->firstObjectIndex());
     if (!diff.summary.hasDifferences())
         m_diffView->showMessage(tr("No object changes: the rendered manifests are the same."));
+}
+
+bool ObjectDiffPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::Resize && watched->isWidgetType()) {
+        // With their text, the buttons need about this much next to the mode toggle; below it
+        // they show icons only (the text stays in the tooltip and the accessible name).
+        int needed = m_modeButton->sizeHint().width() + 40;
+        for (QToolButton *button : m_barButtons)
+            needed += button->fontMetrics().horizontalAdvance(button->text()) + button->iconSize().width() + 24;
+        const auto style = static_cast<QWidget *>(watched)->width() >= needed ? Qt::ToolButtonTextBesideIcon : Qt::ToolButtonIconOnly;
+        for (QToolButton *button : m_barButtons)
+            button->setToolButtonStyle(style);
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void ObjectDiffPanel::fitListToContent()
+{
+    const QList<int> sizes = m_splitter->sizes();
+    const int total = sizes.value(0) + sizes.value(1);
+    if (m_userSizedList || m_model->rowCount() == 0 || total <= 0)
+        return;
+    // The widest of the first thousand names is wide enough (the rest elide in the middle).
+    const QFontMetrics metrics(m_list->font());
+    int widest = 0;
+    const QList<QModelIndex> rows = objectRows();
+    for (qsizetype i = 0; i < std::min<qsizetype>(rows.size(), 1000); ++i)
+        widest = std::max(widest, metrics.horizontalAdvance(rows.at(i).data().toString()));
+    const int wanted = widest + 16 + m_list->header()->sectionSize(ResourceDiffModel::ChangeColumn) +
+                       (m_list->rootIsDecorated() ? m_list->indentation() : 0) + 2 * m_list->frameWidth() +
+                       m_list->style()->pixelMetric(QStyle::PM_ScrollBarExtent);
+    const int left = std::clamp(wanted, std::min(260, total / 3), total * 2 / 5);
+    m_splitter->setSizes({left, total - left});
 }
 
 void ObjectDiffPanel::showMessage(const QString &message)

@@ -12,6 +12,7 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QSplitter;
 class QTreeView;
 class QToolButton;
 
@@ -49,11 +50,16 @@ public slots:
 signals:
     void modeChanged(sluice::DiffView::Mode mode);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void showSelectedObject();
     // The visible object rows (group rows skipped), in order.
     QList<QModelIndex> objectRows() const;
     bool moveToObject(int step);
+    // Sizes the object list to its names (up to 40% of the panel) until the user drags the splitter.
+    void fitListToContent();
 
     ResourceDiffModel *m_model;
     QTreeView *m_list;
@@ -63,6 +69,9 @@ private:
     QLabel *m_counts;
     DiffView *m_diffView;
     QToolButton *m_modeButton;
+    QList<QToolButton *> m_barButtons; // previous, next, copy: icon-only when narrow
+    QSplitter *m_splitter;
+    bool m_userSizedList = false;
     QString m_baseLabel;
     QString m_headLabel;
 };

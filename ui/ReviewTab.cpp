@@ -6,7 +6,9 @@
 #include "ObjectDiffPanel.h"
 #include "RevisionPicker.h"
 #include "review/Review.h"
+#include "sync/Reconcile.h"
 
+#include <QButtonGroup>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -15,10 +17,53 @@
 
 namespace sluice {
 
+namespace {
+
+// A diff ready for the panel, with the names of its two sides.
+struct Sides
+{
+    ResourceDiff diff;
+    QString before;
+    QString after;
+};
+
+// Renders both revisions and diffs them.
+Result<Sides> reviewGit(const ApplicationConfig &app, RenderCache &cache, const QString &base, const QString &head,
+                        const CancelToken &cancel)
+{
+    auto repo = openApplicationRepository(app);
+    if (!repo)
+        return repo.error();
+    SourceRenderer renderer(cache);
+    auto result = reviewRevisions(*repo, renderer, app, base, head, cancel);
+    if (!result)
+        return result.error();
+    return Sides{std::move(result->diff), result->base.displayName(), result->head.displayName()};
+}
+
+// Renders `revision` and compares it with the cluster: live before, as applied after.
+Result<Sides> reviewLive(const Session &session, const ApplicationConfig &app, const QString &revision, const CancelToken &cancel)
+{
+    const sync::ReconcileContext reconcile{session.workspace, app, *session.cache, {}, cancel, true};
+    auto status = sync::applicationStatus(reconcile, {revision, true});
+    if (!status)
+        return status.error();
+    Sides sides;
+    for (sync::ResourceState &resource : status->comparison.resources)
+        sides.diff.objects.append(std::move(resource.diff));
+    sides.diff.summary = status->comparison.summary;
+    sides.before = QObject::tr("live on %1").arg(app.cluster);
+    sides.after = revision + QLatin1Char(' ') + status->comparedRevision.left(7);
+    return sides;
+}
+
+} // namespace
+
 ReviewTab::ReviewTab(RefsModel *refs, ActivityLogModel *log, QWidget *parent)
     : QWidget(parent), m_log(log), m_base(new RevisionPicker(refs, tr("Base revision"), this)),
       m_head(new RevisionPicker(refs, tr("Head revision"), this)), m_reviewButton(new QPushButton(icon(IconId::Review), tr("Review"), this)),
-      m_panel(new ObjectDiffPanel(this)), m_job(new AsyncSlot(this))
+      m_compareBar(new QWidget(this)), m_compare(new QButtonGroup(this)), m_stale(new QLabel(this)), m_panel(new ObjectDiffPanel(this)),
+      m_job(new AsyncSlot(this))
 {
     m_reviewButton->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
     m_reviewButton->setToolTip(tr("Render both revisions and compare them object by object (Ctrl+Return)"));
@@ -34,9 +79,40 @@ ReviewTab::ReviewTab(RefsModel *refs, ActivityLogModel *log, QWidget *parent)
     bar->addWidget(new QLabel(tr("Head:"), this));
     bar->addWidget(m_head, 1);
     bar->addWidget(m_reviewButton);
+
+    // Base, head and live: which two sides to compare.
+    auto *compareLayout = new QHBoxLayout(m_compareBar);
+    compareLayout->setContentsMargins(0, 0, 0, 0);
+    compareLayout->addWidget(new QLabel(tr("Compare:"), m_compareBar));
+    const struct { Compare sides; QString text; QString tip; } choices[] = {
+        {Compare::BaseToHead, tr("Base \u2192 Head"), tr("What merging head changes in Git (Alt+1)")},
+        {Compare::LiveToHead, tr("Live \u2192 Head"), tr("What syncing head would change on the cluster (Alt+2)")},
+        {Compare::LiveToBase, tr("Live \u2192 Base"), tr("What syncing base would change on the cluster (Alt+3)")},
+    };
+    int shortcut = Qt::Key_1;
+    for (const auto &choice : choices) {
+        auto *button = new QToolButton(m_compareBar);
+        button->setText(choice.text);
+        button->setToolTip(choice.tip);
+        button->setCheckable(true);
+        button->setShortcut(QKeySequence(Qt::ALT | Qt::Key(shortcut++)));
+        m_compare->addButton(button, int(choice.sides));
+        compareLayout->addWidget(button);
+    }
+    m_compare->button(int(Compare::BaseToHead))->setChecked(true);
+    compareLayout->addStretch(1);
+    m_compareBar->hide();
+
+    m_stale->setText(tr("Base, head or sides changed since this diff was made \u2014 Review (Ctrl+Return) to update it."));
+    m_stale->setAccessibleName(tr("Stale review"));
+    m_stale->setStyleSheet(QStringLiteral("QLabel { border: 1px solid #c9a227; border-radius: 3px; padding: 4px; }"));
+    m_stale->hide();
+
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
+    layout->addWidget(m_compareBar);
+    layout->addWidget(m_stale);
     layout->addWidget(m_panel, 1);
 
     connect(m_reviewButton, &QPushButton::clicked, this, &ReviewTab::review);
@@ -45,8 +121,11 @@ ReviewTab::ReviewTab(RefsModel *refs, ActivityLogModel *log, QWidget *parent)
         m_base->setSpec(m_head->spec());
         m_head->setSpec(base);
     });
+    connect(m_compare, &QButtonGroup::idClicked, this, [this](int id) { compare(Compare(id)); });
+    connect(m_base, &QComboBox::currentTextChanged, this, &ReviewTab::updateStale);
+    connect(m_head, &QComboBox::currentTextChanged, this, &ReviewTab::updateStale);
     connect(m_job, &AsyncSlot::runningChanged, this, [this](bool running) { emit busyChanged(running); });
-    m_panel->showMessage(tr("Choose a base and a head, then Review."));
+    showMessage(tr("Choose a base and a head, then Review."));
 }
 
 bool ReviewTab::isBusy() const
@@ -54,12 +133,29 @@ bool ReviewTab::isBusy() const
     return m_job->isRunning();
 }
 
+ReviewTab::Shown ReviewTab::current() const
+{
+    return Shown{m_base->spec(), m_head->spec(), m_sides};
+}
+
+void ReviewTab::updateStale()
+{
+    m_stale->setVisible(m_shown && *m_shown != current());
+}
+
+void ReviewTab::showMessage(const QString &message)
+{
+    m_shown.reset();
+    updateStale();
+    m_panel->showMessage(message);
+}
+
 void ReviewTab::cancel()
 {
     if (m_job->isRunning()) {
         m_job->cancel();
         m_log->finish(m_logId, ActivityLogModel::State::Cancelled);
-        m_panel->showMessage(tr("Review cancelled."));
+        showMessage(tr("Review cancelled."));
     }
 }
 
@@ -70,7 +166,19 @@ void ReviewTab::setApplication(SessionPtr session, const QString &application, c
     m_application = application;
     m_base->setSpec(base);
     m_head->setSpec(head);
-    m_panel->showMessage(tr("Choose a base and a head, then Review."));
+    m_compareBar->setVisible(!m_session->application(application).cluster.isEmpty());
+    m_sides = Compare::BaseToHead;
+    m_compare->button(int(m_sides))->setChecked(true);
+    showMessage(tr("Choose a base and a head, then Review."));
+}
+
+void ReviewTab::compare(Compare sides)
+{
+    if (m_compareBar->isHidden())
+        sides = Compare::BaseToHead;
+    m_sides = sides;
+    m_compare->button(int(sides))->setChecked(true);
+    review();
 }
 
 void ReviewTab::review()
@@ -79,26 +187,31 @@ void ReviewTab::review()
         return;
     cancel();
     const ApplicationConfig app = m_session->application(m_application);
-    const std::shared_ptr<RenderCache> cache = m_session->cache;
-    const QString base = m_base->spec();
-    const QString head = m_head->spec();
-    m_panel->showMessage(tr("Rendering %1 and %2…").arg(base, head));
-    m_logId = m_log->begin(tr("Review of %1: %2 → %3").arg(app.name, base, head));
+    const Shown shown = current();
+    const bool live = shown.sides != Compare::BaseToHead;
+    const QString revision = shown.sides == Compare::LiveToBase ? shown.base : shown.head;
+    if (live) {
+        showMessage(tr("Rendering %1 and comparing it with %2\u2026").arg(revision, app.cluster));
+        m_logId = m_log->begin(tr("Review of %1: live on %2 \u2192 %3").arg(app.name, app.cluster, revision));
+    } else {
+        showMessage(tr("Rendering %1 and %2\u2026").arg(shown.base, shown.head));
+        m_logId = m_log->begin(tr("Review of %1: %2 \u2192 %3").arg(app.name, shown.base, shown.head));
+    }
     m_job->run(
-        [app, cache, base, head](const JobContext &job) -> Result<ReviewResult> {
-            auto repo = openApplicationRepository(app);
-            if (!repo)
-                return repo.error();
-            SourceRenderer renderer(*cache);
-            return reviewRevisions(*repo, renderer, app, base, head, job.token());
+        [session = m_session, app, shown, live, revision](const JobContext &job) -> Result<Sides> {
+            if (live)
+                return reviewLive(*session, app, revision, job.token());
+            return reviewGit(app, *session->cache, shown.base, shown.head, job.token());
         },
-        [this](Result<ReviewResult> result) {
+        [this, shown](Result<Sides> result) {
             if (!result) {
-                m_panel->showMessage(result.error().toString());
+                showMessage(result.error().toString());
                 m_log->finish(m_logId, ActivityLogModel::State::Failed, result.error().toString());
                 return;
             }
-            m_panel->setDiff(result->diff, result->base.displayName(), result->head.displayName());
+            m_panel->setDiff(result->diff, result->before, result->after);
+            m_shown = shown;
+            updateStale();
             m_log->finish(m_logId, ActivityLogModel::State::Succeeded);
         });
 }
@@ -106,7 +219,7 @@ void ReviewTab::review()
 void ReviewTab::clear(const QString &message)
 {
     cancel();
-    m_panel->showMessage(message);
+    showMessage(message);
 }
 
 } // namespace sluice

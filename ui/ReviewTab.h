@@ -1,12 +1,16 @@
 #pragma once
 
 // Review before merge: base and head chosen from branches, tags, pull-request refs, any SHA or
-// the working tree, and the rendered diff between them, object by object.
+// the working tree, and the rendered diff between them, object by object. Where the
+// application has a cluster, live is a third side: "Live → Head" is what syncing head would
+// change, "Live → Base" what syncing base would, each one click away.
 
 #include "Session.h"
 
 #include <QWidget>
 
+class QButtonGroup;
+class QLabel;
 class QPushButton;
 
 namespace sluice {
@@ -22,12 +26,17 @@ class ReviewTab : public QWidget
     Q_OBJECT
 
 public:
+    enum class Compare { BaseToHead, LiveToHead, LiveToBase };
+
     ReviewTab(RefsModel *refs, ActivityLogModel *log, QWidget *parent = nullptr);
 
     // Sets the application and the default revisions, without starting a review.
     void setApplication(SessionPtr session, const QString &application, const QString &base, const QString &head);
-    // Renders both revisions and shows their diff; cancels a review in progress.
+    // Renders the chosen sides and shows their diff; cancels a review in progress.
     void review();
+    // Chooses the sides (only BaseToHead without a cluster) and reviews them.
+    void compare(Compare sides);
+    Compare sides() const { return m_sides; }
     void cancel();
     // Nothing to show: cancels and says `message` in place of the diff.
     void clear(const QString &message);
@@ -35,20 +44,39 @@ public:
     RevisionPicker *basePicker() const { return m_base; }
     RevisionPicker *headPicker() const { return m_head; }
     ObjectDiffPanel *diffPanel() const { return m_panel; }
+    QWidget *compareBar() const { return m_compareBar; }
+    QLabel *staleLabel() const { return m_stale; }
     bool isBusy() const;
 
 signals:
     void busyChanged(bool busy);
 
 private:
+    // What the shown diff was made from; the stale mark says when the fields no longer match.
+    struct Shown
+    {
+        QString base;
+        QString head;
+        Compare sides = Compare::BaseToHead;
+        bool operator==(const Shown &) const = default;
+    };
+    Shown current() const;
+    void updateStale();
+    void showMessage(const QString &message);
+
     SessionPtr m_session;
     QString m_application;
     ActivityLogModel *m_log;
     RevisionPicker *m_base;
     RevisionPicker *m_head;
     QPushButton *m_reviewButton;
+    QWidget *m_compareBar;
+    QButtonGroup *m_compare;
+    QLabel *m_stale;
     ObjectDiffPanel *m_panel;
     AsyncSlot *m_job;
+    Compare m_sides = Compare::BaseToHead;
+    std::optional<Shown> m_shown; // set while a diff is on screen
     int m_logId = 0;
 };
 

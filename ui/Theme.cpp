@@ -1,9 +1,54 @@
 #include "Theme.h"
 
+#include <QAbstractScrollArea>
 #include <QApplication>
-#include <QStyle>
+#include <QPainter>
+#include <QProxyStyle>
+#include <QStyleFactory>
+#include <QStyleOption>
 
 namespace sluice {
+
+namespace {
+
+class ClearFocusStyle : public QProxyStyle
+{
+public:
+    using QProxyStyle::QProxyStyle;
+
+    void drawPrimitive(PrimitiveElement element, const QStyleOption *option, QPainter *painter,
+                       const QWidget *widget) const override
+    {
+        if (element != PE_FrameFocusRect) {
+            QProxyStyle::drawPrimitive(element, option, painter, widget);
+            return;
+        }
+        ring(option->rect.adjusted(1, 1, -1, -1), option->palette, painter);
+    }
+
+    void drawControl(ControlElement element, const QStyleOption *option, QPainter *painter,
+                     const QWidget *widget) const override
+    {
+        QProxyStyle::drawControl(element, option, painter, widget);
+        // A list, table or text pane with focus: its whole frame says so.
+        const auto *area = qobject_cast<const QAbstractScrollArea *>(widget);
+        if (element == CE_ShapedFrame && area && area->hasFocus() && area->frameShape() != QFrame::NoFrame)
+            ring(option->rect.adjusted(1, 1, -1, -1), option->palette, painter);
+    }
+
+private:
+    static void ring(const QRect &rect, const QPalette &palette, QPainter *painter)
+    {
+        painter->save();
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setPen(QPen(palette.color(QPalette::Highlight), 2));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(QRectF(rect), 2, 2);
+        painter->restore();
+    }
+};
+
+} // namespace
 
 QString themeName(Theme theme)
 {
@@ -55,6 +100,12 @@ void applyTheme(Theme theme)
     case Theme::Light: QApplication::setPalette(QApplication::style()->standardPalette()); break;
     case Theme::Dark: QApplication::setPalette(darkPalette()); break;
     }
+}
+
+void useClearFocusStyle(const QString &styleName)
+{
+    QStyle *base = QStyleFactory::create(styleName.isEmpty() ? QApplication::style()->name() : styleName);
+    QApplication::setStyle(new ClearFocusStyle(base));
 }
 
 } // namespace sluice

@@ -16,5 +16,9 @@ QPalette darkPalette();
 // Sets the application palette. System restores the palette the desktop gave at start.
 // GUI thread; needs a QApplication.
 void applyTheme(Theme theme);
+// Wraps the application style (or `styleName`, e.g. "Fusion") so keyboard focus is plain to
+// see: a 2 px highlight-coloured focus ring, and a highlighted frame around the focused list,
+// table or text pane. GUI thread; needs a QApplication.
+void useClearFocusStyle(const QString &styleName = {});
 
 } // namespace sluice

@@ -1,6 +1,7 @@
 // sluice: the desktop window.
 
 #include "MainWindow.h"
+#include "Theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -63,6 +64,7 @@ int main(int argc, char **argv)
     QApplication::setApplicationName(QStringLiteral("sluice"));
     QApplication::setApplicationDisplayName(QStringLiteral("Sluice"));
     QApplication::setApplicationVersion(QStringLiteral(SLUICE_VERSION));
+    sluice::useClearFocusStyle();
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Sluice, a GitOps control panel"));

@@ -29,6 +29,16 @@ QString ResourceKey::displayName() const
     return kindName + QLatin1Char(' ') + (ns.isEmpty() ? name : ns + QLatin1Char('/') + name);
 }
 
+QString ResourceKey::listName(bool withKind, bool withNamespace) const
+{
+    QStringList parts{name};
+    if (withKind)
+        parts.append(group.isEmpty() ? kind : kind + QLatin1Char('.') + group);
+    if (withNamespace && !ns.isEmpty())
+        parts.append(ns);
+    return parts.join(QStringLiteral(" \u00b7 "));
+}
+
 QString Resource::location() const
 {
     return line > 0 ? sourceFile + QLatin1Char(':') + QString::number(line) : sourceFile;

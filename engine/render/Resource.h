@@ -24,6 +24,9 @@ struct ResourceKey
     QString toString() const;
     // "Deployment shop/web", "Namespace shop": for people.
     QString displayName() const;
+    // Name first, for lists that elide: "web · Deployment · shop". A list grouped by kind or by
+    // namespace leaves that part out ("web · shop", "web · Deployment").
+    QString listName(bool withKind = true, bool withNamespace = true) const;
 
     friend bool operator==(const ResourceKey &, const ResourceKey &) = default;
     friend std::strong_ordering operator<=>(const ResourceKey &a, const ResourceKey &b);

@@ -64,7 +64,8 @@ Result<ReviewResult> reviewCommit(const git::Repository &repo, SourceRenderer &r
     auto parentId = repo.firstParent(head->commitId);
     if (!parentId)
         return parentId.error();
-    auto headSet = renderOrEmpty(repo, renderer, *head, app, cancel);
+    // As in reviewRevisions, the commit itself must have the path (Pending and Review agree).
+    auto headSet = renderer.render(repo, *head, app, cancel);
     if (!headSet)
         return headSet.error();
     git::Revision base{*parentId, *parentId, false};

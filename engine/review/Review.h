@@ -21,7 +21,8 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
                                      const ApplicationConfig &app, const QString &baseSpec, const QString &headSpec,
                                      const CancelToken &cancel = {});
 
-// The rendered diff a commit introduces: its first parent (nothing, for a root commit) vs it.
+// The rendered diff a commit introduces: its first parent (nothing, for a root commit, or
+// where the path does not exist yet) vs it. An error when the path does not exist at the commit.
 Result<ReviewResult> reviewCommit(const git::Repository &repo, SourceRenderer &renderer, const ApplicationConfig &app,
                                   const QString &commitId, const CancelToken &cancel = {});
 

@@ -93,47 +93,47 @@ private slots:
         struct Row { const char *tag; Grouping grouping; QString filter; QSet<ChangeKind> visible; QStringList tree; };
         const Row rows[] = {
             {"none: objects at top level, unchanged hidden", Grouping::None, {}, kDefaultVisible,
-             {"ConfigMap shop/settings ~", "Service shop/web +", "Deployment.apps billing/api +",
-              "Deployment.apps shop/web ~", "Deployment.apps shop/worker " + minus,
-              "ClusterRole.rbac.authorization.k8s.io reader +"}},
+             {"settings \u00b7 ConfigMap \u00b7 shop ~", "web \u00b7 Service \u00b7 shop +", "api \u00b7 Deployment.apps \u00b7 billing +",
+              "web \u00b7 Deployment.apps \u00b7 shop ~", "worker \u00b7 Deployment.apps \u00b7 shop " + minus,
+              "reader \u00b7 ClusterRole.rbac.authorization.k8s.io +"}},
             {"none: unchanged shown", Grouping::None, {}, kAll,
-             {"ConfigMap shop/settings ~", "Namespace shop =", "Service shop/web +", "Deployment.apps billing/api +",
-              "Deployment.apps shop/web ~", "Deployment.apps shop/worker " + minus,
-              "ClusterRole.rbac.authorization.k8s.io reader +"}},
+             {"settings \u00b7 ConfigMap \u00b7 shop ~", "shop \u00b7 Namespace =", "web \u00b7 Service \u00b7 shop +", "api \u00b7 Deployment.apps \u00b7 billing +",
+              "web \u00b7 Deployment.apps \u00b7 shop ~", "worker \u00b7 Deployment.apps \u00b7 shop " + minus,
+              "reader \u00b7 ClusterRole.rbac.authorization.k8s.io +"}},
             {"kind: groups by label", Grouping::Kind, {}, kDefaultVisible,
-             {"ClusterRole.rbac.authorization.k8s.io (1)", "  ClusterRole.rbac.authorization.k8s.io reader +",
-              "ConfigMap (1)", "  ConfigMap shop/settings ~",
-              "Deployment.apps (3)", "  Deployment.apps billing/api +", "  Deployment.apps shop/web ~",
-              "  Deployment.apps shop/worker " + minus,
-              "Service (1)", "  Service shop/web +"}},
+             {"ClusterRole.rbac.authorization.k8s.io (1)", "  reader +",
+              "ConfigMap (1)", "  settings \u00b7 shop ~",
+              "Deployment.apps (3)", "  api \u00b7 billing +", "  web \u00b7 shop ~",
+              "  worker \u00b7 shop " + minus,
+              "Service (1)", "  web \u00b7 shop +"}},
             {"kind: unchanged shown", Grouping::Kind, {}, kAll,
-             {"ClusterRole.rbac.authorization.k8s.io (1)", "  ClusterRole.rbac.authorization.k8s.io reader +",
-              "ConfigMap (1)", "  ConfigMap shop/settings ~",
-              "Deployment.apps (3)", "  Deployment.apps billing/api +", "  Deployment.apps shop/web ~",
-              "  Deployment.apps shop/worker " + minus,
-              "Namespace (1)", "  Namespace shop =",
-              "Service (1)", "  Service shop/web +"}},
+             {"ClusterRole.rbac.authorization.k8s.io (1)", "  reader +",
+              "ConfigMap (1)", "  settings \u00b7 shop ~",
+              "Deployment.apps (3)", "  api \u00b7 billing +", "  web \u00b7 shop ~",
+              "  worker \u00b7 shop " + minus,
+              "Namespace (1)", "  shop =",
+              "Service (1)", "  web \u00b7 shop +"}},
             {"namespace: cluster-scoped first", Grouping::Namespace, {}, kDefaultVisible,
-             {"(cluster) (1)", "  ClusterRole.rbac.authorization.k8s.io reader +",
-              "billing (1)", "  Deployment.apps billing/api +",
-              "shop (4)", "  ConfigMap shop/settings ~", "  Service shop/web +", "  Deployment.apps shop/web ~",
-              "  Deployment.apps shop/worker " + minus}},
+             {"(cluster) (1)", "  reader \u00b7 ClusterRole.rbac.authorization.k8s.io +",
+              "billing (1)", "  api \u00b7 Deployment.apps +",
+              "shop (4)", "  settings \u00b7 ConfigMap ~", "  web \u00b7 Service +", "  web \u00b7 Deployment.apps ~",
+              "  worker \u00b7 Deployment.apps " + minus}},
             {"filter is case-insensitive", Grouping::None, QStringLiteral("WEB"), kDefaultVisible,
-             {"Service shop/web +", "Deployment.apps shop/web ~"}},
+             {"web \u00b7 Service \u00b7 shop +", "web \u00b7 Deployment.apps \u00b7 shop ~"}},
             {"filter over namespace/name", Grouping::Namespace, QStringLiteral("shop/w"), kDefaultVisible,
-             {"shop (3)", "  Service shop/web +", "  Deployment.apps shop/web ~", "  Deployment.apps shop/worker " + minus}},
+             {"shop (3)", "  web \u00b7 Service +", "  web \u00b7 Deployment.apps ~", "  worker \u00b7 Deployment.apps " + minus}},
             {"filter over kind and group", Grouping::Kind, QStringLiteral("deployment.APPS"), kDefaultVisible,
-             {"Deployment.apps (3)", "  Deployment.apps billing/api +", "  Deployment.apps shop/web ~",
-              "  Deployment.apps shop/worker " + minus}},
+             {"Deployment.apps (3)", "  api \u00b7 billing +", "  web \u00b7 shop ~",
+              "  worker \u00b7 shop " + minus}},
             {"filter over namespace", Grouping::Kind, QStringLiteral("billing"), kDefaultVisible,
-             {"Deployment.apps (1)", "  Deployment.apps billing/api +"}},
+             {"Deployment.apps (1)", "  api \u00b7 billing +"}},
             {"filter matching nothing", Grouping::Kind, QStringLiteral("nothing"), kDefaultVisible, {}},
             {"only added", Grouping::Kind, {}, QSet<ChangeKind>{ChangeKind::Added},
-             {"ClusterRole.rbac.authorization.k8s.io (1)", "  ClusterRole.rbac.authorization.k8s.io reader +",
-              "Deployment.apps (1)", "  Deployment.apps billing/api +",
-              "Service (1)", "  Service shop/web +"}},
+             {"ClusterRole.rbac.authorization.k8s.io (1)", "  reader +",
+              "Deployment.apps (1)", "  api \u00b7 billing +",
+              "Service (1)", "  web \u00b7 shop +"}},
             {"only unchanged", Grouping::Namespace, {}, QSet<ChangeKind>{ChangeKind::Unchanged},
-             {"(cluster) (1)", "  Namespace shop ="}},
+             {"(cluster) (1)", "  shop \u00b7 Namespace ="}},
             {"nothing visible", Grouping::None, {}, QSet<ChangeKind>{}, {}},
         };
         for (const Row &r : rows)
@@ -231,9 +231,9 @@ private slots:
 
         struct Row { const char *tag; Grouping grouping; const char *filter; const char *expected; };
         const Row rows[] = {
-            {"none", Grouping::None, "", "ConfigMap shop/settings"},
-            {"kind", Grouping::Kind, "", "ClusterRole.rbac.authorization.k8s.io reader"},
-            {"namespace", Grouping::Namespace, "shop", "ConfigMap shop/settings"},
+            {"none", Grouping::None, "", "settings \u00b7 ConfigMap \u00b7 shop"},
+            {"kind", Grouping::Kind, "", "reader"},
+            {"namespace", Grouping::Namespace, "shop", "settings \u00b7 ConfigMap"},
             {"nothing visible", Grouping::Kind, "nothing", ""},
         };
         for (const Row &r : rows)
@@ -310,7 +310,7 @@ private slots:
         }
         QCOMPARE(index.column(), 0);
         QCOMPARE(index.data(ResourceDiffModel::KeyRole).toString(), key.toString());
-        QCOMPARE(index.data().toString(), key.displayName());
+        QCOMPARE(index.data().toString(), key.listName(grouping != Grouping::Kind, grouping != Grouping::Namespace));
         QCOMPARE(index.parent().isValid(), grouping != Grouping::None);
         const ObjectDiff *o = model.object(index);
         QVERIFY(o);

@@ -55,7 +55,7 @@ private slots:
         model.setResources(small());
         QCOMPARE(model.rowCount(), 3);
         const QModelIndex web = model.index(0, 0);
-        QCOMPARE(web.data().toString(), QStringLiteral("Deployment.apps shop/web"));
+        QCOMPARE(web.data().toString(), QStringLiteral("web \u00b7 Deployment.apps \u00b7 shop")); // name first
         QCOMPARE(model.index(0, ResourceStatusModel::HealthColumn).data().toString(), QStringLiteral("Progressing"));
         QCOMPARE(model.index(0, ResourceStatusModel::MessageColumn).data().toString(), QStringLiteral("2/3 new replicas updated"));
         QCOMPARE(model.index(1, ResourceStatusModel::HealthColumn).data().toString(), QString()); // no rule: no health shown
@@ -67,7 +67,7 @@ private slots:
         QCOMPARE(model.index(0, 0).data().toString(), QStringLiteral("ConfigMap (1)"));
         QVERIFY(!(model.flags(model.index(0, 0)) & Qt::ItemIsSelectable));
         QCOMPARE(model.index(1, 0).data().toString(), QStringLiteral("Deployment.apps (1)"));
-        QCOMPARE(model.index(0, 0, model.index(1, 0)).data().toString(), QStringLiteral("Deployment.apps shop/web"));
+        QCOMPARE(model.index(0, 0, model.index(1, 0)).data().toString(), QStringLiteral("web \u00b7 shop"));
         model.setGrouping(ResourceStatusModel::Grouping::Namespace);
         QCOMPARE(model.index(0, 0).data().toString(), QStringLiteral("(cluster-scoped) (1)"));
         QCOMPARE(model.index(1, 0).data().toString(), QStringLiteral("shop (2)"));

@@ -18,6 +18,8 @@
 #include "MainWindow.h"
 #include "PendingCommitModel.h"
 #include "PendingCommitsTab.h"
+#include "ObjectDiffPanel.h"
+#include "ReviewTab.h"
 #include "RevisionPicker.h"
 #include "SyncDialog.h"
 #include "SyncPlanModel.h"
@@ -30,6 +32,7 @@
 #include <QRadioButton>
 #include <QTabWidget>
 #include <QTableView>
+#include <QToolButton>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -116,21 +119,40 @@ private slots:
             // Pending commits start at the deployed revision.
             QTRY_COMPARE_WITH_TIMEOUT(window.applicationPage()->pendingTab()->model()->rowCount(), 2, 30000);
             QVERIFY(window.applicationPage()->pendingTab()->sincePicker()->spec().startsWith(QLatin1String("b37c9c8")));
-        // Resources: every object with sync and health; an OutOfSync one shows its diff.
-        ResourcesTab *resources = window.applicationPage()->resourcesTab();
-        QTRY_COMPARE(resources->model()->rowCount(), 4);
-        int configMap = -1;
-        for (int r = 0; r < resources->model()->rowCount(); ++r) {
-            if (resources->model()->index(r, 0).data(ResourceStatusModel::KeyRole).toString() == QLatin1String("/ConfigMap/shop/web-config"))
-                configMap = r;
-        }
-        QVERIFY(configMap >= 0);
-        QCOMPARE(resources->model()->index(configMap, ResourceStatusModel::SyncColumn).data().toString(), QStringLiteral("OutOfSync"));
-        resources->view()->setCurrentIndex(resources->model()->index(configMap, 0));
-        QVERIFY(resources->diffView()->message().isEmpty());
-        QVERIFY(resources->diffView()->unifiedText().contains(QLatin1String("+  FEATURE_RECOMMENDATIONS")));
-        resources->filterEdit()->setText(QStringLiteral("Deployment"));
-        QCOMPARE(resources->model()->visibleCount(), 1);
+            // Resources: every object with sync and health; an OutOfSync one shows its diff.
+            ResourcesTab *resources = window.applicationPage()->resourcesTab();
+            QTRY_COMPARE(resources->model()->rowCount(), 4);
+            int configMap = -1;
+            for (int r = 0; r < resources->model()->rowCount(); ++r) {
+                if (resources->model()->index(r, 0).data(ResourceStatusModel::KeyRole).toString() == QLatin1String("/ConfigMap/shop/web-config"))
+                    configMap = r;
+            }
+            QVERIFY(configMap >= 0);
+            QCOMPARE(resources->model()->index(configMap, ResourceStatusModel::SyncColumn).data().toString(), QStringLiteral("OutOfSync"));
+            resources->view()->setCurrentIndex(resources->model()->index(configMap, 0));
+            QVERIFY(resources->diffView()->message().isEmpty());
+            QVERIFY(resources->diffView()->unifiedText().contains(QLatin1String("+  FEATURE_RECOMMENDATIONS")));
+            resources->filterEdit()->setText(QStringLiteral("Deployment"));
+            QCOMPARE(resources->model()->visibleCount(), 1);
+            // Review: live is a third side, one click away. Live → Head is what a sync would change;
+            // Live → Base (the deployed tag) is nothing.
+            ReviewTab *review = window.applicationPage()->reviewTab();
+            window.applicationPage()->tabs()->setCurrentWidget(review);
+            QVERIFY(review->compareBar()->isVisible());
+            const QList<QToolButton *> sides = review->compareBar()->findChildren<QToolButton *>();
+            QCOMPARE(sides.size(), 3);
+            review->basePicker()->setSpec("deployed");
+            review->headPicker()->setSpec("main");
+            QTest::mouseClick(sides.at(1), Qt::LeftButton);
+            QCOMPARE(review->sides(), ReviewTab::Compare::LiveToHead);
+            QTRY_COMPARE_WITH_TIMEOUT(review->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~2 =2"), 30000);
+            QTRY_VERIFY(review->diffPanel()->diffView()->unifiedText().contains(QLatin1String("+  FEATURE_RECOMMENDATIONS")));
+            QTest::mouseClick(sides.at(2), Qt::LeftButton);
+            QTRY_COMPARE_WITH_TIMEOUT(review->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~0 =4"), 30000);
+            QTRY_VERIFY(review->diffPanel()->diffView()->message().contains(QLatin1String("No object changes")));
+            QTest::mouseClick(sides.at(0), Qt::LeftButton);
+            QTRY_COMPARE_WITH_TIMEOUT(review->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~2 =2"), 30000);
+            QVERIFY(!review->staleLabel()->isVisible());
             QVERIFY(!window.applicationPage()->holdBanner()->isVisible());
             QVERIFY(window.clusterStatus()->startedSandboxes().isEmpty()); // sluicectl started it
 

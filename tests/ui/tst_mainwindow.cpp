@@ -40,14 +40,15 @@ namespace {
 QStringList objectNames(ResourceDiffModel *model)
 {
     QStringList names;
+    const auto add = [&](const QModelIndex &index) { names << model->object(index)->key.displayName(); };
     for (int row = 0; row < model->rowCount(); ++row) {
         const QModelIndex index = model->index(row, 0);
         if (model->rowCount(index) == 0) {
-            names << index.data().toString();
+            add(index);
             continue;
         }
         for (int child = 0; child < model->rowCount(index); ++child)
-            names << model->index(child, 0, index).data().toString();
+            add(model->index(child, 0, index));
     }
     return names;
 }
@@ -209,7 +210,13 @@ private slots:
         window.activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(&window));
         review->headPicker()->setFocus();
-        const auto current = [panel] { return panel->objectList()->currentIndex().siblingAtColumn(0).data().toString(); };
+        const auto current = [panel] {
+            const ObjectDiff *object = panel->model()->object(panel->objectList()->currentIndex().siblingAtColumn(0));
+            return object ? object->key.displayName() : QString();
+        };
+        // The list puts the name first; the tooltip has the full identity.
+        QCOMPARE(panel->objectList()->currentIndex().data().toString(), QStringLiteral("web-config \u00b7 ConfigMap \u00b7 shop"));
+        QVERIFY(panel->objectList()->currentIndex().data(Qt::ToolTipRole).toString().startsWith("v1 ConfigMap shop/web-config"));
         QCOMPARE(current(), QStringLiteral("ConfigMap shop/web-config"));
         QTest::keyClick(review->headPicker(), Qt::Key_F7);
         QCOMPARE(current(), QStringLiteral("ConfigMap shop/web-config"));
@@ -228,6 +235,27 @@ private slots:
         QCOMPARE(objectNames(panel->model()), QStringList{"ConfigMap shop/web-config"});
         panel->filterBox()->clear();
         QCOMPARE(objectNames(panel->model()).size(), 2);
+
+        // Swap marks the shown diff stale until the next Review.
+        QVERIFY(review->staleLabel()->isHidden());
+        QTest::mouseClick(review->findChild<QToolButton *>(QString(), Qt::FindDirectChildrenOnly), Qt::LeftButton);
+        QCOMPARE(review->basePicker()->spec(), QStringLiteral("main"));
+        QVERIFY(review->staleLabel()->isVisible());
+        QTest::keyClick(review->headPicker(), Qt::Key_Return, Qt::ControlModifier);
+        QTRY_VERIFY_WITH_TIMEOUT(review->staleLabel()->isHidden() && panel->model()->rowCount() == 2, 20000);
+        QCOMPARE(panel->countsText(), QStringLiteral("+0 \u22120 ~2 =2"));
+
+        // Narrow: the diff toolbar shows icons only, the text stays in the tooltip.
+        QToolButton *previous = nullptr;
+        for (QToolButton *button : panel->findChildren<QToolButton *>())
+            if (button->text() == QLatin1String("Previous change"))
+                previous = button;
+        QVERIFY(previous);
+        window.resize(1400, 800);
+        QTRY_COMPARE(previous->toolButtonStyle(), Qt::ToolButtonTextBesideIcon);
+        window.resize(760, 600);
+        QTRY_COMPARE(previous->toolButtonStyle(), Qt::ToolButtonIconOnly);
+        QVERIFY(previous->toolTip().contains("Previous change"));
 
         // An unknown revision is an inline error with its detail, not a dialog.
         review->headPicker()->setSpec("no-such-branch");

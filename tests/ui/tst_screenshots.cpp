@@ -90,7 +90,7 @@ private slots:
         m_demo = m_dir.filePath("demo");
         const QString error = sluice::test::makeDemo(m_demo);
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        QApplication::setStyle(QStyleFactory::create("Fusion"));
+        useClearFocusStyle(QStringLiteral("Fusion")); // as the app, on a fixed style
     }
 
     void light()

@@ -90,6 +90,13 @@ private slots:
         auto missing = reviewRevisions(*repo, renderer, application(m_git.dir(), "apps/nope"), m_commits[0], "HEAD");
         QVERIFY(!missing);
         QVERIFY2(missing.error().message.contains("apps/nope does not exist"), qPrintable(missing.error().message));
+        // A single commit says so too (Pending commits and Review agree).
+        auto commit = reviewCommit(*repo, renderer, application(m_git.dir(), "apps/plain"), m_commits[0]);
+        QVERIFY(!commit);
+        QVERIFY2(commit.error().message.contains("apps/plain does not exist"), qPrintable(commit.error().message));
+        auto added = reviewCommit(*repo, renderer, application(m_git.dir(), "apps/plain"), m_commits[1]);
+        QVERIFY2(added, added ? "" : qPrintable(added.error().toString()));
+        QCOMPARE(added->diff.summary.added, 2);
     }
 
     void pendingCommitsWithKeys()
