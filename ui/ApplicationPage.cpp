@@ -14,6 +14,7 @@
 #include "git/Mirror.h"
 
 #include <QDir>
+#include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -37,7 +38,8 @@ QString repositoryName(const ApplicationConfig &app)
 
 ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     : QWidget(parent), m_log(log), m_refs(new RefsModel(this)), m_title(new QLabel(this)), m_details(new ElidedLabel(this)),
-      m_error(new QLabel(this)), m_clusterStatus(new ElidedLabel(this)), m_hold(new QLabel(this)),
+      m_error(new QLabel(this)), m_clusterStatus(new ElidedLabel(this)), m_holdBar(new QFrame(this)),
+      m_hold(new QLabel(m_holdBar)), m_releaseHold(new QPushButton(tr("Release hold\u2026"), m_holdBar)),
       m_fetchButton(new QPushButton(icon(IconId::Fetch), tr("Fetch"), this)), m_syncButton(new QPushButton(tr("Sync\u2026"), this)),
       m_rollbackButton(new QPushButton(tr("Rollback\u2026"), this)),
       m_tabs(new QTabWidget(this)), m_pending(new PendingCommitsTab(m_refs, log, this)),
@@ -63,9 +65,16 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     m_clusterStatus->hide();
     m_hold->setWordWrap(true);
     m_hold->setTextFormat(Qt::PlainText);
+    m_hold->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_hold->setAccessibleName(tr("Rollback hold"));
-    m_hold->setStyleSheet(QStringLiteral("QLabel { border: 1px solid #8e5cc9; border-radius: 3px; padding: 6px; }"));
-    m_hold->hide();
+    m_releaseHold->setToolTip(tr("Plan a sync of the tracked head that releases the hold (shown before anything changes)"));
+    m_holdBar->setObjectName(QStringLiteral("holdBanner"));
+    m_holdBar->setStyleSheet(QStringLiteral("#holdBanner { border: 1px solid #8e5cc9; border-radius: 3px; }"));
+    auto *holdLayout = new QHBoxLayout(m_holdBar);
+    holdLayout->setContentsMargins(6, 4, 6, 4);
+    holdLayout->addWidget(m_hold, 1);
+    holdLayout->addWidget(m_releaseHold, 0, Qt::AlignVCenter);
+    m_holdBar->hide();
 
     auto *header = new QHBoxLayout;
     auto *titles = new QVBoxLayout;
@@ -86,7 +95,7 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
-    layout->addWidget(m_hold);
+    layout->addWidget(m_holdBar);
     layout->addWidget(m_error);
     layout->addWidget(m_tabs, 1);
 
@@ -95,6 +104,7 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     m_rollbackButton->setToolTip(tr("Roll the cluster back to the previous deployment, with a hold"));
     connect(m_syncButton, &QPushButton::clicked, this, [this] { emit syncRequested(m_application); });
     connect(m_rollbackButton, &QPushButton::clicked, this, [this] { emit rollbackRequested(m_application); });
+    connect(m_releaseHold, &QPushButton::clicked, this, [this] { emit releaseHoldRequested(m_application); });
     connect(m_history, &HistoryTab::rollbackRequested, this, [this](int id) { emit rollbackToRequested(m_application, id); });
     connect(m_loadJob, &AsyncSlot::runningChanged, this, &ApplicationPage::updateBusy);
     connect(m_pending, &PendingCommitsTab::busyChanged, this, &ApplicationPage::updateBusy);
@@ -121,12 +131,15 @@ void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status, s
     switch (status.state) {
     case State::NotChecked:
         break;
-    case State::Checking:
-        text = tr("Checking the cluster\u2026");
-        break;
     case State::Failed:
         text = tr("Cluster status unknown: %1").arg(status.error.section(QLatin1Char('\n'), 0, 0));
         break;
+    case State::Checking:
+        if (status.sync.isEmpty()) {
+            text = tr("Checking the cluster\u2026");
+            break;
+        }
+        [[fallthrough]]; // a re-check: the last known status stays up
     case State::Known: {
         text = tr("%1 \u00b7 %2").arg(status.sync, status.health);
         if (status.deployed.isEmpty())
@@ -135,6 +148,8 @@ void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status, s
             text += tr(" \u00b7 deployed %1 \u00b7 %2 is %3 ahead")
                         .arg(status.deployed.left(7), m_session ? m_session->application(m_application).revision : QString(),
                              status.pending == 1 ? tr("1 commit") : tr("%1 commits").arg(status.pending));
+        if (status.state == State::Checking)
+            text += tr(" \u00b7 checking\u2026");
         break;
     }
     }
@@ -142,9 +157,9 @@ void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status, s
     if (!status.error.isEmpty())
         m_clusterStatus->setToolTip(status.error);
     m_clusterStatus->setVisible(!text.isEmpty());
-    m_hold->setText(status.hold.isEmpty() ? QString() : tr("\u2016 %1 \u2014 sync refuses the tracked head until the hold is released "
-                                                           "(sluicectl sync %2 --release-hold)").arg(status.hold, m_application));
-    m_hold->setVisible(!status.hold.isEmpty());
+    m_hold->setText(status.hold.isEmpty() ? QString()
+                                          : tr("\u2016 %1 \u2014 syncing the tracked head waits until the hold is released").arg(status.hold));
+    m_holdBar->setVisible(!status.hold.isEmpty());
 }
 
 bool ApplicationPage::isBusy() const
@@ -184,6 +199,7 @@ void ApplicationPage::setApplication(SessionPtr session, const QString &applicat
     m_deployedBaseShown.clear();
     m_pending->clear(tr("Loading %1\u2026").arg(application));
     m_review->clear(tr("Loading %1\u2026").arg(application));
+    m_history->setApplication(m_session, application);
     load(false);
 }
 

@@ -62,6 +62,7 @@ public:
     QLabel *errorBanner() const { return m_error; }
     ElidedLabel *clusterStatusLabel() const { return m_clusterStatus; }
     QLabel *holdBanner() const { return m_hold; }
+    QPushButton *releaseHoldButton() const { return m_releaseHold; }
     QPushButton *fetchButton() const { return m_fetchButton; }
     QPushButton *syncButton() const { return m_syncButton; }
     QPushButton *rollbackButton() const { return m_rollbackButton; }
@@ -70,6 +71,7 @@ signals:
     void busyChanged(bool busy);
     void syncRequested(const QString &application);
     void rollbackRequested(const QString &application);
+    void releaseHoldRequested(const QString &application); // a sync of the tracked head that releases the hold
     void rollbackToRequested(const QString &application, int entryId);
     void fetchLabelChanged(const QString &label); // "&Fetch" or "&Reload" for the menu
     // Progress of the current long task (total 0 = unknown).
@@ -89,7 +91,9 @@ private:
     ElidedLabel *m_details;
     QLabel *m_error;
     ElidedLabel *m_clusterStatus;
+    QWidget *m_holdBar; // the banner: m_hold and m_releaseHold
     QLabel *m_hold;
+    QPushButton *m_releaseHold;
     QPushButton *m_fetchButton;
     QPushButton *m_syncButton;
     QPushButton *m_rollbackButton;

@@ -70,6 +70,10 @@ QList<Segment> detailSegments(const QModelIndex &index)
     using State = ApplicationStatusSummary::State;
     switch (State(index.data(ApplicationListModel::StatusStateRole).toInt())) {
     case State::Checking:
+        // A re-check keeps the last known status up, marked as refreshing.
+        if (!index.data(ApplicationListModel::SyncRole).toString().isEmpty())
+            return {syncSegment(index.data(ApplicationListModel::SyncRole).toString()),
+                    healthSegment(index.data(ApplicationListModel::HealthRole).toString()), {QStringLiteral("\u21bb"), {}}};
         return {{QObject::tr("checking the cluster\u2026"), {}}};
     case State::Failed:
         return {{QObject::tr("\u26a0 status unknown"), kRed}};

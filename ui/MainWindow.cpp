@@ -97,6 +97,10 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_cancel, &QToolButton::clicked, m_page, &ApplicationPage::cancelAll);
     connect(m_monitor, &ClusterStatusMonitor::message, m_status, &QLabel::setText);
     connect(m_page, &ApplicationPage::syncRequested, this, [this](const QString &app) { openSyncDialog(app, false); });
+    connect(m_page, &ApplicationPage::releaseHoldRequested, this, [this](const QString &app) {
+        if (SyncDialog *dialog = openSyncDialog(app, false))
+            dialog->setReleaseHold(true);
+    });
     connect(m_page, &ApplicationPage::rollbackRequested, this, [this](const QString &app) { openSyncDialog(app, true); });
     connect(m_page, &ApplicationPage::rollbackToRequested, this, [this](const QString &app, int id) { openSyncDialog(app, true, id); });
     connect(m_monitor, &ClusterStatusMonitor::statusChanged, this, [this](const QString &application) {
@@ -357,16 +361,17 @@ void MainWindow::navigateChanges(int step)
         step > 0 ? m_page->resourcesTab()->diffView()->nextChange() : m_page->resourcesTab()->diffView()->previousChange();
 }
 
-void MainWindow::openSyncDialog(const QString &application, bool rollback, int rollbackTo)
+SyncDialog *MainWindow::openSyncDialog(const QString &application, bool rollback, int rollbackTo)
 {
     if (!m_session || application.isEmpty() || m_session->application(application).cluster.isEmpty())
-        return;
+        return nullptr;
     auto *dialog = new SyncDialog(m_session, application, rollback ? SyncDialog::Mode::Rollback : SyncDialog::Mode::Sync, rollbackTo, m_log,
                                   this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_syncDialog = dialog;
     connect(dialog, &SyncDialog::applied, m_monitor, qOverload<const QString &>(&ClusterStatusMonitor::refresh));
     dialog->open();
+    return dialog;
 }
 
 SyncDialog *MainWindow::syncDialog() const

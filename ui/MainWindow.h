@@ -23,6 +23,7 @@ class ActivityLogModel;
 class ApplicationListModel;
 class ApplicationPage;
 class ClusterStatusMonitor;
+class SyncDialog;
 
 class MainWindow : public QMainWindow
 {
@@ -45,7 +46,7 @@ public:
     ApplicationListModel *applications() const { return m_applications; }
     ActivityLogModel *activityLog() const { return m_log; }
     ClusterStatusMonitor *clusterStatus() const { return m_monitor; }
-    class SyncDialog *syncDialog() const; // the open Sync… / Rollback… dialog, or nullptr
+    SyncDialog *syncDialog() const; // the open Sync… / Rollback… dialog, or nullptr
     QLabel *welcomeLabel() const { return m_welcome; }
     QToolButton *cancelButton() const { return m_cancel; }
 
@@ -62,7 +63,7 @@ private:
     void openSettings();
     void applyDiffMode(int mode);
     // Opens the Sync… or Rollback… dialog for an application (window-modal, not blocking).
-    void openSyncDialog(const QString &application, bool rollback, int rollbackTo = 0);
+    SyncDialog *openSyncDialog(const QString &application, bool rollback, int rollbackTo = 0);
     // F7 (+1) / Shift+F7 (-1) in the current tab's diff.
     void navigateChanges(int step);
 
@@ -80,7 +81,7 @@ private:
     QToolButton *m_cancel;
     QMenu *m_recentMenu = nullptr;
     QAction *m_sideBySide = nullptr;
-    QPointer<class SyncDialog> m_syncDialog;
+    QPointer<SyncDialog> m_syncDialog;
 };
 
 } // namespace sluice

@@ -3,10 +3,10 @@
 #include "ActivityLogModel.h"
 #include "AsyncJob.h"
 #include "Icons.h"
+#include "LiveDiff.h"
 #include "ObjectDiffPanel.h"
 #include "RevisionPicker.h"
 #include "review/Review.h"
-#include "sync/Reconcile.h"
 
 #include <QButtonGroup>
 #include <QHBoxLayout>
@@ -19,17 +19,9 @@ namespace sluice {
 
 namespace {
 
-// A diff ready for the panel, with the names of its two sides.
-struct Sides
-{
-    ResourceDiff diff;
-    QString before;
-    QString after;
-};
-
 // Renders both revisions and diffs them.
-Result<Sides> reviewGit(const ApplicationConfig &app, RenderCache &cache, const QString &base, const QString &head,
-                        const CancelToken &cancel)
+Result<NamedDiff> reviewGit(const ApplicationConfig &app, RenderCache &cache, const QString &base, const QString &head,
+                            const CancelToken &cancel)
 {
     auto repo = openApplicationRepository(app);
     if (!repo)
@@ -38,23 +30,7 @@ Result<Sides> reviewGit(const ApplicationConfig &app, RenderCache &cache, const 
     auto result = reviewRevisions(*repo, renderer, app, base, head, cancel);
     if (!result)
         return result.error();
-    return Sides{std::move(result->diff), result->base.displayName(), result->head.displayName()};
-}
-
-// Renders `revision` and compares it with the cluster: live before, as applied after.
-Result<Sides> reviewLive(const Session &session, const ApplicationConfig &app, const QString &revision, const CancelToken &cancel)
-{
-    const sync::ReconcileContext reconcile{session.workspace, app, *session.cache, {}, cancel, true};
-    auto status = sync::applicationStatus(reconcile, {revision, true});
-    if (!status)
-        return status.error();
-    Sides sides;
-    for (sync::ResourceState &resource : status->comparison.resources)
-        sides.diff.objects.append(std::move(resource.diff));
-    sides.diff.summary = status->comparison.summary;
-    sides.before = QObject::tr("live on %1").arg(app.cluster);
-    sides.after = revision + QLatin1Char(' ') + status->comparedRevision.left(7);
-    return sides;
+    return NamedDiff{std::move(result->diff), result->base.displayName(), result->head.displayName()};
 }
 
 } // namespace
@@ -198,12 +174,12 @@ void ReviewTab::review()
         m_logId = m_log->begin(tr("Review of %1: %2 \u2192 %3").arg(app.name, shown.base, shown.head));
     }
     m_job->run(
-        [session = m_session, app, shown, live, revision](const JobContext &job) -> Result<Sides> {
+        [session = m_session, app, shown, live, revision](const JobContext &job) -> Result<NamedDiff> {
             if (live)
-                return reviewLive(*session, app, revision, job.token());
+                return liveDiff(*session, app, revision, revision, job.token());
             return reviewGit(app, *session->cache, shown.base, shown.head, job.token());
         },
-        [this, shown](Result<Sides> result) {
+        [this, shown](Result<NamedDiff> result) {
             if (!result) {
                 showMessage(result.error().toString());
                 m_log->finish(m_logId, ActivityLogModel::State::Failed, result.error().toString());

@@ -175,6 +175,13 @@ void SyncDialog::reject()
     QDialog::reject();
 }
 
+void SyncDialog::setReleaseHold(bool release)
+{
+    m_releaseWanted = release;
+    if (m_releaseHold->isVisible())
+        m_releaseHold->setChecked(release);
+}
+
 void SyncDialog::plan()
 {
     m_summary->setText(tr("Planning: rendering and comparing with the cluster\u2026"));
@@ -223,7 +230,7 @@ void SyncDialog::showPlan(const sync::PreparedSync &prepared)
     m_summary->setText(summary);
     const bool held = m_mode == Mode::Sync && prepared.hold.has_value();
     m_releaseHold->setVisible(held);
-    m_releaseHold->setChecked(false);
+    m_releaseHold->setChecked(held && m_releaseWanted);
     if (held)
         m_releaseHold->setText(tr("Release the hold (%1); recorded in history").arg(prepared.hold->describe()));
     // The first step that changes something, so its diff shows at once.

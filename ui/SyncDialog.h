@@ -47,6 +47,10 @@ public:
                QWidget *parent = nullptr);
     ~SyncDialog() override;
 
+    // Sync mode while held: tick "Release the hold" once the plan is shown (the hold banner's
+    // Release hold…). The user still presses Sync.
+    void setReleaseHold(bool release);
+
     SyncPlanModel *model() const { return m_model; }
     QTableView *stepsView() const { return m_steps; }
     QLabel *targetLabel() const { return m_target; }
@@ -90,6 +94,7 @@ private:
     QLabel *m_target;
     QLabel *m_summary;
     QCheckBox *m_releaseHold;
+    bool m_releaseWanted = false;
     QLineEdit *m_confirm;
     QTableView *m_steps;
     DiffView *m_diff;

@@ -19,11 +19,29 @@ public:
     void drawPrimitive(PrimitiveElement element, const QStyleOption *option, QPainter *painter,
                        const QWidget *widget) const override
     {
-        if (element != PE_FrameFocusRect) {
-            QProxyStyle::drawPrimitive(element, option, painter, widget);
+        if (element == PE_FrameFocusRect) {
+            ring(option->rect.adjusted(1, 1, -1, -1), option->palette, painter);
             return;
         }
-        ring(option->rect.adjusted(1, 1, -1, -1), option->palette, painter);
+        QProxyStyle::drawPrimitive(element, option, painter, widget);
+        // On a dark palette Fusion's check box and radio outlines vanish; an unticked box must
+        // still be seen.
+        const bool indicator = element == PE_IndicatorCheckBox || element == PE_IndicatorItemViewItemCheck ||
+                               element == PE_IndicatorRadioButton;
+        if (indicator && option->palette.color(QPalette::Window).lightness() < 128) {
+            painter->save();
+            painter->setRenderHint(QPainter::Antialiasing);
+            QColor outline = option->palette.color(QPalette::Text);
+            outline.setAlpha(150);
+            painter->setPen(QPen(outline, 1));
+            painter->setBrush(Qt::NoBrush);
+            const QRectF box = QRectF(option->rect).adjusted(0.5, 0.5, -0.5, -0.5);
+            if (element == PE_IndicatorRadioButton)
+                painter->drawEllipse(box);
+            else
+                painter->drawRoundedRect(box, 1.5, 1.5);
+            painter->restore();
+        }
     }
 
     void drawControl(ControlElement element, const QStyleOption *option, QPainter *painter,

@@ -19,4 +19,25 @@ inline QString makeDemo(const QString &dir, const QStringList &extraArgs = {})
     return {};
 }
 
+// Runs the built sluicectl with `args`; its exit code, or -1 when it crashed or hung.
+inline int sluicectl(const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral(SLUICE_BINARY_DIR "/app/sluicectl/sluicectl"), args);
+    p.waitForFinished(120000);
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+// The demo as `sluicectl` first syncs it: the `deployed` tag on the sandbox, so the window opens
+// on OutOfSync with pending commits. Returns an error or "".
+inline QString makeDeployedDemo(const QString &dir)
+{
+    const QString error = makeDemo(dir);
+    if (!error.isEmpty())
+        return error;
+    if (sluicectl({"--workspace", dir + "/sluice.yaml", "sync", "web", "--revision", "deployed", "--no-wait"}) != 0)
+        return QStringLiteral("sluicectl sync web --revision deployed failed");
+    return {};
+}
+
 } // namespace sluice::test

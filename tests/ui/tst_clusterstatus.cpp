@@ -43,13 +43,7 @@ using namespace sluice;
 
 namespace {
 
-int sluicectl(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(SLUICE_BINARY_DIR "/app/sluicectl/sluicectl"), args);
-    p.waitForFinished(120000);
-    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-}
+using sluice::test::sluicectl;
 
 QModelIndex row(MainWindow &window, const QString &application)
 {
@@ -103,11 +97,10 @@ private slots:
     void deployedDemoShowsPendingAndHold()
     {
         const QString demo = m_dir.filePath("deployed");
-        const QString error = sluice::test::makeDemo(demo);
+        const QString error = sluice::test::makeDeployedDemo(demo);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         const QString workspace = demo + "/sluice.yaml";
         const QString dataDir = demo + "/.sluice/sandbox";
-        QCOMPARE(sluicectl({"--workspace", workspace, "sync", "web", "--revision", "deployed", "--no-wait"}), 0);
         {
             MainWindow window;
             window.show();
@@ -174,10 +167,9 @@ private slots:
     void syncAndRollBackFromTheWindow()
     {
         const QString demo = m_dir.filePath("sync");
-        const QString error = sluice::test::makeDemo(demo);
+        const QString error = sluice::test::makeDeployedDemo(demo);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         const QString workspace = demo + "/sluice.yaml";
-        QCOMPARE(sluicectl({"--workspace", workspace, "sync", "web", "--revision", "deployed", "--no-wait"}), 0);
         MainWindow window;
         window.show();
         QVERIFY(window.openWorkspace(workspace));
@@ -255,7 +247,13 @@ private slots:
         dialog = window.syncDialog();
         QTRY_VERIFY_WITH_TIMEOUT(dialog->releaseHoldBox()->isVisible(), 30000);
         QVERIFY(!dialog->applyButton()->isEnabled());
-        QTest::mouseClick(dialog->releaseHoldBox(), Qt::LeftButton);
+        dialog->close();
+        // The banner's Release hold… opens the same plan with the release ticked.
+        QVERIFY(window.applicationPage()->releaseHoldButton()->isVisible());
+        QTest::mouseClick(window.applicationPage()->releaseHoldButton(), Qt::LeftButton);
+        dialog = window.syncDialog();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->releaseHoldBox()->isVisible(), 30000);
+        QVERIFY(dialog->releaseHoldBox()->isChecked());
         QVERIFY(dialog->applyButton()->isEnabled());
         QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(dialog->resultLabel()->text().startsWith(QLatin1String("Succeeded")), 60000);
@@ -278,6 +276,9 @@ private slots:
         QVERIFY(!page->historyTab()->rollbackButton()->isEnabled()); // a release is no deployment
         page->historyTab()->view()->setCurrentIndex(history->index(first, 0));
         QVERIFY(page->historyTab()->rollbackButton()->isEnabled());
+        // The selected entry against live: what rolling back to it would change.
+        QTRY_COMPARE_WITH_TIMEOUT(page->historyTab()->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~2 =2"), 30000);
+        QVERIFY(page->historyTab()->diffPanel()->diffView()->message().isEmpty());
         QTest::mouseClick(page->historyTab()->rollbackButton(), Qt::LeftButton);
         dialog = window.syncDialog();
         QVERIFY(dialog);

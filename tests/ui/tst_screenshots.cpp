@@ -1,30 +1,41 @@
 // Renders the main window on the demo at 1280×800 in a light and a dark palette, checks what the
-// widgets show, and saves PNGs under <build>/screenshots for people to look at.
+// widgets show, and saves PNGs under <build>/screenshots for people to look at: the Git side
+// (Pending commits, Review) and the cluster side on a sandbox (overview with badges, Resources,
+// the Sync dialog with its plan, in progress and done, the Rollback dialog, the hold banner,
+// History).
 
 #include "common/Demo.h"
 
 #include "ApplicationListModel.h"
 #include "ApplicationPage.h"
-#include "ElidedLabel.h"
 #include "DiffView.h"
+#include "ElidedLabel.h"
+#include "HistoryModel.h"
+#include "HistoryTab.h"
 #include "MainWindow.h"
-#include "Theme.h"
 #include "ObjectDiffPanel.h"
 #include "PendingCommitModel.h"
 #include "PendingCommitsTab.h"
 #include "ResourceDiffModel.h"
+#include "ResourcesTab.h"
+#include "ResourceStatusModel.h"
 #include "ReviewTab.h"
 #include "RevisionPicker.h"
+#include "SyncDialog.h"
+#include "SyncPlanModel.h"
+#include "Theme.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QLabel>
+#include <QPushButton>
 #include <QStandardPaths>
 #include <QStyleFactory>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 
 using namespace sluice;
 
@@ -81,6 +92,93 @@ private:
         qInfo() << "saved" << m_out + "/" + name + "-{pending,review}.png";
     }
 
+    void save(QWidget *widget, const QString &file)
+    {
+        QVERIFY2(widget->grab().save(m_out + "/" + file), qPrintable(file));
+    }
+
+    // The cluster side on a sandbox the demo was deployed to (the `deployed` tag, so web is
+    // OutOfSync with pending commits).
+    void shootClusterSide(const QString &name)
+    {
+        const QString demo = m_dir.filePath(name);
+        const QString error = sluice::test::makeDeployedDemo(demo);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QString workspace = demo + "/sluice.yaml";
+        {
+            MainWindow window;
+            window.resize(1280, 800);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QVERIFY(window.openWorkspace(workspace));
+            ApplicationListModel *apps = window.applications();
+            const QModelIndex web = apps->indexOfApplication("web");
+            QTRY_COMPARE_WITH_TIMEOUT(web.data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"), 30000);
+            QTRY_COMPARE_WITH_TIMEOUT(web.data(ApplicationListModel::PendingRole).toInt(), 2, 30000);
+            // The sandbox's simulated controllers finish the rollout the CLI started.
+            QTRY_COMPARE_WITH_TIMEOUT(web.data(ApplicationListModel::HealthRole).toString(), QStringLiteral("Healthy"), 30000);
+            for (int row = 0; row < apps->rowCount(web.parent()); ++row)
+                QTRY_COMPARE_WITH_TIMEOUT(apps->index(row, 0, web.parent()).data(ApplicationListModel::StatusStateRole).toInt(),
+                                          int(ApplicationStatusSummary::State::Known), 30000);
+            ApplicationPage *page = window.applicationPage();
+            PendingCommitModel *pending = page->pendingTab()->model();
+            QTRY_COMPARE_WITH_TIMEOUT(pending->rowCount(), 2, 30000);
+            QTRY_VERIFY(!pending->index(1, PendingCommitModel::ObjectsColumn).data().toString().isEmpty()); // counted
+            QTRY_VERIFY(!page->isBusy());
+            save(&window, name + "-overview.png");
+
+            // Resources: the Deployment with its health rule.
+            page->tabs()->setCurrentWidget(page->resourcesTab());
+            ResourceStatusModel *resources = page->resourcesTab()->model();
+            QTRY_COMPARE(resources->rowCount(), 4);
+            for (int row = 0; row < resources->rowCount(); ++row) {
+                if (resources->index(row, 0).data(ResourceStatusModel::KeyRole).toString() == QLatin1String("/ConfigMap/shop/web-config"))
+                    page->resourcesTab()->view()->setCurrentIndex(resources->index(row, 0));
+            }
+            QVERIFY(page->resourcesTab()->diffView()->unifiedText().contains(QLatin1String("FEATURE_RECOMMENDATIONS")));
+            save(&window, name + "-resources.png");
+
+            // Sync…: the plan, applying, done.
+            QTest::mouseClick(page->syncButton(), Qt::LeftButton);
+            SyncDialog *dialog = window.syncDialog();
+            QVERIFY(dialog);
+            QTRY_COMPARE_WITH_TIMEOUT(dialog->model()->rowCount(), 4, 30000);
+            QVERIFY(dialog->summaryLabel()->text().contains(QLatin1String("update 2")));
+            save(dialog, name + "-sync-plan.png");
+            QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+            QCOMPARE(dialog->resultLabel()->text(), QStringLiteral("Applying\u2026"));
+            QVERIFY(dialog->cancelButton()->isEnabled());
+            QTest::qWait(100); // the first objects' progress
+            save(dialog, name + "-sync-progress.png");
+            QTRY_VERIFY_WITH_TIMEOUT(dialog->resultLabel()->text().startsWith(QLatin1String("Succeeded")), 60000);
+            save(dialog, name + "-sync-done.png");
+            dialog->close();
+            QTRY_COMPARE_WITH_TIMEOUT(web.data(ApplicationListModel::SyncRole).toString(), QStringLiteral("Synced"), 30000);
+
+            // Rollback…: the plan back to the deployed tag, then the hold banner.
+            QTest::mouseClick(page->rollbackButton(), Qt::LeftButton);
+            dialog = window.syncDialog();
+            QTRY_VERIFY_WITH_TIMEOUT(dialog->model()->rowCount() > 0 && dialog->applyButton()->isEnabled(), 30000);
+            save(dialog, name + "-rollback.png");
+            QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+            QTRY_VERIFY_WITH_TIMEOUT(dialog->resultLabel()->text().startsWith(QLatin1String("Succeeded")), 60000);
+            dialog->close();
+            QTRY_VERIFY_WITH_TIMEOUT(page->holdBanner()->isVisible(), 30000);
+            QTRY_VERIFY(!page->isBusy());
+            save(&window, name + "-hold.png");
+
+            // History: newest first; the first sync selected, with its diff against live.
+            page->tabs()->setCurrentWidget(page->historyTab());
+            HistoryModel *history = page->historyTab()->model();
+            QTRY_COMPARE_WITH_TIMEOUT(history->rowCount(), 4, 30000); // hold, rollback, sync, sync
+            page->historyTab()->view()->setCurrentIndex(history->index(2, 0)); // #2, the sync of main
+            QTRY_COMPARE_WITH_TIMEOUT(page->historyTab()->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~2 =2"), 30000);
+            save(&window, name + "-history.png");
+        }
+        QCOMPARE(sluice::test::sluicectl({"--workspace", workspace, "sandbox", "stop"}), 0);
+        qInfo() << "saved" << m_out + "/" + name + "-{overview,resources,sync-plan,sync-progress,sync-done,rollback,hold,history}.png";
+    }
+
 private slots:
     void initTestCase()
     {
@@ -97,12 +195,14 @@ private slots:
     {
         applyTheme(Theme::Light); // the Settings' Appearance choices
         shoot("main-light");
+        shootClusterSide("cluster-light");
     }
 
     void dark()
     {
         applyTheme(Theme::Dark);
         shoot("main-dark");
+        shootClusterSide("cluster-dark");
     }
 };
 
