@@ -158,7 +158,9 @@ void PendingCommitsTab::reload()
         },
         [this, since](LoadOutcome outcome) {
             if (!outcome.status) {
-                m_status->setText(tr("Could not list commits."));
+                // A Since that does not resolve is said next to it, and outlined.
+                const QString message = outcome.status.error().message;
+                m_status->setText(m_since->markIfNamed(message) ? message : tr("Could not list commits."));
                 m_panel->showMessage(outcome.status.error().toString());
                 m_log->finish(m_loadLogId, ActivityLogModel::State::Failed, outcome.status.error().toString());
                 return;

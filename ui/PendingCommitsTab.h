@@ -39,6 +39,7 @@ public:
     QTableView *table() const { return m_table; }
     ObjectDiffPanel *diffPanel() const { return m_panel; }
     RevisionPicker *sincePicker() const { return m_since; }
+    QLabel *statusLabel() const { return m_status; }
     bool isBusy() const;
 
 signals:

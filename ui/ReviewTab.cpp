@@ -38,7 +38,7 @@ Result<NamedDiff> reviewGit(const ApplicationConfig &app, RenderCache &cache, co
 ReviewTab::ReviewTab(RefsModel *refs, ActivityLogModel *log, QWidget *parent)
     : QWidget(parent), m_log(log), m_base(new RevisionPicker(refs, tr("Base revision"), this)),
       m_head(new RevisionPicker(refs, tr("Head revision"), this)), m_reviewButton(new QPushButton(icon(IconId::Review), tr("Review"), this)),
-      m_compareBar(new QWidget(this)), m_compare(new QButtonGroup(this)), m_stale(new QLabel(this)), m_panel(new ObjectDiffPanel(this)),
+      m_compareBar(new QWidget(this)), m_compare(new QButtonGroup(this)), m_stale(new QLabel(this)), m_fieldError(new QLabel(this)), m_panel(new ObjectDiffPanel(this)),
       m_job(new AsyncSlot(this))
 {
     m_reviewButton->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
@@ -84,9 +84,16 @@ ReviewTab::ReviewTab(RefsModel *refs, ActivityLogModel *log, QWidget *parent)
     m_stale->setStyleSheet(QStringLiteral("QLabel { border: 1px solid #c9a227; border-radius: 3px; padding: 4px; }"));
     m_stale->hide();
 
+    m_fieldError->setTextFormat(Qt::PlainText);
+    m_fieldError->setWordWrap(true);
+    m_fieldError->setAccessibleName(tr("Revision error"));
+    m_fieldError->setStyleSheet(QStringLiteral("QLabel { color: #d9534f; }"));
+    m_fieldError->hide();
+
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
+    layout->addWidget(m_fieldError);
     layout->addWidget(m_compareBar);
     layout->addWidget(m_stale);
     layout->addWidget(m_panel, 1);
@@ -98,8 +105,13 @@ ReviewTab::ReviewTab(RefsModel *refs, ActivityLogModel *log, QWidget *parent)
         m_head->setSpec(base);
     });
     connect(m_compare, &QButtonGroup::idClicked, this, [this](int id) { compare(Compare(id)); });
-    connect(m_base, &QComboBox::currentTextChanged, this, &ReviewTab::updateStale);
-    connect(m_head, &QComboBox::currentTextChanged, this, &ReviewTab::updateStale);
+    for (RevisionPicker *picker : {m_base, m_head}) {
+        connect(picker, &QComboBox::currentTextChanged, this, &ReviewTab::updateStale);
+        connect(picker, &QComboBox::currentTextChanged, m_fieldError, [this] {
+            if (m_base->error().isEmpty() && m_head->error().isEmpty())
+                m_fieldError->hide();
+        });
+    }
     connect(m_job, &AsyncSlot::runningChanged, this, [this](bool running) { emit busyChanged(running); });
     showMessage(tr("Choose a base and a head, then Review."));
 }
@@ -181,7 +193,13 @@ void ReviewTab::review()
         },
         [this, shown](Result<NamedDiff> result) {
             if (!result) {
-                showMessage(result.error().toString());
+                // A revision that does not resolve is said under its field, outlined.
+                const QString message = result.error().message;
+                const bool base = m_base->markIfNamed(message);
+                const bool head = m_head->markIfNamed(message);
+                m_fieldError->setText(base ? tr("Base: %1").arg(message) : tr("Head: %1").arg(message));
+                m_fieldError->setVisible(base || head);
+                showMessage(base || head ? tr("%1: fix the revision above, then Review.").arg(message) : result.error().toString());
                 m_log->finish(m_logId, ActivityLogModel::State::Failed, result.error().toString());
                 return;
             }

@@ -46,6 +46,7 @@ public:
     ObjectDiffPanel *diffPanel() const { return m_panel; }
     QWidget *compareBar() const { return m_compareBar; }
     QLabel *staleLabel() const { return m_stale; }
+    QLabel *fieldErrorLabel() const { return m_fieldError; }
     bool isBusy() const;
 
 signals:
@@ -73,6 +74,7 @@ private:
     QWidget *m_compareBar;
     QButtonGroup *m_compare;
     QLabel *m_stale;
+    QLabel *m_fieldError; // a revision that does not resolve, under the fields
     ObjectDiffPanel *m_panel;
     AsyncSlot *m_job;
     Compare m_sides = Compare::BaseToHead;

@@ -3,6 +3,7 @@
 #include "RefsModel.h"
 
 #include <QLineEdit>
+#include <QPainter>
 
 namespace sluice {
 
@@ -19,6 +20,7 @@ RevisionPicker::RevisionPicker(RefsModel *refs, const QString &accessibleName, Q
     auto saved = std::make_shared<QString>();
     connect(refs, &QAbstractItemModel::modelAboutToBeReset, this, [this, saved] { *saved = spec(); });
     connect(refs, &QAbstractItemModel::modelReset, this, [this, saved] { setSpec(*saved); });
+    connect(this, &QComboBox::currentTextChanged, this, [this] { setError({}); });
 }
 
 QString RevisionPicker::spec() const
@@ -37,6 +39,35 @@ void RevisionPicker::setSpec(const QString &spec)
         setCurrentIndex(row);
     else
         setEditText(spec);
+}
+
+bool RevisionPicker::markIfNamed(const QString &message)
+{
+    const QString text = currentText().trimmed();
+    const bool named = !text.isEmpty() && message.contains(QLatin1Char('\'') + text + QLatin1Char('\''));
+    if (named)
+        setError(message);
+    return named;
+}
+
+void RevisionPicker::setError(const QString &message)
+{
+    if (message == m_error)
+        return;
+    m_error = message;
+    setToolTip(message);
+    update();
+}
+
+void RevisionPicker::paintEvent(QPaintEvent *event)
+{
+    QComboBox::paintEvent(event);
+    if (m_error.isEmpty())
+        return;
+    QPainter painter(this);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(QPen(QColor(0xd9, 0x53, 0x4f), 2));
+    painter.drawRoundedRect(QRectF(rect()).adjusted(1, 1, -1, -1), 2, 2);
 }
 
 } // namespace sluice

@@ -20,6 +20,18 @@ public:
     QString spec() const;
     // Selects the ref with this spec, or types it in.
     void setSpec(const QString &spec);
+
+    // Marks the field wrong (a red outline, `message` as its tooltip) until its text changes;
+    // "" clears. Returns whether `message` names this field's spec ("unknown revision 'x'").
+    bool markIfNamed(const QString &message);
+    void setError(const QString &message);
+    QString error() const { return m_error; }
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+
+private:
+    QString m_error;
 };
 
 } // namespace sluice

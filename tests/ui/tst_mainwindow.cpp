@@ -125,6 +125,14 @@ private slots:
         QTest::keyClick(window.sidebar(), Qt::Key_Down);
         QTRY_COMPARE(page->application(), QStringLiteral("status"));
         QTRY_COMPARE_WITH_TIMEOUT(commits->rowCount(), 5, 20000);
+
+        // A Since that does not resolve: said next to the field, which is outlined.
+        PendingCommitsTab *pending = page->pendingTab();
+        pending->sincePicker()->setSpec("no-such-tag");
+        QTest::keyClick(pending->sincePicker()->lineEdit(), Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(pending->statusLabel()->text().startsWith("unknown revision 'no-such-tag'"), 20000);
+        QVERIFY(pending->sincePicker()->error().contains("no-such-tag"));
+        QCOMPARE(commits->rowCount(), 0);
     }
 
     void selectCommitShowsItsObjects()
@@ -262,6 +270,14 @@ private slots:
         review->review();
         QTRY_VERIFY_WITH_TIMEOUT(panel->diffView()->message().contains("unknown revision 'no-such-branch'"), 20000);
         QVERIFY(QApplication::activeModalWidget() == nullptr);
+        // … said under the field it is about, which is outlined until it changes.
+        QVERIFY(review->headPicker()->error().contains("unknown revision 'no-such-branch'"));
+        QVERIFY(review->basePicker()->error().isEmpty());
+        QVERIFY(review->fieldErrorLabel()->isVisible());
+        QVERIFY(review->fieldErrorLabel()->text().startsWith("Head: unknown revision 'no-such-branch'"));
+        review->headPicker()->setSpec("main");
+        QVERIFY(review->headPicker()->error().isEmpty());
+        QVERIFY(!review->fieldErrorLabel()->isVisible());
     }
 
     void fetchCancelledLeavesTheAppUsable()
