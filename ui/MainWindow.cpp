@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "ActivityLogModel.h"
+#include "ActivityTab.h"
 #include "ApplicationListModel.h"
 #include "ApplicationPage.h"
 #include "ClusterStatusMonitor.h"
@@ -370,6 +371,7 @@ SyncDialog *MainWindow::openSyncDialog(const QString &application, bool rollback
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_syncDialog = dialog;
     connect(dialog, &SyncDialog::applied, m_monitor, qOverload<const QString &>(&ClusterStatusMonitor::refresh));
+    connect(dialog, &SyncDialog::showActivityRequested, this, [this] { m_page->tabs()->setCurrentWidget(m_page->activityTab()); });
     dialog->open();
     return dialog;
 }

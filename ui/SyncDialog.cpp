@@ -137,8 +137,13 @@ SyncDialog::SyncDialog(SessionPtr session, const QString &application, Mode mode
     } else {
         layout->addWidget(clusterPage, 1);
     }
+    m_showActivity = new QPushButton(tr("Show in &Activity"), this);
+    m_showActivity->setToolTip(tr("Close this dialog and show the Activity tab: every step, its timing and every error in full"));
+    m_showActivity->setAutoDefault(false);
+    m_showActivity->hide();
     auto *closeRow = new QHBoxLayout;
     closeRow->addStretch(1);
+    closeRow->addWidget(m_showActivity);
     closeRow->addWidget(m_close);
     layout->addLayout(closeRow);
 
@@ -146,6 +151,10 @@ SyncDialog::SyncDialog(SessionPtr session, const QString &application, Mode mode
     connect(m_apply, &QPushButton::clicked, this, [this] { apply(false); });
     connect(m_cancel, &QPushButton::clicked, m_job, &AsyncSlot::cancel);
     connect(m_close, &QPushButton::clicked, this, &QDialog::reject);
+    connect(m_showActivity, &QPushButton::clicked, this, [this] {
+        emit showActivityRequested();
+        reject();
+    });
     connect(m_job, &AsyncSlot::runningChanged, this, &SyncDialog::updateButtons);
     connect(m_model, &SyncPlanModel::selectionChanged, this, &SyncDialog::updateButtons);
     connect(m_confirm, &QLineEdit::textChanged, this, &SyncDialog::updateButtons);
@@ -288,6 +297,7 @@ void SyncDialog::apply(bool dryRun)
             if (!outcome) {
                 m_log->finish(logId, ActivityLogModel::State::Failed, outcome.error().toString(), true);
                 m_result->setText(tr("Failed: %1").arg(outcome.error().message));
+                m_showActivity->show();
                 updateButtons();
                 return;
             }
@@ -300,11 +310,12 @@ void SyncDialog::apply(bool dryRun)
             if (r.waited && r.health != sync::HealthState::None)
                 text += tr("; health %1%2").arg(sync::healthName(r.health), r.timedOut ? tr(" (timed out waiting)") : QString());
             if (outcome->entry)
-                text += tr("; history #%1 (details in Activity)").arg(outcome->entry->id);
+                text += tr("; history #%1").arg(outcome->entry->id);
             const QString failure = r.firstFailure();
             if (!failure.isEmpty())
                 text += QStringLiteral("\n") + failure;
             m_result->setText(text);
+            m_showActivity->show();
             m_log->finish(logId, r.succeeded() ? ActivityLogModel::State::Succeeded : ActivityLogModel::State::Failed,
                           r.succeeded() ? QString() : text, true);
             if (!dryRun) {

@@ -61,6 +61,7 @@ public:
     QPushButton *dryRunButton() const { return m_dryRun; }
     QPushButton *applyButton() const { return m_apply; }
     QPushButton *cancelButton() const { return m_cancel; }
+    QPushButton *showActivityButton() const { return m_showActivity; }
     DiffView *diffView() const { return m_diff; }
     // Rollback mode only: the two ways side by side, and the Git one's panel.
     QRadioButton *clusterModeButton() const { return m_clusterMode; }
@@ -71,6 +72,8 @@ public:
 signals:
     // The cluster changed (a sync or rollback ran, whatever its result).
     void applied(const QString &application);
+    // "Show in Activity": the dialog closes; the window shows the Activity tab.
+    void showActivityRequested();
 
 protected:
     void reject() override; // Esc / Close: cancels a running job first
@@ -103,6 +106,7 @@ private:
     QLabel *m_result;
     QPushButton *m_dryRun;
     QPushButton *m_apply;
+    QPushButton *m_showActivity; // once a result is in
     QPushButton *m_cancel;
     QPushButton *m_close;
     QRadioButton *m_clusterMode = nullptr;

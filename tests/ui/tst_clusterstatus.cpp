@@ -5,6 +5,7 @@
 #include "common/Demo.h"
 
 #include "ActivityLogModel.h"
+#include "ActivityTab.h"
 #include "ApplicationListModel.h"
 #include "ApplicationPage.h"
 #include "ElidedLabel.h"
@@ -201,11 +202,15 @@ private slots:
         QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(dialog->resultLabel()->text().startsWith(QLatin1String("Succeeded: 1 applied")), 60000);
         QCOMPARE(dialog->model()->index(configMap, SyncPlanModel::OutcomeColumn).data().toString(), QStringLiteral("skipped"));
+        QVERIFY(dialog->showActivityButton()->isVisible());
         for (int r = 0; r < dialog->model()->rowCount(); ++r) {
             if (!dialog->model()->index(r, 0).data(SyncPlanModel::SelectableRole).toBool())
                 QCOMPARE(dialog->model()->index(r, SyncPlanModel::OutcomeColumn).data().toString(), QStringLiteral("unchanged"));
         }
-        dialog->close();
+        // The result links to Activity, where the sync is the newest entry.
+        QTest::mouseClick(dialog->showActivityButton(), Qt::LeftButton);
+        QTRY_VERIFY(!window.syncDialog());
+        QCOMPARE(window.applicationPage()->tabs()->currentWidget(), window.applicationPage()->activityTab());
         // Still OutOfSync: the ConfigMap was left out.
         QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"), 30000);
 
