@@ -214,12 +214,16 @@ void ObjectDiffPanel::setDiff(const ResourceDiff &diff, const QString &baseLabel
     m_baseLabel = baseLabel;
     m_headLabel = headLabel;
     m_model->setDiff(diff);
-    m_counts->setText(countsText());
-    m_counts->setToolTip(tr("%1 added, %2 removed, %3 changed, %4 unchanged")
-                             .arg(diff.summary.added)
-                             .arg(diff.summary.removed)
-                             .arg(diff.summary.changed)
-                             .arg(diff.summary.unchanged));
+    // What the renderers left out (helm test hooks) is said beside the counts, in full in the tooltip.
+    QString tip = tr("%1 added, %2 removed, %3 changed, %4 unchanged")
+                      .arg(diff.summary.added)
+                      .arg(diff.summary.removed)
+                      .arg(diff.summary.changed)
+                      .arg(diff.summary.unchanged);
+    for (const QString &note : diff.notes)
+        tip += QLatin1Char('\n') + note;
+    m_counts->setText(diff.notes.isEmpty() ? countsText() : tr("%1 \u00b7 %2 left out").arg(countsText()).arg(diff.notes.size()));
+    m_counts->setToolTip(tip);
     m_list->setCurrentIndex(m_model->firstObjectIndex());
     if (!diff.summary.hasDifferences())
         m_diffView->showMessage(tr("No object changes: the rendered manifests are the same."));

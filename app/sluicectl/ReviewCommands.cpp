@@ -70,6 +70,8 @@ int runReview(const Context &ctx, const ReviewArgs &args)
         if (o.change != ChangeKind::Unchanged)
             printObjectDiff(ctx, o, {}, args.stat);
     }
+    for (const QString &note : diff.notes)
+        out() << paint(ctx, "2", QStringLiteral("note: ") + note) << '\n';
     out() << summaryLine(diff.summary) << Qt::endl;
     return exit;
 }
@@ -161,6 +163,25 @@ int runRender(const Context &ctx, const RenderArgs &args)
     }
     out().flush();
     return ExitOk;
+}
+
+int runTools(const Context &ctx)
+{
+    int exit = ExitOk;
+    QJsonObject json;
+    for (RendererKind kind : {RendererKind::Kustomize, RendererKind::Helm}) {
+        auto tool = describeRenderTool(kind, {});
+        if (!tool)
+            exit = ExitError;
+        const QString line = tool ? *tool : QStringLiteral("not usable: ") + tool.error().message;
+        json.insert(rendererName(kind), line);
+        if (!ctx.json)
+            out() << rendererName(kind).leftJustified(10) << line << '\n';
+    }
+    if (ctx.json)
+        out() << QJsonDocument(json).toJson(QJsonDocument::Indented);
+    out().flush();
+    return exit;
 }
 
 } // namespace sluice::cli

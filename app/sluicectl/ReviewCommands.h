@@ -30,4 +30,8 @@ struct RenderArgs
 };
 int runRender(const Context &ctx, const RenderArgs &args);
 
+// The external renderers Sluice would run (kustomize, helm): program, version, path. Exit 0 when
+// every one was found and answered, 2 when one is missing (what to do is in its line).
+int runTools(const Context &ctx);
+
 } // namespace sluice::cli

@@ -33,6 +33,7 @@ Commands:
   rollback APP --git-revert REV... [--branch NAME] [--push] [--dry-run]
                                               a revert branch in your clone, and what it deploys
   sandbox start|stop|status                   the workspace's sandbox cluster
+  tools                                       the kustomize and helm Sluice runs: version, path
   cluster check [--context NAME] [--kubeconfig FILE]
                                               server version, API groups, who am I, latency
 
@@ -44,6 +45,9 @@ Options:
   --json             machine-readable output
   --no-cache         do not read or write the render cache on disk
   -h, --help         this help
+
+helm is looked up as $SLUICE_HELM, else on PATH, else in ~/.local/share/sluice/tools
+(scripts/deps.sh installs it there; $SLUICE_TOOLS_DIR moves that folder).
 
 Clusters come from kubectl's rules: KUBECONFIG (a ':' list) or ~/.kube/config.
 
@@ -122,6 +126,8 @@ int main(int argc, char **argv)
     }
     if (command == QLatin1String("status"))
         return runStatus(ctx, args.mid(1));
+    if (command == QLatin1String("tools"))
+        return args.size() == 1 ? runTools(ctx) : usageError(QStringLiteral("tools takes no arguments"));
     if (command == QLatin1String("sandbox")) {
         if (args.size() != 2)
             return usageError(QStringLiteral("sandbox needs one subcommand: start, stop or status"));

@@ -3,6 +3,7 @@
 #include "Log.h"
 
 #include <QElapsedTimer>
+#include <QDir>
 #include <QFileInfo>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -10,21 +11,46 @@
 
 namespace sluice {
 
+QString toolsDirectory()
+{
+    const QString explicitDir = qEnvironmentVariable("SLUICE_TOOLS_DIR");
+    if (!explicitDir.isEmpty())
+        return explicitDir;
+    const QString data = qEnvironmentVariable("XDG_DATA_HOME");
+    return (data.isEmpty() ? QDir::homePath() + QStringLiteral("/.local/share") : data) + QStringLiteral("/sluice/tools");
+}
+
 QString findTool(const QString &program)
 {
     if (program.contains(QLatin1Char('/')))
         return QFileInfo::exists(program) ? program : QString();
-    return QStandardPaths::findExecutable(program);
+    const QString onPath = QStandardPaths::findExecutable(program);
+    return onPath.isEmpty() ? QStandardPaths::findExecutable(program, {toolsDirectory()}) : onPath;
+}
+
+Result<QString> toolVersion(const QString &program, const QStringList &arguments)
+{
+    ToolRun run;
+    run.program = program;
+    run.arguments = arguments;
+    run.timeoutMs = 20000;
+    auto output = runTool(run);
+    if (!output)
+        return output.error();
+    return QString::fromUtf8(output->standardOutput).trimmed();
 }
 
 Result<ToolOutput> runTool(const ToolRun &run, const CancelToken &cancel)
 {
     const QString name = run.program.section(QLatin1Char('/'), -1);
     const QString path = findTool(run.program);
+    if (path.isEmpty() && run.program.contains(QLatin1Char('/')))
+        return makeError(ErrorCategory::Process,
+                         QStringLiteral("%1 does not exist: install it there or set another path in the settings").arg(run.program));
     if (path.isEmpty())
         return makeError(ErrorCategory::Process,
-                         QStringLiteral("%1 not found on PATH: install it or set its path in the "
-                                        "settings").arg(run.program));
+                         QStringLiteral("%1 not found on PATH or in %2: install it (scripts/deps.sh installs helm) "
+                                        "or set its path in the settings").arg(run.program, toolsDirectory()));
 
     QProcess process;
     process.setProgram(path);

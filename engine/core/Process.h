@@ -34,7 +34,16 @@ struct ToolOutput
 // Contract: blocks; call from a worker thread; polls `cancel` every 50 ms.
 Result<ToolOutput> runTool(const ToolRun &run, const CancelToken &cancel = {});
 
-// The absolute path of `program` on PATH, or empty when it is not there.
+// Where scripts/deps.sh installs the tools Debian does not package (helm as `helm`, helm 4 as
+// `helm4`): $SLUICE_TOOLS_DIR, else $XDG_DATA_HOME/sluice/tools, else ~/.local/share/sluice/tools.
+QString toolsDirectory();
+
+// The absolute path of `program`: as given when it is a path, else on PATH, else in
+// toolsDirectory(); empty when it is nowhere.
 QString findTool(const QString &program);
+
+// What the tool prints about its version ("v3.17.3+ge4da497" for `helm version --short`), or
+// an error (not found, or it failed). `arguments`: what makes it print its version. Blocks.
+Result<QString> toolVersion(const QString &program, const QStringList &arguments);
 
 } // namespace sluice

@@ -38,7 +38,10 @@ QJsonObject diffToJson(const ResourceDiff &diff)
                               {QStringLiteral("removed"), diff.summary.removed},
                               {QStringLiteral("changed"), diff.summary.changed},
                               {QStringLiteral("unchanged"), diff.summary.unchanged}};
-    return {{QStringLiteral("summary"), summary}, {QStringLiteral("objects"), objects}};
+    QJsonObject json{{QStringLiteral("summary"), summary}, {QStringLiteral("objects"), objects}};
+    if (!diff.notes.isEmpty())
+        json.insert(QStringLiteral("notes"), QJsonArray::fromStringList(diff.notes));
+    return json;
 }
 
 } // namespace sluice

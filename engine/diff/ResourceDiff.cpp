@@ -171,6 +171,10 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
         }
         result.objects.append(std::move(pair.result));
     }
+    for (const QString &note : base.notes + head.notes) {
+        if (!result.notes.contains(note))
+            result.notes.append(note);
+    }
     return result;
 }
 

@@ -41,6 +41,7 @@ struct ResourceDiff
 {
     DiffSummary summary;
     QList<ObjectDiff> objects; // every object of either side, in key order
+    QStringList notes;         // what the renderers left out of either side (ResourceSet::notes), once each
 };
 
 struct DiffOptions

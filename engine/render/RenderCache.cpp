@@ -12,7 +12,7 @@ namespace sluice {
 namespace {
 
 constexpr quint32 kMagic = 0x534c5243; // "SLRC"
-constexpr quint32 kVersion = 1;
+constexpr quint32 kVersion = 2; // 2: the set's notes follow its objects
 
 QDataStream &operator<<(QDataStream &out, const Resource &r)
 {
@@ -72,6 +72,7 @@ std::optional<ResourceSet> RenderCache::find(const QString &key)
         if (!set.insert(std::move(r)))
             return std::nullopt;
     }
+    in >> set.notes;
     if (in.status() != QDataStream::Ok || set.size() != count) {
         qCWarning(lcRender) << "ignoring corrupt render cache entry" << file.fileName();
         return std::nullopt;
@@ -97,6 +98,7 @@ void RenderCache::store(const QString &key, const ResourceSet &set)
     out << kMagic << kVersion << key << qint64(set.size());
     for (const auto &[k, r] : set)
         out << r;
+    out << set.notes;
     // Rendered Secrets are in here: readable by the owner only.
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     if (!file.commit())

@@ -10,6 +10,7 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonObject>
 
 #include <algorithm>
 
@@ -68,9 +69,45 @@ Tool kustomizeTool(const ToolPaths &tools)
     return {QStringLiteral("kubectl"), {QStringLiteral("kustomize")}};
 }
 
+// SLUICE_HELM, else the settings' path, else `helm` (PATH, then toolsDirectory()).
 Tool helmTool(const ToolPaths &tools)
 {
-    return {tools.helm.isEmpty() ? QStringLiteral("helm") : tools.helm, {QStringLiteral("template")}};
+    const QString fromEnvironment = qEnvironmentVariable("SLUICE_HELM");
+    const QString program = !fromEnvironment.isEmpty() ? fromEnvironment : tools.helm.isEmpty() ? QStringLiteral("helm") : tools.helm;
+    return {program, {QStringLiteral("template")}};
+}
+
+// Helm test hooks (helm.sh/hook: test, or the old test-success / test-failure) are run by
+// `helm test`; a release (and so Flux or Argo CD) never deploys them. They are left out of the
+// desired state, each with a note.
+void dropHelmTestHooks(ScannedManifests &scanned, const QString &defaultNamespace, QStringList &notes)
+{
+    const auto isTestHook = [](const Resource &resource) {
+        auto tree = resource.parseTree();
+        if (!tree)
+            return false;
+        const QString hooks = tree->value(QLatin1String("metadata")).toObject().value(QLatin1String("annotations")).toObject()
+                                  .value(QLatin1String("helm.sh/hook")).toString();
+        for (const QString &hook : hooks.split(QLatin1Char(','))) {
+            const QString h = hook.trimmed();
+            if (h == QLatin1String("test") || h == QLatin1String("test-success") || h == QLatin1String("test-failure"))
+                return true;
+        }
+        return false;
+    };
+    QList<Resource> kept;
+    for (Resource &resource : scanned.resources) {
+        if (isTestHook(resource)) {
+            ResourceKey shown = resource.key; // test hooks are Pods and Jobs: namespaced
+            if (shown.ns.isEmpty())
+                shown.ns = defaultNamespace;
+            notes.append(QStringLiteral("left out %1 (a helm test hook: `helm test` runs it, a release does not deploy it)")
+                             .arg(shown.displayName()));
+            continue;
+        }
+        kept.append(std::move(resource));
+    }
+    scanned.resources = std::move(kept);
 }
 
 Result<ScannedManifests> runRenderTool(const Tool &tool, QStringList arguments, const QString &dir,
@@ -151,6 +188,27 @@ QString toolIdentity(RendererKind kind, const ToolPaths &tools)
         .arg(info.lastModified().toMSecsSinceEpoch());
 }
 
+Result<QString> describeRenderTool(RendererKind kind, const ToolPaths &tools)
+{
+    const bool helm = kind == RendererKind::Helm;
+    if (!helm && kind != RendererKind::Kustomize)
+        return makeError(ErrorCategory::Render, QStringLiteral("%1 runs no external tool").arg(rendererName(kind)));
+    const Tool tool = helm ? helmTool(tools) : kustomizeTool(tools);
+    const bool viaKubectl = tool.prefix.value(0) == QLatin1String("kustomize");
+    // helm and kustomize print their version; kubectl names its kustomize's in `version --client`.
+    auto version = toolVersion(tool.program, helm ? QStringList{QStringLiteral("version"), QStringLiteral("--short")}
+                                                  : QStringList{QStringLiteral("version"), QStringLiteral("--client")});
+    if (!version)
+        return version.error();
+    const QString name = helm ? QStringLiteral("helm") : viaKubectl ? QStringLiteral("kubectl kustomize") : QStringLiteral("kustomize");
+    QString line = version->section(QLatin1Char('\n'), 0, 0);
+    if (viaKubectl) {
+        const qsizetype at = version->indexOf(QLatin1String("Kustomize Version: "));
+        line = at < 0 ? QStringLiteral("(version unknown)") : version->mid(at + 19).section(QLatin1Char('\n'), 0, 0).trimmed();
+    }
+    return QStringLiteral("%1 %2 (%3)").arg(name, line, findTool(tool.program));
+}
+
 Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPath, const RenderOptions &options,
                                     const CancelToken &cancel)
 {
@@ -160,6 +218,7 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
     qCDebug(lcRender) << "rendering" << displayPath << "with" << rendererName(kind);
 
     Result<ScannedManifests> scanned = makeError(ErrorCategory::Render, QString());
+    QStringList notes;
     switch (kind) {
     case RendererKind::Auto:
     case RendererKind::Plain:
@@ -179,12 +238,17 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
             args << QStringLiteral("--values") << values;
         scanned = runRenderTool(helmTool(options.tools), args, dir, displayPath + QLatin1String(" (helm output)"),
                                 options, cancel);
+        if (scanned)
+            dropHelmTestHooks(*scanned, options.defaultNamespace, notes);
         break;
     }
     }
     if (!scanned)
         return scanned.error();
-    return scopeResources(std::move(*scanned), options.defaultNamespace);
+    auto set = scopeResources(std::move(*scanned), options.defaultNamespace);
+    if (set)
+        set->notes = notes;
+    return set;
 }
 
 } // namespace sluice

@@ -56,6 +56,12 @@ bool readsOutsidePath(RendererKind kind);
 // holds the tool's identity: path, size and modification time). Empty for plain.
 QString toolIdentity(RendererKind kind, const ToolPaths &tools);
 
+// Which program a renderer runs with these settings, where it is and its version, for people:
+// "helm v3.17.3+ge4da497 (/home/alex/.local/share/sluice/tools/helm)", "kubectl kustomize
+// v5.6.0 (/usr/local/bin/kubectl)". helm comes from SLUICE_HELM, else the settings, else PATH,
+// else toolsDirectory(). An error names the program when it is missing or fails. Blocks.
+Result<QString> describeRenderTool(RendererKind kind, const ToolPaths &tools);
+
 // Renders `dir` (a directory on disk). `displayPath` names it in errors and in objects' source
 // files. Blocks; run it on a worker thread. External tools run with the options' timeout and
 // are killed on cancel; their stderr is the error's detail.

@@ -72,6 +72,10 @@ public:
     Map::const_iterator begin() const { return m_items.begin(); }
     Map::const_iterator end() const { return m_items.end(); }
 
+    // What the renderer left out on purpose, for people: "left out Pod default/web-test (a helm
+    // test hook: helm test runs it, a release does not deploy it)".
+    QStringList notes;
+
 private:
     Map m_items;
 };

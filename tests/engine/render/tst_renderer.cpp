@@ -100,8 +100,8 @@ private slots:
     {
         QTest::addColumn<int>("kind");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("kustomize") << int(RendererKind::Kustomize) << QStringLiteral("/nonexistent/kustomize not found");
-        QTest::newRow("helm") << int(RendererKind::Helm) << QStringLiteral("/nonexistent/helm not found");
+        QTest::newRow("kustomize") << int(RendererKind::Kustomize) << QStringLiteral("/nonexistent/kustomize does not exist");
+        QTest::newRow("helm") << int(RendererKind::Helm) << QStringLiteral("/nonexistent/helm does not exist");
     }
     void missingTools()
     {
