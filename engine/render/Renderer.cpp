@@ -3,14 +3,18 @@
 #include "Scope.h"
 #include "YamlScan.h"
 #include "core/Log.h"
+#include "core/Paths.h"
 #include "core/Process.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QCryptographicHash>
 #include <QFileInfo>
 #include <QJsonObject>
+#include <QRegularExpression>
+#include <QTemporaryDir>
 
 #include <algorithm>
 
@@ -110,6 +114,54 @@ void dropHelmTestHooks(ScannedManifests &scanned, const QString &defaultNamespac
     scanned.resources = std::move(kept);
 }
 
+// helm keeps its repository index and settings under the cache, not in the user's helm setup.
+QStringList helmEnvironment()
+{
+    const QString home = cacheDir() + QStringLiteral("/helm");
+    return {QStringLiteral("HELM_CACHE_HOME=") + home + QStringLiteral("/cache"),
+            QStringLiteral("HELM_CONFIG_HOME=") + home + QStringLiteral("/config"),
+            QStringLiteral("HELM_DATA_HOME=") + home + QStringLiteral("/data")};
+}
+
+// The chart `helm` names from its repository, as a .tgz in the chart cache: an exact version
+// is pulled once and then found offline; a range (or no version) asks the repository each time.
+Result<QString> cachedChart(const HelmOptions &helm, const Tool &tool, const RenderOptions &options, const CancelToken &cancel)
+{
+    const QString name = helm.repo + QLatin1Char('/') + helm.chart;
+    if (helm.repo.startsWith(QLatin1String("oci://"), Qt::CaseInsensitive))
+        return makeError(ErrorCategory::Render,
+                         QStringLiteral("chart %1: OCI chart references are not supported yet; use an HTTP chart repository, "
+                                        "or keep the chart in Git (helm pull --untar)").arg(name));
+    const QString dir = cacheDir() + QStringLiteral("/charts/") +
+                        QString::fromLatin1(QCryptographicHash::hash(helm.repo.toUtf8(), QCryptographicHash::Sha256).toHex().left(16));
+    static const QRegularExpression exact(QStringLiteral("^v?(\\d+\\.\\d+\\.\\d+([-+][0-9A-Za-z.+-]*)?)$"));
+    const QRegularExpressionMatch version = exact.match(helm.version);
+    const QString cached = version.hasMatch() ? QStringLiteral("%1/%2-%3.tgz").arg(dir, helm.chart, version.captured(1)) : QString();
+    if (!cached.isEmpty() && QFileInfo::exists(cached))
+        return cached;
+    if (!QDir().mkpath(dir))
+        return makeError(ErrorCategory::Io, QStringLiteral("cannot create the chart cache %1").arg(dir));
+    QTemporaryDir pulled(dir + QStringLiteral("/pull-XXXXXX"));
+    ToolRun run;
+    run.program = tool.program;
+    run.arguments = {QStringLiteral("pull"), helm.chart, QStringLiteral("--repo"), helm.repo, QStringLiteral("--destination"), pulled.path()};
+    if (!helm.version.isEmpty())
+        run.arguments << QStringLiteral("--version") << helm.version;
+    run.timeoutMs = options.timeoutMs;
+    run.extraEnvironment = helmEnvironment();
+    auto output = runTool(run, cancel);
+    if (!output)
+        return output.error().prefixed(QStringLiteral("fetching chart %1%2").arg(name, helm.version.isEmpty() ? QString() : QLatin1Char(' ') + helm.version));
+    const QStringList files = QDir(pulled.path()).entryList({QStringLiteral("*.tgz")}, QDir::Files);
+    if (files.size() != 1)
+        return makeError(ErrorCategory::Render, QStringLiteral("fetching chart %1: helm pull left no chart archive").arg(name));
+    const QString target = dir + QLatin1Char('/') + files.first();
+    QFile::remove(target);
+    if (!QFile::rename(pulled.filePath(files.first()), target))
+        return makeError(ErrorCategory::Io, QStringLiteral("cannot move the chart into the cache %1").arg(target));
+    return target;
+}
+
 Result<ScannedManifests> runRenderTool(const Tool &tool, QStringList arguments, const QString &dir,
                                        const QString &outputName, const RenderOptions &options,
                                        const CancelToken &cancel)
@@ -150,7 +202,7 @@ std::optional<RendererKind> parseRendererName(const QString &name)
 QString RenderOptions::identity() const
 {
     return QStringList{rendererName(renderer), defaultNamespace, helm.releaseName.isEmpty() ? releaseName : helm.releaseName,
-                       helm.valueFiles.join(QLatin1Char(','))}
+                       helm.valueFiles.join(QLatin1Char(',')), helm.repo, helm.chart, helm.version}
         .join(QLatin1Char('|'));
 }
 
@@ -214,7 +266,9 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
 {
     if (!QFileInfo(dir).isDir())
         return makeError(ErrorCategory::Render, QStringLiteral("path %1 does not exist or is not a directory").arg(displayPath));
-    const RendererKind kind = options.renderer == RendererKind::Auto ? detectRenderer(dir) : options.renderer;
+    const RendererKind kind = options.renderer != RendererKind::Auto ? options.renderer
+                              : !options.helm.chart.isEmpty()     ? RendererKind::Helm
+                                                                  : detectRenderer(dir);
     qCDebug(lcRender) << "rendering" << displayPath << "with" << rendererName(kind);
 
     Result<ScannedManifests> scanned = makeError(ErrorCategory::Render, QString());
@@ -229,14 +283,21 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
                                 displayPath + QLatin1String(" (kustomize output)"), options, cancel);
         break;
     case RendererKind::Helm: {
+        const Tool helm = helmTool(options.tools);
+        QString chart = QStringLiteral(".");
+        if (!options.helm.chart.isEmpty()) {
+            auto cached = cachedChart(options.helm, helm, options, cancel);
+            if (!cached)
+                return cached.error().prefixed(QStringLiteral("render of %1").arg(displayPath));
+            chart = *cached;
+        }
         const QString release = options.helm.releaseName.isEmpty() ? options.releaseName : options.helm.releaseName;
-        QStringList args{release.isEmpty() ? QStringLiteral("release") : release, QStringLiteral("."),
-                         QStringLiteral("--include-crds")};
+        QStringList args{release.isEmpty() ? QStringLiteral("release") : release, chart, QStringLiteral("--include-crds")};
         if (!options.defaultNamespace.isEmpty())
             args << QStringLiteral("--namespace") << options.defaultNamespace;
         for (const QString &values : options.helm.valueFiles)
             args << QStringLiteral("--values") << values;
-        scanned = runRenderTool(helmTool(options.tools), args, dir, displayPath + QLatin1String(" (helm output)"),
+        scanned = runRenderTool(helm, args, dir, displayPath + QLatin1String(" (helm output)"),
                                 options, cancel);
         if (scanned)
             dropHelmTestHooks(*scanned, options.defaultNamespace, notes);

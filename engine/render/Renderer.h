@@ -20,7 +20,14 @@ std::optional<RendererKind> parseRendererName(const QString &name);
 struct HelmOptions
 {
     QString releaseName;    // empty = the application name
-    QStringList valueFiles; // relative to the chart directory
+    QStringList valueFiles; // relative to the chart directory (the application's path)
+    // A chart from a chart repository instead of the application's path (which then holds only
+    // values files): `helm pull` once into the chart cache ($XDG_CACHE_HOME/sluice/charts), so
+    // it renders offline afterwards. An exact version is fetched once; a range or none asks the
+    // repository each time. oci:// references are not supported yet (a clear error).
+    QString repo;           // https://charts.example.com
+    QString chart;          // its name in the repository
+    QString version;        // 1.2.3, a range, or empty for the newest
 };
 
 // Paths of external tools; empty = look them up on PATH.

@@ -25,6 +25,8 @@ Result<RendererKind> SourceRenderer::resolveRenderer(const git::Repository &repo
 {
     if (app.render.renderer != RendererKind::Auto)
         return app.render.renderer;
+    if (!app.render.helm.chart.isEmpty())
+        return RendererKind::Helm; // a chart from a chart repository; the path holds its values
     auto pathId = repo.contentId(rev, app.path);
     if (!pathId)
         return pathId.error();

@@ -183,9 +183,14 @@ Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &nod
     app.render.renderer = *kind;
     app.render.releaseName = app.name;
     if (const YAML::Node helm = source["helm"]) {
-        SLUICE_TRY(r.expectMap(helm, QStringLiteral("helm"), {"releaseName", "valueFiles"}));
+        SLUICE_TRY(r.expectMap(helm, QStringLiteral("helm"), {"releaseName", "valueFiles", "repo", "chart", "version"}));
         SLUICE_TRY(r.string(helm, "releaseName", app.render.helm.releaseName));
         SLUICE_TRY(r.stringList(helm, "valueFiles", app.render.helm.valueFiles));
+        SLUICE_TRY(r.string(helm, "repo", app.render.helm.repo));
+        SLUICE_TRY(r.string(helm, "chart", app.render.helm.chart));
+        SLUICE_TRY(r.string(helm, "version", app.render.helm.version));
+        if (app.render.helm.repo.isEmpty() != app.render.helm.chart.isEmpty())
+            return r.error(helm, QStringLiteral("helm needs both \"repo\" and \"chart\" for a chart from a chart repository"));
     }
 
     if (const YAML::Node destination = node["destination"]) {

@@ -1,8 +1,10 @@
 // The helm renderer with the real helm 3 and helm 4 (scripts/deps.sh installs both into the
 // tools directory as `helm` and `helm4`; a missing one fails these tests): charts made by
-// `helm create`, values files, a dependency in charts/, a chart that fails to render, and the
-// test hooks a release never deploys.
+// `helm create`, values files, a dependency in charts/, a chart that fails to render, the
+// test hooks a release never deploys, and charts from a chart repository (served here, then
+// rendered offline from the chart cache).
 
+#include "common/StaticHttpServer.h"
 #include "core/Process.h"
 #include "diff/ResourceDiff.h"
 #include "render/Renderer.h"
@@ -168,6 +170,62 @@ private slots:
         const QJsonObject cache = tree(*set, key({}, QStringLiteral("ConfigMap"), QStringLiteral("web-cache")));
         QCOMPARE(cache.value("data").toObject().value("size").toString(), QStringLiteral("64Mi")); // the parent's values win
         QCOMPARE(cache.value("metadata").toObject().value("namespace").toString(), QStringLiteral("shop"));
+    }
+
+    void chartFromARepositoryThenOffline()
+    {
+        QFETCH_GLOBAL(QString, helm);
+        QTemporaryDir dir;
+        qputenv("XDG_CACHE_HOME", dir.filePath(QStringLiteral("cache")).toUtf8()); // a cold chart cache
+        // A chart repository: `helm package` output and its index.yaml, over HTTP.
+        const QString chart = dir.filePath(QStringLiteral("src/web"));
+        QVERIFY(write(chart + "/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.3.0\n"));
+        QVERIFY(write(chart + "/values.yaml", "mode: dev\n"));
+        QVERIFY(write(chart + "/templates/cm.yaml",
+                      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n"
+                      "  mode: {{ .Values.mode }}\n"));
+        const QString repo = dir.filePath(QStringLiteral("repo"));
+        QVERIFY(QDir().mkpath(repo));
+        QCOMPARE(runHelm(helm, {QStringLiteral("package"), chart, QStringLiteral("--destination"), repo}, dir.path()), QString());
+        test::StaticHttpServer server(repo);
+        QCOMPARE(runHelm(helm, {QStringLiteral("repo"), QStringLiteral("index"), repo, QStringLiteral("--url"), server.url()}, dir.path()),
+                 QString());
+
+        // The application's path holds only its values.
+        const QString values = dir.filePath(QStringLiteral("git/values/web"));
+        QVERIFY(write(values + "/values-prod.yaml", "mode: prod\n"));
+        RenderOptions o = options(helm);
+        o.helm.repo = server.url();
+        o.helm.chart = QStringLiteral("web");
+        o.helm.version = QStringLiteral("0.3.0");
+        o.helm.valueFiles = {QStringLiteral("values-prod.yaml")};
+        auto set = renderDirectory(values, QStringLiteral("values/web"), o);
+        QVERIFY2(set, set ? "" : qPrintable(set.error().toString()));
+        QCOMPARE(tree(*set, key({}, QStringLiteral("ConfigMap"), QStringLiteral("web-settings"))).value("data").toObject().value("mode").toString(),
+                 QStringLiteral("prod"));
+        QVERIFY(server.requests() >= 2); // index.yaml and the chart
+
+        // A version the repository does not have: helm's words.
+        RenderOptions missing = o;
+        missing.helm.version = QStringLiteral("9.9.9");
+        auto absent = renderDirectory(values, QStringLiteral("values/web"), missing);
+        QVERIFY(!absent);
+        QVERIFY2(absent.error().toString().contains(QLatin1String("9.9.9")), qPrintable(absent.error().toString()));
+
+        // Fetched once, it renders with the repository down.
+        server.stop();
+        auto offline = renderDirectory(values, QStringLiteral("values/web"), o);
+        QVERIFY2(offline, offline ? "" : qPrintable(offline.error().toString()));
+        QCOMPARE(offline->size(), set->size());
+
+        // OCI is said plainly, before helm runs.
+        RenderOptions oci = o;
+        oci.helm.repo = QStringLiteral("oci://ghcr.io/acme/charts");
+        auto notYet = renderDirectory(values, QStringLiteral("values/web"), oci);
+        QVERIFY(!notYet);
+        QVERIFY2(notYet.error().message.contains(QLatin1String("OCI chart references are not supported yet")),
+                 qPrintable(notYet.error().message));
+        qunsetenv("XDG_CACHE_HOME");
     }
 
     void failingChartSaysFileAndLine()

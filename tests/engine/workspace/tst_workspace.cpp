@@ -35,7 +35,12 @@ private slots:
             "    ignore:\n"
             "      - {group: apps, kind: Deployment, name: web, jsonPointers: [/spec/replicas]}\n"
             "  - name: remote\n"
-            "    source: {repo: \"https://git.example.com/acme/infra.git\", path: apps/api, renderer: kustomize}\n";
+            "    source: {repo: \"https://git.example.com/acme/infra.git\", path: apps/api, renderer: kustomize}\n"
+            "  - name: ingress\n"
+            "    source:\n"
+            "      repo: .\n"
+            "      path: values/ingress\n"
+            "      helm: {repo: \"https://kubernetes.github.io/ingress-nginx\", chart: ingress-nginx, version: 4.11.3}\n";
         auto ws = parseWorkspace(text, QStringLiteral("/ws/sluice.yaml"), QStringLiteral("/ws"));
         QVERIFY2(ws, ws ? "" : qPrintable(ws.error().message));
         QCOMPARE(ws->clusters.size(), 2);
@@ -58,6 +63,10 @@ private slots:
         QCOMPARE(web->ignore.first().jsonPointers, QStringList{"/spec/replicas"});
         QCOMPARE(web->line, 10);
         QCOMPARE(ws->application("remote")->historyLimit, 20);
+        const HelmOptions &ingress = ws->application("ingress")->render.helm;
+        QCOMPARE(ingress.repo, QStringLiteral("https://kubernetes.github.io/ingress-nginx"));
+        QCOMPARE(ingress.chart, QStringLiteral("ingress-nginx"));
+        QCOMPARE(ingress.version, QStringLiteral("4.11.3"));
         const ApplicationConfig *remote = ws->application("remote");
         QVERIFY(remote->repoPath.isEmpty());
         QCOMPARE(remote->revision, QStringLiteral("HEAD"));
@@ -86,6 +95,8 @@ private slots:
                                                  << QStringLiteral("\"protected\" must be true or false");
         QTest::newRow("repo not a string") << head + "applications:\n  - name: a\n    source:\n      repo: [x]\n"
                                            << QStringLiteral("sluice.yaml:6: \"repo\" must be a string");
+        QTest::newRow("helm chart without repo") << head + "applications:\n  - name: a\n    source:\n      repo: .\n      helm: {chart: web}\n"
+                                                 << QStringLiteral("sluice.yaml:7: helm needs both \"repo\" and \"chart\"");
         QTest::newRow("bad renderer") << head + "applications:\n  - name: a\n    source: {repo: ., renderer: jsonnet}\n"
                                       << QStringLiteral("unknown renderer \"jsonnet\"");
         QTest::newRow("duplicate application")
