@@ -1,10 +1,15 @@
 #include "SettingsDialog.h"
 
+#include "AsyncJob.h"
+#include "core/Process.h"
+#include "render/Renderer.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -44,7 +49,8 @@ QWidget *withBrowse(QLineEdit *edit, QWidget *parent)
 SettingsDialog::SettingsDialog(const AppSettings &settings, QWidget *parent)
     : QDialog(parent), m_kubectl(toolField(QStringLiteral("kubectl"), settings.tools.kubectl, this)),
       m_kustomize(toolField(QStringLiteral("kustomize"), settings.tools.kustomize, this)),
-      m_helm(toolField(QStringLiteral("helm"), settings.tools.helm, this)), m_diffMode(new QComboBox(this)),
+      m_helm(toolField(QStringLiteral("helm"), settings.tools.helm, this)), m_helmVersion(new QLabel(this)),
+      m_helmCheck(new AsyncSlot(this)), m_diffMode(new QComboBox(this)),
       m_theme(new QComboBox(this))
 {
     setWindowTitle(tr("Settings"));
@@ -62,6 +68,12 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, QWidget *parent)
     form->addRow(tr("&kubectl:"), withBrowse(m_kubectl, this));
     form->addRow(tr("k&ustomize:"), withBrowse(m_kustomize, this));
     form->addRow(tr("&helm:"), withBrowse(m_helm, this));
+    m_helm->setPlaceholderText(tr("$SLUICE_HELM, else helm on PATH, else in %1").arg(toolsDirectory()));
+    m_helmVersion->setTextFormat(Qt::PlainText);
+    m_helmVersion->setWordWrap(true);
+    m_helmVersion->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_helmVersion->setAccessibleName(tr("helm in use"));
+    form->addRow(QString(), m_helmVersion);
     form->addRow(tr("&Diff mode:"), m_diffMode);
     form->addRow(tr("&Appearance:"), m_theme);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -70,6 +82,19 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(buttons);
+    connect(m_helm, &QLineEdit::editingFinished, this, &SettingsDialog::checkHelm);
+    checkHelm();
+}
+
+void SettingsDialog::checkHelm()
+{
+    m_helmVersion->setText(tr("Checking helm\u2026"));
+    ToolPaths tools;
+    tools.helm = m_helm->text().trimmed();
+    m_helmCheck->run([tools](const JobContext &) { return describeRenderTool(RendererKind::Helm, tools); },
+                     [this](const Result<QString> &helm) {
+                         m_helmVersion->setText(helm ? tr("Uses %1").arg(*helm) : tr("Cannot use helm: %1").arg(helm.error().message));
+                     });
 }
 
 AppSettings SettingsDialog::result(AppSettings base) const

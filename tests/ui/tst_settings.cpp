@@ -2,8 +2,10 @@
 
 #include "Settings.h"
 #include "SettingsDialog.h"
+#include "core/Process.h"
 
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -81,6 +83,27 @@ private slots:
         QCOMPARE(result.tools.kubectl, QStringLiteral("/usr/bin/kubectl"));
         QCOMPARE(result.diffMode, DiffView::Mode::Unified);
         QCOMPARE(result.theme, Theme::Dark);
+    }
+
+    void helmInUseIsNamed()
+    {
+        // The helm 4 that scripts/deps.sh installs; then one that is not there.
+        AppSettings s;
+        s.tools.helm = toolsDirectory() + QStringLiteral("/helm4");
+        SettingsDialog dialog(s);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.helmVersionLabel()->text().startsWith(QLatin1String("Uses helm v4.")), 20000);
+        QVERIFY(dialog.helmVersionLabel()->text().endsWith(QStringLiteral("(%1)").arg(s.tools.helm)));
+        QLineEdit *helm = nullptr;
+        for (QLineEdit *f : dialog.findChildren<QLineEdit *>()) {
+            if (f->accessibleName() == QLatin1String("Path of helm"))
+                helm = f;
+        }
+        QVERIFY(helm);
+        helm->setText(QStringLiteral("/nonexistent/helm"));
+        emit helm->editingFinished();
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.helmVersionLabel()->text(),
+                                  QStringLiteral("Cannot use helm: /nonexistent/helm does not exist: install it there or set another "
+                                                 "path in the settings"), 20000);
     }
 
     void themeIsKeptAndApplied()
