@@ -16,9 +16,9 @@ namespace {
 
 const QLatin1String kOptOutKey("kustomize.toolkit.fluxcd.io/substitute");
 const QLatin1String kNamePattern("^[_[:alpha:]][_[:alpha:][:digit:]]*$");
-constexpr int kMaxNesting = 64;      // ${a:=${b:=…}} deeper than this is refused
-constexpr qsizetype kMaxQuote = 60;  // bytes of the input quoted in one message
-constexpr qsizetype kMaxListed = 5;  // invalid variable names listed in one message
+constexpr int kMaxNesting = 64;     // ${a:=${b:=…}} deeper than this is refused
+constexpr qsizetype kMaxQuote = 60; // bytes of the input quoted in one message
+constexpr qsizetype kMaxListed = 5; // invalid variable names listed in one message
 
 // --- Go's view of strings: bytes, decoded to runes only where Go decodes them ----------------
 
@@ -106,8 +106,7 @@ std::optional<qint64> parseGoInt(QByteArrayView s)
 
 // strings.Replace: up to `limit` (-1: all) occurrences; an empty `from` matches before every
 // rune and at the end.
-QByteArray replaceText(const QByteArray &s, const QByteArray &from, const QByteArray &to,
-                       int limit)
+QByteArray replaceText(const QByteArray &s, const QByteArray &from, const QByteArray &to, int limit)
 {
     if (from == to || limit == 0)
         return s;
@@ -335,13 +334,14 @@ QByteArray applyOperator(const QByteArray &op, const QByteArray &value,
     if (op == ":")
         return substring(value, args);
     if (op == "/" || op == "//")
-        return args.isEmpty() ? value : replaceText(value, first, args.value(1), op == "/" ? 1 : -1);
+        return args.isEmpty() ? value
+                              : replaceText(value, first, args.value(1), op == "/" ? 1 : -1);
     if (op == "/#")
         return args.size() == 2 && value.startsWith(first) ? args[1] + value.mid(first.size())
-                                                            : value;
+                                                           : value;
     if (op == "/%")
         return args.size() == 2 && value.endsWith(first) ? value.chopped(first.size()) + args[1]
-                                                          : value;
+                                                         : value;
     // ${var}, every default operator and unknown casing pairs such as ",^": the value, or the
     // operands joined when the value is empty.
     return value.isEmpty() && !args.isEmpty() ? args.join() : value;
@@ -362,13 +362,26 @@ struct Node
 
 QByteArray clipped(QByteArrayView text)
 {
-    return text.size() <= kMaxQuote ? text.toByteArray() : text.first(kMaxQuote).toByteArray() + "…";
+    return text.size() <= kMaxQuote ? text.toByteArray()
+                                    : text.first(kMaxQuote).toByteArray() + "…";
 }
 
-bool isNameRune(char32_t r) { return r == '_' || QChar::isLetter(r) || QChar::isDigit(r); }
-bool isNotClosingBrace(char32_t r) { return r != '}'; }
-bool isNotSlash(char32_t r) { return r != '/'; }
-bool isNotColonOrBrace(char32_t r) { return r != ':' && r != '}'; }
+bool isNameRune(char32_t r)
+{
+    return r == '_' || QChar::isLetter(r) || QChar::isDigit(r);
+}
+bool isNotClosingBrace(char32_t r)
+{
+    return r != '}';
+}
+bool isNotSlash(char32_t r)
+{
+    return r != '/';
+}
+bool isNotColonOrBrace(char32_t r)
+{
+    return r != ':' && r != '}';
+}
 
 // Parses text the way fluxcd/pkg envsubst does, failure for failure. Outside ${...} only "$$"
 // is special; inside, each operator reads its operands up to its own stop characters.
@@ -403,7 +416,13 @@ public:
     }
 
 private:
-    enum class Token { End, Expression, Text, Rejected };
+    enum class Token
+    {
+        End,
+        Expression,
+        Text,
+        Rejected
+    };
     using Accept = bool (*)(char32_t);
 
     char peek(qsizetype ahead = 0) const
@@ -648,9 +667,7 @@ private:
 class Evaluator
 {
 public:
-    Evaluator(const Variables &variables, bool strict) : m_variables(variables), m_strict(strict)
-    {
-    }
+    Evaluator(const Variables &variables, bool strict) : m_variables(variables), m_strict(strict) {}
 
     Status append(const std::vector<Node> &nodes, QByteArray &out)
     {
@@ -744,16 +761,15 @@ Status checkVariableNames(const Variables &variables)
         invalid.resize(kMaxListed);
         invalid.append(QStringLiteral("…"));
     }
-    return makeError(ErrorCategory::Render,
-                     QStringLiteral("postBuild variable name%1 %2 %3 invalid: Flux requires %4 "
-                                    "(ASCII letters, digits and \"_\", not starting with a digit) "
-                                    "and fails every object; rename the key in "
-                                    "postBuild.substitute or in the substituteFrom ConfigMap or "
-                                    "Secret")
-                         .arg(count == 1 ? QString() : QStringLiteral("s"),
-                              invalid.join(QStringLiteral(", ")),
-                              count == 1 ? QStringLiteral("is") : QStringLiteral("are"),
-                              QString(kNamePattern)));
+    return makeError(
+        ErrorCategory::Render,
+        QStringLiteral("postBuild variable name%1 %2 %3 invalid: Flux requires %4 "
+                       "(ASCII letters, digits and \"_\", not starting with a digit) "
+                       "and fails every object; rename the key in "
+                       "postBuild.substitute or in the substituteFrom ConfigMap or "
+                       "Secret")
+            .arg(count == 1 ? QString() : QStringLiteral("s"), invalid.join(QStringLiteral(", ")),
+                 count == 1 ? QStringLiteral("is") : QStringLiteral("are"), QString(kNamePattern)));
 }
 
 } // namespace

@@ -245,6 +245,28 @@ Result<QString> Repository::firstParent(const QString &commitId) const
     return oidToString(*git_commit_parent_id(commit.get(), 0));
 }
 
+QStringList Repository::remoteUrls() const
+{
+    git_strarray names{};
+    if (git_remote_list(&names, d->repo.get()) < 0)
+        return {};
+    QStringList urls;
+    for (size_t i = 0; i < names.count; ++i) {
+        git_remote *remote = nullptr;
+        if (git_remote_lookup(&remote, d->repo.get(), names.strings[i]) < 0)
+            continue;
+        if (const char *url = git_remote_url(remote)) {
+            if (qstrcmp(names.strings[i], "origin") == 0)
+                urls.prepend(QString::fromUtf8(url));
+            else
+                urls.append(QString::fromUtf8(url));
+        }
+        git_remote_free(remote);
+    }
+    git_strarray_dispose(&names);
+    return urls;
+}
+
 Result<QList<CommitInfo>> Repository::commitList(const QString &baseCommit,
                                                  const QString &headCommit,
                                                  const CommitRangeOptions &options,

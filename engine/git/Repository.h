@@ -119,6 +119,9 @@ public:
     // The first parent of a commit, or an empty string for a root commit.
     Result<QString> firstParent(const QString &commitId) const;
 
+    // The fetch URLs of the repository's remotes ("origin" first), as configured.
+    QStringList remoteUrls() const;
+
 private:
     struct Private;
     explicit Repository(std::unique_ptr<Private> d);

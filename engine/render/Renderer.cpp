@@ -1,5 +1,6 @@
 #include "Renderer.h"
 
+#include "FluxBuild.h"
 #include "Scope.h"
 #include "YamlScan.h"
 #include "core/Log.h"
@@ -24,11 +25,11 @@ namespace {
 const QStringList kKustomizationFiles = {QStringLiteral("kustomization.yaml"), QStringLiteral("kustomization.yml"),
                                          QStringLiteral("Kustomization")};
 
-Result<ScannedManifests> renderPlain(const QString &dir, const QString &displayPath, const CancelToken &cancel)
+Result<ScannedManifests> renderPlain(const QString &dir, const QString &displayPath, bool recurse, const CancelToken &cancel)
 {
     QStringList files;
     QDirIterator it(dir, {QStringLiteral("*.yaml"), QStringLiteral("*.yml"), QStringLiteral("*.json")},
-                    QDir::Files, QDirIterator::Subdirectories);
+                    QDir::Files, recurse ? QDirIterator::Subdirectories : QDirIterator::NoIteratorFlags);
     while (it.hasNext())
         files.append(it.next());
     std::sort(files.begin(), files.end());
@@ -186,13 +187,14 @@ QString rendererName(RendererKind kind)
     case RendererKind::Plain: return QStringLiteral("plain");
     case RendererKind::Kustomize: return QStringLiteral("kustomize");
     case RendererKind::Helm: return QStringLiteral("helm");
+    case RendererKind::Flux: return QStringLiteral("flux");
     }
     return {};
 }
 
 std::optional<RendererKind> parseRendererName(const QString &name)
 {
-    for (RendererKind kind : {RendererKind::Auto, RendererKind::Plain, RendererKind::Kustomize, RendererKind::Helm}) {
+    for (RendererKind kind : {RendererKind::Auto, RendererKind::Plain, RendererKind::Kustomize, RendererKind::Helm, RendererKind::Flux}) {
         if (rendererName(kind) == name)
             return kind;
     }
@@ -202,7 +204,19 @@ std::optional<RendererKind> parseRendererName(const QString &name)
 QString RenderOptions::identity() const
 {
     return QStringList{rendererName(renderer), defaultNamespace, helm.releaseName.isEmpty() ? releaseName : helm.releaseName,
-                       helm.valueFiles.join(QLatin1Char(',')), helm.repo, helm.chart, helm.version}
+                       helm.valueFiles.join(QLatin1Char(',')), helm.repo, helm.chart, helm.version,
+                       renderer == RendererKind::Flux ? flux.identity() : QString(), recurse ? QString() : QStringLiteral("top-level")}
+        .join(QLatin1Char('|'));
+}
+
+QString FluxOptions::identity() const
+{
+    QStringList variableList;
+    for (auto it = variables.begin(); it != variables.end(); ++it)
+        variableList.append(it.key() + QLatin1Char('=') + it.value());
+    variableList.sort();
+    return QStringList{targetNamespace, namePrefix, nameSuffix, QString::fromUtf8(patches), QString::fromUtf8(images),
+                       substitute ? QStringLiteral("substitute") : QString(), variableList.join(QLatin1Char('\n'))}
         .join(QLatin1Char('|'));
 }
 
@@ -220,13 +234,13 @@ RendererKind detectRenderer(const QString &dir)
 
 bool readsOutsidePath(RendererKind kind)
 {
-    return kind == RendererKind::Kustomize || kind == RendererKind::Helm || kind == RendererKind::Auto;
+    return kind != RendererKind::Plain;
 }
 
 QString toolIdentity(RendererKind kind, const ToolPaths &tools)
 {
     Tool tool;
-    if (kind == RendererKind::Kustomize)
+    if (kind == RendererKind::Kustomize || kind == RendererKind::Flux)
         tool = kustomizeTool(tools);
     else if (kind == RendererKind::Helm)
         tool = helmTool(tools);
@@ -243,7 +257,7 @@ QString toolIdentity(RendererKind kind, const ToolPaths &tools)
 Result<QString> describeRenderTool(RendererKind kind, const ToolPaths &tools)
 {
     const bool helm = kind == RendererKind::Helm;
-    if (!helm && kind != RendererKind::Kustomize)
+    if (!helm && kind != RendererKind::Kustomize && kind != RendererKind::Flux)
         return makeError(ErrorCategory::Render, QStringLiteral("%1 runs no external tool").arg(rendererName(kind)));
     const Tool tool = helm ? helmTool(tools) : kustomizeTool(tools);
     const bool viaKubectl = tool.prefix.value(0) == QLatin1String("kustomize");
@@ -276,7 +290,7 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
     switch (kind) {
     case RendererKind::Auto:
     case RendererKind::Plain:
-        scanned = renderPlain(dir, displayPath, cancel);
+        scanned = renderPlain(dir, displayPath, options.recurse, cancel);
         break;
     case RendererKind::Kustomize:
         scanned = runRenderTool(kustomizeTool(options.tools), {QStringLiteral(".")}, dir,
@@ -303,6 +317,16 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
             dropHelmTestHooks(*scanned, options.defaultNamespace, notes);
         break;
     }
+    case RendererKind::Flux:
+        if (Status prepared = prepareFluxKustomization(dir, options.flux); !prepared)
+            return prepared.error().prefixed(QStringLiteral("render of %1").arg(displayPath));
+        // Flux builds with no load restrictions: a kustomization may use files outside its folder.
+        scanned = runRenderTool(kustomizeTool(options.tools), {QStringLiteral("--load-restrictor"), QStringLiteral("LoadRestrictionsNone"),
+                                                              QStringLiteral(".")},
+                                dir, displayPath + QLatin1String(" (flux build)"), options, cancel);
+        if (scanned)
+            scanned = substituteFluxVariables(std::move(*scanned), options.flux, notes);
+        break;
     }
     if (!scanned)
         return scanned.error();

@@ -6,13 +6,15 @@
 #include "core/Cancel.h"
 #include "core/Result.h"
 
+#include <QHash>
 #include <QStringList>
 
 #include <optional>
 
 namespace sluice {
 
-enum class RendererKind { Auto, Plain, Kustomize, Helm };
+// Flux: a path built as Flux's kustomize-controller builds a Kustomization (FluxOptions).
+enum class RendererKind { Auto, Plain, Kustomize, Helm, Flux };
 
 QString rendererName(RendererKind kind);
 std::optional<RendererKind> parseRendererName(const QString &name);
@@ -30,6 +32,26 @@ struct HelmOptions
     QString version;        // 1.2.3, a range, or empty for the newest
 };
 
+// What a Flux Kustomization (kustomize.toolkit.fluxcd.io/v1) asks of its build, as
+// kustomize-controller does it: a kustomization.yaml is generated where the path has none (every
+// YAML file below it, a sub-folder with its own kustomization as one resource); spec's
+// targetNamespace, namePrefix/nameSuffix, patches and images are written into it; it is built
+// with no load restrictions; then postBuild variables are substituted object by object
+// (fleet/Substitute.h; objects labelled or annotated kustomize.toolkit.fluxcd.io/substitute:
+// disabled are left alone).
+struct FluxOptions
+{
+    QString targetNamespace;
+    QString namePrefix;
+    QString nameSuffix;
+    QByteArray patches;  // spec.patches as JSON ([{patch, target}]), empty for none
+    QByteArray images;   // spec.images as JSON ([{name, newName, newTag, digest}])
+    bool substitute = false;          // spec.postBuild is set
+    QHash<QString, QString> variables; // postBuild variables, merged in Flux's order
+
+    QString identity() const;
+};
+
 // Paths of external tools; empty = look them up on PATH.
 struct ToolPaths
 {
@@ -43,7 +65,9 @@ struct RenderOptions
     RendererKind renderer = RendererKind::Auto;
     QString defaultNamespace; // namespaced objects without a namespace get this one
     QString releaseName;      // helm release name when helm.releaseName is empty
+    bool recurse = true;      // plain: read sub-folders too (false: Argo CD's default directory)
     HelmOptions helm;
+    FluxOptions flux;
     ToolPaths tools;
     int timeoutMs = 120000;
 

@@ -179,7 +179,7 @@ Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &nod
     SLUICE_TRY(r.string(source, "renderer", renderer));
     const auto kind = parseRendererName(renderer);
     if (!kind)
-        return r.error(source["renderer"], QStringLiteral("unknown renderer \"%1\" (expected auto, plain, kustomize or helm)").arg(renderer));
+        return r.error(source["renderer"], QStringLiteral("unknown renderer \"%1\" (expected auto, plain, kustomize, helm or flux)").arg(renderer));
     app.render.renderer = *kind;
     app.render.releaseName = app.name;
     if (const YAML::Node helm = source["helm"]) {

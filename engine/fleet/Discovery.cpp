@@ -1,0 +1,392 @@
+#include "Discovery.h"
+
+#include "Substitute.h"
+#include "git/Repository.h"
+#include "render/YamlScan.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+
+#include <algorithm>
+
+namespace sluice::fleet {
+namespace {
+
+const QString kFluxKustomizeGroup = QStringLiteral("kustomize.toolkit.fluxcd.io");
+const QString kFluxSourceGroup = QStringLiteral("source.toolkit.fluxcd.io");
+const QString kArgoGroup = QStringLiteral("argoproj.io");
+
+// An object of the repository and where it is declared.
+struct Found
+{
+    ResourceKey key;
+    QJsonObject object;
+    QString file;
+    int line = 0;
+
+    QString at() const { return QStringLiteral("%1:%2").arg(file).arg(line); }
+    QJsonObject spec() const { return object.value(QLatin1String("spec")).toObject(); }
+};
+
+bool interesting(const ResourceKey &key)
+{
+    return key.group == kFluxKustomizeGroup || key.group == kFluxSourceGroup || key.group == kArgoGroup ||
+           (key.group.isEmpty() && (key.kind == QLatin1String("ConfigMap") || key.kind == QLatin1String("Secret")));
+}
+
+// The GitOps objects (and ConfigMaps, Secrets) in the YAML files of `root`. Files that are not
+// Kubernetes manifests (helm templates, values files) are passed over.
+QList<Found> scanTree(const QString &root, const CancelToken &cancel)
+{
+    QStringList files;
+    QDirIterator it(root, {QStringLiteral("*.yaml"), QStringLiteral("*.yml")}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        files.append(it.next());
+    std::sort(files.begin(), files.end());
+    QList<Found> found;
+    const QDir base(root);
+    for (const QString &path : files) {
+        if (cancel.isCancelled())
+            break;
+        const QString relative = base.relativeFilePath(path);
+        if (relative.startsWith(QLatin1Char('.')) || relative.contains(QLatin1String("/.")))
+            continue;
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        auto scanned = scanManifests(file.readAll(), relative);
+        if (!scanned)
+            continue; // not a manifest file
+        for (const Resource &resource : scanned->resources) {
+            if (!interesting(resource.key))
+                continue;
+            auto tree = resource.parseTree();
+            if (tree)
+                found.append({resource.key, *tree, relative, resource.line});
+        }
+    }
+    return found;
+}
+
+// "github.com/acme/fleet" for https://github.com/acme/fleet.git, ssh://git@github.com/acme/fleet,
+// git@github.com:acme/fleet.git: what makes two spellings of one repository equal.
+QString normalizedUrl(QString url)
+{
+    url = url.trimmed();
+    static const QRegularExpression scheme(QStringLiteral("^[a-z+]+://"));
+    url.remove(scheme);
+    const qsizetype at = url.indexOf(QLatin1Char('@'));
+    if (at >= 0 && at < url.indexOf(QLatin1Char('/')))
+        url = url.mid(at + 1);
+    static const QRegularExpression scpLike(QStringLiteral("^([^/:]+):(?!\\d+/)"));
+    url.replace(scpLike, QStringLiteral("\\1/"));
+    while (url.endsWith(QLatin1Char('/')))
+        url.chop(1);
+    if (url.endsWith(QLatin1String(".git")))
+        url.chop(4);
+    return url.toLower();
+}
+
+bool isThisRepository(const QString &url, const QStringList &remotes)
+{
+    const QString wanted = normalizedUrl(url);
+    return std::any_of(remotes.begin(), remotes.end(), [&](const QString &r) { return normalizedUrl(r) == wanted; });
+}
+
+// "clusters/production/apps.yaml" → "production".
+QString clusterOfFile(const QString &file)
+{
+    const QStringList parts = file.split(QLatin1Char('/'));
+    return parts.size() > 2 && parts.first() == QLatin1String("clusters") ? parts.at(1) : QString();
+}
+
+QString cleanPath(QString path)
+{
+    path = QDir::cleanPath(path.trimmed());
+    while (path.startsWith(QLatin1String("./")))
+        path = path.mid(2);
+    if (path.startsWith(QLatin1Char('/')))
+        path = path.mid(1);
+    return path.isEmpty() ? QStringLiteral(".") : path;
+}
+
+// The revision a branch, tag or commit of the source names in this clone: the local branch,
+// else the remote's, else the discovery revision with a note.
+QString trackedRevision(const git::Repository &repo, const QString &branch, const QString &fallback, QStringList &notes)
+{
+    if (branch.isEmpty() || branch == QLatin1String("HEAD"))
+        return fallback;
+    for (const QString &candidate : {branch, QStringLiteral("origin/") + branch}) {
+        if (repo.resolve(candidate))
+            return candidate;
+    }
+    notes.append(QStringLiteral("revision %1 is not in this clone (fetch it); reading %2 instead").arg(branch, fallback));
+    return fallback;
+}
+
+// The object a Kustomization of `cluster` refers to: one declared in that cluster's folder, else
+// one outside every clusters/<name>/ folder. Another cluster's objects are not on this cluster.
+const Found *findObject(const QList<Found> &all, const QString &group, const QString &kind, const QString &ns, const QString &name,
+                        const QString &cluster)
+{
+    const Found *shared = nullptr;
+    for (const Found &f : all) {
+        if (f.key.group != group || f.key.kind != kind || f.key.name != name || !(f.key.ns == ns || f.key.ns.isEmpty()))
+            continue;
+        const QString where = clusterOfFile(f.file);
+        if (where == cluster)
+            return &f;
+        if (where.isEmpty() && !shared)
+            shared = &f;
+    }
+    return shared;
+}
+
+// A ConfigMap's data, or a Secret's data (base64) and stringData, as variables.
+Variables variablesOf(const Found &object)
+{
+    Variables vars;
+    const QJsonObject data = object.object.value(QLatin1String("data")).toObject();
+    const bool secret = object.key.kind == QLatin1String("Secret");
+    for (auto it = data.begin(); it != data.end(); ++it)
+        vars.insert(it.key(), secret ? QString::fromUtf8(QByteArray::fromBase64(it.value().toString().toLatin1())) : it.value().toString());
+    const QJsonObject stringData = object.object.value(QLatin1String("stringData")).toObject();
+    for (auto it = stringData.begin(); it != stringData.end(); ++it)
+        vars.insert(it.key(), it.value().toString());
+    return vars;
+}
+
+QByteArray jsonText(const QJsonValue &value)
+{
+    return value.isArray() ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact) : QByteArray();
+}
+
+struct Reader
+{
+    const git::Repository &repo;
+    const QList<Found> &all;
+    QStringList remotes;
+    QString revision;
+    Fleet &fleet;
+
+    void skip(const QString &what, const Found &f, const QString &reason)
+    {
+        fleet.skipped.append({what, f.at(), reason});
+    }
+
+    void fluxKustomization(const Found &k)
+    {
+        const QJsonObject spec = k.spec();
+        const QString ns = k.key.ns.isEmpty() ? QStringLiteral("flux-system") : k.key.ns;
+        const QString cluster = clusterOfFile(k.file);
+        const QString name = cluster.isEmpty() ? k.key.name : cluster + QLatin1Char('/') + k.key.name;
+        const QString what = QStringLiteral("Flux Kustomization %1").arg(name);
+        DiscoveredApp app;
+        const QJsonObject ref = spec.value(QLatin1String("sourceRef")).toObject();
+        const QString sourceKind = ref.value(QLatin1String("kind")).toString(QStringLiteral("GitRepository"));
+        const QString sourceNs = ref.value(QLatin1String("namespace")).toString(ns);
+        const QString sourceName = ref.value(QLatin1String("name")).toString();
+        const QString sourceText = QStringLiteral("%1 %2/%3").arg(sourceKind, sourceNs, sourceName);
+        if (sourceKind != QLatin1String("GitRepository")) {
+            skip(what, k, QStringLiteral("its source is a %1 (%2): Sluice renders only Git sources of this repository offline")
+                              .arg(sourceKind, sourceText));
+            return;
+        }
+        const Found *source = findObject(all, kFluxSourceGroup, sourceKind, sourceNs, sourceName, cluster);
+        if (!source) {
+            skip(what, k, QStringLiteral("its source, %1, is not declared in this repository").arg(sourceText));
+            return;
+        }
+        const QString url = source->spec().value(QLatin1String("url")).toString();
+        if (!isThisRepository(url, remotes)) {
+            skip(what, k, QStringLiteral("its source, %1, is %2, not this repository (its remotes: %3); open that repository to review it")
+                              .arg(sourceText, url, remotes.isEmpty() ? QStringLiteral("none") : remotes.join(QStringLiteral(", "))));
+            return;
+        }
+        const QJsonObject gitRef = source->spec().value(QLatin1String("ref")).toObject();
+        const QString branch = gitRef.value(QLatin1String("commit")).toString(
+            gitRef.value(QLatin1String("tag")).toString(gitRef.value(QLatin1String("branch")).toString()));
+
+        ApplicationConfig &config = app.config;
+        config.name = name;
+        config.repo = fleet.repoPath;
+        config.repoPath = fleet.repoPath;
+        config.revision = trackedRevision(repo, branch, revision, app.notes);
+        config.path = cleanPath(spec.value(QLatin1String("path")).toString());
+        config.prune = spec.value(QLatin1String("prune")).toBool();
+        config.render.renderer = RendererKind::Flux;
+        FluxOptions &flux = config.render.flux;
+        flux.targetNamespace = spec.value(QLatin1String("targetNamespace")).toString();
+        flux.namePrefix = spec.value(QLatin1String("namePrefix")).toString();
+        flux.nameSuffix = spec.value(QLatin1String("nameSuffix")).toString();
+        flux.patches = jsonText(spec.value(QLatin1String("patches")));
+        flux.images = jsonText(spec.value(QLatin1String("images")));
+        config.ns = flux.targetNamespace;
+        config.render.defaultNamespace = flux.targetNamespace.isEmpty() ? QStringLiteral("default") : flux.targetNamespace;
+        if (const QJsonValue postBuild = spec.value(QLatin1String("postBuild")); postBuild.isObject()) {
+            flux.substitute = true;
+            QList<SubstituteSource> from;
+            for (const QJsonValue entry : postBuild.toObject().value(QLatin1String("substituteFrom")).toArray()) {
+                SubstituteSource s;
+                s.kind = entry.toObject().value(QLatin1String("kind")).toString();
+                s.name = entry.toObject().value(QLatin1String("name")).toString();
+                s.optional = entry.toObject().value(QLatin1String("optional")).toBool();
+                if (const Found *object = findObject(all, {}, s.kind, ns, s.name, cluster)) {
+                    s.data = variablesOf(*object);
+                } else {
+                    // Often made in the cluster (by Terraform, say): render without its variables.
+                    app.notes.append(QStringLiteral("postBuild.substituteFrom %1 %2 is not in this repository; its variables are left out")
+                                         .arg(s.kind, s.name));
+                    s.optional = true;
+                }
+                from.append(s);
+            }
+            Variables inline_;
+            const QJsonObject substitute = postBuild.toObject().value(QLatin1String("substitute")).toObject();
+            for (auto it = substitute.begin(); it != substitute.end(); ++it)
+                inline_.insert(it.key(), it.value().toVariant().toString());
+            auto merged = mergeVariables(from, inline_);
+            if (!merged) {
+                skip(what, k, merged.error().message);
+                return;
+            }
+            flux.variables = *merged;
+        }
+        for (const QJsonValue dep : spec.value(QLatin1String("dependsOn")).toArray())
+            app.dependsOn.append(dep.toObject().value(QLatin1String("namespace")).toString(ns) + QLatin1Char('/') +
+                                 dep.toObject().value(QLatin1String("name")).toString());
+        app.kind = QStringLiteral("Flux Kustomization");
+        app.cluster = cluster;
+        app.source = sourceText + QStringLiteral(" (this repository)");
+        app.declaredAt = k.at();
+        app.destination = flux.targetNamespace;
+        fleet.apps.append(app);
+    }
+
+    void argoApplication(const Found &a)
+    {
+        const QJsonObject spec = a.spec();
+        const QString what = QStringLiteral("Argo CD Application %1").arg(a.key.name);
+        if (spec.contains(QLatin1String("sources"))) {
+            skip(what, a, QStringLiteral("it has several sources (spec.sources), which Sluice does not read yet"));
+            return;
+        }
+        const QJsonObject source = spec.value(QLatin1String("source")).toObject();
+        const QString url = source.value(QLatin1String("repoURL")).toString();
+        if (!source.value(QLatin1String("chart")).toString().isEmpty()) {
+            skip(what, a, QStringLiteral("its source is the chart %1 from the chart repository %2; it is not part of this repository")
+                              .arg(source.value(QLatin1String("chart")).toString(), url));
+            return;
+        }
+        if (!isThisRepository(url, remotes)) {
+            skip(what, a, QStringLiteral("its source is another repository, %1 (this one's remotes: %2)")
+                              .arg(url, remotes.isEmpty() ? QStringLiteral("none") : remotes.join(QStringLiteral(", "))));
+            return;
+        }
+        DiscoveredApp app;
+        ApplicationConfig &config = app.config;
+        config.name = a.key.name;
+        config.repo = fleet.repoPath;
+        config.repoPath = fleet.repoPath;
+        config.revision = trackedRevision(repo, source.value(QLatin1String("targetRevision")).toString(), revision, app.notes);
+        config.path = cleanPath(source.value(QLatin1String("path")).toString());
+        if (source.contains(QLatin1String("helm"))) {
+            const QJsonObject helm = source.value(QLatin1String("helm")).toObject();
+            config.render.renderer = RendererKind::Helm;
+            config.render.helm.releaseName = helm.value(QLatin1String("releaseName")).toString();
+            for (const QJsonValue file : helm.value(QLatin1String("valueFiles")).toArray())
+                config.render.helm.valueFiles.append(file.toString());
+            if (helm.contains(QLatin1String("values")) || helm.contains(QLatin1String("valuesObject")) || helm.contains(QLatin1String("parameters")))
+                app.notes.append(QStringLiteral("inline helm values and parameters are not applied yet; only valueFiles are"));
+        } else if (source.contains(QLatin1String("kustomize"))) {
+            config.render.renderer = RendererKind::Kustomize;
+        }
+        // Argo CD reads a plain directory without its sub-folders unless directory.recurse.
+        config.render.recurse = source.value(QLatin1String("directory")).toObject().value(QLatin1String("recurse")).toBool();
+        const QJsonObject destination = spec.value(QLatin1String("destination")).toObject();
+        const QString server = destination.value(QLatin1String("server")).toString();
+        app.cluster = destination.value(QLatin1String("name")).toString(
+            server == QLatin1String("https://kubernetes.default.svc") ? QStringLiteral("in-cluster") : server);
+        config.ns = destination.value(QLatin1String("namespace")).toString();
+        config.render.defaultNamespace = config.ns.isEmpty() ? QStringLiteral("default") : config.ns;
+        config.render.releaseName = config.name;
+        config.prune = spec.value(QLatin1String("syncPolicy")).toObject().value(QLatin1String("automated")).toObject()
+                           .value(QLatin1String("prune")).toBool();
+        app.kind = QStringLiteral("Argo CD Application");
+        app.source = QStringLiteral("%1 at %2 (this repository)").arg(url, config.revision);
+        app.declaredAt = a.at();
+        app.destination = config.ns;
+        fleet.apps.append(app);
+    }
+};
+
+} // namespace
+
+Workspace Fleet::workspace(const QHash<QString, QString> &contexts) const
+{
+    Workspace ws;
+    ws.dir = repoPath;
+    ws.file = repoPath; // no file: opened as a repository
+    for (const QString &cluster : clusters) {
+        if (!contexts.value(cluster).isEmpty())
+            ws.clusters.append(ClusterConfig{cluster, contexts.value(cluster), {}, false, {}, false});
+    }
+    for (const DiscoveredApp &app : apps) {
+        ApplicationConfig config = app.config;
+        config.cluster = contexts.value(app.cluster).isEmpty() ? QString() : app.cluster;
+        ws.applications.append(config);
+    }
+    return ws;
+}
+
+Result<Fleet> discoverFleet(const QString &repoPath, const QString &revision, const CancelToken &cancel)
+{
+    auto repo = git::Repository::open(repoPath);
+    if (!repo)
+        return repo.error();
+    auto rev = repo->resolve(revision);
+    if (!rev)
+        return rev.error();
+    QTemporaryDir tree;
+    if (!tree.isValid())
+        return makeError(ErrorCategory::Io, QStringLiteral("cannot create a temporary directory: %1").arg(tree.errorString()));
+    if (Status s = repo->materialize(*rev, QString(), tree.path(), cancel); !s)
+        return s.error();
+    const QList<Found> all = scanTree(tree.path(), cancel);
+    if (cancel.isCancelled())
+        return makeError(ErrorCategory::Cancelled, QStringLiteral("reading %1 was cancelled").arg(repoPath));
+
+    Fleet fleet;
+    fleet.repoPath = QDir(repoPath).absolutePath();
+    fleet.revision = revision;
+    Reader reader{*repo, all, repo->remoteUrls(), revision, fleet};
+    for (const Found &f : all) {
+        if (f.key.group == kFluxKustomizeGroup && f.key.kind == QLatin1String("Kustomization"))
+            reader.fluxKustomization(f);
+        else if (f.key.group == kArgoGroup && f.key.kind == QLatin1String("Application"))
+            reader.argoApplication(f);
+    }
+    if (fleet.apps.isEmpty() && fleet.skipped.isEmpty())
+        return makeError(ErrorCategory::Workspace,
+                         QStringLiteral("no Flux Kustomization or Argo CD Application in %1 at %2: write a sluice.yaml instead")
+                             .arg(repoPath, revision));
+    std::sort(fleet.apps.begin(), fleet.apps.end(), [](const DiscoveredApp &a, const DiscoveredApp &b) { return a.config.name < b.config.name; });
+    for (const DiscoveredApp &app : fleet.apps) {
+        if (!app.cluster.isEmpty() && !fleet.clusters.contains(app.cluster))
+            fleet.clusters.append(app.cluster);
+    }
+    QDir clustersDir(tree.filePath(QStringLiteral("clusters")));
+    for (const QString &cluster : clustersDir.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        if (!fleet.clusters.contains(cluster))
+            fleet.clusters.append(cluster);
+    }
+    fleet.clusters.sort();
+    return fleet;
+}
+
+} // namespace sluice::fleet

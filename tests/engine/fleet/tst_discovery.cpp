@@ -1,0 +1,272 @@
+// Opening a fleet repository with no sluice.yaml: a Flux layout (clusters/<env>, apps/base +
+// overlays, infrastructure/, postBuild substitutions from a ConfigMap, a generated kustomization,
+// a remote GitRepository that is skipped) and Argo CD Applications (an app-of-apps, a plain
+// directory read without its sub-folders, another repository's app that is skipped). Each
+// discovered application renders as Flux would; checked object by object against
+// `kubectl kustomize` of the same folder with the variables put in by the test.
+
+#include "common/GitFixture.h"
+#include "fleet/Discovery.h"
+#include "git/Repository.h"
+#include "render/RenderCache.h"
+#include "render/YamlScan.h"
+#include "review/SourceRenderer.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sluice;
+using namespace sluice::fleet;
+using sluice::test::GitFixture;
+
+namespace {
+
+const QByteArray kUrl = "https://github.com/acme/fleet.git";
+
+QByteArray gitRepository(const QByteArray &name, const QByteArray &url)
+{
+    return "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: " + name +
+           "\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: " + url + "\n  ref:\n    branch: main\n";
+}
+
+QByteArray kustomization(const QByteArray &name, const QByteArray &path, const QByteArray &extra = {},
+                         const QByteArray &source = "flux-system")
+{
+    return "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: " + name +
+           "\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: " + path + "\n  prune: true\n  sourceRef:\n"
+           "    kind: GitRepository\n    name: " + source + "\n" + extra;
+}
+
+QByteArray appsKustomization(const QByteArray &env)
+{
+    return kustomization("apps", "./apps/" + env,
+                         "  dependsOn:\n    - name: infrastructure\n  postBuild:\n    substitute:\n      cluster_env: " + env +
+                             "\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-vars\n");
+}
+
+// What Sluice should render, found independently: kubectl kustomize of the folder, with the
+// variables written in by plain text replacement.
+QMap<QString, quint64> expectedObjects(const QString &dir, const QMap<QByteArray, QByteArray> &variables)
+{
+    QProcess p;
+    p.start(QStringLiteral("kubectl"), {QStringLiteral("kustomize"), QStringLiteral("--load-restrictor"),
+                                        QStringLiteral("LoadRestrictionsNone"), dir});
+    p.waitForFinished(60000);
+    QByteArray out = p.readAllStandardOutput();
+    for (auto it = variables.begin(); it != variables.end(); ++it)
+        out.replace("${" + it.key() + "}", it.value());
+    QMap<QString, quint64> objects;
+    auto scanned = scanManifests(out, QStringLiteral("expected"));
+    for (const Resource &r : scanned.value().resources)
+        objects.insert(r.key.toString(), r.hash);
+    return objects;
+}
+
+QMap<QString, quint64> objectsOf(const ResourceSet &set)
+{
+    QMap<QString, quint64> objects;
+    for (const auto &[key, r] : set)
+        objects.insert(key.toString(), r.hash);
+    return objects;
+}
+
+const DiscoveredApp *appNamed(const Fleet &fleet, const QString &name)
+{
+    for (const DiscoveredApp &app : fleet.apps) {
+        if (app.config.name == name)
+            return &app;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class TestDiscovery : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    GitFixture m_git;
+
+    Result<ResourceSet> render(const Fleet &fleet, const QString &name)
+    {
+        auto repo = git::Repository::open(m_git.dir());
+        RenderCache cache;
+        SourceRenderer renderer(cache);
+        const Workspace ws = fleet.workspace();
+        const ApplicationConfig *app = ws.application(name);
+        if (!app)
+            return makeError(ErrorCategory::Workspace, QStringLiteral("no application ") + name);
+        return renderer.render(*repo, *repo->resolve(app->revision), *app);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(GitFixture::gitAvailable(), "git is required");
+        m_git.setDir(m_dir.filePath(QStringLiteral("fleet")));
+        QVERIFY(m_git.init());
+        m_git.git({QStringLiteral("remote"), QStringLiteral("add"), QStringLiteral("origin"), QString::fromLatin1(kUrl)});
+        for (const QByteArray &env : {QByteArray("production"), QByteArray("staging")}) {
+            const QString dir = QStringLiteral("clusters/") + QString::fromLatin1(env);
+            QVERIFY(m_git.write(dir + "/flux-system/gotk-sync.yaml",
+                                gitRepository("flux-system", "ssh://git@github.com/acme/fleet") + "---\n" +
+                                    kustomization("flux-system", "./" + dir.toUtf8())));
+            QVERIFY(m_git.write(dir + "/infrastructure.yaml",
+                                kustomization("infrastructure", "./infrastructure", "  targetNamespace: infra\n")));
+            QVERIFY(m_git.write(dir + "/apps.yaml", appsKustomization(env)));
+            QVERIFY(m_git.write(dir + "/cluster-vars.yaml",
+                                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-vars\n  namespace: flux-system\ndata:\n"
+                                "  replicas: \"" + QByteArray(env == "production" ? "3" : "1") + "\"\n  domain: " + env + ".example.com\n"));
+        }
+        // A source in another repository: listed as skipped, with why.
+        QVERIFY(m_git.write("clusters/staging/podinfo.yaml",
+                            gitRepository("podinfo", "https://github.com/stefanprodan/podinfo") + "---\n" +
+                                kustomization("podinfo", "./kustomize", {}, "podinfo")));
+        // apps/base + overlays; staging has no kustomization.yaml (Flux generates one).
+        QVERIFY(m_git.write("apps/base/web/kustomization.yaml", "resources: [deployment.yaml, config.yaml]\n"));
+        QVERIFY(m_git.write("apps/base/web/deployment.yaml",
+                            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: web\nspec:\n"
+                            "  replicas: ${replicas:=1}\n  selector: {matchLabels: {app: web}}\n  template:\n"
+                            "    metadata: {labels: {app: web}}\n    spec:\n      containers:\n"
+                            "        - {name: web, image: \"ghcr.io/acme/web:1.4.0\"}\n"));
+        QVERIFY(m_git.write("apps/base/web/config.yaml",
+                            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\n  namespace: web\ndata:\n"
+                            "  ENV: ${cluster_env}\n  URL: https://${domain}/\n"));
+        QVERIFY(m_git.write("apps/production/kustomization.yaml",
+                            "resources: [../base/web]\nimages:\n  - {name: ghcr.io/acme/web, newTag: 1.5.0}\n"));
+        QVERIFY(m_git.write("apps/staging/web.yaml",
+                            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: staging-banner\n  namespace: web\n"
+                            "  annotations: {kustomize.toolkit.fluxcd.io/substitute: disabled}\ndata:\n  text: ${not_substituted}\n"));
+        QVERIFY(m_git.write("apps/staging/base/kustomization.yaml", "resources: [../../base/web]\n"));
+        QVERIFY(m_git.write("infrastructure/ingress.yaml",
+                            "apiVersion: v1\nkind: Service\nmetadata:\n  name: ingress\nspec:\n  ports: [{port: 80}]\n"));
+        // Argo CD: an app-of-apps, its children, and another repository's application.
+        QVERIFY(m_git.write("argocd/root.yaml",
+                            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: root\n  namespace: argocd\nspec:\n"
+                            "  source: {repoURL: \"git@github.com:acme/fleet.git\", path: argocd/children, targetRevision: main}\n"
+                            "  destination: {server: \"https://kubernetes.default.svc\", namespace: argocd}\n"));
+        QVERIFY(m_git.write("argocd/children/guestbook.yaml",
+                            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: guestbook\n  namespace: argocd\nspec:\n"
+                            "  source: {repoURL: \"https://github.com/acme/fleet\", path: guestbook, targetRevision: HEAD}\n"
+                            "  destination: {name: edge, namespace: guestbook}\n"
+                            "  syncPolicy: {automated: {prune: true}}\n"));
+        QVERIFY(m_git.write("argocd/children/external.yaml",
+                            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: external\nspec:\n"
+                            "  source: {repoURL: \"https://github.com/other/repo\", path: x}\n"
+                            "  destination: {name: edge, namespace: x}\n"));
+        QVERIFY(m_git.write("guestbook/ui.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ui\ndata: {a: b}\n"));
+        QVERIFY(m_git.write("guestbook/nested/extra.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nested\n"));
+        QVERIFY(!m_git.commitAll("fleet").isEmpty());
+    }
+
+    void discoversFluxAndArgoApplications()
+    {
+        auto fleet = discoverFleet(m_git.dir());
+        QVERIFY2(fleet, fleet ? "" : qPrintable(fleet.error().toString()));
+        QStringList names;
+        for (const DiscoveredApp &app : fleet->apps)
+            names << app.config.name;
+        QCOMPARE(names, (QStringList{"guestbook", "production/apps", "production/flux-system", "production/infrastructure", "root",
+                                     "staging/apps", "staging/flux-system", "staging/infrastructure"}));
+        QCOMPARE(fleet->clusters, (QStringList{"edge", "in-cluster", "production", "staging"}));
+
+        const DiscoveredApp *apps = appNamed(*fleet, "production/apps");
+        QCOMPARE(apps->kind, QStringLiteral("Flux Kustomization"));
+        QCOMPARE(apps->cluster, QStringLiteral("production"));
+        QCOMPARE(apps->declaredAt, QStringLiteral("clusters/production/apps.yaml:1"));
+        QCOMPARE(apps->config.path, QStringLiteral("apps/production"));
+        QCOMPARE(apps->config.revision, QStringLiteral("main"));
+        QCOMPARE(apps->config.render.renderer, RendererKind::Flux);
+        QCOMPARE(apps->dependsOn, QStringList{"flux-system/infrastructure"});
+        QCOMPARE(apps->config.render.flux.variables.value("cluster_env"), QStringLiteral("production"));
+        QCOMPARE(apps->config.render.flux.variables.value("replicas"), QStringLiteral("3"));
+        QVERIFY(apps->config.prune);
+        QCOMPARE(appNamed(*fleet, "production/infrastructure")->destination, QStringLiteral("infra"));
+
+        const DiscoveredApp *guestbook = appNamed(*fleet, "guestbook");
+        QCOMPARE(guestbook->kind, QStringLiteral("Argo CD Application"));
+        QCOMPARE(guestbook->cluster, QStringLiteral("edge"));
+        QCOMPARE(guestbook->config.ns, QStringLiteral("guestbook"));
+        QCOMPARE(guestbook->config.render.recurse, false);
+        QCOMPARE(appNamed(*fleet, "root")->cluster, QStringLiteral("in-cluster"));
+
+        // What cannot be rendered from here is listed with why.
+        QCOMPARE(fleet->skipped.size(), 2);
+        QCOMPARE(fleet->skipped.at(0).what, QStringLiteral("Argo CD Application external"));
+        QVERIFY(fleet->skipped.at(0).reason.contains(QLatin1String("another repository, https://github.com/other/repo")));
+        QCOMPARE(fleet->skipped.at(1).what, QStringLiteral("Flux Kustomization staging/podinfo"));
+        QCOMPARE(fleet->skipped.at(1).declaredAt, QStringLiteral("clusters/staging/podinfo.yaml:12"));
+        QVERIFY2(fleet->skipped.at(1).reason.contains(QLatin1String("https://github.com/stefanprodan/podinfo, not this repository")),
+                 qPrintable(fleet->skipped.at(1).reason));
+    }
+
+    void rendersAsFluxWould()
+    {
+        auto fleet = discoverFleet(m_git.dir());
+        QVERIFY(fleet);
+        // An overlay with images, substitutions from the ConfigMap and the inline map.
+        auto production = render(*fleet, "production/apps");
+        QVERIFY2(production, production ? "" : qPrintable(production.error().toString()));
+        QCOMPARE(objectsOf(*production),
+                 expectedObjects(m_git.dir() + "/apps/production",
+                                 {{"replicas:=1", "3"}, {"cluster_env", "production"}, {"domain", "production.example.com"}}));
+        const Resource *config = production->find({{}, QStringLiteral("ConfigMap"), QStringLiteral("web"), QStringLiteral("web-config")});
+        QVERIFY(config);
+        QVERIFY(config->text.contains("https://production.example.com/"));
+
+        // A folder without kustomization.yaml: generated (its files, and a sub-folder with its
+        // own kustomization as one resource); an object that opts out keeps ${...}.
+        auto staging = render(*fleet, "staging/apps");
+        QVERIFY2(staging, staging ? "" : qPrintable(staging.error().toString()));
+        QCOMPARE(staging->size(), 3);
+        const Resource *banner = staging->find({{}, QStringLiteral("ConfigMap"), QStringLiteral("web"), QStringLiteral("staging-banner")});
+        QVERIFY(banner);
+        QVERIFY(banner->text.contains("${not_substituted}"));
+        const Resource *deployment = staging->find({QStringLiteral("apps"), QStringLiteral("Deployment"), QStringLiteral("web"), QStringLiteral("web")});
+        QVERIFY(deployment);
+        QVERIFY2(deployment->text.contains("replicas: 1"), deployment->text.constData());
+
+        // targetNamespace moves every namespaced object.
+        auto infrastructure = render(*fleet, "production/infrastructure");
+        QVERIFY2(infrastructure, infrastructure ? "" : qPrintable(infrastructure.error().toString()));
+        QVERIFY(infrastructure->find({{}, QStringLiteral("Service"), QStringLiteral("infra"), QStringLiteral("ingress")}));
+
+        // Argo CD's plain directory does not read sub-folders.
+        auto guestbook = render(*fleet, "guestbook");
+        QVERIFY2(guestbook, guestbook ? "" : qPrintable(guestbook.error().toString()));
+        QCOMPARE(guestbook->size(), 1);
+        QVERIFY(guestbook->find({{}, QStringLiteral("ConfigMap"), QStringLiteral("guestbook"), QStringLiteral("ui")}));
+    }
+
+    void workspaceMapsClustersToContexts()
+    {
+        auto fleet = discoverFleet(m_git.dir());
+        QVERIFY(fleet);
+        const Workspace ws = fleet->workspace({{QStringLiteral("production"), QStringLiteral("kind-prod")}});
+        QCOMPARE(ws.clusters.size(), 1);
+        QCOMPARE(ws.cluster("production")->context, QStringLiteral("kind-prod"));
+        QCOMPARE(ws.application("production/apps")->cluster, QStringLiteral("production"));
+        QCOMPARE(ws.application("staging/apps")->cluster, QString()); // no context chosen: offline only
+    }
+
+    void notAFleet()
+    {
+        QTemporaryDir dir;
+        GitFixture plain(dir.path());
+        QVERIFY(plain.init());
+        QVERIFY(plain.write("README.md", "nothing here\n"));
+        QVERIFY(!plain.commitAll("readme").isEmpty());
+        auto fleet = discoverFleet(dir.path());
+        QVERIFY(!fleet);
+        QVERIFY2(fleet.error().message.contains(QLatin1String("no Flux Kustomization or Argo CD Application")),
+                 qPrintable(fleet.error().message));
+        auto missing = discoverFleet(dir.filePath(QStringLiteral("nope")));
+        QVERIFY(!missing);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDiscovery)
+#include "tst_discovery.moc"
