@@ -1,6 +1,7 @@
 #include "Cli.h"
 
 #include "core/Paths.h"
+#include "fleet/Discovery.h"
 
 #include <QStringList>
 
@@ -115,7 +116,12 @@ QString paint(const Context &ctx, const char *code, const QString &text)
 
 Result<Workspace> loadWorkspace(const Context &ctx)
 {
-    return sluice::loadWorkspace(ctx.workspacePath);
+    if (ctx.repo.isEmpty())
+        return sluice::loadWorkspace(ctx.workspacePath);
+    auto fleet = fleet::openFleet(ctx.repo);
+    if (!fleet)
+        return fleet.error();
+    return fleet->workspace();
 }
 
 Result<const ApplicationConfig *> findApplication(const Workspace &ws, const QString &name)

@@ -16,6 +16,7 @@ enum ExitCode { ExitOk = 0, ExitDifferences = 1, ExitError = 2 };
 struct Context
 {
     QString workspacePath = QStringLiteral("sluice.yaml");
+    QString repo; // --repo: a Flux or Argo CD repository opened without a workspace file
     bool json = false;
     bool color = false; // only on a TTY, and not when NO_COLOR is set
     bool diskCache = true;
@@ -38,6 +39,7 @@ QString summaryLine(const DiffSummary &summary);
 // `stat`, its coloured unified diff.
 void printObjectDiff(const Context &ctx, const ObjectDiff &object, const QString &note, bool stat);
 
+// The workspace file, or with --repo the applications discovered in that repository.
 Result<Workspace> loadWorkspace(const Context &ctx);
 Result<const ApplicationConfig *> findApplication(const Workspace &ws, const QString &name);
 

@@ -2,9 +2,11 @@
 
 #include "diff/DiffJson.h"
 #include "diff/SecretMask.h"
+#include "fleet/Discovery.h"
 #include "render/YamlTree.h"
 #include "review/Review.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -182,6 +184,82 @@ int runTools(const Context &ctx)
         out() << QJsonDocument(json).toJson(QJsonDocument::Indented);
     out().flush();
     return exit;
+}
+
+int runApps(const Context &ctx)
+{
+    QList<fleet::DiscoveredApp> apps;
+    QList<fleet::SkippedSource> skipped;
+    if (ctx.repo.isEmpty()) {
+        auto ws = loadWorkspace(ctx);
+        if (!ws)
+            return fail(ws.error());
+        for (const ApplicationConfig &config : ws->applications) {
+            fleet::DiscoveredApp app;
+            app.config = config;
+            app.kind = QStringLiteral("sluice.yaml");
+            app.cluster = config.cluster;
+            app.destination = config.ns;
+            app.declaredAt = QStringLiteral("%1:%2").arg(QFileInfo(ws->file).fileName()).arg(config.line);
+            apps.append(app);
+        }
+    } else {
+        auto fleet = fleet::openFleet(ctx.repo);
+        if (!fleet)
+            return fail(fleet.error());
+        apps = fleet->apps;
+        skipped = fleet->skipped;
+    }
+    if (ctx.json) {
+        QJsonArray appsJson;
+        for (const fleet::DiscoveredApp &app : apps) {
+            appsJson.append(QJsonObject{{QStringLiteral("name"), app.config.name},
+                                        {QStringLiteral("kind"), app.kind},
+                                        {QStringLiteral("cluster"), app.cluster},
+                                        {QStringLiteral("source"), app.source},
+                                        {QStringLiteral("revision"), app.config.revision},
+                                        {QStringLiteral("path"), app.config.path},
+                                        {QStringLiteral("renderer"), rendererName(app.config.render.renderer)},
+                                        {QStringLiteral("destination"), app.destination},
+                                        {QStringLiteral("declaredAt"), app.declaredAt},
+                                        {QStringLiteral("dependsOn"), QJsonArray::fromStringList(app.dependsOn)},
+                                        {QStringLiteral("notes"), QJsonArray::fromStringList(app.notes)}});
+        }
+        QJsonArray skippedJson;
+        for (const fleet::SkippedSource &s : skipped)
+            skippedJson.append(QJsonObject{{QStringLiteral("what"), s.what}, {QStringLiteral("declaredAt"), s.declaredAt},
+                                           {QStringLiteral("reason"), s.reason}});
+        out() << QJsonDocument(QJsonObject{{QStringLiteral("applications"), appsJson}, {QStringLiteral("skipped"), skippedJson}})
+                     .toJson(QJsonDocument::Indented);
+        out().flush();
+        return ExitOk;
+    }
+    // A table sized to its content: name, kind, cluster, renderer, path, destination.
+    QList<QStringList> rows{{QStringLiteral("NAME"), QStringLiteral("KIND"), QStringLiteral("CLUSTER"), QStringLiteral("RENDERER"),
+                             QStringLiteral("PATH"), QStringLiteral("DESTINATION"), QStringLiteral("DECLARED AT")}};
+    for (const fleet::DiscoveredApp &app : apps)
+        rows.append({app.config.name, app.kind, app.cluster.isEmpty() ? QStringLiteral("-") : app.cluster,
+                     rendererName(app.config.render.renderer), app.config.path,
+                     app.destination.isEmpty() ? QStringLiteral("-") : app.destination, app.declaredAt});
+    QList<qsizetype> widths(rows.first().size(), 0);
+    for (const QStringList &row : rows)
+        for (qsizetype i = 0; i < row.size(); ++i)
+            widths[i] = std::max(widths[i], row.at(i).size());
+    for (const QStringList &row : rows) {
+        QString line;
+        for (qsizetype i = 0; i < row.size(); ++i)
+            line += i + 1 < row.size() ? row.at(i).leftJustified(widths[i] + 2) : row.at(i);
+        out() << line << '\n';
+    }
+    for (const fleet::DiscoveredApp &app : apps)
+        for (const QString &note : app.notes)
+            out() << paint(ctx, "2", QStringLiteral("note: %1: %2").arg(app.config.name, note)) << '\n';
+    if (!skipped.isEmpty())
+        out() << '\n' << paint(ctx, "33", QStringLiteral("Skipped (not rendered from this repository):")) << '\n';
+    for (const fleet::SkippedSource &s : skipped)
+        out() << QStringLiteral("  %1 (%2): %3").arg(s.what, s.declaredAt, s.reason) << '\n';
+    out().flush();
+    return ExitOk;
 }
 
 } // namespace sluice::cli

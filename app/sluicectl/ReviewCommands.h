@@ -34,4 +34,8 @@ int runRender(const Context &ctx, const RenderArgs &args);
 // every one was found and answered, 2 when one is missing (what to do is in its line).
 int runTools(const Context &ctx);
 
+// The applications: with --repo, those discovered (kind, cluster, path, renderer, destination,
+// where declared) and every skipped source with its reason; else the workspace's.
+int runApps(const Context &ctx);
+
 } // namespace sluice::cli

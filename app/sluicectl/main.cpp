@@ -14,9 +14,11 @@ using namespace sluice::cli;
 
 namespace {
 
-const char *const kUsage = R"(Usage: sluicectl [--workspace FILE] [--json] COMMAND ...
+const char *const kUsage = R"(Usage: sluicectl [--workspace FILE | --repo PATH_OR_URL] [--json] COMMAND ...
 
 Commands:
+  apps                                        the applications: a workspace's, or those a Flux or
+                                              Argo CD repository deploys (--repo) and what was skipped
   review APP --base REV --head REV [--stat]   rendered diff between two revisions, object by object
   commits APP --base REV [--head REV] [--first-parent]
                                               pending commits and the objects each one changes
@@ -42,6 +44,9 @@ or WORKTREE for the uncommitted state of a local clone.
 
 Options:
   --workspace FILE   the workspace file (default ./sluice.yaml)
+  --repo PATH|URL    open a Flux or Argo CD repository as it is, no workspace file: each Flux
+                     Kustomization is an application <cluster>/<name>, each Argo CD Application
+                     of this repository one by its name
   --json             machine-readable output
   --no-cache         do not read or write the render cache on disk
   -h, --help         this help
@@ -70,6 +75,7 @@ int main(int argc, char **argv)
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("help"));
     const QCommandLineOption version(QStringLiteral("version"), QStringLiteral("version"));
     const QCommandLineOption workspace(QStringLiteral("workspace"), QStringLiteral("workspace file"), QStringLiteral("FILE"));
+    const QCommandLineOption repo(QStringLiteral("repo"), QStringLiteral("a Flux or Argo CD repository"), QStringLiteral("PATH_OR_URL"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("JSON output"));
     const QCommandLineOption noCache(QStringLiteral("no-cache"), QStringLiteral("no disk cache"));
     const QCommandLineOption base(QStringLiteral("base"), QStringLiteral("base revision"), QStringLiteral("REV"));
@@ -91,7 +97,7 @@ int main(int argc, char **argv)
     const QCommandLineOption branch(QStringLiteral("branch"), QStringLiteral("revert branch name"), QStringLiteral("NAME"));
     const QCommandLineOption push(QStringLiteral("push"), QStringLiteral("push the revert branch"));
     const QCommandLineOption confirm(QStringLiteral("confirm"), QStringLiteral("the application's name, for a protected cluster"), QStringLiteral("NAME"));
-    parser.addOptions({help, version, workspace, json, noCache, base, head, revision, output, stat, firstParent, context, kubeconfig,
+    parser.addOptions({help, version, workspace, repo, json, noCache, base, head, revision, output, stat, firstParent, context, kubeconfig,
                        dryRun, prune, only, noWait, timeout, releaseHold, to, gitRevert, branch, push, confirm});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("command"));
 
@@ -107,8 +113,11 @@ int main(int argc, char **argv)
     }
 
     Context ctx;
+    if (parser.isSet(workspace) && parser.isSet(repo))
+        return usageError(QStringLiteral("--workspace and --repo are two ways to say what to open: give one"));
     if (parser.isSet(workspace))
         ctx.workspacePath = parser.value(workspace);
+    ctx.repo = parser.value(repo);
     ctx.json = parser.isSet(json);
     ctx.diskCache = !parser.isSet(noCache);
     ctx.color = isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR") && !ctx.json;
@@ -126,6 +135,8 @@ int main(int argc, char **argv)
     }
     if (command == QLatin1String("status"))
         return runStatus(ctx, args.mid(1));
+    if (command == QLatin1String("apps"))
+        return args.size() == 1 ? runApps(ctx) : usageError(QStringLiteral("apps takes no arguments"));
     if (command == QLatin1String("tools"))
         return args.size() == 1 ? runTools(ctx) : usageError(QStringLiteral("tools takes no arguments"));
     if (command == QLatin1String("sandbox")) {

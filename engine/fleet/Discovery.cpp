@@ -389,4 +389,25 @@ Result<Fleet> discoverFleet(const QString &repoPath, const QString &revision, co
     return fleet;
 }
 
+Result<Fleet> openFleet(const QString &pathOrUrl, const QString &revision, const git::FetchOptions &fetch)
+{
+    if (!git::isRemoteUrl(pathOrUrl))
+        return discoverFleet(pathOrUrl, revision, fetch.cancel);
+    const QString mirror = git::mirrorPathFor(pathOrUrl, fetch.cacheRoot);
+    if (!QDir(mirror).exists()) {
+        auto fetched = git::fetchMirror(pathOrUrl, fetch);
+        if (!fetched)
+            return fetched.error();
+    }
+    auto fleet = discoverFleet(mirror, revision, fetch.cancel);
+    if (!fleet)
+        return fleet;
+    fleet->repoPath = pathOrUrl;
+    for (DiscoveredApp &app : fleet->apps) {
+        app.config.repo = pathOrUrl;
+        app.config.repoPath.clear();
+    }
+    return fleet;
+}
+
 } // namespace sluice::fleet

@@ -18,6 +18,7 @@
 //
 // Thread: blocking (reads the repository, runs no tool); call from a worker thread.
 
+#include "git/Mirror.h"
 #include "workspace/Workspace.h"
 #include "core/Cancel.h"
 
@@ -60,5 +61,10 @@ struct Fleet
 // revision, nothing GitOps found ("no Flux Kustomization or Argo CD Application in …").
 Result<Fleet> discoverFleet(const QString &repoPath, const QString &revision = QStringLiteral("HEAD"),
                             const CancelToken &cancel = {});
+
+// discoverFleet on a local clone, or on a URL's mirror in the cache (cloned on first use, as for
+// a workspace's URL repo); the applications of a URL name the URL as their repo.
+Result<Fleet> openFleet(const QString &pathOrUrl, const QString &revision = QStringLiteral("HEAD"),
+                        const git::FetchOptions &fetch = {});
 
 } // namespace sluice::fleet
