@@ -40,13 +40,17 @@ void ApplicationListModel::buildClusters()
         node.name = name;
         if (const ClusterConfig *cluster = m_workspace.cluster(name))
             node.detail = cluster->sandbox ? tr("sandbox") : tr("context %1").arg(cluster->context);
+        else if (!name.isEmpty())
+            node.detail = tr("no kubeconfig context chosen: offline");
         m_clusters.append(node);
         return m_clusters.last();
     };
     for (const ClusterConfig &cluster : m_workspace.clusters)
         nodeFor(cluster.name);
     for (int i = 0; i < m_workspace.applications.size(); ++i)
-        nodeFor(m_workspace.applications.at(i).cluster).apps.append(i);
+        nodeFor(m_workspace.applications.at(i).cluster.isEmpty() ? m_workspace.applications.at(i).clusterLabel
+                                                                 : m_workspace.applications.at(i).cluster)
+            .apps.append(i);
 }
 
 void ApplicationListModel::setStatus(const QString &application, const ApplicationStatusSummary &status)

@@ -2,6 +2,7 @@
 
 #include "ActivityLogModel.h"
 #include "ActivityTab.h"
+#include "AsyncJob.h"
 #include "ApplicationListModel.h"
 #include "ApplicationPage.h"
 #include "ClusterStatusMonitor.h"
@@ -45,7 +46,7 @@ MainWindow::MainWindow(QWidget *parent)
       m_sidebar(new QTreeView(this)), m_stack(new QStackedWidget(this)), m_welcome(new QLabel(this)),
       m_page(new ApplicationPage(m_log, this)), m_monitor(new ClusterStatusMonitor(m_applications, m_log, this)),
       m_progress(new QProgressBar(this)), m_status(new QLabel(this)),
-      m_cancel(new QToolButton(this))
+      m_cancel(new QToolButton(this)), m_openJob(new AsyncSlot(this))
 {
     QSettings store;
     m_settings = AppSettings::load(store);
@@ -95,7 +96,13 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showApplication);
     connect(m_page, &ApplicationPage::busyChanged, this, &MainWindow::setBusy);
     connect(m_page, &ApplicationPage::progress, this, &MainWindow::showProgress);
-    connect(m_cancel, &QToolButton::clicked, m_page, &ApplicationPage::cancelAll);
+    connect(m_cancel, &QToolButton::clicked, this, [this] {
+        m_page->cancelAll();
+        if (m_openJob->isRunning()) {
+            m_openJob->cancel();
+            setBusy(false);
+        }
+    });
     connect(m_monitor, &ClusterStatusMonitor::message, m_status, &QLabel::setText);
     connect(m_page, &ApplicationPage::syncRequested, this, [this](const QString &app) { openSyncDialog(app, false); });
     connect(m_page, &ApplicationPage::releaseHoldRequested, this, [this](const QString &app) {
@@ -138,6 +145,9 @@ void MainWindow::createMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *open = file->addAction(icon(IconId::Open), tr("&Open Workspace…"), this, &MainWindow::openWorkspaceDialog);
     open->setShortcut(QKeySequence::Open);
+    QAction *openRepo = file->addAction(tr("Open Re&pository\u2026"), this, &MainWindow::openRepositoryDialog);
+    openRepo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    openRepo->setToolTip(tr("Open a Flux or Argo CD repository as it is: no sluice.yaml needed"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
     file->addSeparator();
@@ -218,46 +228,95 @@ void MainWindow::openWorkspaceDialog()
         openWorkspace(path);
 }
 
+void MainWindow::openRepositoryDialog()
+{
+    const QString start = m_session ? m_session->workspace.dir : QString();
+    const QString path = QFileDialog::getExistingDirectory(this, tr("Open a Flux or Argo CD Repository (a clone)"), start);
+    if (!path.isEmpty())
+        openRepository(path);
+}
+
+void MainWindow::showOpenError(const QString &what, const Error &error, const QString &file)
+{
+    if (!m_session) {
+        m_welcome->setText(tr("Could not open %1.\n\n%2").arg(what, error.toString()));
+        m_stack->setCurrentWidget(m_welcome);
+        return;
+    }
+    // Another workspace stays open: say it next to the cause, with file:line and a way there.
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Could not open %1").arg(what),
+                                tr("%1 could not be opened; %2 stays open.").arg(what, m_session->workspace.file), QMessageBox::Close, this);
+    box->setInformativeText(error.toString());
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("workspaceError"));
+    if (!file.isEmpty()) {
+        QPushButton *openFile = box->addButton(tr("Open File"), QMessageBox::ActionRole);
+        connect(openFile, &QPushButton::clicked, this, [file] { QDesktopServices::openUrl(QUrl::fromLocalFile(file)); });
+    }
+    box->open();
+}
+
 bool MainWindow::openWorkspace(const QString &path)
 {
     auto workspace = loadWorkspace(path);
     if (!workspace) {
         const int id = m_log->begin(tr("Open workspace %1").arg(path));
         m_log->finish(id, ActivityLogModel::State::Failed, workspace.error().toString(), true);
-        if (!m_session) {
-            m_welcome->setText(tr("Could not open the workspace.\n\n%1").arg(workspace.error().toString()));
-            m_stack->setCurrentWidget(m_welcome);
-            return false;
-        }
-        // Another workspace stays open: say it next to the cause, with file:line and a way there.
-        auto *box = new QMessageBox(QMessageBox::Warning, tr("Could not open the workspace"),
-                                    tr("%1 could not be opened; %2 stays open.").arg(path, m_session->workspace.file), QMessageBox::Close, this);
-        box->setInformativeText(workspace.error().toString());
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->setObjectName(QStringLiteral("workspaceError"));
-        QPushButton *openFile = box->addButton(tr("Open File"), QMessageBox::ActionRole);
-        connect(openFile, &QPushButton::clicked, this, [path] { QDesktopServices::openUrl(QUrl::fromLocalFile(path)); });
-        box->open();
+        showOpenError(path, workspace.error(), path);
         return false;
     }
-    m_page->cancelAll();
     auto session = std::make_shared<Session>();
     session->workspace = std::move(*workspace);
+    m_settings.noteWorkspace(session->workspace.file);
+    rebuildRecentMenu();
+    showSession(session, session->workspace.file);
+    return true;
+}
+
+void MainWindow::openRepository(const QString &pathOrUrl)
+{
+    const int id = m_log->begin(tr("Open repository %1").arg(pathOrUrl));
+    showProgress(0, 0, tr("Reading %1 as Flux and Argo CD would\u2026").arg(pathOrUrl));
+    setBusy(true);
+    m_openJob->run([pathOrUrl](const JobContext &job) {
+        git::FetchOptions fetch;
+        fetch.cancel = job.token();
+        return fleet::openFleet(pathOrUrl, QStringLiteral("HEAD"), fetch);
+    },
+                   [this, pathOrUrl, id](const Result<fleet::Fleet> &fleet) {
+                       setBusy(false);
+                       if (!fleet) {
+                           m_log->finish(id, ActivityLogModel::State::Failed, fleet.error().toString(), true);
+                           showOpenError(pathOrUrl, fleet.error());
+                           return;
+                       }
+                       m_log->finish(id, ActivityLogModel::State::Succeeded);
+                       auto session = std::make_shared<Session>();
+                       session->workspace = fleet->workspace();
+                       session->repository = pathOrUrl;
+                       session->skipped = fleet->skipped;
+                       showSession(session, pathOrUrl);
+                       m_status->setText(tr("%1: %2 application(s) discovered, %3 source(s) skipped (see the repository's page)")
+                                             .arg(pathOrUrl).arg(fleet->apps.size()).arg(fleet->skipped.size()));
+                   });
+}
+
+void MainWindow::showSession(std::shared_ptr<Session> session, const QString &title)
+{
+    m_page->cancelAll();
     session->tools = m_settings.tools;
     session->cache = std::make_shared<RenderCache>(cacheDir() + QLatin1String("/render"));
     m_session = session;
-    m_settings.noteWorkspace(session->workspace.file);
-    rebuildRecentMenu();
-    setWindowTitle(tr("%1 — Sluice").arg(session->workspace.file));
+    setWindowTitle(tr("%1 \u2014 Sluice").arg(title));
     m_applications->setWorkspace(session->workspace);
     m_monitor->setSession(session);
     m_sidebar->expandAll();
     if (session->workspace.applications.isEmpty()) {
-        m_welcome->setText(tr("%1 has no applications yet.").arg(session->workspace.file));
+        m_welcome->setText(tr("%1 has no applications yet.").arg(title));
         m_stack->setCurrentWidget(m_welcome);
-        return true;
+        return;
     }
-    return selectApplication(session->workspace.applications.first().name);
+    selectApplication(session->workspace.applications.first().name);
 }
 
 bool MainWindow::selectApplication(const QString &name)
@@ -286,8 +345,14 @@ void MainWindow::showApplication(const QModelIndex &index)
             if (!error.isEmpty())
                 text += QStringLiteral("\n\n") + tr("It cannot be reached: %1").arg(error);
         } else {
+            const QString name = m_session->repository.isEmpty() ? m_session->workspace.file : m_session->repository;
             text = tr("%1: %2 application(s) on %3 cluster(s). Select an application.")
-                       .arg(m_session->workspace.file).arg(m_session->workspace.applications.size()).arg(apps);
+                       .arg(name).arg(m_session->workspace.applications.size()).arg(apps);
+            // A repository opened as it is: what it deploys that Sluice cannot render, and why.
+            if (!m_session->skipped.isEmpty())
+                text += QStringLiteral("\n\n") + tr("Skipped (not rendered from this repository):");
+            for (const fleet::SkippedSource &skipped : m_session->skipped)
+                text += QStringLiteral("\n\u2022 %1 (%2): %3").arg(skipped.what, skipped.declaredAt, skipped.reason);
         }
         m_welcome->setText(text);
         m_stack->setCurrentWidget(m_welcome);

@@ -37,6 +37,10 @@ public:
     // Opens a workspace file and selects its first application. A bad file shows its error on
     // the welcome page (nothing modal) and leaves the previous workspace open. Returns success.
     bool openWorkspace(const QString &path);
+    // Opens a Flux or Argo CD repository (a clone, or a URL cloned into the cache) as it is: its
+    // applications discovered off the GUI thread, then shown as a workspace's, with the sources
+    // it skipped listed on the repository's page. An error goes where openWorkspace's go.
+    void openRepository(const QString &pathOrUrl);
     // Selects an application by name in the sidebar (and so shows it).
     bool selectApplication(const QString &name);
 
@@ -60,6 +64,11 @@ private:
     void showProgress(qint64 done, qint64 total, const QString &what);
     void rebuildRecentMenu();
     void openWorkspaceDialog();
+    void openRepositoryDialog();
+    // Shows a new session (a workspace, or a discovered repository) in place of the current one.
+    void showSession(std::shared_ptr<Session> session, const QString &title);
+    // An error opening `what`: on the welcome page when nothing is open, else in a dialog.
+    void showOpenError(const QString &what, const Error &error, const QString &file = {});
     void openSettings();
     void applyDiffMode(int mode);
     // Opens the Sync… or Rollback… dialog for an application (window-modal, not blocking).
@@ -82,6 +91,7 @@ private:
     QMenu *m_recentMenu = nullptr;
     QAction *m_sideBySide = nullptr;
     QPointer<SyncDialog> m_syncDialog;
+    class AsyncSlot *m_openJob;
 };
 
 } // namespace sluice

@@ -4,6 +4,7 @@
 // settings, plus the render cache (thread-safe). Jobs capture the shared_ptr by value, so a
 // job still running after the workspace changed keeps its own snapshot alive.
 
+#include "fleet/Discovery.h"
 #include "render/RenderCache.h"
 #include "workspace/Workspace.h"
 
@@ -15,6 +16,8 @@ struct Session
 {
     Workspace workspace;
     ToolPaths tools; // from the settings; empty paths = PATH lookup
+    QString repository;                    // opened as a Flux / Argo CD repository (no sluice.yaml)
+    QList<fleet::SkippedSource> skipped;   // what that repository deploys that Sluice cannot render
     std::shared_ptr<RenderCache> cache;
 
     // The application as configured, with the settings' tool paths applied.

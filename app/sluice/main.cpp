@@ -73,12 +73,20 @@ int main(int argc, char **argv)
     const QCommandLineOption workspace(QStringLiteral("workspace"), QStringLiteral("The workspace file to open."),
                                        QStringLiteral("FILE"));
     parser.addOption(workspace);
+    const QCommandLineOption repo(QStringLiteral("repo"),
+                                  QStringLiteral("A Flux or Argo CD repository (a clone or a URL) to open as it is, without a workspace file."),
+                                  QStringLiteral("PATH_OR_URL"));
+    parser.addOption(repo);
     parser.process(app);
 
     sluice::MainWindow window;
-    const QString path = initialWorkspace(parser, workspace, window.settings().lastWorkspace);
-    if (!path.isEmpty())
-        window.openWorkspace(QFileInfo(path).absoluteFilePath());
+    if (parser.isSet(repo)) {
+        window.openRepository(parser.value(repo));
+    } else {
+        const QString path = initialWorkspace(parser, workspace, window.settings().lastWorkspace);
+        if (!path.isEmpty())
+            window.openWorkspace(QFileInfo(path).absoluteFilePath());
+    }
     ExitAfterFirstPaint exitAfterPaint(clock);
     if (qEnvironmentVariableIsSet("SLUICE_EXIT_AFTER_FIRST_PAINT"))
         window.installEventFilter(&exitAfterPaint);

@@ -339,6 +339,8 @@ Workspace Fleet::workspace(const QHash<QString, QString> &contexts) const
     for (const DiscoveredApp &app : apps) {
         ApplicationConfig config = app.config;
         config.cluster = contexts.value(app.cluster).isEmpty() ? QString() : app.cluster;
+        config.clusterLabel = app.cluster;
+        config.origin = QStringLiteral("%1 at %2").arg(app.kind, app.declaredAt);
         ws.applications.append(config);
     }
     return ws;

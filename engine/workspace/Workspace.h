@@ -32,6 +32,9 @@ struct ApplicationConfig
     QString path = QStringLiteral(".");        // inside the repository
     RenderOptions render;                       // renderer, helm options, default namespace
     QString cluster;                            // destination cluster name
+    QString clusterLabel;                       // a discovered cluster with no context chosen:
+                                                // grouped under it, offline (no status, no sync)
+    QString origin;                             // where a discovered application is declared
     QString ns;                                 // destination namespace
     bool prune = false;
     int historyLimit = 20; // sync entries kept in the cluster's history ConfigMap

@@ -3,6 +3,7 @@
 // cancel in the middle, and stay responsive while a long render runs.
 
 #include "common/Demo.h"
+#include "common/Fleet.h"
 #include "common/GitFixture.h"
 
 #include "ActivityLogModel.h"
@@ -401,6 +402,53 @@ private slots:
         QVERIFY(window.selectApplication("web"));
         QTRY_COMPARE_WITH_TIMEOUT(page->pendingTab()->model()->rowCount(), 5, 20000);
         QVERIFY(!page->errorBanner()->isVisible());
+    }
+
+    void openRepositoryShowsWhatItDeploys()
+    {
+        const QString path = m_dir.filePath("fleet");
+        test::GitFixture git(path);
+        QVERIFY2(test::makeFleet(git), qPrintable(git.lastError()));
+        MainWindow window;
+        window.show();
+        window.openRepository(path);
+        QTRY_VERIFY_WITH_TIMEOUT(window.applications()->indexOfApplication("production/apps").isValid(), 20000);
+        // Grouped under the clusters the repository names (no kubeconfig context chosen yet).
+        const QModelIndex root = window.applications()->index(0, 0);
+        QStringList clusters;
+        for (int r = 0; r < window.applications()->rowCount(root); ++r)
+            clusters << window.applications()->index(r, 0, root).data().toString();
+        clusters.sort();
+        QCOMPARE(clusters, (QStringList{"edge", "in-cluster", "production", "staging"}));
+        QCOMPARE(window.applications()->indexOfApplication("staging/apps").parent().data().toString(), QStringLiteral("staging"));
+
+        // A discovered Flux application reviews as Flux renders it: an uncommitted change to
+        // the base shows in production with production's variables.
+        QVERIFY(window.selectApplication("production/apps"));
+        ApplicationPage *page = window.applicationPage();
+        QTRY_COMPARE_WITH_TIMEOUT(page->pendingTab()->model()->rowCount(), 1, 20000);
+        QVERIFY(!page->syncButton()->isEnabled()); // offline: no context chosen
+        QVERIFY(git.write("apps/base/web/config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\n"
+                                                       "  namespace: web\ndata:\n  ENV: ${cluster_env}-2\n  URL: https://${domain}/\n"));
+        ReviewTab *review = page->reviewTab();
+        page->tabs()->setCurrentWidget(review);
+        QCOMPARE(review->headPicker()->spec(), QStringLiteral("WORKTREE"));
+        review->review();
+        QTRY_COMPARE_WITH_TIMEOUT(review->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~1 =1"), 30000);
+        QTRY_VERIFY(review->diffPanel()->diffView()->unifiedText().contains("ENV: production-2"));
+
+        // The repository's page lists what it deploys that Sluice cannot render, and why.
+        window.sidebar()->setCurrentIndex(root);
+        const QString text = window.welcomeLabel()->text();
+        QVERIFY2(text.contains("Flux Kustomization staging/podinfo (clusters/staging/podinfo.yaml:12)"), qPrintable(text));
+        QVERIFY(text.contains("https://github.com/stefanprodan/podinfo"));
+        QVERIFY(text.contains("Argo CD Application external"));
+
+        // Not a repository: the error where a workspace's would be.
+        MainWindow fresh;
+        fresh.show();
+        fresh.openRepository(m_dir.filePath("no-such-clone"));
+        QTRY_VERIFY_WITH_TIMEOUT(fresh.welcomeLabel()->text().contains("not a git repository"), 20000);
     }
 
     void badWorkspaceIsAnInlineError()

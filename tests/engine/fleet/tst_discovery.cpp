@@ -5,7 +5,7 @@
 // discovered application renders as Flux would; checked object by object against
 // `kubectl kustomize` of the same folder with the variables put in by the test.
 
-#include "common/GitFixture.h"
+#include "common/Fleet.h"
 #include "fleet/Discovery.h"
 #include "git/Repository.h"
 #include "render/RenderCache.h"
@@ -21,29 +21,6 @@ using namespace sluice::fleet;
 using sluice::test::GitFixture;
 
 namespace {
-
-const QByteArray kUrl = "https://github.com/acme/fleet.git";
-
-QByteArray gitRepository(const QByteArray &name, const QByteArray &url)
-{
-    return "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: " + name +
-           "\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: " + url + "\n  ref:\n    branch: main\n";
-}
-
-QByteArray kustomization(const QByteArray &name, const QByteArray &path, const QByteArray &extra = {},
-                         const QByteArray &source = "flux-system")
-{
-    return "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: " + name +
-           "\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: " + path + "\n  prune: true\n  sourceRef:\n"
-           "    kind: GitRepository\n    name: " + source + "\n" + extra;
-}
-
-QByteArray appsKustomization(const QByteArray &env)
-{
-    return kustomization("apps", "./apps/" + env,
-                         "  dependsOn:\n    - name: infrastructure\n  postBuild:\n    substitute:\n      cluster_env: " + env +
-                             "\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-vars\n");
-}
 
 // What Sluice should render, found independently: kubectl kustomize of the folder, with the
 // variables written in by plain text replacement.
@@ -107,59 +84,7 @@ private slots:
     {
         QVERIFY2(GitFixture::gitAvailable(), "git is required");
         m_git.setDir(m_dir.filePath(QStringLiteral("fleet")));
-        QVERIFY(m_git.init());
-        m_git.git({QStringLiteral("remote"), QStringLiteral("add"), QStringLiteral("origin"), QString::fromLatin1(kUrl)});
-        for (const QByteArray &env : {QByteArray("production"), QByteArray("staging")}) {
-            const QString dir = QStringLiteral("clusters/") + QString::fromLatin1(env);
-            QVERIFY(m_git.write(dir + "/flux-system/gotk-sync.yaml",
-                                gitRepository("flux-system", "ssh://git@github.com/acme/fleet") + "---\n" +
-                                    kustomization("flux-system", "./" + dir.toUtf8())));
-            QVERIFY(m_git.write(dir + "/infrastructure.yaml",
-                                kustomization("infrastructure", "./infrastructure", "  targetNamespace: infra\n")));
-            QVERIFY(m_git.write(dir + "/apps.yaml", appsKustomization(env)));
-            QVERIFY(m_git.write(dir + "/cluster-vars.yaml",
-                                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-vars\n  namespace: flux-system\ndata:\n"
-                                "  replicas: \"" + QByteArray(env == "production" ? "3" : "1") + "\"\n  domain: " + env + ".example.com\n"));
-        }
-        // A source in another repository: listed as skipped, with why.
-        QVERIFY(m_git.write("clusters/staging/podinfo.yaml",
-                            gitRepository("podinfo", "https://github.com/stefanprodan/podinfo") + "---\n" +
-                                kustomization("podinfo", "./kustomize", {}, "podinfo")));
-        // apps/base + overlays; staging has no kustomization.yaml (Flux generates one).
-        QVERIFY(m_git.write("apps/base/web/kustomization.yaml", "resources: [deployment.yaml, config.yaml]\n"));
-        QVERIFY(m_git.write("apps/base/web/deployment.yaml",
-                            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: web\nspec:\n"
-                            "  replicas: ${replicas:=1}\n  selector: {matchLabels: {app: web}}\n  template:\n"
-                            "    metadata: {labels: {app: web}}\n    spec:\n      containers:\n"
-                            "        - {name: web, image: \"ghcr.io/acme/web:1.4.0\"}\n"));
-        QVERIFY(m_git.write("apps/base/web/config.yaml",
-                            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\n  namespace: web\ndata:\n"
-                            "  ENV: ${cluster_env}\n  URL: https://${domain}/\n"));
-        QVERIFY(m_git.write("apps/production/kustomization.yaml",
-                            "resources: [../base/web]\nimages:\n  - {name: ghcr.io/acme/web, newTag: 1.5.0}\n"));
-        QVERIFY(m_git.write("apps/staging/web.yaml",
-                            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: staging-banner\n  namespace: web\n"
-                            "  annotations: {kustomize.toolkit.fluxcd.io/substitute: disabled}\ndata:\n  text: ${not_substituted}\n"));
-        QVERIFY(m_git.write("apps/staging/base/kustomization.yaml", "resources: [../../base/web]\n"));
-        QVERIFY(m_git.write("infrastructure/ingress.yaml",
-                            "apiVersion: v1\nkind: Service\nmetadata:\n  name: ingress\nspec:\n  ports: [{port: 80}]\n"));
-        // Argo CD: an app-of-apps, its children, and another repository's application.
-        QVERIFY(m_git.write("argocd/root.yaml",
-                            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: root\n  namespace: argocd\nspec:\n"
-                            "  source: {repoURL: \"git@github.com:acme/fleet.git\", path: argocd/children, targetRevision: main}\n"
-                            "  destination: {server: \"https://kubernetes.default.svc\", namespace: argocd}\n"));
-        QVERIFY(m_git.write("argocd/children/guestbook.yaml",
-                            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: guestbook\n  namespace: argocd\nspec:\n"
-                            "  source: {repoURL: \"https://github.com/acme/fleet\", path: guestbook, targetRevision: HEAD}\n"
-                            "  destination: {name: edge, namespace: guestbook}\n"
-                            "  syncPolicy: {automated: {prune: true}}\n"));
-        QVERIFY(m_git.write("argocd/children/external.yaml",
-                            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: external\nspec:\n"
-                            "  source: {repoURL: \"https://github.com/other/repo\", path: x}\n"
-                            "  destination: {name: edge, namespace: x}\n"));
-        QVERIFY(m_git.write("guestbook/ui.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ui\ndata: {a: b}\n"));
-        QVERIFY(m_git.write("guestbook/nested/extra.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nested\n"));
-        QVERIFY(!m_git.commitAll("fleet").isEmpty());
+        QVERIFY2(test::makeFleet(m_git), qPrintable(m_git.lastError()));
     }
 
     void discoversFluxAndArgoApplications()
