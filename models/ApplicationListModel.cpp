@@ -41,7 +41,7 @@ void ApplicationListModel::buildClusters()
         if (const ClusterConfig *cluster = m_workspace.cluster(name))
             node.detail = cluster->sandbox ? tr("sandbox") : tr("context %1").arg(cluster->context);
         else if (!name.isEmpty())
-            node.detail = tr("no kubeconfig context chosen: offline");
+            node.detail = tr("offline: no context chosen");
         m_clusters.append(node);
         return m_clusters.last();
     };

@@ -34,6 +34,12 @@ QString repositoryName(const ApplicationConfig &app)
     return app.repoPath.startsWith(home + QLatin1Char('/')) ? QLatin1Char('~') + app.repoPath.mid(home.size()) : app.repoPath;
 }
 
+// " · Flux Kustomization at clusters/production/apps.yaml:1" for a discovered application.
+QString originOf(const ApplicationConfig &app)
+{
+    return app.origin.isEmpty() ? QString() : QStringLiteral(" \u00b7 ") + app.origin;
+}
+
 } // namespace
 
 ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
@@ -189,7 +195,7 @@ void ApplicationPage::setApplication(SessionPtr session, const QString &applicat
     m_application = application;
     const ApplicationConfig app = m_session->application(application);
     m_title->setText(app.name);
-    m_details->setFullText(tr("%1 · %2 · tracking %3").arg(repositoryName(app), app.path, app.revision));
+    m_details->setFullText(tr("%1 · %2 · tracking %3").arg(repositoryName(app), app.path, app.revision) + originOf(app));
     m_fetchButton->setText(app.repoPath.isEmpty() ? tr("Fetch") : tr("Reload"));
     emit fetchLabelChanged(app.repoPath.isEmpty() ? tr("&Fetch") : tr("&Reload"));
     m_syncButton->setEnabled(!app.cluster.isEmpty());
@@ -265,7 +271,8 @@ void ApplicationPage::showSnapshot(const RepositorySnapshot &snapshot)
     m_refs->setRefs(snapshot.refs, snapshot.localClone);
     const git::CommitInfo &head = snapshot.head;
     m_details->setFullText(tr("%1 · %2 · tracking %3 at %4 “%5” by %6")
-                           .arg(repositoryName(app), app.path, app.revision, head.id.left(7), head.summary, head.author));
+                           .arg(repositoryName(app), app.path, app.revision, head.id.left(7), head.summary, head.author) +
+                           originOf(app));
     // A new application starts from its whole history and reviews its uncommitted work; a
     // reload keeps what the user chose.
     const QString since = m_newApplication ? QString() : m_pending->sincePicker()->spec();

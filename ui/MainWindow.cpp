@@ -63,9 +63,11 @@ MainWindow::MainWindow(QWidget *parent)
     m_welcome->setAlignment(Qt::AlignCenter);
     m_welcome->setWordWrap(true);
     m_welcome->setTextFormat(Qt::PlainText);
+    m_welcome->setMargin(12);
     m_welcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_welcome->setAccessibleName(tr("Welcome"));
-    m_welcome->setText(tr("Open a workspace (File → Open Workspace…, Ctrl+O) to see its applications."));
+    m_welcome->setText(tr("Open a workspace (File → Open Workspace…, Ctrl+O) or a Flux or Argo CD repository "
+                          "(File → Open Repository…, Ctrl+Shift+O) to see its applications."));
     m_stack->addWidget(m_welcome);
     m_stack->addWidget(m_page);
 
@@ -236,11 +238,18 @@ void MainWindow::openRepositoryDialog()
         openRepository(path);
 }
 
+void MainWindow::showWelcome(const QString &text)
+{
+    m_welcome->setText(text);
+    // A list (the skipped sources) reads from the left; a sentence sits in the middle.
+    m_welcome->setAlignment(text.contains(QChar(0x2022)) ? Qt::AlignLeft | Qt::AlignTop : Qt::AlignCenter);
+    m_stack->setCurrentWidget(m_welcome);
+}
+
 void MainWindow::showOpenError(const QString &what, const Error &error, const QString &file)
 {
     if (!m_session) {
-        m_welcome->setText(tr("Could not open %1.\n\n%2").arg(what, error.toString()));
-        m_stack->setCurrentWidget(m_welcome);
+        showWelcome(tr("Could not open %1.\n\n%2").arg(what, error.toString()));
         return;
     }
     // Another workspace stays open: say it next to the cause, with file:line and a way there.
@@ -312,8 +321,7 @@ void MainWindow::showSession(std::shared_ptr<Session> session, const QString &ti
     m_monitor->setSession(session);
     m_sidebar->expandAll();
     if (session->workspace.applications.isEmpty()) {
-        m_welcome->setText(tr("%1 has no applications yet.").arg(title));
-        m_stack->setCurrentWidget(m_welcome);
+        showWelcome(tr("%1 has no applications yet.").arg(title));
         return;
     }
     selectApplication(session->workspace.applications.first().name);
@@ -354,8 +362,7 @@ void MainWindow::showApplication(const QModelIndex &index)
             for (const fleet::SkippedSource &skipped : m_session->skipped)
                 text += QStringLiteral("\n\u2022 %1 (%2): %3").arg(skipped.what, skipped.declaredAt, skipped.reason);
         }
-        m_welcome->setText(text);
-        m_stack->setCurrentWidget(m_welcome);
+        showWelcome(text);
         return;
     }
     if (m_page->application() == app->name && m_stack->currentWidget() == m_page)

@@ -60,6 +60,8 @@ protected:
 private:
     void createMenus();
     void showApplication(const QModelIndex &index);
+    // The page in place of an application's: a message, or the workspace's summary.
+    void showWelcome(const QString &text);
     void setBusy(bool busy);
     void showProgress(qint64 done, qint64 total, const QString &what);
     void rebuildRecentMenu();

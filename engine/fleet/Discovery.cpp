@@ -331,7 +331,7 @@ Workspace Fleet::workspace(const QHash<QString, QString> &contexts) const
 {
     Workspace ws;
     ws.dir = repoPath;
-    ws.file = repoPath; // no file: opened as a repository
+    ws.file = repoPath + QLatin1Char('/'); // no file: opened as a repository (named by its folder)
     for (const QString &cluster : clusters) {
         if (!contexts.value(cluster).isEmpty())
             ws.clusters.append(ClusterConfig{cluster, contexts.value(cluster), {}, false, {}, false});

@@ -5,6 +5,7 @@
 // History).
 
 #include "common/Demo.h"
+#include "common/Fleet.h"
 
 #include "ApplicationListModel.h"
 #include "ApplicationPage.h"
@@ -196,6 +197,28 @@ private slots:
         applyTheme(Theme::Light); // the Settings' Appearance choices
         shoot("main-light");
         shootClusterSide("cluster-light");
+    }
+
+    void fleet()
+    {
+        applyTheme(Theme::Light);
+        test::GitFixture git(m_dir.filePath("fleet"));
+        QVERIFY2(test::makeFleet(git), qPrintable(git.lastError()));
+        MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openRepository(git.dir());
+        QTRY_VERIFY_WITH_TIMEOUT(window.applications()->indexOfApplication("production/apps").isValid(), 20000);
+        window.sidebar()->setCurrentIndex(window.applications()->index(0, 0)); // the repository: what it skipped
+        QVERIFY(window.welcomeLabel()->text().contains("Skipped"));
+        QVERIFY(window.grab().save(m_out + "/fleet-repository.png"));
+        QVERIFY(window.selectApplication("production/apps"));
+        ApplicationPage *page = window.applicationPage();
+        QTRY_COMPARE_WITH_TIMEOUT(page->pendingTab()->model()->rowCount(), 1, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!page->pendingTab()->diffPanel()->countsText().isEmpty(), 20000);
+        QTRY_VERIFY(!page->isBusy());
+        QVERIFY(window.grab().save(m_out + "/fleet-application.png"));
     }
 
     void dark()
