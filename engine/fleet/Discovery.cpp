@@ -257,6 +257,18 @@ struct Reader
             }
             flux.variables = *merged;
         }
+        // The sources its HelmReleases may name: this repository's GitRepositories, HelmRepositories.
+        for (const Found &f : all) {
+            const QString where = clusterOfFile(f.file);
+            if (f.key.group != kFluxSourceGroup || !(where.isEmpty() || where == cluster))
+                continue;
+            const QString id = (f.key.ns.isEmpty() ? ns : f.key.ns) + QLatin1Char('/') + f.key.name;
+            if (f.key.kind == QLatin1String("GitRepository") && isThisRepository(f.spec().value(QLatin1String("url")).toString(), remotes))
+                flux.localGitRepositories.append(id);
+            else if (f.key.kind == QLatin1String("HelmRepository"))
+                flux.helmRepositories.insert(id, f.spec().value(QLatin1String("url")).toString());
+        }
+        flux.localGitRepositories.removeDuplicates();
         for (const QJsonValue dep : spec.value(QLatin1String("dependsOn")).toArray())
             app.dependsOn.append(dep.toObject().value(QLatin1String("namespace")).toString(ns) + QLatin1Char('/') +
                                  dep.toObject().value(QLatin1String("name")).toString());

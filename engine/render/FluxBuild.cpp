@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QTemporaryDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -52,6 +53,80 @@ YAML::Node yamlFromJson(const QJsonValue &value)
     const QByteArray json = value.isObject() ? QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact)
                                              : QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
     return YAML::Load(json.toStdString()); // JSON is YAML
+}
+
+// Helm's coalescing of values: maps merge key by key, anything else is replaced.
+QJsonObject mergeValues(QJsonObject base, const QJsonObject &over)
+{
+    for (auto it = over.begin(); it != over.end(); ++it) {
+        if (it->isObject() && base.value(it.key()).isObject())
+            base.insert(it.key(), mergeValues(base.value(it.key()).toObject(), it->toObject()));
+        else
+            base.insert(it.key(), *it);
+    }
+    return base;
+}
+
+// Sets `value` at a dotted path ("ingress.host"), making the maps on the way.
+void setAtPath(QJsonObject &root, QStringList path, const QJsonValue &value)
+{
+    const QString first = path.takeFirst();
+    if (path.isEmpty()) {
+        root.insert(first, value);
+        return;
+    }
+    QJsonObject child = root.value(first).toObject();
+    setAtPath(child, path, value);
+    root.insert(first, child);
+}
+
+QString field(const QJsonObject &object, const char *key, const QString &fallback = {})
+{
+    return object.value(QLatin1String(key)).toString(fallback);
+}
+
+// A ConfigMap or Secret of the build, by kind, namespace and name.
+const Resource *findInBuild(const ScannedManifests &scanned, const QString &kind, const QString &ns, const QString &name)
+{
+    for (const Resource &r : scanned.resources) {
+        if (r.key.group.isEmpty() && r.key.kind == kind && r.key.name == name && (r.key.ns == ns || r.key.ns.isEmpty()))
+            return &r;
+    }
+    return nullptr;
+}
+
+// The values helm-controller passes: valuesFrom in order, then spec.values over them.
+Result<QJsonObject> releaseValues(const QJsonObject &spec, const ScannedManifests &scanned, const QString &ns, const QString &what,
+                                  QStringList &notes)
+{
+    QJsonObject values;
+    for (const QJsonValue entry : spec.value(QLatin1String("valuesFrom")).toArray()) {
+        const QJsonObject from = entry.toObject();
+        const QString kind = field(from, "kind"), name = field(from, "name");
+        const QString key = field(from, "valuesKey", QStringLiteral("values.yaml"));
+        const Resource *source = findInBuild(scanned, kind, ns, name);
+        auto tree = source ? source->parseTree() : Result<QJsonObject>(QJsonObject());
+        if (!tree)
+            return tree.error();
+        QString text = tree->value(QLatin1String("data")).toObject().value(key).toString();
+        if (kind == QLatin1String("Secret"))
+            text = QString::fromUtf8(QByteArray::fromBase64(text.toLatin1()));
+        if (!source || !tree->value(QLatin1String("data")).toObject().contains(key)) {
+            if (!from.value(QLatin1String("optional")).toBool())
+                notes.append(QStringLiteral("%1: valuesFrom %2 %3 (key %4) is not in this build; its values are left out")
+                                 .arg(what, kind, name, key));
+            continue;
+        }
+        if (const QString path = field(from, "targetPath"); !path.isEmpty()) {
+            setAtPath(values, path.split(QLatin1Char('.')), text);
+            continue;
+        }
+        auto parsed = yaml::parseDocument(text.toUtf8(), QStringLiteral("%1 %2 (%3)").arg(kind, name, key));
+        if (!parsed)
+            return parsed.error().prefixed(what);
+        values = mergeValues(values, parsed->toObject());
+    }
+    return mergeValues(values, spec.value(QLatin1String("values")).toObject());
 }
 
 } // namespace
@@ -128,6 +203,74 @@ Result<ScannedManifests> substituteFluxVariables(ScannedManifests scanned, const
         }
     }
     return result;
+}
+
+Result<ScannedManifests> expandHelmReleases(ScannedManifests scanned, const RenderOptions &options, QStringList &notes,
+                                            const CancelToken &cancel)
+{
+    QList<Resource> rendered;
+    for (const Resource &resource : scanned.resources) {
+        if (resource.key.group != QLatin1String("helm.toolkit.fluxcd.io") || resource.key.kind != QLatin1String("HelmRelease"))
+            continue;
+        auto tree = resource.parseTree();
+        if (!tree)
+            return tree.error();
+        const QJsonObject spec = tree->value(QLatin1String("spec")).toObject();
+        const QString ns = resource.key.ns.isEmpty() ? options.defaultNamespace : resource.key.ns;
+        const QString what = QStringLiteral("HelmRelease %1/%2").arg(ns, resource.key.name);
+        if (spec.contains(QLatin1String("chartRef"))) {
+            notes.append(QStringLiteral("%1: its chartRef (%2) is not rendered offline yet").arg(what, field(spec.value(QLatin1String("chartRef")).toObject(), "kind")));
+            continue;
+        }
+        const QJsonObject chart = spec.value(QLatin1String("chart")).toObject().value(QLatin1String("spec")).toObject();
+        const QJsonObject ref = chart.value(QLatin1String("sourceRef")).toObject();
+        const QString source = QStringLiteral("%1/%2").arg(field(ref, "namespace", ns), field(ref, "name"));
+        const QString sourceKind = field(ref, "kind");
+
+        RenderOptions helm;
+        helm.renderer = RendererKind::Helm;
+        helm.tools = options.tools;
+        helm.timeoutMs = options.timeoutMs;
+        const QString targetNamespace = field(spec, "targetNamespace");
+        helm.defaultNamespace = targetNamespace.isEmpty() ? ns : targetNamespace;
+        helm.helm.releaseName = field(spec, "releaseName", targetNamespace.isEmpty() ? resource.key.name
+                                                                                    : targetNamespace + QLatin1Char('-') + resource.key.name);
+        QTemporaryDir scratch; // the merged values, and the folder a repository chart renders in
+        QString chartDir = scratch.path();
+        if (sourceKind == QLatin1String("GitRepository") && options.flux.localGitRepositories.contains(source) && !options.repoRoot.isEmpty()) {
+            chartDir = QDir(options.repoRoot).filePath(QDir::cleanPath(field(chart, "chart")));
+            for (const QJsonValue file : chart.value(QLatin1String("valuesFiles")).toArray())
+                helm.helm.valueFiles.append(file.toString());
+        } else if (sourceKind == QLatin1String("HelmRepository") && options.flux.helmRepositories.contains(source)) {
+            helm.helm.repo = options.flux.helmRepositories.value(source);
+            helm.helm.chart = field(chart, "chart");
+            const QString version = field(chart, "version", QStringLiteral("*"));
+            helm.helm.version = version == QLatin1String("*") ? QString() : version;
+        } else {
+            notes.append(QStringLiteral("%1: its chart source %2 %3 is not this repository or a known HelmRepository; not rendered")
+                             .arg(what, sourceKind, source));
+            continue;
+        }
+        auto values = releaseValues(spec, scanned, ns, what, notes);
+        if (!values)
+            return values.error();
+        const QString valuesFile = scratch.filePath(QStringLiteral("helmrelease-values.yaml"));
+        QFile file(valuesFile);
+        if (!file.open(QIODevice::WriteOnly) || file.write(yaml::toYaml(*values)) < 0)
+            return makeError(ErrorCategory::Io, QStringLiteral("cannot write %1: %2").arg(valuesFile, file.errorString()));
+        file.close();
+        helm.helm.valueFiles.append(valuesFile);
+        if (spec.contains(QLatin1String("postRenderers")))
+            notes.append(QStringLiteral("%1: its postRenderers are not applied yet").arg(what));
+        auto set = renderDirectory(chartDir, what, helm, cancel);
+        if (!set)
+            return set.error();
+        notes.append(set->notes);
+        for (const auto &[key, object] : *set)
+            rendered.append(object); // its source names the HelmRelease: "HelmRelease shop/web (helm output)"
+    }
+    scanned.resources.append(std::move(rendered));
+    return scanned;
 }
 
 } // namespace sluice

@@ -20,4 +20,14 @@ Status prepareFluxKustomization(const QString &dir, const FluxOptions &flux);
 // Errors name the object and the line of the problem.
 Result<ScannedManifests> substituteFluxVariables(ScannedManifests scanned, const FluxOptions &flux, QStringList &notes);
 
+// Renders every HelmRelease (helm.toolkit.fluxcd.io) of the build with helm, as helm-controller
+// would, and adds its objects (their source names the HelmRelease). The chart comes from a
+// GitRepository of this repository (options.repoRoot) or a HelmRepository (the chart cache);
+// values are valuesFrom (ConfigMaps and Secrets of the same build) merged in order, then
+// spec.values; release name [targetNamespace-]name unless spec.releaseName; namespace
+// spec.targetNamespace or the HelmRelease's. What cannot be rendered offline (an OCI or
+// unknown source, a chartRef) is a note, not an error.
+Result<ScannedManifests> expandHelmReleases(ScannedManifests scanned, const RenderOptions &options, QStringList &notes,
+                                            const CancelToken &cancel);
+
 } // namespace sluice

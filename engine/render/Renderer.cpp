@@ -215,8 +215,13 @@ QString FluxOptions::identity() const
     for (auto it = variables.begin(); it != variables.end(); ++it)
         variableList.append(it.key() + QLatin1Char('=') + it.value());
     variableList.sort();
+    QStringList repositories;
+    for (auto it = helmRepositories.begin(); it != helmRepositories.end(); ++it)
+        repositories.append(it.key() + QLatin1Char('=') + it.value());
+    repositories.sort();
     return QStringList{targetNamespace, namePrefix, nameSuffix, QString::fromUtf8(patches), QString::fromUtf8(images),
-                       substitute ? QStringLiteral("substitute") : QString(), variableList.join(QLatin1Char('\n'))}
+                       substitute ? QStringLiteral("substitute") : QString(), variableList.join(QLatin1Char('\n')),
+                       localGitRepositories.join(QLatin1Char(',')), repositories.join(QLatin1Char(','))}
         .join(QLatin1Char('|'));
 }
 
@@ -326,6 +331,8 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
                                 dir, displayPath + QLatin1String(" (flux build)"), options, cancel);
         if (scanned)
             scanned = substituteFluxVariables(std::move(*scanned), options.flux, notes);
+        if (scanned)
+            scanned = expandHelmReleases(std::move(*scanned), options, notes, cancel);
         break;
     }
     if (!scanned)

@@ -48,6 +48,10 @@ struct FluxOptions
     QByteArray images;   // spec.images as JSON ([{name, newName, newTag, digest}])
     bool substitute = false;          // spec.postBuild is set
     QHash<QString, QString> variables; // postBuild variables, merged in Flux's order
+    // Sources of the HelmReleases in the build (helm.toolkit.fluxcd.io): "namespace/name" of the
+    // GitRepositories that are this repository, and of HelmRepositories with their URLs.
+    QStringList localGitRepositories;
+    QHash<QString, QString> helmRepositories;
 
     QString identity() const;
 };
@@ -70,6 +74,9 @@ struct RenderOptions
     FluxOptions flux;
     ToolPaths tools;
     int timeoutMs = 120000;
+    // Where the whole repository is on disk when the renderer reads outside its path (set by
+    // the caller, not part of identity()): Flux HelmReleases find Git charts there.
+    QString repoRoot;
 
     // Everything that changes the output, as text (for the render cache key).
     QString identity() const;

@@ -83,6 +83,7 @@ Result<ResourceSet> SourceRenderer::render(const git::Repository &repo, const gi
 
     RenderOptions options = app.render;
     options.renderer = *kind;
+    options.repoRoot = wholeRepo ? tmp.path() : QString();
     auto set = renderDirectory(dir, app.path, options, cancel);
     if (!set)
         return set.error();

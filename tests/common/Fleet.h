@@ -67,7 +67,30 @@ inline bool makeFleet(GitFixture &git)
                             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\n  namespace: web\ndata:\n"
                             "  ENV: ${cluster_env}\n  URL: https://${domain}/\n"));
     ok = ok && (git.write("apps/production/kustomization.yaml",
-                            "resources: [../base/web]\nimages:\n  - {name: ghcr.io/acme/web, newTag: 1.5.0}\n"));
+                            "resources: [../base/web, ../base/podinfo]\nimages:\n  - {name: ghcr.io/acme/web, newTag: 1.5.0}\n"));
+    // A HelmRelease of a chart in this repository, with valuesFrom a generated ConfigMap and
+    // values using a postBuild variable.
+    ok = ok && (git.write("apps/base/podinfo/kustomization.yaml",
+                          "resources: [release.yaml]\nconfigMapGenerator:\n  - name: podinfo-values\n    namespace: podinfo\n"
+                          "    files: [values.yaml=podinfo-values.yaml]\ngeneratorOptions: {disableNameSuffixHash: true}\n"));
+    ok = ok && (git.write("apps/base/podinfo/podinfo-values.yaml", "replicaCount: 2\nmessage: from-configmap\n"));
+    ok = ok && (git.write("apps/base/podinfo/release.yaml",
+                          "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: podinfo\n"
+                          "spec:\n  interval: 10m\n  chart:\n    spec:\n      chart: ./charts/podinfo\n      sourceRef:\n"
+                          "        kind: GitRepository\n        name: flux-system\n        namespace: flux-system\n"
+                          "  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n"
+                          "  values:\n    message: hello ${cluster_env}\n"));
+    ok = ok && (git.write("charts/podinfo/Chart.yaml", "apiVersion: v2\nname: podinfo\nversion: 6.7.0\n"));
+    ok = ok && (git.write("charts/podinfo/values.yaml", "replicaCount: 1\nmessage: default\n"));
+    ok = ok && (git.write("charts/podinfo/templates/deployment.yaml",
+                          "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n"
+                          "  replicas: {{ .Values.replicaCount }}\n  selector: {matchLabels: {app: podinfo}}\n  template:\n"
+                          "    metadata: {labels: {app: podinfo}}\n    spec:\n      containers:\n"
+                          "        - name: podinfo\n          image: ghcr.io/stefanprodan/podinfo:6.7.0\n"
+                          "          env: [{name: MESSAGE, value: {{ .Values.message | quote }}}]\n"));
+    ok = ok && (git.write("charts/podinfo/templates/tests/test.yaml",
+                          "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-test\n"
+                          "  annotations: {\"helm.sh/hook\": test}\nspec:\n  containers: [{name: t, image: busybox}]\n"));
     ok = ok && (git.write("apps/staging/web.yaml",
                             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: staging-banner\n  namespace: web\n"
                             "  annotations: {kustomize.toolkit.fluxcd.io/substitute: disabled}\ndata:\n  text: ${not_substituted}\n"));

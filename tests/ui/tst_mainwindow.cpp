@@ -434,7 +434,7 @@ private slots:
         page->tabs()->setCurrentWidget(review);
         QCOMPARE(review->headPicker()->spec(), QStringLiteral("WORKTREE"));
         review->review();
-        QTRY_COMPARE_WITH_TIMEOUT(review->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~1 =1"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(review->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~1 =4"), 30000);
         QTRY_VERIFY(review->diffPanel()->diffView()->unifiedText().contains("ENV: production-2"));
 
         // The repository's page lists what it deploys that Sluice cannot render, and why.

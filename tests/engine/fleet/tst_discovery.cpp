@@ -6,12 +6,14 @@
 // `kubectl kustomize` of the same folder with the variables put in by the test.
 
 #include "common/Fleet.h"
+#include "core/Process.h"
 #include "fleet/Discovery.h"
 #include "git/Repository.h"
 #include "render/RenderCache.h"
 #include "render/YamlScan.h"
 #include "review/SourceRenderer.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -135,9 +137,34 @@ private slots:
         // An overlay with images, substitutions from the ConfigMap and the inline map.
         auto production = render(*fleet, "production/apps");
         QVERIFY2(production, production ? "" : qPrintable(production.error().toString()));
-        QCOMPARE(objectsOf(*production),
-                 expectedObjects(m_git.dir() + "/apps/production",
-                                 {{"replicas:=1", "3"}, {"cluster_env", "production"}, {"domain", "production.example.com"}}));
+        // Flux's build of the folder, then the HelmRelease's chart with its merged values.
+        QMap<QString, quint64> expected = expectedObjects(m_git.dir() + "/apps/production",
+                                                          {{"replicas:=1", "3"}, {"cluster_env", "production"}, {"domain", "production.example.com"}});
+        QTemporaryDir values;
+        QFile merged(values.filePath("values.yaml"));
+        QVERIFY(merged.open(QIODevice::WriteOnly));
+        merged.write("replicaCount: 2\nmessage: hello production\n"); // valuesFrom, then spec.values (substituted)
+        merged.close();
+        QProcess helm;
+        helm.start(toolsDirectory() + "/helm", {"template", "podinfo", m_git.dir() + "/charts/podinfo", "--namespace", "podinfo",
+                                                "--values", merged.fileName()});
+        QVERIFY(helm.waitForFinished(60000));
+        auto helmObjects = scanManifests(helm.readAllStandardOutput(), "helm");
+        QVERIFY(helmObjects);
+        for (const Resource &r : helmObjects->resources) {
+            if (r.key.kind != QLatin1String("Pod")) { // the test hook is left out
+                ResourceKey k = r.key;
+                k.ns = QStringLiteral("podinfo");
+                expected.insert(k.toString(), r.hash);
+            }
+        }
+        QCOMPARE(objectsOf(*production), expected);
+        const Resource *podinfo = production->find({QStringLiteral("apps"), QStringLiteral("Deployment"), QStringLiteral("podinfo"),
+                                                   QStringLiteral("podinfo")});
+        QVERIFY(podinfo);
+        QVERIFY2(podinfo->text.contains("hello production") && podinfo->text.contains("replicas: 2"), podinfo->text.constData());
+        QVERIFY(podinfo->location().startsWith(QLatin1String("HelmRelease podinfo/podinfo")));
+        QVERIFY(production->notes.join('\n').contains(QLatin1String("left out Pod podinfo/podinfo-test (a helm test hook")));
         const Resource *config = production->find({{}, QStringLiteral("ConfigMap"), QStringLiteral("web"), QStringLiteral("web-config")});
         QVERIFY(config);
         QVERIFY(config->text.contains("https://production.example.com/"));
