@@ -19,6 +19,7 @@ namespace {
 
 const QString kFluxKustomizeGroup = QStringLiteral("kustomize.toolkit.fluxcd.io");
 const QString kFluxSourceGroup = QStringLiteral("source.toolkit.fluxcd.io");
+const QString kFluxSourceExtensionsGroup = QStringLiteral("source.extensions.fluxcd.io");
 const QString kArgoGroup = QStringLiteral("argoproj.io");
 
 // An object of the repository and where it is declared.
@@ -35,7 +36,8 @@ struct Found
 
 bool interesting(const ResourceKey &key)
 {
-    return key.group == kFluxKustomizeGroup || key.group == kFluxSourceGroup || key.group == kArgoGroup ||
+    return key.group == kFluxKustomizeGroup || key.group == kFluxSourceGroup || key.group == kFluxSourceExtensionsGroup ||
+           key.group == kArgoGroup ||
            (key.group.isEmpty() && (key.kind == QLatin1String("ConfigMap") || key.kind == QLatin1String("Secret")));
 }
 
@@ -179,6 +181,58 @@ struct Reader
         fleet.skipped.append({what, f.at(), reason});
     }
 
+    struct Artifact
+    {
+        QByteArray copies; // FluxOptions::artifactCopies
+        QString gitNs;     // the GitRepository it copies from
+        QString gitName;
+    };
+
+    // The ArtifactGenerator that makes ExternalArtifact ns/name, with its copy operations; every
+    // source it copies from must be one GitRepository (of this repository, checked by the caller).
+    Result<Artifact> resolveArtifact(const QString &ns, const QString &name, const QString &cluster)
+    {
+        for (const Found &f : all) {
+            const QString where = clusterOfFile(f.file);
+            if (f.key.kind != QLatin1String("ArtifactGenerator") || !(where.isEmpty() || where == cluster) ||
+                !(f.key.ns == ns || f.key.ns.isEmpty()))
+                continue;
+            for (const QJsonValue a : f.spec().value(QLatin1String("artifacts")).toArray()) {
+                if (a.toObject().value(QLatin1String("name")).toString() != name)
+                    continue;
+                QHash<QString, QJsonObject> sources; // alias → sourceRef
+                for (const QJsonValue s : f.spec().value(QLatin1String("sources")).toArray())
+                    sources.insert(s.toObject().value(QLatin1String("alias")).toString(), s.toObject());
+                Artifact artifact;
+                QJsonArray copies;
+                for (const QJsonValue c : a.toObject().value(QLatin1String("copy")).toArray()) {
+                    QJsonObject op = c.toObject();
+                    const QString from = op.value(QLatin1String("from")).toString();
+                    const QString alias = from.mid(1).section(QLatin1Char('/'), 0, 0);
+                    const QJsonObject ref = sources.value(alias);
+                    if (!from.startsWith(QLatin1Char('@')) || ref.value(QLatin1String("kind")).toString() != QLatin1String("GitRepository"))
+                        return makeError(ErrorCategory::Workspace,
+                                         QStringLiteral("its source, ExternalArtifact %1/%2 of ArtifactGenerator %3 (%4), copies from %5, "
+                                                        "which is not a Git source Sluice can read offline").arg(ns, name, f.key.name, f.at(), from));
+                    const QString gitName = ref.value(QLatin1String("name")).toString();
+                    const QString gitNs = ref.value(QLatin1String("namespace")).toString(ns);
+                    if (!artifact.gitName.isEmpty() && (artifact.gitName != gitName || artifact.gitNs != gitNs))
+                        return makeError(ErrorCategory::Workspace,
+                                         QStringLiteral("its source, ExternalArtifact %1/%2, composes several Git sources; Sluice reads one").arg(ns, name));
+                    artifact.gitName = gitName;
+                    artifact.gitNs = gitNs;
+                    op.insert(QStringLiteral("from"), from.section(QLatin1Char('/'), 1));
+                    op.insert(QStringLiteral("to"), op.value(QLatin1String("to")).toString().mid(QStringLiteral("@artifact/").size()));
+                    copies.append(op);
+                }
+                artifact.copies = QJsonDocument(copies).toJson(QJsonDocument::Compact);
+                return artifact;
+            }
+        }
+        return makeError(ErrorCategory::Workspace,
+                         QStringLiteral("its source, ExternalArtifact %1/%2, is made by no ArtifactGenerator in this repository").arg(ns, name));
+    }
+
     void fluxKustomization(const Found &k)
     {
         const QJsonObject spec = k.spec();
@@ -192,14 +246,26 @@ struct Reader
         const QString sourceNs = ref.value(QLatin1String("namespace")).toString(ns);
         const QString sourceName = ref.value(QLatin1String("name")).toString();
         const QString sourceText = QStringLiteral("%1 %2/%3").arg(sourceKind, sourceNs, sourceName);
-        if (sourceKind != QLatin1String("GitRepository")) {
+        // An ExternalArtifact is made by an ArtifactGenerator from Git sources: resolved here.
+        QByteArray artifactCopies;
+        QString gitName = sourceName, gitNs = sourceNs;
+        if (sourceKind == QLatin1String("ExternalArtifact")) {
+            auto artifact = resolveArtifact(sourceNs, sourceName, cluster);
+            if (!artifact) {
+                skip(what, k, artifact.error().message);
+                return;
+            }
+            artifactCopies = artifact->copies;
+            gitName = artifact->gitName;
+            gitNs = artifact->gitNs;
+        } else if (sourceKind != QLatin1String("GitRepository")) {
             skip(what, k, QStringLiteral("its source is a %1 (%2): Sluice renders only Git sources of this repository offline")
                               .arg(sourceKind, sourceText));
             return;
         }
-        const Found *source = findObject(all, kFluxSourceGroup, sourceKind, sourceNs, sourceName, cluster);
+        const Found *source = findObject(all, kFluxSourceGroup, QStringLiteral("GitRepository"), gitNs, gitName, cluster);
         if (!source) {
-            skip(what, k, QStringLiteral("its source, %1, is not declared in this repository").arg(sourceText));
+            skip(what, k, QStringLiteral("its source, GitRepository %1/%2, is not declared in this repository").arg(gitNs, gitName));
             return;
         }
         const QString url = source->spec().value(QLatin1String("url")).toString();
@@ -221,6 +287,12 @@ struct Reader
         config.prune = spec.value(QLatin1String("prune")).toBool();
         config.render.renderer = RendererKind::Flux;
         FluxOptions &flux = config.render.flux;
+        if (!artifactCopies.isEmpty()) {
+            // The artifact is made from the whole repository; the path is inside the artifact.
+            flux.artifactCopies = artifactCopies;
+            flux.artifactPath = config.path;
+            config.path = QStringLiteral(".");
+        }
         flux.targetNamespace = spec.value(QLatin1String("targetNamespace")).toString();
         flux.namePrefix = spec.value(QLatin1String("namePrefix")).toString();
         flux.nameSuffix = spec.value(QLatin1String("nameSuffix")).toString();

@@ -4,14 +4,18 @@
 #include "fleet/Substitute.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 #include <yaml-cpp/yaml.h>
+
+#include <algorithm>
 
 namespace sluice {
 namespace {
@@ -129,7 +133,116 @@ Result<QJsonObject> releaseValues(const QJsonObject &spec, const ScannedManifest
     return mergeValues(values, spec.value(QLatin1String("values")).toObject());
 }
 
+// A glob as a regular expression. `crossFolders`: "**" matches any path (doublestar, as in
+// exclude patterns); else "**" is "*" (Go's path.Match, as in copy sources). "*" and "?" never
+// match "/".
+QRegularExpression globExpression(const QString &glob, bool crossFolders)
+{
+    QString re;
+    for (qsizetype i = 0; i < glob.size(); ++i) {
+        const QChar c = glob.at(i);
+        if (c == QLatin1Char('*') && glob.mid(i, 2) == QLatin1String("**")) {
+            const bool folder = glob.mid(i, 3) == QLatin1String("**/");
+            re += !crossFolders ? QStringLiteral("[^/]*") : folder ? QStringLiteral("(?:.*/)?") : QStringLiteral(".*");
+            i += folder && crossFolders ? 2 : 1;
+        } else if (c == QLatin1Char('*')) {
+            re += QStringLiteral("[^/]*");
+        } else if (c == QLatin1Char('?')) {
+            re += QStringLiteral("[^/]");
+        } else {
+            re += QRegularExpression::escape(QString(c));
+        }
+    }
+    return QRegularExpression(QRegularExpression::anchoredPattern(re));
+}
+
+// Copies a file, or a folder's files, from `from` to `to`; files whose path relative to
+// `excludeBase` matches an exclude pattern are left out.
+Status copyTree(const QString &repoRoot, const QString &from, const QString &to, const QString &excludeBase,
+                const QList<QRegularExpression> &excludes)
+{
+    const auto excluded = [&](const QString &path) {
+        const QString relative = QDir(QDir(repoRoot).filePath(excludeBase)).relativeFilePath(path);
+        return std::any_of(excludes.begin(), excludes.end(), [&](const QRegularExpression &e) { return e.match(relative).hasMatch(); });
+    };
+    QStringList files;
+    if (QFileInfo(from).isDir()) {
+        QDirIterator it(from, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        while (it.hasNext())
+            files.append(it.next());
+    } else {
+        files.append(from);
+    }
+    for (const QString &file : files) {
+        if (excluded(file))
+            continue;
+        const QString target = QFileInfo(from).isDir() ? QDir(to).filePath(QDir(from).relativeFilePath(file)) : to;
+        QDir().mkpath(QFileInfo(target).path());
+        QFile::remove(target);
+        if (!QFile::copy(file, target))
+            return makeError(ErrorCategory::Io, QStringLiteral("cannot copy %1 into the artifact").arg(QDir(repoRoot).relativeFilePath(file)));
+    }
+    return {};
+}
+
 } // namespace
+
+Status buildFluxArtifact(const QString &repoRoot, const QByteArray &copies, const QString &artifactDir)
+{
+    QStringList everything; // repository paths (files and folders), for glob sources
+    for (QDirIterator it(repoRoot, QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories); it.hasNext();)
+        everything.append(QDir(repoRoot).relativeFilePath(it.next()));
+    everything.sort();
+    const QDir root(repoRoot);
+    const QDir artifact(artifactDir);
+    for (const QJsonValue value : QJsonDocument::fromJson(copies).array()) {
+        const QJsonObject op = value.toObject();
+        const QString from = QDir::cleanPath(field(op, "from"));
+        const QString to = field(op, "to");
+        const QString dest = to.isEmpty() ? QStringLiteral(".") : QDir::cleanPath(to);
+        QList<QRegularExpression> excludes;
+        for (const QJsonValue e : op.value(QLatin1String("exclude")).toArray())
+            excludes.append(globExpression(e.toString(), true));
+        const bool optional = op.value(QLatin1String("optional")).toBool();
+        const QString what = QStringLiteral("copy from %1 to %2").arg(field(op, "from"), to);
+
+        if (!from.contains(QRegularExpression(QStringLiteral("[*?\\[]")))) {
+            const QFileInfo source(root.filePath(from));
+            if (!source.exists()) {
+                if (optional)
+                    continue;
+                return makeError(ErrorCategory::Render, QStringLiteral("%1: %2 does not exist in the repository").arg(what, from));
+            }
+            // cp-like: a folder goes into `to`; a file into `to` when it is (or ends like) a folder.
+            const bool intoFolder = source.isDir() || to.endsWith(QLatin1Char('/')) || QFileInfo(artifact.filePath(dest)).isDir();
+            const QString target = intoFolder ? artifact.filePath(dest + QLatin1Char('/') + source.fileName()) : artifact.filePath(dest);
+            if (Status s = copyTree(repoRoot, source.filePath(), target, source.isDir() ? from : QStringLiteral("."), excludes); !s)
+                return s;
+            continue;
+        }
+        const QRegularExpression pattern = globExpression(from, false);
+        QStringList literal; // the folders before the first glob: what excludes are relative to
+        for (const QString &part : from.split(QLatin1Char('/'))) {
+            if (part.contains(QRegularExpression(QStringLiteral("[*?\\[]"))))
+                break;
+            literal.append(part);
+        }
+        const QString base = literal.isEmpty() ? QStringLiteral(".") : literal.join(QLatin1Char('/'));
+        const QString contentsOf = from.endsWith(QLatin1String("/**")) ? from.chopped(3) : QString();
+        int copied = 0;
+        for (const QString &match : everything) {
+            if (!pattern.match(match).hasMatch())
+                continue;
+            const QString relative = !contentsOf.isEmpty() && match.startsWith(contentsOf + QLatin1Char('/')) ? match.mid(contentsOf.size() + 1) : match;
+            if (Status s = copyTree(repoRoot, root.filePath(match), artifact.filePath(dest + QLatin1Char('/') + relative), base, excludes); !s)
+                return s;
+            ++copied;
+        }
+        if (copied == 0 && !optional)
+            return makeError(ErrorCategory::Render, QStringLiteral("%1: nothing in the repository matches %2").arg(what, from));
+    }
+    return {};
+}
 
 Status prepareFluxKustomization(const QString &dir, const FluxOptions &flux)
 {

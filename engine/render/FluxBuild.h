@@ -15,6 +15,14 @@ namespace sluice {
 // and images into it. Changes files in `dir`: call it on a scratch copy.
 Status prepareFluxKustomization(const QString &dir, const FluxOptions &flux);
 
+// Makes an ArtifactGenerator's artifact in `artifactDir` from the repository at `repoRoot`, as
+// Flux's source-watcher does (FluxOptions::artifactCopies): a file goes to `to` (into it when
+// `to` ends with "/" or is a folder), a folder to `to`/<its name>; a glob (where "*" and "**"
+// stay within one folder) copies each match to `to`/<its path>, except "dir/**" which copies
+// the contents of dir into `to`. `exclude` globs ("**" crosses folders) leave files out; a
+// source that matches nothing is an error unless optional.
+Status buildFluxArtifact(const QString &repoRoot, const QByteArray &copies, const QString &artifactDir);
+
 // Substitutes the postBuild variables in every object (unless it opts out), as Flux does after
 // the build. What a person should know (a variable Flux would make empty) is added to `notes`.
 // Errors name the object and the line of the problem.

@@ -221,7 +221,8 @@ QString FluxOptions::identity() const
     repositories.sort();
     return QStringList{targetNamespace, namePrefix, nameSuffix, QString::fromUtf8(patches), QString::fromUtf8(images),
                        substitute ? QStringLiteral("substitute") : QString(), variableList.join(QLatin1Char('\n')),
-                       localGitRepositories.join(QLatin1Char(',')), repositories.join(QLatin1Char(','))}
+                       localGitRepositories.join(QLatin1Char(',')), repositories.join(QLatin1Char(',')),
+                       QString::fromUtf8(artifactCopies), artifactPath}
         .join(QLatin1Char('|'));
 }
 
@@ -322,18 +323,30 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
             dropHelmTestHooks(*scanned, options.defaultNamespace, notes);
         break;
     }
-    case RendererKind::Flux:
-        if (Status prepared = prepareFluxKustomization(dir, options.flux); !prepared)
+    case RendererKind::Flux: {
+        // An ExternalArtifact from an ArtifactGenerator: its files first, then the build inside it.
+        QTemporaryDir artifact;
+        QString buildDir = dir;
+        if (!options.flux.artifactCopies.isEmpty()) {
+            if (Status built = buildFluxArtifact(dir, options.flux.artifactCopies, artifact.path()); !built)
+                return built.error().prefixed(QStringLiteral("render of %1").arg(displayPath));
+            buildDir = QDir(artifact.path()).filePath(options.flux.artifactPath);
+            if (!QFileInfo(buildDir).isDir())
+                return makeError(ErrorCategory::Render, QStringLiteral("render of %1: path %2 does not exist in the artifact")
+                                                            .arg(displayPath, options.flux.artifactPath));
+        }
+        if (Status prepared = prepareFluxKustomization(buildDir, options.flux); !prepared)
             return prepared.error().prefixed(QStringLiteral("render of %1").arg(displayPath));
         // Flux builds with no load restrictions: a kustomization may use files outside its folder.
         scanned = runRenderTool(kustomizeTool(options.tools), {QStringLiteral("--load-restrictor"), QStringLiteral("LoadRestrictionsNone"),
                                                               QStringLiteral(".")},
-                                dir, displayPath + QLatin1String(" (flux build)"), options, cancel);
+                                buildDir, displayPath + QLatin1String(" (flux build)"), options, cancel);
         if (scanned)
             scanned = substituteFluxVariables(std::move(*scanned), options.flux, notes);
         if (scanned)
             scanned = expandHelmReleases(std::move(*scanned), options, notes, cancel);
         break;
+    }
     }
     if (!scanned)
         return scanned.error();

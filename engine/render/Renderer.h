@@ -52,6 +52,12 @@ struct FluxOptions
     // GitRepositories that are this repository, and of HelmRepositories with their URLs.
     QStringList localGitRepositories;
     QHash<QString, QString> helmRepositories;
+    // The source is an ExternalArtifact an ArtifactGenerator makes from this repository: its copy
+    // operations as JSON ([{from, to, exclude, optional}], `from` without its "@alias/", `to`
+    // without "@artifact/"), applied to the repository root; the build's path is artifactPath
+    // inside the artifact.
+    QByteArray artifactCopies;
+    QString artifactPath;
 
     QString identity() const;
 };

@@ -52,6 +52,18 @@ inline bool makeFleet(GitFixture &git)
                                 "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-vars\n  namespace: flux-system\ndata:\n"
                                 "  replicas: \"" + QByteArray(env == "production" ? "3" : "1") + "\"\n  domain: " + env + ".example.com\n"));
     }
+    // Flux 2.7's layout: an ArtifactGenerator copies this repository's apps/base and apps/staging
+    // into an ExternalArtifact that a Kustomization builds.
+    ok = ok && (git.write("clusters/staging/artifacts.yaml",
+                          "apiVersion: source.extensions.fluxcd.io/v1beta1\nkind: ArtifactGenerator\nmetadata:\n  name: flux-system\n"
+                          "  namespace: flux-system\nspec:\n  sources:\n    - {alias: monorepo, kind: GitRepository, name: flux-system}\n"
+                          "  artifacts:\n    - name: apps-staging\n      originRevision: \"@monorepo\"\n      copy:\n"
+                          "        - {from: \"@monorepo/apps/base/**\", to: \"@artifact/base/\"}\n"
+                          "        - {from: \"@monorepo/apps/staging/**\", to: \"@artifact/staging/\"}\n---\n" +
+                              kustomization("apps-artifact", "./staging",
+                                            "  postBuild:\n    substitute: {cluster_env: staging}\n    substituteFrom:\n      - kind: ConfigMap\n"
+                                            "        name: cluster-vars\n")
+                                  .replace("kind: GitRepository\n    name: flux-system", "kind: ExternalArtifact\n    name: apps-staging")));
     // A source in another repository: listed as skipped, with why.
     ok = ok && (git.write("clusters/staging/podinfo.yaml",
                             gitRepository("podinfo", "https://github.com/stefanprodan/podinfo") + "---\n" +

@@ -97,7 +97,7 @@ private slots:
         for (const DiscoveredApp &app : fleet->apps)
             names << app.config.name;
         QCOMPARE(names, (QStringList{"guestbook", "production/apps", "production/flux-system", "production/infrastructure", "root",
-                                     "staging/apps", "staging/flux-system", "staging/infrastructure"}));
+                                     "staging/apps", "staging/apps-artifact", "staging/flux-system", "staging/infrastructure"}));
         QCOMPARE(fleet->clusters, (QStringList{"edge", "in-cluster", "production", "staging"}));
 
         const DiscoveredApp *apps = appNamed(*fleet, "production/apps");
@@ -180,6 +180,13 @@ private slots:
         const Resource *deployment = staging->find({QStringLiteral("apps"), QStringLiteral("Deployment"), QStringLiteral("web"), QStringLiteral("web")});
         QVERIFY(deployment);
         QVERIFY2(deployment->text.contains("replicas: 1"), deployment->text.constData());
+
+        // The ExternalArtifact the ArtifactGenerator makes holds the same files in another layout:
+        // the same objects (the banner's ${...} aside, which opts out either way).
+        auto artifact = render(*fleet, "staging/apps-artifact");
+        QVERIFY2(artifact, artifact ? "" : qPrintable(artifact.error().toString()));
+        QCOMPARE(objectsOf(*artifact), objectsOf(*staging));
+        QCOMPARE(appNamed(*fleet, "staging/apps-artifact")->config.render.flux.artifactPath, QStringLiteral("staging"));
 
         // targetNamespace moves every namespaced object.
         auto infrastructure = render(*fleet, "production/infrastructure");
