@@ -41,32 +41,77 @@ Result<AppSession> openApp(const Context &ctx, const QString &name)
 
 } // namespace
 
-int runReview(const Context &ctx, const ReviewArgs &args)
+// The review a ReviewArgs asks for: one application's two revisions, a whole cluster's (every
+// application of it), or two applications each at its revision (compare environments).
+Result<ReviewResult> reviewFor(const Context &ctx, const ReviewArgs &args, QString &title)
 {
-    if (args.base.isEmpty() || args.head.isEmpty())
-        return usageError(QStringLiteral("review needs --base REV and --head REV"));
-    auto session = openApp(ctx, args.app);
-    if (!session)
-        return fail(session.error());
+    auto ws = loadWorkspace(ctx);
+    if (!ws)
+        return ws.error();
     RenderCache cache(renderCacheDir(ctx));
     SourceRenderer renderer(cache);
-    auto review = reviewRevisions(*session->repo, renderer, *session->app, args.base, args.head);
+    if (!args.baseApp.isEmpty() || !args.headApp.isEmpty()) {
+        auto baseApp = findApplication(*ws, args.baseApp);
+        if (!baseApp)
+            return baseApp.error();
+        auto headApp = findApplication(*ws, args.headApp);
+        if (!headApp)
+            return headApp.error();
+        auto repo = openApplicationRepository(**baseApp);
+        if (!repo)
+            return repo.error();
+        if ((*baseApp)->repo != (*headApp)->repo)
+            return makeError(ErrorCategory::Usage, QStringLiteral("%1 and %2 come from different repositories").arg(args.baseApp, args.headApp));
+        title = QStringLiteral("Compare %1 → %2").arg(args.baseApp, args.headApp);
+        return compareApplications(*repo, renderer, **baseApp, args.base.isEmpty() ? (*baseApp)->revision : args.base, **headApp,
+                                   args.head.isEmpty() ? (*headApp)->revision : args.head);
+    }
+    if (args.base.isEmpty() || args.head.isEmpty())
+        return makeError(ErrorCategory::Usage, QStringLiteral("review needs --base REV and --head REV"));
+    title = QStringLiteral("Review of %1").arg(args.app);
+    if (!ws->application(args.app)) {
+        // A cluster's name: every application deployed to it, together.
+        QList<ApplicationConfig> apps;
+        for (const ApplicationConfig &app : ws->applications) {
+            if (app.cluster == args.app || app.clusterLabel == args.app)
+                apps.append(app);
+        }
+        if (!apps.isEmpty()) {
+            auto repo = openApplicationRepository(apps.first());
+            if (!repo)
+                return repo.error();
+            title = QStringLiteral("Review of cluster %1 (%2 applications)").arg(args.app).arg(apps.size());
+            return reviewApplications(*repo, renderer, apps, args.base, args.head);
+        }
+    }
+    auto app = findApplication(*ws, args.app);
+    if (!app)
+        return app.error();
+    auto repo = openApplicationRepository(**app);
+    if (!repo)
+        return repo.error();
+    return reviewRevisions(*repo, renderer, **app, args.base, args.head);
+}
+
+int runReview(const Context &ctx, const ReviewArgs &args)
+{
+    QString title;
+    auto review = reviewFor(ctx, args, title);
     if (!review)
-        return fail(review.error());
+        return review.error().category == ErrorCategory::Usage ? usageError(review.error().message) : fail(review.error());
     const ResourceDiff &diff = review->diff;
     const int exit = diff.summary.hasDifferences() ? ExitDifferences : ExitOk;
     if (ctx.json) {
         QJsonObject json = diffToJson(diff);
-        json.insert(QStringLiteral("base"), QJsonObject{{QStringLiteral("revision"), args.base},
+        json.insert(QStringLiteral("base"), QJsonObject{{QStringLiteral("revision"), review->base.spec},
                                                         {QStringLiteral("commit"), review->base.commitId}});
-        json.insert(QStringLiteral("head"), QJsonObject{{QStringLiteral("revision"), args.head},
+        json.insert(QStringLiteral("head"), QJsonObject{{QStringLiteral("revision"), review->head.spec},
                                                         {QStringLiteral("commit"), review->head.commitId}});
         out() << QJsonDocument(json).toJson(QJsonDocument::Indented);
         out().flush();
         return exit;
     }
-    out() << paint(ctx, "1", QStringLiteral("Review of %1: %2 → %3").arg(args.app, review->base.displayName(),
-                                                                          review->head.displayName()))
+    out() << paint(ctx, "1", QStringLiteral("%1: %2 → %3").arg(title, review->base.displayName(), review->head.displayName()))
           << "\n";
     for (const ObjectDiff &o : diff.objects) {
         if (o.change != ChangeKind::Unchanged)

@@ -6,10 +6,12 @@ namespace sluice::cli {
 
 struct ReviewArgs
 {
-    QString app;
+    QString app;     // an application, or a cluster (every application of it together)
     QString base;
     QString head;
     bool stat = false;
+    QString baseApp; // compare environments: baseApp at base vs headApp at head (each
+    QString headApp; // defaults to its tracked revision)
 };
 int runReview(const Context &ctx, const ReviewArgs &args);
 

@@ -19,7 +19,11 @@ const char *const kUsage = R"(Usage: sluicectl [--workspace FILE | --repo PATH_O
 Commands:
   apps                                        the applications: a workspace's, or those a Flux or
                                               Argo CD repository deploys (--repo) and what was skipped
-  review APP --base REV --head REV [--stat]   rendered diff between two revisions, object by object
+  review APP --base REV --head REV [--stat]   rendered diff between two revisions, object by object;
+                                              APP may be a cluster: all of its applications together
+  review --base-app APP --head-app APP [--base REV] [--head REV]
+                                              compare environments: what the head application runs
+                                              that the base one does not (each at its revision)
   commits APP --base REV [--head REV] [--first-parent]
                                               pending commits and the objects each one changes
   render APP [--revision REV] [-o yaml|json]  the rendered objects (secrets masked)
@@ -81,6 +85,8 @@ int main(int argc, char **argv)
     const QCommandLineOption base(QStringLiteral("base"), QStringLiteral("base revision"), QStringLiteral("REV"));
     const QCommandLineOption head(QStringLiteral("head"), QStringLiteral("head revision"), QStringLiteral("REV"));
     const QCommandLineOption revision(QStringLiteral("revision"), QStringLiteral("revision"), QStringLiteral("REV"));
+    const QCommandLineOption baseApp(QStringLiteral("base-app"), QStringLiteral("base application"), QStringLiteral("APP"));
+    const QCommandLineOption headApp(QStringLiteral("head-app"), QStringLiteral("head application"), QStringLiteral("APP"));
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("format"), QStringLiteral("FORMAT"), QStringLiteral("yaml"));
     const QCommandLineOption stat(QStringLiteral("stat"), QStringLiteral("object list only"));
     const QCommandLineOption firstParent(QStringLiteral("first-parent"), QStringLiteral("first-parent history"));
@@ -97,7 +103,7 @@ int main(int argc, char **argv)
     const QCommandLineOption branch(QStringLiteral("branch"), QStringLiteral("revert branch name"), QStringLiteral("NAME"));
     const QCommandLineOption push(QStringLiteral("push"), QStringLiteral("push the revert branch"));
     const QCommandLineOption confirm(QStringLiteral("confirm"), QStringLiteral("the application's name, for a protected cluster"), QStringLiteral("NAME"));
-    parser.addOptions({help, version, workspace, repo, json, noCache, base, head, revision, output, stat, firstParent, context, kubeconfig,
+    parser.addOptions({help, version, workspace, repo, json, noCache, base, head, revision, baseApp, headApp, output, stat, firstParent, context, kubeconfig,
                        dryRun, prune, only, noWait, timeout, releaseHold, to, gitRevert, branch, push, confirm});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("command"));
 
@@ -151,11 +157,15 @@ int main(int argc, char **argv)
     const bool needsApp = QStringList{QStringLiteral("review"), QStringLiteral("commits"), QStringLiteral("render"),
                                       QStringLiteral("diff"), QStringLiteral("sync"), QStringLiteral("history"),
                                       QStringLiteral("rollback")}.contains(command);
-    if (needsApp && appName.isEmpty())
+    const bool comparing = command == QLatin1String("review") && (parser.isSet(baseApp) || parser.isSet(headApp));
+    if (comparing && (!appName.isEmpty() || !parser.isSet(baseApp) || !parser.isSet(headApp)))
+        return usageError(QStringLiteral("compare environments with --base-app APP --head-app APP (and no application name)"));
+    if (needsApp && appName.isEmpty() && !comparing)
         return usageError(QStringLiteral("%1 needs an application name").arg(command));
 
     if (command == QLatin1String("review"))
-        return runReview(ctx, {appName, parser.value(base), parser.value(head), parser.isSet(stat)});
+        return runReview(ctx, {appName, parser.value(base), parser.value(head), parser.isSet(stat), parser.value(baseApp),
+                               parser.value(headApp)});
     if (command == QLatin1String("commits"))
         return runCommits(ctx, {appName, parser.value(base), parser.value(head), parser.isSet(firstParent)});
     if (command == QLatin1String("render"))

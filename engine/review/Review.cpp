@@ -27,7 +27,108 @@ Result<std::pair<git::Revision, git::Revision>> resolveRange(const git::Reposito
     return std::pair{*base, *head};
 }
 
+// The objects of several applications at one revision, together.
+Result<ResourceSet> renderTogether(const git::Repository &repo, SourceRenderer &renderer, const git::Revision &rev,
+                                   const QList<ApplicationConfig> &apps, const CancelToken &cancel)
+{
+    ResourceSet all;
+    QHash<QString, QString> owner; // key → application
+    for (const ApplicationConfig &app : apps) {
+        auto set = renderOrEmpty(repo, renderer, rev, app, cancel);
+        if (!set)
+            return set.error().prefixed(app.name);
+        for (const auto &[key, resource] : *set) {
+            if (owner.contains(key.toString()))
+                return makeError(ErrorCategory::Render, QStringLiteral("%1 is rendered by both %2 and %3")
+                                                            .arg(key.displayName(), owner.value(key.toString()), app.name));
+            owner.insert(key.toString(), app.name);
+            if (Status s = all.insert(resource); !s)
+                return s.error();
+        }
+        for (const QString &note : set->notes)
+            all.notes.append(app.name + QStringLiteral(": ") + note);
+    }
+    return all;
+}
+
+DiffOptions optionsFor(const QList<IgnoreRule> &ignore, const git::Revision &base, const git::Revision &head)
+{
+    DiffOptions options;
+    options.ignore = ignore;
+    options.baseLabel = base.displayName().toUtf8();
+    options.headLabel = head.displayName().toUtf8();
+    return options;
+}
+
+// `base` with each object that is not in `head` by key, but whose group, kind and name appear
+// exactly once in each set, moved to that namespace (parseTree follows the key's namespace).
+ResourceSet alignNamespaces(const ResourceSet &base, const ResourceSet &head)
+{
+    QHash<QString, QList<const Resource *>> headByName, baseByName;
+    const auto name = [](const ResourceKey &k) { return k.group + QLatin1Char('/') + k.kind + QLatin1Char('/') + k.name; };
+    for (const auto &[key, r] : head)
+        headByName[name(key)].append(&r);
+    for (const auto &[key, r] : base)
+        baseByName[name(key)].append(&r);
+    ResourceSet aligned;
+    aligned.notes = base.notes;
+    for (const auto &[key, r] : base) {
+        Resource moved = r;
+        const QList<const Resource *> &candidates = headByName.value(name(key));
+        if (!head.find(key) && candidates.size() == 1 && baseByName.value(name(key)).size() == 1 && !key.ns.isEmpty())
+            moved.key.ns = candidates.first()->key.ns;
+        aligned.insert(moved);
+    }
+    return aligned;
+}
+
 } // namespace
+
+Result<ReviewResult> reviewApplications(const git::Repository &repo, SourceRenderer &renderer, const QList<ApplicationConfig> &apps,
+                                        const QString &baseSpec, const QString &headSpec, const CancelToken &cancel)
+{
+    auto range = resolveRange(repo, baseSpec, headSpec);
+    if (!range)
+        return range.error();
+    const auto &[base, head] = *range;
+    auto baseSet = renderTogether(repo, renderer, base, apps, cancel);
+    if (!baseSet)
+        return baseSet.error();
+    auto headSet = renderTogether(repo, renderer, head, apps, cancel);
+    if (!headSet)
+        return headSet.error();
+    QList<IgnoreRule> ignore;
+    for (const ApplicationConfig &app : apps)
+        ignore.append(app.ignore);
+    auto diff = diffResourceSets(*baseSet, *headSet, optionsFor(ignore, base, head), cancel);
+    if (!diff)
+        return diff.error();
+    return ReviewResult{base, head, std::move(*diff)};
+}
+
+Result<ReviewResult> compareApplications(const git::Repository &repo, SourceRenderer &renderer, const ApplicationConfig &baseApp,
+                                         const QString &baseSpec, const ApplicationConfig &headApp, const QString &headSpec,
+                                         const CancelToken &cancel)
+{
+    auto range = resolveRange(repo, baseSpec, headSpec);
+    if (!range)
+        return range.error();
+    const auto &[base, head] = *range;
+    auto baseSet = renderer.render(repo, base, baseApp, cancel);
+    if (!baseSet)
+        return baseSet.error().prefixed(baseApp.name);
+    auto headSet = renderer.render(repo, head, headApp, cancel);
+    if (!headSet)
+        return headSet.error().prefixed(headApp.name);
+    git::Revision baseNamed = base, headNamed = head;
+    baseNamed.spec = baseApp.name + QLatin1Char('@') + base.spec;
+    headNamed.spec = headApp.name + QLatin1Char('@') + head.spec;
+    auto diff = diffResourceSets(alignNamespaces(*baseSet, *headSet), *headSet,
+                                 optionsFor(baseApp.ignore + headApp.ignore, baseNamed, headNamed), cancel);
+    if (!diff)
+        return diff.error();
+    return ReviewResult{baseNamed, headNamed, std::move(*diff)};
+}
 
 Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer &renderer,
                                      const ApplicationConfig &app, const QString &baseSpec, const QString &headSpec,

@@ -21,6 +21,22 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
                                      const ApplicationConfig &app, const QString &baseSpec, const QString &headSpec,
                                      const CancelToken &cancel = {});
 
+// A whole cluster's review ("everything clusters/production would change between main and
+// pull/12"): every application of `apps` rendered at both revisions, their objects together.
+// An object two applications both render is an error naming them.
+Result<ReviewResult> reviewApplications(const git::Repository &repo, SourceRenderer &renderer,
+                                        const QList<ApplicationConfig> &apps, const QString &baseSpec,
+                                        const QString &headSpec, const CancelToken &cancel = {});
+
+// Compare environments: `baseApp` at `baseSpec` vs `headApp` at `headSpec` ("what staging runs
+// that production does not yet"). Objects match by key; an object whose kind and name appear
+// once on each side in different namespaces is matched too (environments that differ only in
+// namespace), and its namespace is not counted as a difference.
+Result<ReviewResult> compareApplications(const git::Repository &repo, SourceRenderer &renderer,
+                                         const ApplicationConfig &baseApp, const QString &baseSpec,
+                                         const ApplicationConfig &headApp, const QString &headSpec,
+                                         const CancelToken &cancel = {});
+
 // The rendered diff a commit introduces: its first parent (nothing, for a root commit, or
 // where the path does not exist yet) vs it. An error when the path does not exist at the commit.
 Result<ReviewResult> reviewCommit(const git::Repository &repo, SourceRenderer &renderer, const ApplicationConfig &app,

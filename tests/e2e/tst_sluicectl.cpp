@@ -2,8 +2,10 @@
 // printed, WORKTREE review, commit ranges with object keys.
 
 #include "common/Demo.h"
+#include "common/Fleet.h"
 
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -253,6 +255,43 @@ private slots:
         QCOMPARE(down.exitCode, 2);
         QVERIFY2(down.err.contains("connection refused"), down.err.constData());
         QVERIFY(!down.err.contains(token));
+    }
+
+    void fleetRepository()
+    {
+        // A Flux and Argo CD repository opened as it is, no sluice.yaml.
+        sluice::test::GitFixture fleet(m_dir.filePath("fleet"));
+        QVERIFY2(sluice::test::makeFleet(fleet), qPrintable(fleet.lastError()));
+        const Run apps = sluicectl({"--repo", fleet.dir(), "apps"});
+        QCOMPARE(apps.exitCode, 0);
+        QVERIFY2(QString::fromUtf8(apps.out).contains(QRegularExpression("production/apps +Flux Kustomization +production +flux +apps/production")),
+                 apps.out.constData());
+        QVERIFY(apps.out.contains("Skipped (not rendered from this repository):"));
+        QVERIFY(apps.out.contains("Flux Kustomization staging/podinfo (clusters/staging/podinfo.yaml:"));
+        const QJsonObject listed = json(sluicectl({"--repo", fleet.dir(), "--json", "apps"}));
+        QCOMPARE(listed.value("applications").toArray().size(), 9);
+        QCOMPARE(listed.value("skipped").toArray().size(), 2);
+        QCOMPARE(sluicectl({"--repo", fleet.dir(), "--workspace", "x.yaml", "apps"}).exitCode, 2); // one or the other
+
+        // A whole cluster's review: an uncommitted change to the shared base shows once, in
+        // production's terms.
+        QVERIFY(fleet.write("apps/base/web/config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\n"
+                                                       "  namespace: web\ndata:\n  ENV: ${cluster_env}\n  URL: https://www.${domain}/\n"));
+        const Run cluster = sluicectl({"--repo", fleet.dir(), "review", "production", "--base", "HEAD", "--head", "WORKTREE"});
+        QCOMPARE(cluster.exitCode, 1);
+        QVERIFY2(cluster.out.startsWith("Review of cluster production (3 applications)"), cluster.out.constData());
+        QVERIFY(cluster.out.contains("+  URL: https://www.production.example.com/"));
+        QVERIFY(cluster.out.contains("0 added, 0 removed, 1 changed,"));
+
+        // Compare environments: what staging runs that production does not yet.
+        const Run compare = sluicectl({"--repo", fleet.dir(), "--json", "review", "--base-app", "production/apps", "--head-app", "staging/apps"});
+        QCOMPARE(compare.exitCode, 1);
+        const QJsonObject summary = json(compare).value("summary").toObject();
+        QCOMPARE(summary.value("added").toInt(), 1);   // the staging banner
+        QCOMPARE(summary.value("removed").toInt(), 3); // podinfo: its HelmRelease, values and Deployment
+        QCOMPARE(summary.value("changed").toInt(), 2); // web's ConfigMap and Deployment
+        QCOMPARE(json(compare).value("base").toObject().value("revision").toString(), QStringLiteral("production/apps@main"));
+        QCOMPARE(sluicectl({"--repo", fleet.dir(), "review", "--base-app", "production/apps"}).exitCode, 2);
     }
 
     void brokenWorkspace()

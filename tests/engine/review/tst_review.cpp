@@ -99,6 +99,43 @@ private slots:
         QCOMPARE(added->diff.summary.added, 2);
     }
 
+    void compareEnvironmentsAcrossNamespaces()
+    {
+        // Two environments that differ in namespace and one value: only the value differs.
+        QTemporaryDir dir;
+        GitFixture git(dir.path());
+        QVERIFY(git.init());
+        for (const QByteArray env : {QByteArray("prod"), QByteArray("staging")}) {
+            QVERIFY(git.write("envs/" + env + "/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: " + env +
+                                                              "\ndata:\n  replicas: \"" + (env == "prod" ? "3" : "1") + "\"\n"));
+            QVERIFY(git.write("envs/" + env + "/sa.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n  namespace: " + env + "\n"));
+        }
+        QVERIFY(git.write("envs/staging/new.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: preview\n  namespace: staging\n"));
+        QVERIFY(!git.commitAll("environments").isEmpty());
+        auto repo = git::Repository::open(dir.path());
+        QVERIFY(repo);
+        RenderCache cache;
+        SourceRenderer renderer(cache);
+        ApplicationConfig prod = application(dir.path(), "envs/prod");
+        prod.name = QStringLiteral("prod");
+        ApplicationConfig staging = application(dir.path(), "envs/staging");
+        staging.name = QStringLiteral("staging");
+        auto compared = compareApplications(*repo, renderer, prod, "HEAD", staging, "HEAD");
+        QVERIFY2(compared, compared ? "" : qPrintable(compared.error().toString()));
+        QCOMPARE(compared->diff.summary.added, 1);
+        QCOMPARE(compared->diff.summary.removed, 0);
+        QCOMPARE(compared->diff.summary.changed, 1);
+        QCOMPARE(compared->diff.summary.unchanged, 1);
+        for (const ObjectDiff &o : compared->diff.objects) {
+            if (o.change != ChangeKind::Changed)
+                continue;
+            QCOMPARE(o.key.name, QStringLiteral("settings"));
+            QCOMPARE(o.fields.size(), 1); // data.replicas; the namespace is not a difference
+            QCOMPARE(o.fields.first().path, QStringLiteral("data.replicas"));
+        }
+        QCOMPARE(compared->base.spec, QStringLiteral("prod@HEAD"));
+    }
+
     void pendingCommitsWithKeys()
     {
         auto repo = git::Repository::open(m_git.dir());
