@@ -17,6 +17,7 @@
 #include "SettingsDialog.h"
 #include "YamlHighlighter.h"
 #include "core/Paths.h"
+#include "kube/Kubeconfig.h"
 
 #include <QAction>
 #include <QScreen>
@@ -28,7 +29,9 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
@@ -59,6 +62,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_sidebar->setItemDelegate(new ApplicationDelegate(m_sidebar));
     m_sidebar->setHeaderHidden(true);
     m_sidebar->setAccessibleName(tr("Applications"));
+    m_sidebar->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_sidebar, &QTreeView::customContextMenuRequested, this, &MainWindow::showSidebarMenu);
     m_sidebar->setMinimumWidth(180);
     m_welcome->setAlignment(Qt::AlignCenter);
     m_welcome->setWordWrap(true);
@@ -301,13 +306,51 @@ void MainWindow::openRepository(const QString &pathOrUrl)
                        }
                        m_log->finish(id, ActivityLogModel::State::Succeeded);
                        auto session = std::make_shared<Session>();
-                       session->workspace = fleet->workspace();
+                       session->workspace = fleet->workspace(m_settings.clusterContexts.value(pathOrUrl));
                        session->repository = pathOrUrl;
                        session->skipped = fleet->skipped;
                        showSession(session, pathOrUrl);
                        m_status->setText(tr("%1: %2 application(s) discovered, %3 source(s) skipped (see the repository's page)")
                                              .arg(pathOrUrl).arg(fleet->apps.size()).arg(fleet->skipped.size()));
                    });
+}
+
+void MainWindow::setClusterContext(const QString &cluster, const QString &context)
+{
+    if (!m_session || m_session->repository.isEmpty())
+        return;
+    const QString repository = m_session->repository;
+    if (context.isEmpty())
+        m_settings.clusterContexts[repository].remove(cluster);
+    else
+        m_settings.clusterContexts[repository].insert(cluster, context);
+    QSettings store;
+    m_settings.save(store);
+    openRepository(repository);
+}
+
+void MainWindow::showSidebarMenu(const QPoint &position)
+{
+    const QModelIndex index = m_sidebar->indexAt(position);
+    if (!m_session || m_session->repository.isEmpty() || !index.data(ApplicationListModel::IsClusterRole).toBool())
+        return;
+    const QString cluster = index.data().toString();
+    QMenu menu(this);
+    menu.addAction(tr("Choose Kubeconfig Context for %1\u2026").arg(cluster), this, [this, cluster] {
+        auto config = kube::loadKubeconfig(kube::kubeconfigFiles());
+        QStringList contexts{tr("(none: offline)")};
+        if (config)
+            contexts += config->contexts.keys();
+        const QString current = m_settings.clusterContexts.value(m_session->repository).value(cluster);
+        bool ok = false;
+        const QString chosen = QInputDialog::getItem(this, tr("Kubeconfig context"),
+                                                     tr("The context cluster %1 of %2 is on (syncs and status go there):")
+                                                         .arg(cluster, m_session->repository),
+                                                     contexts, std::max<qsizetype>(0, contexts.indexOf(current)), false, &ok);
+        if (ok)
+            setClusterContext(cluster, chosen == contexts.first() ? QString() : chosen);
+    });
+    menu.exec(m_sidebar->viewport()->mapToGlobal(position));
 }
 
 void MainWindow::showSession(std::shared_ptr<Session> session, const QString &title)

@@ -41,6 +41,9 @@ public:
     // applications discovered off the GUI thread, then shown as a workspace's, with the sources
     // it skipped listed on the repository's page. An error goes where openWorkspace's go.
     void openRepository(const QString &pathOrUrl);
+    // For the open repository: the kubeconfig context `cluster` is on ("" = offline), kept in
+    // the settings; the repository is read again so its applications get that destination.
+    void setClusterContext(const QString &cluster, const QString &context);
     // Selects an application by name in the sidebar (and so shows it).
     bool selectApplication(const QString &name);
 
@@ -67,6 +70,8 @@ private:
     void rebuildRecentMenu();
     void openWorkspaceDialog();
     void openRepositoryDialog();
+    // The sidebar's context menu: on a cluster of a repository, choose its kubeconfig context.
+    void showSidebarMenu(const QPoint &position);
     // Shows a new session (a workspace, or a discovered repository) in place of the current one.
     void showSession(std::shared_ptr<Session> session, const QString &title);
     // An error opening `what`: on the welcome page when nothing is open, else in a dialog.

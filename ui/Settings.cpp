@@ -1,5 +1,7 @@
 #include "Settings.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSettings>
 
 namespace sluice {
@@ -17,6 +19,13 @@ AppSettings AppSettings::load(QSettings &settings)
     s.recentWorkspaces = settings.value(QStringLiteral("workspace/recent")).toStringList();
     s.geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
     s.windowState = settings.value(QStringLiteral("window/state")).toByteArray();
+    // Kept as JSON: repository paths and URLs are not QSettings keys.
+    const QJsonObject repositories = QJsonDocument::fromJson(settings.value(QStringLiteral("repositories/contexts")).toByteArray()).object();
+    for (auto repo = repositories.begin(); repo != repositories.end(); ++repo) {
+        const QJsonObject clusters = repo->toObject();
+        for (auto cluster = clusters.begin(); cluster != clusters.end(); ++cluster)
+            s.clusterContexts[repo.key()].insert(cluster.key(), cluster->toString());
+    }
     return s;
 }
 
@@ -32,6 +41,14 @@ void AppSettings::save(QSettings &settings) const
     settings.setValue(QStringLiteral("workspace/recent"), recentWorkspaces);
     settings.setValue(QStringLiteral("window/geometry"), geometry);
     settings.setValue(QStringLiteral("window/state"), windowState);
+    QJsonObject repositories;
+    for (auto repo = clusterContexts.begin(); repo != clusterContexts.end(); ++repo) {
+        QJsonObject clusters;
+        for (auto cluster = repo->begin(); cluster != repo->end(); ++cluster)
+            clusters.insert(cluster.key(), cluster.value());
+        repositories.insert(repo.key(), clusters);
+    }
+    settings.setValue(QStringLiteral("repositories/contexts"), QJsonDocument(repositories).toJson(QJsonDocument::Compact));
 }
 
 void AppSettings::noteWorkspace(const QString &path)

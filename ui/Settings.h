@@ -1,13 +1,15 @@
 #pragma once
 
 // The application's persistent settings (QSettings): window geometry, the last and recent
-// workspaces, the diff mode, the theme, and the paths of kubectl, kustomize and helm.
+// workspaces, the diff mode, the theme, the paths of kubectl, kustomize and helm, and the
+// kubeconfig context chosen for each cluster of a repository opened as it is.
 
 #include "DiffView.h"
 #include "Theme.h"
 #include "render/Renderer.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QStringList>
 
 class QSettings;
@@ -23,6 +25,8 @@ struct AppSettings
     QStringList recentWorkspaces; // newest first, at most kMaxRecent
     QByteArray geometry;
     QByteArray windowState;
+    // Repository (path or URL) → its cluster → the kubeconfig context it is on.
+    QHash<QString, QHash<QString, QString>> clusterContexts;
 
     static constexpr int kMaxRecent = 8;
 

@@ -121,7 +121,7 @@ Result<Workspace> loadWorkspace(const Context &ctx)
     auto fleet = fleet::openFleet(ctx.repo);
     if (!fleet)
         return fleet.error();
-    return fleet->workspace();
+    return fleet->workspace(ctx.clusterContexts);
 }
 
 Result<const ApplicationConfig *> findApplication(const Workspace &ws, const QString &name)

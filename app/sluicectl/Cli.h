@@ -6,6 +6,7 @@
 #include "diff/ResourceDiff.h"
 #include "workspace/Workspace.h"
 
+#include <QHash>
 #include <QTextStream>
 
 namespace sluice::cli {
@@ -17,6 +18,7 @@ struct Context
 {
     QString workspacePath = QStringLiteral("sluice.yaml");
     QString repo; // --repo: a Flux or Argo CD repository opened without a workspace file
+    QHash<QString, QString> clusterContexts; // --cluster-context CLUSTER=CONTEXT, for --repo
     bool json = false;
     bool color = false; // only on a TTY, and not when NO_COLOR is set
     bool diskCache = true;

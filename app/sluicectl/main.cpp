@@ -51,6 +51,9 @@ Options:
   --repo PATH|URL    open a Flux or Argo CD repository as it is, no workspace file: each Flux
                      Kustomization is an application <cluster>/<name>, each Argo CD Application
                      of this repository one by its name
+  --cluster-context CLUSTER=CONTEXT
+                     with --repo: the kubeconfig context a cluster of it is on (repeatable);
+                     without one a cluster is offline (review and render only)
   --json             machine-readable output
   --no-cache         do not read or write the render cache on disk
   -h, --help         this help
@@ -80,6 +83,8 @@ int main(int argc, char **argv)
     const QCommandLineOption version(QStringLiteral("version"), QStringLiteral("version"));
     const QCommandLineOption workspace(QStringLiteral("workspace"), QStringLiteral("workspace file"), QStringLiteral("FILE"));
     const QCommandLineOption repo(QStringLiteral("repo"), QStringLiteral("a Flux or Argo CD repository"), QStringLiteral("PATH_OR_URL"));
+    const QCommandLineOption clusterContext(QStringLiteral("cluster-context"), QStringLiteral("a repository's cluster on a context"),
+                                            QStringLiteral("CLUSTER=CONTEXT"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("JSON output"));
     const QCommandLineOption noCache(QStringLiteral("no-cache"), QStringLiteral("no disk cache"));
     const QCommandLineOption base(QStringLiteral("base"), QStringLiteral("base revision"), QStringLiteral("REV"));
@@ -103,7 +108,7 @@ int main(int argc, char **argv)
     const QCommandLineOption branch(QStringLiteral("branch"), QStringLiteral("revert branch name"), QStringLiteral("NAME"));
     const QCommandLineOption push(QStringLiteral("push"), QStringLiteral("push the revert branch"));
     const QCommandLineOption confirm(QStringLiteral("confirm"), QStringLiteral("the application's name, for a protected cluster"), QStringLiteral("NAME"));
-    parser.addOptions({help, version, workspace, repo, json, noCache, base, head, revision, baseApp, headApp, output, stat, firstParent, context, kubeconfig,
+    parser.addOptions({help, version, workspace, repo, clusterContext, json, noCache, base, head, revision, baseApp, headApp, output, stat, firstParent, context, kubeconfig,
                        dryRun, prune, only, noWait, timeout, releaseHold, to, gitRevert, branch, push, confirm});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("command"));
 
@@ -124,6 +129,11 @@ int main(int argc, char **argv)
     if (parser.isSet(workspace))
         ctx.workspacePath = parser.value(workspace);
     ctx.repo = parser.value(repo);
+    for (const QString &mapping : parser.values(clusterContext)) {
+        if (!mapping.contains(QLatin1Char('=')) || ctx.repo.isEmpty())
+            return usageError(QStringLiteral("--cluster-context takes CLUSTER=CONTEXT, with --repo"));
+        ctx.clusterContexts.insert(mapping.section(QLatin1Char('='), 0, 0), mapping.section(QLatin1Char('='), 1));
+    }
     ctx.json = parser.isSet(json);
     ctx.diskCache = !parser.isSet(noCache);
     ctx.color = isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR") && !ctx.json;

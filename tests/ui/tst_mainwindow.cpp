@@ -444,6 +444,19 @@ private slots:
         QVERIFY(text.contains("https://github.com/stefanprodan/podinfo"));
         QVERIFY(text.contains("Argo CD Application external"));
 
+        // A cluster put on a kubeconfig context (kept in the settings): its applications get a
+        // destination; a context that does not exist is said once, on the cluster's row.
+        window.setClusterContext("production", "no-such-context");
+        QTRY_COMPARE_WITH_TIMEOUT(window.applications()->indexOfApplication("production/apps").parent().data(ApplicationListModel::RevisionRole)
+                                      .toString(), QStringLiteral("context no-such-context"), 20000);
+        QVERIFY(window.selectApplication("production/apps"));
+        QTRY_VERIFY(window.applicationPage()->syncButton()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(!window.applications()->indexOfApplication("production/apps").parent()
+                                      .data(ApplicationListModel::ClusterErrorRole).toString().isEmpty(), 20000);
+        QCOMPARE(window.applications()->indexOfApplication("staging/apps").parent().data(ApplicationListModel::RevisionRole).toString(),
+                 QStringLiteral("offline: no context chosen"));
+        window.setClusterContext("production", {});
+
         // Not a repository: the error where a workspace's would be.
         MainWindow fresh;
         fresh.show();

@@ -30,6 +30,7 @@ private slots:
         s.noteWorkspace(QStringLiteral("/b/sluice.yaml"));
         s.noteWorkspace(QStringLiteral("/a/sluice.yaml"));
         s.geometry = "geometry-bytes";
+        s.clusterContexts[QStringLiteral("https://github.com/acme/fleet.git")].insert(QStringLiteral("production"), QStringLiteral("prod/admin"));
         s.save(store);
         store.sync();
 
@@ -42,6 +43,7 @@ private slots:
         QCOMPARE(loaded.lastWorkspace, QStringLiteral("/a/sluice.yaml"));
         QCOMPARE(loaded.recentWorkspaces, (QStringList{"/a/sluice.yaml", "/b/sluice.yaml"}));
         QCOMPARE(loaded.geometry, QByteArray("geometry-bytes"));
+        QCOMPARE(loaded.clusterContexts.value("https://github.com/acme/fleet.git").value("production"), QStringLiteral("prod/admin"));
     }
 
     void recentListIsBounded()
