@@ -17,6 +17,7 @@
 #include "SettingsDialog.h"
 #include "YamlHighlighter.h"
 #include "core/Paths.h"
+#include "git/Mirror.h"
 #include "kube/Kubeconfig.h"
 
 #include <QAction>
@@ -26,6 +27,7 @@
 #include <QUrl>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -155,6 +157,14 @@ void MainWindow::createMenus()
     QAction *openRepo = file->addAction(tr("Open Re&pository\u2026"), this, &MainWindow::openRepositoryDialog);
     openRepo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     openRepo->setToolTip(tr("Open a Flux or Argo CD repository as it is: no sluice.yaml needed"));
+    m_saveAsWorkspace = file->addAction(tr("&Save as Workspace\u2026"), this, [this] {
+        const QString start = m_session && !git::isRemoteUrl(m_session->repository) ? m_session->repository + QStringLiteral("/sluice.yaml") : QString();
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save as Workspace"), start, tr("Sluice workspaces (*.yaml)"));
+        if (!path.isEmpty())
+            saveAsWorkspace(path);
+    });
+    m_saveAsWorkspace->setToolTip(tr("Write the repository's discovered applications as a sluice.yaml to edit further"));
+    m_saveAsWorkspace->setEnabled(false);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
     file->addSeparator();
@@ -353,8 +363,28 @@ void MainWindow::showSidebarMenu(const QPoint &position)
     menu.exec(m_sidebar->viewport()->mapToGlobal(position));
 }
 
+bool MainWindow::saveAsWorkspace(const QString &path)
+{
+    if (!m_session || m_session->repository.isEmpty())
+        return false;
+    QFile file(path);
+    const Error error = QFileInfo::exists(path) ? makeError(ErrorCategory::Io, tr("%1 exists; choose another name").arg(path))
+                        : !file.open(QIODevice::NewOnly | QIODevice::WriteOnly) ? makeError(ErrorCategory::Io, tr("cannot write %1: %2").arg(path, file.errorString()))
+                        : file.write(workspaceYaml(m_session->workspace, QFileInfo(path).absolutePath())) < 0
+                            ? makeError(ErrorCategory::Io, tr("cannot write %1: %2").arg(path, file.errorString()))
+                            : Error{};
+    if (!error.message.isEmpty()) {
+        QMessageBox::warning(this, tr("Could not save the workspace"), error.message);
+        return false;
+    }
+    file.close();
+    return openWorkspace(QFileInfo(path).absoluteFilePath());
+}
+
 void MainWindow::showSession(std::shared_ptr<Session> session, const QString &title)
 {
+    if (m_saveAsWorkspace)
+        m_saveAsWorkspace->setEnabled(!session->repository.isEmpty());
     m_page->cancelAll();
     session->tools = m_settings.tools;
     session->cache = std::make_shared<RenderCache>(cacheDir() + QLatin1String("/render"));

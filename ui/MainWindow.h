@@ -44,6 +44,9 @@ public:
     // For the open repository: the kubeconfig context `cluster` is on ("" = offline), kept in
     // the settings; the repository is read again so its applications get that destination.
     void setClusterContext(const QString &cluster, const QString &context);
+    // Writes the open repository's discovered applications as a sluice.yaml at `path` (never
+    // over an existing file) and opens it. Returns success; a failure is said in a dialog.
+    bool saveAsWorkspace(const QString &path);
     // Selects an application by name in the sidebar (and so shows it).
     bool selectApplication(const QString &name);
 
@@ -96,6 +99,7 @@ private:
     QLabel *m_status;
     QToolButton *m_cancel;
     QMenu *m_recentMenu = nullptr;
+    QAction *m_saveAsWorkspace = nullptr;
     QAction *m_sideBySide = nullptr;
     QPointer<SyncDialog> m_syncDialog;
     class AsyncSlot *m_openJob;

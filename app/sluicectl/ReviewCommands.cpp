@@ -6,6 +6,7 @@
 #include "render/YamlTree.h"
 #include "review/Review.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -231,8 +232,20 @@ int runTools(const Context &ctx)
     return exit;
 }
 
-int runApps(const Context &ctx)
+int runApps(const Context &ctx, const QString &saveTo)
 {
+    if (!saveTo.isEmpty()) {
+        if (QFileInfo::exists(saveTo))
+            return fail(makeError(ErrorCategory::Usage, QStringLiteral("%1 exists: choose another file, or remove it first").arg(saveTo)));
+        auto ws = loadWorkspace(ctx);
+        if (!ws)
+            return fail(ws.error());
+        QFile file(saveTo);
+        const QString dir = QFileInfo(saveTo).absolutePath();
+        if (!file.open(QIODevice::WriteOnly) || file.write(workspaceYaml(*ws, dir)) < 0)
+            return fail(makeError(ErrorCategory::Io, QStringLiteral("cannot write %1: %2").arg(saveTo, file.errorString())));
+        err() << "Saved " << ws->applications.size() << " applications to " << saveTo << Qt::endl;
+    }
     QList<fleet::DiscoveredApp> apps;
     QList<fleet::SkippedSource> skipped;
     if (ctx.repo.isEmpty()) {

@@ -37,7 +37,8 @@ int runRender(const Context &ctx, const RenderArgs &args);
 int runTools(const Context &ctx);
 
 // The applications: with --repo, those discovered (kind, cluster, path, renderer, destination,
-// where declared) and every skipped source with its reason; else the workspace's.
-int runApps(const Context &ctx);
+// where declared) and every skipped source with its reason; else the workspace's. `saveTo`:
+// also write them as a sluice.yaml there (never over an existing file).
+int runApps(const Context &ctx, const QString &saveTo = {});
 
 } // namespace sluice::cli

@@ -17,8 +17,9 @@ namespace {
 const char *const kUsage = R"(Usage: sluicectl [--workspace FILE | --repo PATH_OR_URL] [--json] COMMAND ...
 
 Commands:
-  apps                                        the applications: a workspace's, or those a Flux or
-                                              Argo CD repository deploys (--repo) and what was skipped
+  apps [--save FILE]                          the applications: a workspace's, or those a Flux or
+                                              Argo CD repository deploys (--repo) and what was
+                                              skipped; --save writes them as a sluice.yaml
   review APP --base REV --head REV [--stat]   rendered diff between two revisions, object by object;
                                               APP may be a cluster: all of its applications together
   review --base-app APP --head-app APP [--base REV] [--head REV]
@@ -90,6 +91,7 @@ int main(int argc, char **argv)
     const QCommandLineOption base(QStringLiteral("base"), QStringLiteral("base revision"), QStringLiteral("REV"));
     const QCommandLineOption head(QStringLiteral("head"), QStringLiteral("head revision"), QStringLiteral("REV"));
     const QCommandLineOption revision(QStringLiteral("revision"), QStringLiteral("revision"), QStringLiteral("REV"));
+    const QCommandLineOption save(QStringLiteral("save"), QStringLiteral("write a sluice.yaml"), QStringLiteral("FILE"));
     const QCommandLineOption baseApp(QStringLiteral("base-app"), QStringLiteral("base application"), QStringLiteral("APP"));
     const QCommandLineOption headApp(QStringLiteral("head-app"), QStringLiteral("head application"), QStringLiteral("APP"));
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("format"), QStringLiteral("FORMAT"), QStringLiteral("yaml"));
@@ -108,7 +110,7 @@ int main(int argc, char **argv)
     const QCommandLineOption branch(QStringLiteral("branch"), QStringLiteral("revert branch name"), QStringLiteral("NAME"));
     const QCommandLineOption push(QStringLiteral("push"), QStringLiteral("push the revert branch"));
     const QCommandLineOption confirm(QStringLiteral("confirm"), QStringLiteral("the application's name, for a protected cluster"), QStringLiteral("NAME"));
-    parser.addOptions({help, version, workspace, repo, clusterContext, json, noCache, base, head, revision, baseApp, headApp, output, stat, firstParent, context, kubeconfig,
+    parser.addOptions({help, version, workspace, repo, clusterContext, json, noCache, base, head, revision, save, baseApp, headApp, output, stat, firstParent, context, kubeconfig,
                        dryRun, prune, only, noWait, timeout, releaseHold, to, gitRevert, branch, push, confirm});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("command"));
 
@@ -152,7 +154,7 @@ int main(int argc, char **argv)
     if (command == QLatin1String("status"))
         return runStatus(ctx, args.mid(1));
     if (command == QLatin1String("apps"))
-        return args.size() == 1 ? runApps(ctx) : usageError(QStringLiteral("apps takes no arguments"));
+        return args.size() == 1 ? runApps(ctx, parser.value(save)) : usageError(QStringLiteral("apps takes no arguments"));
     if (command == QLatin1String("tools"))
         return args.size() == 1 ? runTools(ctx) : usageError(QStringLiteral("tools takes no arguments"));
     if (command == QLatin1String("sandbox")) {

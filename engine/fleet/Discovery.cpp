@@ -286,6 +286,7 @@ struct Reader
         config.path = cleanPath(spec.value(QLatin1String("path")).toString());
         config.prune = spec.value(QLatin1String("prune")).toBool();
         config.render.renderer = RendererKind::Flux;
+        config.render.releaseName = config.name;
         FluxOptions &flux = config.render.flux;
         if (!artifactCopies.isEmpty()) {
             // The artifact is made from the whole repository; the path is inside the artifact.
@@ -298,8 +299,8 @@ struct Reader
         flux.nameSuffix = spec.value(QLatin1String("nameSuffix")).toString();
         flux.patches = jsonText(spec.value(QLatin1String("patches")));
         flux.images = jsonText(spec.value(QLatin1String("images")));
-        config.ns = flux.targetNamespace;
         config.render.defaultNamespace = flux.targetNamespace.isEmpty() ? QStringLiteral("default") : flux.targetNamespace;
+        config.ns = config.render.defaultNamespace;
         if (const QJsonValue postBuild = spec.value(QLatin1String("postBuild")); postBuild.isObject()) {
             flux.substitute = true;
             QList<SubstituteSource> from;
@@ -396,15 +397,15 @@ struct Reader
         const QString server = destination.value(QLatin1String("server")).toString();
         app.cluster = destination.value(QLatin1String("name")).toString(
             server == QLatin1String("https://kubernetes.default.svc") ? QStringLiteral("in-cluster") : server);
-        config.ns = destination.value(QLatin1String("namespace")).toString();
-        config.render.defaultNamespace = config.ns.isEmpty() ? QStringLiteral("default") : config.ns;
+        config.ns = destination.value(QLatin1String("namespace")).toString(QStringLiteral("default"));
+        config.render.defaultNamespace = config.ns;
         config.render.releaseName = config.name;
         config.prune = spec.value(QLatin1String("syncPolicy")).toObject().value(QLatin1String("automated")).toObject()
                            .value(QLatin1String("prune")).toBool();
         app.kind = QStringLiteral("Argo CD Application");
         app.source = QStringLiteral("%1 at %2 (this repository)").arg(url, config.revision);
         app.declaredAt = a.at();
-        app.destination = config.ns;
+        app.destination = destination.value(QLatin1String("namespace")).toString();
         fleet.apps.append(app);
     }
 };

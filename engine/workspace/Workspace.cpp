@@ -3,9 +3,13 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSet>
 
 #include "git/Mirror.h"
+#include "render/YamlTree.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -93,6 +97,52 @@ public:
         return {};
     }
 
+    Status stringMap(const YAML::Node &map, const char *key, QHash<QString, QString> &out) const
+    {
+        const YAML::Node node = map[key];
+        if (!node)
+            return {};
+        if (!node.IsMap())
+            return error(node, QStringLiteral("\"%1\" must be a mapping of strings").arg(QLatin1String(key)));
+        for (const auto &entry : node) {
+            if (!entry.second.IsScalar())
+                return error(entry.second, QStringLiteral("\"%1\" must be a mapping of strings").arg(QLatin1String(key)));
+            out.insert(QString::fromStdString(entry.first.Scalar()), QString::fromStdString(entry.second.Scalar()));
+        }
+        return {};
+    }
+
+    // A list kept as JSON text (Flux patches, images, copy operations); scalars are strings.
+    Status jsonList(const YAML::Node &map, const char *key, QByteArray &out) const
+    {
+        const YAML::Node node = map[key];
+        if (!node)
+            return {};
+        if (!node.IsSequence())
+            return error(node, QStringLiteral("\"%1\" must be a list").arg(QLatin1String(key)));
+        out = QJsonDocument(toJson(node).toArray()).toJson(QJsonDocument::Compact);
+        return {};
+    }
+
+    static QJsonValue toJson(const YAML::Node &node)
+    {
+        if (node.IsSequence()) {
+            QJsonArray array;
+            for (const auto &item : node)
+                array.append(toJson(item));
+            return array;
+        }
+        if (node.IsMap()) {
+            QJsonObject object;
+            for (const auto &entry : node)
+                object.insert(QString::fromStdString(entry.first.Scalar()), toJson(entry.second));
+            return object;
+        }
+        if (node.Tag() != "!" && (node.Scalar() == "true" || node.Scalar() == "false"))
+            return node.Scalar() == "true"; // optional: true in copy operations
+        return QString::fromStdString(node.Scalar());
+    }
+
     Status stringList(const YAML::Node &map, const char *key, QStringList &out) const
     {
         const YAML::Node node = map[key];
@@ -167,7 +217,7 @@ Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &nod
     const YAML::Node source = node["source"];
     if (!source)
         return r.error(node, QStringLiteral("application \"%1\" has no \"source\"").arg(app.name));
-    SLUICE_TRY(r.expectMap(source, QStringLiteral("source"), {"repo", "revision", "path", "renderer", "helm"}));
+    SLUICE_TRY(r.expectMap(source, QStringLiteral("source"), {"repo", "revision", "path", "renderer", "helm", "flux", "recurse"}));
     SLUICE_TRY(r.string(source, "repo", app.repo, true));
     SLUICE_TRY(r.string(source, "revision", app.revision));
     SLUICE_TRY(r.string(source, "path", app.path));
@@ -191,6 +241,25 @@ Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &nod
         SLUICE_TRY(r.string(helm, "version", app.render.helm.version));
         if (app.render.helm.repo.isEmpty() != app.render.helm.chart.isEmpty())
             return r.error(helm, QStringLiteral("helm needs both \"repo\" and \"chart\" for a chart from a chart repository"));
+    }
+
+    SLUICE_TRY(r.boolean(source, "recurse", app.render.recurse));
+    if (const YAML::Node flux = source["flux"]) {
+        FluxOptions &f = app.render.flux;
+        SLUICE_TRY(r.expectMap(flux, QStringLiteral("flux"), {"targetNamespace", "namePrefix", "nameSuffix", "patches", "images",
+                                                              "substitute", "variables", "gitRepositories", "helmRepositories",
+                                                              "artifactPath", "artifactCopies"}));
+        SLUICE_TRY(r.string(flux, "targetNamespace", f.targetNamespace));
+        SLUICE_TRY(r.string(flux, "namePrefix", f.namePrefix));
+        SLUICE_TRY(r.string(flux, "nameSuffix", f.nameSuffix));
+        SLUICE_TRY(r.jsonList(flux, "patches", f.patches));
+        SLUICE_TRY(r.jsonList(flux, "images", f.images));
+        SLUICE_TRY(r.boolean(flux, "substitute", f.substitute));
+        SLUICE_TRY(r.stringMap(flux, "variables", f.variables));
+        SLUICE_TRY(r.stringList(flux, "gitRepositories", f.localGitRepositories));
+        SLUICE_TRY(r.stringMap(flux, "helmRepositories", f.helmRepositories));
+        SLUICE_TRY(r.string(flux, "artifactPath", f.artifactPath));
+        SLUICE_TRY(r.jsonList(flux, "artifactCopies", f.artifactCopies));
     }
 
     if (const YAML::Node destination = node["destination"]) {
@@ -311,6 +380,102 @@ Result<Workspace> loadWorkspace(const QString &path)
                              .arg(path, f.errorString()));
     const QFileInfo info(path);
     return parseWorkspace(f.readAll(), info.absoluteFilePath(), info.absolutePath());
+}
+
+QByteArray workspaceYaml(const Workspace &workspace, const QString &dir)
+{
+    QJsonArray clusters;
+    for (const ClusterConfig &c : workspace.clusters) {
+        QJsonObject cluster{{QStringLiteral("name"), c.name}};
+        if (c.sandbox)
+            cluster.insert(QStringLiteral("sandbox"), QJsonObject{{QStringLiteral("dataDir"), QDir(dir).relativeFilePath(c.sandboxDataDir)}});
+        else
+            cluster.insert(QStringLiteral("context"), c.context);
+        if (!c.kubeconfig.isEmpty())
+            cluster.insert(QStringLiteral("kubeconfig"), c.kubeconfig);
+        if (c.isProtected)
+            cluster.insert(QStringLiteral("protected"), true);
+        clusters.append(cluster);
+    }
+    const auto strings = [](const QHash<QString, QString> &map) {
+        QJsonObject object;
+        for (auto it = map.begin(); it != map.end(); ++it)
+            object.insert(it.key(), it.value());
+        return object;
+    };
+    const auto list = [](const QByteArray &json) { return QJsonDocument::fromJson(json).array(); };
+    QJsonArray applications;
+    for (const ApplicationConfig &app : workspace.applications) {
+        const RenderOptions &render = app.render;
+        QJsonObject source{{QStringLiteral("repo"), app.repoPath.isEmpty() ? app.repo : QDir(dir).relativeFilePath(app.repoPath)},
+                           {QStringLiteral("revision"), app.revision},
+                           {QStringLiteral("path"), app.path},
+                           {QStringLiteral("renderer"), rendererName(render.renderer)}};
+        if (!render.recurse)
+            source.insert(QStringLiteral("recurse"), false);
+        QJsonObject helm;
+        if (!render.helm.releaseName.isEmpty())
+            helm.insert(QStringLiteral("releaseName"), render.helm.releaseName);
+        if (!render.helm.valueFiles.isEmpty())
+            helm.insert(QStringLiteral("valueFiles"), QJsonArray::fromStringList(render.helm.valueFiles));
+        for (const auto &[key, value] : {std::pair{"repo", render.helm.repo}, std::pair{"chart", render.helm.chart},
+                                         std::pair{"version", render.helm.version}}) {
+            if (!value.isEmpty())
+                helm.insert(QLatin1String(key), value);
+        }
+        if (!helm.isEmpty())
+            source.insert(QStringLiteral("helm"), helm);
+        if (render.renderer == RendererKind::Flux) {
+            const FluxOptions &f = render.flux;
+            QJsonObject flux;
+            for (const auto &[key, value] : {std::pair{"targetNamespace", f.targetNamespace}, std::pair{"namePrefix", f.namePrefix},
+                                             std::pair{"nameSuffix", f.nameSuffix}, std::pair{"artifactPath", f.artifactPath}}) {
+                if (!value.isEmpty())
+                    flux.insert(QLatin1String(key), value);
+            }
+            for (const auto &[key, value] : {std::pair{"patches", f.patches}, std::pair{"images", f.images},
+                                             std::pair{"artifactCopies", f.artifactCopies}}) {
+                if (!value.isEmpty())
+                    flux.insert(QLatin1String(key), list(value));
+            }
+            if (f.substitute) {
+                flux.insert(QStringLiteral("substitute"), true);
+                flux.insert(QStringLiteral("variables"), strings(f.variables));
+            }
+            if (!f.localGitRepositories.isEmpty())
+                flux.insert(QStringLiteral("gitRepositories"), QJsonArray::fromStringList(f.localGitRepositories));
+            if (!f.helmRepositories.isEmpty())
+                flux.insert(QStringLiteral("helmRepositories"), strings(f.helmRepositories));
+            source.insert(QStringLiteral("flux"), flux);
+        }
+        QJsonObject application{{QStringLiteral("name"), app.name}, {QStringLiteral("source"), source}};
+        QJsonObject destination;
+        if (!app.cluster.isEmpty())
+            destination.insert(QStringLiteral("cluster"), app.cluster);
+        if (!app.ns.isEmpty())
+            destination.insert(QStringLiteral("namespace"), app.ns);
+        if (!destination.isEmpty())
+            application.insert(QStringLiteral("destination"), destination);
+        application.insert(QStringLiteral("sync"), QJsonObject{{QStringLiteral("prune"), app.prune}, {QStringLiteral("historyLimit"), app.historyLimit}});
+        QJsonArray ignore;
+        for (const IgnoreRule &rule : app.ignore) {
+            QJsonObject r{{QStringLiteral("jsonPointers"), QJsonArray::fromStringList(rule.jsonPointers)}};
+            for (const auto &[key, value] : {std::pair{"group", rule.group}, std::pair{"kind", rule.kind}, std::pair{"namespace", rule.ns},
+                                             std::pair{"name", rule.name}}) {
+                if (!value.isEmpty())
+                    r.insert(QLatin1String(key), value);
+            }
+            ignore.append(r);
+        }
+        if (!ignore.isEmpty())
+            application.insert(QStringLiteral("ignore"), ignore);
+        applications.append(application);
+    }
+    QJsonObject root{{QStringLiteral("apiVersion"), QStringLiteral("sluice.dev/v1alpha1")}, {QStringLiteral("kind"), QStringLiteral("Workspace")},
+                     {QStringLiteral("applications"), applications}};
+    if (!clusters.isEmpty())
+        root.insert(QStringLiteral("clusters"), clusters);
+    return yaml::toYaml(root);
 }
 
 } // namespace sluice

@@ -61,4 +61,9 @@ Result<Workspace> parseWorkspace(const QByteArray &text, const QString &file, co
 // Reads and parses a workspace file.
 Result<Workspace> loadWorkspace(const QString &path);
 
+// The workspace as sluice.yaml text that parses back to the same workspace, for a file in `dir`
+// (local repositories are written relative to it). Discovered applications keep their render
+// options (flux, recurse) so they render the same.
+QByteArray workspaceYaml(const Workspace &workspace, const QString &dir);
+
 } // namespace sluice

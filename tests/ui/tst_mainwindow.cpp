@@ -457,6 +457,14 @@ private slots:
                  QStringLiteral("offline: no context chosen"));
         window.setClusterContext("production", {});
 
+        // Saved as a sluice.yaml (never over a file), it opens as a workspace.
+        const QString saved = path + "/sluice.yaml";
+        QTRY_COMPARE_WITH_TIMEOUT(window.applications()->indexOfApplication("production/apps").parent().data(ApplicationListModel::RevisionRole)
+                                      .toString(), QStringLiteral("offline: no context chosen"), 20000);
+        QVERIFY(window.saveAsWorkspace(saved));
+        QCOMPARE(window.applications()->index(0, 0).data(Qt::ToolTipRole).toString(), saved); // the workspace file is open
+        QVERIFY(window.applications()->indexOfApplication("staging/apps-artifact").isValid());
+
         // Not a repository: the error where a workspace's would be.
         MainWindow fresh;
         fresh.show();

@@ -211,6 +211,39 @@ private slots:
         QCOMPARE(ws.application("staging/apps")->cluster, QString()); // no context chosen: offline only
     }
 
+    void savedAsWorkspaceRendersTheSame()
+    {
+        // The discovered set written as sluice.yaml (in the clone) parses back to the same
+        // applications with the same render options.
+        auto fleet = discoverFleet(m_git.dir());
+        QVERIFY(fleet);
+        const Workspace discovered = fleet->workspace({{QStringLiteral("production"), QStringLiteral("prod-admin")}});
+        const QByteArray text = workspaceYaml(discovered, m_git.dir());
+        auto parsed = parseWorkspace(text, m_git.dir() + "/sluice.yaml", m_git.dir());
+        QVERIFY2(parsed, parsed ? "" : qPrintable(parsed.error().toString() + "\n" + QString::fromUtf8(text)));
+        QCOMPARE(parsed->applications.size(), discovered.applications.size());
+        QCOMPARE(parsed->cluster("production")->context, QStringLiteral("prod-admin"));
+        for (const ApplicationConfig &before : discovered.applications) {
+            const ApplicationConfig *after = parsed->application(before.name);
+            QVERIFY2(after, qPrintable(before.name));
+            QCOMPARE(after->repoPath, before.repoPath);
+            QCOMPARE(after->revision, before.revision);
+            QCOMPARE(after->path, before.path);
+            QCOMPARE(after->cluster, before.cluster);
+            QCOMPARE(after->ns, before.ns);
+            QCOMPARE(after->prune, before.prune);
+            QCOMPARE(after->render.identity(), before.render.identity());
+        }
+        // And renders the same: the Flux application with a HelmRelease and substitutions.
+        Fleet saved = *fleet;
+        for (DiscoveredApp &app : saved.apps)
+            app.config = *parsed->application(app.config.name);
+        auto again = render(saved, "production/apps");
+        auto original = render(*fleet, "production/apps");
+        QVERIFY(again && original);
+        QCOMPARE(objectsOf(*again), objectsOf(*original));
+    }
+
     void notAFleet()
     {
         QTemporaryDir dir;
