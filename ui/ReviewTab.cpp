@@ -9,6 +9,8 @@
 #include "review/Review.h"
 
 #include <QButtonGroup>
+#include <QComboBox>
+#include <QSignalBlocker>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -19,15 +21,17 @@ namespace sluice {
 
 namespace {
 
-// Renders both revisions and diffs them.
-Result<NamedDiff> reviewGit(const ApplicationConfig &app, RenderCache &cache, const QString &base, const QString &head,
-                            const CancelToken &cancel)
+// Renders both revisions and diffs them; with another application on the base side, compares
+// the two environments.
+Result<NamedDiff> reviewGit(const ApplicationConfig &baseApp, const ApplicationConfig &app, RenderCache &cache, const QString &base,
+                            const QString &head, const CancelToken &cancel)
 {
     auto repo = openApplicationRepository(app);
     if (!repo)
         return repo.error();
     SourceRenderer renderer(cache);
-    auto result = reviewRevisions(*repo, renderer, app, base, head, cancel);
+    auto result = baseApp.name == app.name ? reviewRevisions(*repo, renderer, app, base, head, cancel)
+                                           : compareApplications(*repo, renderer, baseApp, base, app, head, cancel);
     if (!result)
         return result.error();
     return NamedDiff{std::move(result->diff), result->base.displayName(), result->head.displayName()};
@@ -36,7 +40,7 @@ Result<NamedDiff> reviewGit(const ApplicationConfig &app, RenderCache &cache, co
 } // namespace
 
 ReviewTab::ReviewTab(RefsModel *refs, ActivityLogModel *log, QWidget *parent)
-    : QWidget(parent), m_log(log), m_base(new RevisionPicker(refs, tr("Base revision"), this)),
+    : QWidget(parent), m_log(log), m_baseApp(new QComboBox(this)), m_base(new RevisionPicker(refs, tr("Base revision"), this)),
       m_head(new RevisionPicker(refs, tr("Head revision"), this)), m_reviewButton(new QPushButton(icon(IconId::Review), tr("Review"), this)),
       m_compareBar(new QWidget(this)), m_compare(new QButtonGroup(this)), m_stale(new QLabel(this)), m_fieldError(new QLabel(this)), m_panel(new ObjectDiffPanel(this)),
       m_job(new AsyncSlot(this))
@@ -48,8 +52,12 @@ ReviewTab::ReviewTab(RefsModel *refs, ActivityLogModel *log, QWidget *parent)
     swap->setToolTip(tr("Swap base and head"));
     swap->setAccessibleName(tr("Swap base and head"));
 
+    m_baseApp->setAccessibleName(tr("Base application"));
+    m_baseApp->setToolTip(tr("Compare environments: another application of this repository on the base side"));
+    m_baseApp->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     auto *bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Base:"), this));
+    bar->addWidget(m_baseApp);
     bar->addWidget(m_base, 1);
     bar->addWidget(swap);
     bar->addWidget(new QLabel(tr("Head:"), this));
@@ -105,6 +113,7 @@ ReviewTab::ReviewTab(RefsModel *refs, ActivityLogModel *log, QWidget *parent)
         m_head->setSpec(base);
     });
     connect(m_compare, &QButtonGroup::idClicked, this, [this](int id) { compare(Compare(id)); });
+    connect(m_baseApp, &QComboBox::currentIndexChanged, this, &ReviewTab::updateStale);
     for (RevisionPicker *picker : {m_base, m_head}) {
         connect(picker, &QComboBox::currentTextChanged, this, &ReviewTab::updateStale);
         connect(picker, &QComboBox::currentTextChanged, m_fieldError, [this] {
@@ -123,7 +132,7 @@ bool ReviewTab::isBusy() const
 
 ReviewTab::Shown ReviewTab::current() const
 {
-    return Shown{m_base->spec(), m_head->spec(), m_sides};
+    return Shown{m_base->spec(), m_head->spec(), m_sides, m_baseApp->currentIndex() > 0 ? m_baseApp->currentText() : QString()};
 }
 
 void ReviewTab::updateStale()
@@ -155,6 +164,16 @@ void ReviewTab::setApplication(SessionPtr session, const QString &application, c
     m_base->setSpec(base);
     m_head->setSpec(head);
     m_compareBar->setVisible(!m_session->application(application).cluster.isEmpty());
+    // The applications of the same repository can stand on the base side (compare environments).
+    const QSignalBlocker blocker(m_baseApp);
+    m_baseApp->clear();
+    m_baseApp->addItem(tr("this application"));
+    const QString repo = m_session->application(application).repo;
+    for (const ApplicationConfig &other : m_session->workspace.applications) {
+        if (other.name != application && other.repo == repo)
+            m_baseApp->addItem(other.name);
+    }
+    m_baseApp->setVisible(m_baseApp->count() > 1);
     m_sides = Compare::BaseToHead;
     m_compare->button(int(m_sides))->setChecked(true);
     showMessage(tr("Choose a base and a head, then Review."));
@@ -178,7 +197,11 @@ void ReviewTab::review()
     const Shown shown = current();
     const bool live = shown.sides != Compare::BaseToHead;
     const QString revision = shown.sides == Compare::LiveToBase ? shown.base : shown.head;
-    if (live) {
+    const ApplicationConfig baseApp = m_session->application(shown.baseApp.isEmpty() ? m_application : shown.baseApp);
+    if (!live && !shown.baseApp.isEmpty()) {
+        showMessage(tr("Rendering %1 at %2 and %3 at %4\u2026").arg(baseApp.name, shown.base, app.name, shown.head));
+        m_logId = m_log->begin(tr("Compare %1 at %2 \u2192 %3 at %4").arg(baseApp.name, shown.base, app.name, shown.head));
+    } else if (live) {
         showMessage(tr("Rendering %1 and comparing it with %2\u2026").arg(revision, app.cluster));
         m_logId = m_log->begin(tr("Review of %1: live on %2 \u2192 %3").arg(app.name, app.cluster, revision));
     } else {
@@ -186,10 +209,10 @@ void ReviewTab::review()
         m_logId = m_log->begin(tr("Review of %1: %2 \u2192 %3").arg(app.name, shown.base, shown.head));
     }
     m_job->run(
-        [session = m_session, app, shown, live, revision](const JobContext &job) -> Result<NamedDiff> {
+        [session = m_session, app, baseApp, shown, live, revision](const JobContext &job) -> Result<NamedDiff> {
             if (live)
                 return liveDiff(*session, app, revision, revision, job.token());
-            return reviewGit(app, *session->cache, shown.base, shown.head, job.token());
+            return reviewGit(baseApp, app, *session->cache, shown.base, shown.head, job.token());
         },
         [this, shown](Result<NamedDiff> result) {
             if (!result) {

@@ -10,6 +10,7 @@
 #include <QWidget>
 
 class QButtonGroup;
+class QComboBox;
 class QLabel;
 class QPushButton;
 
@@ -47,6 +48,9 @@ public:
     QWidget *compareBar() const { return m_compareBar; }
     QLabel *staleLabel() const { return m_stale; }
     QLabel *fieldErrorLabel() const { return m_fieldError; }
+    // Compare environments: the application on the base side (this one by default; others of
+    // the same repository, each at the base revision, matched across namespaces).
+    QComboBox *baseApplicationBox() const { return m_baseApp; }
     bool isBusy() const;
 
 signals:
@@ -59,6 +63,7 @@ private:
         QString base;
         QString head;
         Compare sides = Compare::BaseToHead;
+        QString baseApp; // empty: this application
         bool operator==(const Shown &) const = default;
     };
     Shown current() const;
@@ -68,6 +73,7 @@ private:
     SessionPtr m_session;
     QString m_application;
     ActivityLogModel *m_log;
+    QComboBox *m_baseApp;
     RevisionPicker *m_base;
     RevisionPicker *m_head;
     QPushButton *m_reviewButton;

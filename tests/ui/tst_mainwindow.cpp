@@ -437,6 +437,18 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(review->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~1 =4"), 30000);
         QTRY_VERIFY(review->diffPanel()->diffView()->unifiedText().contains("ENV: production-2"));
 
+        // Compare environments: on staging's page, production on the base side.
+        QVERIFY(window.selectApplication("staging/apps"));
+        QTRY_COMPARE_WITH_TIMEOUT(page->application(), QStringLiteral("staging/apps"), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy(), 20000);
+        page->tabs()->setCurrentWidget(review);
+        QVERIFY(review->baseApplicationBox()->isVisible());
+        review->baseApplicationBox()->setCurrentText("production/apps");
+        review->basePicker()->setSpec("main");
+        review->headPicker()->setSpec("main");
+        review->review();
+        QTRY_COMPARE_WITH_TIMEOUT(review->diffPanel()->countsText(), QStringLiteral("+1 \u22123 ~2 =0"), 30000);
+
         // The repository's page lists what it deploys that Sluice cannot render, and why.
         window.sidebar()->setCurrentIndex(root);
         const QString text = window.welcomeLabel()->text();
