@@ -176,10 +176,11 @@ void ClusterStatusMonitor::finished(const QString &application, const Result &re
 
     if (result.status)
         watch(application, *result.status, result.seen);
-    // Without a watch, a Progressing application is looked at again until it settles.
-    if (summary.health == QLatin1String("Progressing") && m_unwatchable.contains(result.cluster)) {
+    // A Progressing application is looked at again until it settles: often without a watch,
+    // rarely with one (a safety net should a watch event be missed), backing off to a minute.
+    if (summary.health == QLatin1String("Progressing")) {
         int &delay = m_recheckMs[application];
-        delay = delay == 0 ? 3000 : qMin(delay * 2, 60000);
+        delay = delay == 0 ? (m_unwatchable.contains(result.cluster) ? 3000 : 10000) : qMin(delay * 2, 60000);
         scheduleRefresh(application, delay);
     } else {
         m_recheckMs.erase(application);

@@ -3,6 +3,7 @@
 #include "Substitute.h"
 #include "git/Repository.h"
 #include "render/YamlScan.h"
+#include "render/YamlTree.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -386,8 +387,16 @@ struct Reader
             config.render.helm.releaseName = helm.value(QLatin1String("releaseName")).toString();
             for (const QJsonValue file : helm.value(QLatin1String("valueFiles")).toArray())
                 config.render.helm.valueFiles.append(file.toString());
-            if (helm.contains(QLatin1String("values")) || helm.contains(QLatin1String("valuesObject")) || helm.contains(QLatin1String("parameters")))
-                app.notes.append(QStringLiteral("inline helm values and parameters are not applied yet; only valueFiles are"));
+            // Argo CD: valuesObject wins over values (a YAML string); both go over the files.
+            config.render.helm.values = helm.contains(QLatin1String("valuesObject"))
+                                            ? yaml::toYaml(helm.value(QLatin1String("valuesObject")))
+                                            : helm.value(QLatin1String("values")).toString().toUtf8();
+            if (helm.contains(QLatin1String("parameters")))
+                app.notes.append(QStringLiteral("helm parameters are not applied yet; valueFiles, values and valuesObject are"));
+        } else if (source.contains(QLatin1String("kustomize")) && source.value(QLatin1String("kustomize")).toObject().size() > 0) {
+            config.render.renderer = RendererKind::Kustomize;
+            app.notes.append(QStringLiteral("Argo CD kustomize options (%1) are not applied yet")
+                                 .arg(source.value(QLatin1String("kustomize")).toObject().keys().join(QStringLiteral(", "))));
         } else if (source.contains(QLatin1String("kustomize"))) {
             config.render.renderer = RendererKind::Kustomize;
         }

@@ -204,7 +204,7 @@ std::optional<RendererKind> parseRendererName(const QString &name)
 QString RenderOptions::identity() const
 {
     return QStringList{rendererName(renderer), defaultNamespace, helm.releaseName.isEmpty() ? releaseName : helm.releaseName,
-                       helm.valueFiles.join(QLatin1Char(',')), helm.repo, helm.chart, helm.version,
+                       helm.valueFiles.join(QLatin1Char(',')), helm.repo, helm.chart, helm.version, QString::fromUtf8(helm.values),
                        renderer == RendererKind::Flux ? flux.identity() : QString(), recurse ? QString() : QStringLiteral("top-level")}
         .join(QLatin1Char('|'));
 }
@@ -317,6 +317,13 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
             args << QStringLiteral("--namespace") << options.defaultNamespace;
         for (const QString &values : options.helm.valueFiles)
             args << QStringLiteral("--values") << values;
+        QTemporaryDir inlineDir; // inline values go last, over the files
+        if (!options.helm.values.isEmpty()) {
+            QFile inlineValues(inlineDir.filePath(QStringLiteral("inline-values.yaml")));
+            if (!inlineValues.open(QIODevice::WriteOnly) || inlineValues.write(options.helm.values) < 0)
+                return makeError(ErrorCategory::Io, QStringLiteral("cannot write the inline helm values: %1").arg(inlineValues.errorString()));
+            args << QStringLiteral("--values") << inlineValues.fileName();
+        }
         scanned = runRenderTool(helm, args, dir, displayPath + QLatin1String(" (helm output)"),
                                 options, cancel);
         if (scanned)

@@ -23,6 +23,7 @@ struct HelmOptions
 {
     QString releaseName;    // empty = the application name
     QStringList valueFiles; // relative to the chart directory (the application's path)
+    QByteArray values;      // inline values (YAML) over the files: Argo CD's helm.values / valuesObject
     // A chart from a chart repository instead of the application's path (which then holds only
     // values files): `helm pull` once into the chart cache ($XDG_CACHE_HOME/sluice/charts), so
     // it renders offline afterwards. An exact version is fetched once; a range or none asks the

@@ -233,7 +233,10 @@ Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &nod
     app.render.renderer = *kind;
     app.render.releaseName = app.name;
     if (const YAML::Node helm = source["helm"]) {
-        SLUICE_TRY(r.expectMap(helm, QStringLiteral("helm"), {"releaseName", "valueFiles", "repo", "chart", "version"}));
+        SLUICE_TRY(r.expectMap(helm, QStringLiteral("helm"), {"releaseName", "valueFiles", "values", "repo", "chart", "version"}));
+        QString values;
+        SLUICE_TRY(r.string(helm, "values", values));
+        app.render.helm.values = values.toUtf8();
         SLUICE_TRY(r.string(helm, "releaseName", app.render.helm.releaseName));
         SLUICE_TRY(r.stringList(helm, "valueFiles", app.render.helm.valueFiles));
         SLUICE_TRY(r.string(helm, "repo", app.render.helm.repo));
@@ -419,7 +422,7 @@ QByteArray workspaceYaml(const Workspace &workspace, const QString &dir)
         if (!render.helm.valueFiles.isEmpty())
             helm.insert(QStringLiteral("valueFiles"), QJsonArray::fromStringList(render.helm.valueFiles));
         for (const auto &[key, value] : {std::pair{"repo", render.helm.repo}, std::pair{"chart", render.helm.chart},
-                                         std::pair{"version", render.helm.version}}) {
+                                         std::pair{"version", render.helm.version}, std::pair{"values", QString::fromUtf8(render.helm.values)}}) {
             if (!value.isEmpty())
                 helm.insert(QLatin1String(key), value);
         }

@@ -119,6 +119,12 @@ inline bool makeFleet(GitFixture &git)
                             "  source: {repoURL: \"https://github.com/acme/fleet\", path: guestbook, targetRevision: HEAD}\n"
                             "  destination: {name: edge, namespace: guestbook}\n"
                             "  syncPolicy: {automated: {prune: true}}\n"));
+    ok = ok && (git.write("argocd/children/podinfo.yaml",
+                          "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: podinfo-edge\n  namespace: argocd\nspec:\n"
+                          "  source:\n    repoURL: https://github.com/acme/fleet.git\n    path: charts/podinfo\n    targetRevision: main\n"
+                          "    helm:\n      valueFiles: [values.yaml]\n      values: |\n        replicaCount: 5\n"
+                          "      valuesObject: {message: from-argo}\n"
+                          "  destination: {name: edge, namespace: podinfo}\n"));
     ok = ok && (git.write("argocd/children/external.yaml",
                             "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: external\nspec:\n"
                             "  source: {repoURL: \"https://github.com/other/repo\", path: x}\n"

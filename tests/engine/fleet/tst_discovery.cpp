@@ -96,7 +96,7 @@ private slots:
         QStringList names;
         for (const DiscoveredApp &app : fleet->apps)
             names << app.config.name;
-        QCOMPARE(names, (QStringList{"guestbook", "production/apps", "production/flux-system", "production/infrastructure", "root",
+        QCOMPARE(names, (QStringList{"guestbook", "podinfo-edge", "production/apps", "production/flux-system", "production/infrastructure", "root",
                                      "staging/apps", "staging/apps-artifact", "staging/flux-system", "staging/infrastructure"}));
         QCOMPARE(fleet->clusters, (QStringList{"edge", "in-cluster", "production", "staging"}));
 
@@ -192,6 +192,14 @@ private slots:
         auto infrastructure = render(*fleet, "production/infrastructure");
         QVERIFY2(infrastructure, infrastructure ? "" : qPrintable(infrastructure.error().toString()));
         QVERIFY(infrastructure->find({{}, QStringLiteral("Service"), QStringLiteral("infra"), QStringLiteral("ingress")}));
+
+        // An Argo CD helm source: valueFiles, then valuesObject (which wins over values).
+        auto argoPodinfo = render(*fleet, "podinfo-edge");
+        QVERIFY2(argoPodinfo, argoPodinfo ? "" : qPrintable(argoPodinfo.error().toString()));
+        const Resource *edge = argoPodinfo->find({QStringLiteral("apps"), QStringLiteral("Deployment"), QStringLiteral("podinfo"),
+                                              QStringLiteral("podinfo-edge")});
+        QVERIFY(edge);
+        QVERIFY2(edge->text.contains("from-argo") && edge->text.contains("replicas: 1"), edge->text.constData());
 
         // Argo CD's plain directory does not read sub-folders.
         auto guestbook = render(*fleet, "guestbook");
