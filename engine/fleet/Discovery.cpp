@@ -169,6 +169,52 @@ QByteArray jsonText(const QJsonValue &value)
     return value.isArray() ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact) : QByteArray();
 }
 
+// Argo CD's "nginx:1.25", "nginx=ghcr.io/acme/nginx:1.25", "nginx@sha256:…" as a kustomize image.
+QJsonObject argoImage(const QString &spec)
+{
+    const QString name = spec.section(QLatin1Char('='), 0, 0);
+    const QString target = spec.contains(QLatin1Char('=')) ? spec.section(QLatin1Char('='), 1) : spec;
+    QJsonObject image;
+    QString repository = target;
+    if (target.contains(QLatin1Char('@'))) {
+        image.insert(QStringLiteral("digest"), target.section(QLatin1Char('@'), 1));
+        repository = target.section(QLatin1Char('@'), 0, 0);
+    } else if (target.lastIndexOf(QLatin1Char(':')) > target.lastIndexOf(QLatin1Char('/'))) {
+        image.insert(QStringLiteral("newTag"), target.section(QLatin1Char(':'), -1));
+        repository = target.left(target.lastIndexOf(QLatin1Char(':')));
+    }
+    const QString baseName = spec.contains(QLatin1Char('=')) ? name : repository;
+    image.insert(QStringLiteral("name"), baseName);
+    if (repository != baseName)
+        image.insert(QStringLiteral("newName"), repository);
+    return image;
+}
+
+// source.kustomize of an Argo CD Application, as edits of the kustomization it builds.
+void argoKustomizeOptions(const QJsonObject &kustomize, FluxOptions &edits, QStringList &notes)
+{
+    edits.namePrefix = kustomize.value(QLatin1String("namePrefix")).toString();
+    edits.nameSuffix = kustomize.value(QLatin1String("nameSuffix")).toString();
+    edits.targetNamespace = kustomize.value(QLatin1String("namespace")).toString();
+    QJsonArray images;
+    for (const QJsonValue image : kustomize.value(QLatin1String("images")).toArray())
+        images.append(argoImage(image.toString()));
+    if (!images.isEmpty())
+        edits.images = QJsonDocument(images).toJson(QJsonDocument::Compact);
+    edits.patches = jsonText(kustomize.value(QLatin1String("patches")));
+    for (const auto &[key, out] : {std::pair{"commonLabels", &edits.commonLabels}, std::pair{"commonAnnotations", &edits.commonAnnotations}}) {
+        const QJsonObject map = kustomize.value(QLatin1String(key)).toObject();
+        if (!map.isEmpty())
+            *out = QJsonDocument(map).toJson(QJsonDocument::Compact);
+    }
+    const QStringList known{QStringLiteral("namePrefix"), QStringLiteral("nameSuffix"), QStringLiteral("namespace"), QStringLiteral("images"),
+                            QStringLiteral("patches"), QStringLiteral("commonLabels"), QStringLiteral("commonAnnotations")};
+    for (const QString &key : kustomize.keys()) {
+        if (!known.contains(key))
+            notes.append(QStringLiteral("Argo CD kustomize option %1 is not applied yet").arg(key));
+    }
+}
+
 struct Reader
 {
     const git::Repository &repo;
@@ -393,12 +439,9 @@ struct Reader
                                             : helm.value(QLatin1String("values")).toString().toUtf8();
             if (helm.contains(QLatin1String("parameters")))
                 app.notes.append(QStringLiteral("helm parameters are not applied yet; valueFiles, values and valuesObject are"));
-        } else if (source.contains(QLatin1String("kustomize")) && source.value(QLatin1String("kustomize")).toObject().size() > 0) {
-            config.render.renderer = RendererKind::Kustomize;
-            app.notes.append(QStringLiteral("Argo CD kustomize options (%1) are not applied yet")
-                                 .arg(source.value(QLatin1String("kustomize")).toObject().keys().join(QStringLiteral(", "))));
         } else if (source.contains(QLatin1String("kustomize"))) {
             config.render.renderer = RendererKind::Kustomize;
+            argoKustomizeOptions(source.value(QLatin1String("kustomize")).toObject(), config.render.flux, app.notes);
         }
         // Argo CD reads a plain directory without its sub-folders unless directory.recurse.
         config.render.recurse = source.value(QLatin1String("directory")).toObject().value(QLatin1String("recurse")).toBool();

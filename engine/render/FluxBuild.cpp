@@ -266,6 +266,11 @@ Status prepareFluxKustomization(const QString &dir, const FluxOptions &flux)
             kustomization["namePrefix"] = flux.namePrefix.toStdString();
         if (!flux.nameSuffix.isEmpty())
             kustomization["nameSuffix"] = flux.nameSuffix.toStdString();
+        for (const auto &[key, json] : {std::pair{"commonLabels", flux.commonLabels}, std::pair{"commonAnnotations", flux.commonAnnotations}}) {
+            const QJsonObject map = QJsonDocument::fromJson(json).object();
+            for (auto it = map.begin(); it != map.end(); ++it)
+                kustomization[key][it.key().toStdString()] = it->toString().toStdString();
+        }
         for (const QJsonValue patch : QJsonDocument::fromJson(flux.patches).array())
             kustomization["patches"].push_back(yamlFromJson(patch));
         // An image of the same name is replaced, others are added (as Flux does).

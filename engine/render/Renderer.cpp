@@ -205,8 +205,14 @@ QString RenderOptions::identity() const
 {
     return QStringList{rendererName(renderer), defaultNamespace, helm.releaseName.isEmpty() ? releaseName : helm.releaseName,
                        helm.valueFiles.join(QLatin1Char(',')), helm.repo, helm.chart, helm.version, QString::fromUtf8(helm.values),
-                       renderer == RendererKind::Flux ? flux.identity() : QString(), recurse ? QString() : QStringLiteral("top-level")}
+                       renderer == RendererKind::Flux || flux.editsKustomization() ? flux.identity() : QString(), recurse ? QString() : QStringLiteral("top-level")}
         .join(QLatin1Char('|'));
+}
+
+bool FluxOptions::editsKustomization() const
+{
+    return !targetNamespace.isEmpty() || !namePrefix.isEmpty() || !nameSuffix.isEmpty() || !patches.isEmpty() || !images.isEmpty() ||
+           !commonLabels.isEmpty() || !commonAnnotations.isEmpty();
 }
 
 QString FluxOptions::identity() const
@@ -222,7 +228,8 @@ QString FluxOptions::identity() const
     return QStringList{targetNamespace, namePrefix, nameSuffix, QString::fromUtf8(patches), QString::fromUtf8(images),
                        substitute ? QStringLiteral("substitute") : QString(), variableList.join(QLatin1Char('\n')),
                        localGitRepositories.join(QLatin1Char(',')), repositories.join(QLatin1Char(',')),
-                       QString::fromUtf8(artifactCopies), artifactPath}
+                       QString::fromUtf8(artifactCopies), artifactPath, QString::fromUtf8(commonLabels),
+                       QString::fromUtf8(commonAnnotations)}
         .join(QLatin1Char('|'));
 }
 
@@ -299,6 +306,10 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
         scanned = renderPlain(dir, displayPath, options.recurse, cancel);
         break;
     case RendererKind::Kustomize:
+        if (options.flux.editsKustomization()) {
+            if (Status edited = prepareFluxKustomization(dir, options.flux); !edited)
+                return edited.error().prefixed(QStringLiteral("render of %1").arg(displayPath));
+        }
         scanned = runRenderTool(kustomizeTool(options.tools), {QStringLiteral(".")}, dir,
                                 displayPath + QLatin1String(" (kustomize output)"), options, cancel);
         break;

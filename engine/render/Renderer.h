@@ -47,6 +47,8 @@ struct FluxOptions
     QString nameSuffix;
     QByteArray patches;  // spec.patches as JSON ([{patch, target}]), empty for none
     QByteArray images;   // spec.images as JSON ([{name, newName, newTag, digest}])
+    QByteArray commonLabels;      // JSON objects written as the kustomization's commonLabels and
+    QByteArray commonAnnotations; // commonAnnotations (Argo CD's kustomize options use them)
     bool substitute = false;          // spec.postBuild is set
     QHash<QString, QString> variables; // postBuild variables, merged in Flux's order
     // Sources of the HelmReleases in the build (helm.toolkit.fluxcd.io): "namespace/name" of the
@@ -61,6 +63,9 @@ struct FluxOptions
     QString artifactPath;
 
     QString identity() const;
+    // Whether the kustomization is edited at all (a kustomize render applies these edits too:
+    // Argo CD's source.kustomize namePrefix, nameSuffix, namespace, images, patches, labels).
+    bool editsKustomization() const;
 };
 
 // Paths of external tools; empty = look them up on PATH.

@@ -251,7 +251,7 @@ Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &nod
         FluxOptions &f = app.render.flux;
         SLUICE_TRY(r.expectMap(flux, QStringLiteral("flux"), {"targetNamespace", "namePrefix", "nameSuffix", "patches", "images",
                                                               "substitute", "variables", "gitRepositories", "helmRepositories",
-                                                              "artifactPath", "artifactCopies"}));
+                                                              "artifactPath", "artifactCopies", "commonLabels", "commonAnnotations"}));
         SLUICE_TRY(r.string(flux, "targetNamespace", f.targetNamespace));
         SLUICE_TRY(r.string(flux, "namePrefix", f.namePrefix));
         SLUICE_TRY(r.string(flux, "nameSuffix", f.nameSuffix));
@@ -263,6 +263,16 @@ Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &nod
         SLUICE_TRY(r.stringMap(flux, "helmRepositories", f.helmRepositories));
         SLUICE_TRY(r.string(flux, "artifactPath", f.artifactPath));
         SLUICE_TRY(r.jsonList(flux, "artifactCopies", f.artifactCopies));
+        QHash<QString, QString> labels, annotations;
+        SLUICE_TRY(r.stringMap(flux, "commonLabels", labels));
+        SLUICE_TRY(r.stringMap(flux, "commonAnnotations", annotations));
+        for (const auto &[map, out] : {std::pair{&labels, &f.commonLabels}, std::pair{&annotations, &f.commonAnnotations}}) {
+            QJsonObject object;
+            for (auto it = map->begin(); it != map->end(); ++it)
+                object.insert(it.key(), it.value());
+            if (!object.isEmpty())
+                *out = QJsonDocument(object).toJson(QJsonDocument::Compact);
+        }
     }
 
     if (const YAML::Node destination = node["destination"]) {
@@ -428,7 +438,7 @@ QByteArray workspaceYaml(const Workspace &workspace, const QString &dir)
         }
         if (!helm.isEmpty())
             source.insert(QStringLiteral("helm"), helm);
-        if (render.renderer == RendererKind::Flux) {
+        if (render.renderer == RendererKind::Flux || render.flux.editsKustomization()) {
             const FluxOptions &f = render.flux;
             QJsonObject flux;
             for (const auto &[key, value] : {std::pair{"targetNamespace", f.targetNamespace}, std::pair{"namePrefix", f.namePrefix},
@@ -444,6 +454,10 @@ QByteArray workspaceYaml(const Workspace &workspace, const QString &dir)
             if (f.substitute) {
                 flux.insert(QStringLiteral("substitute"), true);
                 flux.insert(QStringLiteral("variables"), strings(f.variables));
+            }
+            for (const auto &[key, value] : {std::pair{"commonLabels", f.commonLabels}, std::pair{"commonAnnotations", f.commonAnnotations}}) {
+                if (!value.isEmpty())
+                    flux.insert(QLatin1String(key), QJsonDocument::fromJson(value).object());
             }
             if (!f.localGitRepositories.isEmpty())
                 flux.insert(QStringLiteral("gitRepositories"), QJsonArray::fromStringList(f.localGitRepositories));

@@ -125,6 +125,12 @@ inline bool makeFleet(GitFixture &git)
                           "    helm:\n      valueFiles: [values.yaml]\n      values: |\n        replicaCount: 5\n"
                           "      valuesObject: {message: from-argo}\n"
                           "  destination: {name: edge, namespace: podinfo}\n"));
+    ok = ok && (git.write("argocd/children/web-edge.yaml",
+                          "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web-edge\n  namespace: argocd\nspec:\n"
+                          "  source:\n    repoURL: https://github.com/acme/fleet.git\n    path: apps/base/web\n"
+                          "    kustomize:\n      namePrefix: edge-\n      images: [\"ghcr.io/acme/web:2.0.0\"]\n"
+                          "      commonLabels: {team: web}\n"
+                          "  destination: {name: edge, namespace: web}\n"));
     ok = ok && (git.write("argocd/children/external.yaml",
                             "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: external\nspec:\n"
                             "  source: {repoURL: \"https://github.com/other/repo\", path: x}\n"

@@ -269,14 +269,14 @@ private slots:
         QVERIFY(apps.out.contains("Skipped (not rendered from this repository):"));
         QVERIFY(apps.out.contains("Flux Kustomization staging/podinfo (clusters/staging/podinfo.yaml:"));
         const QJsonObject listed = json(sluicectl({"--repo", fleet.dir(), "--json", "apps"}));
-        QCOMPARE(listed.value("applications").toArray().size(), 10);
+        QCOMPARE(listed.value("applications").toArray().size(), 11);
         QCOMPARE(listed.value("skipped").toArray().size(), 2);
         QCOMPARE(sluicectl({"--repo", fleet.dir(), "--workspace", "x.yaml", "apps"}).exitCode, 2); // one or the other
         // Saved as a sluice.yaml, it opens as a workspace with the same applications.
         const QString saved = m_dir.filePath("fleet-sluice.yaml");
         QCOMPARE(sluicectl({"--repo", fleet.dir(), "apps", "--save", saved}).exitCode, 0);
         const QJsonObject reopened = json(sluicectl({"--json", "apps"}, saved));
-        QCOMPARE(reopened.value("applications").toArray().size(), 10);
+        QCOMPARE(reopened.value("applications").toArray().size(), 11);
         QCOMPARE(sluicectl({"--repo", fleet.dir(), "apps", "--save", saved}).exitCode, 2); // never over a file
 
         // A whole cluster's review: an uncommitted change to the shared base shows once, in

@@ -97,7 +97,7 @@ private slots:
         for (const DiscoveredApp &app : fleet->apps)
             names << app.config.name;
         QCOMPARE(names, (QStringList{"guestbook", "podinfo-edge", "production/apps", "production/flux-system", "production/infrastructure", "root",
-                                     "staging/apps", "staging/apps-artifact", "staging/flux-system", "staging/infrastructure"}));
+                                     "staging/apps", "staging/apps-artifact", "staging/flux-system", "staging/infrastructure", "web-edge"}));
         QCOMPARE(fleet->clusters, (QStringList{"edge", "in-cluster", "production", "staging"}));
 
         const DiscoveredApp *apps = appNamed(*fleet, "production/apps");
@@ -200,6 +200,14 @@ private slots:
                                               QStringLiteral("podinfo-edge")});
         QVERIFY(edge);
         QVERIFY2(edge->text.contains("from-argo") && edge->text.contains("replicas: 1"), edge->text.constData());
+
+        // Argo CD's kustomize options edit the kustomization it builds.
+        auto webEdge = render(*fleet, "web-edge");
+        QVERIFY2(webEdge, webEdge ? "" : qPrintable(webEdge.error().toString()));
+        const Resource *edgeWeb = webEdge->find({QStringLiteral("apps"), QStringLiteral("Deployment"), QStringLiteral("web"),
+                                                 QStringLiteral("edge-web")});
+        QVERIFY(edgeWeb);
+        QVERIFY2(edgeWeb->text.contains("ghcr.io/acme/web:2.0.0") && edgeWeb->text.contains("team: web"), edgeWeb->text.constData());
 
         // Argo CD's plain directory does not read sub-folders.
         auto guestbook = render(*fleet, "guestbook");
