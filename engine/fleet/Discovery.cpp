@@ -1,7 +1,7 @@
 #include "Discovery.h"
 
-#include "Substitute.h"
 #include "git/Repository.h"
+#include "render/FluxSubstitute.h"
 #include "render/YamlScan.h"
 #include "render/YamlTree.h"
 
@@ -151,9 +151,9 @@ const Found *findObject(const QList<Found> &all, const QString &group, const QSt
 }
 
 // A ConfigMap's data, or a Secret's data (base64) and stringData, as variables.
-Variables variablesOf(const Found &object)
+flux::Variables variablesOf(const Found &object)
 {
-    Variables vars;
+    flux::Variables vars;
     const QJsonObject data = object.object.value(QLatin1String("data")).toObject();
     const bool secret = object.key.kind == QLatin1String("Secret");
     for (auto it = data.begin(); it != data.end(); ++it)
@@ -350,9 +350,9 @@ struct Reader
         config.ns = config.render.defaultNamespace;
         if (const QJsonValue postBuild = spec.value(QLatin1String("postBuild")); postBuild.isObject()) {
             flux.substitute = true;
-            QList<SubstituteSource> from;
+            QList<flux::SubstituteSource> from;
             for (const QJsonValue entry : postBuild.toObject().value(QLatin1String("substituteFrom")).toArray()) {
-                SubstituteSource s;
+                flux::SubstituteSource s;
                 s.kind = entry.toObject().value(QLatin1String("kind")).toString();
                 s.name = entry.toObject().value(QLatin1String("name")).toString();
                 s.optional = entry.toObject().value(QLatin1String("optional")).toBool();
@@ -366,11 +366,11 @@ struct Reader
                 }
                 from.append(s);
             }
-            Variables inline_;
+            flux::Variables inline_;
             const QJsonObject substitute = postBuild.toObject().value(QLatin1String("substitute")).toObject();
             for (auto it = substitute.begin(); it != substitute.end(); ++it)
                 inline_.insert(it.key(), it.value().toVariant().toString());
-            auto merged = mergeVariables(from, inline_);
+            auto merged = flux::mergeVariables(from, inline_);
             if (!merged) {
                 skip(what, k, merged.error().message);
                 return;

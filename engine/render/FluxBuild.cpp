@@ -1,7 +1,7 @@
 #include "FluxBuild.h"
 
 #include "YamlTree.h"
-#include "fleet/Substitute.h"
+#include "FluxSubstitute.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -307,7 +307,7 @@ Result<ScannedManifests> substituteFluxVariables(ScannedManifests scanned, const
         auto tree = resource.parseTree();
         if (!tree)
             return tree.error();
-        auto substituted = fleet::substituteObject(*tree, flux.variables);
+        auto substituted = flux::substituteObject(*tree, flux.variables);
         if (!substituted)
             return substituted.error().prefixed(QStringLiteral("postBuild substitution in %1").arg(resource.key.displayName()));
         for (const QString &warning : substituted->warnings)

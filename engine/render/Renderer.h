@@ -38,7 +38,7 @@ struct HelmOptions
 // YAML file below it, a sub-folder with its own kustomization as one resource); spec's
 // targetNamespace, namePrefix/nameSuffix, patches and images are written into it; it is built
 // with no load restrictions; then postBuild variables are substituted object by object
-// (fleet/Substitute.h; objects labelled or annotated kustomize.toolkit.fluxcd.io/substitute:
+// (render/FluxSubstitute.h; objects labelled or annotated kustomize.toolkit.fluxcd.io/substitute:
 // disabled are left alone).
 struct FluxOptions
 {

@@ -3,12 +3,12 @@
 // the opt-out label/annotation, variable precedence, and the per-object round trip.
 // Expected texts follow fluxcd/pkg envsubst and kustomize_varsub.go, worked out by hand.
 
-#include "fleet/Substitute.h"
+#include "render/FluxSubstitute.h"
 
 #include <QJsonDocument>
 #include <QTest>
 
-using namespace sluice::fleet;
+using namespace sluice::flux;
 
 namespace {
 
@@ -525,4 +525,4 @@ private slots:
 };
 
 QTEST_GUILESS_MAIN(TestSubstitute)
-#include "tst_substitute.moc"
+#include "tst_fluxsubstitute.moc"

@@ -51,7 +51,7 @@
 
 #include <optional>
 
-namespace sluice::fleet {
+namespace sluice::flux {
 
 // Variable name -> value.
 using Variables = QHash<QString, QString>;
@@ -111,4 +111,4 @@ struct SubstitutedObject
 Result<SubstitutedObject> substituteObject(const QJsonObject &object, const Variables &variables,
                                            const SubstituteOptions &options = {});
 
-} // namespace sluice::fleet
+} // namespace sluice::flux

@@ -1,6 +1,6 @@
-#include "Substitute.h"
+#include "FluxSubstitute.h"
 
-#include "render/YamlTree.h"
+#include "YamlTree.h"
 
 #include <QChar>
 #include <QJsonValue>
@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace sluice::fleet {
+namespace sluice::flux {
 namespace {
 
 const QLatin1String kOptOutKey("kustomize.toolkit.fluxcd.io/substitute");
@@ -857,4 +857,4 @@ Result<SubstitutedObject> substituteObject(const QJsonObject &object, const Vari
     return SubstitutedObject{parsed->toObject(), substituted->warnings};
 }
 
-} // namespace sluice::fleet
+} // namespace sluice::flux
