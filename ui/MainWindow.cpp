@@ -5,6 +5,7 @@
 #include "AsyncJob.h"
 #include "ApplicationListModel.h"
 #include "ApplicationPage.h"
+#include "ClusterPage.h"
 #include "ClusterStatusMonitor.h"
 #include "Delegates.h"
 #include "ResourcesTab.h"
@@ -49,7 +50,7 @@ namespace sluice {
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_log(new ActivityLogModel(this)), m_applications(new ApplicationListModel(this)),
       m_sidebar(new QTreeView(this)), m_stack(new QStackedWidget(this)), m_welcome(new QLabel(this)),
-      m_page(new ApplicationPage(m_log, this)), m_monitor(new ClusterStatusMonitor(m_applications, m_log, this)),
+      m_page(new ApplicationPage(m_log, this)), m_clusterPage(new ClusterPage(m_log, this)), m_monitor(new ClusterStatusMonitor(m_applications, m_log, this)),
       m_progress(new QProgressBar(this)), m_status(new QLabel(this)),
       m_cancel(new QToolButton(this)), m_openJob(new AsyncSlot(this))
 {
@@ -77,6 +78,7 @@ MainWindow::MainWindow(QWidget *parent)
                           "(File → Open Repository…, Ctrl+Shift+O) to see its applications."));
     m_stack->addWidget(m_welcome);
     m_stack->addWidget(m_page);
+    m_stack->addWidget(m_clusterPage);
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_sidebar);
@@ -425,6 +427,14 @@ void MainWindow::showApplication(const QModelIndex &index)
             const QString error = index.data(ApplicationListModel::ClusterErrorRole).toString();
             if (!error.isEmpty())
                 text += QStringLiteral("\n\n") + tr("It cannot be reached: %1").arg(error);
+            // Its page: the summary over a review of all its applications together.
+            const QString cluster = index.data(ApplicationListModel::ClusterRole).toString();
+            if (!cluster.isEmpty()) {
+                m_page->cancelAll();
+                m_clusterPage->setCluster(m_session, cluster, text);
+                m_stack->setCurrentWidget(m_clusterPage);
+                return;
+            }
         } else {
             const QString name = m_session->repository.isEmpty() ? m_session->workspace.file : m_session->repository;
             text = tr("%1: %2 application(s) on %3 cluster(s). Select an application.")

@@ -22,6 +22,7 @@ namespace sluice {
 class ActivityLogModel;
 class ApplicationListModel;
 class ApplicationPage;
+class ClusterPage;
 class ClusterStatusMonitor;
 class SyncDialog;
 
@@ -52,6 +53,7 @@ public:
 
     const AppSettings &settings() const { return m_settings; }
     ApplicationPage *applicationPage() const { return m_page; }
+    ClusterPage *clusterPage() const { return m_clusterPage; }
     QTreeView *sidebar() const { return m_sidebar; }
     ApplicationListModel *applications() const { return m_applications; }
     ActivityLogModel *activityLog() const { return m_log; }
@@ -94,6 +96,7 @@ private:
     QStackedWidget *m_stack;
     QLabel *m_welcome;
     ApplicationPage *m_page;
+    ClusterPage *m_clusterPage;
     ClusterStatusMonitor *m_monitor;
     QProgressBar *m_progress;
     QLabel *m_status;

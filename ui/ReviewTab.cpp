@@ -7,6 +7,7 @@
 #include "ObjectDiffPanel.h"
 #include "RevisionPicker.h"
 #include "review/Review.h"
+#include "review/SourceRenderer.h"
 
 #include <QButtonGroup>
 #include <QComboBox>
@@ -156,11 +157,26 @@ void ReviewTab::cancel()
     }
 }
 
+void ReviewTab::setCluster(SessionPtr session, const QString &cluster, const QString &base, const QString &head)
+{
+    cancel();
+    m_session = std::move(session);
+    m_application.clear();
+    m_cluster = cluster;
+    m_base->setSpec(base);
+    m_head->setSpec(head);
+    m_compareBar->hide();
+    m_baseApp->hide();
+    m_sides = Compare::BaseToHead;
+    showMessage(tr("Choose a base and a head, then Review: every application of %1 together.").arg(cluster));
+}
+
 void ReviewTab::setApplication(SessionPtr session, const QString &application, const QString &base, const QString &head)
 {
     cancel();
     m_session = std::move(session);
     m_application = application;
+    m_cluster.clear();
     m_base->setSpec(base);
     m_head->setSpec(head);
     m_compareBar->setVisible(!m_session->application(application).cluster.isEmpty());
@@ -193,8 +209,33 @@ void ReviewTab::review()
     if (!m_session)
         return;
     cancel();
-    const ApplicationConfig app = m_session->application(m_application);
     const Shown shown = current();
+    if (!m_cluster.isEmpty()) {
+        // A whole cluster: every application deployed there, together.
+        QList<ApplicationConfig> apps;
+        for (const ApplicationConfig &a : m_session->workspace.applications) {
+            if (a.cluster == m_cluster || a.clusterLabel == m_cluster)
+                apps.append(m_session->application(a.name));
+        }
+        if (apps.isEmpty())
+            return;
+        showMessage(tr("Rendering the %1 applications of %2 at %3 and %4\u2026").arg(apps.size()).arg(m_cluster, shown.base, shown.head));
+        m_logId = m_log->begin(tr("Review of cluster %1: %2 \u2192 %3").arg(m_cluster, shown.base, shown.head));
+        m_job->run(
+            [apps, cache = m_session->cache, shown](const JobContext &job) -> Result<NamedDiff> {
+                auto repo = openApplicationRepository(apps.first());
+                if (!repo)
+                    return repo.error();
+                SourceRenderer renderer(*cache);
+                auto result = reviewApplications(*repo, renderer, apps, shown.base, shown.head, job.token());
+                if (!result)
+                    return result.error();
+                return NamedDiff{std::move(result->diff), result->base.displayName(), result->head.displayName()};
+            },
+            [this, shown](Result<NamedDiff> result) { finishReview(shown, std::move(result)); });
+        return;
+    }
+    const ApplicationConfig app = m_session->application(m_application);
     const bool live = shown.sides != Compare::BaseToHead;
     const QString revision = shown.sides == Compare::LiveToBase ? shown.base : shown.head;
     const ApplicationConfig baseApp = m_session->application(shown.baseApp.isEmpty() ? m_application : shown.baseApp);
@@ -214,23 +255,26 @@ void ReviewTab::review()
                 return liveDiff(*session, app, revision, revision, job.token());
             return reviewGit(baseApp, app, *session->cache, shown.base, shown.head, job.token());
         },
-        [this, shown](Result<NamedDiff> result) {
-            if (!result) {
-                // A revision that does not resolve is said under its field, outlined.
-                const QString message = result.error().message;
-                const bool base = m_base->markIfNamed(message);
-                const bool head = m_head->markIfNamed(message);
-                m_fieldError->setText(base ? tr("Base: %1").arg(message) : tr("Head: %1").arg(message));
-                m_fieldError->setVisible(base || head);
-                showMessage(base || head ? tr("%1: fix the revision above, then Review.").arg(message) : result.error().toString());
-                m_log->finish(m_logId, ActivityLogModel::State::Failed, result.error().toString());
-                return;
-            }
-            m_panel->setDiff(result->diff, result->before, result->after);
-            m_shown = shown;
-            updateStale();
-            m_log->finish(m_logId, ActivityLogModel::State::Succeeded);
-        });
+        [this, shown](Result<NamedDiff> result) { finishReview(shown, std::move(result)); });
+}
+
+void ReviewTab::finishReview(const Shown &shown, Result<NamedDiff> result)
+{
+    if (!result) {
+        // A revision that does not resolve is said under its field, outlined.
+        const QString message = result.error().message;
+        const bool base = m_base->markIfNamed(message);
+        const bool head = m_head->markIfNamed(message);
+        m_fieldError->setText(base ? tr("Base: %1").arg(message) : tr("Head: %1").arg(message));
+        m_fieldError->setVisible(base || head);
+        showMessage(base || head ? tr("%1: fix the revision above, then Review.").arg(message) : result.error().toString());
+        m_log->finish(m_logId, ActivityLogModel::State::Failed, result.error().toString());
+        return;
+    }
+    m_panel->setDiff(result->diff, result->before, result->after);
+    m_shown = shown;
+    updateStale();
+    m_log->finish(m_logId, ActivityLogModel::State::Succeeded);
 }
 
 void ReviewTab::clear(const QString &message)

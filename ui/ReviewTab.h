@@ -5,6 +5,7 @@
 // application has a cluster, live is a third side: "Live → Head" is what syncing head would
 // change, "Live → Base" what syncing base would, each one click away.
 
+#include "LiveDiff.h"
 #include "Session.h"
 
 #include <QWidget>
@@ -33,6 +34,9 @@ public:
 
     // Sets the application and the default revisions, without starting a review.
     void setApplication(SessionPtr session, const QString &application, const QString &base, const QString &head);
+    // A whole cluster instead: every application deployed to `cluster` (or discovered there),
+    // rendered together at base and at head.
+    void setCluster(SessionPtr session, const QString &cluster, const QString &base, const QString &head);
     // Renders the chosen sides and shows their diff; cancels a review in progress.
     void review();
     // Chooses the sides (only BaseToHead without a cluster) and reviews them.
@@ -67,11 +71,13 @@ private:
         bool operator==(const Shown &) const = default;
     };
     Shown current() const;
+    void finishReview(const Shown &shown, Result<NamedDiff> result);
     void updateStale();
     void showMessage(const QString &message);
 
     SessionPtr m_session;
     QString m_application;
+    QString m_cluster; // set instead of m_application for a whole cluster's review
     ActivityLogModel *m_log;
     QComboBox *m_baseApp;
     RevisionPicker *m_base;

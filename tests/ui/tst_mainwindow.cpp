@@ -8,6 +8,7 @@
 
 #include "ActivityLogModel.h"
 #include "ApplicationPage.h"
+#include "ClusterPage.h"
 #include "ElidedLabel.h"
 #include "DiffView.h"
 #include "MainWindow.h"
@@ -436,6 +437,16 @@ private slots:
         review->review();
         QTRY_COMPARE_WITH_TIMEOUT(review->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~1 =4"), 30000);
         QTRY_VERIFY(review->diffPanel()->diffView()->unifiedText().contains("ENV: production-2"));
+
+        // The production cluster's page reviews all its applications together.
+        window.sidebar()->setCurrentIndex(window.applications()->indexOfApplication("production/apps").parent());
+        QCOMPARE(window.clusterPage()->cluster(), QStringLiteral("production"));
+        QVERIFY(window.clusterPage()->isVisible());
+        ReviewTab *clusterReview = window.clusterPage()->reviewTab();
+        QCOMPARE(clusterReview->headPicker()->spec(), QStringLiteral("WORKTREE"));
+        clusterReview->review();
+        QTRY_COMPARE_WITH_TIMEOUT(clusterReview->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~1 =10"), 30000); // 11 objects of 3 applications
+        QVERIFY(!clusterReview->compareBar()->isVisible());
 
         // Compare environments: on staging's page, production on the base side.
         QVERIFY(window.selectApplication("staging/apps"));
