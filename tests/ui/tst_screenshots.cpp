@@ -9,6 +9,7 @@
 
 #include "ApplicationListModel.h"
 #include "ApplicationPage.h"
+#include "ClusterPage.h"
 #include "DiffView.h"
 #include "ElidedLabel.h"
 #include "HistoryModel.h"
@@ -219,6 +220,13 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!page->pendingTab()->diffPanel()->countsText().isEmpty(), 20000);
         QTRY_VERIFY(!page->isBusy());
         QVERIFY(window.grab().save(m_out + "/fleet-application.png"));
+        // The production cluster: all its applications reviewed together.
+        window.sidebar()->setCurrentIndex(window.applications()->indexOfApplication("production/apps").parent());
+        QVERIFY(git.write("apps/base/web/config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\n"
+                                                       "  namespace: web\ndata:\n  ENV: ${cluster_env}\n  URL: https://www.${domain}/\n"));
+        window.clusterPage()->reviewTab()->review(); // main vs the working tree
+        QTRY_COMPARE_WITH_TIMEOUT(window.clusterPage()->reviewTab()->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~1 =10"), 20000);
+        QVERIFY(window.grab().save(m_out + "/fleet-cluster.png"));
     }
 
     void dark()
