@@ -9,6 +9,7 @@
 #include "ApplicationListModel.h"
 #include "ApplicationPage.h"
 #include "ElidedLabel.h"
+#include "ClusterPage.h"
 #include "ClusterStatusMonitor.h"
 #include "HistoryModel.h"
 #include "HistoryTab.h"
@@ -331,8 +332,10 @@ private slots:
         const QModelIndex prod = window.applications()->indexOfCluster(QStringLiteral("prod"));
         QVERIFY(prod.data(ApplicationListModel::ClusterErrorRole).toString().contains(QLatin1String("connection refused")));
         window.sidebar()->setCurrentIndex(prod);
-        QVERIFY(window.welcomeLabel()->isVisible());
-        QVERIFY2(window.welcomeLabel()->text().contains(QLatin1String("It cannot be reached")), qPrintable(window.welcomeLabel()->text()));
+        QVERIFY(window.clusterPage()->isVisible());
+        QVERIFY(!window.applicationPage()->isVisible());
+        QVERIFY2(window.clusterPage()->summaryLabel()->text().contains(QLatin1String("It cannot be reached")),
+                 qPrintable(window.clusterPage()->summaryLabel()->text()));
         window.sidebar()->setCurrentIndex(row(window, "web"));
         // The record has both checks.
         int failed = 0;
