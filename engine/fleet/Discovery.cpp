@@ -380,7 +380,14 @@ struct Reader
         // The sources its HelmReleases may name: this repository's GitRepositories, HelmRepositories.
         for (const Found &f : all) {
             const QString where = clusterOfFile(f.file);
-            if (f.key.group != kFluxSourceGroup || !(where.isEmpty() || where == cluster))
+            if (!(where.isEmpty() || where == cluster))
+                continue;
+            if (f.key.group.isEmpty()) { // a ConfigMap or Secret a HelmRelease's valuesFrom may name
+                flux.repositoryObjects.insert(f.key.kind + QLatin1Char('/') + (f.key.ns.isEmpty() ? QStringLiteral("default") : f.key.ns) +
+                                                  QLatin1Char('/') + f.key.name, f.file);
+                continue;
+            }
+            if (f.key.group != kFluxSourceGroup)
                 continue;
             const QString id = (f.key.ns.isEmpty() ? ns : f.key.ns) + QLatin1Char('/') + f.key.name;
             if (f.key.kind == QLatin1String("GitRepository") && isThisRepository(f.spec().value(QLatin1String("url")).toString(), remotes))

@@ -16,6 +16,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace sluice {
 namespace {
@@ -99,16 +100,35 @@ const Resource *findInBuild(const ScannedManifests &scanned, const QString &kind
     return nullptr;
 }
 
+// A ConfigMap or Secret declared elsewhere in the repository (FluxOptions::repositoryObjects).
+std::optional<Resource> findInRepository(const RenderOptions &options, const QString &kind, const QString &ns, const QString &name)
+{
+    const QString file = options.flux.repositoryObjects.value(kind + QLatin1Char('/') + ns + QLatin1Char('/') + name);
+    QFile in(QDir(options.repoRoot).filePath(file));
+    if (file.isEmpty() || options.repoRoot.isEmpty() || !in.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    auto scanned = scanManifests(in.readAll(), file);
+    if (!scanned)
+        return std::nullopt;
+    for (const Resource &r : scanned->resources) {
+        if (r.key.group.isEmpty() && r.key.kind == kind && r.key.name == name)
+            return r;
+    }
+    return std::nullopt;
+}
+
 // The values helm-controller passes: valuesFrom in order, then spec.values over them.
-Result<QJsonObject> releaseValues(const QJsonObject &spec, const ScannedManifests &scanned, const QString &ns, const QString &what,
-                                  QStringList &notes)
+Result<QJsonObject> releaseValues(const QJsonObject &spec, const ScannedManifests &scanned, const RenderOptions &options,
+                                  const QString &ns, const QString &what, QStringList &notes)
 {
     QJsonObject values;
     for (const QJsonValue entry : spec.value(QLatin1String("valuesFrom")).toArray()) {
         const QJsonObject from = entry.toObject();
         const QString kind = field(from, "kind"), name = field(from, "name");
         const QString key = field(from, "valuesKey", QStringLiteral("values.yaml"));
-        const Resource *source = findInBuild(scanned, kind, ns, name);
+        // Made by the same build (a configMapGenerator, say), else declared elsewhere in the repository.
+        const std::optional<Resource> elsewhere = findInBuild(scanned, kind, ns, name) ? std::nullopt : findInRepository(options, kind, ns, name);
+        const Resource *source = elsewhere ? &*elsewhere : findInBuild(scanned, kind, ns, name);
         auto tree = source ? source->parseTree() : Result<QJsonObject>(QJsonObject());
         if (!tree)
             return tree.error();
@@ -369,7 +389,7 @@ Result<ScannedManifests> expandHelmReleases(ScannedManifests scanned, const Rend
                              .arg(what, sourceKind, source));
             continue;
         }
-        auto values = releaseValues(spec, scanned, ns, what, notes);
+        auto values = releaseValues(spec, scanned, options, ns, what, notes);
         if (!values)
             return values.error();
         const QString valuesFile = scratch.filePath(QStringLiteral("helmrelease-values.yaml"));

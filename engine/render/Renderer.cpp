@@ -225,6 +225,9 @@ QString FluxOptions::identity() const
     for (auto it = helmRepositories.begin(); it != helmRepositories.end(); ++it)
         repositories.append(it.key() + QLatin1Char('=') + it.value());
     repositories.sort();
+    for (auto it = repositoryObjects.begin(); it != repositoryObjects.end(); ++it)
+        repositories.append(it.key() + QLatin1Char('@') + it.value());
+    repositories.sort();
     return QStringList{targetNamespace, namePrefix, nameSuffix, QString::fromUtf8(patches), QString::fromUtf8(images),
                        substitute ? QStringLiteral("substitute") : QString(), variableList.join(QLatin1Char('\n')),
                        localGitRepositories.join(QLatin1Char(',')), repositories.join(QLatin1Char(',')),

@@ -55,6 +55,9 @@ struct FluxOptions
     // GitRepositories that are this repository, and of HelmRepositories with their URLs.
     QStringList localGitRepositories;
     QHash<QString, QString> helmRepositories;
+    // ConfigMaps and Secrets declared elsewhere in the repository for this cluster, which a
+    // HelmRelease's valuesFrom may name: "Kind/namespace/name" → the file (from the root).
+    QHash<QString, QString> repositoryObjects;
     // The source is an ExternalArtifact an ArtifactGenerator makes from this repository: its copy
     // operations as JSON ([{from, to, exclude, optional}], `from` without its "@alias/", `to`
     // without "@artifact/"), applied to the repository root; the build's path is artifactPath

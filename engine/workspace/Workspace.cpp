@@ -251,7 +251,9 @@ Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &nod
         FluxOptions &f = app.render.flux;
         SLUICE_TRY(r.expectMap(flux, QStringLiteral("flux"), {"targetNamespace", "namePrefix", "nameSuffix", "patches", "images",
                                                               "substitute", "variables", "gitRepositories", "helmRepositories",
-                                                              "artifactPath", "artifactCopies", "commonLabels", "commonAnnotations"}));
+                                                              "artifactPath", "artifactCopies", "commonLabels", "commonAnnotations",
+                                                              "repositoryObjects"}));
+        SLUICE_TRY(r.stringMap(flux, "repositoryObjects", f.repositoryObjects));
         SLUICE_TRY(r.string(flux, "targetNamespace", f.targetNamespace));
         SLUICE_TRY(r.string(flux, "namePrefix", f.namePrefix));
         SLUICE_TRY(r.string(flux, "nameSuffix", f.nameSuffix));
@@ -463,6 +465,8 @@ QByteArray workspaceYaml(const Workspace &workspace, const QString &dir)
                 flux.insert(QStringLiteral("gitRepositories"), QJsonArray::fromStringList(f.localGitRepositories));
             if (!f.helmRepositories.isEmpty())
                 flux.insert(QStringLiteral("helmRepositories"), strings(f.helmRepositories));
+            if (!f.repositoryObjects.isEmpty())
+                flux.insert(QStringLiteral("repositoryObjects"), strings(f.repositoryObjects));
             source.insert(QStringLiteral("flux"), flux);
         }
         QJsonObject application{{QStringLiteral("name"), app.name}, {QStringLiteral("source"), source}};

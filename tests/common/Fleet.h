@@ -91,7 +91,12 @@ inline bool makeFleet(GitFixture &git)
                           "spec:\n  interval: 10m\n  chart:\n    spec:\n      chart: ./charts/podinfo\n      sourceRef:\n"
                           "        kind: GitRepository\n        name: flux-system\n        namespace: flux-system\n"
                           "  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n"
+                          "    - kind: ConfigMap\n      name: podinfo-cluster-values\n      valuesKey: overrides.yaml\n"
                           "  values:\n    message: hello ${cluster_env}\n"));
+    // Values the cluster's folder adds (not part of the apps build): valuesFrom finds them too.
+    ok = ok && (git.write("clusters/production/podinfo-cluster-values.yaml",
+                          "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: podinfo-cluster-values\n  namespace: podinfo\ndata:\n"
+                          "  overrides.yaml: |\n    replicaCount: 4\n"));
     ok = ok && (git.write("charts/podinfo/Chart.yaml", "apiVersion: v2\nname: podinfo\nversion: 6.7.0\n"));
     ok = ok && (git.write("charts/podinfo/values.yaml", "replicaCount: 1\nmessage: default\n"));
     ok = ok && (git.write("charts/podinfo/templates/deployment.yaml",

@@ -445,7 +445,7 @@ private slots:
         ReviewTab *clusterReview = window.clusterPage()->reviewTab();
         QCOMPARE(clusterReview->headPicker()->spec(), QStringLiteral("WORKTREE"));
         clusterReview->review();
-        QTRY_COMPARE_WITH_TIMEOUT(clusterReview->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~1 =10"), 30000); // 11 objects of 3 applications
+        QTRY_COMPARE_WITH_TIMEOUT(clusterReview->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~1 =11"), 30000); // 12 objects of 3 applications
         QVERIFY(!clusterReview->compareBar()->isVisible());
 
         // Compare environments: on staging's page, production on the base side.

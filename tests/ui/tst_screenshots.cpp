@@ -225,7 +225,7 @@ private slots:
         QVERIFY(git.write("apps/base/web/config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\n"
                                                        "  namespace: web\ndata:\n  ENV: ${cluster_env}\n  URL: https://www.${domain}/\n"));
         window.clusterPage()->reviewTab()->review(); // main vs the working tree
-        QTRY_COMPARE_WITH_TIMEOUT(window.clusterPage()->reviewTab()->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~1 =10"), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.clusterPage()->reviewTab()->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~1 =11"), 20000);
         QVERIFY(window.grab().save(m_out + "/fleet-cluster.png"));
     }
 

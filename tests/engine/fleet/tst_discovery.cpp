@@ -143,7 +143,7 @@ private slots:
         QTemporaryDir values;
         QFile merged(values.filePath("values.yaml"));
         QVERIFY(merged.open(QIODevice::WriteOnly));
-        merged.write("replicaCount: 2\nmessage: hello production\n"); // valuesFrom, then spec.values (substituted)
+        merged.write("replicaCount: 4\nmessage: hello production\n"); // valuesFrom in order (the cluster's last), then spec.values
         merged.close();
         QProcess helm;
         helm.start(toolsDirectory() + "/helm", {"template", "podinfo", m_git.dir() + "/charts/podinfo", "--namespace", "podinfo",
@@ -162,7 +162,7 @@ private slots:
         const Resource *podinfo = production->find({QStringLiteral("apps"), QStringLiteral("Deployment"), QStringLiteral("podinfo"),
                                                    QStringLiteral("podinfo")});
         QVERIFY(podinfo);
-        QVERIFY2(podinfo->text.contains("hello production") && podinfo->text.contains("replicas: 2"), podinfo->text.constData());
+        QVERIFY2(podinfo->text.contains("hello production") && podinfo->text.contains("replicas: 4"), podinfo->text.constData());
         QVERIFY(podinfo->location().startsWith(QLatin1String("HelmRelease podinfo/podinfo")));
         QVERIFY(production->notes.join('\n').contains(QLatin1String("left out Pod podinfo/podinfo-test (a helm test hook")));
         const Resource *config = production->find({{}, QStringLiteral("ConfigMap"), QStringLiteral("web"), QStringLiteral("web-config")});
