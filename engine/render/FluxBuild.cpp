@@ -127,8 +127,10 @@ Result<QJsonObject> releaseValues(const QJsonObject &spec, const ScannedManifest
         const QString kind = field(from, "kind"), name = field(from, "name");
         const QString key = field(from, "valuesKey", QStringLiteral("values.yaml"));
         // Made by the same build (a configMapGenerator, say), else declared elsewhere in the repository.
-        const std::optional<Resource> elsewhere = findInBuild(scanned, kind, ns, name) ? std::nullopt : findInRepository(options, kind, ns, name);
-        const Resource *source = elsewhere ? &*elsewhere : findInBuild(scanned, kind, ns, name);
+        const Resource *source = findInBuild(scanned, kind, ns, name);
+        const std::optional<Resource> elsewhere = source ? std::nullopt : findInRepository(options, kind, ns, name);
+        if (elsewhere)
+            source = &*elsewhere;
         auto tree = source ? source->parseTree() : Result<QJsonObject>(QJsonObject());
         if (!tree)
             return tree.error();
