@@ -231,7 +231,57 @@ int reportOutcome(const Context &ctx, const SyncOutcome &outcome, const QString 
     return exit;
 }
 
+QString deployedText(const ApplicationStatus &status)
+{
+    if (status.controller && !status.controller->lastAppliedRevision.isEmpty())
+        return QStringLiteral("%1 (by %2)").arg(status.controller->lastAppliedRevision, status.owner.describe());
+    if (status.controller)
+        return QStringLiteral("nothing applied yet by %1").arg(status.owner.describe());
+    return status.deployedRevision.isEmpty() ? QStringLiteral("never synced by Sluice") : shortId(status.deployedRevision);
+}
+
+const char *controllerColor(const ControllerState &state)
+{
+    if (!state.found || state.state == QLatin1String("Failed") || state.state == QLatin1String("Stalled"))
+        return "31";
+    return state.state == QLatin1String("Reconciled") || state.state == QLatin1String("Synced") ? "32" : "33";
+}
+
 } // namespace
+
+int runControllerAction(const Context &ctx, const QString &verb, const QString &appName, bool withSource, bool hard, const QString &timeout)
+{
+    auto loaded = load(ctx, appName);
+    if (!loaded)
+        return fail(loaded.error());
+    auto timeoutMs = parseDuration(timeout);
+    if (!timeoutMs)
+        return usageError(timeoutMs.error().message);
+    ControllerRequest request;
+    request.verb = verb == QLatin1String("suspend")  ? ControllerVerb::Suspend
+                   : verb == QLatin1String("resume") ? ControllerVerb::Resume
+                   : verb == QLatin1String("refresh") ? ControllerVerb::Refresh
+                                                      : ControllerVerb::Reconcile;
+    request.withSource = withSource;
+    request.hard = hard;
+    request.timeoutMs = *timeoutMs;
+    auto state = controllerAction((*loaded)->reconcile(ctx, *(*loaded)->app, terminalProgress()), request);
+    endProgress();
+    if (!state)
+        return fail(state.error());
+    if (ctx.json) {
+        QJsonObject json = state->toJson();
+        json.insert(QStringLiteral("application"), appName);
+        json.insert(QStringLiteral("owner"), state->owner.toJson());
+        out() << QJsonDocument(json).toJson(QJsonDocument::Indented);
+    } else {
+        out() << paint(ctx, controllerColor(*state), state->describe()) << '\n';
+        if (!state->lastAppliedRevision.isEmpty())
+            out() << "  applied:   " << state->lastAppliedRevision << '\n';
+    }
+    out().flush();
+    return ExitOk;
+}
 
 Result<int> parseDuration(const QString &text)
 {
@@ -308,21 +358,27 @@ int runStatus(const Context &ctx, const QStringList &apps)
                 {QStringLiteral("pending"), status->pendingKnown ? QJsonValue(int(status->pending.size())) : QJsonValue()},
                 {QStringLiteral("pendingCommits"), pending},
                 {QStringLiteral("hold"), status->hold ? QJsonValue(status->hold->toJson()) : QJsonValue()},
-                {QStringLiteral("warnings"), QJsonArray::fromStringList(c.warnings)},
+                {QStringLiteral("owner"), status->owner.toJson()},
+                {QStringLiteral("controller"), status->controller ? QJsonValue(status->controller->toJson()) : QJsonValue()},
+                {QStringLiteral("warnings"), QJsonArray::fromStringList(c.warnings + status->ownerWarnings)},
                 {QStringLiteral("resources"), resources}});
             continue;
         }
         out() << paint(ctx, "1", app->name) << "  " << paint(ctx, syncColor(c.sync), syncStateName(c.sync)) << "  "
               << paint(ctx, healthColor(c.health), healthName(c.health)) << "  on " << status->clusterDescription << '\n'
               << "  tracked:   " << status->trackedRef << " at " << shortId(status->trackedRevision) << '\n'
-              << "  deployed:  " << (status->deployedRevision.isEmpty() ? QStringLiteral("never synced by Sluice") : shortId(status->deployedRevision)) << '\n';
+              << "  deployed:  " << deployedText(*status) << '\n';
+        if (status->owner.type != Owner::Type::None)
+            out() << "  owner:     " << status->owner.describe() << '\n';
+        if (status->controller)
+            out() << "  " << paint(ctx, controllerColor(*status->controller), status->controller->describe()) << '\n';
         if (status->pendingKnown)
             out() << "  pending:   " << status->pending.size() << (status->pending.size() == 1 ? " commit" : " commits") << '\n';
         for (const git::CommitInfo &commit : status->pending)
             out() << "             " << paint(ctx, "33", shortId(commit.id)) << ' ' << commit.summary << '\n';
         if (!hold.isEmpty())
             out() << paint(ctx, "35", QStringLiteral("  hold:      ") + hold) << '\n';
-        for (const QString &w : c.warnings)
+        for (const QString &w : c.warnings + status->ownerWarnings)
             out() << paint(ctx, "33", QStringLiteral("  warning:   ") + w) << '\n';
         int quiet = 0; // Synced and Healthy (or without health): counted, not listed
         for (const ResourceState &r : c.resources) {

@@ -31,6 +31,11 @@ int runSync(const Context &ctx, const SyncArgs &args);
 
 int runHistory(const Context &ctx, const QString &app);
 
+// `reconcile APP [--with-source]`, `suspend APP`, `resume APP`, `refresh APP [--hard]`: through the
+// Flux or Argo CD object that owns the application (an error when none does).
+int runControllerAction(const Context &ctx, const QString &verb, const QString &app, bool withSource, bool hard,
+                        const QString &timeout);
+
 struct RollbackArgs
 {
     QString app;

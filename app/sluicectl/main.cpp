@@ -34,6 +34,13 @@ Commands:
            [--timeout D] [--release-hold] [--confirm APP]
                                               show the plan, apply it, wait for health
   history APP                                 syncs and rollbacks recorded in the cluster
+  reconcile APP [--with-source] [--timeout D] through the Flux or Argo CD object that owns APP:
+                                              Flux: reconcile.fluxcd.io/requestedAt, waited for
+                                              until handled and Ready; Argo CD: refresh, then a
+                                              sync operation, waited for until it ends
+  suspend APP | resume APP                    Flux spec.suspend (resume then reconciles); Argo CD
+                                              automated sync off / on
+  refresh APP [--hard]                        Argo CD: argocd.argoproj.io/refresh, waited for
   rollback APP [--to ID] [--dry-run] [--confirm APP]
                                               cluster rollback to a history entry (default: the
                                               previous deployment), then hold further syncs
@@ -109,9 +116,11 @@ int main(int argc, char **argv)
     const QCommandLineOption gitRevert(QStringLiteral("git-revert"), QStringLiteral("commit to revert"), QStringLiteral("REV"));
     const QCommandLineOption branch(QStringLiteral("branch"), QStringLiteral("revert branch name"), QStringLiteral("NAME"));
     const QCommandLineOption push(QStringLiteral("push"), QStringLiteral("push the revert branch"));
+    const QCommandLineOption withSource(QStringLiteral("with-source"), QStringLiteral("reconcile the Flux source first"));
+    const QCommandLineOption hard(QStringLiteral("hard"), QStringLiteral("an Argo CD hard refresh"));
     const QCommandLineOption confirm(QStringLiteral("confirm"), QStringLiteral("the application's name, for a protected cluster"), QStringLiteral("NAME"));
     parser.addOptions({help, version, workspace, repo, clusterContext, json, noCache, base, head, revision, save, baseApp, headApp, output, stat, firstParent, context, kubeconfig,
-                       dryRun, prune, only, noWait, timeout, releaseHold, to, gitRevert, branch, push, confirm});
+                       dryRun, prune, only, noWait, timeout, releaseHold, to, gitRevert, branch, push, withSource, hard, confirm});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("command"));
 
     if (!parser.parse(QCoreApplication::arguments()))
@@ -168,7 +177,8 @@ int main(int argc, char **argv)
         return usageError(QStringLiteral("unexpected argument \"%1\"").arg(args.at(2)));
     const bool needsApp = QStringList{QStringLiteral("review"), QStringLiteral("commits"), QStringLiteral("render"),
                                       QStringLiteral("diff"), QStringLiteral("sync"), QStringLiteral("history"),
-                                      QStringLiteral("rollback")}.contains(command);
+                                      QStringLiteral("rollback"), QStringLiteral("reconcile"), QStringLiteral("suspend"),
+                                      QStringLiteral("resume"), QStringLiteral("refresh")}.contains(command);
     const bool comparing = command == QLatin1String("review") && (parser.isSet(baseApp) || parser.isSet(headApp));
     if (comparing && (!appName.isEmpty() || !parser.isSet(baseApp) || !parser.isSet(headApp)))
         return usageError(QStringLiteral("compare environments with --base-app APP --head-app APP (and no application name)"));
@@ -190,6 +200,8 @@ int main(int argc, char **argv)
     }
     if (command == QLatin1String("history"))
         return runHistory(ctx, appName);
+    if (QStringList{QStringLiteral("reconcile"), QStringLiteral("suspend"), QStringLiteral("resume"), QStringLiteral("refresh")}.contains(command))
+        return runControllerAction(ctx, command, appName, parser.isSet(withSource), parser.isSet(hard), parser.value(timeout));
     if (command == QLatin1String("rollback")) {
         RollbackArgs rollback;
         rollback.app = appName;

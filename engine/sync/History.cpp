@@ -91,6 +91,8 @@ Hold Hold::fromJson(const QJsonObject &json)
 
 QString Hold::describe() const
 {
+    if (who.isEmpty()) // a controller's suspension made outside Sluice
+        return QStringLiteral("held%1 (%2)").arg(revision.isEmpty() ? QString() : QStringLiteral(" at ") + revision.left(7), reason);
     return QStringLiteral("held at %1 by %2 since %3%4")
         .arg(revision.left(7), who, isoTime(since), reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(reason));
 }

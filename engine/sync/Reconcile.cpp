@@ -130,6 +130,33 @@ HistoryEntry entryFor(const SyncPlan &plan, const SyncResult &result, const QStr
     return entry;
 }
 
+// The controller that owns the compared objects (Sluice or nobody when none does).
+Owner ownerOf(const ReconcileContext &ctx, const LiveComparison &comparison, QStringList *others)
+{
+    std::map<ResourceKey, QJsonObject> live;
+    for (const ResourceState &r : comparison.resources) {
+        if (!r.live.isEmpty())
+            live.emplace(r.key, r.live);
+    }
+    return ownerOfObjects(live, ctx.app.name, others);
+}
+
+// For a controller-owned application the hold is the controller's suspension: Sluice's own
+// record of it (who, why) while suspended, a hold made outside Sluice when suspended without
+// one, none when resumed (a record left then is reported in `warnings`).
+std::optional<Hold> controllerHold(const ControllerState &state, const std::optional<Hold> &recorded, QStringList &warnings)
+{
+    if (!state.suspended) {
+        if (recorded)
+            warnings.append(QStringLiteral("Sluice's hold (%1) was lifted outside Sluice: %2 is no longer suspended")
+                                .arg(recorded->describe(), state.owner.describe()));
+        return std::nullopt;
+    }
+    if (recorded)
+        return recorded;
+    return Hold{state.deployedCommit(), QString(), QDateTime(), QStringLiteral("%1 is suspended").arg(state.owner.describe())};
+}
+
 // Compares `rendered` with the cluster and orders the plan: the first half of sync and rollback.
 Result<PreparedSync> planRendered(const ReconcileContext &ctx, ClusterConnection &cluster, const Rendered &rendered,
                                   const QString &ref, const PlanOptions &planOptions, const QString &action)
@@ -144,7 +171,19 @@ Result<PreparedSync> planRendered(const ReconcileContext &ctx, ClusterConnection
     prepared.action = action;
     prepared.cluster = cluster;
     prepared.hold = history->hold;
+    prepared.owner = ownerOf(ctx, *comparison, nullptr);
     prepared.plan = buildPlan(*comparison, planOptions);
+    if (prepared.owner.isController()) {
+        auto state = readController(cluster, prepared.owner, ctx.cancel);
+        if (!state)
+            return state.error();
+        prepared.hold = controllerHold(*state, history->hold, prepared.plan.warnings);
+        prepared.plan.warnings.prepend(action == QLatin1String("rollback")
+                                           ? QStringLiteral("%1 owns these objects: the rollback suspends it first, so it does not "
+                                                            "undo the rollback; that suspension is the hold, and releasing it resumes "
+                                                            "and reconciles it.").arg(prepared.owner.describe())
+                                           : controllerRevertWarning(prepared.owner, ctx.app.name));
+    }
     prepared.plan.application = ctx.app.name;
     prepared.plan.revision = rendered.revision.commitId;
     prepared.plan.trackedRef = ref;
@@ -201,6 +240,16 @@ static Result<ApplicationStatus> applicationStatusImpl(const ReconcileContext &c
             status.revisionSummaries.insert(entry.revision, commits->first().summary);
     }
     status.comparison = std::move(*comparison);
+    status.owner = ownerOf(ctx, status.comparison, &status.ownerWarnings);
+    if (status.owner.isController()) {
+        auto state = readController(cluster, status.owner, ctx.cancel);
+        if (!state)
+            return state.error();
+        status.controller = *state;
+        if (!state->deployedCommit().isEmpty())
+            status.deployedRevision = state->deployedCommit(); // what the controller last applied
+        status.hold = controllerHold(*state, history->hold, status.ownerWarnings);
+    }
     if (!status.deployedRevision.isEmpty() && !tracked->worktree) {
         auto pending = repo.commitList(status.deployedRevision, tracked->commitId, {}, ctx.cancel);
         status.pendingKnown = pending.ok();
@@ -271,6 +320,55 @@ static Result<PreparedSync> prepareRollbackImpl(const ReconcileContext &ctx, con
     return prepared;
 }
 
+// Releasing the hold of a controller-owned application hands it back: resume the controller,
+// record the release, reconcile through it (recorded as a `reconcile` entry). Sluice applies nothing.
+static Result<SyncOutcome> releaseToController(const ReconcileContext &ctx, ClusterConnection &cluster, const PreparedSync &prepared,
+                                               const SyncRequest &request)
+{
+    const Owner &owner = prepared.owner;
+    const QString ns = controlNamespace(ctx.app);
+    report(ctx, QStringLiteral("resuming %1").arg(owner.describe()));
+    auto resumed = setControllerSuspended(cluster, owner, false, ctx.cancel);
+    if (!resumed)
+        return resumed.error();
+    auto released = updateHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, [&](History &h) {
+        if (h.hold)
+            h.setHold(std::nullopt, currentUser());
+    }, ctx.cancel);
+    const QDateTime started = QDateTime::currentDateTimeUtc();
+    ControllerAction action;
+    action.timeoutMs = request.timeoutMs;
+    action.progress = ctx.progress;
+    action.cancel = ctx.cancel;
+    auto reconciled = reconcileController(cluster, owner, action);
+
+    SyncOutcome outcome;
+    outcome.clusterDescription = cluster.describe();
+    outcome.plan = prepared.plan;
+    for (PlanStep &step : outcome.plan.steps)
+        step.selected = false; // the controller applies, not Sluice
+    outcome.result.result = reconciled ? QStringLiteral("Succeeded") : QStringLiteral("Failed");
+    outcome.result.durationMs = started.msecsTo(QDateTime::currentDateTimeUtc());
+    HistoryEntry entry;
+    entry.revision = reconciled ? reconciled->deployedCommit() : QString();
+    entry.ref = owner.describe();
+    entry.time = started;
+    entry.who = currentUser();
+    entry.action = QStringLiteral("reconcile");
+    entry.result = outcome.result.result;
+    entry.durationMs = outcome.result.durationMs;
+    entry.message = reconciled ? reconciled->describe() : reconciled.error().message;
+    auto recorded = appendHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, entry, {});
+    if (recorded)
+        outcome.entry = *recorded;
+    if (!released)
+        return released.error().prefixed(QStringLiteral("%1 was resumed but the release was not recorded").arg(owner.describe()));
+    if (!reconciled)
+        return reconciled.error().prefixed(QStringLiteral("the hold was released and %1 resumed, but its reconcile failed").arg(owner.describe()));
+    outcome.plan.warnings.append(QStringLiteral("Handed back to %1: it applied %2.").arg(owner.describe(), reconciled->lastAppliedRevision));
+    return outcome;
+}
+
 static Result<SyncOutcome> applyPreparedSyncImpl(const ReconcileContext &ctx, const PreparedSync &prepared, const SyncRequest &request)
 {
     SLUICE_TRY(checkConfirmation(ctx, request.confirmation, request.dryRun));
@@ -303,13 +401,18 @@ static Result<SyncOutcome> applyPreparedSyncImpl(const ReconcileContext &ctx, co
     auto lease = SyncLease::acquire(cluster, ctx.app.name, ns, 60, ctx.cancel);
     if (!lease)
         return lease.error();
+    const bool controlled = prepared.owner.isController();
+    if (isSync && controlled && prepared.hold)
+        return releaseToController(ctx, cluster, prepared, request);
     // The hold is checked again under the lease, so a concurrent rollback cannot slip between.
+    // A controller's hold is its suspension (checked when planning); a record of one lifted
+    // outside Sluice is closed here.
     std::optional<Error> refused;
     auto checked = updateHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, [&](History &h) {
         refused.reset();
         if (!isSync || !h.hold)
             return;
-        if (request.releaseHold)
+        if (request.releaseHold || controlled)
             h.setHold(std::nullopt, currentUser());
         else
             refused = holdError(ctx, *h.hold);
@@ -318,6 +421,12 @@ static Result<SyncOutcome> applyPreparedSyncImpl(const ReconcileContext &ctx, co
         return checked.error();
     if (refused)
         return *refused;
+    if (!isSync && controlled) {
+        report(ctx, QStringLiteral("suspending %1").arg(prepared.owner.describe()));
+        auto suspended = setControllerSuspended(cluster, prepared.owner, true, ctx.cancel);
+        if (!suspended)
+            return suspended.error().prefixed(QStringLiteral("nothing was rolled back"));
+    }
 
     outcome.result = executePlan(cluster, outcome.plan, applyOptions);
     auto entry = appendHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit,
@@ -326,8 +435,10 @@ static Result<SyncOutcome> applyPreparedSyncImpl(const ReconcileContext &ctx, co
         return entry.error().prefixed(QStringLiteral("the %1 finished (%2) but was not recorded").arg(prepared.action, outcome.result.result));
     outcome.entry = *entry;
     if (!isSync && outcome.result.result != QLatin1String("Failed")) {
-        const Hold hold{outcome.plan.revision, currentUser(), QDateTime::currentDateTimeUtc(),
-                        QStringLiteral("rollback #%1 to %2").arg(entry->id).arg(outcome.plan.trackedRef)};
+        QString reason = QStringLiteral("rollback #%1 to %2").arg(entry->id).arg(outcome.plan.trackedRef);
+        if (controlled)
+            reason += QStringLiteral("; %1 suspended").arg(prepared.owner.describe());
+        const Hold hold{outcome.plan.revision, currentUser(), QDateTime::currentDateTimeUtc(), reason};
         auto held = updateHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, [&](History &h) { h.setHold(hold, hold.who); }, {});
         if (!held)
             return held.error().prefixed(QStringLiteral("the rollback was applied but the hold was not set"));
@@ -424,6 +535,47 @@ Result<PreparedSync> prepareRollback(const ReconcileContext &ctx, const Rollback
 Result<SyncOutcome> applyPreparedSync(const ReconcileContext &ctx, const PreparedSync &prepared, const SyncRequest &request)
 {
     return namingCluster(ctx, applyPreparedSyncImpl(ctx, prepared, request));
+}
+
+static Result<ControllerState> controllerActionImpl(const ReconcileContext &ctx, const ControllerRequest &request)
+{
+    auto prepared = prepare(ctx, QString());
+    if (!prepared)
+        return prepared.error();
+    ClusterConnection &cluster = prepared->cluster;
+    auto comparison = compare(ctx, cluster, prepared->rendered.objects, false);
+    if (!comparison)
+        return comparison.error();
+    const Owner owner = ownerOf(ctx, *comparison, nullptr);
+    if (!owner.isController())
+        return makeError(ErrorCategory::Usage, QStringLiteral("no Flux or Argo CD object owns %1's objects in %2 (owner: %3): Sluice syncs "
+                                                              "it directly (sluicectl sync %1)").arg(ctx.app.name, cluster.describe(), owner.describe()));
+    ControllerAction action;
+    action.withSource = request.withSource;
+    action.hard = request.hard;
+    action.timeoutMs = request.timeoutMs;
+    action.progress = ctx.progress;
+    action.cancel = ctx.cancel;
+    switch (request.verb) {
+    case ControllerVerb::Reconcile:
+        report(ctx, QStringLiteral("reconciling %1").arg(owner.describe()));
+        return reconcileController(cluster, owner, action);
+    case ControllerVerb::Refresh:
+        return refreshArgoApplication(cluster, owner, action);
+    case ControllerVerb::Suspend:
+    case ControllerVerb::Resume:
+        break;
+    }
+    const bool suspend = request.verb == ControllerVerb::Suspend;
+    auto changed = setControllerSuspended(cluster, owner, suspend, ctx.cancel);
+    if (!changed || suspend || owner.type != Owner::Type::Flux)
+        return changed;
+    return reconcileController(cluster, owner, action); // as `flux resume`: resume, then reconcile
+}
+
+Result<ControllerState> controllerAction(const ReconcileContext &ctx, const ControllerRequest &request)
+{
+    return namingCluster(ctx, controllerActionImpl(ctx, request));
 }
 
 Result<GitRevertOutcome> gitRevertApplication(const ReconcileContext &ctx, const GitRevertRequest &request)

@@ -8,6 +8,7 @@
 // Thread: blocking; call from a worker thread. Each call opens its own repository handle.
 
 #include "Apply.h"
+#include "Controller.h"
 #include "History.h"
 #include "git/Repository.h"
 #include "render/RenderCache.h"
@@ -45,7 +46,10 @@ struct ApplicationStatus
     QString deployedRevision;    // newest successful sync or rollback; empty when never synced
     QList<git::CommitInfo> pending; // tracked head's commits not reachable from the deployed revision
     bool pendingKnown = false;   // false when never deployed or the deployed commit is not in the repository
-    std::optional<Hold> hold;
+    std::optional<Hold> hold;    // for a controller-owned application: its suspension
+    Owner owner;                 // who applies the live objects (Controller.h)
+    std::optional<ControllerState> controller; // the owning Flux or Argo CD object, when a controller owns it
+    QStringList ownerWarnings;   // other controllers seen on the objects, a Sluice hold lifted outside Sluice
     History history;                            // as read with the status
     QHash<QString, QString> revisionSummaries;  // commit id → summary, for the history's revisions
     LiveComparison comparison;
@@ -84,6 +88,9 @@ struct SyncOutcome
 // Refuses while a rollback hold is set unless `releaseHold` (recorded in history as release),
 // and on a protected cluster unless `confirmation` is the application's name (dry runs need none).
 // Holds the sync Lease for the duration; records the result in history.
+// A Flux- or Argo-owned application is applied directly with a warning in the plan (the
+// controller will revert it); releasing its hold instead hands it back to the controller:
+// resume, then reconcile through it (nothing is applied by Sluice).
 Result<SyncOutcome> syncApplication(const ReconcileContext &ctx, const SyncRequest &request);
 
 // A sync or rollback planned and not applied yet: what a dialog shows before the user
@@ -95,6 +102,7 @@ struct PreparedSync
     SyncPlan plan;
     ClusterConnection cluster;
     std::optional<Hold> hold; // as read when planning: a sync refuses unless it releases it
+    Owner owner;              // a Flux or Argo CD owner: the plan warns, a rollback suspends it, a release resumes it
     // A rollback's Git alternative: the commits deployed since its target (newest first), which
     // a revert branch would undo. Empty for a sync, or when the repository lacks them.
     QStringList revertCandidates;
@@ -117,12 +125,25 @@ struct RollbackRequest
     std::function<void(const SyncPlan &)> onPlan;
 };
 
-// Renders the entry's revision, plans it against live, applies it, and sets the hold.
+// Renders the entry's revision, plans it against live, applies it, and sets the hold. A Flux- or
+// Argo-owned application is suspended first: the suspension is the hold.
 Result<SyncOutcome> rollbackApplication(const ReconcileContext &ctx, const RollbackRequest &request);
 // Its plan alone (request.toId); apply it with applyPreparedSync.
 Result<PreparedSync> prepareRollback(const ReconcileContext &ctx, const RollbackRequest &request);
 
 Result<History> applicationHistory(const ReconcileContext &ctx);
+
+// Controller actions on the application's owner (found as status finds it). Errors when no
+// Flux or Argo CD object owns it.
+enum class ControllerVerb { Reconcile, Refresh, Suspend, Resume };
+struct ControllerRequest
+{
+    ControllerVerb verb = ControllerVerb::Reconcile;
+    bool withSource = false; // Reconcile (Flux)
+    bool hard = false;       // Refresh (Argo)
+    int timeoutMs = 120000;
+};
+Result<ControllerState> controllerAction(const ReconcileContext &ctx, const ControllerRequest &request);
 
 struct GitRevertRequest
 {
