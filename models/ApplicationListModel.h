@@ -23,6 +23,7 @@ struct ApplicationStatusSummary
     int pending = -1;  // pending commits; -1 = not known (never deployed by Sluice)
     QString deployed;  // deployed commit id, empty when never
     QString hold;      // "held at abc1234 by alex@ws since …", empty when not held
+    QString controller; // a Flux or Argo CD owner and its state ("Flux Kustomization flux-system/apps: Reconciled"), or empty
     QString error;     // why the status is unknown (State::Failed)
 };
 

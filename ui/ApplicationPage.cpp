@@ -17,7 +17,9 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QPushButton>
+#include <QToolButton>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
@@ -47,10 +49,10 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
       m_error(new QLabel(this)), m_clusterStatus(new ElidedLabel(this)), m_holdBar(new QFrame(this)),
       m_hold(new QLabel(m_holdBar)), m_releaseHold(new QPushButton(tr("Release hold\u2026"), m_holdBar)),
       m_fetchButton(new QPushButton(icon(IconId::Fetch), tr("Fetch"), this)), m_syncButton(new QPushButton(tr("Sync\u2026"), this)),
-      m_rollbackButton(new QPushButton(tr("Rollback\u2026"), this)),
+      m_rollbackButton(new QPushButton(tr("Rollback\u2026"), this)), m_controllerButton(new QToolButton(this)),
       m_tabs(new QTabWidget(this)), m_pending(new PendingCommitsTab(m_refs, log, this)),
       m_review(new ReviewTab(m_refs, log, this)), m_activity(new ActivityTab(log, this)), m_history(new HistoryTab(this)),
-      m_resources(new ResourcesTab(this)), m_loadJob(new AsyncSlot(this))
+      m_resources(new ResourcesTab(this)), m_loadJob(new AsyncSlot(this)), m_controllerJob(new AsyncSlot(this))
 {
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
@@ -90,6 +92,7 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     header->addLayout(titles, 1);
     header->addWidget(m_syncButton, 0, Qt::AlignTop);
     header->addWidget(m_rollbackButton, 0, Qt::AlignTop);
+    header->addWidget(m_controllerButton, 0, Qt::AlignTop);
     header->addWidget(m_fetchButton, 0, Qt::AlignTop);
 
     m_tabs->addTab(m_pending, icon(IconId::Commit), tr("&Pending commits"));
@@ -111,6 +114,24 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     connect(m_syncButton, &QPushButton::clicked, this, [this] { emit syncRequested(m_application); });
     connect(m_rollbackButton, &QPushButton::clicked, this, [this] { emit rollbackRequested(m_application); });
     connect(m_releaseHold, &QPushButton::clicked, this, [this] { emit releaseHoldRequested(m_application); });
+
+    // Through the Flux or Argo CD object that owns the application (shown only then).
+    auto *controllerMenu = new QMenu(m_controllerButton);
+    using Verb = sync::ControllerVerb;
+    m_reconcile = controllerMenu->addAction(tr("Reconcile &Now"), this, [this] { runControllerAction(Verb::Reconcile, false); });
+    m_reconcile->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_reconcileWithSource = controllerMenu->addAction(tr("Reconcile with &Source"), this, [this] { runControllerAction(Verb::Reconcile, true); });
+    m_refresh = controllerMenu->addAction(tr("Re&fresh (Argo CD)"), this, [this] { runControllerAction(Verb::Refresh, false); });
+    controllerMenu->addSeparator();
+    m_suspend = controllerMenu->addAction(tr("Sus&pend"), this, [this] { runControllerAction(Verb::Suspend, false); });
+    m_resume = controllerMenu->addAction(tr("Res&ume"), this, [this] { runControllerAction(Verb::Resume, false); });
+    m_controllerButton->setMenu(controllerMenu);
+    m_controllerButton->setPopupMode(QToolButton::MenuButtonPopup);
+    m_controllerButton->setDefaultAction(m_reconcile);
+    m_controllerButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_controllerButton->hide();
+    showController(nullptr);
+    connect(m_controllerJob, &AsyncSlot::runningChanged, this, &ApplicationPage::updateBusy);
     connect(m_history, &HistoryTab::rollbackRequested, this, [this](int id) { emit rollbackToRequested(m_application, id); });
     connect(m_loadJob, &AsyncSlot::runningChanged, this, &ApplicationPage::updateBusy);
     connect(m_pending, &PendingCommitsTab::busyChanged, this, &ApplicationPage::updateBusy);
@@ -124,6 +145,8 @@ void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status, s
                             : QString();
     m_history->setStatus(full, why);
     m_resources->setStatus(full, why);
+    if (full || status.state == ApplicationStatusSummary::State::Failed)
+        showController(full.get());
     // Pending means pending: once the deployed revision is known, the commits since it (unless
     // the user picked another base).
     if (full && !full->deployedRevision.isEmpty() && m_deployedBaseShown != m_application &&
@@ -148,8 +171,10 @@ void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status, s
         [[fallthrough]]; // a re-check: the last known status stays up
     case State::Known: {
         text = tr("%1 \u00b7 %2").arg(status.sync, status.health);
+        if (!status.controller.isEmpty())
+            text += QStringLiteral(" \u00b7 ") + status.controller;
         if (status.deployed.isEmpty())
-            text += tr(" \u00b7 never synced by Sluice");
+            text += status.controller.isEmpty() ? tr(" \u00b7 never synced by Sluice") : QString();
         else if (status.pending >= 0)
             text += tr(" \u00b7 deployed %1 \u00b7 %2 is %3 ahead")
                         .arg(status.deployed.left(7), m_session ? m_session->application(m_application).revision : QString(),
@@ -168,9 +193,65 @@ void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status, s
     m_holdBar->setVisible(!status.hold.isEmpty());
 }
 
+QAction *ApplicationPage::controllerAction(sync::ControllerVerb verb, bool withSource) const
+{
+    switch (verb) {
+    case sync::ControllerVerb::Reconcile: return withSource ? m_reconcileWithSource : m_reconcile;
+    case sync::ControllerVerb::Refresh: return m_refresh;
+    case sync::ControllerVerb::Suspend: return m_suspend;
+    case sync::ControllerVerb::Resume: return m_resume;
+    }
+    return nullptr;
+}
+
+void ApplicationPage::showController(const sync::ApplicationStatus *status)
+{
+    const sync::Owner owner = status ? status->owner : sync::Owner();
+    const bool controlled = owner.isController() && status->controller && status->controller->found;
+    const bool flux = owner.type == sync::Owner::Type::Flux;
+    const bool suspended = controlled && status->controller->suspended;
+    const bool idle = !m_controllerJob->isRunning();
+    m_controllerButton->setVisible(controlled);
+    m_reconcile->setEnabled(controlled && idle && !(flux && suspended));
+    m_reconcileWithSource->setEnabled(controlled && idle && flux && !suspended);
+    m_refresh->setEnabled(controlled && idle && owner.type == sync::Owner::Type::ArgoCD);
+    m_suspend->setEnabled(controlled && idle && !suspended);
+    m_resume->setEnabled(controlled && idle && suspended);
+    m_reconcile->setToolTip(controlled ? (flux ? tr("Ask %1 to reconcile now and wait until it has (Ctrl+Shift+E)")
+                                               : tr("Refresh %1, then sync it through Argo CD (Ctrl+Shift+E)")).arg(owner.describe())
+                                       : tr("No Flux or Argo CD object owns this application"));
+    m_controllerButton->setToolTip(m_reconcile->toolTip());
+}
+
+void ApplicationPage::runControllerAction(sync::ControllerVerb verb, bool withSource)
+{
+    if (!m_session || m_application.isEmpty() || m_controllerJob->isRunning())
+        return;
+    const QString what = controllerAction(verb, withSource)->text().remove(QLatin1Char('&'));
+    const int id = m_controllerLogId = m_log->begin(tr("%1 %2").arg(what, m_application));
+    SessionPtr session = m_session;
+    const QString application = m_application;
+    sync::ControllerRequest request;
+    request.verb = verb;
+    request.withSource = withSource;
+    m_controllerJob->run(
+        [session, application, request](const JobContext &context) {
+            const ApplicationConfig app = session->application(application);
+            const sync::ReconcileContext reconcile{session->workspace, app, *session->cache, {}, context.token()};
+            auto state = sync::controllerAction(reconcile, request);
+            return state ? std::pair(true, state->describe()) : std::pair(false, state.error().toString());
+        },
+        [this, id, application](const std::pair<bool, QString> &result) {
+            m_log->finish(id, result.first ? ActivityLogModel::State::Succeeded : ActivityLogModel::State::Failed, result.second);
+            emit controllerActionFinished(application);
+        });
+    showController(nullptr); // disabled until the status comes back
+    m_controllerButton->show();
+}
+
 bool ApplicationPage::isBusy() const
 {
-    return m_loadJob->isRunning() || m_pending->isBusy() || m_review->isBusy();
+    return m_loadJob->isRunning() || m_controllerJob->isRunning() || m_pending->isBusy() || m_review->isBusy();
 }
 
 void ApplicationPage::updateBusy()
@@ -183,6 +264,10 @@ void ApplicationPage::cancelAll()
     if (m_loadJob->isRunning()) {
         m_loadJob->cancel();
         m_log->finish(m_logId, ActivityLogModel::State::Cancelled);
+    }
+    if (m_controllerJob->isRunning()) {
+        m_controllerJob->cancel();
+        m_log->finish(m_controllerLogId, ActivityLogModel::State::Cancelled);
     }
     m_pending->cancel();
     m_review->cancel();

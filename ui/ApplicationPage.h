@@ -11,8 +11,10 @@
 
 #include <QWidget>
 
+class QAction;
 class QLabel;
 class QPushButton;
+class QToolButton;
 class QTabWidget;
 
 namespace sluice {
@@ -66,6 +68,10 @@ public:
     QPushButton *fetchButton() const { return m_fetchButton; }
     QPushButton *syncButton() const { return m_syncButton; }
     QPushButton *rollbackButton() const { return m_rollbackButton; }
+    // Shown when a Flux or Argo CD object owns the application: click reconciles through it;
+    // its menu has the other controller actions.
+    QToolButton *controllerButton() const { return m_controllerButton; }
+    QAction *controllerAction(sync::ControllerVerb verb, bool withSource = false) const;
 
 signals:
     void busyChanged(bool busy);
@@ -74,6 +80,7 @@ signals:
     void releaseHoldRequested(const QString &application); // a sync of the tracked head that releases the hold
     void rollbackToRequested(const QString &application, int entryId);
     void fetchLabelChanged(const QString &label); // "&Fetch" or "&Reload" for the menu
+    void controllerActionFinished(const QString &application); // the status is worth checking again
     // Progress of the current long task (total 0 = unknown).
     void progress(qint64 done, qint64 total, const QString &what);
 
@@ -82,6 +89,9 @@ private:
     void showSnapshot(const RepositorySnapshot &snapshot);
     void showError(const QString &text);
     void updateBusy();
+    void showController(const sync::ApplicationStatus *status);
+    // Reconcile, refresh, suspend or resume through the owning controller, logged in Activity.
+    void runControllerAction(sync::ControllerVerb verb, bool withSource);
 
     SessionPtr m_session;
     QString m_application;
@@ -97,6 +107,13 @@ private:
     QPushButton *m_fetchButton;
     QPushButton *m_syncButton;
     QPushButton *m_rollbackButton;
+    QToolButton *m_controllerButton;
+    QAction *m_reconcile;
+    QAction *m_reconcileWithSource;
+    QAction *m_refresh;
+    QAction *m_suspend;
+    QAction *m_resume;
+    AsyncSlot *m_controllerJob;
     QTabWidget *m_tabs;
     PendingCommitsTab *m_pending;
     ReviewTab *m_review;
@@ -105,6 +122,7 @@ private:
     ResourcesTab *m_resources;
     AsyncSlot *m_loadJob;
     int m_logId = 0;
+    int m_controllerLogId = 0;
     bool m_newApplication = true;
     QString m_deployedBaseShown; // the application whose Pending tab was set to its deployed revision
 };

@@ -121,6 +121,7 @@ MainWindow::MainWindow(QWidget *parent)
             dialog->setReleaseHold(true);
     });
     connect(m_page, &ApplicationPage::rollbackRequested, this, [this](const QString &app) { openSyncDialog(app, true); });
+    connect(m_page, &ApplicationPage::controllerActionFinished, m_monitor, qOverload<const QString &>(&ClusterStatusMonitor::refresh));
     connect(m_page, &ApplicationPage::rollbackToRequested, this, [this](const QString &app, int id) { openSyncDialog(app, true, id); });
     connect(m_monitor, &ClusterStatusMonitor::statusChanged, this, [this](const QString &application) {
         if (application == m_page->application())
@@ -205,6 +206,12 @@ void MainWindow::createMenus()
     QAction *sync = application->addAction(tr("&Sync\u2026"), this, [this] { openSyncDialog(m_page->application(), false); });
     sync->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
     application->addAction(tr("Roll &Back\u2026"), this, [this] { openSyncDialog(m_page->application(), true); });
+    QMenu *controller = application->addMenu(tr("Through Flux / Argo &CD"));
+    controller->addAction(m_page->controllerAction(sync::ControllerVerb::Reconcile));
+    controller->addAction(m_page->controllerAction(sync::ControllerVerb::Reconcile, true));
+    controller->addAction(m_page->controllerAction(sync::ControllerVerb::Refresh));
+    controller->addAction(m_page->controllerAction(sync::ControllerVerb::Suspend));
+    controller->addAction(m_page->controllerAction(sync::ControllerVerb::Resume));
     QAction *cancel = application->addAction(icon(IconId::Cancel), tr("&Cancel Running Work"), m_page, &ApplicationPage::cancelAll);
     cancel->setShortcut(QKeySequence(Qt::Key_Escape));
     application->addSeparator();
