@@ -37,12 +37,11 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const sync::HistoryEntry &e = m_history.entries.at(index.row());
-    const bool deployment = e.action == QLatin1String("sync") || e.action == QLatin1String("rollback");
     switch (role) {
     case EntryIdRole:
         return e.id;
     case CanRollBackRole:
-        return deployment && e.result == QLatin1String("Succeeded");
+        return e.deployed();
     case Qt::ToolTipRole:
         switch (index.column()) {
         case RevisionColumn: return QStringLiteral("%1 (from %2)").arg(e.revision, e.ref);
@@ -65,8 +64,8 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
         case WhoColumn:
             return e.who;
         case ResultColumn:
-            if (!deployment)
-                return e.result;
+            if (e.action != QLatin1String("sync") && e.action != QLatin1String("rollback"))
+                return e.result; // hold, release, and a reconcile (the controller applied, not Sluice)
             return tr("%1 (%2 applied, %3 pruned, %4 failed)").arg(e.result).arg(e.applied).arg(e.pruned).arg(e.failed);
         }
         return {};

@@ -306,6 +306,14 @@ Owner ownerOfObject(const QJsonObject &object, const QString &objectDescription)
     return {};
 }
 
+Owner ownerFromConfig(const ControllerRef &controller)
+{
+    if (controller.kind.isEmpty())
+        return {};
+    const auto type = controller.kind == QLatin1String("Application") ? Owner::Type::ArgoCD : Owner::Type::Flux;
+    return Owner{type, controller.kind, controller.ns, controller.name, QStringLiteral("controller: in the workspace")};
+}
+
 Owner ownerOfObjects(const std::map<ResourceKey, QJsonObject> &live, const QString &application, QStringList *others)
 {
     Owner owner;

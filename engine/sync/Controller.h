@@ -13,6 +13,7 @@
 // Thread: the parsing functions are pure; the cluster calls block (call from a worker thread).
 
 #include "Cluster.h"
+#include "workspace/Workspace.h"
 
 #include <QJsonObject>
 
@@ -56,6 +57,10 @@ struct Owner
 // The controller that applied `object` (its labels and annotations), or Type::None. Flux's
 // Kustomization labels win over a HelmRelease's (the release is part of the Kustomization).
 Owner ownerOfObject(const QJsonObject &object, const QString &objectDescription = {});
+
+// The owner `controller:` names (Kustomization and HelmRelease are Flux's, Application Argo CD's);
+// Type::None when empty.
+Owner ownerFromConfig(const ControllerRef &controller);
 
 // The owner of an application from its live objects (key → object as served): the first
 // controller found in key order, else Sluice when any object carries sluice.dev/app=<application>,

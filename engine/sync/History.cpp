@@ -97,10 +97,16 @@ QString Hold::describe() const
         .arg(revision.left(7), who, isoTime(since), reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(reason));
 }
 
+bool HistoryEntry::deployed() const
+{
+    const bool deployment = action == QLatin1String("sync") || action == QLatin1String("rollback") || action == QLatin1String("reconcile");
+    return deployment && result == QLatin1String("Succeeded") && !revision.isEmpty();
+}
+
 QString History::deployedRevision() const
 {
     for (const HistoryEntry &e : entries) {
-        if ((e.action == QLatin1String("sync") || e.action == QLatin1String("rollback")) && e.result == QLatin1String("Succeeded"))
+        if (e.deployed())
             return e.revision;
     }
     return {};

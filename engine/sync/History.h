@@ -25,7 +25,7 @@ struct HistoryEntry
     QString ref;          // the revision spec it came from ("main", a tag, an entry id)
     QDateTime time;       // start, UTC
     QString who;          // user@host
-    QString action;       // sync, rollback, hold, release
+    QString action;       // sync, rollback, reconcile (through a Flux or Argo CD owner), hold, release
     int applied = 0;
     int pruned = 0;
     int failed = 0;
@@ -35,6 +35,8 @@ struct HistoryEntry
 
     QJsonObject toJson() const;
     static HistoryEntry fromJson(const QJsonObject &json);
+    // A sync, rollback or reconcile that deployed its revision (succeeded, with a revision).
+    bool deployed() const;
 };
 
 struct Hold

@@ -138,7 +138,15 @@ Owner ownerOf(const ReconcileContext &ctx, const LiveComparison &comparison, QSt
         if (!r.live.isEmpty())
             live.emplace(r.key, r.live);
     }
-    return ownerOfObjects(live, ctx.app.name, others);
+    const Owner found = ownerOfObjects(live, ctx.app.name, others);
+    const Owner configured = ownerFromConfig(ctx.app.controller);
+    if (!configured.isController() || found.isController()) {
+        if (others && configured.isController() && !(found == configured))
+            others->append(QStringLiteral("the workspace names %1 as the controller, but the live objects say %2 (%3)")
+                               .arg(configured.describe(), found.describe(), found.evidence));
+        return found;
+    }
+    return configured; // nothing applied by a controller yet
 }
 
 // For a controller-owned application the hold is the controller's suspension: Sluice's own
@@ -294,8 +302,7 @@ static Result<PreparedSync> prepareRollbackImpl(const ReconcileContext &ctx, con
     } else {
         const QString deployed = history->deployedRevision();
         for (const HistoryEntry &e : history->entries) {
-            const bool deploy = e.action == QLatin1String("sync") || e.action == QLatin1String("rollback");
-            if (deploy && e.result == QLatin1String("Succeeded") && e.revision != deployed) {
+            if (e.deployed() && e.revision != deployed) {
                 target = &e;
                 break;
             }
@@ -320,6 +327,38 @@ static Result<PreparedSync> prepareRollbackImpl(const ReconcileContext &ctx, con
     return prepared;
 }
 
+// A reconcile through the controller as a history entry: the revision it applied, so pending
+// commits and rollback targets see it.
+static HistoryEntry reconcileEntry(const Owner &owner, const Result<ControllerState> &reconciled, const QDateTime &started)
+{
+    HistoryEntry entry;
+    entry.revision = reconciled ? reconciled->deployedCommit() : QString();
+    entry.ref = owner.describe();
+    entry.time = started;
+    entry.who = currentUser();
+    entry.action = QStringLiteral("reconcile");
+    entry.result = reconciled ? QStringLiteral("Succeeded") : QStringLiteral("Failed");
+    entry.durationMs = started.msecsTo(QDateTime::currentDateTimeUtc());
+    entry.message = reconciled ? reconciled->describe() : reconciled.error().message;
+    return entry;
+}
+
+// Reconciles through `owner` and records it in history (a history that cannot be written is
+// an error after the reconcile's own, which matters more).
+static Result<ControllerState> reconcileAndRecord(const ReconcileContext &ctx, ClusterConnection &cluster, const Owner &owner,
+                                                  const ControllerAction &action)
+{
+    const QDateTime started = QDateTime::currentDateTimeUtc();
+    auto reconciled = reconcileController(cluster, owner, action);
+    const QString ns = controlNamespace(ctx.app);
+    Status home = ensureNamespace(cluster, ns, ctx.cancel);
+    auto recorded = home ? appendHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, reconcileEntry(owner, reconciled, started), {})
+                         : Result<HistoryEntry>(home.error());
+    if (reconciled && !recorded)
+        return recorded.error().prefixed(QStringLiteral("%1 reconciled, but the history entry was not written").arg(owner.describe()));
+    return reconciled;
+}
+
 // Releasing the hold of a controller-owned application hands it back: resume the controller,
 // record the release, reconcile through it (recorded as a `reconcile` entry). Sluice applies nothing.
 static Result<SyncOutcome> releaseToController(const ReconcileContext &ctx, ClusterConnection &cluster, const PreparedSync &prepared,
@@ -340,7 +379,7 @@ static Result<SyncOutcome> releaseToController(const ReconcileContext &ctx, Clus
     action.timeoutMs = request.timeoutMs;
     action.progress = ctx.progress;
     action.cancel = ctx.cancel;
-    auto reconciled = reconcileController(cluster, owner, action);
+    auto reconciled = reconcileAndRecord(ctx, cluster, owner, action);
 
     SyncOutcome outcome;
     outcome.clusterDescription = cluster.describe();
@@ -349,18 +388,6 @@ static Result<SyncOutcome> releaseToController(const ReconcileContext &ctx, Clus
         step.selected = false; // the controller applies, not Sluice
     outcome.result.result = reconciled ? QStringLiteral("Succeeded") : QStringLiteral("Failed");
     outcome.result.durationMs = started.msecsTo(QDateTime::currentDateTimeUtc());
-    HistoryEntry entry;
-    entry.revision = reconciled ? reconciled->deployedCommit() : QString();
-    entry.ref = owner.describe();
-    entry.time = started;
-    entry.who = currentUser();
-    entry.action = QStringLiteral("reconcile");
-    entry.result = outcome.result.result;
-    entry.durationMs = outcome.result.durationMs;
-    entry.message = reconciled ? reconciled->describe() : reconciled.error().message;
-    auto recorded = appendHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, entry, {});
-    if (recorded)
-        outcome.entry = *recorded;
     if (!released)
         return released.error().prefixed(QStringLiteral("%1 was resumed but the release was not recorded").arg(owner.describe()));
     if (!reconciled)
@@ -559,7 +586,7 @@ static Result<ControllerState> controllerActionImpl(const ReconcileContext &ctx,
     switch (request.verb) {
     case ControllerVerb::Reconcile:
         report(ctx, QStringLiteral("reconciling %1").arg(owner.describe()));
-        return reconcileController(cluster, owner, action);
+        return reconcileAndRecord(ctx, cluster, owner, action);
     case ControllerVerb::Refresh:
         return refreshArgoApplication(cluster, owner, action);
     case ControllerVerb::Suspend:
@@ -570,7 +597,8 @@ static Result<ControllerState> controllerActionImpl(const ReconcileContext &ctx,
     auto changed = setControllerSuspended(cluster, owner, suspend, ctx.cancel);
     if (!changed || suspend || owner.type != Owner::Type::Flux)
         return changed;
-    return reconcileController(cluster, owner, action); // as `flux resume`: resume, then reconcile
+    // As `flux resume`: resume, then reconcile.
+    return reconcileAndRecord(ctx, cluster, owner, action);
 }
 
 Result<ControllerState> controllerAction(const ReconcileContext &ctx, const ControllerRequest &request)

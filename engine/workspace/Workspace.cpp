@@ -209,7 +209,7 @@ Result<IgnoreRule> readIgnore(const Reader &r, const YAML::Node &node)
 
 Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &node, const QString &dir)
 {
-    SLUICE_TRY(r.expectMap(node, QStringLiteral("an application"), {"name", "source", "destination", "sync", "ignore"}));
+    SLUICE_TRY(r.expectMap(node, QStringLiteral("an application"), {"name", "source", "destination", "sync", "ignore", "controller"}));
     ApplicationConfig app;
     app.line = r.line(node);
     SLUICE_TRY(r.string(node, "name", app.name, true));
@@ -283,6 +283,16 @@ Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &nod
         SLUICE_TRY(r.string(destination, "namespace", app.ns));
     }
     app.render.defaultNamespace = app.ns;
+    if (const YAML::Node controller = node["controller"]) {
+        SLUICE_TRY(r.expectMap(controller, QStringLiteral("controller"), {"kind", "namespace", "name"}));
+        SLUICE_TRY(r.string(controller, "kind", app.controller.kind, true));
+        SLUICE_TRY(r.string(controller, "namespace", app.controller.ns, true));
+        SLUICE_TRY(r.string(controller, "name", app.controller.name, true));
+        const QStringList kinds{QStringLiteral("Kustomization"), QStringLiteral("HelmRelease"), QStringLiteral("Application")};
+        if (!kinds.contains(app.controller.kind))
+            return r.error(controller["kind"], QStringLiteral("unknown controller kind \"%1\" (expected Kustomization, HelmRelease or "
+                                                              "Application)").arg(app.controller.kind));
+    }
     if (const YAML::Node sync = node["sync"]) {
         SLUICE_TRY(r.expectMap(sync, QStringLiteral("sync"), {"prune", "historyLimit"}));
         SLUICE_TRY(r.boolean(sync, "prune", app.prune));
@@ -477,6 +487,10 @@ QByteArray workspaceYaml(const Workspace &workspace, const QString &dir)
             destination.insert(QStringLiteral("namespace"), app.ns);
         if (!destination.isEmpty())
             application.insert(QStringLiteral("destination"), destination);
+        if (!app.controller.kind.isEmpty())
+            application.insert(QStringLiteral("controller"), QJsonObject{{QStringLiteral("kind"), app.controller.kind},
+                                                                         {QStringLiteral("namespace"), app.controller.ns},
+                                                                         {QStringLiteral("name"), app.controller.name}});
         application.insert(QStringLiteral("sync"), QJsonObject{{QStringLiteral("prune"), app.prune}, {QStringLiteral("historyLimit"), app.historyLimit}});
         QJsonArray ignore;
         for (const IgnoreRule &rule : app.ignore) {

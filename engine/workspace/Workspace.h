@@ -23,6 +23,16 @@ struct ClusterConfig
     bool isProtected = false; // `protected: true`: changing it needs the application's name typed
 };
 
+// The Flux or Argo CD object that deploys an application (`controller:` in sluice.yaml; set for
+// applications discovered in a Flux or Argo CD repository). Sluice also finds it from the live
+// objects' labels; this names it before anything is applied.
+struct ControllerRef
+{
+    QString kind; // Kustomization, HelmRelease (Flux) or Application (Argo CD); empty = none
+    QString ns;
+    QString name;
+};
+
 struct ApplicationConfig
 {
     QString name;
@@ -36,6 +46,7 @@ struct ApplicationConfig
                                                 // grouped under it, offline (no status, no sync)
     QString origin;                             // where a discovered application is declared
     QString ns;                                 // destination namespace
+    ControllerRef controller;
     bool prune = false;
     int historyLimit = 20; // sync entries kept in the cluster's history ConfigMap
     QList<IgnoreRule> ignore;
