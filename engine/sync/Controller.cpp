@@ -421,9 +421,14 @@ ControllerState argoState(const Owner &owner, const QJsonObject &object)
     const QJsonObject sync = field(status, "sync");
     state.state = text(sync, "status").isEmpty() ? QStringLiteral("Unknown") : text(sync, "status");
     state.health = text(field(status, "health"), "status");
-    state.lastAppliedRevision = text(sync, "revision");
+    // What was deployed: the newest history entry (status.sync.revision is what it compared to).
+    const QJsonArray history = status.value(QLatin1String("history")).toArray();
     const QJsonObject operation = field(status, "operationState");
     state.operationPhase = text(operation, "phase");
+    if (!history.isEmpty())
+        state.lastAppliedRevision = text(history.last().toObject(), "revision");
+    else if (state.operationPhase == QLatin1String("Succeeded"))
+        state.lastAppliedRevision = text(field(operation, "syncResult"), "revision");
     state.message = text(operation, "message");
     for (const QJsonValue value : status.value(QLatin1String("conditions")).toArray()) {
         const QJsonObject c = value.toObject();

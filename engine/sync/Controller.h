@@ -77,7 +77,7 @@ struct ControllerState
     QString reason;             // the deciding condition's reason
     QString message;            // and message (Argo: the operation's or an error condition's)
     bool suspended = false;     // Flux spec.suspend; Argo: automated sync disabled (syncPolicy.automated.enabled false)
-    QString lastAppliedRevision;   // Flux "main@sha1:<sha>"; Argo status.sync.revision
+    QString lastAppliedRevision;   // Flux "main@sha1:<sha>"; Argo the newest status.history revision
     QString lastAttemptedRevision; // Flux
     QString lastHandledReconcileAt; // Flux
     QString operationPhase;     // Argo status.operationState.phase (Running, Succeeded, Failed, Error)

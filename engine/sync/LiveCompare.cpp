@@ -1,5 +1,7 @@
 #include "LiveCompare.h"
 
+#include "Controller.h"
+
 #include "core/Log.h"
 #include "render/StructuralHash.h"
 
@@ -196,6 +198,27 @@ bool definedByDesired(const QList<Item> &items, const ResourceKey &key)
     return false;
 }
 
+// On an object a Flux or Argo CD controller applied, Sluice's tracking label is bookkeeping a
+// direct sync would add, not a difference from Git: left out of the comparison.
+QJsonObject withoutTrackingOnControlled(const QJsonObject &predicted, const QJsonObject &live)
+{
+    if (live.isEmpty() || !ownerOfObject(live).isController())
+        return predicted;
+    const QJsonObject liveLabels = live.value(QLatin1String("metadata")).toObject().value(QLatin1String("labels")).toObject();
+    if (liveLabels.contains(kTrackingLabel))
+        return predicted;
+    QJsonObject object = predicted;
+    QJsonObject metadata = object.value(QLatin1String("metadata")).toObject();
+    QJsonObject labels = metadata.value(QLatin1String("labels")).toObject();
+    labels.remove(kTrackingLabel);
+    if (labels.isEmpty())
+        metadata.remove(QLatin1String("labels"));
+    else
+        metadata.insert(QLatin1String("labels"), labels);
+    object.insert(QLatin1String("metadata"), metadata);
+    return object;
+}
+
 } // namespace
 
 Result<QJsonObject> applyBodyFor(const Resource &resource, const QString &application)
@@ -347,7 +370,8 @@ Result<LiveComparison> compareWithCluster(ClusterConnection &cluster, const QStr
             SLUICE_TRY(before.insert(asResource(key, item.state.apiVersion, item.state.live, QStringLiteral("live"))));
         }
         if (item.compared) {
-            SLUICE_TRY(after.insert(asResource(key, item.state.apiVersion, item.predicted, item.resource->sourceFile, item.resource->line)));
+            const QJsonObject predicted = withoutTrackingOnControlled(item.predicted, item.state.live);
+            SLUICE_TRY(after.insert(asResource(key, item.state.apiVersion, predicted, item.resource->sourceFile, item.resource->line)));
         } else if (!item.type && item.servedLater) {
             SLUICE_TRY(after.insert(asResource(key, item.state.apiVersion, item.state.applyBody, item.resource->sourceFile, item.resource->line)));
         }

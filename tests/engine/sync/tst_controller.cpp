@@ -42,7 +42,9 @@ QJsonObject kustomization(const QJsonArray &conditions, bool suspend = false)
 const QByteArray kArgoApplication = R"({
           "spec": {"source": {"repoURL": "ssh:\/\/example.com\/gitops.git", "path": "guestbook", "targetRevision": "main"},
                    "syncPolicy": {"automated": {"prune": true, "enabled": false}}},
-          "status": {"sync": {"status": "OutOfSync", "revision": "0123456789abcdef0123456789abcdef01234567"},
+          "status": {"sync": {"status": "OutOfSync", "revision": "fedcba9876543210fedcba9876543210fedcba98"},
+                     "history": [{"id": 1, "revision": "1111111111111111111111111111111111111111"},
+                                 {"id": 2, "revision": "0123456789abcdef0123456789abcdef01234567"}],
                      "health": {"status": "Degraded"},
                      "operationState": {"phase": "Failed", "message": "one or more objects failed to apply"},
                      "conditions": [{"type": "SyncError", "message": "Failed sync attempt: one or more objects failed"}]}})";
