@@ -17,10 +17,20 @@ if [ ! -d "$demo/.git" ]; then
 fi
 if [ ! -d "$demo/.sluice/sandbox" ]; then
   # What the cluster runs before the demo starts: the `deployed` tag (the sandbox starts on demand).
-  for app in cluster web status; do
+  # With Flux's CRDs at hand, Flux (simulated by the sandbox) deploys the status application.
+  crds="${SLUICE_CORPUS_DIR:-$root/../shared/data}/flux-crds.yaml"
+  apps="cluster web status"
+  [ -f "$crds" ] && apps="cluster web"
+  for app in $apps; do
     "$build/app/sluicectl/sluicectl" --workspace "$demo/sluice.yaml" sync "$app" --revision deployed --no-wait >/dev/null
   done
   echo "Demo: synced the 'deployed' tag to the sandbox cluster; main has pending commits." >&2
+  if [ -f "$crds" ]; then
+    "$root/scripts/demo-flux.sh" "$demo" "$crds"
+    echo "Demo: Flux (simulated by the sandbox) deploys 'status' from main: Reconcile, Suspend and Resume act through it." >&2
+  else
+    echo "Demo: Flux's CRDs are not at $crds (set SLUICE_CORPUS_DIR): 'status' is synced by Sluice instead of Flux." >&2
+  fi
 fi
 
 cli=false

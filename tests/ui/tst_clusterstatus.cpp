@@ -2,6 +2,8 @@
 // the sidebar's badges and pending count, the page header, the sandbox the window starts (and
 // stops) versus one sluicectl started (left running), and a cluster that is down (one message).
 
+#include "common/CliRun.h"
+#include "common/Corpus.h"
 #include "common/Demo.h"
 
 #include "ActivityLogModel.h"
@@ -164,6 +166,63 @@ private slots:
         }
         QVERIFY2(sync::sandboxState(dataDir).running, "the window stopped a sandbox it did not start");
         QCOMPARE(sluicectl({"--workspace", workspace, "sandbox", "stop"}), 0);
+    }
+
+    // The demo's status application deployed by Flux (simulated by the sandbox): the window shows
+    // the owner and Flux's state, and its Suspend, Resume and Reconcile act through the Kustomization.
+    void fluxOwnedApplicationFromTheWindow()
+    {
+        SLUICE_CORPUS_OR_SKIP(corpus, QStringLiteral("flux-crds.yaml"));
+        const QString demo = m_dir.filePath("flux");
+        const QString error = sluice::test::makeDeployedDemo(demo);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QProcess flux;
+        flux.start(QStringLiteral(SLUICE_SOURCE_DIR "/scripts/demo-flux.sh"), {demo, corpus + QStringLiteral("/flux-crds.yaml")});
+        QVERIFY(flux.waitForFinished(120000));
+        QVERIFY2(flux.exitCode() == 0, flux.readAllStandardError().constData());
+        const auto suspended = [&] {
+            const sluice::test::Run r = sluice::test::kubectl(demo + "/.sluice/sandbox/kubeconfig", m_dir.filePath("kcache"),
+                                                              {"get", "kustomization", "status", "-n", "flux-system", "-o", "json"});
+            return r.json().value(QLatin1String("spec")).toObject().value(QLatin1String("suspend")).toBool();
+        };
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(window.openWorkspace(demo + "/sluice.yaml"));
+            window.sidebar()->setCurrentIndex(row(window, "status"));
+            ApplicationPage *page = window.applicationPage();
+            QTRY_VERIFY_WITH_TIMEOUT(page->clusterStatusLabel()->fullText().contains(
+                                         QLatin1String("Flux Kustomization flux-system/status: Reconciled")), 30000);
+            QVERIFY(page->controllerButton()->isVisible());
+            QAction *suspend = page->controllerAction(sync::ControllerVerb::Suspend);
+            QAction *resume = page->controllerAction(sync::ControllerVerb::Resume);
+            QVERIFY(suspend->isEnabled());
+            QVERIFY(!resume->isEnabled());
+            QVERIFY(!page->controllerAction(sync::ControllerVerb::Refresh)->isEnabled()); // Argo CD's
+
+            suspend->trigger();
+            QTRY_VERIFY_WITH_TIMEOUT(page->holdBanner()->isVisible(), 30000);
+            QVERIFY(suspended());
+            QVERIFY(page->holdBanner()->text().contains(QLatin1String("Flux Kustomization flux-system/status is suspended")));
+            QVERIFY(resume->isEnabled());
+            QVERIFY(!page->controllerAction(sync::ControllerVerb::Reconcile)->isEnabled()); // Flux refuses while suspended
+
+            resume->trigger(); // resume, then reconcile
+            QTRY_VERIFY_WITH_TIMEOUT(!page->holdBanner()->isVisible(), 30000);
+            QVERIFY(!suspended());
+            QTRY_VERIFY(page->controllerAction(sync::ControllerVerb::Reconcile)->isEnabled());
+            QTest::keyClick(&window, Qt::Key_E, Qt::ControlModifier | Qt::ShiftModifier); // Reconcile now
+            const auto reconciled = [&] {
+                ActivityLogModel *log = window.activityLog();
+                for (int r = 0; r < log->rowCount(); ++r) {
+                    if (log->index(r, ActivityLogModel::ActivityColumn).data().toString() == QLatin1String("Reconcile Now status"))
+                        return log->index(r, 0).data(ActivityLogModel::StateRole).toInt() == int(ActivityLogModel::State::Succeeded);
+                }
+                return false;
+            };
+            QTRY_VERIFY_WITH_TIMEOUT(reconciled(), 30000);
+        }
+        QCOMPARE(sluicectl({"--workspace", demo + "/sluice.yaml", "sandbox", "stop"}), 0);
     }
 
     void syncAndRollBackFromTheWindow()
