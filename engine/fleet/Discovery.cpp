@@ -1,6 +1,7 @@
 #include "Discovery.h"
 
 #include "git/Repository.h"
+#include "render/FluxBuild.h"
 #include "render/FluxSubstitute.h"
 #include "render/YamlScan.h"
 #include "render/YamlTree.h"
@@ -335,17 +336,13 @@ struct Reader
         config.render.renderer = RendererKind::Flux;
         config.render.releaseName = config.name;
         FluxOptions &flux = config.render.flux;
+        flux = fluxOptionsFromSpec(spec);
         if (!artifactCopies.isEmpty()) {
             // The artifact is made from the whole repository; the path is inside the artifact.
             flux.artifactCopies = artifactCopies;
             flux.artifactPath = config.path;
             config.path = QStringLiteral(".");
         }
-        flux.targetNamespace = spec.value(QLatin1String("targetNamespace")).toString();
-        flux.namePrefix = spec.value(QLatin1String("namePrefix")).toString();
-        flux.nameSuffix = spec.value(QLatin1String("nameSuffix")).toString();
-        flux.patches = jsonText(spec.value(QLatin1String("patches")));
-        flux.images = jsonText(spec.value(QLatin1String("images")));
         config.render.defaultNamespace = flux.targetNamespace.isEmpty() ? QStringLiteral("default") : flux.targetNamespace;
         config.ns = config.render.defaultNamespace;
         if (const QJsonValue postBuild = spec.value(QLatin1String("postBuild")); postBuild.isObject()) {
@@ -399,6 +396,7 @@ struct Reader
         for (const QJsonValue dep : spec.value(QLatin1String("dependsOn")).toArray())
             app.dependsOn.append(dep.toObject().value(QLatin1String("namespace")).toString(ns) + QLatin1Char('/') +
                                  dep.toObject().value(QLatin1String("name")).toString());
+        config.controller = {QStringLiteral("Kustomization"), ns, k.key.name};
         app.kind = QStringLiteral("Flux Kustomization");
         app.cluster = cluster;
         app.source = sourceText + QStringLiteral(" (this repository)");
@@ -461,6 +459,7 @@ struct Reader
         config.render.releaseName = config.name;
         config.prune = spec.value(QLatin1String("syncPolicy")).toObject().value(QLatin1String("automated")).toObject()
                            .value(QLatin1String("prune")).toBool();
+        config.controller = {QStringLiteral("Application"), a.key.ns.isEmpty() ? QStringLiteral("argocd") : a.key.ns, a.key.name};
         app.kind = QStringLiteral("Argo CD Application");
         app.source = QStringLiteral("%1 at %2 (this repository)").arg(url, config.revision);
         app.declaredAt = a.at();

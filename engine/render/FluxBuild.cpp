@@ -207,7 +207,23 @@ Status copyTree(const QString &repoRoot, const QString &from, const QString &to,
     return {};
 }
 
+QByteArray jsonArrayText(const QJsonValue &value)
+{
+    return value.isArray() ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact) : QByteArray();
+}
+
 } // namespace
+
+FluxOptions fluxOptionsFromSpec(const QJsonObject &spec)
+{
+    FluxOptions flux;
+    flux.targetNamespace = spec.value(QLatin1String("targetNamespace")).toString();
+    flux.namePrefix = spec.value(QLatin1String("namePrefix")).toString();
+    flux.nameSuffix = spec.value(QLatin1String("nameSuffix")).toString();
+    flux.patches = jsonArrayText(spec.value(QLatin1String("patches")));
+    flux.images = jsonArrayText(spec.value(QLatin1String("images")));
+    return flux;
+}
 
 Status buildFluxArtifact(const QString &repoRoot, const QByteArray &copies, const QString &artifactDir)
 {

@@ -9,6 +9,12 @@
 
 namespace sluice {
 
+// The FluxOptions a Kustomization's spec sets by itself: targetNamespace, namePrefix,
+// nameSuffix, and patches and images as JSON text. postBuild variables, HelmRelease sources and
+// ExternalArtifacts need other objects and are the caller's. Shared by repository discovery and
+// the sandbox's simulated kustomize-controller, so both build a Kustomization alike. Pure.
+FluxOptions fluxOptionsFromSpec(const QJsonObject &spec);
+
 // Generates `dir`/kustomization.yaml when `dir` has no kustomization (every *.yaml / *.yml below
 // it in lexical order, hidden entries skipped, a sub-folder with its own kustomization as one
 // resource), then writes the Kustomization's targetNamespace, namePrefix, nameSuffix, patches

@@ -1,9 +1,12 @@
 #include "Sandbox.h"
 
 #include "ApiRouter.h"
+#include "ArgoController.h"
 #include "Controllers.h"
 #include "CustomResources.h"
 #include "Discovery.h"
+#include "FluxControllers.h"
+#include "GitOpsApply.h"
 #include "HttpServer.h"
 #include "ObjectStore.h"
 #include "ResourceCatalog.h"
@@ -29,6 +32,10 @@ struct Sandbox::Private
     // After `store`: destroyed before it, so no deferred status write outlives it.
     std::unique_ptr<CustomResources> customResources;
     std::unique_ptr<Controllers> controllers;
+    // Started once the server listens (they apply through it); destroyed after stop() closed
+    // it and before the store.
+    std::unique_ptr<FluxControllers> flux;
+    std::unique_ptr<ArgoController> argo;
     std::unique_ptr<ResourceHandlers> handlers;
     std::unique_ptr<ApiRouter> router;
     HttpServer *server = nullptr;
@@ -89,6 +96,13 @@ Status Sandbox::start()
     if (!d->server->listen(address, d->options.port, &error))
         return makeError(ErrorCategory::Kube, error);
     d->router->setServerAddress(url().authority());
+    auto client = connectToSandbox({url().toString(), d->certificates->caCertificatePem(), d->certificates->token()});
+    if (!client)
+        return client.error().prefixed(QStringLiteral("the sandbox's simulated GitOps controllers"));
+    d->flux = std::make_unique<FluxControllers>(*d->store, *client);
+    d->flux->resumeStored();
+    d->argo = std::make_unique<ArgoController>(*d->store, *client);
+    d->argo->resumeStored();
 
     if (!d->options.kubeconfigPath.isEmpty()) {
         if (Status written = writeSandboxKubeconfig(d->options.kubeconfigPath, url().toString(),
