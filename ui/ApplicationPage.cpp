@@ -149,10 +149,12 @@ void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status, s
         showController(full.get());
     // Pending means pending: once the deployed revision is known, the commits since it (unless
     // the user picked another base).
-    if (full && !full->deployedRevision.isEmpty() && m_deployedBaseShown != m_application &&
+    if (full && !full->deployedRevision.isEmpty())
+        m_knownDeployed = full->deployedRevision;
+    if (!m_knownDeployed.isEmpty() && !m_newApplication && m_deployedBaseShown != m_application &&
         m_pending->sincePicker()->spec().isEmpty()) {
         m_deployedBaseShown = m_application;
-        m_pending->sincePicker()->setSpec(full->deployedRevision.left(12));
+        m_pending->sincePicker()->setSpec(m_knownDeployed.left(12));
         m_pending->reload();
     }
     using State = ApplicationStatusSummary::State;
@@ -171,14 +173,16 @@ void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status, s
         [[fallthrough]]; // a re-check: the last known status stays up
     case State::Known: {
         text = tr("%1 \u00b7 %2").arg(status.sync, status.health);
-        if (!status.controller.isEmpty())
-            text += QStringLiteral(" \u00b7 ") + status.controller;
         if (status.deployed.isEmpty())
             text += status.controller.isEmpty() ? tr(" \u00b7 never synced by Sluice") : QString();
-        else if (status.pending >= 0)
+        else if (status.pending == 0)
+            text += tr(" \u00b7 deployed %1, up to date").arg(status.deployed.left(7));
+        else if (status.pending > 0)
             text += tr(" \u00b7 deployed %1 \u00b7 %2 is %3 ahead")
                         .arg(status.deployed.left(7), m_session ? m_session->application(m_application).revision : QString(),
                              status.pending == 1 ? tr("1 commit") : tr("%1 commits").arg(status.pending));
+        if (!status.controller.isEmpty())
+            text += QStringLiteral(" \u00b7 ") + status.controller;
         if (status.state == State::Checking)
             text += tr(" \u00b7 checking\u2026");
         break;
@@ -187,6 +191,8 @@ void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status, s
     m_clusterStatus->setFullText(text);
     if (!status.error.isEmpty())
         m_clusterStatus->setToolTip(status.error);
+    else if (full && full->controller)
+        m_clusterStatus->setToolTip(tr("%1\nOwner found by %2").arg(full->controller->describe(), full->owner.evidence));
     m_clusterStatus->setVisible(!text.isEmpty());
     m_hold->setText(status.hold.isEmpty() ? QString()
                                           : tr("\u2016 %1 \u2014 syncing the tracked head waits until the hold is released").arg(status.hold));
@@ -288,6 +294,7 @@ void ApplicationPage::setApplication(SessionPtr session, const QString &applicat
     m_refs->setRefs({}, false);
     m_newApplication = true;
     m_deployedBaseShown.clear();
+    m_knownDeployed.clear();
     m_pending->clear(tr("Loading %1\u2026").arg(application));
     m_review->clear(tr("Loading %1\u2026").arg(application));
     m_history->setApplication(m_session, application);
@@ -358,9 +365,15 @@ void ApplicationPage::showSnapshot(const RepositorySnapshot &snapshot)
     m_details->setFullText(tr("%1 · %2 · tracking %3 at %4 “%5” by %6")
                            .arg(repositoryName(app), app.path, app.revision, head.id.left(7), head.summary, head.author) +
                            originOf(app));
-    // A new application starts from its whole history and reviews its uncommitted work; a
-    // reload keeps what the user chose.
-    const QString since = m_newApplication ? QString() : m_pending->sincePicker()->spec();
+    // A new application starts from its deployed revision when its cluster status came first,
+    // else from its whole history, and reviews its uncommitted work; a reload keeps what the
+    // user chose.
+    QString since = m_pending->sincePicker()->spec();
+    if (m_newApplication) {
+        since = m_knownDeployed.left(12);
+        if (!since.isEmpty())
+            m_deployedBaseShown = m_application;
+    }
     m_pending->setApplication(m_session, m_application, since);
     if (m_newApplication)
         m_review->setApplication(m_session, m_application, app.revision, snapshot.localClone ? git::kWorktree : app.revision);

@@ -125,6 +125,7 @@ private:
     int m_controllerLogId = 0;
     bool m_newApplication = true;
     QString m_deployedBaseShown; // the application whose Pending tab was set to its deployed revision
+    QString m_knownDeployed;     // the shown application's deployed revision, once its status is known
 };
 
 } // namespace sluice

@@ -168,7 +168,7 @@ void ClusterStatusMonitor::finished(const QString &application, const Result &re
         summary.pending = s.pendingKnown ? int(s.pending.size()) : -1;
         summary.deployed = s.deployedRevision;
         summary.hold = s.hold ? s.hold->describe() : QString();
-        summary.controller = s.controller ? s.controller->describe() : QString();
+        summary.controller = s.controller ? s.controller->summary() : QString();
         m_status[application] = result.status;
         m_applications->setClusterError(result.cluster, {}); // it answered
     }

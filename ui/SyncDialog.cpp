@@ -240,7 +240,10 @@ void SyncDialog::showPlan(const sync::PreparedSync &prepared)
     const bool held = m_mode == Mode::Sync && prepared.hold.has_value();
     m_releaseHold->setVisible(held);
     m_releaseHold->setChecked(held && m_releaseWanted);
-    if (held)
+    if (held && prepared.owner.isController())
+        m_releaseHold->setText(tr("Release the hold (%1): resume %2 and let it reconcile; Sluice applies nothing")
+                                   .arg(prepared.hold->describe(), prepared.owner.describe()));
+    else if (held)
         m_releaseHold->setText(tr("Release the hold (%1); recorded in history").arg(prepared.hold->describe()));
     // The first step that changes something, so its diff shows at once.
     for (int row = 0; row < m_model->rowCount(); ++row) {
@@ -276,7 +279,8 @@ void SyncDialog::apply(bool dryRun)
     request.releaseHold = m_releaseHold->isVisible() && m_releaseHold->isChecked();
     request.confirmation = m_confirm->text().trimmed();
     request.only = m_model->selectedKeys();
-    if (request.only.isEmpty())
+    const bool handBack = handsBack();
+    if (request.only.isEmpty() && !handBack)
         return;
     m_model->clearResult();
     m_result->setText(dryRun ? tr("Dry run\u2026") : tr("Applying\u2026"));
@@ -290,7 +294,7 @@ void SyncDialog::apply(bool dryRun)
                                                    context.token(), true};
             return sync::applyPreparedSync(reconcile, prepared, request);
         },
-        [this, logId, dryRun](const Result<sync::SyncOutcome> &outcome) {
+        [this, logId, dryRun, handBack](const Result<sync::SyncOutcome> &outcome) {
             m_progressText->clear();
             m_progress->setRange(0, 1000);
             m_progress->setValue(outcome ? 1000 : 0);
@@ -311,6 +315,8 @@ void SyncDialog::apply(bool dryRun)
                 text += tr("; health %1%2").arg(sync::healthName(r.health), r.timedOut ? tr(" (timed out waiting)") : QString());
             if (outcome->entry)
                 text += tr("; history #%1").arg(outcome->entry->id);
+            if (handBack && !outcome->plan.warnings.isEmpty())
+                text = outcome->plan.warnings.last(); // "Handed back to …: it applied …"
             const QString failure = r.firstFailure();
             if (!failure.isEmpty())
                 text += QStringLiteral("\n") + failure;
@@ -327,14 +333,22 @@ void SyncDialog::apply(bool dryRun)
     updateButtons();
 }
 
+bool SyncDialog::handsBack() const
+{
+    return m_mode == Mode::Sync && m_prepared && m_prepared->owner.isController() && m_releaseHold->isVisible() &&
+           m_releaseHold->isChecked();
+}
+
 void SyncDialog::updateButtons()
 {
     const bool busy = m_job->isRunning();
     const bool ready = m_prepared.has_value() && !busy && m_model->selectedCount() > 0;
     const bool confirmed = !m_protected || m_confirm->text().trimmed() == m_application;
     const bool held = m_releaseHold->isVisible() && !m_releaseHold->isChecked();
-    m_dryRun->setEnabled(ready);
-    m_apply->setEnabled(ready && confirmed && !held);
+    const bool handBack = handsBack() && !busy;
+    m_dryRun->setEnabled(ready && !handsBack());
+    m_apply->setEnabled((ready || handBack) && confirmed && !held);
+    m_apply->setText(handsBack() ? tr("R&elease && Reconcile") : m_mode == Mode::Sync ? tr("&Sync") : tr("&Roll back"));
     m_apply->setToolTip(!confirmed ? tr("Type %1 above: the cluster is protected").arg(m_application)
                         : held     ? tr("The application is held: tick \u201cRelease the hold\u201d to sync anyway")
                                    : QString());

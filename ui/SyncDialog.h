@@ -84,6 +84,8 @@ private:
     void showPlan(const sync::PreparedSync &prepared);
     void showSelectedStep();
     void updateButtons();
+    // Releasing a Flux- or Argo-owned application's hold: the controller applies, not this dialog.
+    bool handsBack() const;
 
     SessionPtr m_session;
     QString m_application;

@@ -340,7 +340,7 @@ QString ControllerState::deployedCommit() const
     return match.hasMatch() ? match.captured(1) : QString();
 }
 
-QString ControllerState::describe() const
+QString ControllerState::summary() const
 {
     if (!found)
         return QStringLiteral("%1: not found in the cluster").arg(owner.describe());
@@ -349,9 +349,12 @@ QString ControllerState::describe() const
         line += QStringLiteral(", %1").arg(health);
     if (suspended)
         line += owner.type == Owner::Type::ArgoCD ? QStringLiteral(", automated sync disabled") : QStringLiteral(", suspended");
-    if (!message.isEmpty())
-        line += QStringLiteral(" (%1)").arg(message);
     return line;
+}
+
+QString ControllerState::describe() const
+{
+    return found && !message.isEmpty() ? QStringLiteral("%1 (%2)").arg(summary(), message) : summary();
 }
 
 QJsonObject ControllerState::toJson() const
@@ -516,12 +519,12 @@ QString controllerRevertWarning(const Owner &owner, const QString &application)
 {
     if (owner.type == Owner::Type::Flux)
         return QStringLiteral("%1 owns these objects: its next reconcile reverts what this sync changes. To keep a change, commit it "
-                              "and run `sluicectl reconcile %2`; to hold it, `sluicectl suspend %2` first (or roll back, which "
-                              "suspends it).").arg(owner.describe(), application);
+                              "and reconcile through Flux (Reconcile Now; `sluicectl reconcile %2`); to hold one, suspend Flux first "
+                              "(Suspend; `sluicectl suspend %2`) or roll back, which suspends it.").arg(owner.describe(), application);
     if (owner.type == Owner::Type::ArgoCD)
-        return QStringLiteral("%1 owns these objects: with self-heal on, Argo CD reverts what this sync changes and shows it OutOfSync. "
-                              "Sync through Argo CD with `sluicectl reconcile %2`, or `sluicectl suspend %2` (disables automated "
-                              "sync) first.").arg(owner.describe(), application);
+        return QStringLiteral("%1 owns these objects: with self-heal on, Argo CD reverts what this sync changes, and shows it "
+                              "OutOfSync. Sync through Argo CD instead (Reconcile Now; `sluicectl reconcile %2`), or turn its automated "
+                              "sync off first (Suspend; `sluicectl suspend %2`).").arg(owner.describe(), application);
     return {};
 }
 

@@ -90,6 +90,8 @@ struct ControllerState
     QString deployedCommit() const;
     // "Flux Kustomization flux-system/apps: Reconciled (Applied revision: main@sha1:1a2b3c4)"
     QString describe() const;
+    // The same without the message: "Flux Kustomization flux-system/apps: Reconciled, suspended"
+    QString summary() const;
     QJsonObject toJson() const;
 };
 
