@@ -25,7 +25,7 @@ struct HistoryEntry
     QString ref;          // the revision spec it came from ("main", a tag, an entry id)
     QDateTime time;       // start, UTC
     QString who;          // user@host
-    QString action;       // sync, rollback, reconcile (through a Flux or Argo CD owner), hold, release
+    QString action;       // sync, rollback, hold, release; through a Flux or Argo CD owner: reconcile, suspend, resume
     int applied = 0;
     int pruned = 0;
     int failed = 0;

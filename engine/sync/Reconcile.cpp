@@ -350,6 +350,8 @@ static Result<ControllerState> reconcileAndRecord(const ReconcileContext &ctx, C
 {
     const QDateTime started = QDateTime::currentDateTimeUtc();
     auto reconciled = reconcileController(cluster, owner, action);
+    if (!reconciled && reconciled.error().category == ErrorCategory::Usage)
+        return reconciled; // refused before asking anything (suspended, an operation running): nothing to record
     const QString ns = controlNamespace(ctx.app);
     Status home = ensureNamespace(cluster, ns, ctx.cancel);
     auto recorded = home ? appendHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, reconcileEntry(owner, reconciled, started), {})
@@ -595,7 +597,22 @@ static Result<ControllerState> controllerActionImpl(const ReconcileContext &ctx,
     }
     const bool suspend = request.verb == ControllerVerb::Suspend;
     auto changed = setControllerSuspended(cluster, owner, suspend, ctx.cancel);
-    if (!changed || suspend || owner.type != Owner::Type::Flux)
+    if (!changed)
+        return changed;
+    HistoryEntry entry; // who suspended or resumed it, for the audit trail
+    entry.revision = changed->deployedCommit();
+    entry.ref = owner.describe();
+    entry.time = QDateTime::currentDateTimeUtc();
+    entry.who = currentUser();
+    entry.action = suspend ? QStringLiteral("suspend") : QStringLiteral("resume");
+    entry.result = QStringLiteral("Succeeded");
+    entry.message = changed->summary();
+    const QString ns = controlNamespace(ctx.app);
+    SLUICE_TRY(ensureNamespace(cluster, ns, ctx.cancel));
+    if (auto recorded = appendHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, entry, ctx.cancel); !recorded)
+        return recorded.error().prefixed(QStringLiteral("%1 was %2, but the history entry was not written")
+                                             .arg(owner.describe(), suspend ? QStringLiteral("suspended") : QStringLiteral("resumed")));
+    if (suspend || owner.type != Owner::Type::Flux)
         return changed;
     // As `flux resume`: resume, then reconcile.
     return reconcileAndRecord(ctx, cluster, owner, action);

@@ -246,6 +246,12 @@ private slots:
         QCOMPARE(ctl({QStringLiteral("resume"), QStringLiteral("web")}).exitCode, 0);
         QCOMPARE(at(kustomization(), QStringLiteral("spec")).value(QLatin1String("suspend")).toBool(), false);
         QVERIFY(appStatus().value(QLatin1String("hold")).isNull());
+        // Every action through Flux is in the history every workstation sees, newest first.
+        QStringList actions;
+        for (const QJsonValue e : ctl({QStringLiteral("--json"), QStringLiteral("history"), QStringLiteral("web")}).json().value(QLatin1String("entries")).toArray())
+            actions << e.toObject().value(QLatin1String("action")).toString();
+        QCOMPARE(actions, (QStringList{QStringLiteral("reconcile"), QStringLiteral("resume"), QStringLiteral("suspend"),
+                                       QStringLiteral("reconcile"), QStringLiteral("reconcile")}));
 
         // Rollback suspends the Kustomization first (the hold), so Flux does not undo it.
         const Run rolledBack = ctl({QStringLiteral("rollback"), QStringLiteral("web")});
