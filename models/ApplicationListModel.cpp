@@ -204,6 +204,8 @@ QVariant ApplicationListModel::data(const QModelIndex &index, int role) const
             tip += QStringLiteral("\n%1, %2").arg(status.sync, status.health);
             if (status.pending >= 0)
                 tip += QStringLiteral(", %1 pending commit%2").arg(status.pending).arg(status.pending == 1 ? "" : "s");
+            if (!status.controller.isEmpty())
+                tip += QStringLiteral("\n") + status.controller;
             if (!status.hold.isEmpty())
                 tip += QStringLiteral("\n") + status.hold;
         } else if (status.state == ApplicationStatusSummary::State::Failed) {
@@ -234,6 +236,8 @@ QVariant ApplicationListModel::data(const QModelIndex &index, int role) const
         return m_status.value(app->name).pending;
     case HoldRole:
         return m_status.value(app->name).hold;
+    case OwnerRole:
+        return m_status.value(app->name).owner;
     case StatusErrorRole:
         return m_status.value(app->name).error;
     default:
@@ -266,6 +270,7 @@ QHash<int, QByteArray> ApplicationListModel::roleNames() const
     names.insert(HealthRole, "health");
     names.insert(PendingRole, "pending");
     names.insert(HoldRole, "hold");
+    names.insert(OwnerRole, "owner");
     names.insert(StatusErrorRole, "statusError");
     return names;
 }

@@ -24,6 +24,7 @@ struct ApplicationStatusSummary
     QString deployed;  // deployed commit id, empty when never
     QString hold;      // "held at abc1234 by alex@ws since …", empty when not held
     QString controller; // a Flux or Argo CD owner and its state ("Flux Kustomization flux-system/apps: Reconciled"), or empty
+    QString owner;      // "Flux" or "Argo CD" when a controller owns it, else empty
     QString error;     // why the status is unknown (State::Failed)
 };
 
@@ -47,6 +48,7 @@ public:
         HealthRole,                  // "Healthy", …; empty when not known
         PendingRole,                 // int pending commits, or -1
         HoldRole,                    // the hold's description, or empty
+        OwnerRole,                   // "Flux", "Argo CD" or "" (Sluice, nobody)
         StatusErrorRole,             // why the status could not be determined
     };
 

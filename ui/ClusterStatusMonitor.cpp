@@ -169,6 +169,9 @@ void ClusterStatusMonitor::finished(const QString &application, const Result &re
         summary.deployed = s.deployedRevision;
         summary.hold = s.hold ? s.hold->describe() : QString();
         summary.controller = s.controller ? s.controller->summary() : QString();
+        summary.owner = s.owner.type == sync::Owner::Type::Flux     ? QStringLiteral("Flux")
+                        : s.owner.type == sync::Owner::Type::ArgoCD ? QStringLiteral("Argo CD")
+                                                                     : QString();
         m_status[application] = result.status;
         m_applications->setClusterError(result.cluster, {}); // it answered
     }

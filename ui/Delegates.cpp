@@ -78,8 +78,11 @@ QList<Segment> detailSegments(const QModelIndex &index)
     case State::Failed:
         return {{QObject::tr("\u26a0 status unknown"), kRed}};
     case State::Known: {
-        return {syncSegment(index.data(ApplicationListModel::SyncRole).toString()),
-                healthSegment(index.data(ApplicationListModel::HealthRole).toString())};
+        QList<Segment> segments{syncSegment(index.data(ApplicationListModel::SyncRole).toString()),
+                                healthSegment(index.data(ApplicationListModel::HealthRole).toString())};
+        if (const QString owner = index.data(ApplicationListModel::OwnerRole).toString(); !owner.isEmpty())
+            segments.append({QStringLiteral("\u00b7 ") + owner, {}}); // deployed by Flux or Argo CD
+        return segments;
     }
     case State::NotChecked:
         break;

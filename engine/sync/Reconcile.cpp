@@ -250,13 +250,18 @@ static Result<ApplicationStatus> applicationStatusImpl(const ReconcileContext &c
     status.comparison = std::move(*comparison);
     status.owner = ownerOf(ctx, status.comparison, &status.ownerWarnings);
     if (status.owner.isController()) {
+        // Not allowed to read it (RBAC), say: the rest of the status still stands.
         auto state = readController(cluster, status.owner, ctx.cancel);
-        if (!state)
+        if (!state && state.error().category == ErrorCategory::Cancelled)
             return state.error();
-        status.controller = *state;
-        if (!state->deployedCommit().isEmpty())
-            status.deployedRevision = state->deployedCommit(); // what the controller last applied
-        status.hold = controllerHold(*state, history->hold, status.ownerWarnings);
+        if (!state) {
+            status.ownerWarnings.append(QStringLiteral("cannot read %1's state: %2").arg(status.owner.describe(), state.error().message));
+        } else {
+            status.controller = *state;
+            if (!state->deployedCommit().isEmpty())
+                status.deployedRevision = state->deployedCommit(); // what the controller last applied
+            status.hold = controllerHold(*state, history->hold, status.ownerWarnings);
+        }
     }
     if (!status.deployedRevision.isEmpty() && !tracked->worktree) {
         auto pending = repo.commitList(status.deployedRevision, tracked->commitId, {}, ctx.cancel);
