@@ -40,4 +40,18 @@ inline QString makeDeployedDemo(const QString &dir)
     return {};
 }
 
+// The deployed demo with its status application deployed by Flux (scripts/demo-flux.sh, on the
+// sandbox's simulated Flux) from Flux's CRDs at `fluxCrds`. Returns an error or "".
+inline QString makeFluxDemo(const QString &dir, const QString &fluxCrds)
+{
+    const QString error = makeDeployedDemo(dir);
+    if (!error.isEmpty())
+        return error;
+    QProcess flux;
+    flux.start(QStringLiteral(SLUICE_SOURCE_DIR "/scripts/demo-flux.sh"), {dir, fluxCrds});
+    if (!flux.waitForFinished(120000) || flux.exitStatus() != QProcess::NormalExit || flux.exitCode() != 0)
+        return QStringLiteral("demo-flux.sh failed: ") + QString::fromUtf8(flux.readAllStandardError());
+    return {};
+}
+
 } // namespace sluice::test

@@ -174,12 +174,8 @@ private slots:
     {
         SLUICE_CORPUS_OR_SKIP(corpus, QStringLiteral("flux-crds.yaml"));
         const QString demo = m_dir.filePath("flux");
-        const QString error = sluice::test::makeDeployedDemo(demo);
+        const QString error = sluice::test::makeFluxDemo(demo, corpus + QStringLiteral("/flux-crds.yaml"));
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        QProcess flux;
-        flux.start(QStringLiteral(SLUICE_SOURCE_DIR "/scripts/demo-flux.sh"), {demo, corpus + QStringLiteral("/flux-crds.yaml")});
-        QVERIFY(flux.waitForFinished(120000));
-        QVERIFY2(flux.exitCode() == 0, flux.readAllStandardError().constData());
         const auto suspended = [&] {
             const sluice::test::Run r = sluice::test::kubectl(demo + "/.sluice/sandbox/kubeconfig", m_dir.filePath("kcache"),
                                                               {"get", "kustomization", "status", "-n", "flux-system", "-o", "json"});

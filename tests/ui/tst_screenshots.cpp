@@ -4,6 +4,7 @@
 // the Sync dialog with its plan, in progress and done, the Rollback dialog, the hold banner,
 // History).
 
+#include "common/Corpus.h"
 #include "common/Demo.h"
 #include "common/Fleet.h"
 
@@ -227,6 +228,35 @@ private slots:
         window.clusterPage()->reviewTab()->review(); // main vs the working tree
         QTRY_COMPARE_WITH_TIMEOUT(window.clusterPage()->reviewTab()->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~1 =11"), 20000);
         QVERIFY(window.grab().save(m_out + "/fleet-cluster.png"));
+    }
+
+    // The demo's status application deployed by Flux: its owner and state, then suspended (the hold).
+    void fluxOwned()
+    {
+        SLUICE_CORPUS_OR_SKIP(corpus, QStringLiteral("flux-crds.yaml"));
+        applyTheme(Theme::Light);
+        const QString demo = m_dir.filePath("flux");
+        const QString error = sluice::test::makeFluxDemo(demo, corpus + QStringLiteral("/flux-crds.yaml"));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        {
+            MainWindow window;
+            window.resize(1280, 800);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QVERIFY(window.openWorkspace(demo + "/sluice.yaml"));
+            QVERIFY(window.selectApplication("status"));
+            ApplicationPage *page = window.applicationPage();
+            QTRY_VERIFY_WITH_TIMEOUT(page->clusterStatusLabel()->fullText().contains(QLatin1String("Flux Kustomization flux-system/status: Reconciled")), 30000);
+            QTRY_VERIFY_WITH_TIMEOUT(window.applications()->indexOfApplication("status").data(ApplicationListModel::HealthRole).toString()
+                                         == QLatin1String("Healthy"), 30000);
+            QTRY_VERIFY(!page->isBusy());
+            save(&window, "flux-owned.png");
+            page->controllerAction(sync::ControllerVerb::Suspend)->trigger();
+            QTRY_VERIFY_WITH_TIMEOUT(page->holdBanner()->isVisible(), 30000);
+            QTRY_VERIFY(!page->isBusy());
+            save(&window, "flux-suspended.png");
+        }
+        QCOMPARE(sluice::test::sluicectl({"--workspace", demo + "/sluice.yaml", "sandbox", "stop"}), 0);
     }
 
     void dark()
