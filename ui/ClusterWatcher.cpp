@@ -35,9 +35,12 @@ ClusterWatcher::ClusterWatcher(const ClusterConfig &cluster, const QStringList &
     : QObject(parent), m_shared(std::make_shared<Shared>()), m_kinds(kinds)
 {
     m_shared->known = known;
-    const QString selector = sync::kTrackingLabel + QStringLiteral(" in (") + applications.join(QLatin1Char(',')) + QLatin1Char(')');
+    QHash<QString, QString> byLabel; // tracking label value → application
+    for (const QString &application : applications)
+        byLabel.insert(sync::clusterSafeName(application), application);
+    const QString selector = sync::kTrackingLabel + QStringLiteral(" in (") + byLabel.keys().join(QLatin1Char(',')) + QLatin1Char(')');
     for (const QString &kind : kinds) {
-        m_threads.emplace_back(QThread::create([this, shared = m_shared, cluster, selector, kind] {
+        m_threads.emplace_back(QThread::create([this, shared = m_shared, cluster, selector, byLabel, kind] {
             auto connection = sync::connectCluster(cluster, shared->stop);
             if (!connection) {
                 emit failed(connection.error().message);
@@ -49,8 +52,8 @@ ClusterWatcher::ClusterWatcher(const ClusterConfig &cluster, const QStringList &
             kube::WatchOptions options;
             options.labelSelector = selector;
             const Status watched = kube::watchCollection(*connection->client, type->path(), options, [&](const kube::WatchEvent &event) {
-                const QString application = event.object.value(QLatin1String("metadata")).toObject()
-                                                .value(QLatin1String("labels")).toObject().value(sync::kTrackingLabel).toString();
+                const QString application = byLabel.value(event.object.value(QLatin1String("metadata")).toObject()
+                                                              .value(QLatin1String("labels")).toObject().value(sync::kTrackingLabel).toString());
                 if (application.isEmpty())
                     return !shared->stop.isCancelled();
                 if (event.type == QLatin1String("ADDED")) {

@@ -229,7 +229,7 @@ std::map<ResourceKey, Health> waitForHealth(ClusterConnection &cluster, const QS
     for (const auto &[id, collection] : collections) {
         watchers.emplace_back(QThread::create([&, collection = collection] {
             kube::WatchOptions watchOptions;
-            watchOptions.labelSelector = kTrackingLabel + QLatin1Char('=') + application;
+            watchOptions.labelSelector = kTrackingLabel + QLatin1Char('=') + clusterSafeName(application);
             (void)kube::watchCollection(*cluster.client, collection, watchOptions, [&](const kube::WatchEvent &event) {
                 const QJsonObject metadata = event.object.value(QLatin1String("metadata")).toObject();
                 const QString apiVersion = event.object.value(QLatin1String("apiVersion")).toString();

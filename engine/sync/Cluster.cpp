@@ -84,6 +84,12 @@ Result<ClusterConnection> connectContext(const ClusterConfig &cluster, const QSt
 
 } // namespace
 
+QString clusterSafeName(const QString &application)
+{
+    QString name = application;
+    return name.replace(QLatin1Char('/'), QLatin1Char('.'));
+}
+
 QString ClusterConnection::describe() const
 {
     return QStringLiteral("cluster %1 (context %2, %3)").arg(name, contextName, server);

@@ -13,6 +13,11 @@
 
 namespace sluice::sync {
 
+// The application's name as Kubernetes accepts it in a label value and an object name (the
+// tracking label, the history ConfigMap, the Lease): a discovered "<cluster>/<name>" becomes
+// "<cluster>.<name>"; other names are already valid and stay as they are.
+QString clusterSafeName(const QString &application);
+
 struct ClusterConnection
 {
     QString name;        // the workspace's cluster name

@@ -326,7 +326,7 @@ Owner ownerOfObjects(const std::map<ResourceKey, QJsonObject> &live, const QStri
             else if (others && !(found == owner) && !others->contains(found.describe()))
                 others->append(found.describe());
         }
-        sluice = sluice || text(field(field(object, "metadata"), "labels"), "sluice.dev/app") == application;
+        sluice = sluice || text(field(field(object, "metadata"), "labels"), "sluice.dev/app") == clusterSafeName(application);
     }
     if (!owner.isController() && sluice)
         owner.type = Owner::Type::Sluice;

@@ -146,7 +146,7 @@ void History::setHold(const std::optional<Hold> &newHold, const QString &who)
 
 QString historyConfigMapName(const QString &application)
 {
-    return QStringLiteral("sluice-history-") + application;
+    return QStringLiteral("sluice-history-") + clusterSafeName(application);
 }
 
 Result<History> readHistory(ClusterConnection &cluster, const QString &application, const QString &ns, const CancelToken &cancel)

@@ -105,7 +105,7 @@ Result<std::unique_ptr<SyncLease>> SyncLease::acquire(ClusterConnection &cluster
     auto d = std::make_unique<Private>();
     d->cluster = cluster;
     d->ns = ns;
-    d->name = QStringLiteral("sluice-") + application;
+    d->name = QStringLiteral("sluice-") + clusterSafeName(application);
     d->holder = QStringLiteral("%1 (pid %2)").arg(currentUser()).arg(QCoreApplication::applicationPid());
     d->durationSeconds = durationSeconds;
     for (int attempt = 0; attempt < 10; ++attempt) {

@@ -229,7 +229,7 @@ Result<QJsonObject> applyBodyFor(const Resource &resource, const QString &applic
     QJsonObject object = std::move(*tree);
     QJsonObject metadata = object.value(QLatin1String("metadata")).toObject();
     QJsonObject labels = metadata.value(QLatin1String("labels")).toObject();
-    labels.insert(kTrackingLabel, application);
+    labels.insert(kTrackingLabel, clusterSafeName(application));
     metadata.insert(QLatin1String("labels"), labels);
     metadata.remove(QLatin1String("creationTimestamp")); // tools write `null`; the server owns it
     object.insert(QLatin1String("metadata"), metadata);
@@ -252,7 +252,7 @@ Result<std::map<ResourceKey, QJsonObject>> listLiveObjects(ClusterConnection &cl
         seen.insert(id);
         kinds.append(r);
     }
-    const QString selector = kTrackingLabel + QLatin1Char('=') + application;
+    const QString selector = kTrackingLabel + QLatin1Char('=') + clusterSafeName(application);
     QMutex mutex;
     std::map<ResourceKey, QJsonObject> live;
     std::optional<Error> failure;

@@ -69,8 +69,8 @@ struct CompareOptions
     StatusMemo *memo = nullptr; // skips the dry-run of objects unchanged since found in sync; updated
 };
 
-// The desired object as applied: parsed, metadata.namespace set, the tracking label added (no
-// other label touched).
+// The desired object as applied: parsed, metadata.namespace set, the tracking label added
+// (clusterSafeName(application); no other label touched).
 Result<QJsonObject> applyBodyFor(const Resource &resource, const QString &application);
 
 // Every live object of the application (tracking label), by key. Kinds that cannot be listed

@@ -332,19 +332,20 @@ static Result<PreparedSync> prepareRollbackImpl(const ReconcileContext &ctx, con
     return prepared;
 }
 
-// A reconcile through the controller as a history entry: the revision it applied, so pending
-// commits and rollback targets see it.
-static HistoryEntry reconcileEntry(const Owner &owner, const Result<ControllerState> &reconciled, const QDateTime &started)
+// An action through the controller (reconcile, suspend, resume) as a history entry, with the
+// revision the controller reports: pending commits and rollback targets see a reconcile's.
+static HistoryEntry controllerEntry(const Owner &owner, const QString &action, const Result<ControllerState> &state,
+                                    const QDateTime &started)
 {
     HistoryEntry entry;
-    entry.revision = reconciled ? reconciled->deployedCommit() : QString();
+    entry.revision = state ? state->deployedCommit() : QString();
     entry.ref = owner.describe();
     entry.time = started;
     entry.who = currentUser();
-    entry.action = QStringLiteral("reconcile");
-    entry.result = reconciled ? QStringLiteral("Succeeded") : QStringLiteral("Failed");
+    entry.action = action;
+    entry.result = state ? QStringLiteral("Succeeded") : QStringLiteral("Failed");
     entry.durationMs = started.msecsTo(QDateTime::currentDateTimeUtc());
-    entry.message = reconciled ? reconciled->describe() : reconciled.error().message;
+    entry.message = state ? state->describe() : state.error().message;
     return entry;
 }
 
@@ -358,9 +359,9 @@ static Result<ControllerState> reconcileAndRecord(const ReconcileContext &ctx, C
     if (!reconciled && reconciled.error().category == ErrorCategory::Usage)
         return reconciled; // refused before asking anything (suspended, an operation running): nothing to record
     const QString ns = controlNamespace(ctx.app);
+    const HistoryEntry entry = controllerEntry(owner, QStringLiteral("reconcile"), reconciled, started);
     Status home = ensureNamespace(cluster, ns, ctx.cancel);
-    auto recorded = home ? appendHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, reconcileEntry(owner, reconciled, started), {})
-                         : Result<HistoryEntry>(home.error());
+    auto recorded = home ? appendHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, entry, {}) : Result<HistoryEntry>(home.error());
     if (reconciled && !recorded)
         return recorded.error().prefixed(QStringLiteral("%1 reconciled, but the history entry was not written").arg(owner.describe()));
     return reconciled;
@@ -604,14 +605,9 @@ static Result<ControllerState> controllerActionImpl(const ReconcileContext &ctx,
     auto changed = setControllerSuspended(cluster, owner, suspend, ctx.cancel);
     if (!changed)
         return changed;
-    HistoryEntry entry; // who suspended or resumed it, for the audit trail
-    entry.revision = changed->deployedCommit();
-    entry.ref = owner.describe();
-    entry.time = QDateTime::currentDateTimeUtc();
-    entry.who = currentUser();
-    entry.action = suspend ? QStringLiteral("suspend") : QStringLiteral("resume");
-    entry.result = QStringLiteral("Succeeded");
-    entry.message = changed->summary();
+    // Who suspended or resumed it, for the audit trail.
+    const HistoryEntry entry = controllerEntry(owner, suspend ? QStringLiteral("suspend") : QStringLiteral("resume"), changed,
+                                               QDateTime::currentDateTimeUtc());
     const QString ns = controlNamespace(ctx.app);
     SLUICE_TRY(ensureNamespace(cluster, ns, ctx.cancel));
     if (auto recorded = appendHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, entry, ctx.cancel); !recorded)

@@ -24,16 +24,24 @@ inline Run runProcess(QProcess &p, const QString &program, const QStringList &ar
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
 }
 
-// sluicectl --workspace WORKSPACE ARGS, with its caches under `cacheDir` and the built sandbox.
-inline Run sluicectl(const QString &workspace, const QString &cacheDir, const QStringList &args)
+// The built sluicectl with ARGS, its caches under `cacheDir`, the built sandbox, and KUBECONFIG
+// when `kubeconfig` is given.
+inline Run sluicectlWith(const QStringList &args, const QString &cacheDir, const QString &kubeconfig = {})
 {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("XDG_CACHE_HOME"), cacheDir);
     env.insert(QStringLiteral("SLUICE_SANDBOX_BIN"), QStringLiteral(SLUICE_BINARY_DIR "/app/sluice-sandbox/sluice-sandbox"));
+    if (!kubeconfig.isEmpty())
+        env.insert(QStringLiteral("KUBECONFIG"), kubeconfig);
     p.setProcessEnvironment(env);
-    return runProcess(p, QStringLiteral(SLUICE_BINARY_DIR "/app/sluicectl/sluicectl"), QStringList{QStringLiteral("--workspace"), workspace} + args,
-                      180000);
+    return runProcess(p, QStringLiteral(SLUICE_BINARY_DIR "/app/sluicectl/sluicectl"), args, 180000);
+}
+
+// sluicectl --workspace WORKSPACE ARGS.
+inline Run sluicectl(const QString &workspace, const QString &cacheDir, const QStringList &args)
+{
+    return sluicectlWith(QStringList{QStringLiteral("--workspace"), workspace} + args, cacheDir);
 }
 
 // kubectl --kubeconfig KUBECONFIG --cache-dir CACHE ARGS (stdin from `input` when given).

@@ -4,6 +4,7 @@
 
 #include "common/CliRun.h"
 #include "common/Corpus.h"
+#include "common/Fleet.h"
 #include "common/GitFixture.h"
 #include "common/SandboxProcess.h"
 
@@ -343,6 +344,38 @@ private slots:
         QCOMPARE(automated.value(QLatin1String("prune")).toBool(), true);
         QCOMPARE(ctl({QStringLiteral("resume"), QStringLiteral("web")}).exitCode, 0);
         QCOMPARE(at(application(), QStringLiteral("spec.syncPolicy.automated")).value(QLatin1String("enabled")).toBool(), true);
+    }
+
+    // A Flux repository opened as it is (--repo): its discovered "production/infrastructure" is
+    // the Kustomization Flux runs, with Flux's state, and reconciles through it.
+    void discoveredFluxApplication()
+    {
+        SLUICE_CORPUS_OR_SKIP(corpus, QStringLiteral("flux-crds.yaml"));
+        GitFixture fleet(path(QStringLiteral("fleet")));
+        QVERIFY2(makeFleet(fleet), qPrintable(fleet.lastError()));
+        const QString head = fleet.revParse(QStringLiteral("HEAD"));
+        applyFile(corpus + QStringLiteral("/flux-crds.yaml"));
+        // What bootstrap would have made, its source pointed at the clone (the sandbox reads local ones).
+        applyText("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n---\napiVersion: v1\nkind: Namespace\n"
+                  "metadata:\n  name: infra\n---\n" + sluice::test::gitRepository("flux-system", "file://" + fleet.dir().toUtf8()) + "---\n" +
+                  sluice::test::kustomization("infrastructure", "./infrastructure", "  targetNamespace: infra\n"));
+        QVERIFY(eventually([&] { return condition(get(QStringLiteral("kustomizations.kustomize.toolkit.fluxcd.io"), QStringLiteral("flux-system"),
+                                                      QStringLiteral("infrastructure")), QStringLiteral("Ready")) == QStringLiteral("True"); }));
+        const QStringList repo{QStringLiteral("--repo"), fleet.dir(), QStringLiteral("--cluster-context"), QStringLiteral("production=sluice-sandbox")};
+        const auto run = [&](const QStringList &args) { return sluicectlWith(repo + args, path(QStringLiteral("cache")), m_sandbox.kubeconfig()); };
+        Run r = run({QStringLiteral("--json"), QStringLiteral("status"), QStringLiteral("production/infrastructure")});
+        QVERIFY2(r.exitCode <= 1, r.err.constData());
+        const QJsonObject status = r.json().value(QLatin1String("applications")).toArray().first().toObject();
+        QCOMPARE(status.value(QLatin1String("owner")).toObject().value(QLatin1String("name")).toString(), QStringLiteral("infrastructure"));
+        QCOMPARE(status.value(QLatin1String("controller")).toObject().value(QLatin1String("state")).toString(), QStringLiteral("Reconciled"));
+        QCOMPARE(status.value(QLatin1String("deployedRevision")).toString(), head);
+        QCOMPARE(status.value(QLatin1String("sync")).toString(), QStringLiteral("Synced"));
+        QCOMPARE(status.value(QLatin1String("pending")).toInt(), 0);
+        r = run({QStringLiteral("reconcile"), QStringLiteral("production/infrastructure")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        // Its history has a name Kubernetes accepts ("/" is not one).
+        QCOMPARE(kc({QStringLiteral("get"), QStringLiteral("configmap"), QStringLiteral("sluice-history-production.infrastructure"),
+                     QStringLiteral("-n"), QStringLiteral("infra")}).exitCode, 0);
     }
 
     void notOwnedByAController()
