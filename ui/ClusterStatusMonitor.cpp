@@ -231,6 +231,21 @@ void ClusterStatusMonitor::watch(const QString &application, const sync::Applica
         });
     }
     watcher->setKnown(application, seen);
+    watchOwner(application, *cluster, status);
+}
+
+void ClusterStatusMonitor::watchOwner(const QString &application, const ClusterConfig &cluster, const sync::ApplicationStatus &status)
+{
+    auto &watcher = m_ownerWatchers[application];
+    if (!status.controller || !status.controller->found) {
+        watcher.reset();
+        return;
+    }
+    const kube::ResourcePath owner = status.owner.path();
+    if (watcher && watcher->ownerPath() == owner.path())
+        return; // a change after this status is a change it has not seen yet: the watch reports it
+    watcher = std::make_unique<OwnerWatcher>(cluster, application, owner, status.controller->resourceVersion);
+    connect(watcher.get(), &OwnerWatcher::changed, this, [this](const QString &changed) { scheduleRefresh(changed, 700); });
 }
 
 } // namespace sluice

@@ -27,6 +27,7 @@ class ActivityLogModel;
 class ApplicationListModel;
 class AsyncSlot;
 class ClusterWatcher;
+class OwnerWatcher;
 
 class ClusterStatusMonitor : public QObject
 {
@@ -57,6 +58,7 @@ private:
     void finished(const QString &application, const Result &result);
     // Makes sure the application's cluster is watched for its kinds; records its keys.
     void watch(const QString &application, const sync::ApplicationStatus &status, const QHash<QString, QString> &seen);
+    void watchOwner(const QString &application, const ClusterConfig &cluster, const sync::ApplicationStatus &status);
     void scheduleRefresh(const QString &application, int delayMs);
 
     ApplicationListModel *m_applications;
@@ -70,6 +72,7 @@ private:
     std::map<QString, int> m_recheckMs; // the next re-check delay of a Progressing application
     std::map<QString, quint64> m_checks; // per application: bumped by every check, so stale timers do nothing
     std::map<QString, std::unique_ptr<ClusterWatcher>> m_watchers; // by cluster
+    std::map<QString, std::unique_ptr<OwnerWatcher>> m_ownerWatchers; // by application owned by Flux or Argo CD
     QHash<QString, QHash<QString, QString>> m_seen; // application → key → resourceVersion in its last status
     QSet<QString> m_unwatchable; // clusters whose watch failed: re-checks instead
 };

@@ -80,6 +80,38 @@ ClusterWatcher::~ClusterWatcher()
         thread->wait();
 }
 
+OwnerWatcher::OwnerWatcher(const ClusterConfig &cluster, const QString &application, const kube::ResourcePath &owner,
+                           const QString &knownResourceVersion, QObject *parent)
+    : QObject(parent), m_path(owner.path())
+{
+    m_thread.reset(QThread::create([this, stop = m_stop, cluster, application, owner, knownResourceVersion] {
+        auto connection = sync::connectCluster(cluster, stop);
+        if (!connection) {
+            emit failed(connection.error().message);
+            return;
+        }
+        kube::ResourcePath collection = owner;
+        collection.name.clear(); // its namespace's objects of that kind: a handful
+        const Status watched = kube::watchCollection(*connection->client, collection, {}, [&](const kube::WatchEvent &event) {
+            const QJsonObject metadata = event.object.value(QLatin1String("metadata")).toObject();
+            const bool known = event.type == QLatin1String("ADDED") &&
+                               metadata.value(QLatin1String("resourceVersion")).toString() == knownResourceVersion;
+            if (metadata.value(QLatin1String("name")).toString() == owner.name && !known)
+                emit changed(application);
+            return !stop.isCancelled();
+        }, stop);
+        if (!watched && watched.error().category != ErrorCategory::Cancelled)
+            emit failed(watched.error().message);
+    }));
+    m_thread->start();
+}
+
+OwnerWatcher::~OwnerWatcher()
+{
+    m_stop.cancel();
+    m_thread->wait();
+}
+
 void ClusterWatcher::setKnown(const QString &application, const QHash<QString, QString> &resourceVersions)
 {
     std::lock_guard lock(m_shared->mutex);

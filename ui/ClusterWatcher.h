@@ -9,6 +9,7 @@
 // Thread contract: create, configure and destroy on the GUI thread; the watches run on their
 // own threads and changed() / failed() arrive queued on the GUI thread.
 
+#include "kube/KubeClient.h"
 #include "workspace/Workspace.h"
 
 #include <QHash>
@@ -50,6 +51,30 @@ private:
     std::shared_ptr<Shared> m_shared;
     QSet<QString> m_kinds;
     std::vector<std::unique_ptr<QThread>> m_threads;
+};
+
+// The Flux or Argo CD object that owns an application, watched the same way: the objects it
+// applies carry its labels, not Sluice's, so its reconciles, suspensions and failures are what
+// tells the window to look again. An initial ADDED event at `knownResourceVersion` is no change.
+class OwnerWatcher : public QObject
+{
+    Q_OBJECT
+
+public:
+    OwnerWatcher(const ClusterConfig &cluster, const QString &application, const kube::ResourcePath &owner,
+                 const QString &knownResourceVersion, QObject *parent = nullptr);
+    ~OwnerWatcher() override; // stops the watch and waits for its thread
+
+    QString ownerPath() const { return m_path; }
+
+signals:
+    void changed(const QString &application);
+    void failed(const QString &error);
+
+private:
+    CancelToken m_stop;
+    QString m_path;
+    std::unique_ptr<QThread> m_thread;
 };
 
 } // namespace sluice

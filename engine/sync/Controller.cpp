@@ -384,6 +384,7 @@ ControllerState fluxState(const Owner &owner, const QJsonObject &object)
     state.lastHandledReconcileAt = text(status, "lastHandledReconcileAt");
     state.generation = field(object, "metadata").value(QLatin1String("generation")).toInteger();
     state.observedGeneration = status.value(QLatin1String("observedGeneration")).toInteger();
+    state.resourceVersion = text(field(object, "metadata"), "resourceVersion");
     const QJsonObject sourceRef = spec.value(QLatin1String("sourceRef")).toObject();
     if (!sourceRef.isEmpty()) {
         const QString kind = text(sourceRef, "kind");
@@ -446,6 +447,7 @@ ControllerState argoState(const Owner &owner, const QJsonObject &object)
     state.source = QStringLiteral("%1@%2 %3").arg(text(source, "repoURL"), source.value(QLatin1String("targetRevision")).toString(QStringLiteral("HEAD")),
                                                    text(source, "path"));
     state.generation = field(object, "metadata").value(QLatin1String("generation")).toInteger();
+    state.resourceVersion = text(field(object, "metadata"), "resourceVersion");
     return state;
 }
 

@@ -85,6 +85,7 @@ struct ControllerState
     kube::ResourcePath sourcePath; // Flux: the source object
     qint64 generation = 0;
     qint64 observedGeneration = 0;
+    QString resourceVersion;   // of the object as read
 
     // The commit id in lastAppliedRevision ("main@sha1:abc…", "sha1:abc…", "abc…"), or "".
     QString deployedCommit() const;

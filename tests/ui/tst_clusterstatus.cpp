@@ -196,6 +196,18 @@ private slots:
             QVERIFY(!resume->isEnabled());
             QVERIFY(!page->controllerAction(sync::ControllerVerb::Refresh)->isEnabled()); // Argo CD's
 
+            // Changed outside the window (kubectl, the flux CLI): the owner's watch shows it, no F5.
+            const auto patchSuspend = [&](const char *value) {
+                return sluice::test::kubectl(demo + "/.sluice/sandbox/kubeconfig", m_dir.filePath("kcache"),
+                                             {"patch", "kustomization", "status", "-n", "flux-system", "--type", "merge", "-p",
+                                              QStringLiteral("{\"spec\":{\"suspend\":%1}}").arg(QLatin1String(value))}).exitCode;
+            };
+            QCOMPARE(patchSuspend("true"), 0);
+            QTRY_VERIFY_WITH_TIMEOUT(page->holdBanner()->isVisible(), 30000);
+            QCOMPARE(patchSuspend("false"), 0);
+            QTRY_VERIFY_WITH_TIMEOUT(!page->holdBanner()->isVisible(), 30000);
+
+            QTRY_VERIFY(suspend->isEnabled());
             suspend->trigger();
             QTRY_VERIFY_WITH_TIMEOUT(page->holdBanner()->isVisible(), 30000);
             QVERIFY(suspended());
