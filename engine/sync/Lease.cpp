@@ -117,7 +117,7 @@ Result<std::unique_ptr<SyncLease>> SyncLease::acquire(ClusterConnection &cluster
                 {QStringLiteral("apiVersion"), QStringLiteral("coordination.k8s.io/v1")},
                 {QStringLiteral("kind"), QStringLiteral("Lease")},
                 {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), d->name}, {QStringLiteral("namespace"), ns},
-                                                         {QStringLiteral("labels"), QJsonObject{{QStringLiteral("sluice.dev/lease-of"), application}}}}},
+                                                         {QStringLiteral("labels"), QJsonObject{{QStringLiteral("sluice.dev/lease-of"), clusterSafeName(application)}}}}},
                 {QStringLiteral("spec"), QJsonObject{{QStringLiteral("holderIdentity"), d->holder},
                                                      {QStringLiteral("leaseDurationSeconds"), durationSeconds},
                                                      {QStringLiteral("acquireTime"), now},
