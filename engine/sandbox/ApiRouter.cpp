@@ -139,10 +139,17 @@ HttpResponse ApiRouter::handleResource(const HttpRequest &request, const QString
         if (path.type->namespaced && !path.name.isEmpty())
             return pathNotFound(); // a namespaced item needs its namespace
     }
-    if (!subresource.isEmpty())
-        return pathNotFound(); // later: /status, /scale, namespace /finalize
-
     const QByteArray &method = request.method;
+    if (subresource == QLatin1String("status") && path.type->hasStatusSubresource() && !path.name.isEmpty()) {
+        if (method == "GET")
+            return m_handlers.get(path);
+        if (method == "PATCH")
+            return m_handlers.patchStatus(path, request);
+        return methodNotAllowed(method, qualifiedResource(*path.type) + QStringLiteral("/status"));
+    }
+    if (!subresource.isEmpty())
+        return pathNotFound(); // later: PUT /status, /scale, namespace /finalize
+
     const QString resource = qualifiedResource(*path.type);
     if (path.name.isEmpty()) {
         if (method == "GET") {

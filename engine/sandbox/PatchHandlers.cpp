@@ -10,6 +10,7 @@
 #include "ManagedFields.h"
 #include "ObjectValidation.h"
 #include "ServerSideApply.h"
+#include "StatusUpdate.h"
 
 #include "render/YamlTree.h"
 
@@ -155,6 +156,41 @@ HttpResponse ResourceHandlers::patchObject(const ResourcePath &path, const HttpR
     if (std::optional<HttpResponse> error = enforceFieldValidation(type, request, patched, warnings, UnknownFieldStyle::Patch))
         return *error;
     return finishUpdate(path, request, *current, patched);
+}
+
+HttpResponse ResourceHandlers::patchStatus(const ResourcePath &path, const HttpRequest &request)
+{
+    const ResourceType &type = *path.type;
+    const QByteArray mediaType = mediaTypeOf(request);
+    const bool json = mediaType == "application/json-patch+json";
+    if (mediaType != "application/merge-patch+json" && !json)
+        return statusFailure(415, QStringLiteral("UnsupportedMediaType"),
+                             QStringLiteral("the sandbox patches the status subresource with application/merge-patch+json or "
+                                            "application/json-patch+json"));
+    const ObjectKey key = keyFor(type, path.namespace_, path.name);
+    const std::optional<QJsonObject> current = m_store.get(key);
+    if (!current)
+        return notFound(type, path.name);
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || (json ? !document.isArray() : !document.isObject()))
+        return badRequest(QStringLiteral("the patch is not a JSON %1: %2").arg(json ? QStringLiteral("array") : QStringLiteral("object"),
+                                                                                 parseError.errorString()));
+    QJsonObject patched;
+    if (json) {
+        Result<QJsonValue> result = applyJsonPatch(*current, document.array());
+        if (!result)
+            return patchError(result.error());
+        patched = result->toObject();
+    } else {
+        patched = applyMergePatch(*current, document.object()).toObject();
+    }
+    const QString manager = request.queryValue(QStringLiteral("fieldManager"));
+    if (Status written = writeStatus(m_store, key, patched.value(QStringLiteral("status")).toObject(),
+                                     manager.isEmpty() ? QStringLiteral("kubectl-patch") : manager);
+        !written)
+        return statusFailure(500, QStringLiteral("InternalError"), written.error().message);
+    return jsonResponse(200, *m_store.get(key));
 }
 
 HttpResponse ResourceHandlers::applyPatch(const ResourcePath &path, const HttpRequest &request, QStringList &warnings)

@@ -39,6 +39,10 @@ public:
     HttpResponse remove(const ResourcePath &path, const HttpRequest &request);
     // Merge, JSON, strategic-merge patch and server-side apply, by Content-Type.
     HttpResponse patch(const ResourcePath &path, const HttpRequest &request);
+    // PATCH .../status (merge or JSON patch): only the patched object's status is kept, written
+    // as an Update of the status subresource by the request's fieldManager (default
+    // kubectl-patch), as `kubectl patch --subresource=status` expects.
+    HttpResponse patchStatus(const ResourcePath &path, const HttpRequest &request);
 
 private:
     // Parses and checks a write body against the URL; returns the object or an error response.

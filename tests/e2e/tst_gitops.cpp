@@ -285,6 +285,39 @@ private slots:
         QVERIFY2(reconciled.err.contains("Flux Kustomization flux-system/web is Failed"), reconciled.err.constData());
     }
 
+    // Conditions written as a controller left them (kubectl patch --subresource=status): a
+    // Reconciling older than an applied Ready is stale; a newer one is a reconcile in progress.
+    void staleReconcilingReadsAsReconciled()
+    {
+        SLUICE_CORPUS_OR_SKIP(corpus, QStringLiteral("flux-crds.yaml"));
+        applyFile(corpus + QStringLiteral("/flux-crds.yaml"));
+        applyText(fluxObjects(m_repo.dir()));
+        QVERIFY(eventually([&] { return condition(kustomization(), QStringLiteral("Ready")) == QStringLiteral("True"); }));
+        const auto setConditions = [&](const QString &readyAt, const QString &reconcilingAt) {
+            const QString patch = QStringLiteral(
+                "{\"status\": {\"conditions\": ["
+                "{\"type\": \"Ready\", \"status\": \"True\", \"reason\": \"ReconciliationSucceeded\", \"message\": \"Applied revision: main@sha1:%1\", "
+                "\"lastTransitionTime\": \"%2\", \"observedGeneration\": 1},"
+                "{\"type\": \"Reconciling\", \"status\": \"True\", \"reason\": \"Progressing\", \"message\": \"Reconciliation in progress\", "
+                "\"lastTransitionTime\": \"%3\", \"observedGeneration\": 1}]}}").arg(m_head, readyAt, reconcilingAt);
+            const Run r = kc({QStringLiteral("patch"), QStringLiteral("kustomization"), QStringLiteral("web"), QStringLiteral("-n"),
+                              QStringLiteral("flux-system"), QStringLiteral("--subresource=status"), QStringLiteral("--type=merge"),
+                              QStringLiteral("-p"), patch});
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+        };
+        setConditions(QStringLiteral("2026-11-30T10:05:00Z"), QStringLiteral("2026-11-30T10:00:00Z"));
+        QCOMPARE(condition(kustomization(), QStringLiteral("Reconciling")), QStringLiteral("True")); // as written
+        QCOMPARE(appStatus().value(QLatin1String("controller")).toObject().value(QLatin1String("state")).toString(), QStringLiteral("Reconciled"));
+        setConditions(QStringLiteral("2026-11-30T10:00:00Z"), QStringLiteral("2026-11-30T10:05:00Z"));
+        QCOMPARE(appStatus().value(QLatin1String("controller")).toObject().value(QLatin1String("state")).toString(), QStringLiteral("Reconciling"));
+        // The status subresource changes the status only, as an API server does.
+        const Run specThroughStatus = kc({QStringLiteral("patch"), QStringLiteral("kustomization"), QStringLiteral("web"), QStringLiteral("-n"),
+                                          QStringLiteral("flux-system"), QStringLiteral("--subresource=status"), QStringLiteral("--type=merge"),
+                                          QStringLiteral("-p"), QStringLiteral("{\"spec\": {\"suspend\": true}}")});
+        QVERIFY2(specThroughStatus.exitCode == 0, specThroughStatus.err.constData());
+        QCOMPARE(at(kustomization(), QStringLiteral("spec")).value(QLatin1String("suspend")).toBool(), false);
+    }
+
     void argoOwnedApplication()
     {
         SLUICE_CORPUS_OR_SKIP(corpus, QStringLiteral("argocd-install-v3.5.0.yaml"));
