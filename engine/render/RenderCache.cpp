@@ -12,7 +12,7 @@ namespace sluice {
 namespace {
 
 constexpr quint32 kMagic = 0x534c5243; // "SLRC"
-constexpr quint32 kVersion = 2; // 2: the set's notes follow its objects
+constexpr quint32 kVersion = 3; // 2: the set's notes follow its objects; 3: structural hashes are the same in every process
 
 QDataStream &operator<<(QDataStream &out, const Resource &r)
 {

@@ -1,14 +1,31 @@
 #include "StructuralHash.h"
 
-#include <QHashFunctions>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QtEndian>
+
+#include <cstring>
 
 namespace sluice::hashing {
 
+quint64 hashBytes(QByteArrayView bytes, quint64 seed)
+{
+    const char *p = bytes.data();
+    qsizetype n = bytes.size();
+    quint64 h = mix(seed ^ (quint64(n) * 0x9e3779b97f4a7c15ULL));
+    while (n >= 8) {
+        h = mix(h ^ qFromLittleEndian<quint64>(p));
+        p += 8;
+        n -= 8;
+    }
+    unsigned char tail[8] = {};
+    std::memcpy(tail, p, size_t(n));
+    return mix(h ^ qFromLittleEndian<quint64>(tail) ^ (quint64(n) << 59));
+}
+
 quint64 hashString(QByteArrayView utf8)
 {
-    return mix(quint64(qHashBits(utf8.data(), size_t(utf8.size()), 0x5bd1e995)) ^ (quint64(String) << 56));
+    return mix(hashBytes(utf8, 0x5bd1e995) ^ (quint64(String) << 56));
 }
 
 quint64 hashScalar(const QJsonValue &value)
@@ -18,7 +35,7 @@ quint64 hashScalar(const QJsonValue &value)
         return mix(value.toBool() ? True : False);
     case QJsonValue::Double: {
         const QByteArray text = QByteArray::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
-        return mix(quint64(qHashBits(text.constData(), size_t(text.size()), 7)) ^ (quint64(Number) << 56));
+        return mix(hashBytes(text, 7) ^ (quint64(Number) << 56));
     }
     case QJsonValue::String:
         return hashString(value.toString().toUtf8());

@@ -3,6 +3,9 @@
 // A 64-bit hash of a YAML/JSON value's structure and content: mapping key order, comments,
 // formatting and quoting style do not change it. Computed incrementally from parser events
 // (YamlScan) or from a tree (hashJson); both give the same result for the same value.
+//
+// The same in every process and on every machine (no seeded Qt hash: Qt randomises its seed
+// per process): the render cache stores these hashes and later runs compare with them.
 
 #include <QByteArrayView>
 #include <QJsonValue>
@@ -22,6 +25,8 @@ inline quint64 mix(quint64 x)
 
 enum Tag : quint64 { Null = 1, False, True, Number, String, Map, Seq };
 
+// Bytes, 8 at a time read little-endian, through the splitmix64 finalizer; `seed` separates uses.
+quint64 hashBytes(QByteArrayView bytes, quint64 seed);
 quint64 hashString(QByteArrayView utf8);
 quint64 hashScalar(const QJsonValue &value); // null, bool, number or string
 

@@ -115,11 +115,7 @@ QStringList takeoversFrom(const QJsonObject &status)
 // A hash that is the same in every process (StatusMemo persists it; qHash is seeded per process).
 quint64 stableHash(const QByteArray &data)
 {
-    const QByteArray digest = QCryptographicHash::hash(data, QCryptographicHash::Sha256);
-    quint64 value = 0;
-    for (int i = 0; i < 8; ++i)
-        value = (value << 8) | quint8(digest.at(i));
-    return value;
+    return hashing::hashBytes(data, 0x51a7e5);
 }
 
 // One desired object on its way through the comparison.

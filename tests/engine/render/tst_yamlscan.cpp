@@ -1,6 +1,7 @@
 // Scanning manifest streams: keys, hashes, flattening, and every way input can be bad.
 
 #include "render/Scope.h"
+#include "render/StructuralHash.h"
 #include "render/YamlScan.h"
 #include "render/YamlTree.h"
 
@@ -104,6 +105,17 @@ private slots:
         auto tree = scanned->resources[0].parseTree();
         QVERIFY(tree);
         QCOMPARE(tree->value("data").toObject().value("d").toString(), QString::fromUtf8("gr\xc3\xbc\xc3\x9f \xe2\x86\x92 \xf0\x9f\x9a\x80"));
+    }
+
+    // Pinned: the render cache stores these hashes and later processes (and other machines)
+    // compare with them, so they must never depend on a per-process seed.
+    void hashIsTheSameInEveryProcess()
+    {
+        const QByteArray object = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web, namespace: shop}\n"
+                                  "data: {LOG_LEVEL: info, replicas: 3, enabled: true, empty: null}\n";
+        QCOMPARE(hashOf(object), Q_UINT64_C(12258978944265515062));
+        QCOMPARE(hashing::hashString("metadata"), Q_UINT64_C(3337620466590267025));
+        QCOMPARE(hashing::hashBytes("0123456789abcdef-tail", 42), Q_UINT64_C(16450359113518111324));
     }
 
     void hashIgnoresFormatting_data()

@@ -5,6 +5,7 @@
 #include "review/Review.h"
 
 #include <QTemporaryDir>
+#include <QProcess>
 #include <QTest>
 
 using namespace sluice;
@@ -192,6 +193,48 @@ private slots:
         auto cached = renderer.render(*repo, *head, app);
         qInfo() << "kustomize render cold" << coldNs / 1000 << "us, cached" << timer.nsecsElapsed() / 1000 << "us";
         QVERIFY(cached);
+    }
+
+    // The cache another process wrote (sluicectl here) is read by this one, and its objects'
+    // structural hashes are the ones this process computes: the hash is the same in every
+    // process, so a review of cached revisions does not parse every object again.
+    void cacheWrittenByAnotherProcessMatches()
+    {
+        QTemporaryDir dir;
+        const QString workspace = dir.filePath("sluice.yaml");
+        QFile file(workspace);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral("apiVersion: sluice.dev/v1alpha1\nkind: Workspace\napplications:\n"
+                                  "  - name: app\n    source: {repo: %1, revision: HEAD, path: apps/plain, renderer: plain}\n"
+                                  "    destination: {namespace: shop}\n").arg(m_git.dir()).toUtf8());
+        file.close();
+        QProcess sluicectl;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), dir.filePath("cache"));
+        sluicectl.setProcessEnvironment(env);
+        sluicectl.start(QStringLiteral(SLUICE_BINARY_DIR "/app/sluicectl/sluicectl"), {"--workspace", workspace, "render", "app"});
+        QVERIFY(sluicectl.waitForFinished(60000));
+        QVERIFY2(sluicectl.exitCode() == 0, sluicectl.readAllStandardError().constData());
+
+        auto loaded = loadWorkspace(workspace);
+        QVERIFY(loaded);
+        const ApplicationConfig &app = loaded->applications.first();
+        auto repo = git::Repository::open(m_git.dir());
+        QVERIFY(repo);
+        auto head = repo->resolve("HEAD");
+        QVERIFY(head);
+        RenderCache written(dir.filePath("cache/sluice/render"));
+        auto key = SourceRenderer(written).cacheKey(*repo, *head, app);
+        QVERIFY(key);
+        const std::optional<ResourceSet> cached = written.find(*key);
+        QVERIFY2(cached, "the entry sluicectl wrote is not found");
+        RenderCache memory;
+        auto fresh = SourceRenderer(memory).render(*repo, *head, app);
+        QVERIFY(fresh);
+        QCOMPARE(cached->size(), fresh->size());
+        QVERIFY(cached->size() > 0);
+        for (const auto &[k, resource] : *fresh)
+            QCOMPARE(cached->find(k)->hash, resource.hash);
     }
 
     void worktree()
