@@ -1,5 +1,8 @@
 #include "Review.h"
 
+#include <optional>
+#include <thread>
+
 namespace sluice {
 namespace {
 
@@ -139,18 +142,24 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
         return range.error();
     const auto &[base, head] = *range;
     // Only the head must have the path: a base from before the application existed shows it all
-    // as added.
+    // as added. Both render at once (a render is mostly waiting for kustomize or helm), the base
+    // on its own repository handle: a handle serves one thread.
+    std::optional<Result<ResourceSet>> baseSet;
+    std::thread baseThread([&] {
+        auto own = git::Repository::open(repo.path());
+        baseSet = own ? renderOrEmpty(*own, renderer, base, app, cancel) : Result<ResourceSet>(own.error());
+    });
     auto headSet = renderer.render(repo, head, app, cancel);
+    baseThread.join();
     if (!headSet)
         return headSet.error();
-    auto baseSet = renderOrEmpty(repo, renderer, base, app, cancel);
-    if (!baseSet)
-        return baseSet.error();
+    if (!*baseSet)
+        return baseSet->error();
     DiffOptions options;
     options.ignore = app.ignore;
     options.baseLabel = base.displayName().toUtf8();
     options.headLabel = head.displayName().toUtf8();
-    auto diff = diffResourceSets(*baseSet, *headSet, options, cancel);
+    auto diff = diffResourceSets(**baseSet, *headSet, options, cancel);
     if (!diff)
         return diff.error();
     return ReviewResult{base, head, std::move(*diff)};
