@@ -113,7 +113,6 @@ private:
     QAction *m_refresh;
     QAction *m_suspend;
     QAction *m_resume;
-    AsyncSlot *m_controllerJob;
     QTabWidget *m_tabs;
     PendingCommitsTab *m_pending;
     ReviewTab *m_review;
@@ -121,6 +120,7 @@ private:
     HistoryTab *m_history;
     ResourcesTab *m_resources;
     AsyncSlot *m_loadJob;
+    AsyncSlot *m_controllerJob;
     int m_logId = 0;
     int m_controllerLogId = 0;
     bool m_newApplication = true;

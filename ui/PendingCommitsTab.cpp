@@ -178,21 +178,19 @@ void PendingCommitsTab::countChanges(const QString &since)
 {
     const ApplicationConfig app = m_session->application(m_application);
     m_changesJob->run(
-        [app, since, cache = m_session->cache](const JobContext &job) -> Result<QList<CommitChanges>> {
+        [app, since, cache = m_session->cache, model = m_model](const JobContext &job) -> Status {
             auto repo = openApplicationRepository(app);
             if (!repo)
                 return repo.error();
             SourceRenderer renderer(*cache);
-            return pendingCommitChanges(*repo, renderer, app, since, app.revision, false, job.token());
-        },
-        [this](const Result<QList<CommitChanges>> &changes) {
-            if (!changes)
-                return; // counts are a help; the list stands without them
-            for (const CommitChanges &c : *changes) {
+            // Each count as soon as it is known (newest first), not all at the end.
+            auto changes = pendingCommitChanges(*repo, renderer, app, since, app.revision, false, job.token(), [&](const CommitChanges &c) {
                 if (c.error.isEmpty())
-                    m_model->setChangedKeys(c.commit.id, c.changedKeys);
-            }
-        });
+                    job.post([model, id = c.commit.id, keys = c.changedKeys] { model->setChangedKeys(id, keys); });
+            });
+            return changes ? Status() : Status(changes.error());
+        },
+        [](const Status &) {}); // counts are a help; the list stands without them
 }
 
 void PendingCommitsTab::showCommit(const QModelIndex &index)

@@ -134,7 +134,18 @@ int runCommits(const Context &ctx, const CommitsArgs &args)
     RenderCache cache(renderCacheDir(ctx));
     SourceRenderer renderer(cache);
     const QString head = args.head.isEmpty() ? session->app->revision : args.head;
-    auto commits = pendingCommitChanges(*session->repo, renderer, *session->app, args.base, head, args.firstParent);
+    // Text: each commit as soon as it is known (a long history renders for a while).
+    const auto print = [&ctx](const CommitChanges &c) {
+        out() << paint(ctx, "33", c.commit.id.left(8)) << ' ' << c.commit.time.toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+              << ' ' << paint(ctx, "36", c.commit.author) << "  " << c.commit.summary << '\n';
+        for (const ResourceKey &k : c.changedKeys)
+            out() << "    " << k.displayName() << '\n';
+        if (!c.error.isEmpty())
+            out() << "    " << paint(ctx, "31", QStringLiteral("render failed: ") + c.error) << '\n';
+        out().flush();
+    };
+    auto commits = pendingCommitChanges(*session->repo, renderer, *session->app, args.base, head, args.firstParent, {},
+                                        ctx.json ? CommitChangesFn() : CommitChangesFn(print));
     if (!commits)
         return fail(commits.error());
     if (ctx.json) {
@@ -159,14 +170,6 @@ int runCommits(const Context &ctx, const CommitsArgs &args)
         }
         out() << QJsonDocument(QJsonObject{{QStringLiteral("commits"), list}}).toJson(QJsonDocument::Indented);
         return ExitOk;
-    }
-    for (const CommitChanges &c : *commits) {
-        out() << paint(ctx, "33", c.commit.id.left(8)) << ' ' << c.commit.time.toString(QStringLiteral("yyyy-MM-dd HH:mm"))
-              << ' ' << paint(ctx, "36", c.commit.author) << "  " << c.commit.summary << '\n';
-        for (const ResourceKey &k : c.changedKeys)
-            out() << "    " << k.displayName() << '\n';
-        if (!c.error.isEmpty())
-            out() << "    " << paint(ctx, "31", QStringLiteral("render failed: ") + c.error) << '\n';
     }
     out() << commits->size() << (commits->size() == 1 ? " pending commit" : " pending commits") << Qt::endl;
     return ExitOk;

@@ -1,5 +1,8 @@
 #include "Review.h"
 
+#include <QThread>
+
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -80,7 +83,7 @@ ResourceSet alignNamespaces(const ResourceSet &base, const ResourceSet &head)
         const QList<const Resource *> &candidates = headByName.value(name(key));
         if (!head.find(key) && candidates.size() == 1 && baseByName.value(name(key)).size() == 1 && !key.ns.isEmpty())
             moved.key.ns = candidates.first()->key.ns;
-        aligned.insert(moved);
+        (void)aligned.insert(moved); // a key taken twice keeps the first: the review still shows both sides
     }
     return aligned;
 }
@@ -222,10 +225,34 @@ Result<RepositorySnapshot> snapshotRepository(const ApplicationConfig &app, cons
     return snapshot;
 }
 
+// What a commit changes, from its render and its first parent's.
+static CommitChanges changesOf(const git::CommitInfo &commit, const Result<ResourceSet> &before, const Result<ResourceSet> &after,
+                               const ApplicationConfig &app, const CancelToken &cancel)
+{
+    CommitChanges entry{commit, {}, {}};
+    if (!after || !before) {
+        entry.error = (!after ? after.error() : before.error()).toString();
+        return entry;
+    }
+    DiffOptions diffOptions;
+    diffOptions.ignore = app.ignore;
+    diffOptions.withText = false;
+    auto diff = diffResourceSets(*before, *after, diffOptions, cancel);
+    if (!diff) {
+        entry.error = diff.error().toString();
+        return entry;
+    }
+    for (const ObjectDiff &o : diff->objects) {
+        if (o.change != ChangeKind::Unchanged)
+            entry.changedKeys.append(o.key);
+    }
+    return entry;
+}
+
 Result<QList<CommitChanges>> pendingCommitChanges(const git::Repository &repo, SourceRenderer &renderer,
                                                   const ApplicationConfig &app, const QString &baseSpec,
                                                   const QString &headSpec, bool firstParent,
-                                                  const CancelToken &cancel)
+                                                  const CancelToken &cancel, const CommitChangesFn &onCommit)
 {
     auto range = resolveRange(repo, baseSpec, headSpec);
     if (!range)
@@ -239,39 +266,88 @@ Result<QList<CommitChanges>> pendingCommitChanges(const git::Repository &repo, S
     if (!commits)
         return commits.error();
 
-    QList<CommitChanges> out;
+    // 1. Which commits need renders (their input differs from their parent's), and the distinct
+    // revisions those need, newest first: a commit's render is its child's parent side.
+    struct Pending
+    {
+        int after = -1;  // index into `revisions`; -1: the commit changes nothing
+        int before = -1; // -1: a root commit (an empty parent side)
+    };
+    QList<Pending> pending;
+    QStringList revisions;
+    const auto need = [&](const QString &id) {
+        const qsizetype at = revisions.lastIndexOf(id);
+        if (at >= 0)
+            return int(at);
+        revisions.append(id);
+        return int(revisions.size() - 1);
+    };
     for (const git::CommitInfo &commit : *commits) {
-        if (cancel.isCancelled())
-            return makeError(ErrorCategory::Cancelled, QStringLiteral("listing commits was cancelled"));
-        CommitChanges entry{commit, {}, {}};
         const git::Revision after{commit.id, commit.id, false};
         const git::Revision before{commit.id + QLatin1String("^"), commit.parentIds.value(0), false};
         auto afterKey = renderer.cacheKey(repo, after, app, cancel);
         auto beforeKey = before.commitId.isEmpty() ? Result<QString>(QString()) : renderer.cacheKey(repo, before, app, cancel);
-        if (afterKey && beforeKey && *afterKey == *beforeKey) {
-            out.append(std::move(entry));
-            continue;
+        Pending p;
+        if (!(afterKey && beforeKey && *afterKey == *beforeKey)) {
+            p.after = need(commit.id);
+            p.before = before.commitId.isEmpty() ? -1 : need(before.commitId);
         }
-        auto afterSet = renderOrEmpty(repo, renderer, after, app, cancel);
-        Result<ResourceSet> beforeSet = before.commitId.isEmpty() ? Result<ResourceSet>(ResourceSet())
-                                                                  : renderOrEmpty(repo, renderer, before, app, cancel);
-        if (!afterSet || !beforeSet) {
-            entry.error = (!afterSet ? afterSet.error() : beforeSet.error()).toString();
-            out.append(std::move(entry));
-            continue;
-        }
-        DiffOptions diffOptions;
-        diffOptions.ignore = app.ignore;
-        diffOptions.withText = false;
-        auto diff = diffResourceSets(*beforeSet, *afterSet, diffOptions, cancel);
-        if (!diff)
-            return diff.error();
-        for (const ObjectDiff &o : diff->objects) {
-            if (o.change != ChangeKind::Unchanged)
-                entry.changedKeys.append(o.key);
-        }
-        out.append(std::move(entry));
+        pending.append(p);
     }
+
+    // 2. Render them on a few threads (each with its own repository handle); whoever finishes
+    // one hands on every commit that became complete, in list order.
+    const qsizetype count = commits->size();
+    std::vector<std::optional<Result<ResourceSet>>> sets(static_cast<size_t>(revisions.size()));
+    QList<CommitChanges> out;
+    std::mutex mutex;
+    qsizetype next = 0; // the next revision to render
+    const auto ready = [&](int index) { return index < 0 || sets[size_t(index)].has_value(); };
+    const auto work = [&](const git::Repository &handle) {
+        while (!cancel.isCancelled()) {
+            qsizetype i = 0;
+            {
+                std::lock_guard lock(mutex);
+                if (next >= revisions.size())
+                    return;
+                i = next++;
+            }
+            auto set = renderOrEmpty(handle, renderer, git::Revision{revisions.at(i), revisions.at(i), false}, app, cancel);
+            std::lock_guard lock(mutex);
+            sets[size_t(i)] = std::move(set);
+            while (out.size() < count && ready(pending.at(out.size()).after) && ready(pending.at(out.size()).before)) {
+                const Pending &p = pending.at(out.size());
+                const git::CommitInfo &commit = commits->at(out.size());
+                out.append(p.after < 0 ? CommitChanges{commit, {}, {}}
+                                       : changesOf(commit, p.before < 0 ? Result<ResourceSet>(ResourceSet()) : *sets[size_t(p.before)],
+                                                   *sets[size_t(p.after)], app, cancel));
+                if (onCommit)
+                    onCommit(out.last());
+            }
+        }
+    };
+    // Commits that change nothing before the first render (or when nothing renders at all).
+    {
+        std::lock_guard lock(mutex);
+        while (out.size() < count && pending.at(out.size()).after < 0) {
+            out.append(CommitChanges{commits->at(out.size()), {}, {}});
+            if (onCommit)
+                onCommit(out.last());
+        }
+    }
+    std::vector<std::thread> helpers;
+    const int threads = int(qMin<qsizetype>(qBound(1, QThread::idealThreadCount(), 4), revisions.size()));
+    for (int t = 1; t < threads; ++t) {
+        helpers.emplace_back([&] {
+            if (auto own = git::Repository::open(repo.path()))
+                work(*own); // else the calling thread does it all
+        });
+    }
+    work(repo);
+    for (std::thread &helper : helpers)
+        helper.join();
+    if (cancel.isCancelled())
+        return makeError(ErrorCategory::Cancelled, QStringLiteral("listing commits was cancelled"));
     return out;
 }
 

@@ -65,9 +65,14 @@ struct CommitChanges
 // The pending commits between base and head (newest first) with the keys each one changes.
 // A commit whose render input (content id) equals its parent's changes nothing and is not
 // rendered. A commit that fails to render carries its error instead of failing the list.
+// Commits render on a few threads at once (each with its own repository handle; a render is
+// also the next commit's parent side, through the cache). `onCommit`, when given, hears each
+// commit as soon as it and every newer one are known, newest first, one call at a time, from
+// a worker thread: a list can be shown while it is being worked out.
+using CommitChangesFn = std::function<void(const CommitChanges &)>;
 Result<QList<CommitChanges>> pendingCommitChanges(const git::Repository &repo, SourceRenderer &renderer,
                                                   const ApplicationConfig &app, const QString &baseSpec,
                                                   const QString &headSpec, bool firstParent,
-                                                  const CancelToken &cancel = {});
+                                                  const CancelToken &cancel = {}, const CommitChangesFn &onCommit = {});
 
 } // namespace sluice

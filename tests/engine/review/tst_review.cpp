@@ -106,7 +106,7 @@ private slots:
         QTemporaryDir dir;
         GitFixture git(dir.path());
         QVERIFY(git.init());
-        for (const QByteArray env : {QByteArray("prod"), QByteArray("staging")}) {
+        for (const QByteArray &env : {QByteArray("prod"), QByteArray("staging")}) {
             QVERIFY(git.write("envs/" + env + "/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: " + env +
                                                               "\ndata:\n  replicas: \"" + (env == "prod" ? "3" : "1") + "\"\n"));
             QVERIFY(git.write("envs/" + env + "/sa.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n  namespace: " + env + "\n"));
@@ -159,6 +159,31 @@ private slots:
         QCOMPARE(keysOf(overlay->at(0).changedKeys), QStringList{"ConfigMap prod/from-base"});
         QCOMPARE(keysOf(overlay->at(1).changedKeys), QStringList());
         QCOMPARE(keysOf(overlay->at(2).changedKeys), QStringList());
+    }
+
+    // Commits render on several threads; the listener hears each in list order (newest first),
+    // once, as soon as it and every newer one are known, and the list is the same as the calls.
+    void pendingCommitsArriveInOrder()
+    {
+        auto repo = git::Repository::open(m_git.dir());
+        QVERIFY(repo);
+        RenderCache cache;
+        SourceRenderer renderer(cache);
+        QStringList heard;
+        QList<QStringList> heardKeys;
+        auto commits = pendingCommitChanges(*repo, renderer, application(m_git.dir(), "overlays/prod"), m_commits[0], "HEAD", false, {},
+                                            [&](const CommitChanges &c) {
+                                                heard << c.commit.id;
+                                                heardKeys << keysOf(c.changedKeys);
+                                            });
+        QVERIFY(commits);
+        QCOMPARE(heard.size(), commits->size());
+        for (qsizetype i = 0; i < commits->size(); ++i) {
+            QCOMPARE(heard.at(i), commits->at(i).commit.id);
+            QCOMPARE(heardKeys.at(i), keysOf(commits->at(i).changedKeys));
+        }
+        QCOMPARE(heard.last(), m_commits[1]); // oldest last
+        QCOMPARE(heardKeys.last(), QStringList{"ConfigMap prod/from-base"}); // the overlay appears
     }
 
     void secondRenderComesFromTheCache()
