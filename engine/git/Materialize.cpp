@@ -8,6 +8,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
+#include <QMutex>
 
 // Repository::materialize and Repository::contentId, over the file set of FileSet.h.
 
@@ -95,6 +97,89 @@ Result<QString> Repository::contentId(const Revision &rev, const QString &subPat
         hash.addData(*content);
     }
     return QString::fromLatin1(hash.result().toHex());
+}
+
+namespace {
+
+// Whether `tree` holds a symlink at any depth (memoised by tree id: ids are content).
+bool treeHasSymlinks(git_repository *repo, const git_tree *tree)
+{
+    static QMutex mutex;
+    static QHash<QString, bool> known;
+    const QString id = oidToString(*git_tree_id(tree));
+    {
+        QMutexLocker lock(&mutex);
+        if (auto it = known.constFind(id); it != known.constEnd())
+            return *it;
+    }
+    bool found = false;
+    for (size_t i = 0; i < git_tree_entrycount(tree) && !found; ++i) {
+        const git_tree_entry *entry = git_tree_entry_byindex(tree, i);
+        if (git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK) {
+            found = true;
+        } else if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
+            git_tree *rawSub = nullptr;
+            if (git_tree_lookup(&rawSub, repo, git_tree_entry_id(entry)) < 0)
+                return true; // unreadable: say yes, the caller then takes the safe way
+            TreeHandle sub(rawSub);
+            found = treeHasSymlinks(repo, sub.get());
+        }
+    }
+    QMutexLocker lock(&mutex);
+    known.insert(id, found);
+    return found;
+}
+
+} // namespace
+
+Result<Repository::PathObject> Repository::object(const Revision &rev, const QString &path) const
+{
+    QString sub;
+    if (rev.worktree || !normalizeSubPath(path, &sub))
+        return makeError(ErrorCategory::Usage, QStringLiteral("path %1 is not a committed path inside the repository").arg(path));
+    git_oid oid;
+    git_commit *rawCommit = nullptr;
+    if (!oidFromString(&oid, rev.commitId) || git_commit_lookup(&rawCommit, d->repo.get(), &oid) < 0)
+        return gitError(QStringLiteral("cannot read commit %1").arg(rev.displayName()));
+    CommitHandle commit(rawCommit);
+    git_tree *rawRoot = nullptr;
+    if (git_commit_tree(&rawRoot, commit.get()) < 0)
+        return gitError(QStringLiteral("cannot read the tree of %1").arg(rev.displayName()));
+    TreeHandle root(rawRoot);
+    PathObject result;
+    if (sub.isEmpty()) {
+        result.kind = PathObject::Kind::Tree;
+        result.id = oidToString(*git_tree_id(root.get()));
+        result.hasSymlinks = treeHasSymlinks(d->repo.get(), root.get());
+        return result;
+    }
+    git_tree_entry *rawEntry = nullptr;
+    const QByteArray utf8 = sub.toUtf8();
+    if (git_tree_entry_bypath(&rawEntry, root.get(), utf8.constData()) < 0)
+        return makeError(ErrorCategory::Git, QStringLiteral("path %1 does not exist at %2").arg(sub, rev.displayName()), {},
+                         kErrorNotFound);
+    TreeEntryHandle entry(rawEntry);
+    result.id = oidToString(*git_tree_entry_id(entry.get()));
+    const git_filemode_t mode = git_tree_entry_filemode(entry.get());
+    if (mode == GIT_FILEMODE_LINK) {
+        result.kind = PathObject::Kind::Symlink;
+    } else if (mode == GIT_FILEMODE_COMMIT) {
+        result.kind = PathObject::Kind::Submodule;
+    } else if (mode == GIT_FILEMODE_TREE) {
+        result.kind = PathObject::Kind::Tree;
+        git_tree *rawTree = nullptr;
+        if (git_tree_lookup(&rawTree, d->repo.get(), git_tree_entry_id(entry.get())) < 0)
+            return gitError(QStringLiteral("cannot read %1").arg(sub));
+        TreeHandle tree(rawTree);
+        result.hasSymlinks = treeHasSymlinks(d->repo.get(), tree.get());
+    } else {
+        git_blob *rawBlob = nullptr;
+        if (git_blob_lookup(&rawBlob, d->repo.get(), git_tree_entry_id(entry.get())) < 0)
+            return gitError(QStringLiteral("cannot read %1").arg(sub));
+        BlobHandle blob(rawBlob);
+        result.content = QByteArray(static_cast<const char *>(git_blob_rawcontent(blob.get())), qsizetype(git_blob_rawsize(blob.get())));
+    }
+    return result;
 }
 
 Status Repository::materialize(const Revision &rev, const QString &subPath, const QString &destDir,

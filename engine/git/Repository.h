@@ -95,6 +95,19 @@ public:
     // Used as the render cache key. `subPath` "" or "." is the repository root.
     Result<QString> contentId(const Revision &rev, const QString &subPath) const;
 
+    // What `path` is at the commit `rev` (not the worktree): its git object id and kind, a
+    // file's content, and whether a directory holds a symlink anywhere below it. Error with
+    // code kErrorNotFound when the path does not exist.
+    struct PathObject
+    {
+        enum class Kind { Tree, File, Symlink, Submodule };
+        QString id;
+        Kind kind = Kind::File;
+        QByteArray content;        // File
+        bool hasSymlinks = false;  // Tree: a symlink at any depth
+    };
+    Result<PathObject> object(const Revision &rev, const QString &path) const;
+
     // Writes the regular files of `subPath` at `rev` into `destDir` (which must exist), keeping
     // the relative layout below subPath. Executable bits kept. A symlink whose target stays
     // inside subPath is written as a copy of its target; one pointing outside is an error

@@ -1,5 +1,7 @@
 #include "SourceRenderer.h"
 
+#include "KustomizeInputs.h"
+
 #include "render/Renderer.h"
 
 #include <QDir>
@@ -51,7 +53,13 @@ Result<QString> SourceRenderer::cacheKey(const git::Repository &repo, const git:
     auto kind = resolveRenderer(repo, rev, app, cancel);
     if (!kind)
         return kind.error();
-    auto contentId = repo.contentId(rev, readsOutsidePath(*kind) ? QString() : app.path);
+    // Kustomize reads outside its path: what it can reach when that is known (a commit changing
+    // none of it renders the same), else the whole repository.
+    std::optional<QString> reached;
+    if (*kind == RendererKind::Kustomize)
+        reached = kustomizeInputId(repo, rev, app.path);
+    auto contentId = reached ? Result<QString>(QStringLiteral("reach:") + *reached)
+                             : repo.contentId(rev, readsOutsidePath(*kind) ? QString() : app.path);
     if (!contentId)
         return contentId.error();
     RenderOptions options = app.render;

@@ -262,6 +262,67 @@ private slots:
             QCOMPARE(cached->find(k)->hash, resource.hash);
     }
 
+    // A kustomize render is keyed by what the build can reach: a commit elsewhere in the
+    // repository keeps the key (no render), one to a reached file changes it; what cannot be
+    // followed for sure (a remote resource, a symlink) keys on the whole repository.
+    void kustomizeKeyFollowsWhatItReaches()
+    {
+        QTemporaryDir dir;
+        GitFixture git(dir.filePath("repo"));
+        QVERIFY(git.init());
+        QVERIFY(git.write("base/kustomization.yaml", "resources: [cm.yaml]\n"));
+        QVERIFY(git.write("base/cm.yaml", configMap("base", "1")));
+        QVERIFY(git.write("overlay/kustomization.yaml",
+                          "namespace: prod\nresources: [../base]\ncomponents: [../components/labels]\n"
+                          "configMapGenerator:\n  - name: settings\n    files: [app.properties]\n"));
+        QVERIFY(git.write("overlay/app.properties", "mode=1\n"));
+        QVERIFY(git.write("components/labels/kustomization.yaml",
+                          "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: label.yaml\n"));
+        QVERIFY(git.write("components/labels/label.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: base\n  labels: {tier: web}\n"));
+        QVERIFY(git.write("unrelated/notes.md", "1\n"));
+        git.commitAll("initial");
+        auto repo = git::Repository::open(git.dir());
+        QVERIFY(repo);
+        RenderCache cache;
+        SourceRenderer renderer(cache);
+        const ApplicationConfig app = application(git.dir(), "overlay", RendererKind::Kustomize);
+        const auto keyAt = [&](const QString &commit) {
+            auto rev = repo->resolve(commit);
+            auto key = rev ? renderer.cacheKey(*repo, *rev, app) : Result<QString>(rev.error());
+            return key ? *key : QString();
+        };
+        const auto commitAndKey = [&](const QString &file, const QByteArray &content) {
+            git.write(file, content);
+            return keyAt(git.commitAll(file));
+        };
+        const QString first = keyAt("HEAD");
+        QVERIFY(first.contains(QLatin1String("reach:")));
+        QCOMPARE(commitAndKey("unrelated/notes.md", "2\n"), first); // not reached: same render, not rendered again
+        const QString patched = commitAndKey("components/labels/label.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: base\n  labels: {tier: api}\n");
+        QVERIFY(patched != first);
+        const QString configured = commitAndKey("overlay/app.properties", "mode=2\n");
+        QVERIFY(configured != patched);
+        const QString based = commitAndKey("base/cm.yaml", configMap("base", "2"));
+        QVERIFY(based != configured);
+        // The pending commits of that history: the unrelated one changes nothing, the others do.
+        auto commits = pendingCommitChanges(*repo, renderer, app, "HEAD~4", "HEAD", false);
+        QVERIFY(commits);
+        QCOMPARE(commits->size(), 4);
+        QCOMPARE(keysOf(commits->at(3).changedKeys), QStringList()); // unrelated/notes.md
+        for (int i = 0; i < 3; ++i)
+            QVERIFY2(!commits->at(i).changedKeys.isEmpty(), qPrintable(commits->at(i).commit.summary + commits->at(i).error));
+
+        // A symlink in a reached directory: the whole repository is the input again.
+        QVERIFY(git.symlink("base/link.yaml", "cm.yaml"));
+        const QString linked = keyAt(git.commitAll("link"));
+        QVERIFY(!linked.contains(QLatin1String("reach:")));
+        QVERIFY(commitAndKey("unrelated/notes.md", "3\n") != linked);
+        // So is a remote resource.
+        QVERIFY(git.write("base/link.yaml", configMap("link", "1")));
+        QVERIFY(git.write("overlay/kustomization.yaml", "resources: [../base, https://github.com/acme/app//deploy?ref=v1]\n"));
+        QVERIFY(!keyAt(git.commitAll("remote")).contains(QLatin1String("reach:")));
+    }
+
     void worktree()
     {
         QVERIFY(m_git.write("apps/plain/new.yaml", configMap("c", "1")));
