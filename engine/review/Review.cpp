@@ -266,19 +266,23 @@ Result<QList<CommitChanges>> pendingCommitChanges(const git::Repository &repo, S
     if (!commits)
         return commits.error();
 
-    // 1. Which commits need renders (their input differs from their parent's), and the distinct
-    // revisions those need, newest first: a commit's render is its child's parent side.
+    // 1. Which commits need renders (their input differs from their parent's), and the revisions
+    // those need, one per distinct render input, newest first: a commit's render is its
+    // child's parent side, and a parent unchanged since an older commit renders as that one.
     struct Pending
     {
         int after = -1;  // index into `revisions`; -1: the commit changes nothing
         int before = -1; // -1: a root commit (an empty parent side)
     };
     QList<Pending> pending;
-    QStringList revisions;
-    const auto need = [&](const QString &id) {
-        const qsizetype at = revisions.lastIndexOf(id);
-        if (at >= 0)
-            return int(at);
+    QStringList revisions;  // commit ids to render, one per distinct render input
+    QHash<QString, int> byKey; // render cache key → index into `revisions`
+    const auto need = [&](const QString &id, const Result<QString> &key) {
+        if (key) {
+            if (auto it = byKey.constFind(*key); it != byKey.constEnd())
+                return *it;
+            byKey.insert(*key, int(revisions.size()));
+        }
         revisions.append(id);
         return int(revisions.size() - 1);
     };
@@ -289,8 +293,8 @@ Result<QList<CommitChanges>> pendingCommitChanges(const git::Repository &repo, S
         auto beforeKey = before.commitId.isEmpty() ? Result<QString>(QString()) : renderer.cacheKey(repo, before, app, cancel);
         Pending p;
         if (!(afterKey && beforeKey && *afterKey == *beforeKey)) {
-            p.after = need(commit.id);
-            p.before = before.commitId.isEmpty() ? -1 : need(before.commitId);
+            p.after = need(commit.id, afterKey);
+            p.before = before.commitId.isEmpty() ? -1 : need(before.commitId, beforeKey);
         }
         pending.append(p);
     }
