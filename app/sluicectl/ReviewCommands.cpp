@@ -65,7 +65,7 @@ Result<ReviewResult> reviewFor(const Context &ctx, const ReviewArgs &args, QStri
             return makeError(ErrorCategory::Usage, QStringLiteral("%1 and %2 come from different repositories").arg(args.baseApp, args.headApp));
         title = QStringLiteral("Compare %1 → %2").arg(args.baseApp, args.headApp);
         return compareApplications(*repo, renderer, **baseApp, args.base.isEmpty() ? (*baseApp)->revision : args.base, **headApp,
-                                   args.head.isEmpty() ? (*headApp)->revision : args.head);
+                                   args.head.isEmpty() ? (*headApp)->revision : args.head, {}, !args.stat);
     }
     if (args.base.isEmpty() || args.head.isEmpty())
         return makeError(ErrorCategory::Usage, QStringLiteral("review needs --base REV and --head REV"));
@@ -82,7 +82,7 @@ Result<ReviewResult> reviewFor(const Context &ctx, const ReviewArgs &args, QStri
             if (!repo)
                 return repo.error();
             title = QStringLiteral("Review of cluster %1 (%2 applications)").arg(args.app).arg(apps.size());
-            return reviewApplications(*repo, renderer, apps, args.base, args.head);
+            return reviewApplications(*repo, renderer, apps, args.base, args.head, {}, !args.stat);
         }
     }
     auto app = findApplication(*ws, args.app);
@@ -91,7 +91,7 @@ Result<ReviewResult> reviewFor(const Context &ctx, const ReviewArgs &args, QStri
     auto repo = openApplicationRepository(**app);
     if (!repo)
         return repo.error();
-    return reviewRevisions(*repo, renderer, **app, args.base, args.head);
+    return reviewRevisions(*repo, renderer, **app, args.base, args.head, {}, !args.stat); // --stat: the list, no texts
 }
 
 int runReview(const Context &ctx, const ReviewArgs &args)

@@ -57,9 +57,10 @@ Result<ResourceSet> renderTogether(const git::Repository &repo, SourceRenderer &
     return all;
 }
 
-DiffOptions optionsFor(const QList<IgnoreRule> &ignore, const git::Revision &base, const git::Revision &head)
+DiffOptions optionsFor(const QList<IgnoreRule> &ignore, const git::Revision &base, const git::Revision &head, bool withText)
 {
     DiffOptions options;
+    options.withText = withText;
     options.ignore = ignore;
     options.baseLabel = base.displayName().toUtf8();
     options.headLabel = head.displayName().toUtf8();
@@ -91,7 +92,7 @@ ResourceSet alignNamespaces(const ResourceSet &base, const ResourceSet &head)
 } // namespace
 
 Result<ReviewResult> reviewApplications(const git::Repository &repo, SourceRenderer &renderer, const QList<ApplicationConfig> &apps,
-                                        const QString &baseSpec, const QString &headSpec, const CancelToken &cancel)
+                                        const QString &baseSpec, const QString &headSpec, const CancelToken &cancel, bool withText)
 {
     auto range = resolveRange(repo, baseSpec, headSpec);
     if (!range)
@@ -106,7 +107,7 @@ Result<ReviewResult> reviewApplications(const git::Repository &repo, SourceRende
     QList<IgnoreRule> ignore;
     for (const ApplicationConfig &app : apps)
         ignore.append(app.ignore);
-    auto diff = diffResourceSets(*baseSet, *headSet, optionsFor(ignore, base, head), cancel);
+    auto diff = diffResourceSets(*baseSet, *headSet, optionsFor(ignore, base, head, withText), cancel);
     if (!diff)
         return diff.error();
     return ReviewResult{base, head, std::move(*diff)};
@@ -114,7 +115,7 @@ Result<ReviewResult> reviewApplications(const git::Repository &repo, SourceRende
 
 Result<ReviewResult> compareApplications(const git::Repository &repo, SourceRenderer &renderer, const ApplicationConfig &baseApp,
                                          const QString &baseSpec, const ApplicationConfig &headApp, const QString &headSpec,
-                                         const CancelToken &cancel)
+                                         const CancelToken &cancel, bool withText)
 {
     auto range = resolveRange(repo, baseSpec, headSpec);
     if (!range)
@@ -130,7 +131,7 @@ Result<ReviewResult> compareApplications(const git::Repository &repo, SourceRend
     baseNamed.spec = baseApp.name + QLatin1Char('@') + base.spec;
     headNamed.spec = headApp.name + QLatin1Char('@') + head.spec;
     auto diff = diffResourceSets(alignNamespaces(*baseSet, *headSet), *headSet,
-                                 optionsFor(baseApp.ignore + headApp.ignore, baseNamed, headNamed), cancel);
+                                 optionsFor(baseApp.ignore + headApp.ignore, baseNamed, headNamed, withText), cancel);
     if (!diff)
         return diff.error();
     return ReviewResult{baseNamed, headNamed, std::move(*diff)};
@@ -138,7 +139,7 @@ Result<ReviewResult> compareApplications(const git::Repository &repo, SourceRend
 
 Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer &renderer,
                                      const ApplicationConfig &app, const QString &baseSpec, const QString &headSpec,
-                                     const CancelToken &cancel)
+                                     const CancelToken &cancel, bool withText)
 {
     auto range = resolveRange(repo, baseSpec, headSpec);
     if (!range)
@@ -158,11 +159,7 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
         return headSet.error();
     if (!*baseSet)
         return baseSet->error();
-    DiffOptions options;
-    options.ignore = app.ignore;
-    options.baseLabel = base.displayName().toUtf8();
-    options.headLabel = head.displayName().toUtf8();
-    auto diff = diffResourceSets(**baseSet, *headSet, options, cancel);
+    auto diff = diffResourceSets(**baseSet, *headSet, optionsFor(app.ignore, base, head, withText), cancel);
     if (!diff)
         return diff.error();
     return ReviewResult{base, head, std::move(*diff)};
