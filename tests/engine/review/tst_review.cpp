@@ -323,6 +323,26 @@ private slots:
         QVERIFY(!keyAt(git.commitAll("remote")).contains(QLatin1String("reach:")));
     }
 
+    // Without texts (a --stat, an object list): the same objects and counts, no YAML built.
+    void reviewWithoutTexts()
+    {
+        auto repo = git::Repository::open(m_git.dir());
+        QVERIFY(repo);
+        RenderCache cache;
+        SourceRenderer renderer(cache);
+        const ApplicationConfig app = application(m_git.dir(), "apps/plain");
+        auto full = reviewRevisions(*repo, renderer, app, m_commits[1], m_commits[2]);
+        auto listed = reviewRevisions(*repo, renderer, app, m_commits[1], m_commits[2], {}, false);
+        QVERIFY(full && listed);
+        QCOMPARE(listed->diff.summary.changed, full->diff.summary.changed);
+        QCOMPARE(listed->diff.objects.size(), full->diff.objects.size());
+        for (qsizetype i = 0; i < full->diff.objects.size(); ++i) {
+            QCOMPARE(listed->diff.objects.at(i).change, full->diff.objects.at(i).change);
+            QVERIFY(listed->diff.objects.at(i).diff.isEmpty() && listed->diff.objects.at(i).afterYaml.isEmpty());
+        }
+        QVERIFY(!full->diff.objects.first().diff.isEmpty()); // "a" changed: the full review has its text
+    }
+
     void worktree()
     {
         QVERIFY(m_git.write("apps/plain/new.yaml", configMap("c", "1")));
