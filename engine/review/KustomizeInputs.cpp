@@ -51,6 +51,7 @@ public:
         if (!tree || tree->kind != git::Repository::PathObject::Kind::Tree || tree->hasSymlinks)
             return false;
         m_inputs.insert(dir, tree->id);
+        m_dirs.append(dir);
         for (const QString &name : kKustomizationFiles) {
             auto file = m_repo.object(m_rev, join(dir, name));
             if (file && file->kind == git::Repository::PathObject::Kind::File)
@@ -58,6 +59,8 @@ public:
         }
         return false; // no kustomization: not something this knows how to follow
     }
+
+    KustomizeInputs inputs() const { return {id(), m_dirs, m_files}; }
 
     QString id() const
     {
@@ -93,6 +96,7 @@ private:
         switch (object->kind) {
         case git::Repository::PathObject::Kind::File:
             m_inputs.insert(path, object->id);
+            m_files.append(path);
             return true;
         case git::Repository::PathObject::Kind::Tree:
             return visit(path);
@@ -186,18 +190,20 @@ private:
     const git::Revision &m_rev;
     QSet<QString> m_visited;
     QMap<QString, QString> m_inputs; // path → git id, sorted
+    QStringList m_dirs;
+    QStringList m_files;
 };
 
 } // namespace
 
-std::optional<QString> kustomizeInputId(const git::Repository &repo, const git::Revision &rev, const QString &path)
+std::optional<KustomizeInputs> kustomizeInputs(const git::Repository &repo, const git::Revision &rev, const QString &path)
 {
     if (rev.worktree)
         return std::nullopt;
     Walk walk(repo, rev);
     if (!walk.visit(QDir::cleanPath(path.isEmpty() ? QStringLiteral(".") : path)))
         return std::nullopt;
-    return walk.id();
+    return walk.inputs();
 }
 
 } // namespace sluice

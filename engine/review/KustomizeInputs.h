@@ -24,7 +24,15 @@
 
 namespace sluice {
 
-// A content id of everything `kustomize build <path>` reads at `rev`, or nullopt (see above).
-std::optional<QString> kustomizeInputId(const git::Repository &repo, const git::Revision &rev, const QString &path);
+struct KustomizeInputs
+{
+    QString id;          // a content id of all of it
+    QStringList dirs;    // directories to write whole (repository paths)
+    QStringList files;   // single files outside those
+};
+
+// Everything `kustomize build <path>` reads at `rev`, or nullopt (see above). Writing only
+// these is enough for the build.
+std::optional<KustomizeInputs> kustomizeInputs(const git::Repository &repo, const git::Revision &rev, const QString &path);
 
 } // namespace sluice

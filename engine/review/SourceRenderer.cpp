@@ -5,6 +5,8 @@
 #include "render/Renderer.h"
 
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 
 namespace sluice {
@@ -21,6 +23,33 @@ Result<git::Repository> openApplicationRepository(const ApplicationConfig &app, 
     }
     return git::Repository::open(mirror);
 }
+
+namespace {
+
+// Writes the directories and files a kustomize build reaches into `root`, at their repository paths.
+Status writeInputs(const git::Repository &repo, const git::Revision &rev, const KustomizeInputs &inputs, const QString &root,
+                   const CancelToken &cancel)
+{
+    for (const QString &dir : inputs.dirs) {
+        const QString dest = QDir(root).filePath(dir);
+        if (!QDir().mkpath(dest))
+            return makeError(ErrorCategory::Io, QStringLiteral("cannot create %1").arg(dest));
+        SLUICE_TRY(repo.materialize(rev, dir, dest, cancel));
+    }
+    for (const QString &file : inputs.files) {
+        auto object = repo.object(rev, file);
+        if (!object)
+            return object.error();
+        const QString dest = QDir(root).filePath(file);
+        QDir().mkpath(QFileInfo(dest).path());
+        QFile out(dest);
+        if (!out.open(QIODevice::WriteOnly) || out.write(object->content) != object->content.size())
+            return makeError(ErrorCategory::Io, QStringLiteral("cannot write %1: %2").arg(dest, out.errorString()));
+    }
+    return {};
+}
+
+} // namespace
 
 Result<RendererKind> SourceRenderer::resolveRenderer(const git::Repository &repo, const git::Revision &rev,
                                                      const ApplicationConfig &app, const CancelToken &cancel)
@@ -55,10 +84,10 @@ Result<QString> SourceRenderer::cacheKey(const git::Repository &repo, const git:
         return kind.error();
     // Kustomize reads outside its path: what it can reach when that is known (a commit changing
     // none of it renders the same), else the whole repository.
-    std::optional<QString> reached;
+    std::optional<KustomizeInputs> reached;
     if (*kind == RendererKind::Kustomize)
-        reached = kustomizeInputId(repo, rev, app.path);
-    auto contentId = reached ? Result<QString>(QStringLiteral("reach:") + *reached)
+        reached = kustomizeInputs(repo, rev, app.path);
+    auto contentId = reached ? Result<QString>(QStringLiteral("reach:") + reached->id)
                              : repo.contentId(rev, readsOutsidePath(*kind) ? QString() : app.path);
     if (!contentId)
         return contentId.error();
@@ -85,8 +114,13 @@ Result<ResourceSet> SourceRenderer::render(const git::Repository &repo, const gi
     if (!tmp.isValid())
         return makeError(ErrorCategory::Io, QStringLiteral("cannot create a temporary directory: %1").arg(tmp.errorString()));
     const bool wholeRepo = readsOutsidePath(*kind);
-    if (Status s = repo.materialize(rev, wholeRepo ? QString() : app.path, tmp.path(), cancel); !s)
-        return s.error().prefixed(QStringLiteral("render of %1 at %2").arg(app.name, rev.displayName()));
+    // Kustomize: only what the build reaches, when known (not a large unrelated tree each time).
+    const std::optional<KustomizeInputs> reached =
+        *kind == RendererKind::Kustomize ? kustomizeInputs(repo, rev, app.path) : std::nullopt;
+    Status written = reached ? writeInputs(repo, rev, *reached, tmp.path(), cancel)
+                             : repo.materialize(rev, wholeRepo ? QString() : app.path, tmp.path(), cancel);
+    if (!written)
+        return written.error().prefixed(QStringLiteral("render of %1 at %2").arg(app.name, rev.displayName()));
     const QString dir = wholeRepo ? QDir(tmp.path()).filePath(app.path) : tmp.path();
 
     RenderOptions options = app.render;
