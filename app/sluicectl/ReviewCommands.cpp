@@ -103,13 +103,15 @@ int runReview(const Context &ctx, const ReviewArgs &args)
     const ResourceDiff &diff = review->diff;
     const int exit = diff.summary.hasDifferences() ? ExitDifferences : ExitOk;
     if (ctx.json) {
-        QJsonObject json = diffToJson(diff);
-        json.insert(QStringLiteral("base"), QJsonObject{{QStringLiteral("revision"), review->base.spec},
-                                                        {QStringLiteral("commit"), review->base.commitId}});
-        json.insert(QStringLiteral("head"), QJsonObject{{QStringLiteral("revision"), review->head.spec},
-                                                        {QStringLiteral("commit"), review->head.commitId}});
-        out() << QJsonDocument(json).toJson(QJsonDocument::Indented);
+        const QJsonObject sides{{QStringLiteral("base"), QJsonObject{{QStringLiteral("revision"), review->base.spec},
+                                                                     {QStringLiteral("commit"), review->base.commitId}}},
+                                {QStringLiteral("head"), QJsonObject{{QStringLiteral("revision"), review->head.spec},
+                                                                     {QStringLiteral("commit"), review->head.commitId}}}};
         out().flush();
+        QFile stdoutFile;
+        if (!stdoutFile.open(stdout, QIODevice::WriteOnly))
+            return fail(makeError(ErrorCategory::Io, QStringLiteral("cannot write to standard output")));
+        writeDiffJson(stdoutFile, diff, sides); // object by object: a large review is not built twice
         return exit;
     }
     out() << paint(ctx, "1", QStringLiteral("%1: %2 → %3").arg(title, review->base.displayName(), review->head.displayName()))

@@ -1,47 +1,86 @@
 #include "DiffJson.h"
 
+#include <QIODevice>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace sluice {
 
-QJsonObject diffToJson(const ResourceDiff &diff)
+namespace {
+
+QJsonObject objectToJson(const ObjectDiff &o)
 {
-    QJsonArray objects;
-    for (const ObjectDiff &o : diff.objects) {
-        const QString version = o.apiVersion.section(QLatin1Char('/'), -1);
-        QJsonObject entry{{QStringLiteral("group"), o.key.group},
-                          {QStringLiteral("version"), version},
-                          {QStringLiteral("kind"), o.key.kind},
-                          {QStringLiteral("namespace"), o.key.ns},
-                          {QStringLiteral("name"), o.key.name},
-                          {QStringLiteral("change"), changeKindName(o.change)}};
-        if (!o.baseLocation.isEmpty())
-            entry.insert(QStringLiteral("baseSource"), o.baseLocation);
-        if (!o.headLocation.isEmpty())
-            entry.insert(QStringLiteral("headSource"), o.headLocation);
-        if (o.change != ChangeKind::Unchanged) {
-            QJsonArray fields;
-            for (const FieldChange &f : o.fields) {
-                QJsonObject field{{QStringLiteral("path"), f.path}};
-                if (!f.before.isUndefined())
-                    field.insert(QStringLiteral("before"), fieldValueText(f.before));
-                if (!f.after.isUndefined())
-                    field.insert(QStringLiteral("after"), fieldValueText(f.after));
-                fields.append(field);
-            }
-            entry.insert(QStringLiteral("fields"), fields);
-            entry.insert(QStringLiteral("diff"), QString::fromUtf8(o.diff));
+    const QString version = o.apiVersion.section(QLatin1Char('/'), -1);
+    QJsonObject entry{{QStringLiteral("group"), o.key.group},
+                      {QStringLiteral("version"), version},
+                      {QStringLiteral("kind"), o.key.kind},
+                      {QStringLiteral("namespace"), o.key.ns},
+                      {QStringLiteral("name"), o.key.name},
+                      {QStringLiteral("change"), changeKindName(o.change)}};
+    if (!o.baseLocation.isEmpty())
+        entry.insert(QStringLiteral("baseSource"), o.baseLocation);
+    if (!o.headLocation.isEmpty())
+        entry.insert(QStringLiteral("headSource"), o.headLocation);
+    if (o.change != ChangeKind::Unchanged) {
+        QJsonArray fields;
+        for (const FieldChange &f : o.fields) {
+            QJsonObject field{{QStringLiteral("path"), f.path}};
+            if (!f.before.isUndefined())
+                field.insert(QStringLiteral("before"), fieldValueText(f.before));
+            if (!f.after.isUndefined())
+                field.insert(QStringLiteral("after"), fieldValueText(f.after));
+            fields.append(field);
         }
-        objects.append(entry);
+        entry.insert(QStringLiteral("fields"), fields);
+        entry.insert(QStringLiteral("diff"), QString::fromUtf8(o.diff));
     }
+    return entry;
+}
+
+// Everything but the objects.
+QJsonObject headerToJson(const ResourceDiff &diff)
+{
     const QJsonObject summary{{QStringLiteral("added"), diff.summary.added},
                               {QStringLiteral("removed"), diff.summary.removed},
                               {QStringLiteral("changed"), diff.summary.changed},
                               {QStringLiteral("unchanged"), diff.summary.unchanged}};
-    QJsonObject json{{QStringLiteral("summary"), summary}, {QStringLiteral("objects"), objects}};
+    QJsonObject json{{QStringLiteral("summary"), summary}};
     if (!diff.notes.isEmpty())
         json.insert(QStringLiteral("notes"), QJsonArray::fromStringList(diff.notes));
     return json;
+}
+
+} // namespace
+
+QJsonObject diffToJson(const ResourceDiff &diff)
+{
+    QJsonArray objects;
+    for (const ObjectDiff &o : diff.objects)
+        objects.append(objectToJson(o));
+    QJsonObject json = headerToJson(diff);
+    json.insert(QStringLiteral("objects"), objects);
+    return json;
+}
+
+void writeDiffJson(QIODevice &out, const ResourceDiff &diff, const QJsonObject &extra)
+{
+    QJsonObject header = headerToJson(diff);
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        header.insert(it.key(), it.value());
+    // The header's members, then "objects" written one by one.
+    QByteArray text = QJsonDocument(header).toJson(QJsonDocument::Indented);
+    text.chop(3); // the closing "\n}\n": the objects follow
+    out.write(text);
+    out.write(",\n    \"objects\": [");
+    bool first = true;
+    for (const ObjectDiff &o : diff.objects) {
+        out.write(first ? "\n" : ",\n");
+        first = false;
+        QByteArray object = QJsonDocument(objectToJson(o)).toJson(QJsonDocument::Indented);
+        object.chop(1); // the final newline
+        out.write(object.replace("\n", "\n        ").prepend("        "));
+    }
+    out.write(first ? "]\n}\n" : "\n    ]\n}\n");
 }
 
 } // namespace sluice

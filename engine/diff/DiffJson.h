@@ -12,4 +12,8 @@ namespace sluice {
 
 QJsonObject diffToJson(const ResourceDiff &diff);
 
+// The same document written to `out` object by object (with `extra` top-level members), so a
+// large diff is never a second time in memory as one JSON tree.
+void writeDiffJson(QIODevice &out, const ResourceDiff &diff, const QJsonObject &extra = {});
+
 } // namespace sluice

@@ -8,6 +8,7 @@
 
 #include <QFile>
 #include <QJsonArray>
+#include <QBuffer>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -89,6 +90,17 @@ private slots:
         QCOMPARE(actualPaths, paths);
         const QByteArray json = QJsonDocument(diffToJson(*diff)).toJson(QJsonDocument::Indented);
         SLUICE_COMPARE_GOLDEN(json, caseDir(name) + "/expected.json");
+        // Written object by object (sluicectl review --json), it is the same document.
+        QBuffer streamed;
+        QVERIFY(streamed.open(QIODevice::WriteOnly));
+        const QJsonObject extra{{QStringLiteral("base"), QJsonObject{{QStringLiteral("revision"), QStringLiteral("main")}}}};
+        writeDiffJson(streamed, *diff, extra);
+        QJsonParseError error;
+        const QJsonDocument parsed = QJsonDocument::fromJson(streamed.data(), &error);
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + "\n" + streamed.data()));
+        QJsonObject expected = diffToJson(*diff);
+        expected.insert(QStringLiteral("base"), extra.value(QStringLiteral("base")));
+        QCOMPARE(parsed.object(), expected);
     }
 
     // No byte of any secret value, raw or base64, appears in any output.
