@@ -182,6 +182,10 @@ private:
                 return false;
             if (!reference(dir, c.value(QLatin1String("valuesFile")).toString()))
                 return false;
+            for (const QJsonValue file : c.value(QLatin1String("additionalValuesFiles")).toArray()) {
+                if (!reference(dir, file.toString()))
+                    return false;
+            }
         }
         return true;
     }

@@ -2,6 +2,8 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QThread>
 
 namespace sluice::sync {
 namespace {
@@ -182,7 +184,7 @@ Result<History> updateHistory(ClusterConnection &cluster, const QString &applica
                 {QStringLiteral("apiVersion"), QStringLiteral("v1")},
                 {QStringLiteral("kind"), QStringLiteral("ConfigMap")},
                 {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("namespace"), ns},
-                                                         {QStringLiteral("labels"), QJsonObject{{QStringLiteral("sluice.dev/history-of"), application}}}}},
+                                                         {QStringLiteral("labels"), QJsonObject{{QStringLiteral("sluice.dev/history-of"), clusterSafeName(application)}}}}},
                 {QStringLiteral("data"), historyData(history)}};
             written = cluster.client->create(configMapPath(ns), object, false, cancel);
         }
@@ -190,6 +192,9 @@ Result<History> updateHistory(ClusterConnection &cluster, const QString &applica
             return history;
         if (written.error().code != 409)
             return historyError(written.error(), QStringLiteral("cannot write the history of %1").arg(application));
+        // Lost the race to another writer: back off a little, jittered, so that many writers at
+        // once do not keep colliding in step (as client-go's RetryOnConflict).
+        QThread::msleep(QRandomGenerator::global()->bounded(5u, 20u + 10u * unsigned(attempt)));
     }
     return makeError(ErrorCategory::Kube, QStringLiteral("cannot write the history of %1: ConfigMap %2 in %3 keeps changing "
                                                          "under concurrent writers; try again").arg(application, name, ns));

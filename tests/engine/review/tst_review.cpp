@@ -2,6 +2,7 @@
 // outside the application path, an application that did not exist at the base, WORKTREE.
 
 #include "common/GitFixture.h"
+#include "review/KustomizeInputs.h"
 #include "review/Review.h"
 
 #include <QTemporaryDir>
@@ -321,6 +322,31 @@ private slots:
         QVERIFY(git.write("base/link.yaml", configMap("link", "1")));
         QVERIFY(git.write("overlay/kustomization.yaml", "resources: [../base, https://github.com/acme/app//deploy?ref=v1]\n"));
         QVERIFY(!keyAt(git.commitAll("remote")).contains(QLatin1String("reach:")));
+    }
+
+    // A local chart's values files outside the kustomization are inputs too; a chart fetched
+    // from a chart repository is not known to Git: the whole repository keys it.
+    void kustomizeHelmChartInputs()
+    {
+        QTemporaryDir dir;
+        GitFixture git(dir.filePath("repo"));
+        QVERIFY(git.init());
+        QVERIFY(git.write("app/kustomization.yaml",
+                          "helmCharts:\n  - name: web\n    releaseName: web\n    additionalValuesFiles: [../values/prod.yaml]\n"));
+        QVERIFY(git.write("values/prod.yaml", "replicas: 2\n"));
+        git.commitAll("chart");
+        auto repo = git::Repository::open(git.dir());
+        QVERIFY(repo);
+        const auto inputsAt = [&] { return kustomizeInputs(*repo, *repo->resolve("HEAD"), "app"); };
+        const auto first = inputsAt();
+        QVERIFY(first);
+        QCOMPARE(first->files, QStringList{"values/prod.yaml"});
+        QVERIFY(git.write("values/prod.yaml", "replicas: 3\n"));
+        git.commitAll("values");
+        QVERIFY(inputsAt() && inputsAt()->id != first->id);
+        QVERIFY(git.write("app/kustomization.yaml", "helmCharts:\n  - name: web\n    repo: https://charts.example.com\n"));
+        git.commitAll("remote chart");
+        QVERIFY(!inputsAt());
     }
 
     // Without texts (a --stat, an object list): the same objects and counts, no YAML built.
