@@ -1,7 +1,5 @@
 #include "SourceRenderer.h"
 
-#include "KustomizeInputs.h"
-
 #include "render/Renderer.h"
 
 #include <QDir>
@@ -76,60 +74,65 @@ Result<RendererKind> SourceRenderer::resolveRenderer(const git::Repository &repo
     return kind;
 }
 
-Result<QString> SourceRenderer::cacheKey(const git::Repository &repo, const git::Revision &rev,
-                                         const ApplicationConfig &app, const CancelToken &cancel)
+Result<SourceRenderer::Plan> SourceRenderer::plan(const git::Repository &repo, const git::Revision &rev,
+                                                  const ApplicationConfig &app, const CancelToken &cancel)
 {
     auto kind = resolveRenderer(repo, rev, app, cancel);
     if (!kind)
         return kind.error();
+    Plan plan;
+    plan.kind = *kind;
     // Kustomize reads outside its path: what it can reach when that is known (a commit changing
     // none of it renders the same), else the whole repository.
-    std::optional<KustomizeInputs> reached;
     if (*kind == RendererKind::Kustomize)
-        reached = kustomizeInputs(repo, rev, app.path);
-    auto contentId = reached ? Result<QString>(QStringLiteral("reach:") + reached->id)
-                             : repo.contentId(rev, readsOutsidePath(*kind) ? QString() : app.path);
+        plan.reached = kustomizeInputs(repo, rev, app.path);
+    auto contentId = plan.reached ? Result<QString>(QStringLiteral("reach:") + plan.reached->id)
+                                  : repo.contentId(rev, readsOutsidePath(*kind) ? QString() : app.path);
     if (!contentId)
         return contentId.error();
     RenderOptions options = app.render;
     options.renderer = *kind;
     // The path is part of the key: one root tree renders differently at different paths.
-    return RenderCache::makeKey(*contentId + QLatin1Char(':') + app.path, options.identity(),
-                                toolIdentity(*kind, options.tools));
+    plan.key = RenderCache::makeKey(*contentId + QLatin1Char(':') + app.path, options.identity(), toolIdentity(*kind, options.tools));
+    return plan;
+}
+
+Result<QString> SourceRenderer::cacheKey(const git::Repository &repo, const git::Revision &rev,
+                                         const ApplicationConfig &app, const CancelToken &cancel)
+{
+    auto planned = plan(repo, rev, app, cancel);
+    if (!planned)
+        return planned.error();
+    return planned->key;
 }
 
 Result<ResourceSet> SourceRenderer::render(const git::Repository &repo, const git::Revision &rev,
                                            const ApplicationConfig &app, const CancelToken &cancel)
 {
-    auto key = cacheKey(repo, rev, app, cancel);
-    if (!key)
-        return key.error().prefixed(QStringLiteral("render of %1 at %2").arg(app.name, rev.displayName()));
-    if (auto cached = m_cache.find(*key))
+    auto planned = plan(repo, rev, app, cancel);
+    if (!planned)
+        return planned.error().prefixed(QStringLiteral("render of %1 at %2").arg(app.name, rev.displayName()));
+    if (auto cached = m_cache.find(planned->key))
         return std::move(*cached);
 
-    auto kind = resolveRenderer(repo, rev, app, cancel);
-    if (!kind)
-        return kind.error();
     QTemporaryDir tmp;
     if (!tmp.isValid())
         return makeError(ErrorCategory::Io, QStringLiteral("cannot create a temporary directory: %1").arg(tmp.errorString()));
-    const bool wholeRepo = readsOutsidePath(*kind);
+    const bool wholeRepo = readsOutsidePath(planned->kind);
     // Kustomize: only what the build reaches, when known (not a large unrelated tree each time).
-    const std::optional<KustomizeInputs> reached =
-        *kind == RendererKind::Kustomize ? kustomizeInputs(repo, rev, app.path) : std::nullopt;
-    Status written = reached ? writeInputs(repo, rev, *reached, tmp.path(), cancel)
-                             : repo.materialize(rev, wholeRepo ? QString() : app.path, tmp.path(), cancel);
+    Status written = planned->reached ? writeInputs(repo, rev, *planned->reached, tmp.path(), cancel)
+                                      : repo.materialize(rev, wholeRepo ? QString() : app.path, tmp.path(), cancel);
     if (!written)
         return written.error().prefixed(QStringLiteral("render of %1 at %2").arg(app.name, rev.displayName()));
     const QString dir = wholeRepo ? QDir(tmp.path()).filePath(app.path) : tmp.path();
 
     RenderOptions options = app.render;
-    options.renderer = *kind;
+    options.renderer = planned->kind;
     options.repoRoot = wholeRepo ? tmp.path() : QString();
     auto set = renderDirectory(dir, app.path, options, cancel);
     if (!set)
         return set.error();
-    m_cache.store(*key, *set);
+    m_cache.store(planned->key, *set);
     return set;
 }
 

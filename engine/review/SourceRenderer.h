@@ -2,6 +2,7 @@
 
 // Renders an application's source at a revision: content id → cache → materialize → render.
 
+#include "KustomizeInputs.h"
 #include "git/Mirror.h"
 #include "git/Repository.h"
 #include "render/RenderCache.h"
@@ -34,6 +35,16 @@ public:
                              const CancelToken &cancel = {});
 
 private:
+    // How a render goes: the renderer, what a kustomize build reaches (when known), the cache key.
+    struct Plan
+    {
+        RendererKind kind = RendererKind::Plain;
+        std::optional<KustomizeInputs> reached;
+        QString key;
+    };
+    Result<Plan> plan(const git::Repository &repo, const git::Revision &rev, const ApplicationConfig &app,
+                      const CancelToken &cancel);
+
     RenderCache &m_cache;
 };
 

@@ -58,6 +58,35 @@ HttpResponse patchError(const Error &error)
 }
 
 // Checks that a written object still names the URL's kind, object and namespace.
+// `current` with the patch `body` of `mediaType` (merge, JSON or strategic merge patch) applied,
+// into `patched`; or the error answer.
+std::optional<HttpResponse> applyPatchBody(const QJsonObject &current, const QByteArray &body, const QByteArray &mediaType,
+                                           QJsonObject &patched)
+{
+    const bool json = mediaType == "application/json-patch+json";
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || (json ? !document.isArray() : !document.isObject()))
+        return badRequest(QStringLiteral("the patch is not a JSON %1: %2").arg(json ? QStringLiteral("array") : QStringLiteral("object"),
+                                                                                 parseError.errorString()));
+    if (mediaType == "application/merge-patch+json") {
+        patched = applyMergePatch(current, document.object()).toObject();
+    } else if (json) {
+        Result<QJsonValue> result = applyJsonPatch(current, document.array());
+        if (!result)
+            return patchError(result.error());
+        if (!result->isObject())
+            return badRequest(QStringLiteral("the JSON patch does not leave an object"));
+        patched = result->toObject();
+    } else {
+        Result<QJsonObject> result = applyStrategicMergePatch(current, document.object());
+        if (!result)
+            return patchError(result.error());
+        patched = *result;
+    }
+    return std::nullopt;
+}
+
 std::optional<HttpResponse> identityError(const ResourcePath &path, const QJsonObject &object)
 {
     const ResourceType &type = *path.type;
@@ -132,27 +161,9 @@ HttpResponse ResourceHandlers::patchObject(const ResourcePath &path, const HttpR
     const std::optional<QJsonObject> current = m_store.get(keyFor(type, path.namespace_, path.name));
     if (!current)
         return notFound(type, path.name);
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError || (json ? !document.isArray() : !document.isObject()))
-        return badRequest(QStringLiteral("the patch is not a JSON %1: %2").arg(json ? QStringLiteral("array") : QStringLiteral("object"),
-                                                                                 parseError.errorString()));
     QJsonObject patched;
-    if (merge) {
-        patched = applyMergePatch(*current, document.object()).toObject();
-    } else if (json) {
-        Result<QJsonValue> result = applyJsonPatch(*current, document.array());
-        if (!result)
-            return patchError(result.error());
-        if (!result->isObject())
-            return badRequest(QStringLiteral("the JSON patch does not leave an object"));
-        patched = result->toObject();
-    } else {
-        Result<QJsonObject> result = applyStrategicMergePatch(*current, document.object());
-        if (!result)
-            return patchError(result.error());
-        patched = *result;
-    }
+    if (std::optional<HttpResponse> error = applyPatchBody(*current, request.body, mediaType, patched))
+        return *error;
     if (std::optional<HttpResponse> error = enforceFieldValidation(type, request, patched, warnings, UnknownFieldStyle::Patch))
         return *error;
     return finishUpdate(path, request, *current, patched);
@@ -171,20 +182,9 @@ HttpResponse ResourceHandlers::patchStatus(const ResourcePath &path, const HttpR
     const std::optional<QJsonObject> current = m_store.get(key);
     if (!current)
         return notFound(type, path.name);
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError || (json ? !document.isArray() : !document.isObject()))
-        return badRequest(QStringLiteral("the patch is not a JSON %1: %2").arg(json ? QStringLiteral("array") : QStringLiteral("object"),
-                                                                                 parseError.errorString()));
     QJsonObject patched;
-    if (json) {
-        Result<QJsonValue> result = applyJsonPatch(*current, document.array());
-        if (!result)
-            return patchError(result.error());
-        patched = result->toObject();
-    } else {
-        patched = applyMergePatch(*current, document.object()).toObject();
-    }
+    if (std::optional<HttpResponse> error = applyPatchBody(*current, request.body, mediaType, patched))
+        return *error;
     const QString manager = request.queryValue(QStringLiteral("fieldManager"));
     if (Status written = writeStatus(m_store, key, patched.value(QStringLiteral("status")).toObject(),
                                      manager.isEmpty() ? QStringLiteral("kubectl-patch") : manager);

@@ -349,6 +349,14 @@ static HistoryEntry controllerEntry(const Owner &owner, const QString &action, c
     return entry;
 }
 
+// Appends `entry` to the application's history (creating its namespace when missing).
+static Result<HistoryEntry> record(const ReconcileContext &ctx, ClusterConnection &cluster, const HistoryEntry &entry)
+{
+    const QString ns = controlNamespace(ctx.app);
+    SLUICE_TRY(ensureNamespace(cluster, ns, ctx.cancel));
+    return appendHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, entry, {});
+}
+
 // Reconciles through `owner` and records it in history (a history that cannot be written is
 // an error after the reconcile's own, which matters more).
 static Result<ControllerState> reconcileAndRecord(const ReconcileContext &ctx, ClusterConnection &cluster, const Owner &owner,
@@ -358,10 +366,7 @@ static Result<ControllerState> reconcileAndRecord(const ReconcileContext &ctx, C
     auto reconciled = reconcileController(cluster, owner, action);
     if (!reconciled && reconciled.error().category == ErrorCategory::Usage)
         return reconciled; // refused before asking anything (suspended, an operation running): nothing to record
-    const QString ns = controlNamespace(ctx.app);
-    const HistoryEntry entry = controllerEntry(owner, QStringLiteral("reconcile"), reconciled, started);
-    Status home = ensureNamespace(cluster, ns, ctx.cancel);
-    auto recorded = home ? appendHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, entry, {}) : Result<HistoryEntry>(home.error());
+    auto recorded = record(ctx, cluster, controllerEntry(owner, QStringLiteral("reconcile"), reconciled, started));
     if (reconciled && !recorded)
         return recorded.error().prefixed(QStringLiteral("%1 reconciled, but the history entry was not written").arg(owner.describe()));
     return reconciled;
@@ -608,9 +613,7 @@ static Result<ControllerState> controllerActionImpl(const ReconcileContext &ctx,
     // Who suspended or resumed it, for the audit trail.
     const HistoryEntry entry = controllerEntry(owner, suspend ? QStringLiteral("suspend") : QStringLiteral("resume"), changed,
                                                QDateTime::currentDateTimeUtc());
-    const QString ns = controlNamespace(ctx.app);
-    SLUICE_TRY(ensureNamespace(cluster, ns, ctx.cancel));
-    if (auto recorded = appendHistory(cluster, ctx.app.name, ns, ctx.app.historyLimit, entry, ctx.cancel); !recorded)
+    if (auto recorded = record(ctx, cluster, entry); !recorded)
         return recorded.error().prefixed(QStringLiteral("%1 was %2, but the history entry was not written")
                                              .arg(owner.describe(), suspend ? QStringLiteral("suspended") : QStringLiteral("resumed")));
     if (suspend || owner.type != Owner::Type::Flux)
