@@ -4,6 +4,8 @@
 #include "TextDiff.h"
 #include "render/YamlTree.h"
 
+#include <QDataStream>
+#include <QIODevice>
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <optional>
@@ -176,6 +178,84 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
             result.notes.append(note);
     }
     return result;
+}
+
+namespace {
+
+// Bump when the diff's result changes for the same inputs (normalizing, masking, text format).
+constexpr quint32 kDiffBytesVersion = 1;
+
+QDataStream &operator<<(QDataStream &out, const ObjectDiff &o)
+{
+    out << o.key.group << o.key.kind << o.key.ns << o.key.name << o.apiVersion << quint8(o.change) << o.diff
+        << o.beforeYaml << o.afterYaml << o.baseLocation << o.headLocation << qint32(o.fields.size());
+    for (const FieldChange &f : o.fields)
+        out << f.path << f.before << f.after;
+    return out;
+}
+
+QDataStream &operator>>(QDataStream &in, ObjectDiff &o)
+{
+    quint8 change = 0;
+    qint32 fields = 0;
+    in >> o.key.group >> o.key.kind >> o.key.ns >> o.key.name >> o.apiVersion >> change >> o.diff >> o.beforeYaml >>
+        o.afterYaml >> o.baseLocation >> o.headLocation >> fields;
+    if (change > quint8(ChangeKind::Unchanged) || fields < 0) {
+        in.setStatus(QDataStream::ReadCorruptData);
+        return in;
+    }
+    o.change = ChangeKind(change);
+    for (qint32 i = 0; i < fields && in.status() == QDataStream::Ok; ++i) {
+        FieldChange f;
+        in >> f.path >> f.before >> f.after;
+        o.fields.append(std::move(f));
+    }
+    return in;
+}
+
+} // namespace
+
+QString diffOptionsIdentity(const DiffOptions &options)
+{
+    QStringList parts{QString::number(kDiffBytesVersion), QString::fromUtf8(options.baseLabel),
+                      QString::fromUtf8(options.headLabel), options.withText ? QStringLiteral("text") : QStringLiteral("list")};
+    for (const IgnoreRule &rule : options.ignore)
+        parts << rule.group << rule.kind << rule.ns << rule.name << rule.jsonPointers.join(QLatin1Char('\x1f'));
+    return parts.join(QLatin1Char('\x1e'));
+}
+
+QByteArray resourceDiffToBytes(const ResourceDiff &diff)
+{
+    QByteArray bytes;
+    QDataStream out(&bytes, QIODevice::WriteOnly);
+    out << kDiffBytesVersion << qint32(diff.summary.added) << qint32(diff.summary.removed)
+        << qint32(diff.summary.changed) << qint32(diff.summary.unchanged) << diff.notes << qint64(diff.objects.size());
+    for (const ObjectDiff &o : diff.objects)
+        out << o;
+    return bytes;
+}
+
+std::optional<ResourceDiff> resourceDiffFromBytes(const QByteArray &bytes)
+{
+    QDataStream in(bytes);
+    quint32 version = 0;
+    in >> version;
+    if (version != kDiffBytesVersion)
+        return std::nullopt;
+    ResourceDiff diff;
+    qint64 count = 0;
+    in >> diff.summary.added >> diff.summary.removed >> diff.summary.changed >> diff.summary.unchanged >> diff.notes >> count;
+    if (count < 0 || count > bytes.size())
+        return std::nullopt;
+    diff.objects.reserve(count);
+    for (qint64 i = 0; i < count && in.status() == QDataStream::Ok; ++i) {
+        ObjectDiff o;
+        in >> o;
+        diff.objects.append(std::move(o));
+    }
+    if (in.status() != QDataStream::Ok || !in.atEnd())
+        return std::nullopt;
+    return diff;
 }
 
 } // namespace sluice

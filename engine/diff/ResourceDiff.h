@@ -10,6 +10,8 @@
 
 #include <QJsonObject>
 
+#include <optional>
+
 namespace sluice {
 
 enum class ChangeKind { Added, Removed, Changed, Unchanged };
@@ -59,6 +61,14 @@ struct DiffOptions
 // QThreadPool::globalInstance(); the result does not depend on scheduling.
 Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet &head,
                                       const DiffOptions &options = {}, const CancelToken &cancel = {});
+
+// A diff as bytes, to cache a whole review (the same review asked again is read, not computed),
+// and back: nullopt for bytes in another format.
+QByteArray resourceDiffToBytes(const ResourceDiff &diff);
+std::optional<ResourceDiff> resourceDiffFromBytes(const QByteArray &bytes);
+// What a diff computed with `options` depends on besides its two sets and this format, for a
+// cache key.
+QString diffOptionsIdentity(const DiffOptions &options);
 
 // The normalized, masked YAML of one object, as the diff shows it (for `render -o yaml`).
 // `masker` may be shared across objects so that equal secret values share masks.

@@ -1,5 +1,6 @@
 #include "RenderCache.h"
 
+#include "StructuralHash.h"
 #include "core/Log.h"
 
 #include <QCryptographicHash>
@@ -13,6 +14,7 @@ namespace {
 
 constexpr quint32 kMagic = 0x534c5243; // "SLRC"
 constexpr quint32 kVersion = 3; // 2: the set's notes follow its objects; 3: structural hashes are the same in every process
+constexpr quint64 kDataSeed = 0x64617461; // checksums of findData/storeData entries: a damaged one is a miss
 
 QDataStream &operator<<(QDataStream &out, const Resource &r)
 {
@@ -139,6 +141,42 @@ void RenderCache::storeText(const QString &key, const QString &value)
         file.write(key.toUtf8() + '\n' + value.toUtf8() + '\n');
         file.commit();
     }
+}
+
+std::optional<QByteArray> RenderCache::findData(const QString &key)
+{
+    if (m_diskDir.isEmpty())
+        return std::nullopt;
+    QFile file(fileFor(key, ".dat"));
+    if (!file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    QDataStream in(&file);
+    quint32 magic = 0, version = 0;
+    QString storedKey;
+    quint64 checksum = 0;
+    QByteArray data;
+    in >> magic >> version >> storedKey >> checksum >> data;
+    if (in.status() != QDataStream::Ok || magic != kMagic || version != kVersion || storedKey != key)
+        return std::nullopt;
+    if (hashing::hashBytes(data, kDataSeed) != checksum) {
+        qCWarning(lcRender) << "ignoring damaged cache entry" << file.fileName();
+        return std::nullopt;
+    }
+    return data;
+}
+
+void RenderCache::storeData(const QString &key, const QByteArray &data)
+{
+    if (m_diskDir.isEmpty() || !QDir().mkpath(m_diskDir))
+        return;
+    QSaveFile file(fileFor(key, ".dat"));
+    if (!file.open(QIODevice::WriteOnly))
+        return;
+    QDataStream out(&file);
+    out << kMagic << kVersion << key << hashing::hashBytes(data, kDataSeed) << data;
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    if (!file.commit())
+        qCWarning(lcRender) << "could not write cache entry" << file.fileName() << file.errorString();
 }
 
 } // namespace sluice

@@ -30,6 +30,11 @@ public:
     std::optional<QString> findText(const QString &key);
     void storeText(const QString &key, const QString &value);
 
+    // Opaque results derived from renders (a whole review), on disk only: none without a
+    // directory. Owner-readable, written atomically; a foreign entry is a miss.
+    std::optional<QByteArray> findData(const QString &key);
+    void storeData(const QString &key, const QByteArray &data);
+
     QString diskDir() const { return m_diskDir; }
 
 private:

@@ -148,6 +148,18 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
     // Only the head must have the path: a base from before the application existed shows it all
     // as added. Both render at once (a render is mostly waiting for kustomize or helm), the base
     // on its own repository handle: a handle serves one thread.
+    const DiffOptions options = optionsFor(app.ignore, base, head, withText);
+    // The same review asked again is read back whole (keyed by both renders' keys and the options).
+    QString reviewKey;
+    const auto baseKey = renderer.cacheKey(repo, base, app, cancel);
+    const auto headKey = renderer.cacheKey(repo, head, app, cancel);
+    if (baseKey && headKey) {
+        reviewKey = QStringLiteral("review\n%1\n%2\n%3").arg(*baseKey, *headKey, diffOptionsIdentity(options));
+        if (auto bytes = renderer.cache().findData(reviewKey)) {
+            if (auto diff = resourceDiffFromBytes(*bytes))
+                return ReviewResult{base, head, std::move(*diff)};
+        }
+    }
     std::optional<Result<ResourceSet>> baseSet;
     std::thread baseThread([&] {
         auto own = git::Repository::open(repo.path());
@@ -159,9 +171,11 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
         return headSet.error();
     if (!*baseSet)
         return baseSet->error();
-    auto diff = diffResourceSets(**baseSet, *headSet, optionsFor(app.ignore, base, head, withText), cancel);
+    auto diff = diffResourceSets(**baseSet, *headSet, options, cancel);
     if (!diff)
         return diff.error();
+    if (!reviewKey.isEmpty())
+        renderer.cache().storeData(reviewKey, resourceDiffToBytes(*diff));
     return ReviewResult{base, head, std::move(*diff)};
 }
 

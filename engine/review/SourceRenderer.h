@@ -20,6 +20,8 @@ public:
     // `cache` must outlive the renderer; it may be shared between threads.
     explicit SourceRenderer(RenderCache &cache) : m_cache(cache) {}
 
+    RenderCache &cache() const { return m_cache; }
+
     // The rendered desired set of `app` at `rev`. Renderers that read outside the path
     // (kustomize, helm) get the whole repository materialized and are keyed by its root tree;
     // plain renders only the path. Blocks; call from a worker thread; one thread per `repo`.
