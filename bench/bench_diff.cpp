@@ -8,7 +8,7 @@
 // asked again, and `--stat`. Then a large single manifest (render, review, review --json: peak
 // RSS against the input's size), and the kube-prometheus and Argo CD releases of ../shared/data.
 //
-// Usage: bench_diff [--data DIR] [--sizes 1000,5000,...] [--big-mb N (0: skip)] [--runs N]
+// Usage: bench_diff [--data DIR ("": skip)] [--sizes 1000,5000,...] [--big-mb N (0: skip)] [--runs N]
 // SLUICE_BENCH_KEEP=1 keeps the generated repositories (the last fleet and manifests) to profile.
 
 #include "BenchUtil.h"
@@ -283,7 +283,7 @@ int main(int argc, char **argv)
             dataDir = args[i + 1];
         else if (args[i] == "--sizes") {
             sizes.clear();
-            for (const QString &s : args[i + 1].split(','))
+            for (const QString &s : args[i + 1].split(',', Qt::SkipEmptyParts))
                 sizes.append(s.toInt());
         } else if (args[i] == "--big-mb")
             bigMb = args[i + 1].toInt();
@@ -311,6 +311,8 @@ int main(int argc, char **argv)
         {"argocd-install-v3.4.0.yaml", "argocd-install-v3.5.0.yaml"},
     };
     for (const auto &[from, to] : real) {
+        if (dataDir.isEmpty())
+            break;
         const QByteArray a = readAll(QDir(dataDir).filePath(from)), b = readAll(QDir(dataDir).filePath(to));
         if (a.isEmpty() || b.isEmpty()) {
             std::printf("skipping %s -> %s: not found in %s\n", qPrintable(from), qPrintable(to), qPrintable(dataDir));

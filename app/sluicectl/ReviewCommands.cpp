@@ -40,6 +40,12 @@ Result<AppSession> openApp(const Context &ctx, const QString &name)
     return session;
 }
 
+// Printing needs the unified diffs only; --stat not even those.
+DiffTexts textsFor(const ReviewArgs &args)
+{
+    return args.stat ? DiffTexts::None : DiffTexts::Unified;
+}
+
 } // namespace
 
 // The review a ReviewArgs asks for: one application's two revisions, a whole cluster's (every
@@ -65,7 +71,7 @@ Result<ReviewResult> reviewFor(const Context &ctx, const ReviewArgs &args, QStri
             return makeError(ErrorCategory::Usage, QStringLiteral("%1 and %2 come from different repositories").arg(args.baseApp, args.headApp));
         title = QStringLiteral("Compare %1 → %2").arg(args.baseApp, args.headApp);
         return compareApplications(*repo, renderer, **baseApp, args.base.isEmpty() ? (*baseApp)->revision : args.base, **headApp,
-                                   args.head.isEmpty() ? (*headApp)->revision : args.head, {}, !args.stat);
+                                   args.head.isEmpty() ? (*headApp)->revision : args.head, {}, textsFor(args));
     }
     if (args.base.isEmpty() || args.head.isEmpty())
         return makeError(ErrorCategory::Usage, QStringLiteral("review needs --base REV and --head REV"));
@@ -82,7 +88,7 @@ Result<ReviewResult> reviewFor(const Context &ctx, const ReviewArgs &args, QStri
             if (!repo)
                 return repo.error();
             title = QStringLiteral("Review of cluster %1 (%2 applications)").arg(args.app).arg(apps.size());
-            return reviewApplications(*repo, renderer, apps, args.base, args.head, {}, !args.stat);
+            return reviewApplications(*repo, renderer, apps, args.base, args.head, {}, textsFor(args));
         }
     }
     auto app = findApplication(*ws, args.app);
@@ -91,7 +97,7 @@ Result<ReviewResult> reviewFor(const Context &ctx, const ReviewArgs &args, QStri
     auto repo = openApplicationRepository(**app);
     if (!repo)
         return repo.error();
-    return reviewRevisions(*repo, renderer, **app, args.base, args.head, {}, !args.stat); // --stat: the list, no texts
+    return reviewRevisions(*repo, renderer, **app, args.base, args.head, {}, textsFor(args));
 }
 
 int runReview(const Context &ctx, const ReviewArgs &args)
@@ -194,27 +200,33 @@ int runRender(const Context &ctx, const RenderArgs &args)
     if (!set)
         return fail(set.error());
 
+    // Object by object: a large render is not held twice (as trees, or as one text).
+    out().flush();
+    QFile stdoutFile;
+    if (!stdoutFile.open(stdout, QIODevice::WriteOnly))
+        return fail(makeError(ErrorCategory::Io, QStringLiteral("cannot write to standard output")));
+    const bool json = ctx.json || args.output == QLatin1String("json");
+    if (json) // as QJsonDocument::Indented writes a List, keys in order
+        stdoutFile.write("{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n");
     SecretMasker masker;
-    QJsonArray items;
-    QByteArray yamlText;
+    bool first = true;
     for (const auto &[key, resource] : *set) {
         auto tree = displayTree(resource, {}, masker);
         if (!tree)
             return fail(tree.error());
-        if (ctx.json || args.output == QLatin1String("json"))
-            items.append(*tree);
-        else
-            yamlText += (yamlText.isEmpty() ? "" : "---\n") + yaml::toYaml(*tree);
+        if (json) {
+            QByteArray item = QJsonDocument(*tree).toJson(QJsonDocument::Indented);
+            item.chop(1);
+            item.replace("\n", "\n        ");
+            stdoutFile.write((first ? "        " : ",\n        ") + item);
+        } else {
+            stdoutFile.write((first ? "" : "---\n") + yaml::toYaml(*tree));
+        }
+        first = false;
     }
-    if (ctx.json || args.output == QLatin1String("json")) {
-        const QJsonObject list{{QStringLiteral("apiVersion"), QStringLiteral("v1")},
-                               {QStringLiteral("kind"), QStringLiteral("List")},
-                               {QStringLiteral("items"), items}};
-        out() << QJsonDocument(list).toJson(QJsonDocument::Indented);
-    } else {
-        out() << QString::fromUtf8(yamlText);
-    }
-    out().flush();
+    if (json)
+        stdoutFile.write(first ? "    ],\n    \"kind\": \"List\"\n}\n" : "\n    ],\n    \"kind\": \"List\"\n}\n");
+    stdoutFile.flush();
     return ExitOk;
 }
 

@@ -85,7 +85,19 @@ void compare(Pair &pair, const DiffOptions &options)
         object.diff = unifiedDiff(object.beforeYaml, object.afterYaml,
                                   pair.before ? label(options.baseLabel, object.key) : QByteArray("/dev/null"),
                                   pair.after ? label(options.headLabel, object.key) : QByteArray("/dev/null"));
+        if (!options.withSides) {
+            object.beforeYaml.clear();
+            object.afterYaml.clear();
+        }
     }
+}
+
+// Compares a pair and drops its trees: a large review does not hold every tree at once.
+void finish(Pair &pair, const DiffOptions &options)
+{
+    compare(pair, options);
+    pair.beforeTree = {};
+    pair.afterTree = {};
 }
 
 // Runs `work` on every pair that needs it, on the global thread pool.
@@ -129,12 +141,15 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
             work.push_back(&pair);
     }
 
-    // 2. Parse and normalize what may differ, in parallel (pure per object).
+    // 2. Parse, normalize and compare what may differ (field changes, text diffs), in parallel:
+    // pure per object. Secrets wait for step 3.
     forEachParallel(work, [&](Pair &pair) {
         if (cancel.isCancelled())
             return;
         if (Status s = parseAndNormalize(pair, options.ignore); !s)
             pair.error = s.error();
+        else if (!SecretMasker::appliesTo(pair.result.key))
+            finish(pair, options);
     });
     if (cancel.isCancelled())
         return makeError(ErrorCategory::Cancelled, QStringLiteral("diff was cancelled"));
@@ -143,8 +158,9 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
             return *pair->error;
     }
 
-    // 3. Mask secrets in key order, so masks number the same way every run.
+    // 3. Mask secrets in key order, so masks number the same way every run, then compare them.
     SecretMasker masker;
+    std::vector<Pair *> secrets;
     for (Pair *pair : work) {
         if (!SecretMasker::appliesTo(pair->result.key))
             continue;
@@ -152,15 +168,9 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
             pair->beforeTree = masker.mask(std::move(pair->beforeTree));
         if (pair->after)
             pair->afterTree = masker.mask(std::move(pair->afterTree));
+        secrets.push_back(pair);
     }
-
-    // 4. Compare, list field changes and write the text diffs, in parallel.
-    forEachParallel(work, [&](Pair &pair) {
-        if (!cancel.isCancelled())
-            compare(pair, options);
-    });
-    if (cancel.isCancelled())
-        return makeError(ErrorCategory::Cancelled, QStringLiteral("diff was cancelled"));
+    forEachParallel(secrets, [&](Pair &pair) { finish(pair, options); });
 
     ResourceDiff result;
     result.objects.reserve(qsizetype(pairs.size()));
@@ -218,7 +228,8 @@ QDataStream &operator>>(QDataStream &in, ObjectDiff &o)
 QString diffOptionsIdentity(const DiffOptions &options)
 {
     QStringList parts{QString::number(kDiffBytesVersion), QString::fromUtf8(options.baseLabel),
-                      QString::fromUtf8(options.headLabel), options.withText ? QStringLiteral("text") : QStringLiteral("list")};
+                      QString::fromUtf8(options.headLabel), options.withText ? QStringLiteral("text") : QStringLiteral("list"),
+                      options.withSides ? QStringLiteral("sides") : QStringLiteral("unified")};
     for (const IgnoreRule &rule : options.ignore)
         parts << rule.group << rule.kind << rule.ns << rule.name << rule.jsonPointers.join(QLatin1Char('\x1f'));
     return parts.join(QLatin1Char('\x1e'));

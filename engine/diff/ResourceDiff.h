@@ -51,7 +51,8 @@ struct DiffOptions
     QList<IgnoreRule> ignore;
     QByteArray baseLabel = "base"; // prefixes of the ---/+++ lines
     QByteArray headLabel = "head";
-    bool withText = true; // compute the unified YAML diff per changed object
+    bool withText = true;  // compute the unified YAML diff per changed object
+    bool withSides = true; // with withText, keep each side's YAML too (the window shows them side by side)
 };
 
 // Compares by key. Objects with equal structural hashes are unchanged without parsing; the

@@ -57,10 +57,11 @@ Result<ResourceSet> renderTogether(const git::Repository &repo, SourceRenderer &
     return all;
 }
 
-DiffOptions optionsFor(const QList<IgnoreRule> &ignore, const git::Revision &base, const git::Revision &head, bool withText)
+DiffOptions optionsFor(const QList<IgnoreRule> &ignore, const git::Revision &base, const git::Revision &head, DiffTexts texts)
 {
     DiffOptions options;
-    options.withText = withText;
+    options.withText = texts != DiffTexts::None;
+    options.withSides = texts == DiffTexts::UnifiedAndSides;
     options.ignore = ignore;
     options.baseLabel = base.displayName().toUtf8();
     options.headLabel = head.displayName().toUtf8();
@@ -92,7 +93,7 @@ ResourceSet alignNamespaces(const ResourceSet &base, const ResourceSet &head)
 } // namespace
 
 Result<ReviewResult> reviewApplications(const git::Repository &repo, SourceRenderer &renderer, const QList<ApplicationConfig> &apps,
-                                        const QString &baseSpec, const QString &headSpec, const CancelToken &cancel, bool withText)
+                                        const QString &baseSpec, const QString &headSpec, const CancelToken &cancel, DiffTexts texts)
 {
     auto range = resolveRange(repo, baseSpec, headSpec);
     if (!range)
@@ -107,7 +108,7 @@ Result<ReviewResult> reviewApplications(const git::Repository &repo, SourceRende
     QList<IgnoreRule> ignore;
     for (const ApplicationConfig &app : apps)
         ignore.append(app.ignore);
-    auto diff = diffResourceSets(*baseSet, *headSet, optionsFor(ignore, base, head, withText), cancel);
+    auto diff = diffResourceSets(*baseSet, *headSet, optionsFor(ignore, base, head, texts), cancel);
     if (!diff)
         return diff.error();
     return ReviewResult{base, head, std::move(*diff)};
@@ -115,7 +116,7 @@ Result<ReviewResult> reviewApplications(const git::Repository &repo, SourceRende
 
 Result<ReviewResult> compareApplications(const git::Repository &repo, SourceRenderer &renderer, const ApplicationConfig &baseApp,
                                          const QString &baseSpec, const ApplicationConfig &headApp, const QString &headSpec,
-                                         const CancelToken &cancel, bool withText)
+                                         const CancelToken &cancel, DiffTexts texts)
 {
     auto range = resolveRange(repo, baseSpec, headSpec);
     if (!range)
@@ -131,7 +132,7 @@ Result<ReviewResult> compareApplications(const git::Repository &repo, SourceRend
     baseNamed.spec = baseApp.name + QLatin1Char('@') + base.spec;
     headNamed.spec = headApp.name + QLatin1Char('@') + head.spec;
     auto diff = diffResourceSets(alignNamespaces(*baseSet, *headSet), *headSet,
-                                 optionsFor(baseApp.ignore + headApp.ignore, baseNamed, headNamed, withText), cancel);
+                                 optionsFor(baseApp.ignore + headApp.ignore, baseNamed, headNamed, texts), cancel);
     if (!diff)
         return diff.error();
     return ReviewResult{baseNamed, headNamed, std::move(*diff)};
@@ -139,7 +140,7 @@ Result<ReviewResult> compareApplications(const git::Repository &repo, SourceRend
 
 Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer &renderer,
                                      const ApplicationConfig &app, const QString &baseSpec, const QString &headSpec,
-                                     const CancelToken &cancel, bool withText)
+                                     const CancelToken &cancel, DiffTexts texts)
 {
     auto range = resolveRange(repo, baseSpec, headSpec);
     if (!range)
@@ -148,7 +149,7 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
     // Only the head must have the path: a base from before the application existed shows it all
     // as added. Both render at once (a render is mostly waiting for kustomize or helm), the base
     // on its own repository handle: a handle serves one thread.
-    const DiffOptions options = optionsFor(app.ignore, base, head, withText);
+    const DiffOptions options = optionsFor(app.ignore, base, head, texts);
     // The same review asked again is read back whole (keyed by both renders' keys and the options).
     QString reviewKey;
     const auto baseKey = renderer.cacheKey(repo, base, app, cancel);

@@ -8,6 +8,8 @@
 
 namespace sluice {
 
+enum class DiffTexts { None, Unified, UnifiedAndSides };
+
 struct ReviewResult
 {
     git::Revision base;
@@ -16,18 +18,18 @@ struct ReviewResult
 };
 
 // Renders `app` at both revisions (through the cache) and diffs them with the app's ignore
-// rules. `withText` false leaves the objects' YAML and unified diffs out (an object list, a
-// --stat: the costly half of a diff). Blocks; call from a worker thread.
+// rules. `texts` says which texts each changed object gets: none (an object list, a --stat:
+// the costly half of a diff), the unified diff (to print), or also each side's YAML. Blocks; call from a worker thread.
 Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer &renderer,
                                      const ApplicationConfig &app, const QString &baseSpec, const QString &headSpec,
-                                     const CancelToken &cancel = {}, bool withText = true);
+                                     const CancelToken &cancel = {}, DiffTexts texts = DiffTexts::UnifiedAndSides);
 
 // A whole cluster's review ("everything clusters/production would change between main and
 // pull/12"): every application of `apps` rendered at both revisions, their objects together.
 // An object two applications both render is an error naming them.
 Result<ReviewResult> reviewApplications(const git::Repository &repo, SourceRenderer &renderer,
                                         const QList<ApplicationConfig> &apps, const QString &baseSpec,
-                                        const QString &headSpec, const CancelToken &cancel = {}, bool withText = true);
+                                        const QString &headSpec, const CancelToken &cancel = {}, DiffTexts texts = DiffTexts::UnifiedAndSides);
 
 // Compare environments: `baseApp` at `baseSpec` vs `headApp` at `headSpec` ("what staging runs
 // that production does not yet"). Objects match by key; an object whose kind and name appear
@@ -36,7 +38,7 @@ Result<ReviewResult> reviewApplications(const git::Repository &repo, SourceRende
 Result<ReviewResult> compareApplications(const git::Repository &repo, SourceRenderer &renderer,
                                          const ApplicationConfig &baseApp, const QString &baseSpec,
                                          const ApplicationConfig &headApp, const QString &headSpec,
-                                         const CancelToken &cancel = {}, bool withText = true);
+                                         const CancelToken &cancel = {}, DiffTexts texts = DiffTexts::UnifiedAndSides);
 
 // The rendered diff a commit introduces: its first parent (nothing, for a root commit, or
 // where the path does not exist yet) vs it. An error when the path does not exist at the commit.

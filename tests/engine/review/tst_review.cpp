@@ -379,7 +379,7 @@ private slots:
         SourceRenderer renderer(cache);
         const ApplicationConfig app = application(m_git.dir(), "apps/plain");
         auto full = reviewRevisions(*repo, renderer, app, m_commits[1], m_commits[2]);
-        auto listed = reviewRevisions(*repo, renderer, app, m_commits[1], m_commits[2], {}, false);
+        auto listed = reviewRevisions(*repo, renderer, app, m_commits[1], m_commits[2], {}, DiffTexts::None);
         QVERIFY(full && listed);
         QCOMPARE(listed->diff.summary.changed, full->diff.summary.changed);
         QCOMPARE(listed->diff.objects.size(), full->diff.objects.size());
@@ -402,7 +402,7 @@ private slots:
         const auto review = [&](bool withText = true) {
             RenderCache cache(cacheDir.path()); // a new process, as far as the cache can tell
             SourceRenderer renderer(cache);
-            return reviewRevisions(*repo, renderer, app, m_commits[3], m_commits[4], {}, withText);
+            return reviewRevisions(*repo, renderer, app, m_commits[3], m_commits[4], {}, withText ? DiffTexts::UnifiedAndSides : DiffTexts::None);
         };
         const auto files = [&](const char *pattern) { return QDir(cacheDir.path()).entryList({pattern}, QDir::Files); };
         auto first = review();
