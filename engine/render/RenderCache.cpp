@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFile>
 #include <QSaveFile>
+#include <QSet>
 
 namespace sluice {
 namespace {
@@ -68,9 +69,13 @@ std::optional<ResourceSet> RenderCache::find(const QString &key)
     if (magic != kMagic || version != kVersion || storedKey != key || count < 0)
         return std::nullopt;
     ResourceSet set;
+    QSet<QString> strings; // kinds, groups, namespaces, files: one copy each, shared by the objects
+    const auto intern = [&strings](QString &s) { s = *strings.insert(s); };
     for (qint64 i = 0; i < count && in.status() == QDataStream::Ok; ++i) {
         Resource r;
         in >> r;
+        for (QString *s : {&r.apiVersion, &r.key.group, &r.key.kind, &r.key.ns, &r.sourceFile})
+            intern(*s);
         if (!set.insert(std::move(r)))
             return std::nullopt;
     }

@@ -337,8 +337,9 @@ private:
         if (isTreeWorthyList(m_captured))
             return flattenList(text);
         Resource r;
-        r.apiVersion = m_captured.apiVersion;
-        r.key = {groupOfApiVersion(m_captured.apiVersion), m_captured.kind, m_captured.ns, m_captured.name};
+        r.apiVersion = intern(m_captured.apiVersion);
+        r.key = {intern(groupOfApiVersion(m_captured.apiVersion)), intern(m_captured.kind), intern(m_captured.ns),
+                 m_captured.name};
         r.sourceFile = m_file;
         r.line = m_docLine;
         r.text = text;
@@ -411,6 +412,9 @@ private:
     ScannedManifests m_out;
     std::vector<Frame> m_stack;
     std::vector<quint64> m_keyHashes; // keys of the open mappings, for duplicate detection
+    QSet<QString> m_strings;          // kinds, groups, namespaces: one copy each, shared by the objects
+
+    QString intern(const QString &s) { return *m_strings.insert(s); }
     QHash<QByteArray, Anchor> m_anchors;
     Captured m_captured;
     qsizetype m_docStart = -1;
