@@ -94,12 +94,42 @@ void HttpServer::acceptPending()
     while (m_server->hasPendingConnections()) {
         auto *socket = qobject_cast<QSslSocket *>(m_server->nextPendingConnection());
         if (socket)
-            new HttpConnection(socket, m_handler, this);
+            new HttpConnection(socket, this);
     }
 }
 
-HttpConnection::HttpConnection(QSslSocket *socket, const HttpHandler &handler, QObject *parent)
-    : QObject(parent), m_socket(socket), m_handler(handler)
+void HttpServer::scheduleFlush()
+{
+    if (std::exchange(m_flushScheduled, true))
+        return;
+    // Queued: runs after the socket events of this round, so the requests every connection had
+    // ready share the flush.
+    QMetaObject::invokeMethod(this, &HttpServer::flush, Qt::QueuedConnection);
+}
+
+void HttpServer::holdFor(HttpConnection *connection)
+{
+    if (!m_holding.contains(connection))
+        m_holding.append(connection);
+    scheduleFlush();
+}
+
+void HttpServer::flush()
+{
+    m_flushScheduled = false;
+    std::optional<HttpResponse> failure;
+    if (m_barrier.flush) {
+        if (Status flushed = m_barrier.flush(); !flushed)
+            failure = m_barrier.failureAnswer(flushed.error());
+    }
+    for (const QPointer<HttpConnection> &connection : std::exchange(m_holding, {})) {
+        if (connection)
+            connection->release(failure);
+    }
+}
+
+HttpConnection::HttpConnection(QSslSocket *socket, HttpServer *server)
+    : QObject(server), m_socket(socket), m_server(server)
 {
     m_socket->setParent(this);
     connect(m_socket, &QIODevice::readyRead, this, &HttpConnection::onReadyRead);
@@ -125,21 +155,55 @@ void HttpConnection::onReadyRead()
 {
     m_buffer += m_socket->readAll();
     HttpRequest request;
-    while (!m_closing && !m_stream && takeRequest(request)) {
+    while (!m_closing && !m_stream && !m_heldBlocks && takeRequest(request)) {
         const QByteArray connection = request.header("connection").toLower();
         const bool keepAlive = connection != "close";
-        HttpResponse response = m_handler(request);
-        if (response.stream) {
-            startStream(response, keepAlive);
+        if (!respond(m_server->m_handler(request), keepAlive))
             return;
-        }
-        writeResponse(response, keepAlive);
-        if (!keepAlive) {
-            m_closing = true;
-            m_socket->disconnectFromHost();
-        }
         request = HttpRequest();
     }
+}
+
+bool HttpConnection::respond(HttpResponse response, bool keepAlive)
+{
+    if (m_held.isEmpty() && !m_server->mustHold())
+        return send(response, keepAlive);
+    const bool blocks = response.stream || !keepAlive;
+    m_held.append({std::move(response), keepAlive});
+    m_heldBlocks = m_heldBlocks || blocks;
+    m_server->holdFor(this);
+    return !blocks;
+}
+
+bool HttpConnection::send(const HttpResponse &response, bool keepAlive)
+{
+    if (response.stream) {
+        startStream(response, keepAlive);
+        return false;
+    }
+    writeResponse(response, keepAlive);
+    if (!keepAlive) {
+        m_closing = true;
+        m_socket->disconnectFromHost();
+        return false;
+    }
+    return true;
+}
+
+void HttpConnection::release(const std::optional<HttpResponse> &failure)
+{
+    const QList<HeldAnswer> held = std::exchange(m_held, {});
+    m_heldBlocks = false;
+    for (const HeldAnswer &answer : held) {
+        if (m_closing)
+            return;
+        // A streamed answer is the last one held (nothing is read behind it); it still
+        // starts, on a flushed store, so it lists no write that is not durable.
+        if (!send(failure ? *failure : answer.response, answer.keepAlive))
+            return;
+    }
+    if (!m_closing && !m_stream && !m_buffer.isEmpty())
+        QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
 }
 
 bool HttpConnection::takeRequest(HttpRequest &request)
@@ -268,10 +332,8 @@ void HttpConnection::fail(int status, const QByteArray &message)
     response.status = status;
     response.contentType = "text/plain; charset=utf-8";
     response.body = message + '\n';
-    writeResponse(response, false);
-    m_closing = true;
     m_buffer.clear();
-    m_socket->disconnectFromHost();
+    respond(response, false); // after any held answers
 }
 
 } // namespace sluice::sandbox

@@ -153,48 +153,86 @@ QList<ObjectKey> ObjectStore::keysInNamespace(const QString &namespace_) const
 
 Status ObjectStore::commit(QList<Mutation> &mutations)
 {
-    QByteArray records;
-    quint64 rv = m_resourceVersion;
+    if (m_failure)
+        return m_failure->prefixed(QStringLiteral("the sandbox store refuses writes after a failed journal write (restart it): "));
+    if (m_staged.empty())
+        m_durableVersion = m_resourceVersion;
+    const bool first = m_staged.empty();
     for (Mutation &m : mutations) {
-        ++rv;
+        const quint64 rv = m_resourceVersion + 1;
         if (m.op == Mutation::Op::Put) {
             QJsonObject metadata = metadataOf(m.object);
             metadata.insert(QStringLiteral("resourceVersion"), QString::number(rv));
             m.object.insert(QStringLiteral("metadata"), metadata);
         }
         if (m_journal.isOpen())
-            records += journalRecord(m, rv);
-    }
-    if (m_journal.isOpen()) {
-        if (Status written = m_journal.append(records); !written)
-            return written;
-    }
-    rv = m_resourceVersion;
-    for (const Mutation &m : mutations) {
-        ChangeEvent event;
+            m_stagedRecords += journalRecord(m, rv);
+        StagedChange change;
+        change.key = m.key;
+        change.previous = get(m.key);
+        ChangeEvent &event = change.event;
         event.resource = m.key.resource;
-        event.resourceVersion = ++rv;
-        if (!m_listeners.empty())
-            event.previous = get(m.key).value_or(QJsonObject());
-        apply(m, rv);
-        if (m_listeners.empty())
-            continue;
+        event.resourceVersion = rv;
+        event.previous = change.previous.value_or(QJsonObject());
         if (m.op == Mutation::Op::Put) {
             event.type = event.previous.isEmpty() ? ChangeEvent::Type::Added : ChangeEvent::Type::Modified;
             event.object = m.object;
+        } else if (event.previous.isEmpty()) {
+            change.notify = false; // deleting a missing key changes nothing a watcher can see
         } else {
-            if (event.previous.isEmpty())
-                continue; // deleting a missing key changes nothing a watcher can see
             event.type = ChangeEvent::Type::Deleted;
             event.object = event.previous;
             QJsonObject metadata = metadataOf(event.object);
             metadata.insert(QStringLiteral("resourceVersion"), QString::number(rv));
             event.object.insert(QStringLiteral("metadata"), metadata);
         }
+        apply(m, rv);
+        m_staged.push_back(std::move(change));
+    }
+    m_committedCount += quint64(mutations.size());
+    if (!m_scheduleFlush)
+        return flush();
+    if (first && !m_staged.empty())
+        m_scheduleFlush();
+    return {};
+}
+
+Status ObjectStore::flush()
+{
+    if (m_staged.empty())
+        return {};
+    if (m_journal.isOpen() && !m_stagedRecords.isEmpty()) {
+        ++m_syncCount;
+        if (Status written = m_journal.append(m_stagedRecords); !written) {
+            qCCritical(lcSandbox).noquote() << "the store journal failed; writes are refused until a restart:"
+                                            << written.error().message;
+            undoStaged();
+            m_failure = written.error();
+            return written;
+        }
+    }
+    m_stagedRecords.clear();
+    const std::vector<StagedChange> published = std::exchange(m_staged, {});
+    for (const StagedChange &change : published) {
+        if (!change.notify)
+            continue;
         for (const ChangeListener &listener : m_listeners)
-            listener(event);
+            listener(change.event);
     }
     return {};
+}
+
+void ObjectStore::undoStaged()
+{
+    for (auto it = m_staged.rbegin(); it != m_staged.rend(); ++it) {
+        if (it->previous)
+            m_objects[it->key] = *it->previous;
+        else
+            m_objects.erase(it->key);
+    }
+    m_resourceVersion = m_durableVersion;
+    m_staged.clear();
+    m_stagedRecords.clear();
 }
 
 QByteArray ObjectStore::snapshotBytes() const

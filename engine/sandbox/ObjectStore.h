@@ -3,15 +3,20 @@
 // The sandbox's object store: every object by (resource, namespace, name), one global
 // resourceVersion counter, and durability through an append-only journal.
 //
-// Durability contract: commit() returns ok only after its records are written and fdatasync'ed
-// to `store.journal`, so an acknowledged write survives SIGKILL or power loss. open() replays
-// `store.snapshot` + `store.journal` (a torn last journal line is dropped: it was never
-// acknowledged), then compacts: writes a new snapshot atomically and truncates the journal.
-// Cost per write: one small append + one fdatasync, independent of the store size (a full
+// Durability contract (group commit): a change is durable once flush() has returned ok: its
+// records are written and fdatasync'ed to `store.journal`, together with every other change
+// staged since the last flush (ONE fdatasync for all of them). Nobody may learn of a change
+// before that: change listeners (watch) hear of it inside flush(), and the sandbox's
+// HttpServer holds every answer given while changes are staged until the flush that covers
+// them (HttpServer.h), so an acknowledged write survives SIGKILL or power loss.
+// Without a flush scheduler (setFlushScheduler) commit() flushes at once: durable on return.
+// open() replays `store.snapshot` + `store.journal` (a torn last journal line is dropped: it
+// was never acknowledged), then compacts: writes a new snapshot atomically and truncates the
+// journal. Cost per flush: one append + one fdatasync, independent of the store size (a full
 // snapshot per write would grow with it; see tst_sandboxapi::writeCost).
 //
 // Thread: one thread at a time (the sandbox's server thread). commit() is the single place every
-// change passes; change listeners (watch) hear about each change after it is durable.
+// change passes.
 
 #include "DurableFile.h"
 
@@ -68,8 +73,8 @@ class ObjectStore
 {
 public:
     // Called once per change, in resourceVersion order, after the change is durable and applied
-    // (so get() already returns the new state). Runs on the committing thread inside commit();
-    // a listener must not call commit() itself.
+    // (so get() already returns it). Runs on the store's thread inside flush(); a listener must
+    // not call commit() or flush() itself.
     using ChangeListener = std::function<void(const ChangeEvent &)>;
 
     // Opens (creating) the store in `dataDir`. An empty `dataDir` gives a memory-only store.
@@ -79,33 +84,67 @@ public:
 
     // True when no snapshot or journal existed (the caller seeds default objects).
     bool isFresh() const { return m_fresh; }
+    // The newest resourceVersion, staged changes included.
     quint64 resourceVersion() const { return m_resourceVersion; }
 
+    // Reads see staged changes (the caller's answer is held until they are durable).
     std::optional<QJsonObject> get(const ObjectKey &key) const;
     // Objects of `resource` in key order; `namespace_` empty = all namespaces.
     QList<QJsonObject> list(const QString &resource, const QString &namespace_ = {}) const;
     // Keys of every namespaced object in `namespace_`, any resource.
     QList<ObjectKey> keysInNamespace(const QString &namespace_) const;
 
-    // Assigns each mutation the next resourceVersion (stamped into Put objects), journals all of
-    // them with one fdatasync, then applies them. On error nothing is applied. `mutations` is
-    // updated with the stamped objects.
-    // Listeners hear every later successful commit (see ChangeListener).
+    // Assigns each mutation the next resourceVersion (stamped into Put objects; `mutations` is
+    // updated with the stamped objects) and applies them in memory at once, staged for the next
+    // flush(). With no flush scheduler it flushes before returning (errors: flush()'s).
+    // Error Io when an earlier flush failed (the store then refuses writes until reopened).
     Status commit(QList<Mutation> &mutations);
+    // Journals every staged change with ONE write + fdatasync, then tells the listeners. On
+    // error the staged changes are undone in memory, listeners hear nothing, and later commits
+    // fail (the journal's tail is unknown; reopening replays what reached the disk).
+    Status flush();
+    bool hasStaged() const { return !m_staged.empty(); }
+    // `schedule` is called when a commit stages the first change after a flush; the owner then
+    // calls flush() soon, on this thread (the sandbox: once per event-loop round, before any
+    // answer given meanwhile leaves). Empty: every commit flushes itself.
+    void setFlushScheduler(std::function<void()> schedule) { m_scheduleFlush = std::move(schedule); }
     void addChangeListener(ChangeListener listener) { m_listeners.push_back(std::move(listener)); }
+
+    // fdatasyncs of the journal since open (one per flush that had records): tests check that
+    // concurrent writes share them.
+    quint64 syncCount() const { return m_syncCount; }
+    // Mutations committed since open (staged or durable).
+    quint64 committedCount() const { return m_committedCount; }
 
     // Compact JSON of the whole store (used by open() and by the write-cost measurement).
     QByteArray snapshotBytes() const;
 
 private:
+    // A change applied in memory and not yet durable: its watch event and what undoes it.
+    struct StagedChange
+    {
+        ChangeEvent event;
+        ObjectKey key;
+        std::optional<QJsonObject> previous; // the state before, for undo
+        bool notify = true;                  // false: deleting a missing key (nothing to tell)
+    };
+
     Status replay(const QByteArray &snapshot, const QByteArray &journal);
     void apply(const Mutation &mutation, quint64 resourceVersion);
+    void undoStaged();
 
     std::map<ObjectKey, QJsonObject> m_objects;
     quint64 m_resourceVersion = 0;
     bool m_fresh = true;
     AppendOnlyFile m_journal; // closed for a memory-only store
     std::vector<ChangeListener> m_listeners;
+    std::function<void()> m_scheduleFlush;
+    std::vector<StagedChange> m_staged; // resourceVersion order
+    QByteArray m_stagedRecords;         // their journal lines
+    quint64 m_durableVersion = 0;       // resourceVersion before the first staged change
+    std::optional<Error> m_failure;     // a failed flush: writes are refused
+    quint64 m_syncCount = 0;
+    quint64 m_committedCount = 0;
 };
 
 } // namespace sluice::sandbox

@@ -6,8 +6,9 @@
 // PATCH in the four types of §6.11/§6.12 lives in PatchHandlers.cpp; every write records
 // managedFields (§7.3, §7.4).
 //
-// Thread: the sandbox's server thread only. Every write is durable (ObjectStore::commit)
-// before its response is returned. Bodies are JSON, or protobuf for Namespace (§10).
+// Thread: the sandbox's server thread only. Every write goes through ObjectStore::commit; in
+// the running sandbox it is staged, and the HttpServer holds the answer until the group flush
+// has made it durable (ObjectStore.h). Bodies are JSON, or protobuf for Namespace (§10).
 
 #include "HttpMessage.h"
 #include "ObjectStore.h"

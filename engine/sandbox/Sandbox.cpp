@@ -1,6 +1,7 @@
 #include "Sandbox.h"
 
 #include "ApiRouter.h"
+#include "ApiStatus.h"
 #include "ArgoController.h"
 #include "Controllers.h"
 #include "CustomResources.h"
@@ -92,6 +93,14 @@ Status Sandbox::start()
     tls.setPeerVerifyMode(QSslSocket::VerifyNone);
     tls.setProtocol(QSsl::TlsV1_2OrLater);
     d->server = new HttpServer(tls, [this](const HttpRequest &request) { return d->router->handle(request); }, this);
+    // Group commit: writes staged while requests are served are made durable together, once per
+    // event-loop round, before any answer given meanwhile leaves (ObjectStore.h, HttpServer.h).
+    ObjectStore *objects = d->store.get();
+    d->server->setCommitBarrier({[objects] { return objects->hasStaged(); }, [objects] { return objects->flush(); },
+                                 [](const Error &error) {
+                                     return internalError(QStringLiteral("the write could not be made durable: ") + error.message);
+                                 }});
+    d->store->setFlushScheduler([server = d->server] { server->scheduleFlush(); });
     QString error;
     if (!d->server->listen(address, d->options.port, &error))
         return makeError(ErrorCategory::Kube, error);
@@ -116,11 +125,17 @@ Status Sandbox::start()
 
 void Sandbox::stop()
 {
-    if (d->server) {
-        d->server->close();
-        delete d->server;
-        d->server = nullptr;
-    }
+    if (!d->server)
+        return;
+    // Staged writes (their answers are held) become durable now; later ones at once.
+    d->store->setFlushScheduler({});
+    if (Status flushed = d->store->flush(); !flushed)
+        qCWarning(lcSandbox).noquote() << "the last staged writes were not made durable:" << flushed.error().message;
+    qCInfo(lcSandbox).noquote() << "journal:" << d->store->committedCount() << "writes made durable by"
+                                << d->store->syncCount() << "fdatasyncs";
+    d->server->close();
+    delete d->server;
+    d->server = nullptr;
 }
 
 QUrl Sandbox::url() const
@@ -150,6 +165,11 @@ QByteArray Sandbox::token() const
 int Sandbox::serverMinor() const
 {
     return d->serverMinor;
+}
+
+Sandbox::StoreCounters Sandbox::storeCounters() const
+{
+    return d->store ? StoreCounters{d->store->syncCount(), d->store->committedCount()} : StoreCounters();
 }
 
 } // namespace sluice::sandbox

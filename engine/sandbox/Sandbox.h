@@ -47,6 +47,15 @@ public:
     QByteArray token() const;          // secret: never log
     int serverMinor() const;
 
+    // Journal counters since start(): fdatasyncs and mutations committed. Group commit makes
+    // the first smaller than the second under concurrent writes (tst_sandboxapi checks it).
+    struct StoreCounters
+    {
+        quint64 syncs = 0;
+        quint64 writes = 0;
+    };
+    StoreCounters storeCounters() const;
+
 private:
     struct Private;
     std::unique_ptr<Private> d;

@@ -41,7 +41,10 @@ public:
     {
         if (!m_process)
             return;
-        ::kill(pid_t(m_process->processId()), SIGTERM);
+        // processId() is 0 once the process is gone (a test may have killed it): kill(0, …)
+        // would signal our whole process group.
+        if (const qint64 pid = m_process->processId(); pid > 0)
+            ::kill(pid_t(pid), SIGTERM);
         if (!m_process->waitForFinished(10000))
             m_process->kill();
         m_process.reset();
