@@ -287,7 +287,13 @@ void ObjectDiffPanel::showSelectedObject()
         m_diffView->showMessage(tr("%1 is unchanged.").arg(object->key.displayName()));
         return;
     }
-    m_diffView->setTexts(object->beforeYaml, object->afterYaml, m_baseLabel, m_headLabel);
+    // A review writes texts on demand: this object's now (a millisecond), not all 5,000 up front.
+    auto texts = objectTexts(m_model->diff(), *object);
+    if (!texts) {
+        m_diffView->showMessage(tr("Cannot show %1: %2").arg(object->key.displayName(), texts.error().message));
+        return;
+    }
+    m_diffView->setTexts(texts->beforeYaml, texts->afterYaml, m_baseLabel, m_headLabel);
 }
 
 } // namespace sluice

@@ -31,8 +31,8 @@ Result<NamedDiff> reviewGit(const ApplicationConfig &baseApp, const ApplicationC
     if (!repo)
         return repo.error();
     SourceRenderer renderer(cache);
-    auto result = baseApp.name == app.name ? reviewRevisions(*repo, renderer, app, base, head, cancel)
-                                           : compareApplications(*repo, renderer, baseApp, base, app, head, cancel);
+    auto result = baseApp.name == app.name ? reviewRevisions(*repo, renderer, app, base, head, cancel, DiffTexts::OnDemand)
+                                           : compareApplications(*repo, renderer, baseApp, base, app, head, cancel, DiffTexts::OnDemand);
     if (!result)
         return result.error();
     return NamedDiff{std::move(result->diff), result->base.displayName(), result->head.displayName()};
@@ -227,7 +227,7 @@ void ReviewTab::review()
                 if (!repo)
                     return repo.error();
                 SourceRenderer renderer(*cache);
-                auto result = reviewApplications(*repo, renderer, apps, shown.base, shown.head, job.token());
+                auto result = reviewApplications(*repo, renderer, apps, shown.base, shown.head, job.token(), DiffTexts::OnDemand);
                 if (!result)
                     return result.error();
                 return NamedDiff{std::move(result->diff), result->base.displayName(), result->head.displayName()};

@@ -79,7 +79,7 @@ void compare(Pair &pair, const DiffOptions &options)
     } else {
         object.change = pair.after ? ChangeKind::Added : ChangeKind::Removed;
     }
-    if (options.withText) {
+    if (options.withText || (options.withSecretTexts && SecretMasker::appliesTo(object.key))) {
         object.beforeYaml = pair.before ? yaml::toYaml(pair.beforeTree) : QByteArray();
         object.afterYaml = pair.after ? yaml::toYaml(pair.afterTree) : QByteArray();
         object.diff = unifiedDiff(object.beforeYaml, object.afterYaml,
@@ -108,6 +108,23 @@ void forEachParallel(std::vector<Pair *> &pairs, Fn work)
 }
 
 } // namespace
+
+Result<ObjectTexts> objectTexts(const ResourceDiff &diff, const ObjectDiff &object)
+{
+    const bool written = !object.diff.isEmpty() || !object.beforeYaml.isEmpty() || !object.afterYaml.isEmpty();
+    if (written || object.change == ChangeKind::Unchanged || !diff.source)
+        return ObjectTexts{object.diff, object.beforeYaml, object.afterYaml};
+    Pair pair;
+    pair.before = diff.source->base.find(object.key);
+    pair.after = diff.source->head.find(object.key);
+    pair.result.key = object.key;
+    if (Status s = parseAndNormalize(pair, diff.source->options.ignore); !s)
+        return s.error();
+    DiffOptions options = diff.source->options;
+    options.withText = options.withSides = true;
+    compare(pair, options);
+    return ObjectTexts{pair.result.diff, pair.result.beforeYaml, pair.result.afterYaml};
+}
 
 Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet &head, const DiffOptions &options,
                                       const CancelToken &cancel)
@@ -229,7 +246,8 @@ QString diffOptionsIdentity(const DiffOptions &options)
 {
     QStringList parts{QString::number(kDiffBytesVersion), QString::fromUtf8(options.baseLabel),
                       QString::fromUtf8(options.headLabel), options.withText ? QStringLiteral("text") : QStringLiteral("list"),
-                      options.withSides ? QStringLiteral("sides") : QStringLiteral("unified")};
+                      options.withSides ? QStringLiteral("sides") : QStringLiteral("unified"),
+                      options.withSecretTexts ? QStringLiteral("secrets") : QString()};
     for (const IgnoreRule &rule : options.ignore)
         parts << rule.group << rule.kind << rule.ns << rule.name << rule.jsonPointers.join(QLatin1Char('\x1f'));
     return parts.join(QLatin1Char('\x1e'));

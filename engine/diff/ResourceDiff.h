@@ -10,6 +10,7 @@
 
 #include <QJsonObject>
 
+#include <memory>
 #include <optional>
 
 namespace sluice {
@@ -39,13 +40,6 @@ struct DiffSummary
     bool hasDifferences() const { return added + removed + changed > 0; }
 };
 
-struct ResourceDiff
-{
-    DiffSummary summary;
-    QList<ObjectDiff> objects; // every object of either side, in key order
-    QStringList notes;         // what the renderers left out of either side (ResourceSet::notes), once each
-};
-
 struct DiffOptions
 {
     QList<IgnoreRule> ignore;
@@ -53,7 +47,38 @@ struct DiffOptions
     QByteArray headLabel = "head";
     bool withText = true;  // compute the unified YAML diff per changed object
     bool withSides = true; // with withText, keep each side's YAML too (the window shows them side by side)
+    // With withText false, Secrets' texts all the same: their masks number across the whole diff,
+    // so they cannot be written later one by one (the others can: objectTexts).
+    bool withSecretTexts = false;
 };
+
+// What objectTexts() needs to write an object's texts after the diff: both sets, the options.
+struct DiffSource
+{
+    ResourceSet base;
+    ResourceSet head;
+    DiffOptions options;
+};
+
+struct ResourceDiff
+{
+    DiffSummary summary;
+    QList<ObjectDiff> objects; // every object of either side, in key order
+    QStringList notes;         // what the renderers left out of either side (ResourceSet::notes), once each
+    std::shared_ptr<const DiffSource> source; // set when texts are written on demand (objectTexts)
+};
+
+struct ObjectTexts
+{
+    QByteArray diff;
+    QByteArray beforeYaml;
+    QByteArray afterYaml;
+};
+
+// The texts of one object of `diff`: its own when the diff wrote them, else written now from the
+// diff's source. A window shows one object at a time, so a large review need not write every
+// text up front. Errors: a document that no longer parses (not expected: the diff parsed it).
+Result<ObjectTexts> objectTexts(const ResourceDiff &diff, const ObjectDiff &object);
 
 // Compares by key. Objects with equal structural hashes are unchanged without parsing; the
 // others are parsed, normalized (normalizeObject), masked (Secrets) and compared: a text-only

@@ -60,12 +60,24 @@ Result<ResourceSet> renderTogether(const git::Repository &repo, SourceRenderer &
 DiffOptions optionsFor(const QList<IgnoreRule> &ignore, const git::Revision &base, const git::Revision &head, DiffTexts texts)
 {
     DiffOptions options;
-    options.withText = texts != DiffTexts::None;
-    options.withSides = texts == DiffTexts::UnifiedAndSides;
+    options.withText = texts == DiffTexts::Unified || texts == DiffTexts::UnifiedAndSides;
+    options.withSides = texts == DiffTexts::UnifiedAndSides || texts == DiffTexts::OnDemand; // Secrets, up front
+    options.withSecretTexts = texts == DiffTexts::OnDemand;
     options.ignore = ignore;
     options.baseLabel = base.displayName().toUtf8();
     options.headLabel = head.displayName().toUtf8();
     return options;
+}
+
+// The diff of two sets; for texts on demand it keeps the sets (objectTexts reads them), as
+// reviewRevisions does.
+Result<ResourceDiff> diffSets(ResourceSet base, ResourceSet head, const DiffOptions &options, DiffTexts texts,
+                              const CancelToken &cancel)
+{
+    auto diff = diffResourceSets(base, head, options, cancel);
+    if (diff && texts == DiffTexts::OnDemand)
+        diff->source = std::make_shared<const DiffSource>(DiffSource{std::move(base), std::move(head), options});
+    return diff;
 }
 
 // `base` with each object that is not in `head` by key, but whose group, kind and name appear
@@ -108,7 +120,7 @@ Result<ReviewResult> reviewApplications(const git::Repository &repo, SourceRende
     QList<IgnoreRule> ignore;
     for (const ApplicationConfig &app : apps)
         ignore.append(app.ignore);
-    auto diff = diffResourceSets(*baseSet, *headSet, optionsFor(ignore, base, head, texts), cancel);
+    auto diff = diffSets(std::move(*baseSet), std::move(*headSet), optionsFor(ignore, base, head, texts), texts, cancel);
     if (!diff)
         return diff.error();
     return ReviewResult{base, head, std::move(*diff)};
@@ -131,8 +143,9 @@ Result<ReviewResult> compareApplications(const git::Repository &repo, SourceRend
     git::Revision baseNamed = base, headNamed = head;
     baseNamed.spec = baseApp.name + QLatin1Char('@') + base.spec;
     headNamed.spec = headApp.name + QLatin1Char('@') + head.spec;
-    auto diff = diffResourceSets(alignNamespaces(*baseSet, *headSet), *headSet,
-                                 optionsFor(baseApp.ignore + headApp.ignore, baseNamed, headNamed, texts), cancel);
+    ResourceSet aligned = alignNamespaces(*baseSet, *headSet);
+    auto diff = diffSets(std::move(aligned), std::move(*headSet),
+                         optionsFor(baseApp.ignore + headApp.ignore, baseNamed, headNamed, texts), texts, cancel);
     if (!diff)
         return diff.error();
     return ReviewResult{baseNamed, headNamed, std::move(*diff)};
@@ -150,16 +163,20 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
     // as added. Both render at once (a render is mostly waiting for kustomize or helm), the base
     // on its own repository handle: a handle serves one thread.
     const DiffOptions options = optionsFor(app.ignore, base, head, texts);
-    // The same review asked again is read back whole (keyed by both renders' keys and the options).
+    // The same review asked again is read back whole (keyed by both renders' keys and the
+    // options); texts on demand need the renders all the same.
     QString reviewKey;
     const auto baseKey = renderer.cacheKey(repo, base, app, cancel);
     const auto headKey = renderer.cacheKey(repo, head, app, cancel);
-    if (baseKey && headKey) {
+    if (baseKey && headKey)
         reviewKey = QStringLiteral("review\n%1\n%2\n%3").arg(*baseKey, *headKey, diffOptionsIdentity(options));
-        if (auto bytes = renderer.cache().findData(reviewKey)) {
-            if (auto diff = resourceDiffFromBytes(*bytes))
-                return ReviewResult{base, head, std::move(*diff)};
-        }
+    const auto cachedReview = [&]() -> std::optional<ResourceDiff> {
+        auto bytes = reviewKey.isEmpty() ? std::nullopt : renderer.cache().findData(reviewKey);
+        return bytes ? resourceDiffFromBytes(*bytes) : std::nullopt;
+    };
+    if (texts != DiffTexts::OnDemand) {
+        if (auto diff = cachedReview())
+            return ReviewResult{base, head, std::move(*diff)};
     }
     std::optional<Result<ResourceSet>> baseSet;
     std::thread baseThread([&] {
@@ -172,11 +189,14 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
         return headSet.error();
     if (!*baseSet)
         return baseSet->error();
-    auto diff = diffResourceSets(**baseSet, *headSet, options, cancel);
+    std::optional<ResourceDiff> cached = texts == DiffTexts::OnDemand ? cachedReview() : std::nullopt;
+    auto diff = cached ? Result<ResourceDiff>(std::move(*cached)) : diffResourceSets(**baseSet, *headSet, options, cancel);
     if (!diff)
         return diff.error();
-    if (!reviewKey.isEmpty())
+    if (!cached && !reviewKey.isEmpty())
         renderer.cache().storeData(reviewKey, resourceDiffToBytes(*diff));
+    if (texts == DiffTexts::OnDemand)
+        diff->source = std::make_shared<const DiffSource>(DiffSource{std::move(**baseSet), std::move(*headSet), options});
     return ReviewResult{base, head, std::move(*diff)};
 }
 

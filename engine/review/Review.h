@@ -8,7 +8,10 @@
 
 namespace sluice {
 
-enum class DiffTexts { None, Unified, UnifiedAndSides };
+// Which texts a review writes for each changed object: none (a list, a --stat), the unified
+// diff (to print), also each side's YAML, or each on demand (objectTexts: a window showing one
+// object at a time; Secrets' texts are written up front).
+enum class DiffTexts { None, Unified, UnifiedAndSides, OnDemand };
 
 struct ReviewResult
 {
@@ -18,8 +21,7 @@ struct ReviewResult
 };
 
 // Renders `app` at both revisions (through the cache) and diffs them with the app's ignore
-// rules. `texts` says which texts each changed object gets: none (an object list, a --stat:
-// the costly half of a diff), the unified diff (to print), or also each side's YAML. Blocks; call from a worker thread.
+// rules, with the texts `texts` asks for (texts are the costly half of a diff). Blocks; call from a worker thread.
 Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer &renderer,
                                      const ApplicationConfig &app, const QString &baseSpec, const QString &headSpec,
                                      const CancelToken &cancel = {}, DiffTexts texts = DiffTexts::UnifiedAndSides);

@@ -3,6 +3,7 @@
 #include "common/Golden.h"
 #include "diff/DiffJson.h"
 #include "diff/ResourceDiff.h"
+#include "diff/SecretMask.h"
 #include "render/Scope.h"
 #include "render/YamlScan.h"
 
@@ -101,6 +102,37 @@ private slots:
         QJsonObject expected = diffToJson(*diff);
         expected.insert(QStringLiteral("base"), extra.value(QStringLiteral("base")));
         QCOMPARE(parsed.object(), expected);
+    }
+
+    // Texts written on demand, one object at a time, are the texts a full diff writes, masks
+    // included (Secrets' texts are written up front: their masks number across the diff).
+    void textsOnDemand_data() { golden_data(); }
+    void textsOnDemand()
+    {
+        QFETCH(QString, name);
+        QFETCH(QList<IgnoreRule>, ignore);
+        const ResourceSet base = load(caseDir(name) + "/base.yaml");
+        const ResourceSet head = load(caseDir(name) + "/head.yaml");
+        DiffOptions options;
+        options.ignore = ignore;
+        auto full = diffResourceSets(base, head, options);
+        options.withText = false;
+        options.withSecretTexts = true;
+        auto onDemand = diffResourceSets(base, head, options);
+        QVERIFY(full && onDemand);
+        onDemand->source = std::make_shared<const DiffSource>(DiffSource{base, head, options});
+        QCOMPARE(onDemand->objects.size(), full->objects.size());
+        for (qsizetype i = 0; i < full->objects.size(); ++i) {
+            const ObjectDiff &expected = full->objects.at(i), &lazy = onDemand->objects.at(i);
+            QCOMPARE(lazy.change, expected.change);
+            if (!SecretMasker::appliesTo(lazy.key))
+                QVERIFY(lazy.diff.isEmpty() && lazy.afterYaml.isEmpty());
+            auto texts = objectTexts(*onDemand, lazy);
+            QVERIFY(texts);
+            QCOMPARE(texts->diff, expected.diff);
+            QCOMPARE(texts->beforeYaml, expected.beforeYaml);
+            QCOMPARE(texts->afterYaml, expected.afterYaml);
+        }
     }
 
     // No byte of any secret value, raw or base64, appears in any output.
