@@ -34,6 +34,15 @@ QDataStream &operator>>(QDataStream &in, Resource &r)
     return in;
 }
 
+// Reads an entry's header: true when this build wrote it for `key` (else a miss).
+bool readHeader(QDataStream &in, const QString &key)
+{
+    quint32 magic = 0, version = 0;
+    QString storedKey;
+    in >> magic >> version >> storedKey;
+    return in.status() == QDataStream::Ok && magic == kMagic && version == kVersion && storedKey == key;
+}
+
 } // namespace
 
 RenderCache::RenderCache(QString diskDir) : m_diskDir(std::move(diskDir)) {}
@@ -62,11 +71,11 @@ std::optional<ResourceSet> RenderCache::find(const QString &key)
     if (!file.open(QIODevice::ReadOnly))
         return std::nullopt;
     QDataStream in(&file);
-    quint32 magic = 0, version = 0;
-    QString storedKey;
+    if (!readHeader(in, key))
+        return std::nullopt;
     qint64 count = 0;
-    in >> magic >> version >> storedKey >> count;
-    if (magic != kMagic || version != kVersion || storedKey != key || count < 0)
+    in >> count;
+    if (count < 0)
         return std::nullopt;
     ResourceSet set;
     QSet<QString> strings; // kinds, groups, namespaces, files: one copy each, shared by the objects
@@ -102,7 +111,7 @@ void RenderCache::store(const QString &key, const ResourceSet &set)
     if (!file.open(QIODevice::WriteOnly))
         return;
     QDataStream out(&file);
-    out << kMagic << kVersion << key << qint64(set.size());
+    out << kMagic << kVersion << key << qint64(set.size()); // readHeader, then the count
     for (const auto &[k, r] : set)
         out << r;
     out << set.notes;
@@ -156,12 +165,12 @@ std::optional<QByteArray> RenderCache::findData(const QString &key)
     if (!file.open(QIODevice::ReadOnly))
         return std::nullopt;
     QDataStream in(&file);
-    quint32 magic = 0, version = 0;
-    QString storedKey;
+    if (!readHeader(in, key))
+        return std::nullopt;
     quint64 checksum = 0;
     QByteArray data;
-    in >> magic >> version >> storedKey >> checksum >> data;
-    if (in.status() != QDataStream::Ok || magic != kMagic || version != kVersion || storedKey != key)
+    in >> checksum >> data;
+    if (in.status() != QDataStream::Ok)
         return std::nullopt;
     if (hashing::hashBytes(data, kDataSeed) != checksum) {
         qCWarning(lcRender) << "ignoring damaged cache entry" << file.fileName();
