@@ -2,6 +2,7 @@
 
 #include "FluxBuild.h"
 #include "Scope.h"
+#include "StructuralHash.h"
 #include "YamlScan.h"
 #include "core/Log.h"
 #include "core/Paths.h"
@@ -14,6 +15,7 @@
 #include <QCryptographicHash>
 #include <QFileInfo>
 #include <QJsonObject>
+#include <QMutex>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
@@ -24,6 +26,65 @@ namespace {
 
 const QStringList kKustomizationFiles = {QStringLiteral("kustomization.yaml"), QStringLiteral("kustomization.yml"),
                                          QStringLiteral("Kustomization")};
+
+// Files scanned in this process, by name and content: consecutive revisions share most files,
+// so a plain render scans only those a commit changed. Errors are not kept. Bounded by the
+// bytes it holds (all forgotten at once past the bound). Thread-safe.
+class ScanMemo
+{
+public:
+    Result<ScannedManifests> scan(const QByteArray &bytes, const QString &name)
+    {
+        const Key key{name, hashing::hashBytes(bytes, kSeed)};
+        {
+            QMutexLocker lock(&m_mutex);
+            if (auto it = m_entries.constFind(key); it != m_entries.constEnd() && it->bytes == bytes) {
+                ++m_hits;
+                return it->scanned;
+            }
+        }
+        auto scanned = scanManifests(bytes, name);
+        if (scanned && bytes.size() <= kMaxBytes / 4) {
+            QMutexLocker lock(&m_mutex);
+            if (m_bytes + bytes.size() > kMaxBytes) {
+                m_entries.clear();
+                m_bytes = 0;
+            }
+            if (!m_entries.contains(key)) {
+                m_entries.insert(key, Entry{bytes, *scanned});
+                m_bytes += bytes.size();
+            }
+        }
+        return scanned;
+    }
+
+    qint64 hits() const
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_hits;
+    }
+
+private:
+    using Key = std::pair<QString, quint64>;
+    struct Entry
+    {
+        QByteArray bytes;
+        ScannedManifests scanned;
+    };
+    static constexpr quint64 kSeed = 0x7363616e; // "scan"
+    static constexpr qsizetype kMaxBytes = 128 * 1024 * 1024;
+
+    mutable QMutex m_mutex;
+    QHash<Key, Entry> m_entries;
+    qsizetype m_bytes = 0;
+    qint64 m_hits = 0;
+};
+
+ScanMemo &scanMemo()
+{
+    static ScanMemo memo;
+    return memo;
+}
 
 Result<ScannedManifests> renderPlain(const QString &dir, const QString &displayPath, bool recurse, const CancelToken &cancel)
 {
@@ -48,7 +109,7 @@ Result<ScannedManifests> renderPlain(const QString &dir, const QString &displayP
         const QString shown = displayPath.isEmpty() || displayPath == QLatin1String(".")
                                   ? relative
                                   : displayPath + QLatin1Char('/') + relative;
-        auto scanned = scanManifests(file.readAll(), shown);
+        auto scanned = scanMemo().scan(file.readAll(), shown);
         if (!scanned)
             return scanned.error();
         all.resources.append(std::move(scanned->resources));
@@ -375,6 +436,11 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
     if (set)
         set->notes = notes;
     return set;
+}
+
+qint64 plainScanMemoHits()
+{
+    return scanMemo().hits();
 }
 
 } // namespace sluice

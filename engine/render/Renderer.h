@@ -121,4 +121,8 @@ Result<QString> describeRenderTool(RendererKind kind, const ToolPaths &tools);
 Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPath,
                                     const RenderOptions &options, const CancelToken &cancel = {});
 
+// Plain renders remember the files they scanned, by name and content, for this process: a file
+// that another revision had unchanged is not scanned again. How many scans that saved (tests).
+qint64 plainScanMemoHits();
+
 } // namespace sluice

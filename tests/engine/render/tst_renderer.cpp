@@ -191,6 +191,43 @@ private slots:
         QVERIFY2(garbage.error().message.startsWith(QStringLiteral("app (kustomize output):")), qPrintable(garbage.error().message));
     }
 
+    // A file another revision had unchanged (same name, same bytes) is not scanned again; a
+    // changed one is, and the set is the one a fresh scan gives.
+    void plainRendersScanOnlyChangedFiles()
+    {
+        const auto configMaps = [](const char *value) {
+            QByteArray text;
+            for (int i = 0; i < 3; ++i)
+                text += "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c" + QByteArray::number(i) + "\ndata: {v: \"" +
+                        value + "\"}\n---\n";
+            return text;
+        };
+        const auto write = [](const QString &path, const QByteArray &text) {
+            QFile f(path);
+            return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+        };
+        QTemporaryDir base, head; // two revisions, materialized apart
+        for (const QString &dir : {base.path(), head.path()}) {
+            QVERIFY(write(dir + "/a.yaml", configMaps("1").replace("name: c", "name: a")));
+            QVERIFY(write(dir + "/b.yaml", configMaps("1").replace("name: c", "name: b")));
+        }
+        QVERIFY(write(head.path() + "/b.yaml", configMaps("2").replace("name: c", "name: b")));
+        const QString name = QStringLiteral("apps/memo-%1").arg(QCoreApplication::applicationPid());
+        const qint64 before = plainScanMemoHits();
+        auto baseSet = renderDirectory(base.path(), name, {});
+        QVERIFY(baseSet);
+        QCOMPARE(plainScanMemoHits(), before);
+        auto headSet = renderDirectory(head.path(), name, {});
+        QVERIFY(headSet);
+        QCOMPARE(plainScanMemoHits(), before + 1); // a.yaml; b.yaml changed
+        QCOMPARE(headSet->size(), 6);
+        const ResourceKey b0{{}, QStringLiteral("ConfigMap"), {}, QStringLiteral("b0")};
+        QVERIFY(headSet->find(b0)->text.contains("v: \"2\""));
+        QVERIFY(baseSet->find(b0)->text.contains("v: \"1\""));
+        QCOMPARE(headSet->find(b0)->location(), name + "/b.yaml:1");
+        QCOMPARE(headSet->find(b0)->hash == baseSet->find(b0)->hash, false);
+    }
+
     void plainErrorNamesFileAndLine()
     {
         QTemporaryDir dir;
