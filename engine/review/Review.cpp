@@ -159,9 +159,6 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
     if (!range)
         return range.error();
     const auto &[base, head] = *range;
-    // Only the head must have the path: a base from before the application existed shows it all
-    // as added. Both render at once (a render is mostly waiting for kustomize or helm), the base
-    // on its own repository handle: a handle serves one thread.
     const DiffOptions options = optionsFor(app.ignore, base, head, texts);
     // The same review asked again is read back whole (keyed by both renders' keys and the
     // options); texts on demand need the renders all the same.
@@ -178,6 +175,9 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
         if (auto diff = cachedReview())
             return ReviewResult{base, head, std::move(*diff)};
     }
+    // Only the head must have the path: a base from before the application existed shows it all
+    // as added. Both render at once (a render is mostly waiting for kustomize or helm), the base
+    // on its own repository handle: a handle serves one thread.
     std::optional<Result<ResourceSet>> baseSet;
     std::thread baseThread([&] {
         auto own = git::Repository::open(repo.path());
