@@ -5,8 +5,10 @@
 
 #include <QCryptographicHash>
 #include <QDataStream>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
 #include <QSet>
 
@@ -45,7 +47,42 @@ bool readHeader(QDataStream &in, const QString &key)
 
 } // namespace
 
-RenderCache::RenderCache(QString diskDir) : m_diskDir(std::move(diskDir)) {}
+RenderCache::RenderCache(QString diskDir, qint64 maxDiskBytes) : m_diskDir(std::move(diskDir)), m_maxDiskBytes(maxDiskBytes) {}
+
+RenderCache::~RenderCache()
+{
+    if (m_wroteDisk)
+        pruneDisk();
+}
+
+qint64 RenderCache::defaultMaxDiskBytes()
+{
+    bool ok = false;
+    const qint64 mb = qEnvironmentVariableIntValue("SLUICE_CACHE_MAX_MB", &ok);
+    return (ok && mb > 0 ? mb : 2048) * 1024 * 1024;
+}
+
+bool RenderCache::openEntry(QFile &file, const QString &key, const char *suffix) const
+{
+    if (m_diskDir.isEmpty())
+        return false;
+    file.setFileName(fileFor(key, suffix));
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    file.setFileTime(QDateTime::currentDateTimeUtc(), QFileDevice::FileModificationTime); // used now
+    return true;
+}
+
+void RenderCache::pruneDisk() const
+{
+    QFileInfoList entries = QDir(m_diskDir).entryInfoList(QDir::Files, QDir::Time); // newest first
+    qint64 total = 0;
+    for (const QFileInfo &entry : entries) {
+        total += entry.size();
+        if (total > m_maxDiskBytes && QFile::remove(entry.filePath()))
+            total -= entry.size();
+    }
+}
 
 QString RenderCache::makeKey(const QString &contentId, const QString &optionsIdentity, const QString &toolIdentity)
 {
@@ -65,10 +102,8 @@ std::optional<ResourceSet> RenderCache::find(const QString &key)
         if (auto it = m_sets.constFind(key); it != m_sets.constEnd())
             return *it;
     }
-    if (m_diskDir.isEmpty())
-        return std::nullopt;
-    QFile file(fileFor(key, ".set"));
-    if (!file.open(QIODevice::ReadOnly))
+    QFile file;
+    if (!openEntry(file, key, ".set"))
         return std::nullopt;
     QDataStream in(&file);
     if (!readHeader(in, key))
@@ -119,6 +154,7 @@ void RenderCache::store(const QString &key, const ResourceSet &set)
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     if (!file.commit())
         qCWarning(lcRender) << "could not write render cache entry" << file.fileName() << file.errorString();
+    m_wroteDisk = true;
 }
 
 std::optional<QString> RenderCache::findText(const QString &key)
@@ -128,10 +164,8 @@ std::optional<QString> RenderCache::findText(const QString &key)
         if (auto it = m_texts.constFind(key); it != m_texts.constEnd())
             return *it;
     }
-    if (m_diskDir.isEmpty())
-        return std::nullopt;
-    QFile file(fileFor(key, ".txt"));
-    if (!file.open(QIODevice::ReadOnly))
+    QFile file;
+    if (!openEntry(file, key, ".txt"))
         return std::nullopt;
     const QList<QByteArray> lines = file.readAll().split('\n');
     if (lines.size() < 2 || QString::fromUtf8(lines[0]) != key)
@@ -154,15 +188,14 @@ void RenderCache::storeText(const QString &key, const QString &value)
     if (file.open(QIODevice::WriteOnly)) {
         file.write(key.toUtf8() + '\n' + value.toUtf8() + '\n');
         file.commit();
+        m_wroteDisk = true;
     }
 }
 
 std::optional<QByteArray> RenderCache::findData(const QString &key)
 {
-    if (m_diskDir.isEmpty())
-        return std::nullopt;
-    QFile file(fileFor(key, ".dat"));
-    if (!file.open(QIODevice::ReadOnly))
+    QFile file;
+    if (!openEntry(file, key, ".dat"))
         return std::nullopt;
     QDataStream in(&file);
     if (!readHeader(in, key))
@@ -191,6 +224,7 @@ void RenderCache::storeData(const QString &key, const QByteArray &data)
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     if (!file.commit())
         qCWarning(lcRender) << "could not write cache entry" << file.fileName() << file.errorString();
+    m_wroteDisk = true;
 }
 
 } // namespace sluice

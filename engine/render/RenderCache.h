@@ -6,10 +6,12 @@
 
 #include "Resource.h"
 
+#include <QFile>
 #include <QHash>
 #include <QMutex>
 #include <QString>
 
+#include <atomic>
 #include <optional>
 
 namespace sluice {
@@ -18,8 +20,15 @@ class RenderCache
 {
 public:
     // `diskDir` empty = memory only. Entries on disk are written atomically; a corrupt or
-    // foreign entry is ignored (treated as a miss).
-    explicit RenderCache(QString diskDir = {});
+    // foreign entry is ignored (treated as a miss). When this cache wrote to disk, its
+    // destructor keeps the folder under `maxDiskBytes` (default: SLUICE_CACHE_MAX_MB, else
+    // 2 GiB) by removing the entries least recently used (a hit marks an entry used).
+    explicit RenderCache(QString diskDir = {}, qint64 maxDiskBytes = defaultMaxDiskBytes());
+    ~RenderCache();
+    RenderCache(const RenderCache &) = delete;
+    RenderCache &operator=(const RenderCache &) = delete;
+
+    static qint64 defaultMaxDiskBytes();
 
     static QString makeKey(const QString &contentId, const QString &optionsIdentity, const QString &toolIdentity);
 
@@ -40,7 +49,13 @@ public:
 private:
     QString fileFor(const QString &key, const char *suffix) const;
 
+    // Opens an entry for reading and marks it used.
+    bool openEntry(QFile &file, const QString &key, const char *suffix) const;
+    void pruneDisk() const;
+
     QString m_diskDir;
+    qint64 m_maxDiskBytes = 0;
+    std::atomic<bool> m_wroteDisk = false; // stores run on several threads
     QMutex m_mutex;
     QHash<QString, ResourceSet> m_sets;
     QHash<QString, QString> m_texts;

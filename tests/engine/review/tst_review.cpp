@@ -450,6 +450,42 @@ private slots:
         sameDiff(recomputed->diff, first->diff);
     }
 
+    // The disk cache stays under its size: the entries least recently used go first, and
+    // reading an entry counts as using it.
+    void diskCacheKeepsUnderItsSize()
+    {
+        QTemporaryDir dir;
+        const QByteArray kilobyte(1024, 'x');
+        const auto age = [&](const QString &key, int secondsAgo) {
+            for (const QString &f : QDir(dir.path()).entryList(QDir::Files)) {
+                QFile file(dir.filePath(f));
+                QVERIFY(file.open(QIODevice::ReadWrite));
+                if (file.readAll().contains(key.toUtf8()))
+                    QVERIFY(file.setFileTime(QDateTime::currentDateTimeUtc().addSecs(-secondsAgo), QFileDevice::FileModificationTime));
+            }
+        };
+        {
+            RenderCache cache(dir.path(), 5 * 1024);
+            for (int i = 0; i < 4; ++i)
+                cache.storeData(QStringLiteral("entry-%1").arg(i), kilobyte);
+        } // 4 KiB: all kept
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 4);
+        for (int i = 0; i < 4; ++i)
+            age(QStringLiteral("entry-%1").arg(i), 100 - i); // entry-0 the oldest
+        {
+            RenderCache cache(dir.path(), 5 * 1024);
+            QVERIFY(cache.findData(QStringLiteral("entry-0"))); // used: now the newest
+            cache.storeData(QStringLiteral("entry-4"), kilobyte);
+            cache.storeData(QStringLiteral("entry-5"), kilobyte);
+        }
+        RenderCache after(dir.path());
+        QVERIFY(after.findData(QStringLiteral("entry-0")));
+        QVERIFY(!after.findData(QStringLiteral("entry-1")));
+        QVERIFY(!after.findData(QStringLiteral("entry-2")));
+        for (const char *kept : {"entry-3", "entry-4", "entry-5"})
+            QVERIFY2(after.findData(QString::fromLatin1(kept)), kept);
+    }
+
     void worktree()
     {
         QVERIFY(m_git.write("apps/plain/new.yaml", configMap("c", "1")));
