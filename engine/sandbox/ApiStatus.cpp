@@ -79,18 +79,44 @@ HttpResponse conflict(const ResourceType &type, const QString &name)
                          details(type, name, type.plural));
 }
 
-HttpResponse invalid(const ResourceType &type, const QString &name, const QJsonArray &causes)
+namespace {
+
+// 422 with `details` (which gains `causes`): `<kind> "<name>" is invalid: <field: message, …>`.
+HttpResponse invalidStatus(const QString &kind, const QString &name, QJsonObject details, const QJsonArray &causes)
 {
     QStringList parts;
     for (const QJsonValue &cause : causes) {
         const QJsonObject c = cause.toObject();
         parts << c.value(QStringLiteral("field")).toString() + QStringLiteral(": ") + c.value(QStringLiteral("message")).toString();
     }
-    QJsonObject d = details(type, name, type.kind);
-    d.insert(QStringLiteral("causes"), causes);
+    details.insert(QStringLiteral("causes"), causes);
     const QString list = parts.size() == 1 ? parts.first() : QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
-    return statusFailure(422, QStringLiteral("Invalid"),
-                         QStringLiteral("%1 \"%2\" is invalid: %3").arg(type.kind, name, list), d);
+    return statusFailure(422, QStringLiteral("Invalid"), QStringLiteral("%1 \"%2\" is invalid: %3").arg(kind, name, list), details);
+}
+
+} // namespace
+
+HttpResponse invalid(const ResourceType &type, const QString &name, const QJsonArray &causes)
+{
+    return invalidStatus(type.kind, name, details(type, name, type.kind), causes);
+}
+
+HttpResponse invalidPatch(const QByteArray &patched, const QString &why)
+{
+    constexpr qsizetype kMaxQuoted = 1024; // the message quotes the whole patched object
+    QString value = QString::fromUtf8(patched.left(kMaxQuoted));
+    if (patched.size() > kMaxQuoted)
+        value += QStringLiteral("...");
+    const QString quoted = QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+    const QJsonObject cause{{QStringLiteral("reason"), QStringLiteral("FieldValueInvalid")},
+                            {QStringLiteral("message"), QStringLiteral("Invalid value: %1: %2").arg(quoted, why)},
+                            {QStringLiteral("field"), QStringLiteral("patch")}};
+    return invalidStatus(QString(), QString(), QJsonObject(), QJsonArray{cause});
+}
+
+HttpResponse cannotBeHandled(const ResourceType &type, const QString &why)
+{
+    return badRequest(QStringLiteral("%1 in version \"%2\" cannot be handled as a %1: %3").arg(type.kind, type.version, why));
 }
 
 HttpResponse badRequest(const QString &message)

@@ -30,6 +30,13 @@ HttpResponse alreadyExists(const ResourceType &type, const QString &name);
 HttpResponse conflict(const ResourceType &type, const QString &name);
 // 422: `Kind "name" is invalid: field: message`; `causes` are {reason, message, field}.
 HttpResponse invalid(const ResourceType &type, const QString &name, const QJsonArray &causes);
+// 422 for a patch whose result does not decode, worded as the API server does (no kind, no
+// name; kubectl prints "The request is invalid: patch: …"): ` "" is invalid: patch: Invalid
+// value: "<patched object>": <why>`. The quoted object is cut after 1 KiB.
+HttpResponse invalidPatch(const QByteArray &patched, const QString &why);
+// 400 for a create or replace body that does not decode:
+// `Kind in version "v" cannot be handled as a Kind: <why>`.
+HttpResponse cannotBeHandled(const ResourceType &type, const QString &why);
 HttpResponse badRequest(const QString &message);
 HttpResponse methodNotAllowed(const QByteArray &method, const QString &resource);
 HttpResponse unauthorized();

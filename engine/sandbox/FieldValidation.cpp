@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QMutex>
 
 #include <initializer_list>
@@ -18,6 +19,10 @@ const QString kItems = QStringLiteral("items");
 const QString kAdditional = QStringLiteral("additionalProperties");
 const QString kPreserve = QStringLiteral("x-kubernetes-preserve-unknown-fields");
 const QString kEmbedded = QStringLiteral("x-kubernetes-embedded-resource");
+// Type annotations for the decode check (built-in schemas only): a field the API server decodes
+// into this Go type, and an object node it decodes into this Go struct.
+const QString kGoType = QStringLiteral("x-go-type");
+const QString kGoStruct = QStringLiteral("x-go-struct");
 
 // {properties: {f: {} …}}: an object whose listed fields accept anything below them.
 QJsonObject fields(std::initializer_list<const char *> names)
@@ -37,6 +42,21 @@ QJsonObject with(QJsonObject schema, const char *name, const QJsonObject &sub)
     return schema;
 }
 
+// `schema` with each listed field decoded into its Go type: string, bool, int64, []T, map[string]T,
+// []uint8 (base64 text), or a named string type ("v1.SecretType").
+QJsonObject withTypes(QJsonObject schema, std::initializer_list<std::pair<const char *, const char *>> goTypes)
+{
+    for (const auto &[name, goType] : goTypes)
+        schema = with(schema, name, QJsonObject{{kGoType, QString::fromLatin1(goType)}});
+    return schema;
+}
+
+QJsonObject goStruct(QJsonObject schema, const char *name)
+{
+    schema.insert(kGoStruct, QString::fromLatin1(name));
+    return schema;
+}
+
 QJsonObject listOf(const QJsonObject &items)
 {
     return QJsonObject{{kItems, items}};
@@ -44,9 +64,13 @@ QJsonObject listOf(const QJsonObject &items)
 
 QJsonObject objectMeta()
 {
-    return fields({"name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
-                   "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
-                   "ownerReferences", "finalizers", "managedFields"});
+    const QJsonObject meta = withTypes(fields({"creationTimestamp", "deletionTimestamp", "ownerReferences", "managedFields"}),
+                                       {{"name", "string"}, {"generateName", "string"}, {"namespace", "string"},
+                                        {"selfLink", "string"}, {"uid", "types.UID"}, {"resourceVersion", "string"},
+                                        {"generation", "int64"}, {"deletionGracePeriodSeconds", "int64"},
+                                        {"labels", "map[string]string"}, {"annotations", "map[string]string"},
+                                        {"finalizers", "[]string"}});
+    return goStruct(meta, "v1.ObjectMeta");
 }
 
 QJsonObject container()
@@ -94,9 +118,11 @@ QJsonObject builtinRoot(const QString &kind)
     if (kind == QLatin1String("Namespace"))
         return specStatus(fields({"finalizers"}));
     if (kind == QLatin1String("ConfigMap"))
-        return fields({"data", "binaryData", "immutable"});
-    if (kind == QLatin1String("Secret"))
-        return fields({"data", "stringData", "type", "immutable"});
+        return withTypes(fields({}), {{"data", "map[string]string"}, {"binaryData", "map[string][]uint8"}, {"immutable", "bool"}});
+    if (kind == QLatin1String("Secret")) {
+        return withTypes(fields({}), {{"data", "map[string][]uint8"}, {"stringData", "map[string]string"},
+                                      {"type", "v1.SecretType"}, {"immutable", "bool"}});
+    }
     if (kind == QLatin1String("ServiceAccount"))
         return fields({"secrets", "imagePullSecrets", "automountServiceAccountToken"});
     if (kind == QLatin1String("Event"))
@@ -214,6 +240,184 @@ QString quoted(const QString &text)
     return QLatin1Char('"') + escaped + QLatin1Char('"');
 }
 
+// Where the decoder is: the innermost Go struct and the path of JSON field names through structs
+// (encoding/json's "Go struct field ObjectMeta.metadata.labels"), and the full path with map keys
+// and list indices (structured-merge-diff's ".metadata.labels.a", for server-side apply).
+struct DecodePosition
+{
+    QString goStruct;
+    QString goField;
+    QString path;
+
+    DecodePosition field(const QString &name) const
+    {
+        return {goStruct, goField.isEmpty() ? name : goField + QLatin1Char('.') + name, path + QLatin1Char('.') + name};
+    }
+    DecodePosition key(const QString &name) const { return {goStruct, goField, path + QLatin1Char('.') + name}; }
+    DecodePosition index(qsizetype i) const { return {goStruct, goField, path + QStringLiteral("[%1]").arg(i)}; }
+};
+
+QString jsonKind(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Bool: return QStringLiteral("bool");
+    case QJsonValue::Double: return QStringLiteral("number");
+    case QJsonValue::String: return QStringLiteral("string");
+    case QJsonValue::Array: return QStringLiteral("array");
+    case QJsonValue::Object: return QStringLiteral("object");
+    default: return QStringLiteral("null");
+    }
+}
+
+// The error for `value`, of a JSON type `goType` cannot hold. `schemaType` is what
+// structured-merge-diff calls the expected type, for server-side apply.
+QString mismatch(const QJsonValue &value, const QString &goType, const char *schemaType, const DecodePosition &at, DecodeStyle style)
+{
+    if (style == DecodeStyle::Apply) {
+        QString got = QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+        if (got.size() > 64)
+            got = got.left(64) + QStringLiteral("...");
+        return QStringLiteral("%1: expected %2, got %3").arg(at.path, QLatin1String(schemaType), got);
+    }
+    return QStringLiteral("json: cannot unmarshal %1 into Go struct field %2.%3 of type %4").arg(jsonKind(value), at.goStruct, at.goField, goType);
+}
+
+// Go's base64.StdEncoding.Decode (what encoding/json uses for []byte): the input byte its
+// CorruptInputError names, or -1 when `text` decodes. Padding is required; \r and \n are skipped.
+qsizetype illegalBase64Offset(const QByteArray &text)
+{
+    const auto inAlphabet = [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+    };
+    const auto isNewline = [](char c) { return c == '\n' || c == '\r'; };
+    const auto skipNewlines = [&](qsizetype i) {
+        while (i < text.size() && isNewline(text[i]))
+            ++i;
+        return i;
+    };
+    qsizetype i = 0;
+    while (true) {
+        for (int j = 0; j < 4; ++j) { // one quantum of four characters
+            if (i == text.size())
+                return j == 0 ? -1 : i - j;
+            const char c = text[i++];
+            if (inAlphabet(c))
+                continue;
+            if (isNewline(c)) {
+                --j;
+                continue;
+            }
+            if (c != '=' || j < 2)
+                return i - 1;
+            if (j == 2) { // a second '=' must follow
+                i = skipNewlines(i);
+                if (i == text.size())
+                    return i;
+                if (text[i++] != '=')
+                    return i - 2;
+            }
+            i = skipNewlines(i);
+            return i < text.size() ? i : -1; // nothing may follow the padding
+        }
+    }
+}
+
+// The first value under `at` that does not decode into `goType`, or nullopt; null decodes into
+// anything.
+std::optional<QString> goTypeError(const QJsonValue &value, const QString &goType, const DecodePosition &at, DecodeStyle style)
+{
+    if (value.isNull())
+        return std::nullopt;
+    if (goType.startsWith(QLatin1String("map[string]"))) {
+        if (!value.isObject())
+            return mismatch(value, goType, "map", at, style);
+        const QString element = goType.mid(int(qstrlen("map[string]")));
+        const QJsonObject map = value.toObject();
+        for (auto it = map.begin(); it != map.end(); ++it) {
+            if (std::optional<QString> error = goTypeError(it.value(), element, at.key(it.key()), style))
+                return error;
+        }
+        return std::nullopt;
+    }
+    if (goType == QLatin1String("[]uint8")) {
+        if (!value.isString())
+            return mismatch(value, goType, "string", at, style);
+        const qsizetype offset = illegalBase64Offset(value.toString().toUtf8());
+        if (offset < 0)
+            return std::nullopt;
+        const QString why = QStringLiteral("illegal base64 data at input byte %1").arg(offset);
+        return style == DecodeStyle::Apply ? at.path + QStringLiteral(": ") + why : why;
+    }
+    if (goType.startsWith(QLatin1String("[]"))) {
+        if (!value.isArray())
+            return mismatch(value, goType, "list", at, style);
+        const QJsonArray list = value.toArray();
+        for (qsizetype i = 0; i < list.size(); ++i) {
+            if (std::optional<QString> error = goTypeError(list.at(i), goType.mid(2), at.index(i), style))
+                return error;
+        }
+        return std::nullopt;
+    }
+    if (goType == QLatin1String("bool"))
+        return value.isBool() ? std::nullopt : std::optional(mismatch(value, goType, "boolean", at, style));
+    if (goType.startsWith(QLatin1String("int")))
+        return value.isDouble() ? std::nullopt : std::optional(mismatch(value, goType, "numeric (int or float)", at, style));
+    return value.isString() ? std::nullopt : std::optional(mismatch(value, goType, "string", at, style));
+}
+
+// The first field of `value` whose JSON type its x-go-type or x-go-struct annotation rejects.
+std::optional<QString> typeError(const QJsonValue &value, const QJsonObject &schema, DecodePosition at, DecodeStyle style)
+{
+    if (const QString goType = schema.value(kGoType).toString(); !goType.isEmpty())
+        return goTypeError(value, goType, at, style);
+    if (const QString structType = schema.value(kGoStruct).toString(); !structType.isEmpty()) {
+        if (!value.isObject() && !value.isNull())
+            return mismatch(value, structType, "map", at, style);
+        at.goStruct = structType.section(QLatin1Char('.'), -1);
+    }
+    if (value.isObject()) {
+        const QJsonObject properties = schema.value(kProperties).toObject();
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            if (!properties.contains(it.key()))
+                continue;
+            if (std::optional<QString> error = typeError(it.value(), properties.value(it.key()).toObject(), at.field(it.key()), style))
+                return error;
+        }
+    } else if (value.isArray() && schema.value(kItems).isObject()) {
+        const QJsonArray list = value.toArray();
+        for (qsizetype i = 0; i < list.size(); ++i) {
+            if (std::optional<QString> error = typeError(list.at(i), schema.value(kItems).toObject(), at.index(i), style))
+                return error;
+        }
+    }
+    return std::nullopt;
+}
+
+// meta/v1 DeleteOptions, the body of a DELETE.
+QJsonObject deleteOptionsSchema()
+{
+    const QJsonObject preconditions = goStruct(withTypes(fields({}), {{"uid", "types.UID"}, {"resourceVersion", "string"}}),
+                                               "v1.Preconditions");
+    return with(withTypes(fields({"apiVersion", "kind"}), {{"gracePeriodSeconds", "int64"}, {"orphanDependents", "bool"},
+                                                          {"propagationPolicy", "v1.DeletionPropagation"}, {"dryRun", "[]string"}}),
+                "preconditions", preconditions);
+}
+
+// The answer to a body whose field `why` names does not decode, worded per request kind.
+HttpResponse undecodableResponse(const ResourceType &type, const QJsonObject &object, const QString &why, DecodeStyle style)
+{
+    switch (style) {
+    case DecodeStyle::Decode:
+        return cannotBeHandled(type, why);
+    case DecodeStyle::Patch:
+        return invalidPatch(QJsonDocument(object).toJson(QJsonDocument::Compact), why);
+    case DecodeStyle::Apply:
+        break;
+    }
+    return badRequest(why);
+}
+
 } // namespace
 
 std::variant<FieldValidation, HttpResponse> fieldValidationOf(const HttpRequest &request)
@@ -245,20 +449,17 @@ QJsonObject knownFieldSchema(const ResourceType &type)
     return *it;
 }
 
-QStringList dropUnknownFields(const ResourceType &type, QJsonObject &object)
-{
-    QStringList unknown;
-    object = prune(object, knownFieldSchema(type), QString(), unknown).toObject();
-    return unknown;
-}
-
-std::optional<HttpResponse> enforceFieldValidation(const ResourceType &type, const HttpRequest &request,
-                                                   QJsonObject &object, QStringList &warnings, UnknownFieldStyle style)
+std::optional<HttpResponse> decodeObject(const ResourceType &type, const HttpRequest &request, QJsonObject &object,
+                                         QStringList &warnings, DecodeStyle style)
 {
     auto directive = fieldValidationOf(request);
     if (auto *error = std::get_if<HttpResponse>(&directive))
         return *error;
-    const QStringList unknown = dropUnknownFields(type, object);
+    const QJsonObject schema = knownFieldSchema(type);
+    if (std::optional<QString> error = typeError(object, schema, DecodePosition{type.kind, {}, {}}, style))
+        return undecodableResponse(type, object, *error, style);
+    QStringList unknown;
+    object = prune(object, schema, QString(), unknown).toObject();
     if (unknown.isEmpty())
         return std::nullopt;
     switch (std::get<FieldValidation>(directive)) {
@@ -272,7 +473,7 @@ std::optional<HttpResponse> enforceFieldValidation(const ResourceType &type, con
         break;
     }
     QStringList parts;
-    if (style == UnknownFieldStyle::Apply) {
+    if (style == DecodeStyle::Apply) {
         for (const QString &path : unknown)
             parts.append(QStringLiteral(".%1: field not declared in schema").arg(path));
         return badRequest(parts.join(QStringLiteral(", ")));
@@ -280,9 +481,14 @@ std::optional<HttpResponse> enforceFieldValidation(const ResourceType &type, con
     for (const QString &path : unknown)
         parts.append(QStringLiteral("unknown field %1").arg(quoted(path)));
     const QString decoding = QStringLiteral("strict decoding error: ") + parts.join(QStringLiteral(", "));
-    if (style == UnknownFieldStyle::Patch)
+    if (style == DecodeStyle::Patch)
         return badRequest(decoding);
-    return badRequest(QStringLiteral("%1 in version \"%2\" cannot be handled as a %1: %3").arg(type.kind, type.version, decoding));
+    return cannotBeHandled(type, decoding);
+}
+
+std::optional<QString> deleteOptionsError(const QJsonObject &options)
+{
+    return typeError(options, deleteOptionsSchema(), DecodePosition{QStringLiteral("DeleteOptions"), {}, {}}, DecodeStyle::Decode);
 }
 
 HttpResponse withWarnings(HttpResponse response, const QStringList &warnings)

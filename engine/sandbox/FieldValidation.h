@@ -1,14 +1,20 @@
 #pragma once
 
-// Server-side field validation (kube-api.md §6.9–6.12, §7.4): the `fieldValidation` query
-// parameter (Strict, Warn, Ignore; Warn when absent) and the detection of unknown fields.
+// Decoding a write body as the API server does (kube-api.md §5, §6.9–6.12, §7.4): fields of the
+// wrong JSON type, and the `fieldValidation` query parameter (Strict, Warn, Ignore; Warn when
+// absent) for unknown fields.
+//
+// A field of the wrong JSON type (`data: "x"` in a ConfigMap, a label value 5, a numeric
+// resourceVersion) or a []byte field that is not base64 fails the request as the API server's
+// typed JSON decoder does, e.g. `json: cannot unmarshal string into Go struct field
+// ConfigMap.data of type map[string]string`. Checked: ObjectMeta (top level, for built-in and
+// custom types, and in pod and job templates), ConfigMap and Secret fields, DeleteOptions.
+//
 // Unknown fields are never stored: Strict rejects the request (400 BadRequest listing every
 // unknown field), Warn drops them with one `Warning: 299 - "unknown field \"path\""` header
-// each, Ignore drops them silently.
-//
-// Known fields come from a per-kind table for the built-in types (top level, metadata, and the
-// spec / pod template / container level of the common workloads) and from the CRD's
-// openAPIV3Schema for custom types. A schema node without `properties`, or with
+// each, Ignore drops them silently. Known fields come from a per-kind table for the built-in types
+// (top level, metadata, and the spec / pod template / container level of the common workloads)
+// and from the CRD's openAPIV3Schema for custom types. A schema node without `properties`, or with
 // x-kubernetes-preserve-unknown-fields, accepts any field below it. Pure; thread-safe.
 
 #include "HttpMessage.h"
@@ -32,22 +38,29 @@ std::variant<FieldValidation, HttpResponse> fieldValidationOf(const HttpRequest 
 // x-kubernetes-preserve-unknown-fields); an empty object accepts everything.
 QJsonObject knownFieldSchema(const ResourceType &type);
 
-// Removes the fields of `object` unknown to `type`; returns their paths in document order,
-// "spec.replicaz", "spec.template.spec.containers[0].imagez", "replicaz" at top level.
-QStringList dropUnknownFields(const ResourceType &type, QJsonObject &object);
-
-// How a Strict rejection words its message, as the real server does per request kind.
-enum class UnknownFieldStyle {
-    Decode, // create / replace: `Kind in version "v" cannot be handled as a Kind: strict decoding error: …`
-    Patch,  // merge, JSON and strategic-merge patch: `strict decoding error: …`
-    Apply,  // server-side apply: `.spec.replicaz: field not declared in schema`
+// How a rejection is worded, as the real server does per request kind.
+enum class DecodeStyle {
+    // create / replace: 400 `Kind in version "v" cannot be handled as a Kind: <why>`, where <why>
+    // is `json: cannot unmarshal …` or `strict decoding error: unknown field …`.
+    Decode,
+    // merge, JSON and strategic-merge patch (checks the patched object): a type error is 422
+    // Invalid on field `patch`; unknown fields are 400 `strict decoding error: …`.
+    Patch,
+    // server-side apply (checks the applied configuration): 400 `.data: expected map, got "x"`,
+    // `.spec.replicaz: field not declared in schema`.
+    Apply,
 };
 
-// Applies the request's fieldValidation to `object`: drops unknown fields and appends one
-// warning text per dropped field to `warnings` (Warn only). Returns the error response to send
-// instead (Strict with unknown fields, or an unsupported directive), else nullopt.
-std::optional<HttpResponse> enforceFieldValidation(const ResourceType &type, const HttpRequest &request,
-                                                   QJsonObject &object, QStringList &warnings, UnknownFieldStyle style);
+// Decodes `object` for `type`: returns the error response for a field of the wrong type, an
+// unsupported fieldValidation or (Strict) unknown fields; otherwise drops the unknown fields,
+// appends one warning text per dropped field to `warnings` (Warn only) and returns nullopt.
+std::optional<HttpResponse> decodeObject(const ResourceType &type, const HttpRequest &request, QJsonObject &object,
+                                         QStringList &warnings, DecodeStyle style);
+
+// Why a DELETE body (meta/v1 DeleteOptions) does not decode, e.g. `json: cannot unmarshal number
+// into Go struct field Preconditions.preconditions.resourceVersion of type string`; nullopt when
+// it does. Unknown fields are ignored, as the API server does.
+std::optional<QString> deleteOptionsError(const QJsonObject &options);
 
 // Adds one `Warning: 299 - "<text>"` header per entry of `warnings` to `response`.
 HttpResponse withWarnings(HttpResponse response, const QStringList &warnings);

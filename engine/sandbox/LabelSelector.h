@@ -1,8 +1,11 @@
 #pragma once
 
 // Kubernetes label selectors (`a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`,
-// comma-separated = AND) and the field selectors kubectl sends (`metadata.name`,
-// `metadata.namespace` with =, ==, !=). Pure; parse errors are values for a 400.
+// `a>1`, `a<1`, comma-separated = AND), parsed by upstream's grammar with its error texts
+// (`a=b=c`: "found '=', expected: ',' or 'end of string'"), keys and values validated as label
+// keys and values; and field selectors (=, ==, !=) on metadata.name, metadata.namespace and the
+// fields kubectl selects Events by (`kubectl describe`: involvedObject.kind, .name, .uid, …).
+// Pure; parse errors are values for a 400.
 
 #include "core/Result.h"
 
@@ -22,7 +25,8 @@ public:
     bool isEmpty() const { return m_terms.isEmpty(); }
 
 private:
-    enum class Op { Equals, NotEquals, In, NotIn, Exists, NotExists };
+    class Parser;
+    enum class Op { Equals, NotEquals, In, NotIn, Exists, NotExists, GreaterThan, LessThan };
     struct Term
     {
         QString key;
@@ -35,14 +39,16 @@ private:
 class FieldSelector
 {
 public:
-    // Supports metadata.name and metadata.namespace; anything else is an error.
+    // Supports metadata.name, metadata.namespace, Event's involvedObject.*, reason, type, source
+    // and reportingComponent, Pod's spec.nodeName and status.phase (on any type: an absent field
+    // is ""); anything else is an error.
     static Result<FieldSelector> parse(const QString &text);
     bool matches(const QJsonObject &object) const;
 
 private:
     struct Term
     {
-        QString field;
+        QStringList path; // {"involvedObject", "kind"}
         bool negate;
         QString value;
     };

@@ -164,7 +164,7 @@ HttpResponse ResourceHandlers::patchObject(const ResourcePath &path, const HttpR
     QJsonObject patched;
     if (std::optional<HttpResponse> error = applyPatchBody(*current, request.body, mediaType, patched))
         return *error;
-    if (std::optional<HttpResponse> error = enforceFieldValidation(type, request, patched, warnings, UnknownFieldStyle::Patch))
+    if (std::optional<HttpResponse> error = decodeObject(type, request, patched, warnings, DecodeStyle::Patch))
         return *error;
     return finishUpdate(path, request, *current, patched);
 }
@@ -206,9 +206,9 @@ HttpResponse ResourceHandlers::applyPatch(const ResourcePath &path, const HttpRe
     if (!parsed->isObject())
         return badRequest(QStringLiteral("the apply request body must be a mapping (an object)"));
     QJsonObject applied = withoutNulls(*parsed).toObject();
-    if (std::optional<HttpResponse> error = identityError(path, applied))
+    if (std::optional<HttpResponse> error = decodeObject(type, request, applied, warnings, DecodeStyle::Apply))
         return *error;
-    if (std::optional<HttpResponse> error = enforceFieldValidation(type, request, applied, warnings, UnknownFieldStyle::Apply))
+    if (std::optional<HttpResponse> error = identityError(path, applied))
         return *error;
     if (metadataOf(applied).contains(kManagedFields))
         return badRequest(QStringLiteral("metadata.managedFields must be nil in an apply request"));

@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QUuid>
 
 namespace sluice::sandbox {
@@ -58,6 +59,54 @@ std::optional<ContinueToken> decodeContinue(const QString &text)
                          o.value(QStringLiteral("n")).toString()};
 }
 
+bool isSecret(const ResourceType &type)
+{
+    return type.group.isEmpty() && type.kind == QLatin1String("Secret");
+}
+
+// The API server's conversion of a written Secret: each stringData entry is stored base64-encoded
+// in data (replacing an entry of the same key); stringData itself is never stored.
+void mergeStringData(QJsonObject &secret)
+{
+    const QJsonObject stringData = secret.take(QStringLiteral("stringData")).toObject();
+    if (stringData.isEmpty())
+        return;
+    QJsonObject data = secret.value(QStringLiteral("data")).toObject();
+    for (auto it = stringData.begin(); it != stringData.end(); ++it)
+        data.insert(it.key(), QString::fromLatin1(it.value().toString().toUtf8().toBase64()));
+    secret.insert(QStringLiteral("data"), data);
+}
+
+// The `resourceVersion` query parameter of a list: empty, or the decimal number the store's
+// versions are (anything else is 400, with the API server's wording).
+std::optional<HttpResponse> resourceVersionParameterError(const HttpRequest &request)
+{
+    static const QRegularExpression digits(QStringLiteral("^[0-9]+$"));
+    const QString text = request.queryValue(QStringLiteral("resourceVersion"));
+    bool ok = text.isEmpty();
+    if (!ok && digits.match(text).hasMatch())
+        text.toULongLong(&ok);
+    if (ok)
+        return std::nullopt;
+    return badRequest(QStringLiteral("resourceVersion: Invalid value: \"%1\": strconv.ParseUint: parsing \"%1\": invalid syntax").arg(text));
+}
+
+// The DeleteOptions of a DELETE (an empty body is none); a 400 answer when they do not decode.
+std::variant<QJsonObject, HttpResponse> deleteOptionsOf(const HttpRequest &request)
+{
+    if (request.body.trimmed().isEmpty())
+        return QJsonObject();
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &error);
+    if (error.error != QJsonParseError::NoError)
+        return badRequest(QStringLiteral("the DeleteOptions in the request body are not JSON: %1").arg(error.errorString()));
+    if (!document.isObject())
+        return badRequest(QStringLiteral("json: cannot unmarshal array into Go value of type v1.DeleteOptions"));
+    if (std::optional<QString> why = deleteOptionsError(document.object()))
+        return badRequest(*why);
+    return document.object();
+}
+
 } // namespace
 
 ResourceHandlers::ResourceHandlers(ObjectStore &store, const ResourceCatalog &catalog)
@@ -99,6 +148,8 @@ QJsonObject ResourceHandlers::prepareForCreate(const ResourceType &type, QJsonOb
         metadata.remove(QStringLiteral("generation"));
     if (type.hasStatusSubresource())
         object.remove(QStringLiteral("status"));
+    if (isSecret(type))
+        mergeStringData(object);
     if (&type == m_catalog.namespaces()) {
         QJsonObject labels = metadata.value(QStringLiteral("labels")).toObject();
         labels.insert(QStringLiteral("kubernetes.io/metadata.name"), metadata.value(QStringLiteral("name")));
@@ -142,7 +193,7 @@ std::variant<QJsonObject, HttpResponse> ResourceHandlers::parseBody(const Resour
                                          "accepts %3 in version \"%4\"")
                               .arg(kind, apiVersion, type.kind, type.groupVersion()));
     }
-    if (std::optional<HttpResponse> error = enforceFieldValidation(type, request, object, warnings, UnknownFieldStyle::Decode))
+    if (std::optional<HttpResponse> error = decodeObject(type, request, object, warnings, DecodeStyle::Decode))
         return *error;
     QJsonObject metadata = metadataOf(object);
     const QString bodyNamespace = metadata.value(QStringLiteral("namespace")).toString();
@@ -166,6 +217,8 @@ HttpResponse ResourceHandlers::list(const ResourcePath &path, const HttpRequest 
     Result<FieldSelector> fields = FieldSelector::parse(request.queryValue(QStringLiteral("fieldSelector")));
     if (!fields)
         return badRequest(fields.error().message);
+    if (std::optional<HttpResponse> error = resourceVersionParameterError(request))
+        return *error;
     bool limitOk = true;
     const QString limitText = request.queryValue(QStringLiteral("limit"));
     const int limit = limitText.isEmpty() ? 0 : limitText.toInt(&limitOk);
@@ -332,6 +385,8 @@ QJsonObject ResourceHandlers::prepareForUpdate(const ResourceType &type, const Q
         metadata.insert(QStringLiteral("labels"), labels);
     }
     object.insert(kMetadata, metadata);
+    if (isSecret(type))
+        mergeStringData(object);
     if (type.hasStatusSubresource() || &type == m_catalog.namespaces()) {
         if (current.contains(QStringLiteral("status")))
             object.insert(QStringLiteral("status"), current.value(QStringLiteral("status")));
@@ -344,22 +399,24 @@ QJsonObject ResourceHandlers::prepareForUpdate(const ResourceType &type, const Q
 HttpResponse ResourceHandlers::remove(const ResourcePath &path, const HttpRequest &request)
 {
     const ResourceType &type = *path.type;
+    auto parsed = deleteOptionsOf(request);
+    if (auto *error = std::get_if<HttpResponse>(&parsed))
+        return *error;
+    const QJsonObject options = std::get<QJsonObject>(std::move(parsed));
     const ObjectKey key = keyFor(type, path.namespace_, path.name);
     const std::optional<QJsonObject> current = m_store.get(key);
     if (!current)
         return notFound(type, path.name);
     const QJsonObject currentMetadata = metadataOf(*current);
-    if (!request.body.trimmed().isEmpty()) {
-        const QJsonObject options = QJsonDocument::fromJson(request.body).object();
-        const QJsonObject preconditions = options.value(QStringLiteral("preconditions")).toObject();
-        const QString rv = preconditions.value(QStringLiteral("resourceVersion")).toString();
-        const QString uid = preconditions.value(QStringLiteral("uid")).toString();
-        if ((!rv.isEmpty() && rv != currentMetadata.value(QStringLiteral("resourceVersion")).toString())
-            || (!uid.isEmpty() && uid != currentMetadata.value(QStringLiteral("uid")).toString()))
-            return conflict(type, path.name);
-    }
+    const QJsonObject preconditions = options.value(QStringLiteral("preconditions")).toObject();
+    const QString rv = preconditions.value(QStringLiteral("resourceVersion")).toString();
+    const QString preconditionUid = preconditions.value(QStringLiteral("uid")).toString();
+    if ((!rv.isEmpty() && rv != currentMetadata.value(QStringLiteral("resourceVersion")).toString())
+        || (!preconditionUid.isEmpty() && preconditionUid != currentMetadata.value(QStringLiteral("uid")).toString()))
+        return conflict(type, path.name);
     const QString uid = currentMetadata.value(QStringLiteral("uid")).toString();
-    if (isDryRun(request))
+    // kubectl delete --dry-run=server sends dryRun in the DeleteOptions, not the query.
+    if (isDryRun(request) || options.value(QStringLiteral("dryRun")).toArray().contains(QStringLiteral("All")))
         return deleteSuccess(type, path.name, uid);
 
     QList<Mutation> mutations;
