@@ -132,7 +132,7 @@ Result<const ApplicationConfig *> findApplication(const Workspace &ws, const QSt
     for (const ApplicationConfig &a : ws.applications)
         names << a.name;
     return makeError(ErrorCategory::Usage, QStringLiteral("no application \"%1\" in %2 (applications: %3)")
-                                               .arg(name, ws.file, names.isEmpty() ? QStringLiteral("none") : names.join(QStringLiteral(", "))));
+                                               .arg(elideMiddle(name), ws.file, names.isEmpty() ? QStringLiteral("none") : elideList(names)));
 }
 
 QString renderCacheDir(const Context &ctx)

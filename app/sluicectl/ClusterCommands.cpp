@@ -1,5 +1,6 @@
 #include "ClusterCommands.h"
 
+#include "SyncCommands.h"
 #include "kube/ClusterCheck.h"
 
 #include <QJsonArray>
@@ -7,15 +8,22 @@
 
 namespace sluice::cli {
 
-int runClusterCheck(const Context &ctx, const QString &contextName, const QString &kubeconfig)
+int runClusterCheck(const Context &ctx, const QString &contextName, const QString &kubeconfig, const QString &timeout)
 {
+    kube::ClientOptions options;
+    if (!timeout.isEmpty()) {
+        auto timeoutMs = parseDuration(timeout);
+        if (!timeoutMs)
+            return usageError(timeoutMs.error().message);
+        options.timeoutMs = *timeoutMs;
+    }
     auto config = kubeconfig.isEmpty() ? kube::loadKubeconfig(kube::kubeconfigFiles()) : kube::loadKubeconfigFor(kubeconfig);
     if (!config)
         return fail(config.error());
     auto context = kube::resolveContext(*config, contextName);
     if (!context)
         return fail(context.error());
-    auto client = kube::KubeClient::create(*context);
+    auto client = kube::KubeClient::create(*context, options);
     if (!client)
         return fail(client.error());
     auto check = kube::checkCluster(**client);

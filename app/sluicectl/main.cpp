@@ -4,6 +4,7 @@
 #include "ClusterCommands.h"
 #include "ReviewCommands.h"
 #include "SyncCommands.h"
+#include "core/Process.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -48,8 +49,9 @@ Commands:
                                               a revert branch in your clone, and what it deploys
   sandbox start|stop|status                   the workspace's sandbox cluster
   tools                                       the kustomize and helm Sluice runs: version, path
-  cluster check [--context NAME] [--kubeconfig FILE]
+  cluster check [--context NAME] [--kubeconfig FILE] [--timeout D]
                                               server version, API groups, who am I, latency
+                                              (--timeout: per request, default 30s)
 
 Revisions: a branch, tag, remote branch (origin/main), pull/N, a short or long SHA, main~2,
 or WORKTREE for the uncommitted state of a local clone.
@@ -84,6 +86,8 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("sluicectl"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SLUICE_VERSION));
+    // The tools sluicectl runs are in process groups of their own, which Ctrl+C does not reach.
+    sluice::killRunningToolsOnTerminationSignals();
 
     QCommandLineParser parser;
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
@@ -158,7 +162,8 @@ int main(int argc, char **argv)
     if (command == QLatin1String("cluster")) {
         if (args.value(1) != QLatin1String("check") || args.size() > 2)
             return usageError(QStringLiteral("cluster needs a subcommand: cluster check"));
-        return runClusterCheck(ctx, parser.value(context), parser.value(kubeconfig));
+        return runClusterCheck(ctx, parser.value(context), parser.value(kubeconfig),
+                               parser.isSet(timeout) ? parser.value(timeout) : QString());
     }
     if (command == QLatin1String("status"))
         return runStatus(ctx, args.mid(1));

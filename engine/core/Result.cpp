@@ -30,9 +30,44 @@ QString Error::toString() const
 
 Error Error::prefixed(const QString &context) const
 {
+    QString joined = context;
+    while (joined.endsWith(QLatin1Char(' ')) || joined.endsWith(QLatin1Char(':')))
+        joined.chop(1);
+    if (!message.isEmpty())
+        joined += QLatin1String(": ") + message;
     Error copy = *this;
-    copy.message = context + QLatin1String(": ") + message;
+    copy.message = elideMiddle(joined, kMaxMessageChars);
     return copy;
+}
+
+QString elideMiddle(const QString &text, qsizetype maxChars)
+{
+    if (text.size() <= maxChars)
+        return text;
+    qsizetype headEnd = maxChars / 2;
+    qsizetype tailStart = text.size() - (maxChars - headEnd);
+    // Never split a surrogate pair.
+    if (headEnd > 0 && text.at(headEnd - 1).isHighSurrogate())
+        --headEnd;
+    if (text.at(tailStart).isLowSurrogate())
+        ++tailStart;
+    return text.left(headEnd) + QStringLiteral("… (%1 more characters) …").arg(tailStart - headEnd) +
+           text.mid(tailStart);
+}
+
+QString elideList(const QStringList &items, qsizetype maxItems)
+{
+    QStringList shown;
+    for (qsizetype i = 0; i < qMin(items.size(), maxItems); ++i)
+        shown << elideMiddle(items.at(i));
+    if (items.size() > maxItems)
+        shown << QStringLiteral("… (%1 more)").arg(items.size() - maxItems);
+    return shown.join(QLatin1String(", "));
+}
+
+Error makeError(ErrorCategory category, QString message, QString detail, int code)
+{
+    return Error{category, code, elideMiddle(message, kMaxMessageChars), elideMiddle(detail, kMaxDetailChars)};
 }
 
 } // namespace sluice

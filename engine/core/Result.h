@@ -7,6 +7,7 @@
 // engine's API; parsers that throw (yaml-cpp) are caught at their boundary.
 
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 #include <utility>
@@ -38,14 +39,29 @@ struct Error
 
     // "message" or "message\n  detail".
     QString toString() const;
-    // Returns a copy whose message is prefixed with context ("render of web: " + message).
+    // Returns a copy whose message is prefixed with context ("render of web: " + message). A
+    // context that ends in ": " or a space is joined once ("a: " + "b" is "a: b", never "a: : b");
+    // an empty message leaves the context alone.
     Error prefixed(const QString &context) const;
 };
 
-inline Error makeError(ErrorCategory category, QString message, QString detail = {}, int code = 0)
-{
-    return Error{category, code, std::move(message), std::move(detail)};
-}
+// Messages quote input (paths, names, a tool's stderr), and input can be huge: a 100 MB path,
+// a 100,000-entry list. These caps keep every message readable; quote with the helpers below.
+inline constexpr qsizetype kMaxQuotedChars = 200;     // one quoted path or name
+inline constexpr qsizetype kMaxQuotedItems = 10;      // items of a quoted list
+inline constexpr qsizetype kMaxMessageChars = 4000;   // a whole Error::message
+inline constexpr qsizetype kMaxDetailChars = 65536;   // a whole Error::detail
+
+// `text` when it has at most `maxChars` characters, else its start and end around
+// "… (N more characters) …". Pure; cost linear in maxChars.
+QString elideMiddle(const QString &text, qsizetype maxChars = kMaxQuotedChars);
+
+// "a, b, c" of at most `maxItems` items, each elided, then "… (N more)". Pure.
+QString elideList(const QStringList &items, qsizetype maxItems = kMaxQuotedItems);
+
+// Builds an Error; a message or detail longer than its cap (above) is elided in the middle, so
+// no error floods a terminal or a dialog whatever a call site quoted.
+Error makeError(ErrorCategory category, QString message, QString detail = {}, int code = 0);
 
 template <typename T>
 class [[nodiscard]] Result

@@ -100,22 +100,22 @@ Status collectCommit(git_repository *repo, const Revision &rev, Collected *c,
     const QByteArray sub = c->subPath.toUtf8();
     if (git_tree_entry_bypath(&rawEntry, root.get(), sub.constData()) < 0)
         return makeError(ErrorCategory::Git,
-                         QStringLiteral("path %1 does not exist at %2").arg(c->subPath, c->where),
+                         QStringLiteral("path %1 does not exist at %2").arg(elideMiddle(c->subPath), c->where),
                          {}, GIT_ENOTFOUND);
     TreeEntryHandle entry(rawEntry);
     const git_filemode_t mode = git_tree_entry_filemode(entry.get());
     if (mode == GIT_FILEMODE_TREE) {
         git_tree *rawSub = nullptr;
         if (git_tree_lookup(&rawSub, repo, git_tree_entry_id(entry.get())) < 0)
-            return gitError(QStringLiteral("cannot read tree %1").arg(c->subPath));
+            return gitError(QStringLiteral("cannot read tree %1").arg(elideMiddle(c->subPath)));
         TreeHandle subTree(rawSub);
         return collectTree(repo, subTree.get(), {}, &c->entries, cancel);
     }
     if (mode == GIT_FILEMODE_COMMIT)
-        return gitPathError(QStringLiteral("submodules are not supported: %1").arg(c->subPath));
+        return gitPathError(QStringLiteral("submodules are not supported: %1").arg(elideMiddle(c->subPath)));
     if (mode == GIT_FILEMODE_LINK)
         return gitPathError(QStringLiteral("path %1 is a symlink at %2: name what it points to")
-                                .arg(c->subPath, c->where));
+                                .arg(elideMiddle(c->subPath), c->where));
     // A single file: written under its own name.
     SourceEntry file;
     file.kind = mode == GIT_FILEMODE_BLOB_EXECUTABLE ? SourceEntry::Kind::Executable
@@ -203,7 +203,7 @@ Status collectWorktree(git_repository *repo, Collected *c, const CancelToken &ca
     const QFileInfo rootInfo(root);
     if (!rootInfo.exists() || rootInfo.isSymLink())
         return makeError(ErrorCategory::Git,
-                         QStringLiteral("path %1 does not exist in %2").arg(c->subPath, c->where),
+                         QStringLiteral("path %1 does not exist in %2").arg(elideMiddle(c->subPath), c->where),
                          {}, GIT_ENOTFOUND);
 
     // Tracked paths below subPath, from the index (read, never written).
@@ -346,7 +346,7 @@ Result<Collected> collectFiles(git_repository *repo, const Revision &rev, const 
     Collected c;
     if (!normalizeSubPath(subPath, &c.subPath))
         return makeError(ErrorCategory::Usage,
-                         QStringLiteral("path %1 is not inside the repository").arg(subPath));
+                         QStringLiteral("path %1 is not inside the repository").arg(elideMiddle(subPath)));
     c.where = rev.worktree ? QStringLiteral("the working tree") : rev.displayName();
     Status s =
         rev.worktree ? collectWorktree(repo, &c, cancel) : collectCommit(repo, rev, &c, cancel);

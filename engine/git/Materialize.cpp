@@ -54,7 +54,7 @@ Result<QString> Repository::contentId(const Revision &rev, const QString &subPat
         QString sub;
         if (!normalizeSubPath(subPath, &sub))
             return makeError(ErrorCategory::Usage,
-                             QStringLiteral("path %1 is not inside the repository").arg(subPath));
+                             QStringLiteral("path %1 is not inside the repository").arg(elideMiddle(subPath)));
         git_oid oid;
         git_commit *rawCommit = nullptr;
         if (!oidFromString(&oid, rev.commitId) ||
@@ -72,7 +72,7 @@ Result<QString> Repository::contentId(const Revision &rev, const QString &subPat
         if (git_tree_entry_bypath(&rawEntry, root.get(), utf8.constData()) < 0)
             return makeError(
                 ErrorCategory::Git,
-                QStringLiteral("path %1 does not exist at %2").arg(sub, rev.displayName()), {},
+                QStringLiteral("path %1 does not exist at %2").arg(elideMiddle(sub), rev.displayName()), {},
                 GIT_ENOTFOUND);
         TreeEntryHandle entry(rawEntry);
         return oidToString(*git_tree_entry_id(entry.get()));
@@ -136,7 +136,7 @@ Result<Repository::PathObject> Repository::object(const Revision &rev, const QSt
 {
     QString sub;
     if (rev.worktree || !normalizeSubPath(path, &sub))
-        return makeError(ErrorCategory::Usage, QStringLiteral("path %1 is not a committed path inside the repository").arg(path));
+        return makeError(ErrorCategory::Usage, QStringLiteral("path %1 is not a committed path inside the repository").arg(elideMiddle(path)));
     git_oid oid;
     git_commit *rawCommit = nullptr;
     if (!oidFromString(&oid, rev.commitId) || git_commit_lookup(&rawCommit, d->repo.get(), &oid) < 0)
@@ -156,7 +156,7 @@ Result<Repository::PathObject> Repository::object(const Revision &rev, const QSt
     git_tree_entry *rawEntry = nullptr;
     const QByteArray utf8 = sub.toUtf8();
     if (git_tree_entry_bypath(&rawEntry, root.get(), utf8.constData()) < 0)
-        return makeError(ErrorCategory::Git, QStringLiteral("path %1 does not exist at %2").arg(sub, rev.displayName()), {},
+        return makeError(ErrorCategory::Git, QStringLiteral("path %1 does not exist at %2").arg(elideMiddle(sub), rev.displayName()), {},
                          kErrorNotFound);
     TreeEntryHandle entry(rawEntry);
     result.id = oidToString(*git_tree_entry_id(entry.get()));
@@ -169,13 +169,13 @@ Result<Repository::PathObject> Repository::object(const Revision &rev, const QSt
         result.kind = PathObject::Kind::Tree;
         git_tree *rawTree = nullptr;
         if (git_tree_lookup(&rawTree, d->repo.get(), git_tree_entry_id(entry.get())) < 0)
-            return gitError(QStringLiteral("cannot read %1").arg(sub));
+            return gitError(QStringLiteral("cannot read %1").arg(elideMiddle(sub)));
         TreeHandle tree(rawTree);
         result.hasSymlinks = treeHasSymlinks(d->repo.get(), tree.get());
     } else {
         git_blob *rawBlob = nullptr;
         if (git_blob_lookup(&rawBlob, d->repo.get(), git_tree_entry_id(entry.get())) < 0)
-            return gitError(QStringLiteral("cannot read %1").arg(sub));
+            return gitError(QStringLiteral("cannot read %1").arg(elideMiddle(sub)));
         BlobHandle blob(rawBlob);
         result.content = QByteArray(static_cast<const char *>(git_blob_rawcontent(blob.get())), qsizetype(git_blob_rawsize(blob.get())));
     }
@@ -196,7 +196,7 @@ Status Repository::materialize(const Revision &rev, const QString &subPath, cons
         if (cancel.isCancelled())
             return makeError(
                 ErrorCategory::Cancelled,
-                QStringLiteral("copying %1 at %2 was cancelled").arg(subPath, c->where));
+                QStringLiteral("copying %1 at %2 was cancelled").arg(elideMiddle(subPath), c->where));
         if (!isSafeRelative(f.outPath))
             return makeError(ErrorCategory::Git,
                              QStringLiteral("refusing unsafe path %1").arg(f.outPath));

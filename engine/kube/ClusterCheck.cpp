@@ -14,19 +14,22 @@ Result<ClusterCheck> checkCluster(KubeClient &client, const CancelToken &cancel)
     check.server = client.context().server;
     check.context = client.context().contextName;
     check.insecure = client.context().insecureSkipTlsVerify;
+    const auto failed = [&check](const Error &error) {
+        return error.prefixed(QStringLiteral("cluster check of context %1").arg(check.context));
+    };
 
     QElapsedTimer timer;
     timer.start();
     auto version = client.version(cancel);
     if (!version)
-        return version.error();
+        return failed(version.error());
     check.latencyMs = timer.elapsed();
     check.gitVersion = version->value(QLatin1String("gitVersion")).toString();
     check.platform = version->value(QLatin1String("platform")).toString();
 
     auto discovery = discover(client, cancel);
     if (!discovery)
-        return discovery.error();
+        return failed(discovery.error());
     check.apiGroups = discovery->groupCount();
     check.resources = int(discovery->resources.size());
     check.aggregatedDiscovery = discovery->aggregated;
@@ -48,7 +51,7 @@ Result<ClusterCheck> checkCluster(KubeClient &client, const CancelToken &cancel)
         for (const QJsonValue &g : info.value(QLatin1String("groups")).toArray())
             check.groups << g.toString();
     } else if (who.error().code != 404 && who.error().code != 403) {
-        return who.error();
+        return failed(who.error());
     }
     return check;
 }

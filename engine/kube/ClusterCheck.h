@@ -22,7 +22,8 @@ struct ClusterCheck
     bool insecure = false; // insecure-skip-tls-verify is on
 };
 
-// Blocking; errors say what failed and what to do (see KubeClient).
+// Blocking; errors start "cluster check of context NAME: " and say what failed and what to do
+// (see KubeClient), e.g. that the server timed out.
 Result<ClusterCheck> checkCluster(KubeClient &client, const CancelToken &cancel = {});
 
 } // namespace sluice::kube

@@ -183,6 +183,7 @@ Result<ExecCredential> runExecPlugin(const ExecPluginRun &run, const CancelToken
     tool.program = config.command;
     tool.arguments = config.args;
     tool.timeoutMs = run.timeoutMs;
+    tool.maxOutputBytes = kMaxExecPluginOutput;
     for (const ExecEnvVar &var : config.env)
         tool.extraEnvironment << var.name + QLatin1Char('=') + var.value;
     tool.extraEnvironment << QStringLiteral("KUBERNETES_EXEC_INFO=") +

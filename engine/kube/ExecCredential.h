@@ -41,6 +41,10 @@ struct ExecCredential
     std::optional<QDateTime> expiration; // UTC; none = valid until the server answers 401
 };
 
+// The most a plugin may print on stdout or on stderr (an ExecCredential is a few KiB): a plugin
+// that prints more is stopped, with whatever it started.
+inline constexpr qsizetype kMaxExecPluginOutput = 1024 * 1024;
+
 struct ExecPluginRun
 {
     ExecConfig config;
@@ -62,10 +66,13 @@ Result<ExecCredential> parseExecCredential(const QByteArray &output, const QStri
 
 // Validates the config (validateExecConfig), runs the plugin and parses its output.
 // Blocks the calling thread (a worker) for up to run.timeoutMs; polls `cancel` every 50 ms.
+// The plugin runs in its own process group: a timeout, a cancel or too much output kills it and
+// every process it started.
 // Errors (ErrorCategory::Kube unless cancelled): the command is not found (with installHint),
 // interactiveMode Always (Sluice has no terminal to offer), a non-zero exit (message names the
 // command and exit code, detail holds its stderr and installHint, code = exit code), a timeout,
-// or any parseExecCredential error. ErrorCategory::Cancelled when `cancel` fired.
+// more than kMaxExecPluginOutput on stdout or stderr, or any parseExecCredential error.
+// ErrorCategory::Cancelled when `cancel` fired.
 Result<ExecCredential> runExecPlugin(const ExecPluginRun &run, const CancelToken &cancel = {});
 
 // One kubeconfig user's exec credential, shared by every request to its cluster.

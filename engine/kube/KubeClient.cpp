@@ -91,7 +91,9 @@ bool isRetryable(int httpStatus, QNetworkReply::NetworkError error)
     return httpStatus == 0 && error != QNetworkReply::OperationCanceledError && error != QNetworkReply::SslHandshakeFailedError;
 }
 
-QString networkErrorText(QNetworkReply::NetworkError error, const QString &server, const QString &detail)
+// `timeoutMs`: the transfer timeout the request had, which a TimeoutError or an
+// OperationCanceledError (Qt's transfer timeout; a cancel is handled before) ran out.
+QString networkErrorText(QNetworkReply::NetworkError error, const QString &server, const QString &detail, int timeoutMs)
 {
     switch (error) {
     case QNetworkReply::ConnectionRefusedError:
@@ -101,7 +103,8 @@ QString networkErrorText(QNetworkReply::NetworkError error, const QString &serve
         return QStringLiteral("cannot reach %1: host not found (check the server address in your kubeconfig)").arg(server);
     case QNetworkReply::TimeoutError:
     case QNetworkReply::OperationCanceledError:
-        return QStringLiteral("%1 did not answer in time (check the network or raise the timeout)").arg(server);
+        return QStringLiteral("%1 timed out: no answer within %2 s (check the network or raise the timeout)")
+            .arg(server, QString::number(timeoutMs / 1000.0));
     case QNetworkReply::SslHandshakeFailedError:
         return QStringLiteral("TLS with %1 failed: %2 (is the certificate-authority in your kubeconfig the "
                               "cluster's CA?)").arg(server, detail);
@@ -289,7 +292,9 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
         waitForReply(reply, cancel);
         const int httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QNetworkReply::NetworkError error = reply->error();
-        Response response{httpStatus, reply->readAll(), reply->header(QNetworkRequest::ContentTypeHeader).toByteArray()};
+        // A reply that timed out or was aborted is closed: reading it only makes Qt warn.
+        Response response{httpStatus, reply->isOpen() ? reply->readAll() : QByteArray(),
+                          reply->header(QNetworkRequest::ContentTypeHeader).toByteArray()};
         const QString errorString = reply->errorString();
         reply->deleteLater();
 
@@ -309,7 +314,7 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
             continue;
         }
         if (httpStatus == 0)
-            return makeError(ErrorCategory::Kube, networkErrorText(error, d->context.server, errorString), {}, 0);
+            return makeError(ErrorCategory::Kube, networkErrorText(error, d->context.server, errorString, d->options.timeoutMs), {}, 0);
         if (r.errorBodies && httpStatus != 401)
             return response;
         return errorForResponse(method, pathAndQuery, httpStatus, response.body, d->context.server, d->context.userName);
@@ -346,11 +351,11 @@ Status KubeClient::stream(const Request &r, const std::function<bool(const QByte
         if (!rest.isEmpty())
             onData(rest);
         if (error != QNetworkReply::NoError && error != QNetworkReply::RemoteHostClosedError)
-            return makeError(ErrorCategory::Kube, networkErrorText(error, d->context.server, errorString), {}, 0);
+            return makeError(ErrorCategory::Kube, networkErrorText(error, d->context.server, errorString, d->options.timeoutMs), {}, 0);
         return {};
     }
     if (httpStatus == 0)
-        return makeError(ErrorCategory::Kube, networkErrorText(error, d->context.server, errorString), {}, 0);
+        return makeError(ErrorCategory::Kube, networkErrorText(error, d->context.server, errorString, d->options.timeoutMs), {}, 0);
     return errorForResponse(r.method, r.pathAndQuery, httpStatus, rest, d->context.server, d->context.userName);
 }
 

@@ -336,6 +336,31 @@ Result<QJsonValue> parseDocument(const QByteArray &text, const QString &file, in
     return TreeBuilder(text, file, firstLine).run();
 }
 
+Status checkNesting(const QByteArray &text, const QString &file)
+{
+    EventReader reader(text, file);
+    int depth = 0;
+    for (;;) {
+        SLUICE_TRY(reader.next());
+        const yaml_event_t &e = reader.event();
+        switch (e.type) {
+        case YAML_STREAM_END_EVENT:
+            return {};
+        case YAML_MAPPING_START_EVENT:
+        case YAML_SEQUENCE_START_EVENT:
+            if (++depth > kMaxDepth)
+                return reader.errorAt(e.start_mark, QStringLiteral("nesting deeper than %1 levels").arg(kMaxDepth));
+            break;
+        case YAML_MAPPING_END_EVENT:
+        case YAML_SEQUENCE_END_EVENT:
+            --depth;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
 QByteArray toYaml(const QJsonValue &value)
 {
     Writer writer;

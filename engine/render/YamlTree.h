@@ -16,6 +16,12 @@ namespace sluice::yaml {
 // key, nesting deeper than kMaxDepth, excessive aliasing, or more than one document.
 Result<QJsonValue> parseDocument(const QByteArray &text, const QString &file, int firstLine = 1);
 
+// Reads the YAML in `text` (any number of documents) as events, building nothing, and fails at
+// the first mapping or sequence nested deeper than kMaxDepth or at malformed YAML, naming
+// file:line:column. For readers that recurse (yaml-cpp) and would otherwise hit their own limit
+// with a message that names no useful place. Cost: linear in the text, constant memory.
+Status checkNesting(const QByteArray &text, const QString &file);
+
 // Block-style YAML of a JSON value in kubectl's layout: keys sorted, sequences at their key's
 // indentation, strings quoted where a YAML 1.1 or 1.2 reader would take them for something else,
 // multi-line strings as literal blocks. Ends with a newline. Cost: linear in the value.

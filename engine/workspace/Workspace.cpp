@@ -46,7 +46,7 @@ public:
                 for (const char *a : allowed)
                     names << QLatin1String(a);
                 return error(entry.first, QStringLiteral("unknown key \"%1\" in %2 (expected one of: %3)")
-                                              .arg(QString::fromStdString(key), what, names.join(QStringLiteral(", "))));
+                                              .arg(elideMiddle(QString::fromStdString(key)), what, names.join(QStringLiteral(", "))));
             }
         }
         return {};
@@ -185,7 +185,7 @@ Result<ClusterConfig> readCluster(const Reader &r, const YAML::Node &node, const
         c.sandboxDataDir = absoluteAgainst(dir, dataDir);
     }
     if (c.sandbox == !c.context.isEmpty())
-        return r.error(node, QStringLiteral("cluster \"%1\" needs exactly one of \"context\" or \"sandbox\"").arg(c.name));
+        return r.error(node, QStringLiteral("cluster \"%1\" needs exactly one of \"context\" or \"sandbox\"").arg(elideMiddle(c.name)));
     return c;
 }
 
@@ -202,7 +202,7 @@ Result<IgnoreRule> readIgnore(const Reader &r, const YAML::Node &node)
         return r.error(node, QStringLiteral("an ignore rule needs \"jsonPointers\""));
     for (const QString &p : rule.jsonPointers) {
         if (!p.startsWith(QLatin1Char('/')))
-            return r.error(node, QStringLiteral("JSON pointer \"%1\" must start with \"/\"").arg(p));
+            return r.error(node, QStringLiteral("JSON pointer \"%1\" must start with \"/\"").arg(elideMiddle(p)));
     }
     return rule;
 }
@@ -216,7 +216,7 @@ Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &nod
 
     const YAML::Node source = node["source"];
     if (!source)
-        return r.error(node, QStringLiteral("application \"%1\" has no \"source\"").arg(app.name));
+        return r.error(node, QStringLiteral("application \"%1\" has no \"source\"").arg(elideMiddle(app.name)));
     SLUICE_TRY(r.expectMap(source, QStringLiteral("source"), {"repo", "revision", "path", "renderer", "helm", "flux", "recurse"}));
     SLUICE_TRY(r.string(source, "repo", app.repo, true));
     SLUICE_TRY(r.string(source, "revision", app.revision));
@@ -224,12 +224,12 @@ Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &nod
     if (!git::isRemoteUrl(app.repo))
         app.repoPath = absoluteAgainst(dir, app.repo);
     if (app.path.startsWith(QLatin1Char('/')) || QDir::cleanPath(app.path).startsWith(QLatin1String("..")))
-        return r.error(source, QStringLiteral("\"path\" must stay inside the repository: %1").arg(app.path));
+        return r.error(source, QStringLiteral("\"path\" must stay inside the repository: %1").arg(elideMiddle(app.path)));
     QString renderer = QStringLiteral("auto");
     SLUICE_TRY(r.string(source, "renderer", renderer));
     const auto kind = parseRendererName(renderer);
     if (!kind)
-        return r.error(source["renderer"], QStringLiteral("unknown renderer \"%1\" (expected auto, plain, kustomize, helm or flux)").arg(renderer));
+        return r.error(source["renderer"], QStringLiteral("unknown renderer \"%1\" (expected auto, plain, kustomize, helm or flux)").arg(elideMiddle(renderer)));
     app.render.renderer = *kind;
     app.render.releaseName = app.name;
     if (const YAML::Node helm = source["helm"]) {
@@ -291,7 +291,7 @@ Result<ApplicationConfig> readApplication(const Reader &r, const YAML::Node &nod
         const QStringList kinds{QStringLiteral("Kustomization"), QStringLiteral("HelmRelease"), QStringLiteral("Application")};
         if (!kinds.contains(app.controller.kind))
             return r.error(controller["kind"], QStringLiteral("unknown controller kind \"%1\" (expected Kustomization, HelmRelease or "
-                                                              "Application)").arg(app.controller.kind));
+                                                              "Application)").arg(elideMiddle(app.controller.kind)));
     }
     if (const YAML::Node sync = node["sync"]) {
         SLUICE_TRY(r.expectMap(sync, QStringLiteral("sync"), {"prune", "historyLimit"}));
@@ -318,9 +318,9 @@ Result<Workspace> readWorkspace(const Reader &r, const YAML::Node &root, const Q
     SLUICE_TRY(r.string(root, "apiVersion", apiVersion, true));
     SLUICE_TRY(r.string(root, "kind", kind, true));
     if (apiVersion != QLatin1String("sluice.dev/v1alpha1"))
-        return r.error(root["apiVersion"], QStringLiteral("unsupported apiVersion \"%1\" (expected sluice.dev/v1alpha1)").arg(apiVersion));
+        return r.error(root["apiVersion"], QStringLiteral("unsupported apiVersion \"%1\" (expected sluice.dev/v1alpha1)").arg(elideMiddle(apiVersion)));
     if (kind != QLatin1String("Workspace"))
-        return r.error(root["kind"], QStringLiteral("kind must be Workspace, not \"%1\"").arg(kind));
+        return r.error(root["kind"], QStringLiteral("kind must be Workspace, not \"%1\"").arg(elideMiddle(kind)));
 
     Workspace ws;
     ws.file = file;
@@ -334,7 +334,7 @@ Result<Workspace> readWorkspace(const Reader &r, const YAML::Node &root, const Q
             if (!cluster)
                 return cluster.error();
             if (names.contains(cluster->name))
-                return r.error(item, QStringLiteral("duplicate cluster name \"%1\"").arg(cluster->name));
+                return r.error(item, QStringLiteral("duplicate cluster name \"%1\"").arg(elideMiddle(cluster->name)));
             names.insert(cluster->name);
             ws.clusters.append(*cluster);
         }
@@ -348,10 +348,10 @@ Result<Workspace> readWorkspace(const Reader &r, const YAML::Node &root, const Q
         if (!app)
             return app.error();
         if (names.contains(app->name))
-            return r.error(item, QStringLiteral("duplicate application name \"%1\"").arg(app->name));
+            return r.error(item, QStringLiteral("duplicate application name \"%1\"").arg(elideMiddle(app->name)));
         if (!app->cluster.isEmpty() && !ws.cluster(app->cluster))
             return r.error(item["destination"], QStringLiteral("application \"%1\" names unknown cluster \"%2\"")
-                                                    .arg(app->name, app->cluster));
+                                                    .arg(elideMiddle(app->name), elideMiddle(app->cluster)));
         names.insert(app->name);
         ws.applications.append(*app);
     }
@@ -380,6 +380,12 @@ const ClusterConfig *Workspace::cluster(const QString &name) const
 
 Result<Workspace> parseWorkspace(const QByteArray &text, const QString &file, const QString &dir)
 {
+    // yaml-cpp recurses: deep nesting would end in its "bad file" at the end of the text.
+    if (Status nesting = yaml::checkNesting(text, file); !nesting) {
+        Error error = nesting.error();
+        error.category = ErrorCategory::Workspace;
+        return error;
+    }
     const Reader reader(file);
     try {
         const YAML::Node root = YAML::Load(text.toStdString());

@@ -3,14 +3,19 @@
 
 #include "common/Demo.h"
 #include "common/Fleet.h"
+#include "common/Processes.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QScopeGuard>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <signal.h>
 
 namespace {
 
@@ -57,6 +62,33 @@ private:
     static QJsonObject json(const Run &r)
     {
         return QJsonDocument::fromJson(r.out).object();
+    }
+
+    // An executable shell script in the test's directory.
+    QString writeScript(const QString &name, const QByteArray &body)
+    {
+        QFile f(m_dir.filePath(name));
+        if (!f.open(QIODevice::WriteOnly))
+            return {};
+        f.write("#!/bin/sh\n" + body);
+        f.close();
+        f.setPermissions(f.permissions() | QFileDevice::ExeOwner);
+        return f.fileName();
+    }
+
+    // A kubeconfig whose current context "x" reaches `server` as user "u", with `plugin` as the
+    // user's exec credential plugin when given.
+    QString writeKubeconfig(const QString &name, const QString &server, const QString &plugin = {})
+    {
+        QFile f(m_dir.filePath(name));
+        if (!f.open(QIODevice::WriteOnly))
+            return {};
+        f.write("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: \"" + server.toUtf8() +
+                "\"}\nusers:\n- name: u\n  user: {");
+        if (!plugin.isEmpty())
+            f.write("exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: " + plugin.toUtf8() + ", interactiveMode: Never}");
+        f.write("}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n");
+        return f.fileName();
     }
 
     bool git(const QStringList &args)
@@ -255,6 +287,85 @@ private slots:
         QCOMPARE(down.exitCode, 2);
         QVERIFY2(down.err.contains("connection refused"), down.err.constData());
         QVERIFY(!down.err.contains(token));
+    }
+
+    void clusterCheckTimeout()
+    {
+        // A server that takes the connection and never answers: one line that says so, no Qt
+        // warning ("QIODevice::read (QNetworkReplyHttpImpl): device not open") before it.
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        const QString server = QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort());
+        const Run r = sluicectl({"cluster", "check", "--kubeconfig", writeKubeconfig("silent.kubeconfig", server), "--timeout", "1s"});
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(QString::fromUtf8(r.err),
+                 QStringLiteral("error: cluster check of context x: %1 timed out: no answer within 1 s (check the network or raise "
+                                "the timeout)\n").arg(server));
+    }
+
+    void floodingExecPlugin()
+    {
+        const QString plugin = writeScript("flooding-plugin.sh", "exec cat /dev/zero\n");
+        const Run r = sluicectl({"cluster", "check", "--kubeconfig", writeKubeconfig("flooding.kubeconfig", "https://127.0.0.1:9", plugin)});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("error: cluster check of context x: exec credential plugin " + plugin.toUtf8() +
+                                " of user \"u\": flooding-plugin.sh printed more than 1 MiB on stdout"),
+                 r.err.constData());
+    }
+
+    void interruptedWhileAPluginRuns()
+    {
+        // Plugins run in process groups of their own, which Ctrl+C at a terminal does not reach:
+        // sluicectl, interrupted, ends the plugin and what it started before it ends itself.
+        const QString pids = m_dir.filePath("plugin-pids");
+        const QString plugin = writeScript("hanging-plugin.sh", "sleep 1000 &\necho $$ $! > '" + pids.toUtf8() + "'\nexec sleep 1000\n");
+        QProcess p;
+        p.start(QStringLiteral(SLUICE_BINARY_DIR "/app/sluicectl/sluicectl"),
+                {"cluster", "check", "--kubeconfig", writeKubeconfig("hanging.kubeconfig", "https://127.0.0.1:9", plugin)});
+        QVERIFY(p.waitForStarted());
+        QFile written(pids);
+        QTRY_VERIFY_WITH_TIMEOUT(written.size() > 0, 10000);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        const QList<QByteArray> started = written.readAll().trimmed().split(' '); // the plugin, its child
+        QCOMPARE(started.size(), 2);
+        const auto cleanup = qScopeGuard([&started] {
+            for (const QByteArray &pid : started)
+                sluice::test::killIfRunning(pid.toLongLong());
+        });
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitStatus(), QProcess::CrashExit); // ended by SIGINT, as before
+        for (const QByteArray &pid : started)
+            QTRY_VERIFY_WITH_TIMEOUT(sluice::test::processGone(pid.toLongLong()), 2000);
+    }
+
+    void longInputIsQuotedShort()
+    {
+        // 100,000 applications, a 10 MB path, a 100,000-character name: an error quotes the start
+        // and end of each and a few of a list (such errors once put 104 MB on stderr).
+        QByteArray yaml = "apiVersion: sluice.dev/v1alpha1\nkind: Workspace\napplications:\n"
+                          "  - {name: long-path, source: {repo: " + m_repo.toUtf8() + ", path: " + QByteArray(10'000'000, 'p') + "}}\n";
+        for (int i = 0; i < 100000; ++i)
+            yaml += "  - {name: app-" + QByteArray::number(i) + ", source: {repo: .}}\n";
+        const QString workspace = m_dir.filePath("huge.yaml");
+        QFile f(workspace);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(yaml);
+        f.close();
+
+        const Run unknown = sluicectl({"review", QString(100000, QLatin1Char('n')), "--base", "main", "--head", "main"}, workspace);
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY2(unknown.err.size() < 1000, unknown.err.left(1000).constData());
+        QVERIFY2(unknown.err.contains("error: no application \"nnnnn"), unknown.err.constData());
+        QVERIFY2(unknown.err.contains("(applications: long-path, app-0, app-1, app-2, app-3, app-4, app-5, app-6, app-7, app-8, "
+                                      "… (99991 more))"),
+                 unknown.err.constData());
+
+        const Run path = sluicectl({"render", "long-path"}, workspace);
+        QCOMPARE(path.exitCode, 2);
+        QVERIFY2(path.err.size() < 1000, path.err.left(1000).constData());
+        QVERIFY2(path.err.contains(" more characters) …pppp"), path.err.constData());
+        QVERIFY2(path.err.contains("pppp does not exist at "), path.err.constData());
     }
 
     void fleetRepository()

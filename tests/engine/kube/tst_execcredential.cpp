@@ -4,6 +4,7 @@
 
 #include "kube/ExecCredential.h"
 
+#include "common/Processes.h"
 #include "core/Process.h"
 
 #include <QDir>
@@ -11,6 +12,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -18,6 +20,8 @@
 #include <atomic>
 #include <thread>
 #include <vector>
+
+#include <sys/resource.h>
 
 using namespace sluice;
 using namespace sluice::kube;
@@ -94,6 +98,14 @@ QByteArray tokenStatus(const QString &token)
 QJsonObject parseObject(const QByteArray &json)
 {
     return QJsonDocument::fromJson(json).object();
+}
+
+// This process's peak resident memory so far, in KiB.
+long peakMemoryKiB()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
 }
 
 void verifyNoSecret(const Error &error)
@@ -374,6 +386,66 @@ private slots:
         QVERIFY(!credential);
         QCOMPARE(credential.error().category, ErrorCategory::Cancelled);
         QVERIFY(timer.elapsed() < 5000);
+    }
+
+    void outputCap_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("stream");
+        QTest::newRow("stdout") << QByteArray("exec cat /dev/zero\n") << "stdout";
+        QTest::newRow("stderr") << QByteArray("exec cat /dev/zero >&2\n") << "stderr";
+    }
+    void outputCap()
+    {
+        // A plugin that prints without end is stopped at the cap, at once, having cost a cap's
+        // worth of memory (it used to be read until the timeout: 8.7 GB in 30 s).
+        QFETCH(QByteArray, body);
+        QFETCH(QString, stream);
+        Plugin plugin(body);
+        ExecPluginRun run = plugin.run();
+        run.timeoutMs = 3000;
+        const long peakBefore = peakMemoryKiB();
+        QElapsedTimer timer;
+        timer.start();
+        auto credential = runExecPlugin(run);
+        QVERIFY(!credential);
+        QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+        QCOMPARE(credential.error().message,
+                 QStringLiteral("exec credential plugin %1 of user \"tester\": plugin.sh printed more than 1 MiB on %2, "
+                                "more than Sluice reads from it, and was stopped: run it by hand to see what it prints")
+                     .arg(plugin.path(), stream));
+        const long grewKiB = peakMemoryKiB() - peakBefore;
+        QVERIFY2(grewKiB < 32 * 1024, qPrintable(QStringLiteral("peak memory grew by %1 KiB").arg(grewKiB)));
+    }
+
+    void stoppedPluginLeavesNoProcess_data()
+    {
+        QTest::addColumn<bool>("cancelIt");
+        QTest::newRow("timeout") << false;
+        QTest::newRow("cancel") << true;
+    }
+    void stoppedPluginLeavesNoProcess()
+    {
+        // What a plugin started goes with it (it used to live on, an orphan of init).
+        QFETCH(bool, cancelIt);
+        Plugin plugin("sleep 1000 &\necho $! > \"$D/child\"\nexec sleep 1000\n");
+        ExecPluginRun run = plugin.run();
+        run.timeoutMs = cancelIt ? 60000 : 500;
+        CancelToken token;
+        std::thread canceller([token, cancelIt] {
+            if (cancelIt) {
+                QThread::msleep(300);
+                token.cancel();
+            }
+        });
+        auto credential = runExecPlugin(run, token);
+        canceller.join();
+        QVERIFY(!credential);
+        QCOMPARE(credential.error().category, cancelIt ? ErrorCategory::Cancelled : ErrorCategory::Kube);
+        const qint64 child = plugin.read("child").trimmed().toLongLong();
+        QVERIFY(child > 0);
+        const auto cleanup = qScopeGuard([child] { test::killIfRunning(child); });
+        QTRY_VERIFY_WITH_TIMEOUT(test::processGone(child), 2000);
     }
 
     void notFound_data()

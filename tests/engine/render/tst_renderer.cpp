@@ -2,6 +2,7 @@
 // (arguments, missing tool, stderr, timeout, cancel); the render cache.
 
 #include "common/Golden.h"
+#include "common/Processes.h"
 #include "diff/ResourceDiff.h"
 #include "diff/SecretMask.h"
 #include "render/RenderCache.h"
@@ -10,6 +11,7 @@
 #include "core/Process.h"
 
 #include <QFile>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -172,6 +174,42 @@ private slots:
         QVERIFY(!cancelled);
         QCOMPARE(cancelled.error().category, ErrorCategory::Cancelled);
         QVERIFY(timer.elapsed() < 10000);
+    }
+
+    void stoppedToolLeavesNoProcess_data()
+    {
+        QTest::addColumn<bool>("cancelIt");
+        QTest::newRow("timeout") << false;
+        QTest::newRow("cancel") << true;
+    }
+    void stoppedToolLeavesNoProcess()
+    {
+        // A render tool that timed out or was cancelled takes what it started along (helm
+        // plugins, post-renderers); those used to live on, orphans of init.
+        QFETCH(bool, cancelIt);
+        QTemporaryDir dir;
+        RenderOptions options;
+        options.renderer = RendererKind::Kustomize;
+        options.tools.kustomize = writeTool(dir, "kustomize", "sleep 1000 &\necho $! > '" + dir.filePath("child").toUtf8() + "'\nexec sleep 1000\n");
+        options.timeoutMs = cancelIt ? 60000 : 300;
+        CancelToken token;
+        QThread *canceller = QThread::create([token, cancelIt] {
+            if (cancelIt) {
+                QThread::msleep(300);
+                token.cancel();
+            }
+        });
+        canceller->start();
+        auto set = renderDirectory(dir.path(), QStringLiteral("app"), options, token);
+        canceller->wait();
+        delete canceller;
+        QVERIFY(!set);
+        QFile pidFile(dir.filePath("child"));
+        QVERIFY(pidFile.open(QIODevice::ReadOnly));
+        const qint64 child = pidFile.readAll().trimmed().toLongLong();
+        QVERIFY(child > 0);
+        const auto cleanup = qScopeGuard([child] { test::killIfRunning(child); });
+        QTRY_VERIFY_WITH_TIMEOUT(test::processGone(child), 2000);
     }
 
     void toolStderrAndBadOutput()

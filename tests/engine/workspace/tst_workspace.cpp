@@ -117,6 +117,14 @@ private slots:
         QTest::newRow("pointer syntax")
             << head + "applications:\n  - name: a\n    source: {repo: .}\n    ignore:\n      - {kind: D, jsonPointers: [spec]}\n"
             << QStringLiteral("must start with \"/\"");
+        // yaml-cpp stops at its own depth limit with "bad file" at the end of the text.
+        QTest::newRow("100,000 deep on one line")
+            << head + "applications:\n  - name: a\n    source: " + QByteArray(100000, '[') + QByteArray(100000, ']') + "\n"
+            << QStringLiteral("sluice.yaml:5:210: nesting deeper than 200 levels");
+        QTest::newRow("100,000 deep, a line each")
+            << head + "applications:\n  - name: a\n    source:\n" + QByteArray("      [\n").repeated(100000) +
+                   QByteArray("      ]\n").repeated(100000)
+            << QStringLiteral("sluice.yaml:203:7: nesting deeper than 200 levels");
     }
     void invalid()
     {
@@ -126,6 +134,33 @@ private slots:
         QVERIFY(!ws);
         QVERIFY2(ws.error().message.contains(expected), qPrintable(ws.error().message));
         QCOMPARE(ws.error().category, ErrorCategory::Workspace);
+    }
+
+    void longInputIsElided_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QString>("expected");
+        const QByteArray head = "apiVersion: sluice.dev/v1alpha1\nkind: Workspace\n";
+        const QByteArray huge(10'000'000, 'x');
+        QTest::newRow("unknown key") << head + "? " + huge + "\n: 1\n" << QStringLiteral("sluice.yaml:3: unknown key \"xxx");
+        QTest::newRow("duplicate application")
+            << head + "applications:\n  - {name: " + huge + ", source: {repo: .}}\n  - {name: " + huge + ", source: {repo: .}}\n"
+            << QStringLiteral("sluice.yaml:5: duplicate application name \"xxx");
+        QTest::newRow("path outside")
+            << head + "applications:\n  - {name: a, source: {repo: ., path: ../" + huge + "}}\n"
+            << QStringLiteral("sluice.yaml:4: \"path\" must stay inside the repository: ../xxx");
+    }
+    void longInputIsElided()
+    {
+        // A message quotes the start and end of what it names, never all 10 MB of it.
+        QFETCH(QByteArray, text);
+        QFETCH(QString, expected);
+        auto ws = parseWorkspace(text, QStringLiteral("sluice.yaml"), QStringLiteral("/ws"));
+        QVERIFY(!ws);
+        const QString message = ws.error().message;
+        QVERIFY2(message.size() < 400, qPrintable(message.left(400)));
+        QVERIFY2(message.startsWith(expected), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral(" more characters) …")), qPrintable(message));
     }
 
     void missingFile()
