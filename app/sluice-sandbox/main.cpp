@@ -34,6 +34,8 @@ bool installSignalHandlers()
     action.sa_handler = onSignal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
+    // A file size limit reached must fail the write (EFBIG, handled like a full disk), not kill.
+    std::signal(SIGXFSZ, SIG_IGN);
     return ::sigaction(SIGTERM, &action, nullptr) == 0 && ::sigaction(SIGINT, &action, nullptr) == 0;
 }
 
@@ -50,6 +52,7 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("sluice-sandbox"));
 
+    sluice::sandbox::SandboxOptions options;
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("A Kubernetes-API-compatible sandbox cluster on loopback."));
     parser.addHelpOption();
@@ -61,10 +64,19 @@ int main(int argc, char *argv[])
     const QCommandLineOption serverMinor(QStringLiteral("server-minor"), QStringLiteral("Highest Kubernetes minor version /version may report."), QStringLiteral("N"), QStringLiteral("32"));
     const QCommandLineOption failRollouts(QStringLiteral("fail-rollouts"),
                                           QStringLiteral("Leave rollouts stuck (ProgressDeadlineExceeded) and fail Jobs, to test health."));
-    parser.addOptions({dataDir, port, kubeconfig, controllerDelay, failRollouts, listen, serverMinor});
+    const QCommandLineOption headerTimeout(QStringLiteral("header-timeout"),
+                                           QStringLiteral("Time a client has to send a request head; then 408 and the connection closes."),
+                                           QStringLiteral("MS"), QString::number(options.http.headTimeoutMs));
+    const QCommandLineOption maxConnections(QStringLiteral("max-connections"),
+                                            QStringLiteral("Open connections at most (also kept below the file descriptor limit)."),
+                                            QStringLiteral("N"), QString::number(options.http.maxConnections));
+    const QCommandLineOption maxPerClient(QStringLiteral("max-connections-per-client"),
+                                          QStringLiteral("Open connections at most from one client address."), QStringLiteral("N"),
+                                          QString::number(options.http.maxConnectionsPerClient));
+    parser.addOptions({dataDir, port, kubeconfig, controllerDelay, failRollouts, listen, serverMinor, headerTimeout,
+                       maxConnections, maxPerClient});
     parser.process(app);
 
-    sluice::sandbox::SandboxOptions options;
     options.dataDir = parser.value(dataDir);
     if (options.dataDir.isEmpty())
         return usageError(QStringLiteral("--data-dir is required"));
@@ -84,6 +96,12 @@ int main(int argc, char *argv[])
     if (options.listenAddress.isNull())
         return usageError(QStringLiteral("--listen must be an IP address"));
     options.kubeconfigPath = parser.value(kubeconfig);
+    for (auto [option, value] : {std::pair{&headerTimeout, &options.http.headTimeoutMs}, std::pair{&maxConnections, &options.http.maxConnections},
+                                 std::pair{&maxPerClient, &options.http.maxConnectionsPerClient}}) {
+        *value = parser.value(*option).toInt(&ok);
+        if (!ok || *value <= 0)
+            return usageError(QStringLiteral("--%1 must be a positive number").arg(option->names().first()));
+    }
 
     if (!installSignalHandlers())
         return usageError(QStringLiteral("cannot install signal handlers"));

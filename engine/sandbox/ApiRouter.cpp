@@ -65,6 +65,18 @@ bool ApiRouter::authorized(const HttpRequest &request) const
     return diff == 0;
 }
 
+std::optional<HttpResponse> ApiRouter::checkHead(const HttpRequest &head) const
+{
+    if (!authorized(head))
+        return unauthorized();
+    const bool write = head.method == "POST" || head.method == "PUT" || head.method == "PATCH";
+    const qint64 limit = write ? 3 * 1024 * 1024 : 64 * 1024;
+    if (head.header("content-length").toLongLong() > limit)
+        return statusFailure(413, QStringLiteral("RequestEntityTooLarge"),
+                             QStringLiteral("Request entity too large: limit is %1").arg(limit));
+    return std::nullopt;
+}
+
 HttpResponse ApiRouter::handle(const HttpRequest &request)
 {
     HttpResponse response = [&] {

@@ -6,6 +6,8 @@
 #include "HttpMessage.h"
 #include "ResourceHandlers.h"
 
+#include <optional>
+
 namespace sluice::sandbox {
 
 class WatchHub;
@@ -20,6 +22,10 @@ public:
     // Serves `?watch=true` collection GETs; without a hub they get 405. Not owned.
     void setWatchHub(WatchHub *hub) { m_watchHub = hub; }
     HttpResponse handle(const HttpRequest &request);
+    // Judges a request by its head, before its body is read (HttpServer's HeadCheck): 401
+    // without the token, 413 when Content-Length is over the method's cap (3 MiB for writes, as
+    // kube-apiserver; 64 KiB for anything else).
+    std::optional<HttpResponse> checkHead(const HttpRequest &head) const;
 
 private:
     bool authorized(const HttpRequest &request) const;

@@ -67,6 +67,16 @@ struct HttpResponse
     std::shared_ptr<ResponseStream> stream;
 };
 
+// What the server allows a client (HttpServer.h); the timeouts are kube-apiserver's.
+struct HttpLimits
+{
+    int headTimeoutMs = 32000; // from a request head's first byte (from connecting, for the first)
+    int bodyTimeoutMs = 60000; // from the end of the head to the end of the body
+    int idleTimeoutMs = 90000; // a keep-alive connection with nothing to do
+    int maxConnections = 4096; // lowered to fit the file descriptor limit
+    int maxConnectionsPerClient = 1024;
+};
+
 // "OK", "Not Found", … for the codes the sandbox uses.
 QByteArray reasonPhrase(int status);
 

@@ -2,12 +2,16 @@
 
 #include "core/Log.h"
 
+#include <QDateTime>
 #include <QPointer>
 #include <QSslServer>
 #include <QSslSocket>
 #include <QTimer>
 #include <QUrl>
 
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <utility>
 
 namespace sluice::sandbox {
@@ -15,9 +19,38 @@ namespace sluice::sandbox {
 namespace {
 constexpr qsizetype kMaxHead = 64 * 1024;
 constexpr qsizetype kMaxBody = 64 * 1024 * 1024;
-// A streamed response whose peer lets this much pile up unread is cut off (a stuck watcher
-// must not grow the server without bound).
-constexpr qint64 kMaxStreamBacklog = 16 * 1024 * 1024;
+// Stream bytes handed to the socket at a time; the rest waits in the connection until the peer
+// has read them.
+constexpr qint64 kStreamSocketBacklog = 1024 * 1024;
+// A streamed response whose peer has read nothing for kStreamStallMs while more than this
+// waits is cut off (a stuck watcher must not grow the server without bound); a reading peer is
+// never cut off below kMaxStreamQueue.
+constexpr qsizetype kStreamStallBacklog = 16 * 1024 * 1024;
+constexpr qint64 kStreamStallMs = 30000;
+constexpr qsizetype kMaxStreamQueue = 512 * 1024 * 1024;
+// File descriptors kept for everything but connections (the journal, child processes, …).
+constexpr int kReservedDescriptors = 128;
+const char *const kAcceptedAt = "sluiceAcceptedAt";
+
+qint64 now()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+// Connections the file descriptor limit leaves room for, raising the soft limit to the hard one.
+int descriptorBudget()
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return 1024 - kReservedDescriptors;
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+        ::getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    const rlim_t usable = limit.rlim_cur == RLIM_INFINITY ? rlim_t(1) << 20 : limit.rlim_cur;
+    return int(std::min<rlim_t>(usable, rlim_t(1) << 20)) - kReservedDescriptors;
+}
 
 bool hasHeader(const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &lowerName)
 {
@@ -43,6 +76,7 @@ QByteArray reasonPhrase(int status)
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
     case 409: return "Conflict";
     case 410: return "Gone";
     case 411: return "Length Required";
@@ -51,12 +85,44 @@ QByteArray reasonPhrase(int status)
     case 422: return "Unprocessable Entity";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
     default: return "Unknown";
     }
 }
 
+// Asks the HttpServer before each accepted socket's TLS handshake; a refused socket is closed
+// at once, so the listen queue drains (accept never hits the descriptor limit and spins).
+class CappedSslServer : public QSslServer
+{
+public:
+    explicit CappedSslServer(HttpServer *owner) : QSslServer(owner), m_owner(owner) {}
+
+    // Sockets still in their handshake (QSslServer parents them until they are taken).
+    QList<QSslSocket *> handshaking() const { return findChildren<QSslSocket *>(Qt::FindDirectChildrenOnly); }
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        sockaddr_storage address{};
+        socklen_t length = sizeof address;
+        QHostAddress peer;
+        if (::getpeername(int(descriptor), reinterpret_cast<sockaddr *>(&address), &length) == 0)
+            peer.setAddress(reinterpret_cast<sockaddr *>(&address));
+        if (!m_owner->admit(peer)) {
+            ::close(int(descriptor));
+            return;
+        }
+        QSslServer::incomingConnection(descriptor);
+        if (QSslSocket *socket = qobject_cast<QSslSocket *>(children().value(children().size() - 1)))
+            socket->setProperty(kAcceptedAt, now());
+    }
+
+private:
+    HttpServer *m_owner;
+};
+
 HttpServer::HttpServer(QSslConfiguration tls, HttpHandler handler, QObject *parent)
-    : QObject(parent), m_server(new QSslServer(this)), m_handler(std::move(handler))
+    : QObject(parent), m_server(new CappedSslServer(this)), m_handler(std::move(handler))
 {
     m_server->setSslConfiguration(tls);
     m_server->setHandshakeTimeout(10000);
@@ -70,6 +136,8 @@ HttpServer::~HttpServer() = default;
 
 bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error)
 {
+    m_limits.maxConnections = std::max(1, std::min(m_limits.maxConnections, descriptorBudget()));
+    m_limits.maxConnectionsPerClient = std::min(m_limits.maxConnectionsPerClient, m_limits.maxConnections);
     if (m_server->listen(address, port))
         return true;
     if (error)
@@ -87,6 +155,60 @@ void HttpServer::close()
     m_server->close();
     for (HttpConnection *connection : findChildren<HttpConnection *>(Qt::FindDirectChildrenOnly))
         delete connection;
+}
+
+int HttpServer::connectionCount() const
+{
+    return int(m_server->handshaking().size() + findChildren<HttpConnection *>(Qt::FindDirectChildrenOnly).size());
+}
+
+bool HttpServer::admit(const QHostAddress &peer)
+{
+    struct Waiting
+    {
+        QObject *object; // an HttpConnection or a socket in its handshake
+        QHostAddress peer;
+        qint64 since;
+    };
+    QList<Waiting> evictable;
+    int total = 0;
+    int fromPeer = 0;
+    for (QSslSocket *socket : m_server->handshaking()) {
+        ++total;
+        fromPeer += socket->peerAddress().isEqual(peer) ? 1 : 0;
+        evictable.append({socket, socket->peerAddress(), socket->property(kAcceptedAt).toLongLong()});
+    }
+    for (HttpConnection *connection : findChildren<HttpConnection *>(Qt::FindDirectChildrenOnly)) {
+        if (connection->m_closing)
+            continue;
+        ++total;
+        fromPeer += connection->m_peer.isEqual(peer) ? 1 : 0;
+        if (connection->isEvictable())
+            evictable.append({connection, connection->m_peer, connection->m_waitingSince});
+    }
+    const bool perClientFull = fromPeer >= m_limits.maxConnectionsPerClient;
+    if (!perClientFull && total < m_limits.maxConnections)
+        return true;
+    // Make room: close whoever has waited longest without a request in progress, of this client
+    // when it is the client that is at its cap.
+    const Waiting *oldest = nullptr;
+    for (const Waiting &w : evictable) {
+        if ((!perClientFull || w.peer.isEqual(peer)) && (!oldest || w.since < oldest->since))
+            oldest = &w;
+    }
+    if (!oldest) {
+        qCWarning(lcSandbox).noquote() << "refusing a connection from" << peer.toString() << "at the connection cap";
+        return false;
+    }
+    if (auto *connection = qobject_cast<HttpConnection *>(oldest->object)) {
+        connection->m_closing = true;
+        connection->m_socket->abort();
+        connection->deleteLater();
+    } else if (auto *socket = qobject_cast<QSslSocket *>(oldest->object)) {
+        socket->abort();
+        socket->deleteLater();
+    }
+    return true;
 }
 
 void HttpServer::acceptPending()
@@ -129,11 +251,21 @@ void HttpServer::flush()
 }
 
 HttpConnection::HttpConnection(QSslSocket *socket, HttpServer *server)
-    : QObject(server), m_socket(socket), m_server(server)
+    : QObject(server), m_socket(socket), m_server(server), m_peer(socket->peerAddress()), m_deadline(new QTimer(this))
 {
     m_socket->setParent(this);
+    m_deadline->setSingleShot(true);
+    connect(m_deadline, &QTimer::timeout, this, &HttpConnection::onDeadline);
     connect(m_socket, &QIODevice::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QAbstractSocket::disconnected, this, &HttpConnection::onDisconnected);
+    connect(m_socket, &QIODevice::bytesWritten, this, [this] {
+        m_lastDrain = now();
+        pump();
+    });
+    // The first request's head is due from the moment of connecting.
+    m_phase = Phase::Head;
+    m_waitingSince = m_socket->property(kAcceptedAt).toLongLong();
+    m_deadline->start(m_server->m_limits.headTimeoutMs);
     if (m_socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
 }
@@ -155,12 +287,46 @@ void HttpConnection::onReadyRead()
 {
     m_buffer += m_socket->readAll();
     HttpRequest request;
-    while (!m_closing && !m_stream && !m_heldBlocks && takeRequest(request)) {
+    while (!m_closing && !streaming() && !m_heldBlocks && takeRequest(request)) {
+        m_servedOne = true;
         const QByteArray connection = request.header("connection").toLower();
         const bool keepAlive = connection != "close";
         if (!respond(m_server->m_handler(request), keepAlive))
-            return;
+            break;
         request = HttpRequest();
+    }
+    updateDeadline();
+}
+
+void HttpConnection::updateDeadline()
+{
+    Phase phase = Phase::Busy;
+    if (!m_closing && !streaming() && m_held.isEmpty())
+        phase = m_head ? Phase::Body : (m_buffer.isEmpty() && m_servedOne) ? Phase::Idle : Phase::Head;
+    if (phase == m_phase)
+        return; // more bytes of the same phase do not buy more time
+    m_phase = phase;
+    m_waitingSince = now();
+    const HttpLimits &limits = m_server->m_limits;
+    switch (phase) {
+    case Phase::Idle: m_deadline->start(limits.idleTimeoutMs); break;
+    case Phase::Head: m_deadline->start(limits.headTimeoutMs); break;
+    case Phase::Body: m_deadline->start(limits.bodyTimeoutMs); break;
+    case Phase::Busy: m_deadline->stop(); break;
+    }
+}
+
+void HttpConnection::onDeadline()
+{
+    if (m_phase == Phase::Idle) {
+        m_closing = true;
+        m_socket->disconnectFromHost();
+        return;
+    }
+    if (m_phase == Phase::Head || m_phase == Phase::Body) {
+        qCDebug(lcSandbox) << "closing a connection whose request did not arrive in time";
+        m_head.reset();
+        fail(408, m_phase == Phase::Head ? "the request head did not arrive in time" : "the request body did not arrive in time");
     }
 }
 
@@ -202,11 +368,25 @@ void HttpConnection::release(const std::optional<HttpResponse> &failure)
         if (!send(failure ? *failure : answer.response, answer.keepAlive))
             return;
     }
-    if (!m_closing && !m_stream && !m_buffer.isEmpty())
+    if (!m_closing && !streaming() && !m_buffer.isEmpty())
         QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
+    updateDeadline();
 }
 
 bool HttpConnection::takeRequest(HttpRequest &request)
+{
+    if (!m_head && !takeHead())
+        return false;
+    if (m_buffer.size() < m_bodyLength)
+        return false;
+    request = std::move(*m_head);
+    m_head.reset();
+    request.body = m_buffer.left(m_bodyLength);
+    m_buffer.remove(0, m_bodyLength);
+    return true;
+}
+
+bool HttpConnection::takeHead()
 {
     const qsizetype headEnd = m_buffer.indexOf("\r\n\r\n");
     if (headEnd < 0) {
@@ -214,6 +394,7 @@ bool HttpConnection::takeRequest(HttpRequest &request)
             fail(431, "request head too large");
         return false;
     }
+    HttpRequest request;
     const QList<QByteArray> lines = m_buffer.left(headEnd).split('\n');
     const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
     if (requestLine.size() != 3 || !requestLine[2].startsWith("HTTP/1.")) {
@@ -246,11 +427,18 @@ bool HttpConnection::takeRequest(HttpRequest &request)
         fail(ok ? 413 : 400, "bad Content-Length");
         return false;
     }
-    const qsizetype total = headEnd + 4 + length;
-    if (m_buffer.size() < total)
-        return false;
-    request.body = m_buffer.mid(headEnd + 4, length);
-    m_buffer.remove(0, total);
+    m_buffer.remove(0, headEnd + 4);
+    // Refused from its head (no token, too large for its route): the body is never read.
+    if (m_server->m_headCheck) {
+        if (std::optional<HttpResponse> refusal = m_server->m_headCheck(request)) {
+            m_buffer.clear();
+            respond(std::move(*refusal), false);
+            return false;
+        }
+    }
+    m_head = std::move(request);
+    m_bodyLength = length;
+    updateDeadline();
     return true;
 }
 
@@ -302,28 +490,49 @@ void HttpConnection::writeChunk(const QByteArray &chunk)
 {
     if (chunk.isEmpty() || m_closing)
         return;
-    if (m_socket->bytesToWrite() > kMaxStreamBacklog) {
+    const bool stalled = m_streamQueued > kStreamStallBacklog && now() - m_lastDrain > kStreamStallMs;
+    if (stalled || m_streamQueued > kMaxStreamQueue) {
         qCWarning(lcSandbox) << "closing a streamed response whose client does not read";
         m_closing = true;
+        m_streamQueue.clear();
+        m_streamQueued = 0;
         QMetaObject::invokeMethod(m_socket, &QAbstractSocket::abort, Qt::QueuedConnection);
         return;
     }
-    m_socket->write(QByteArray::number(chunk.size(), 16) + "\r\n" + chunk + "\r\n");
+    if (m_streamQueue.isEmpty())
+        m_lastDrain = now(); // the peer is not behind yet
+    m_streamQueue.append(QByteArray::number(chunk.size(), 16) + "\r\n" + chunk + "\r\n");
+    m_streamQueued += m_streamQueue.last().size();
+    pump();
+}
+
+void HttpConnection::pump()
+{
+    while (!m_closing && !m_streamQueue.isEmpty() && m_socket->bytesToWrite() < kStreamSocketBacklog) {
+        const QByteArray next = m_streamQueue.takeFirst();
+        m_streamQueued -= next.size();
+        m_socket->write(next);
+    }
+    if (m_streamQueue.isEmpty() && m_streamEnd) {
+        const bool keepAlive = *std::exchange(m_streamEnd, std::nullopt);
+        if (m_closing)
+            return;
+        m_socket->write("0\r\n\r\n");
+        if (!keepAlive) {
+            m_closing = true;
+            m_socket->disconnectFromHost();
+            return;
+        }
+        QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
+    }
 }
 
 void HttpConnection::finishStream(bool keepAlive)
 {
     // Keep the stream alive until the caller (the stream itself) has returned.
     QTimer::singleShot(0, this, [keep = std::exchange(m_stream, nullptr)] {});
-    if (m_closing)
-        return;
-    m_socket->write("0\r\n\r\n");
-    if (!keepAlive) {
-        m_closing = true;
-        m_socket->disconnectFromHost();
-        return;
-    }
-    QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
+    m_streamEnd = keepAlive; // sent once the queued chunks have left
+    pump();
 }
 
 void HttpConnection::fail(int status, const QByteArray &message)

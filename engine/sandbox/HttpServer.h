@@ -8,6 +8,18 @@
 // so handlers need no locking. Limits: 64 KiB of request head, 64 MiB of body; chunked request
 // bodies are refused with 411 (kubectl never sends them).
 //
+// Hostile or broken clients (HttpLimits): a request's head is checked (HeadCheck: the token, the
+// route's body cap) before any of its body is read; a head must arrive within a timeout of its
+// first byte (of the connection, for the first request), a body within another, and an idle
+// keep-alive connection is closed after a third. Connections are capped in total (below the
+// process's file descriptor limit, so accept never fails and spins) and per client address; at
+// a cap, the connection that has waited longest without a request in progress makes room, and
+// when none has, the new one is closed.
+//
+// Streamed responses are paced by the peer: chunks wait in the connection while the socket
+// holds a backlog, and leave as the peer reads. A peer that reads nothing for a while with more
+// than a backlog cap pending is cut off.
+//
 // Group commit (CommitBarrier): handlers may leave writes staged, not yet durable. Every answer
 // given while writes are staged is held; one flush per event-loop round makes all of them
 // durable at once (one fdatasync for the requests of every connection served in that round),
@@ -28,10 +40,16 @@
 
 class QSslServer;
 class QSslSocket;
+class QTimer;
 
 namespace sluice::sandbox {
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest &)>;
+
+// Decides on a request from its head alone (`body` is empty): an answer instead of reading the
+// body (401 without a valid token, 413 over the route's cap), or nothing to go on.
+using HeadCheck = std::function<std::optional<HttpResponse>(const HttpRequest &head)>;
+
 
 // How the server learns whether the handler left writes staged, and makes them durable.
 struct CommitBarrier
@@ -41,6 +59,7 @@ struct CommitBarrier
     std::function<HttpResponse(const Error &)> failureAnswer; // replaces held answers when flush fails
 };
 
+class CappedSslServer;
 class HttpConnection;
 
 class HttpServer : public QObject
@@ -59,19 +78,30 @@ public:
 
     // Without a barrier every answer leaves at once (writes must then be durable on return).
     void setCommitBarrier(CommitBarrier barrier) { m_barrier = std::move(barrier); }
+    void setHeadCheck(HeadCheck check) { m_headCheck = std::move(check); }
+    // Before listen(). maxConnections is lowered to what the file descriptor limit allows.
+    void setLimits(const HttpLimits &limits) { m_limits = limits; }
+    const HttpLimits &limits() const { return m_limits; }
+    // Open connections, those still in the TLS handshake included.
+    int connectionCount() const;
     // Arranges one flush on this thread's next event-loop turn (once, however often called).
     void scheduleFlush();
 
 private:
     friend class HttpConnection;
+    friend class CappedSslServer;
+    // Called for each accepted socket before its handshake: makes room at a cap; false refuses it.
+    bool admit(const QHostAddress &peer);
     void acceptPending();
     bool mustHold() const { return m_barrier.hasStaged && m_barrier.hasStaged(); }
     void holdFor(HttpConnection *connection);
     // Flushes the staged writes, then releases every held answer.
     void flush();
 
-    QSslServer *m_server = nullptr;
+    CappedSslServer *m_server = nullptr;
     HttpHandler m_handler;
+    HeadCheck m_headCheck;
+    HttpLimits m_limits;
     CommitBarrier m_barrier;
     bool m_flushScheduled = false;
     QList<QPointer<HttpConnection>> m_holding; // connections with held answers, first held first
@@ -97,7 +127,14 @@ private:
         bool keepAlive = true;
     };
 
+    enum class Phase { Idle, Head, Body, Busy };
+
     void onReadyRead();
+    // Arms the timeout of the phase the connection is in (not again for more bytes of the same).
+    void updateDeadline();
+    void onDeadline();
+    // Waiting for a request (idle, or its head arriving): may be closed to make room.
+    bool isEvictable() const { return !m_closing && (m_phase == Phase::Idle || m_phase == Phase::Head); }
     // Sends `response` now, or holds it while the server must hold answers or this connection
     // holds earlier ones. False when no further request may be read for now.
     bool respond(HttpResponse response, bool keepAlive);
@@ -107,20 +144,37 @@ private:
     void onDisconnected();
     void startStream(const HttpResponse &response, bool keepAlive);
     void writeChunk(const QByteArray &chunk);
+    // A streamed response is open, or its last bytes have not left yet.
+    bool streaming() const { return m_stream || m_streamEnd || !m_streamQueue.isEmpty(); }
+    // Moves queued stream bytes to the socket while its backlog is small; then the end, if due.
+    void pump();
     void finishStream(bool keepAlive);
     // Parses one complete request from m_buffer into `request`; false when more bytes are
-    // needed. Sets m_fatal (and sends it) for a malformed request.
+    // needed, or when the request was answered from its head (malformed, refused).
     bool takeRequest(HttpRequest &request);
+    // Parses the head at the start of m_buffer into m_head; false while incomplete or refused.
+    bool takeHead();
     void writeResponse(const HttpResponse &response, bool keepAlive);
     void fail(int status, const QByteArray &message);
 
     QSslSocket *m_socket;
     HttpServer *m_server;
+    QHostAddress m_peer;
     QByteArray m_buffer;
+    std::optional<HttpRequest> m_head; // a request whose body is still arriving
+    qsizetype m_bodyLength = 0;
+    Phase m_phase = Phase::Busy;
+    bool m_servedOne = false;
+    QTimer *m_deadline;
+    qint64 m_waitingSince = 0; // when the current phase began (ms since epoch)
     bool m_closing = false;
     QList<HeldAnswer> m_held;
     bool m_heldBlocks = false; // a held answer streams or closes: read nothing more until released
     std::shared_ptr<ResponseStream> m_stream; // the open streamed response, if any
+    QByteArrayList m_streamQueue;             // stream bytes waiting for the socket to drain
+    qsizetype m_streamQueued = 0;
+    std::optional<bool> m_streamEnd;          // the stream finished (keep-alive?) once the queue drains
+    qint64 m_lastDrain = 0;                   // when the peer last took bytes (ms since epoch)
 };
 
 } // namespace sluice::sandbox

@@ -12,6 +12,7 @@ namespace {
 
 const QString kSnapshot = QStringLiteral("store.snapshot");
 const QString kJournal = QStringLiteral("store.journal");
+const QString kQuarantine = QStringLiteral("store.quarantine");
 
 QJsonObject metadataOf(const QJsonObject &object)
 {
@@ -39,7 +40,48 @@ QByteArray journalRecord(const Mutation &m, quint64 rv)
     return QJsonDocument(record).toJson(QJsonDocument::Compact) + '\n';
 }
 
+// The mutation a store record describes: a journal record {rv, r, op, obj | ns+n}, or a
+// snapshot entry {r, obj}. Nothing for a record that does not name a resource and an object.
+std::optional<Mutation> mutationOf(const QJsonObject &record)
+{
+    Mutation m;
+    const QString resource = record.value(QStringLiteral("r")).toString();
+    if (resource.isEmpty())
+        return std::nullopt;
+    if (record.value(QStringLiteral("op")).toString() == QLatin1String("del")) {
+        m.op = Mutation::Op::Delete;
+        m.key = ObjectKey{resource, record.value(QStringLiteral("ns")).toString(), record.value(QStringLiteral("n")).toString()};
+    } else {
+        m.object = record.value(QStringLiteral("obj")).toObject();
+        m.key = keyOf(resource, m.object);
+    }
+    if (m.key.name.isEmpty())
+        return std::nullopt;
+    return m;
+}
+
+quint64 versionOf(const QJsonValue &value)
+{
+    return value.toString().toULongLong();
+}
+
 } // namespace
+
+int jsonDepth(const QJsonValue &value)
+{
+    int deepest = 0;
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            deepest = std::max(deepest, jsonDepth(it.value()));
+    } else if (value.isArray()) {
+        for (const QJsonValue &item : value.toArray())
+            deepest = std::max(deepest, jsonDepth(item));
+    } else {
+        return 0;
+    }
+    return deepest + 1;
+}
 
 Result<std::unique_ptr<ObjectStore>> ObjectStore::open(const QString &dataDir)
 {
@@ -56,8 +98,22 @@ Result<std::unique_ptr<ObjectStore>> ObjectStore::open(const QString &dataDir)
     if (!journal)
         return journal.error();
     store->m_fresh = !snapshot->has_value() && !journal->has_value();
-    if (Status replayed = store->replay(snapshot->value_or(QByteArray()), journal->value_or(QByteArray())); !replayed)
-        return replayed.error().prefixed(QStringLiteral("sandbox store in %1: ").arg(dataDir));
+    QByteArray quarantined;
+    store->replay(snapshot->value_or(QByteArray()), journal->value_or(QByteArray()), quarantined);
+
+    // Unreadable records are kept before compaction drops them from the snapshot.
+    if (!quarantined.isEmpty()) {
+        const QString path = dir.filePath(kQuarantine);
+        Result<std::optional<QByteArray>> earlier = readFileIfExists(path);
+        if (!earlier)
+            return earlier.error();
+        if (Status kept = writeFileDurably(path, earlier->value_or(QByteArray()) + quarantined, 0600); !kept)
+            return kept.error();
+        qCWarning(lcSandbox).noquote() << QStringLiteral("%1 unreadable store records were set aside in %2; every other "
+                                                         "object was loaded")
+                                              .arg(quarantined.count('\n'))
+                                              .arg(path);
+    }
 
     // Compact: the snapshot holds everything, then the journal starts empty. A crash between
     // the two replays the old journal over the new snapshot, which is idempotent.
@@ -70,46 +126,56 @@ Result<std::unique_ptr<ObjectStore>> ObjectStore::open(const QString &dataDir)
     return store;
 }
 
-Status ObjectStore::replay(const QByteArray &snapshot, const QByteArray &journal)
+void ObjectStore::replay(const QByteArray &snapshot, const QByteArray &journal, QByteArray &quarantine)
 {
-    if (!snapshot.isEmpty()) {
+    const auto setAside = [&quarantine](const char *file, qsizetype line, const QByteArray &text, const QString &why) {
+        qCWarning(lcSandbox).noquote() << QStringLiteral("%1 line %2 is unreadable (%3): set aside").arg(QLatin1String(file)).arg(line).arg(why);
+        quarantine += text + '\n';
+    };
+    const QList<QByteArray> snapshotLines = snapshot.split('\n');
+    for (qsizetype i = 0; i < snapshotLines.size(); ++i) {
+        if (snapshotLines[i].isEmpty())
+            continue;
         QJsonParseError error;
-        const QJsonObject root = QJsonDocument::fromJson(snapshot, &error).object();
-        if (error.error != QJsonParseError::NoError)
-            return makeError(ErrorCategory::Io, QStringLiteral("corrupt snapshot: %1").arg(error.errorString()));
-        m_resourceVersion = root.value(QStringLiteral("resourceVersion")).toString().toULongLong();
-        for (const QJsonValue &entry : root.value(QStringLiteral("objects")).toArray()) {
-            const QJsonObject e = entry.toObject();
-            const QJsonObject object = e.value(QStringLiteral("obj")).toObject();
-            m_objects[keyOf(e.value(QStringLiteral("r")).toString(), object)] = object;
+        const QJsonObject line = QJsonDocument::fromJson(snapshotLines[i], &error).object();
+        if (error.error != QJsonParseError::NoError) {
+            setAside("store.snapshot", i + 1, snapshotLines[i], error.errorString());
+            continue;
+        }
+        m_resourceVersion = std::max(m_resourceVersion, versionOf(line.value(QStringLiteral("resourceVersion"))));
+        // A header line {resourceVersion}, an entry {r, obj}, or the older one-line snapshot
+        // {resourceVersion, objects: [entries]}.
+        QJsonArray entries = line.value(QStringLiteral("objects")).toArray();
+        if (line.contains(QStringLiteral("obj")))
+            entries.append(line);
+        for (const QJsonValue &entry : entries) {
+            const std::optional<Mutation> m = mutationOf(entry.toObject());
+            if (!m || m->op != Mutation::Op::Put) {
+                setAside("store.snapshot", i + 1, QJsonDocument(entry.toObject()).toJson(QJsonDocument::Compact),
+                         QStringLiteral("not an object entry"));
+                continue;
+            }
+            apply(*m, versionOf(metadataOf(m->object).value(QStringLiteral("resourceVersion"))));
         }
     }
     const QList<QByteArray> lines = journal.split('\n');
     for (qsizetype i = 0; i < lines.size(); ++i) {
         if (lines[i].isEmpty())
             continue;
-        const bool last = i == lines.size() - 1; // no trailing newline: a torn, unacknowledged write
+        if (i == lines.size() - 1) { // no trailing newline: a torn, never acknowledged write
+            qCWarning(lcSandbox) << "dropping a torn journal record at the end of the store journal";
+            break;
+        }
         QJsonParseError error;
         const QJsonObject record = QJsonDocument::fromJson(lines[i], &error).object();
-        if (error.error != QJsonParseError::NoError || last) {
-            if (last) {
-                qCWarning(lcSandbox) << "dropping a torn journal record at the end of the store journal";
-                break;
-            }
-            return makeError(ErrorCategory::Io, QStringLiteral("corrupt journal record %1: %2").arg(i + 1).arg(error.errorString()));
+        const std::optional<Mutation> m = error.error == QJsonParseError::NoError ? mutationOf(record) : std::nullopt;
+        if (!m) {
+            setAside("store.journal", i + 1, lines[i],
+                     error.error != QJsonParseError::NoError ? error.errorString() : QStringLiteral("not a store record"));
+            continue;
         }
-        Mutation m;
-        const QString resource = record.value(QStringLiteral("r")).toString();
-        if (record.value(QStringLiteral("op")).toString() == QLatin1String("put")) {
-            m.object = record.value(QStringLiteral("obj")).toObject();
-            m.key = keyOf(resource, m.object);
-        } else {
-            m.op = Mutation::Op::Delete;
-            m.key = ObjectKey{resource, record.value(QStringLiteral("ns")).toString(), record.value(QStringLiteral("n")).toString()};
-        }
-        apply(m, record.value(QStringLiteral("rv")).toString().toULongLong());
+        apply(*m, versionOf(record.value(QStringLiteral("rv"))));
     }
-    return {};
 }
 
 void ObjectStore::apply(const Mutation &mutation, quint64 resourceVersion)
@@ -153,8 +219,19 @@ QList<ObjectKey> ObjectStore::keysInNamespace(const QString &namespace_) const
 
 Status ObjectStore::commit(QList<Mutation> &mutations)
 {
-    if (m_failure)
-        return m_failure->prefixed(QStringLiteral("the sandbox store refuses writes after a failed journal write (restart it): "));
+    if (m_journal.isBroken())
+        return makeError(ErrorCategory::Io, QStringLiteral("the sandbox store refuses writes: its journal could not be "
+                                                           "repaired after a failed write; restart the sandbox"));
+    for (const Mutation &m : mutations) {
+        if (const int depth = jsonDepth(m.object); depth > kMaxObjectDepth) {
+            Error error = makeError(ErrorCategory::Io, QStringLiteral("the object nests %1 levels deep; the sandbox stores "
+                                                                      "objects at most %2 levels deep")
+                                                           .arg(depth)
+                                                           .arg(kMaxObjectDepth));
+            error.code = 422;
+            return error;
+        }
+    }
     if (m_staged.empty())
         m_durableVersion = m_resourceVersion;
     const bool first = m_staged.empty();
@@ -204,10 +281,8 @@ Status ObjectStore::flush()
     if (m_journal.isOpen() && !m_stagedRecords.isEmpty()) {
         ++m_syncCount;
         if (Status written = m_journal.append(m_stagedRecords); !written) {
-            qCCritical(lcSandbox).noquote() << "the store journal failed; writes are refused until a restart:"
-                                            << written.error().message;
+            qCCritical(lcSandbox).noquote() << "a store journal write failed; its changes were undone:" << written.error().message;
             undoStaged();
-            m_failure = written.error();
             return written;
         }
     }
@@ -237,12 +312,13 @@ void ObjectStore::undoStaged()
 
 QByteArray ObjectStore::snapshotBytes() const
 {
-    QJsonArray objects;
-    for (const auto &[key, object] : m_objects)
-        objects.append(QJsonObject{{QStringLiteral("r"), key.resource}, {QStringLiteral("obj"), object}});
-    return QJsonDocument(QJsonObject{{QStringLiteral("resourceVersion"), QString::number(m_resourceVersion)},
-                                     {QStringLiteral("objects"), objects}})
-        .toJson(QJsonDocument::Compact);
+    QByteArray bytes = QJsonDocument(QJsonObject{{QStringLiteral("resourceVersion"), QString::number(m_resourceVersion)}})
+                           .toJson(QJsonDocument::Compact) + '\n';
+    for (const auto &[key, object] : m_objects) {
+        bytes += QJsonDocument(QJsonObject{{QStringLiteral("r"), key.resource}, {QStringLiteral("obj"), object}})
+                     .toJson(QJsonDocument::Compact) + '\n';
+    }
+    return bytes;
 }
 
 } // namespace sluice::sandbox

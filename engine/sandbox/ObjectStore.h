@@ -12,7 +12,10 @@
 // Without a flush scheduler (setFlushScheduler) commit() flushes at once: durable on return.
 // open() replays `store.snapshot` + `store.journal` (a torn last journal line is dropped: it
 // was never acknowledged), then compacts: writes a new snapshot atomically and truncates the
-// journal. Cost per flush: one append + one fdatasync, independent of the store size (a full
+// journal. Both files hold one JSON record per line, so one unreadable record (disk damage, a
+// hand edit) hides nothing else: it is set aside, verbatim, in `store.quarantine` and reported.
+// Nothing the store cannot read back gets in: commit() refuses objects nested deeper than
+// kMaxObjectDepth, a limit derived from the reader's. Cost per flush: one append + one fdatasync, independent of the store size (a full
 // snapshot per write would grow with it; see tst_sandboxapi::writeCost).
 //
 // Thread: one thread at a time (the sandbox's server thread). commit() is the single place every
@@ -69,6 +72,17 @@ struct ChangeEvent
     quint64 resourceVersion = 0; // the change's resourceVersion
 };
 
+// The deepest object the store accepts (objects and arrays both count a level). Qt's JSON
+// reader refuses documents nested deeper than kJsonReaderDepth; a store record wraps an object
+// in one more level; the rest is room for the API's own envelopes (a list's items, a watch
+// event), so a stored object can always be read back and served.
+inline constexpr int kJsonReaderDepth = 1024;
+inline constexpr int kMaxObjectDepth = 512;
+static_assert(kMaxObjectDepth + 8 <= kJsonReaderDepth);
+
+// Levels of nesting in `value`: 0 for a scalar, 1 for a flat object or array.
+int jsonDepth(const QJsonValue &value);
+
 class ObjectStore
 {
 public:
@@ -97,11 +111,14 @@ public:
     // Assigns each mutation the next resourceVersion (stamped into Put objects; `mutations` is
     // updated with the stamped objects) and applies them in memory at once, staged for the next
     // flush(). With no flush scheduler it flushes before returning (errors: flush()'s).
-    // Error Io when an earlier flush failed (the store then refuses writes until reopened).
+    // Errors (nothing is staged): code 422 for an object deeper than kMaxObjectDepth; Io when
+    // the journal is broken (a failed write could not be cut back: reopening replays what
+    // reached the disk).
     Status commit(QList<Mutation> &mutations);
     // Journals every staged change with ONE write + fdatasync, then tells the listeners. On
-    // error the staged changes are undone in memory, listeners hear nothing, and later commits
-    // fail (the journal's tail is unknown; reopening replays what reached the disk).
+    // error (a full disk) the staged changes are undone in memory, listeners hear nothing, and
+    // the journal is cut back to its last good record, so later commits work once there is
+    // room again.
     Status flush();
     bool hasStaged() const { return !m_staged.empty(); }
     // `schedule` is called when a commit stages the first change after a flush; the owner then
@@ -129,7 +146,8 @@ private:
         bool notify = true;                  // false: deleting a missing key (nothing to tell)
     };
 
-    Status replay(const QByteArray &snapshot, const QByteArray &journal);
+    // Replays snapshot and journal lines; unreadable ones are appended to `quarantine`.
+    void replay(const QByteArray &snapshot, const QByteArray &journal, QByteArray &quarantine);
     void apply(const Mutation &mutation, quint64 resourceVersion);
     void undoStaged();
 
@@ -142,7 +160,6 @@ private:
     std::vector<StagedChange> m_staged; // resourceVersion order
     QByteArray m_stagedRecords;         // their journal lines
     quint64 m_durableVersion = 0;       // resourceVersion before the first staged change
-    std::optional<Error> m_failure;     // a failed flush: writes are refused
     quint64 m_syncCount = 0;
     quint64 m_committedCount = 0;
 };

@@ -77,18 +77,12 @@ void mergeStringData(QJsonObject &secret)
     secret.insert(QStringLiteral("data"), data);
 }
 
-// The `resourceVersion` query parameter of a list: empty, or the decimal number the store's
-// versions are (anything else is 400, with the API server's wording).
-std::optional<HttpResponse> resourceVersionParameterError(const HttpRequest &request)
+// A write the store refused: 422 for an object it could not read back, else 500.
+HttpResponse storeFailure(const Error &error)
 {
-    static const QRegularExpression digits(QStringLiteral("^[0-9]+$"));
-    const QString text = request.queryValue(QStringLiteral("resourceVersion"));
-    bool ok = text.isEmpty();
-    if (!ok && digits.match(text).hasMatch())
-        text.toULongLong(&ok);
-    if (ok)
-        return std::nullopt;
-    return badRequest(QStringLiteral("resourceVersion: Invalid value: \"%1\": strconv.ParseUint: parsing \"%1\": invalid syntax").arg(text));
+    if (error.code == 422)
+        return statusFailure(422, QStringLiteral("Invalid"), error.message);
+    return internalError(error.message);
 }
 
 // The DeleteOptions of a DELETE (an empty body is none); a 400 answer when they do not decode.
@@ -108,6 +102,18 @@ std::variant<QJsonObject, HttpResponse> deleteOptionsOf(const HttpRequest &reque
 }
 
 } // namespace
+
+std::optional<HttpResponse> resourceVersionParameterError(const HttpRequest &request)
+{
+    static const QRegularExpression digits(QStringLiteral("^[0-9]+$"));
+    const QString text = request.queryValue(QStringLiteral("resourceVersion"));
+    bool ok = text.isEmpty();
+    if (!ok && digits.match(text).hasMatch())
+        text.toULongLong(&ok);
+    if (ok)
+        return std::nullopt;
+    return badRequest(QStringLiteral("resourceVersion: Invalid value: \"%1\": strconv.ParseUint: parsing \"%1\": invalid syntax").arg(text));
+}
 
 ResourceHandlers::ResourceHandlers(ObjectStore &store, const ResourceCatalog &catalog)
     : m_store(store), m_catalog(catalog)
@@ -329,7 +335,7 @@ HttpResponse ResourceHandlers::commitPut(const ObjectKey &key, QJsonObject objec
     }
     QList<Mutation> mutations{Mutation{Mutation::Op::Put, key, object}};
     if (Status committed = m_store.commit(mutations); !committed)
-        return internalError(committed.error().message);
+        return storeFailure(committed.error());
     return jsonResponse(status, mutations.first().object);
 }
 
@@ -427,7 +433,7 @@ HttpResponse ResourceHandlers::remove(const ResourcePath &path, const HttpReques
     }
     mutations << Mutation{Mutation::Op::Delete, key, {}};
     if (Status committed = m_store.commit(mutations); !committed)
-        return internalError(committed.error().message);
+        return storeFailure(committed.error());
     return deleteSuccess(type, path.name, uid);
 }
 

@@ -14,6 +14,8 @@
 #include "ObjectStore.h"
 #include "ResourceCatalog.h"
 
+#include <optional>
+
 namespace sluice::sandbox {
 
 // A parsed resource URL. `namespace_` is empty for cluster-scoped types and for an
@@ -24,6 +26,10 @@ struct ResourcePath
     QString namespace_;
     QString name; // empty: the collection
 };
+
+// The `resourceVersion` query parameter of a list or watch: empty, or the decimal number the
+// store's versions are; anything else is a 400 answer, in the API server's wording.
+std::optional<HttpResponse> resourceVersionParameterError(const HttpRequest &request);
 
 class ResourceHandlers
 {

@@ -18,6 +18,7 @@
 
 #include "core/Log.h"
 
+#include <QDir>
 #include <QSslCertificate>
 #include <QSslKey>
 
@@ -26,6 +27,8 @@ namespace sluice::sandbox {
 struct Sandbox::Private
 {
     SandboxOptions options;
+    // One sandbox per data directory: held from start() to the end, released last.
+    DirectoryLock lock;
     std::optional<SandboxCertificates> certificates;
     ResourceCatalog catalog = ResourceCatalog::builtin();
     std::unique_ptr<ObjectStore> store;
@@ -57,6 +60,12 @@ Status Sandbox::start()
 {
     if (d->options.dataDir.isEmpty())
         return makeError(ErrorCategory::Usage, QStringLiteral("the sandbox needs a data directory"));
+    if (!QDir().mkpath(d->options.dataDir))
+        return makeError(ErrorCategory::Io, QStringLiteral("cannot create the sandbox data directory %1").arg(d->options.dataDir));
+    Result<DirectoryLock> lock = DirectoryLock::acquire(d->options.dataDir, QStringLiteral("sandbox.lock"));
+    if (!lock)
+        return lock.error().prefixed(QStringLiteral("the sandbox data directory "));
+    d->lock = std::move(*lock);
     const QHostAddress &address = d->options.listenAddress;
     QStringList extraHosts;
     if (!address.isLoopback() && address != QHostAddress::Any && address != QHostAddress::AnyIPv6)
@@ -93,6 +102,8 @@ Status Sandbox::start()
     tls.setPeerVerifyMode(QSslSocket::VerifyNone);
     tls.setProtocol(QSsl::TlsV1_2OrLater);
     d->server = new HttpServer(tls, [this](const HttpRequest &request) { return d->router->handle(request); }, this);
+    d->server->setHeadCheck([this](const HttpRequest &head) { return d->router->checkHead(head); });
+    d->server->setLimits(d->options.http);
     // Group commit: writes staged while requests are served are made durable together, once per
     // event-loop round, before any answer given meanwhile leaves (ObjectStore.h, HttpServer.h).
     ObjectStore *objects = d->store.get();

@@ -6,6 +6,8 @@
 // Thread: create, start and use it on one thread with an event loop; requests are served
 // there. start() costs a few ms (key generation on the first start, snapshot compaction).
 
+#include "HttpMessage.h"
+
 #include "core/Result.h"
 
 #include <QHostAddress>
@@ -26,6 +28,7 @@ struct SandboxOptions
     bool failRollouts = false;                    // simulated rollouts get stuck, Jobs fail (Controllers.h)
     int maxServerMinor = 32;                      // /version reports the highest kubectl.1.N <= this
     QString kubectlPath;                          // empty = look up `kubectl` on PATH
+    HttpLimits http;                              // timeouts and connection caps
 };
 
 class Sandbox : public QObject

@@ -218,14 +218,12 @@ HttpResponse WatchHub::watch(const ResourcePath &path, const HttpRequest &reques
     filter.table = acceptsTable(request.header("accept"));
     filter.include = includeObjectOf(request);
 
+    if (std::optional<HttpResponse> error = resourceVersionParameterError(request))
+        return *error;
     std::optional<quint64> from;
     const QString rvText = request.queryValue(QStringLiteral("resourceVersion"));
-    if (!rvText.isEmpty() && rvText != QLatin1String("0")) {
-        bool ok = false;
-        from = rvText.toULongLong(&ok);
-        if (!ok)
-            return badRequest(QStringLiteral("invalid resourceVersion \"%1\"").arg(rvText));
-    }
+    if (!rvText.isEmpty() && rvText != QLatin1String("0"))
+        from = rvText.toULongLong();
     int timeoutSeconds = 0;
     if (const QString text = request.queryValue(QStringLiteral("timeoutSeconds")); !text.isEmpty()) {
         bool ok = false;

@@ -16,16 +16,20 @@ class SandboxProcess
 {
 public:
     // `binary`: the built sluice-sandbox. `extraArgs`: e.g. --fail-rollouts, --controller-delay N.
-    bool start(const QString &binary, const QString &dir, const QStringList &extraArgs = {})
+    // `launcher`: a command that runs it, e.g. {"prlimit", "--nofile=200"}. The data directory
+    // is dir/data; a second start() on the same `dir` restarts on the same data.
+    bool start(const QString &binary, const QString &dir, const QStringList &extraArgs = {}, const QStringList &launcher = {})
     {
         m_kubeconfig = dir + QStringLiteral("/kubeconfig");
         m_process = std::make_unique<QProcess>();
         m_process->setProcessChannelMode(QProcess::SeparateChannels);
         // Only the ready line is read from stdout; stderr goes to a file (a full pipe would stall it).
         QDir().mkpath(dir);
-        m_process->setStandardErrorFile(dir + QStringLiteral("/sandbox.log"));
-        m_process->start(binary, QStringList{QStringLiteral("--data-dir"), dir + QStringLiteral("/data"), QStringLiteral("--port"),
-                                             QStringLiteral("0"), QStringLiteral("--kubeconfig-out"), m_kubeconfig} + extraArgs);
+        m_process->setStandardErrorFile(dir + QStringLiteral("/sandbox.log"), QIODevice::Append);
+        const QStringList args = QStringList{binary, QStringLiteral("--data-dir"), dir + QStringLiteral("/data"), QStringLiteral("--port"),
+                                             QStringLiteral("0"), QStringLiteral("--kubeconfig-out"), m_kubeconfig} + extraArgs;
+        const QStringList command = launcher + args;
+        m_process->start(command.first(), command.mid(1));
         if (!m_process->waitForStarted(10000))
             return false;
         QByteArray out;
@@ -34,7 +38,10 @@ public:
                 return false;
             out += m_process->readAllStandardOutput();
         }
-        return out.startsWith("sluice-sandbox ready: ");
+        if (!out.startsWith("sluice-sandbox ready: "))
+            return false;
+        m_url = QString::fromUtf8(out.mid(22, out.indexOf(' ', 22) - 22));
+        return true;
     }
 
     void stop()
@@ -53,11 +60,13 @@ public:
     ~SandboxProcess() { stop(); }
 
     QString kubeconfig() const { return m_kubeconfig; }
+    QString url() const { return m_url; } // https://127.0.0.1:PORT
     qint64 pid() const { return m_process ? m_process->processId() : 0; }
 
 private:
     std::unique_ptr<QProcess> m_process;
     QString m_kubeconfig;
+    QString m_url;
 };
 
 } // namespace sluice::test
