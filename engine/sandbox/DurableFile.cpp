@@ -184,8 +184,8 @@ Result<DirectoryLock> DirectoryLock::acquire(const QString &dir, const QString &
         char owner[32] = {};
         const ssize_t n = ::pread(lock.m_fd, owner, sizeof owner - 1, 0);
         const QByteArray pid = QByteArray(owner, qMax<ssize_t>(n, 0)).trimmed();
-        return makeError(ErrorCategory::Io, QStringLiteral("%1 is in use by another process%2; stop it, or use another data "
-                                                           "directory")
+        return makeError(ErrorCategory::Io, QStringLiteral("the data directory %1 is in use by another process%2; stop it, or "
+                                                           "use another data directory")
                                                 .arg(dir, pid.isEmpty() ? QString() : QStringLiteral(" (pid %1)").arg(QString::fromLatin1(pid))));
     }
     const QByteArray pid = QByteArray::number(qint64(::getpid())) + '\n';

@@ -4,7 +4,7 @@
 #include "FieldValidation.h"
 #include "HandlerSupport.h"
 #include "ManagedFields.h"
-#include "ProtobufNamespace.h"
+#include "ProtobufObjects.h"
 #include "ServerSideApply.h"
 #include "LabelSelector.h"
 #include "ObjectValidation.h"
@@ -64,10 +64,13 @@ bool isSecret(const ResourceType &type)
     return type.group.isEmpty() && type.kind == QLatin1String("Secret");
 }
 
-// The API server's conversion of a written Secret: each stringData entry is stored base64-encoded
-// in data (replacing an entry of the same key); stringData itself is never stored.
-void mergeStringData(QJsonObject &secret)
+// The API server's conversion and defaulting of a written Secret: each stringData entry is
+// stored base64-encoded in data (replacing an entry of the same key), stringData itself is never
+// stored, and a Secret without a type is Opaque.
+void convertSecret(QJsonObject &secret)
 {
+    if (secret.value(QStringLiteral("type")).toString().isEmpty())
+        secret.insert(QStringLiteral("type"), QStringLiteral("Opaque"));
     const QJsonObject stringData = secret.take(QStringLiteral("stringData")).toObject();
     if (stringData.isEmpty())
         return;
@@ -155,7 +158,7 @@ QJsonObject ResourceHandlers::prepareForCreate(const ResourceType &type, QJsonOb
     if (type.hasStatusSubresource())
         object.remove(QStringLiteral("status"));
     if (isSecret(type))
-        mergeStringData(object);
+        convertSecret(object);
     if (&type == m_catalog.namespaces()) {
         QJsonObject labels = metadata.value(QStringLiteral("labels")).toObject();
         labels.insert(QStringLiteral("kubernetes.io/metadata.name"), metadata.value(QStringLiteral("name")));
@@ -177,7 +180,7 @@ std::variant<QJsonObject, HttpResponse> ResourceHandlers::parseBody(const Resour
     const QByteArray contentType = mediaTypeOf(request);
     QJsonObject object;
     if (contentType == "application/vnd.kubernetes.protobuf") {
-        Result<QJsonObject> decoded = decodeProtobufNamespace(request.body);
+        Result<QJsonObject> decoded = decodeProtobufObject(request.body);
         if (!decoded && decoded.error().code == 415)
             return statusFailure(415, QStringLiteral("UnsupportedMediaType"), decoded.error().message);
         if (!decoded)
@@ -392,7 +395,7 @@ QJsonObject ResourceHandlers::prepareForUpdate(const ResourceType &type, const Q
     }
     object.insert(kMetadata, metadata);
     if (isSecret(type))
-        mergeStringData(object);
+        convertSecret(object);
     if (type.hasStatusSubresource() || &type == m_catalog.namespaces()) {
         if (current.contains(QStringLiteral("status")))
             object.insert(QStringLiteral("status"), current.value(QStringLiteral("status")));

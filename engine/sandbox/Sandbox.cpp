@@ -64,7 +64,7 @@ Status Sandbox::start()
         return makeError(ErrorCategory::Io, QStringLiteral("cannot create the sandbox data directory %1").arg(d->options.dataDir));
     Result<DirectoryLock> lock = DirectoryLock::acquire(d->options.dataDir, QStringLiteral("sandbox.lock"));
     if (!lock)
-        return lock.error().prefixed(QStringLiteral("the sandbox data directory "));
+        return lock.error();
     d->lock = std::move(*lock);
     const QHostAddress &address = d->options.listenAddress;
     QStringList extraHosts;

@@ -5,7 +5,7 @@
 
 #include "sandbox/JsonPatch.h"
 #include "sandbox/ManagedFields.h"
-#include "sandbox/ProtobufNamespace.h"
+#include "sandbox/ProtobufObjects.h"
 #include "sandbox/Sandbox.h"
 
 #include <QEventLoop>
@@ -278,7 +278,7 @@ private slots:
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<int>("errorCode");
         QTest::newRow("kubectl create namespace") << namespaceBody("demo") << 0;
-        QTest::newRow("other kind") << namespaceBody("demo", "ConfigMap") << 415;
+        QTest::newRow("other kind") << namespaceBody("demo", "Pod") << 415;
         QTest::newRow("no magic") << namespaceBody("demo").mid(4) << 400;
         QTest::newRow("truncated") << namespaceBody("demo").left(20) << 400;
         QTest::newRow("length past end") << QByteArray("k8s\0\x12\xff\xff\xff\xff\x0f", 10) << 400;
@@ -291,7 +291,7 @@ private slots:
     {
         QFETCH(QByteArray, body);
         QFETCH(int, errorCode);
-        const Result<QJsonObject> decoded = decodeProtobufNamespace(body);
+        const Result<QJsonObject> decoded = decodeProtobufObject(body);
         if (errorCode) {
             QVERIFY(!decoded.ok());
             QCOMPARE(decoded.error().code, errorCode);
@@ -309,7 +309,7 @@ private slots:
         QCOMPARE(r.json.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("labels")).toObject().value(QStringLiteral("team")).toString(),
                  QStringLiteral("a"));
         QCOMPARE(managedEntry(r.json, QStringLiteral("kubectl-create")).value(QStringLiteral("operation")).toString(), QStringLiteral("Update"));
-        r = request("POST", QStringLiteral("/api/v1/namespaces"), namespaceBody("proto2", "ConfigMap"), "application/vnd.kubernetes.protobuf");
+        r = request("POST", QStringLiteral("/api/v1/namespaces"), namespaceBody("proto2", "Pod"), "application/vnd.kubernetes.protobuf");
         QCOMPARE(r.status, 415);
         QCOMPARE(r.json.value(QStringLiteral("reason")).toString(), QStringLiteral("UnsupportedMediaType"));
     }

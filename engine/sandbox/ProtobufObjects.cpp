@@ -1,6 +1,8 @@
-#include "ProtobufNamespace.h"
+#include "ProtobufObjects.h"
 
 #include <QJsonArray>
+
+#include <map>
 
 namespace sluice::sandbox {
 
@@ -107,8 +109,10 @@ Status expectBytes(const WireField &field, const char *name)
     return {};
 }
 
-// A map<string,string> entry {1: key, 2: value}, inserted into `map`.
-Status readMapEntry(const WireField &entry, QJsonObject &map)
+// A map<string,string> (or map<string,bytes>, written as base64 as JSON does) entry
+// {1: key, 2: value}, inserted into `map`.
+enum class MapValues { Strings, Bytes };
+Status readMapEntry(const WireField &entry, QJsonObject &map, MapValues values = MapValues::Strings)
 {
     if (Status ok = expectBytes(entry, "a map entry"); !ok)
         return ok;
@@ -118,7 +122,10 @@ Status readMapEntry(const WireField &entry, QJsonObject &map)
         if (f.number == 1 || f.number == 2) {
             if (Status ok = expectBytes(f, "a map key or value"); !ok)
                 return ok;
-            (f.number == 1 ? key : value) = QString::fromUtf8(f.bytes);
+            if (f.number == 1)
+                key = QString::fromUtf8(f.bytes);
+            else
+                value = values == MapValues::Bytes ? QString::fromLatin1(f.bytes.toBase64()) : QString::fromUtf8(f.bytes);
         }
         return {};
     });
@@ -169,19 +176,25 @@ Result<QJsonObject> readObjectMeta(const QByteArray &bytes)
     return metadata;
 }
 
+Status readMetadata(const WireField &f, QJsonObject &object)
+{
+    if (Status ok = expectBytes(f, "metadata"); !ok)
+        return ok;
+    Result<QJsonObject> metadata = readObjectMeta(f.bytes);
+    if (!metadata)
+        return metadata.error();
+    object.insert(QStringLiteral("metadata"), *metadata);
+    return {};
+}
+
 Result<QJsonObject> readNamespace(const QByteArray &bytes)
 {
     QJsonObject object{{QStringLiteral("apiVersion"), QStringLiteral("v1")}, {QStringLiteral("kind"), QStringLiteral("Namespace")}};
     QJsonArray specFinalizers;
     Status read = forEachField(bytes, [&](const WireField &f) -> Status {
-        if (f.number == 1) {
-            if (Status ok = expectBytes(f, "Namespace.metadata"); !ok)
-                return ok;
-            Result<QJsonObject> metadata = readObjectMeta(f.bytes);
-            if (!metadata)
-                return metadata.error();
-            object.insert(QStringLiteral("metadata"), *metadata);
-        } else if (f.number == 2) {
+        if (f.number == 1)
+            return readMetadata(f, object);
+        if (f.number == 2) {
             if (Status ok = expectBytes(f, "Namespace.spec"); !ok)
                 return ok;
             return forEachField(f.bytes, [&](const WireField &s) -> Status {
@@ -202,9 +215,46 @@ Result<QJsonObject> readNamespace(const QByteArray &bytes)
     return object;
 }
 
+// A ConfigMap {1 metadata, 2 data, 3 binaryData, 4 immutable} or a Secret {1 metadata,
+// 2 data (bytes), 3 type, 4 stringData, 5 immutable}: maps, one string and one bool.
+struct DataLayout
+{
+    QString kind;
+    std::map<quint64, std::pair<QString, MapValues>> maps;
+    quint64 stringField = 0; // Secret.type
+    quint64 boolField = 0;   // immutable
+};
+
+Result<QJsonObject> readDataObject(const QByteArray &bytes, const DataLayout &layout)
+{
+    QJsonObject object{{QStringLiteral("apiVersion"), QStringLiteral("v1")}, {QStringLiteral("kind"), layout.kind}};
+    std::map<QString, QJsonObject> maps;
+    Status read = forEachField(bytes, [&](const WireField &f) -> Status {
+        if (f.number == 1)
+            return readMetadata(f, object);
+        if (const auto map = layout.maps.find(f.number); map != layout.maps.end())
+            return readMapEntry(f, maps[map->second.first], map->second.second);
+        if (f.number == layout.stringField) {
+            if (Status ok = expectBytes(f, "Secret.type"); !ok)
+                return ok;
+            object.insert(QStringLiteral("type"), QString::fromUtf8(f.bytes));
+        } else if (f.number == layout.boolField) {
+            if (f.wireType != 0)
+                return malformed(QStringLiteral("immutable is not a varint"));
+            object.insert(QStringLiteral("immutable"), f.varint != 0);
+        }
+        return {};
+    });
+    if (!read)
+        return read.error();
+    for (const auto &[name, map] : maps)
+        object.insert(name, map);
+    return object;
+}
+
 } // namespace
 
-Result<QJsonObject> decodeProtobufNamespace(const QByteArray &body)
+Result<QJsonObject> decodeProtobufObject(const QByteArray &body)
 {
     static const QByteArray magic("k8s\0", 4);
     if (!body.startsWith(magic))
@@ -234,11 +284,18 @@ Result<QJsonObject> decodeProtobufNamespace(const QByteArray &body)
     });
     if (!read)
         return read.error();
-    if (apiVersion != QLatin1String("v1") || kind != QLatin1String("Namespace")) {
-        return makeError(ErrorCategory::Kube,
-                         QStringLiteral("protobuf bodies are only supported for v1 Namespace, not %1 %2").arg(apiVersion, kind), {}, 415);
+    if (apiVersion == QLatin1String("v1")) {
+        if (kind == QLatin1String("Namespace"))
+            return readNamespace(raw);
+        if (kind == QLatin1String("ConfigMap"))
+            return readDataObject(raw, {kind, {{2, {QStringLiteral("data"), MapValues::Strings}}, {3, {QStringLiteral("binaryData"), MapValues::Bytes}}}, 0, 4});
+        if (kind == QLatin1String("Secret"))
+            return readDataObject(raw, {kind, {{2, {QStringLiteral("data"), MapValues::Bytes}}, {4, {QStringLiteral("stringData"), MapValues::Strings}}}, 3, 5});
     }
-    return readNamespace(raw);
+    return makeError(ErrorCategory::Kube,
+                     QStringLiteral("protobuf bodies are supported for v1 Namespace, ConfigMap and Secret, not %1 %2; send JSON")
+                         .arg(apiVersion, kind),
+                     {}, 415);
 }
 
 } // namespace sluice::sandbox
