@@ -439,6 +439,27 @@ private slots:
         QCOMPARE(r.json.value(QStringLiteral("message")).toString(), QStringLiteral("Apply failed with 1 conflict: conflict with \"kubectl\": .data.a"));
     }
 
+    // A list item another manager created is shared, not owned: an apply that adds a field to
+    // it (here a container's resources) does not conflict, and both managers keep their fields.
+    void applyToAnotherManagersListItem()
+    {
+        const QString item = QStringLiteral("/apis/apps/v1/namespaces/demo/deployments/shared");
+        const auto deployment = [](const QByteArray &container) {
+            return R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"shared"},"spec":{"selector":{"matchLabels":{"app":"s"}},)"
+                   R"("template":{"metadata":{"labels":{"app":"s"}},"spec":{"containers":[)" + container + "]}}}}";
+        };
+        QCOMPARE(apply(item, deployment(R"({"name":"app","image":"nginx:1"})"), QStringLiteral("fieldManager=first")).status, 201);
+        const Reply r = apply(item, R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"shared"},"spec":{"template":{"spec":{"containers":[)"
+                                    R"({"name":"app","resources":{"limits":{"cpu":"1"}}}]}}}})",
+                              QStringLiteral("fieldManager=second"));
+        QCOMPARE(r.status, 200);
+        const QJsonObject container = r.json["spec"]["template"]["spec"]["containers"][0].toObject();
+        QCOMPARE(container.value("image").toString(), QStringLiteral("nginx:1"));
+        QCOMPARE(container["resources"]["limits"]["cpu"].toString(), QStringLiteral("1"));
+        QVERIFY(!managedEntry(r.json, QStringLiteral("first")).isEmpty());
+        QVERIFY(!managedEntry(r.json, QStringLiteral("second")).isEmpty());
+    }
+
     void generationAndDryRun()
     {
         const QString item = QStringLiteral("/apis/apps/v1/namespaces/demo/deployments/web");
