@@ -105,9 +105,17 @@ public:
         return commit(message);
     }
 
+    // Commit times are minutes from a fixed epoch, advancing one per commit; setClock() moves the
+    // clock (backwards too, for clock skew) and can stop it (every later commit at that minute).
+    void setClock(int minutes, bool advancing = true)
+    {
+        m_clock = minutes;
+        m_advancing = advancing;
+    }
+
     QString commit(const QString &message)
     {
-        ++m_clock;
+        m_clock += m_advancing ? 1 : 0;
         git({QStringLiteral("commit"), QStringLiteral("-q"), QStringLiteral("--allow-empty"),
              QStringLiteral("-m"), message});
         return git({QStringLiteral("rev-parse"), QStringLiteral("HEAD")});
@@ -116,7 +124,7 @@ public:
     // For `git merge`, `git tag -a`: advances the clock like commit() does.
     QString gitTimed(const QStringList &args)
     {
-        ++m_clock;
+        m_clock += m_advancing ? 1 : 0;
         return git(args);
     }
 
@@ -142,6 +150,7 @@ private:
     QString m_dir;
     QString m_lastError;
     int m_clock = 0;
+    bool m_advancing = true;
 };
 
 // Every regular file below `root` as relative path → content (symlinks are reported as

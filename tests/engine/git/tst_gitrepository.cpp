@@ -33,6 +33,7 @@ private slots:
     void commitRange();
     void commitRangeMetadata();
     void commitRangeBatches();
+    void commitRangeAtTheEdges();
     void firstParent();
 
     void changedPaths_data();
@@ -49,6 +50,7 @@ private slots:
 private:
     Repository openOrFail(const QString &path);
     QStringList sluiceIds(const QString &base, const QString &head, bool firstParent);
+    static QStringList sluiceIds(GitFixture &repo, const QString &base, const QString &head, bool firstParent);
 
     QTemporaryDir m_tmp;
     GitFixture m_hist;  // branches, merges, tags, pull refs
@@ -289,11 +291,18 @@ void TestGitRepository::resolveErrors()
 
 QStringList TestGitRepository::sluiceIds(const QString &base, const QString &head, bool firstParent)
 {
-    Repository repo = openOrFail(m_hist.dir());
+    return sluiceIds(m_hist, base, head, firstParent);
+}
+
+QStringList TestGitRepository::sluiceIds(GitFixture &fixture, const QString &base, const QString &head, bool firstParent)
+{
+    Result<Repository> repo = Repository::open(fixture.dir());
+    if (!repo)
+        return {QStringLiteral("error: ") + repo.error().toString()};
     CommitRangeOptions opts;
     opts.firstParent = firstParent;
-    Result<QList<CommitInfo>> list = repo.commitList(
-        base.isEmpty() ? QString() : m_hist.revParse(base), m_hist.revParse(head), opts);
+    Result<QList<CommitInfo>> list = repo->commitList(
+        base.isEmpty() ? QString() : fixture.revParse(base), fixture.revParse(head), opts);
     if (!list)
         return {QStringLiteral("error: ") + list.error().toString()};
     QStringList ids;
@@ -382,6 +391,50 @@ void TestGitRepository::commitRangeBatches()
     QVERIFY(!bad);
     QVERIFY2(bad.error().message.contains(QLatin1String("unknown revision 'nope'")),
              qPrintable(bad.error().message));
+}
+
+// Where the walk's order rules matter: every commit at the same second (the tie-breaks decide)
+// and a shallow clone's boundary. The same list, in the same order, as git log. (Clock skew is
+// the walk's documented limit: a commit older than its parent can let a commit reachable from
+// the base be listed, where git log's limit_list walks on.)
+void TestGitRepository::commitRangeAtTheEdges()
+{
+    GitFixture g;
+    g.setDir(m_tmp.filePath(QStringLiteral("edges")));
+    QVERIFY(g.init());
+    g.setClock(10, false);
+    for (const char *name : {"c1", "c2", "c3"})
+        g.commit(QString::fromLatin1(name));
+    g.git({"checkout", "-q", "-b", "topic", "HEAD~1"});
+    for (const char *name : {"t1", "t2", "t3"})
+        g.commit(QString::fromLatin1(name));
+    g.git({"checkout", "-q", "main"});
+    g.commit(QStringLiteral("c4"));
+    g.gitTimed({"merge", "-q", "--no-ff", "-m", "merge topic", "topic"});
+    g.git({"checkout", "-q", "-b", "late", "topic"});
+    g.commit(QStringLiteral("l1"));
+    g.git({"checkout", "-q", "main"});
+    g.commit(QStringLiteral("c5"));
+    g.commit(QStringLiteral("c6"));
+    g.gitTimed({"merge", "-q", "--no-ff", "-m", "merge late", "late"});
+    const QList<std::pair<QString, QString>> ranges = {
+        {"", "main"}, {"topic", "main"}, {"main~1", "main"}, {"main~3", "main"}, {"late", "main"},
+        {"main", "topic"}, {"topic~2", "late"}, {"main~4", "topic"},
+    };
+    for (const auto &[base, head] : ranges) {
+        const QString range = base.isEmpty() ? head : base + QStringLiteral("..") + head;
+        QCOMPARE(sluiceIds(g, base, head, false), g.gitLines({"log", "--format=%H", range}));
+        QCOMPARE(sluiceIds(g, base, head, true), g.gitLines({"log", "--first-parent", "--format=%H", range}));
+    }
+
+    // A shallow clone: the walk stops at the boundary, as git log does.
+    GitFixture shallow;
+    shallow.setDir(m_tmp.filePath(QStringLiteral("edges-shallow")));
+    bool cloned = false;
+    g.git({"clone", "-q", "--depth", "3", "--no-single-branch", "file://" + g.dir(), shallow.dir()}, &cloned);
+    QVERIFY2(cloned, qPrintable(g.lastError()));
+    for (const auto &[base, head] : QList<std::pair<QString, QString>>{{"", "origin/main"}, {"origin/main~1", "origin/main"}, {"", "origin/topic"}})
+        QCOMPARE(sluiceIds(shallow, base, head, false), shallow.gitLines({"log", "--format=%H", base.isEmpty() ? head : base + ".." + head}));
 }
 
 void TestGitRepository::firstParent()
