@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -669,8 +670,16 @@ private slots:
         auto resolved = resolveContext(*config, row.context);
         QVERIFY(!resolved);
         QCOMPARE(resolved.error().category, ErrorCategory::Kube);
-        for (QString expected : row.expected) {
-            expected.replace(QStringLiteral("CFG"), path).replace(QStringLiteral("DIR"), dir.path());
+        for (const QString &pattern : row.expected) {
+            // One pass: the temp dir's random name may itself contain "CFG" or "DIR".
+            QString expected;
+            qsizetype from = 0;
+            static const QRegularExpression placeholders(QStringLiteral("CFG|DIR"));
+            for (const QRegularExpressionMatch &m : placeholders.globalMatch(pattern)) {
+                expected += pattern.mid(from, m.capturedStart() - from) + (m.captured() == QLatin1String("CFG") ? path : dir.path());
+                from = m.capturedEnd();
+            }
+            expected += pattern.mid(from);
             QVERIFY2(resolved.error().message.contains(expected),
                      qPrintable(resolved.error().message + "\n  expected: " + expected));
         }
