@@ -51,9 +51,11 @@ struct Anchor
     qint64 expanded;
 };
 
-bool isTreeWorthyList(const Captured &c)
+// `kind: List`, or a `*List` (ConfigMapList, what `kubectl get -o yaml` prints) without a name of
+// its own. A custom kind that merely ends in "List" (AllowList with a metadata.name) is an object.
+bool isTreeWorthyList(const QString &kind, bool named)
 {
-    return c.kind.endsWith(QLatin1String("List"));
+    return kind == QLatin1String("List") || (kind.endsWith(QLatin1String("List")) && !named);
 }
 
 quint64 hashPlainOrQuoted(const yaml_event_t &e, QByteArrayView value)
@@ -334,7 +336,7 @@ private:
             return makeError(ErrorCategory::Yaml,
                              QStringLiteral("%1: document is not a Kubernetes object (expected a mapping)").arg(where));
         const QByteArray text = m_data.mid(m_docStart, m_offsets.at(e.start_mark.index) - m_docStart);
-        if (isTreeWorthyList(m_captured))
+        if (isTreeWorthyList(m_captured.kind, !m_captured.name.isEmpty()))
             return flattenList(text);
         Resource r;
         r.apiVersion = intern(m_captured.apiVersion);
@@ -436,7 +438,8 @@ Result<ScannedManifests> scanJson(const QByteArray &data, const QString &file)
     }
     ScannedManifests out;
     const QJsonObject object = doc.object();
-    if (object.value(QLatin1String("kind")).toString().endsWith(QLatin1String("List"))) {
+    if (isTreeWorthyList(object.value(QLatin1String("kind")).toString(),
+                         !object.value(QLatin1String("metadata")).toObject().value(QLatin1String("name")).toString().isEmpty())) {
         for (const QJsonValue &item : object.value(QLatin1String("items")).toArray())
             if (Status s = Scanner::appendJsonObject(item, file, 1, out); !s)
                 return s.error();

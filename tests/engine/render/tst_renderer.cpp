@@ -279,6 +279,48 @@ private slots:
         QVERIFY2(set.error().message.startsWith(QStringLiteral("apps/x/sub/bad.yaml:8:")), qPrintable(set.error().message));
     }
 
+    void onlyRealListsAreFlattened_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QStringList>("keys");
+        const QByteArray cm = "{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}";
+        QTest::newRow("kind: List") << "l.yaml" << QByteArray("apiVersion: v1\nkind: List\nitems:\n- " + cm + "\n")
+                                    << QStringList{"/ConfigMap/shop/a"};
+        QTest::newRow("ConfigMapList without a name") << "l.yaml" << QByteArray("apiVersion: v1\nkind: ConfigMapList\nitems:\n- " + cm + "\n")
+                                                      << QStringList{"/ConfigMap/shop/a"};
+        QTest::newRow("custom AllowList with a name")
+            << "a.yaml" << QByteArray("apiVersion: example.com/v1\nkind: AllowList\nmetadata: {name: mine}\nspec: {cidrs: [10.0.0.0/8]}\n")
+            << QStringList{"example.com/AllowList/shop/mine"};
+        QTest::newRow("custom AllowList with a name, JSON")
+            << "a.json" << QByteArray(R"({"apiVersion": "example.com/v1", "kind": "AllowList", "metadata": {"name": "mine"}})")
+            << QStringList{"example.com/AllowList/shop/mine"};
+        QTest::newRow("custom AllowList with a name and items")
+            << "a.yaml" << QByteArray("apiVersion: example.com/v1\nkind: AllowList\nmetadata: {name: mine}\nitems: [a, b]\n")
+            << QStringList{"example.com/AllowList/shop/mine"};
+    }
+
+    void onlyRealListsAreFlattened()
+    {
+        QFETCH(QString, file);
+        QFETCH(QByteArray, text);
+        QFETCH(QStringList, keys);
+        QTemporaryDir dir;
+        QFile f(dir.filePath(file));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(text);
+        f.close();
+        RenderOptions options;
+        options.defaultNamespace = QStringLiteral("shop");
+        auto set = renderDirectory(dir.path(), QStringLiteral("apps/x"), options);
+        QVERIFY2(set, set ? "" : qPrintable(set.error().toString()));
+        QStringList got;
+        for (const auto &[key, resource] : *set)
+            got.append(key.toString());
+        got.sort();
+        QCOMPARE(got, keys);
+    }
+
     void cacheRoundTripOnDisk()
     {
         RenderOptions options;
