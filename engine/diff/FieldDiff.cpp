@@ -1,5 +1,7 @@
 #include "FieldDiff.h"
 
+#include "render/YamlScalar.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -37,6 +39,10 @@ constexpr MergeKey kGenericMergeKeys[] = {
     {"name", nullptr, nullptr},
     {"key", nullptr, nullptr},
 };
+
+// The value of an order change: {"$setElementOrder": [ids]}, as Kubernetes' strategic merge
+// patch names a list's order. No manifest field holds such a map.
+constexpr char kOrderKey[] = "$setElementOrder";
 
 QString scalarText(const QJsonValue &v)
 {
@@ -133,6 +139,36 @@ bool isObjectList(const QJsonArray &a)
 
 void diffValues(const QString &path, const QJsonValue &before, const QJsonValue &after, QList<FieldChange> &out);
 
+QJsonValue orderValue(const QJsonArray &items, const MergeKey &key)
+{
+    QJsonArray ids;
+    for (const QJsonValue &item : items) {
+        QString id = identity(item, key);
+        if (key.companion) // "8080,TCP" -> "8080/TCP": the ids are shown joined by commas
+            id.replace(QLatin1Char(','), QLatin1Char('/'));
+        ids.append(id);
+    }
+    return QJsonObject{{QLatin1String(kOrderKey), ids}};
+}
+
+// When the items both sides have are in another order: the order of each side (initContainers
+// run in order, env entries may refer to earlier ones), else an empty change.
+FieldChange orderChange(const QString &path, const MergeKey &key, const QJsonArray &before, const QJsonArray &after,
+                        const QSet<QString> &common)
+{
+    QStringList beforeOrder;
+    QStringList afterOrder;
+    for (auto [items, order] : {std::pair{&before, &beforeOrder}, std::pair{&after, &afterOrder}}) {
+        for (const QJsonValue &item : *items) {
+            if (const QString id = identity(item, key); common.contains(id))
+                order->append(id);
+        }
+    }
+    if (beforeOrder == afterOrder)
+        return {};
+    return {path, orderValue(before, key), orderValue(after, key)};
+}
+
 void diffObjects(const QString &path, const QJsonObject &before, const QJsonObject &after, QList<FieldChange> &out)
 {
     // Both iterate in sorted key order: merge them.
@@ -180,6 +216,8 @@ void diffArrays(const QString &path, const QJsonArray &before, const QJsonArray 
             if (!matched.contains(id))
                 out.append({path + selector(*key, id), QJsonValue(QJsonValue::Undefined), item});
         }
+        if (FieldChange order = orderChange(path, *key, before, after, matched); !order.path.isEmpty())
+            out.append(std::move(order));
         return;
     }
     const qsizetype common = qMin(before.size(), after.size());
@@ -212,10 +250,33 @@ QList<FieldChange> diffFields(const QJsonValue &before, const QJsonValue &after)
     return out;
 }
 
+bool isOrderValue(const QJsonValue &value)
+{
+    const QJsonObject o = value.toObject();
+    return o.size() == 1 && o.value(QLatin1String(kOrderKey)).isArray();
+}
+
 QString fieldValueText(const QJsonValue &value)
 {
     if (value.isUndefined())
         return {};
+    if (isOrderValue(value)) {
+        QStringList ids;
+        for (const QJsonValue &id : value.toObject().value(QLatin1String(kOrderKey)).toArray())
+            ids << id.toString();
+        return QStringLiteral("order ") + ids.join(QLatin1Char(','));
+    }
+    if (value.isString()) {
+        // Quoted when a YAML reader would take the bare text for another type ("true", "1",
+        // "null", ""), or for a list or map: the text shows the type.
+        const QString text = value.toString();
+        const bool quote = text.isEmpty() || !yaml::resolveScalar(text.toUtf8(), yaml::ScalarStyle::Plain).isString() ||
+                           text.startsWith(QLatin1Char('[')) || text.startsWith(QLatin1Char('{')) ||
+                           text.startsWith(QLatin1Char('"'));
+        if (quote)
+            return QString::fromUtf8(QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+        return text;
+    }
     if (value.isObject())
         return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
     if (value.isArray())

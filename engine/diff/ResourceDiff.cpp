@@ -210,7 +210,7 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
 namespace {
 
 // Bump when the diff's result changes for the same inputs (normalizing, masking, text format).
-constexpr quint32 kDiffBytesVersion = 1;
+constexpr quint32 kDiffBytesVersion = 2; // 2: keyed lists' order changes, secrets of any type masked apart
 
 QDataStream &operator<<(QDataStream &out, const ObjectDiff &o)
 {

@@ -1,5 +1,8 @@
 #include "SecretMask.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+
 namespace sluice {
 
 bool SecretMasker::appliesTo(const ResourceKey &key)
@@ -15,6 +18,19 @@ QString SecretMasker::maskFor(const QByteArray &value)
     return QStringLiteral("<secret value #%1>").arg(*it);
 }
 
+QByteArray SecretMasker::identity(const QJsonValue &value, bool base64)
+{
+    // Strings by their bytes (`data` decoded, so a value in `data` and the same value in
+    // `stringData` share a mask); anything else (a list, a map, a number: not what the API
+    // server accepts, but a manifest may hold it) by its type and compact JSON. The prefixes keep
+    // the two kinds apart: "true" and true differ.
+    if (value.isString()) {
+        const QByteArray raw = value.toString().toUtf8();
+        return 's' + (base64 ? QByteArray::fromBase64(raw) : raw);
+    }
+    return 'j' + QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+}
+
 QJsonObject SecretMasker::mask(QJsonObject secret)
 {
     for (const char *field : {"data", "stringData"}) {
@@ -22,16 +38,15 @@ QJsonObject SecretMasker::mask(QJsonObject secret)
         if (!secret.contains(name))
             continue;
         const QJsonValue value = secret.value(name);
+        const bool base64 = name == QLatin1String("data");
         if (!value.isObject()) {
-            secret.insert(name, maskFor(value.toVariant().toString().toUtf8()));
+            // Not a map of keys (malformed): the whole value is one secret.
+            secret.insert(name, maskFor(identity(value, base64)));
             continue;
         }
         QJsonObject entries = value.toObject();
-        const bool base64 = name == QLatin1String("data");
-        for (auto it = entries.begin(); it != entries.end(); ++it) {
-            const QByteArray raw = it.value().toVariant().toString().toUtf8();
-            it.value() = maskFor(base64 ? QByteArray::fromBase64(raw) : raw);
-        }
+        for (auto it = entries.begin(); it != entries.end(); ++it)
+            it.value() = maskFor(identity(it.value(), base64));
         secret.insert(name, entries);
     }
     // The last-applied annotation holds the whole object, values included.

@@ -18,13 +18,16 @@ public:
     static bool appliesTo(const ResourceKey &key);
 
     // Replaces each value of `data` (base64, compared decoded) and `stringData` with a mask
-    // "<secret value #N>"; N counts distinct values in the order this masker first sees them,
+    // "<secret value #N>" (a `data` or `stringData` that is not a map is masked whole); values
+    // of any type that differ get different masks. N counts distinct values in the order this masker first sees them,
     // so one masker must serve both sides of a comparison. Also masks the values of a
     // last-applied-configuration annotation by dropping it. Not thread-safe.
     QJsonObject mask(QJsonObject secret);
 
 private:
-    QString maskFor(const QByteArray &value);
+    // What makes two values the same secret.
+    static QByteArray identity(const QJsonValue &value, bool base64);
+    QString maskFor(const QByteArray &identity);
 
     QHash<QByteArray, int> m_ids;
 };

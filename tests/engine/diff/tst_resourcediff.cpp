@@ -15,11 +15,22 @@
 
 using namespace sluice;
 
+Q_DECLARE_METATYPE(IgnoreRule)
+
 namespace {
 
 QString caseDir(const QString &name)
 {
     return QStringLiteral(SLUICE_TEST_DATA "/diff/") + name;
+}
+
+ResourceSet fromText(const QByteArray &yaml)
+{
+    auto scanned = scanManifests(yaml, QStringLiteral("inline.yaml"));
+    if (!scanned)
+        return {};
+    auto set = scopeResources(*scanned, QStringLiteral("shop"));
+    return set ? *set : ResourceSet();
 }
 
 ResourceSet load(const QString &path)
@@ -53,9 +64,12 @@ private slots:
             << "merge-keys" << QList<IgnoreRule>{} << QList<int>{0, 0, 1, 0}
             << QStringList{"spec.template.spec.containers[name=web].image",
                            "spec.template.spec.containers[name=web].ports[containerPort=8080,protocol=TCP].name",
+                           "spec.template.spec.containers[name=web].ports", // reordered, as the ones below
                            "spec.template.spec.containers[name=web].volumeMounts[mountPath=/cache].readOnly",
+                           "spec.template.spec.containers[name=web].volumeMounts",
                            "spec.template.spec.containers[name=sidecar].image",
                            "spec.template.spec.containers[name=init-check]",
+                           "spec.template.spec.containers",
                            "spec.template.spec.tolerations[0].effect"};
         QTest::newRow("secrets masked") << "secrets" << QList<IgnoreRule>{} << QList<int>{0, 0, 1, 0}
                                         << QStringList{"data.COPY_OF_TOKEN", "data.DATABASE_PASSWORD"};
@@ -188,6 +202,152 @@ private slots:
         auto diff = diffResourceSets(base, head, {}, token);
         QVERIFY(!diff);
         QCOMPARE(diff.error().category, ErrorCategory::Cancelled);
+    }
+
+    // Issue 13 item 2: masks differ whenever the values differ, whatever their type; a value in
+    // `data` (base64) and the same value in `stringData` share a mask; a `data` that is not a
+    // map is masked whole. No raw value appears in any output.
+    void secretMasksFollowValues_data()
+    {
+        QTest::addColumn<QByteArray>("before"); // the Secret's body after its metadata
+        QTest::addColumn<QByteArray>("after");
+        QTest::addColumn<bool>("changed");
+        QTest::newRow("list in stringData") << QByteArray("stringData: {k: [SEKRIT-a, SEKRIT-b]}")
+                                            << QByteArray("stringData: {k: [SEKRIT-a, SEKRIT-c]}") << true;
+        QTest::newRow("map in stringData") << QByteArray("stringData: {k: {x: SEKRIT-1}}")
+                                           << QByteArray("stringData: {k: {x: SEKRIT-2}}") << true;
+        QTest::newRow("string vs bool") << QByteArray("stringData: {k: \"true\"}") << QByteArray("stringData: {k: true}") << true;
+        QTest::newRow("string vs number") << QByteArray("stringData: {k: \"12\"}") << QByteArray("stringData: {k: 12}") << true;
+        QTest::newRow("equal lists") << QByteArray("stringData: {k: [SEKRIT-a]}") << QByteArray("stringData: {k: [SEKRIT-a]}")
+                                     << false;
+        QTest::newRow("data not a map (string)") << QByteArray("data: U0VLUklULW9sZA==") << QByteArray("data: U0VLUklULW5ldw==")
+                                                 << true;
+        QTest::newRow("data not a map (list)") << QByteArray("data: [SEKRIT-a]") << QByteArray("data: [SEKRIT-b]") << true;
+    }
+    void secretMasksFollowValues()
+    {
+        QFETCH(QByteArray, before);
+        QFETCH(QByteArray, after);
+        QFETCH(bool, changed);
+        const QByteArray head = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n";
+        auto diff = diffResourceSets(fromText(head + before + '\n'), fromText(head + after + '\n'));
+        QVERIFY2(diff, diff ? "" : qPrintable(diff.error().message));
+        QCOMPARE(diff->summary.changed, changed ? 1 : 0);
+        QByteArray text = QJsonDocument(diffToJson(*diff)).toJson();
+        for (const ObjectDiff &o : diff->objects) {
+            text += o.diff + o.beforeYaml + o.afterYaml;
+            for (const FieldChange &f : o.fields)
+                text += fieldValueText(f.before).toUtf8() + fieldValueText(f.after).toUtf8();
+        }
+        QVERIFY2(!text.contains("SEKRIT") && !text.contains("U0VLUklU"), text.constData());
+        if (changed)
+            QVERIFY2(!diff->objects.first().fields.isEmpty(), "a changed Secret names the changed key");
+    }
+
+    // The masks `render -o yaml` shows: `data` compared decoded, `stringData` as is, a `data`
+    // that is not a map one mask (not dropped, not an empty map).
+    void secretDisplayMasks()
+    {
+        const ResourceSet set = fromText("apiVersion: v1\nkind: Secret\nmetadata: {name: a}\n"
+                                         "data: {one: U0VLUklULXNhbWU=, two: U0VLUklULW90aGVy}\n"
+                                         "stringData: {three: SEKRIT-same, four: U0VLUklULXNhbWU=}\n"
+                                         "---\napiVersion: v1\nkind: Secret\nmetadata: {name: b}\ndata: U0VLUklULXNhbWU=\n"
+                                         "---\napiVersion: v1\nkind: Secret\nmetadata: {name: c}\ndata: [x]\n");
+        SecretMasker masker;
+        QList<QJsonObject> trees;
+        for (const auto &entry : set) {
+            auto tree = displayTree(entry.second, {}, masker);
+            QVERIFY(tree);
+            trees << *tree;
+        }
+        QCOMPARE(trees.size(), 3);
+        const QJsonObject data = trees[0].value("data").toObject();
+        const QJsonObject stringData = trees[0].value("stringData").toObject();
+        QCOMPARE(data.value("one").toString(), stringData.value("three").toString());
+        QVERIFY(data.value("one") != data.value("two"));
+        QVERIFY(stringData.value("four") != stringData.value("three")); // base64 text in stringData is its own value
+        QCOMPARE(trees[1].value("data").toString(), data.value("one").toString()); // decoded, the same value
+        QVERIFY(trees[2].value("data").isString());
+        QVERIFY(trees[2].value("data").toString().startsWith("<secret value #"));
+        QVERIFY(trees[2].value("data") != trees[1].value("data"));
+    }
+
+    // Issue 13 item 10: a reorder of a keyed list is a field change naming both orders, and
+    // values show their YAML type.
+    void reorderAndTypedValues_data()
+    {
+        QTest::addColumn<QByteArray>("before");
+        QTest::addColumn<QByteArray>("after");
+        QTest::addColumn<QStringList>("fields"); // "path: before → after"
+        const QByteArray deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n";
+        QTest::newRow("initContainers")
+            << deploy + "      initContainers: [{name: a, image: x}, {name: b, image: y}]\n"
+            << deploy + "      initContainers: [{name: b, image: y}, {name: a, image: x}]\n"
+            << QStringList{"spec.template.spec.initContainers: order a,b → order b,a"};
+        QTest::newRow("env, one value changed too")
+            << deploy + "      containers: [{name: c, env: [{name: A, value: \"1\"}, {name: B, value: $(A)}]}]\n"
+            << deploy + "      containers: [{name: c, env: [{name: B, value: $(A)}, {name: A, value: \"2\"}]}]\n"
+            << QStringList{"spec.template.spec.containers[name=c].env[name=A].value: \"1\" → \"2\"",
+                           "spec.template.spec.containers[name=c].env: order A,B → order B,A"};
+        const QByteArray rule = "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: r}\nspec:\n";
+        QTest::newRow("PrometheusRule groups, one added")
+            << rule + "  groups: [{name: g1, rules: []}, {name: g2, rules: []}]\n"
+            << rule + "  groups: [{name: g2, rules: []}, {name: g3, rules: []}, {name: g1, rules: []}]\n"
+            << QStringList{"spec.groups[name=g3]:  → {\"name\":\"g3\",\"rules\":[]}", "spec.groups: order g1,g2 → order g2,g3,g1"};
+        QTest::newRow("added item, same order") << rule + "  groups: [{name: g1}, {name: g2}]\n"
+                                                << rule + "  groups: [{name: g1}, {name: g0}, {name: g2}]\n"
+                                                << QStringList{"spec.groups[name=g0]:  → {\"name\":\"g0\"}"};
+        const QByteArray cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n";
+        QTest::newRow("string vs bool") << cm + "data: {a: \"true\"}\n" << cm + "data: {a: true}\n"
+                                        << QStringList{"data.a: \"true\" → true"};
+        QTest::newRow("string vs number, null, empty")
+            << cm + "data: {a: \"1.5\", b: \"null\", c: \"\", d: x}\n" << cm + "data: {a: 1.5, b: null, c: y, d: \"[x]\"}\n"
+            << QStringList{"data.a: \"1.5\" → 1.5", "data.b: \"null\" → null", "data.c: \"\" → y", "data.d: x → \"[x]\""};
+    }
+    void reorderAndTypedValues()
+    {
+        QFETCH(QByteArray, before);
+        QFETCH(QByteArray, after);
+        QFETCH(QStringList, fields);
+        auto diff = diffResourceSets(fromText(before), fromText(after));
+        QVERIFY2(diff, diff ? "" : qPrintable(diff.error().message));
+        QCOMPARE(diff->summary.changed, 1);
+        QStringList actual;
+        for (const FieldChange &f : diff->objects.first().fields)
+            actual << f.path + ": " + fieldValueText(f.before) + " → " + fieldValueText(f.after);
+        QCOMPARE(actual, fields);
+    }
+
+    // Ignore rules: the namespace filter, RFC 6901 unescaping (~1 is "/", ~0 is "~", in that
+    // order) and the `core` alias of the empty group each decide whether a change counts.
+    void ignoreRuleMatching_data()
+    {
+        QTest::addColumn<IgnoreRule>("rule");
+        QTest::addColumn<bool>("changed");
+        const QStringList annotations{"/metadata/annotations/a~1b", "/metadata/annotations/c~0d",
+                                      "/metadata/annotations/e~01f"};
+        QTest::newRow("escaped pointers") << IgnoreRule{{}, {}, {}, {}, annotations + QStringList{"/data/x"}} << false;
+        QTest::newRow("unescaped pointer misses") << IgnoreRule{{}, {}, {}, {}, {"/metadata/annotations/a/b", "/data/x"}}
+                                                  << true;
+        QTest::newRow("core group") << IgnoreRule{"core", "ConfigMap", {}, {}, annotations + QStringList{"/data/x"}} << false;
+        QTest::newRow("another group") << IgnoreRule{"apps", "ConfigMap", {}, {}, annotations + QStringList{"/data/x"}}
+                                       << true;
+        QTest::newRow("its namespace") << IgnoreRule{{}, {}, "shop", "c", annotations + QStringList{"/data/x"}} << false;
+        QTest::newRow("another namespace") << IgnoreRule{{}, {}, "other", "c", annotations + QStringList{"/data/x"}}
+                                           << true;
+    }
+    void ignoreRuleMatching()
+    {
+        QFETCH(IgnoreRule, rule);
+        QFETCH(bool, changed);
+        const QByteArray cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n";
+        const ResourceSet base = fromText(cm + "    a/b: \"1\"\n    c~d: \"1\"\n    e~1f: \"1\"\ndata: {x: \"1\"}\n");
+        const ResourceSet head = fromText(cm + "    a/b: \"2\"\n    c~d: \"2\"\n    e~1f: \"2\"\ndata: {x: \"2\"}\n");
+        DiffOptions options;
+        options.ignore = {rule};
+        auto diff = diffResourceSets(base, head, options);
+        QVERIFY(diff);
+        QCOMPARE(diff->summary.changed, changed ? 1 : 0);
     }
 };
 
