@@ -2,6 +2,8 @@
 
 #include "Kubeconfig.h"
 
+#include "render/YamlTree.h"
+
 #include <QDir>
 #include <QFileInfo>
 
@@ -299,6 +301,14 @@ Result<Kubeconfig> parseKubeconfig(const QByteArray &bytes, const QString &path)
     const Reader r(path, dir);
     try {
         const YAML::Node root = YAML::Load(bytes.toStdString());
+        // yaml-cpp keeps both of two equal keys (a lookup finds the first) and reads only the
+        // first document: a second `token:` or `users:`, or a second document, would pass
+        // unread. The YAML tree builder refuses both, naming file:line.
+        if (auto strict = yaml::parseDocument(bytes, path.isEmpty() ? QStringLiteral("<inline>") : path); !strict) {
+            Error error = strict.error();
+            error.category = ErrorCategory::Kube;
+            return error;
+        }
         auto config = parseDocument(r, root);
         if (config && !path.isEmpty())
             config->files = QStringList{path};

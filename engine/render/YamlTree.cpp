@@ -144,7 +144,7 @@ private:
                 return m_reader.errorAt(mark, QStringLiteral("a mapping key must be a scalar"));
             parent.key = node.value.toString();
             if (parent.object.contains(parent.key))
-                return m_reader.errorAt(mark, QStringLiteral("duplicate key \"%1\"").arg(parent.key));
+                return m_reader.errorAt(mark, QStringLiteral("duplicate key \"%1\"").arg(elideMiddle(parent.key)));
             parent.haveKey = true;
             return {};
         }

@@ -389,6 +389,14 @@ Result<Workspace> parseWorkspace(const QByteArray &text, const QString &file, co
     const Reader reader(file);
     try {
         const YAML::Node root = YAML::Load(text.toStdString());
+        // yaml-cpp keeps both of two equal keys (a lookup finds the first) and reads only the
+        // first document: a second `path:` or `applications:`, or a second document, would pass
+        // unread. The tree builder refuses both, naming file:line.
+        if (auto strict = yaml::parseDocument(text, file); !strict) {
+            Error error = strict.error();
+            error.category = ErrorCategory::Workspace;
+            return error;
+        }
         if (!root || root.IsNull())
             return makeError(ErrorCategory::Workspace, QStringLiteral("%1: the workspace file is empty").arg(file));
         return readWorkspace(reader, root, file, dir);

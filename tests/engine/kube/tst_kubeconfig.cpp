@@ -690,6 +690,34 @@ private slots:
 private:
     QByteArray m_savedKubeconfig;
     bool m_hadKubeconfig = false;
+
+private slots:
+    // Issue 13 item 3: yaml-cpp keeps the first of two equal keys and reads one document; both
+    // would pass silently (a second `token:` or `users:` unread). They are errors naming file:line.
+    void duplicatesAndDocuments_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QString>("expected");
+        const QByteArray head = "apiVersion: v1\nkind: Config\n";
+        QTest::newRow("second token") << head + "users:\n- name: u\n  user:\n    token: a\n    token: b\n"
+                                      << QStringLiteral("/tmp/cfg.yaml:7:5: duplicate key \"token\"");
+        QTest::newRow("second users block") << head + "users:\n- name: u\nusers:\n- name: v\n"
+                                            << QStringLiteral("/tmp/cfg.yaml:5:1: duplicate key \"users\"");
+        QTest::newRow("second document") << head + "users: []\n---\n" + head
+                                         << QStringLiteral("/tmp/cfg.yaml:4:1: expected one document, found more");
+    }
+    void duplicatesAndDocuments()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(QString, expected);
+        auto parsed = parseKubeconfig(text, QStringLiteral("/tmp/cfg.yaml"));
+        QVERIFY(!parsed);
+        QVERIFY2(parsed.error().message.startsWith(expected), qPrintable(parsed.error().message));
+        QCOMPARE(parsed.error().category, ErrorCategory::Kube);
+        auto inlined = parseKubeconfig(text, {});
+        QVERIFY(!inlined);
+        QVERIFY2(inlined.error().message.startsWith(QStringLiteral("<inline>:")), qPrintable(inlined.error().message));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestKubeconfig)

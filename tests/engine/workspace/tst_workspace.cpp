@@ -169,6 +169,46 @@ private slots:
         QVERIFY(!ws);
         QVERIFY(ws.error().message.contains(QStringLiteral("cannot open workspace /nonexistent/sluice.yaml")));
     }
+
+    // Issue 13 item 3: yaml-cpp keeps the first of two equal keys and reads one document; both
+    // would pass silently. They are errors naming file:line.
+    void duplicatesAndDocuments_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QString>("expected");
+        const QByteArray head = "apiVersion: sluice.dev/v1alpha1\nkind: Workspace\n";
+        const QByteArray app = "applications:\n  - name: a\n    source:\n      repo: .\n      path: one\n";
+        QTest::newRow("second path") << head + app + "      path: two\n" << QStringLiteral("sluice.yaml:8:7: duplicate key \"path\"");
+        QTest::newRow("second applications block")
+            << head + app + "applications:\n  - {name: b, source: {repo: .}}\n"
+            << QStringLiteral("sluice.yaml:8:1: duplicate key \"applications\"");
+        QTest::newRow("duplicate in a flow map") << head + "clusters:\n  - {name: c, context: x, context: y}\n"
+                                                 << QStringLiteral("sluice.yaml:4:27: duplicate key \"context\"");
+        QTest::newRow("second document") << head + app + "---\n" + head + "applications: []\n"
+                                         << QStringLiteral("sluice.yaml:8:1: expected one document, found more");
+        QTest::newRow("empty second document") << head + app + "---\n"
+                                               << QStringLiteral("sluice.yaml:8:1: expected one document, found more");
+    }
+    void duplicatesAndDocuments()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(QString, expected);
+        auto ws = parseWorkspace(text, QStringLiteral("sluice.yaml"), QStringLiteral("/ws"));
+        QVERIFY(!ws);
+        QVERIFY2(ws.error().message.startsWith(expected), qPrintable(ws.error().message));
+        QCOMPARE(ws.error().category, ErrorCategory::Workspace);
+    }
+
+    void duplicateLongKeyIsElided()
+    {
+        const QByteArray huge(1'000'000, 'x');
+        auto ws = parseWorkspace("apiVersion: sluice.dev/v1alpha1\nkind: Workspace\n? " + huge + "\n: 1\n? " + huge + "\n: 2\n",
+                                 QStringLiteral("sluice.yaml"), QStringLiteral("/ws"));
+        QVERIFY(!ws);
+        QVERIFY2(ws.error().message.size() < 400, qPrintable(ws.error().message.left(400)));
+        QVERIFY2(ws.error().message.startsWith(QStringLiteral("sluice.yaml:5:3: duplicate key \"xxx")),
+                 qPrintable(ws.error().message.left(400)));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestWorkspace)
