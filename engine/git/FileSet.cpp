@@ -246,7 +246,7 @@ Status collectWorktree(git_repository *repo, Collected *c, const CancelToken &ca
 class Planner
 {
 public:
-    explicit Planner(Collected *c) : m_c(c) {}
+    Planner(Collected *c, bool lenient) : m_c(c), m_lenient(lenient) {}
 
     Status planAll()
     {
@@ -276,15 +276,12 @@ private:
         }
         const QString link = repoPath(key);
         if (depth >= kMaxSymlinkDepth)
-            return gitPathError(
-                QStringLiteral("symlink %1: too many levels of symbolic links").arg(link));
+            return refuse(link, QStringLiteral("has too many levels of symbolic links"));
         QString target;
         if (!resolveTarget(link, e.linkTarget, &target))
-            return gitPathError(
-                QStringLiteral("symlink %1 points outside %2 (%3): refused")
-                    .arg(link,
-                         m_c->subPath.isEmpty() ? QStringLiteral("the repository") : m_c->subPath,
-                         e.linkTarget));
+            return refuse(link, QStringLiteral("points outside %1 (%2): refused")
+                                    .arg(m_c->subPath.isEmpty() ? QStringLiteral("the repository") : m_c->subPath,
+                                         e.linkTarget));
         if (m_c->entries.contains(target))
             return add(outPath, target, depth + 1);
         // A directory: every entry below it, at the link's place.
@@ -301,9 +298,7 @@ private:
                 return s;
         }
         if (!any)
-            return gitPathError(
-                QStringLiteral("symlink %1 points to %2, which does not exist at %3")
-                    .arg(link, e.linkTarget, m_c->where));
+            return refuse(link, QStringLiteral("points to %1, which does not exist at %2").arg(e.linkTarget, m_c->where));
         return {};
     }
 
@@ -335,13 +330,23 @@ private:
         return true;
     }
 
+    // A symlink the plan cannot follow: an error, or (lenient) left out and listed.
+    Status refuse(const QString &link, const QString &reason)
+    {
+        if (!m_lenient)
+            return gitPathError(QStringLiteral("symlink %1 %2").arg(link, reason));
+        m_c->refused.append({link, reason});
+        return {};
+    }
+
     Collected *m_c;
+    bool m_lenient = false;
 };
 
 } // namespace
 
 Result<Collected> collectFiles(git_repository *repo, const Revision &rev, const QString &subPath,
-                               const CancelToken &cancel)
+                               const CancelToken &cancel, bool lenient)
 {
     Collected c;
     if (!normalizeSubPath(subPath, &c.subPath))
@@ -352,7 +357,7 @@ Result<Collected> collectFiles(git_repository *repo, const Revision &rev, const 
         rev.worktree ? collectWorktree(repo, &c, cancel) : collectCommit(repo, rev, &c, cancel);
     if (!s)
         return s.error();
-    if (Status p = Planner(&c).planAll(); !p)
+    if (Status p = Planner(&c, lenient).planAll(); !p)
         return p.error();
     return c;
 }

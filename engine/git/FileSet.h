@@ -48,13 +48,16 @@ struct Collected
     QString where;   // "main (abc1234)" or "the working tree", for messages
     EntryMap entries;
     QList<OutFile> files;
+    QList<Repository::RefusedLink> refused; // lenient planning only: symlinks left out
 };
 
 // Collects and plans the files of `subPath` at `rev`. Errors: path missing, a symlink leaving
 // subPath or dangling, a submodule, cancellation. Cost: reads every tree of the sub-path (the
 // commit case) or lists the directories and checks ignore rules (the worktree case); file
 // contents are not read.
+// `lenient`: a symlink that leaves subPath, dangles or loops is listed in Collected::refused
+// (and planned as nothing) instead of being an error.
 Result<Collected> collectFiles(git_repository *repo, const Revision &rev, const QString &subPath,
-                               const CancelToken &cancel);
+                               const CancelToken &cancel, bool lenient = false);
 
 } // namespace sluice::git

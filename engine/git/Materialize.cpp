@@ -78,7 +78,8 @@ Result<QString> Repository::contentId(const Revision &rev, const QString &subPat
         return oidToString(*git_tree_entry_id(entry.get()));
     }
 
-    Result<Collected> c = collectFiles(d->repo.get(), rev, subPath, {});
+    // Lenient, as the render's copy of a whole repository: a broken link changes the id too.
+    Result<Collected> c = collectFiles(d->repo.get(), rev, subPath, {}, true);
     if (!c)
         return c.error();
     QList<OutFile> files = c->files;
@@ -96,6 +97,8 @@ Result<QString> Repository::contentId(const Revision &rev, const QString &subPat
         hash.addData(QByteArray::number(content->size()) + '\0');
         hash.addData(*content);
     }
+    for (const RefusedLink &link : std::as_const(c->refused))
+        hash.addData(QStringLiteral("\n%1\n%2").arg(link.path, link.reason).toUtf8());
     return QString::fromLatin1(hash.result().toHex());
 }
 
@@ -185,12 +188,20 @@ Result<Repository::PathObject> Repository::object(const Revision &rev, const QSt
 Status Repository::materialize(const Revision &rev, const QString &subPath, const QString &destDir,
                                const CancelToken &cancel) const
 {
+    return materialize(rev, subPath, destDir, nullptr, cancel);
+}
+
+Status Repository::materialize(const Revision &rev, const QString &subPath, const QString &destDir,
+                               QList<RefusedLink> *refused, const CancelToken &cancel) const
+{
     if (!QFileInfo(destDir).isDir())
         return makeError(ErrorCategory::Io,
                          QStringLiteral("destination %1 is not a directory").arg(destDir));
-    Result<Collected> c = collectFiles(d->repo.get(), rev, subPath, cancel);
+    Result<Collected> c = collectFiles(d->repo.get(), rev, subPath, cancel, refused != nullptr);
     if (!c)
         return c.error();
+    if (refused)
+        *refused = c->refused;
     const QDir dest(destDir);
     for (const OutFile &f : std::as_const(c->files)) {
         if (cancel.isCancelled())

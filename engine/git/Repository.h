@@ -115,6 +115,18 @@ public:
     Status materialize(const Revision &rev, const QString &subPath, const QString &destDir,
                        const CancelToken &cancel = {}) const;
 
+    // A symlink materialize() did not write: its path (from the repository root) and why.
+    struct RefusedLink
+    {
+        QString path;
+        QString reason; // "points outside the repository (/etc/passwd)"
+    };
+    // As above, but a symlink that leaves subPath, dangles or loops is left out and listed in
+    // `refused` instead of failing the whole copy: a kustomize render refuses it only when the
+    // build would read it (`kubectl kustomize` builds a tree with unrelated broken links).
+    Status materialize(const Revision &rev, const QString &subPath, const QString &destDir,
+                       QList<RefusedLink> *refused, const CancelToken &cancel = {}) const;
+
     // The pending commits: reachable from `headCommit` and not from `baseCommit` (empty base =
     // the whole history), newest first (topological + time order, like `git log`). Rows are
     // handed to `sink` in batches, the first batch as early as possible; `sink` returns false

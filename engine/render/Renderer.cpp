@@ -374,6 +374,10 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
             if (Status edited = prepareFluxKustomization(dir, options.flux); !edited)
                 return edited.error().prefixed(QStringLiteral("render of %1").arg(displayPath));
         }
+        if (!options.repoRoot.isEmpty()) {
+            if (Status inside = checkKustomizeReach(options.repoRoot, dir, options.refusedLinks); !inside)
+                return inside.error().prefixed(QStringLiteral("render of %1").arg(displayPath));
+        }
         scanned = runRenderTool(kustomizeTool(options.tools), {QStringLiteral(".")}, dir,
                                 displayPath + QLatin1String(" (kustomize output)"), options, cancel);
         break;
@@ -390,8 +394,13 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
         QStringList args{release.isEmpty() ? QStringLiteral("release") : release, chart, QStringLiteral("--include-crds")};
         if (!options.defaultNamespace.isEmpty())
             args << QStringLiteral("--namespace") << options.defaultNamespace;
-        for (const QString &values : options.helm.valueFiles)
+        for (const QString &values : options.helm.valueFiles) {
+            if (!options.repoRoot.isEmpty()) {
+                if (Status inside = checkPathInside(options.repoRoot, dir, values, QStringLiteral("helm values file"), options.refusedLinks); !inside)
+                    return inside.error().prefixed(QStringLiteral("render of %1").arg(displayPath));
+            }
             args << QStringLiteral("--values") << values;
+        }
         QTemporaryDir inlineDir; // inline values go last, over the files
         if (!options.helm.values.isEmpty()) {
             QFile inlineValues(inlineDir.filePath(QStringLiteral("inline-values.yaml")));
@@ -419,6 +428,10 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
         }
         if (Status prepared = prepareFluxKustomization(buildDir, options.flux); !prepared)
             return prepared.error().prefixed(QStringLiteral("render of %1").arg(displayPath));
+        if (const QString root = options.flux.artifactCopies.isEmpty() ? options.repoRoot : artifact.path(); !root.isEmpty()) {
+            if (Status inside = checkKustomizeReach(root, buildDir, options.refusedLinks); !inside)
+                return inside.error().prefixed(QStringLiteral("render of %1").arg(displayPath));
+        }
         // Flux builds with no load restrictions: a kustomization may use files outside its folder.
         scanned = runRenderTool(kustomizeTool(options.tools), {QStringLiteral("--load-restrictor"), QStringLiteral("LoadRestrictionsNone"),
                                                               QStringLiteral(".")},

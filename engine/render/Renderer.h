@@ -2,6 +2,7 @@
 
 // Renderers turn a directory of manifests into a ResourceSet: plain YAML/JSON, kustomize, helm.
 
+#include "KustomizeReach.h"
 #include "Resource.h"
 #include "core/Cancel.h"
 #include "core/Result.h"
@@ -90,8 +91,11 @@ struct RenderOptions
     ToolPaths tools;
     int timeoutMs = 120000;
     // Where the whole repository is on disk when the renderer reads outside its path (set by
-    // the caller, not part of identity()): Flux HelmReleases find Git charts there.
+    // the caller, not part of identity()): Flux HelmReleases find Git charts there. When set,
+    // kustomize and helm may read nothing outside it (render/KustomizeReach.h), and the symlinks
+    // its copy left out (`refusedLinks`, by repository path) are refused where a build names them.
     QString repoRoot;
+    RefusedLinks refusedLinks;
 
     // Everything that changes the output, as text (for the render cache key).
     QString identity() const;

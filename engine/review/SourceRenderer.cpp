@@ -67,7 +67,8 @@ Result<RendererKind> SourceRenderer::resolveRenderer(const git::Repository &repo
     QTemporaryDir tmp;
     if (!tmp.isValid())
         return makeError(ErrorCategory::Io, QStringLiteral("cannot create a temporary directory: %1").arg(tmp.errorString()));
-    if (Status s = repo.materialize(rev, app.path, tmp.path(), cancel); !s)
+    QList<git::Repository::RefusedLink> refused; // only the top level's names matter here
+    if (Status s = repo.materialize(rev, app.path, tmp.path(), &refused, cancel); !s)
         return s.error();
     const RendererKind kind = detectRenderer(tmp.path());
     m_cache.storeText(key, rendererName(kind));
@@ -120,8 +121,12 @@ Result<ResourceSet> SourceRenderer::render(const git::Repository &repo, const gi
         return makeError(ErrorCategory::Io, QStringLiteral("cannot create a temporary directory: %1").arg(tmp.errorString()));
     const bool wholeRepo = readsOutsidePath(planned->kind);
     // Kustomize: only what the build reaches, when known (not a large unrelated tree each time).
+    // A whole repository is copied without the symlinks it cannot follow (broken, absolute,
+    // leaving it): the render refuses one only where a build names it.
+    QList<git::Repository::RefusedLink> refused;
     Status written = planned->reached ? writeInputs(repo, rev, *planned->reached, tmp.path(), cancel)
-                                      : repo.materialize(rev, wholeRepo ? QString() : app.path, tmp.path(), cancel);
+                     : wholeRepo      ? repo.materialize(rev, QString(), tmp.path(), &refused, cancel)
+                                      : repo.materialize(rev, app.path, tmp.path(), cancel);
     if (!written)
         return written.error().prefixed(QStringLiteral("render of %1 at %2").arg(app.name, rev.displayName()));
     const QString dir = wholeRepo ? QDir(tmp.path()).filePath(app.path) : tmp.path();
@@ -129,9 +134,11 @@ Result<ResourceSet> SourceRenderer::render(const git::Repository &repo, const gi
     RenderOptions options = app.render;
     options.renderer = planned->kind;
     options.repoRoot = wholeRepo ? tmp.path() : QString();
+    for (const git::Repository::RefusedLink &link : std::as_const(refused))
+        options.refusedLinks.insert(link.path, link.reason);
     auto set = renderDirectory(dir, app.path, options, cancel);
     if (!set)
-        return set.error();
+        return set.error().prefixed(QStringLiteral("render of %1 at %2").arg(app.name, rev.displayName()));
     m_cache.store(planned->key, *set);
     return set;
 }

@@ -145,6 +145,40 @@ private slots:
                  QByteArray("template web . --include-crds --namespace shop --values values-prod.yaml --values extra.yaml"));
     }
 
+    void helmValuesStayInsideTheRepository_data()
+    {
+        QTest::addColumn<QString>("values");
+        QTest::addColumn<QString>("error"); // empty: accepted
+        QTest::newRow("beside the chart") << "../values/prod.yaml" << QString();
+        QTest::newRow("up and out") << "../../../../etc/passwd" << "helm values file ../../../../etc/passwd leaves the repository: refused";
+        QTest::newRow("absolute") << "/etc/passwd" << "helm values file /etc/passwd is an absolute path, outside the repository: refused";
+        QTest::newRow("through a refused symlink") << "../vendor/values.yaml"
+                                                   << "helm values file ../vendor/values.yaml goes through the symlink charts/vendor, which points outside";
+    }
+
+    void helmValuesStayInsideTheRepository()
+    {
+        QFETCH(QString, values);
+        QFETCH(QString, error);
+        QTemporaryDir tools, repo;
+        const QString helm = writeTool(tools, "helm", "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: from-helm\\n'\n");
+        QVERIFY(QDir().mkpath(repo.filePath("charts/web")));
+        RenderOptions options;
+        options.renderer = RendererKind::Helm;
+        options.tools.helm = helm;
+        options.helm.valueFiles = {values};
+        options.repoRoot = repo.path();
+        options.refusedLinks.insert(QStringLiteral("charts/vendor"), QStringLiteral("points outside the repository (/srv): refused"));
+        qunsetenv("SLUICE_HELM");
+        auto set = renderDirectory(repo.filePath("charts/web"), QStringLiteral("charts/web"), options);
+        if (error.isEmpty()) {
+            QVERIFY2(set, set ? "" : qPrintable(set.error().toString()));
+            return;
+        }
+        QVERIFY(!set);
+        QVERIFY2(set.error().message.contains(error), qPrintable(set.error().message));
+    }
+
     void toolTimeoutAndCancel()
     {
         QTemporaryDir dir;

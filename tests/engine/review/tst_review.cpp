@@ -486,6 +486,82 @@ private slots:
             QVERIFY2(after.findData(QString::fromLatin1(kept)), kept);
     }
 
+    void kustomizeReadsNothingOutsideTheRepository_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("revision");
+        QTest::addColumn<QString>("error"); // empty: renders the ConfigMap "inside"
+        const QString ups = QStringLiteral("../").repeated(20);
+        const QString outside = m_dir.filePath("outside").mid(1); // no leading slash
+        QTest::newRow("resource up and out") << "apps/esc" << "HEAD"
+                                             << "apps/esc/kustomization.yaml:3: resources entry " + ups + outside + " leaves the repository: refused";
+        QTest::newRow("resource absolute") << "apps/abs" << "HEAD"
+                                           << "apps/abs/kustomization.yaml:1: resources entry /" + outside + " is an absolute path";
+        QTest::newRow("base's generator file") << "apps/gen" << "HEAD"
+                                               << "base-out/kustomization.yaml:2: configMapGenerator entry " + ups + "etc/hostname leaves the repository";
+        QTest::newRow("patch file") << "apps/patch" << "HEAD" << "apps/patch/kustomization.yaml:3: patches entry ../../../x.yaml leaves the repository";
+        QTest::newRow("component") << "apps/comp" << "HEAD" << "apps/comp/kustomization.yaml:1: components entry ../../.. leaves the repository";
+        QTest::newRow("through an absolute symlink") << "apps/vialink" << "HEAD"
+                                                     << "apps/vialink/kustomization.yaml:1: resources entry ../../vendor/abs goes through "
+                                                        "the symlink vendor/abs, which points outside the repository (/etc): refused";
+        // Broken and absolute symlinks elsewhere do not matter (the tree is copied whole here:
+        // a symlink in the application's own folder, or the worktree).
+        QTest::newRow("unrelated links, commit") << "apps/ok" << "HEAD" << QString();
+        QTest::newRow("unrelated links, worktree") << "apps/ok" << QString(git::kWorktree) << QString();
+    }
+
+    void kustomizeReadsNothingOutsideTheRepository()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, revision);
+        QFETCH(QString, error);
+        GitFixture fixture(m_dir.filePath("escape"));
+        if (!QFileInfo::exists(fixture.dir())) {
+            const QString ups = QStringLiteral("../").repeated(20);
+            const QString outside = m_dir.filePath("outside").mid(1);
+            QDir().mkpath(m_dir.filePath("outside"));
+            QFile k(m_dir.filePath("outside/kustomization.yaml")), cm(m_dir.filePath("outside/cm.yaml"));
+            QVERIFY(k.open(QIODevice::WriteOnly) && cm.open(QIODevice::WriteOnly));
+            k.write("resources: [cm.yaml]\n");
+            cm.write(configMap("outside-secret", "1"));
+            k.close();
+            cm.close();
+            QVERIFY(fixture.init());
+            QVERIFY(fixture.write("base/kustomization.yaml", "resources: [cm.yaml]\n"));
+            QVERIFY(fixture.write("base/cm.yaml", configMap("inside", "1")));
+            QVERIFY(fixture.write("apps/esc/kustomization.yaml", ("# escapes\nresources:\n- " + ups + outside + "\n").toUtf8()));
+            QVERIFY(fixture.write("apps/abs/kustomization.yaml", ("resources: [/" + outside + "]\n").toUtf8()));
+            QVERIFY(fixture.write("apps/gen/kustomization.yaml", "resources: [../../base-out]\n"));
+            QVERIFY(fixture.write("base-out/kustomization.yaml",
+                                  ("configMapGenerator:\n- {name: g, files: [" + ups + "etc/hostname]}\n").toUtf8()));
+            QVERIFY(fixture.write("apps/patch/kustomization.yaml", "resources: [../../base]\npatches:\n- path: ../../../x.yaml\n"));
+            QVERIFY(fixture.write("apps/comp/kustomization.yaml", "components: [../../..]\nresources: [../../base]\n"));
+            QVERIFY(fixture.write("apps/vialink/kustomization.yaml", "resources: [../../vendor/abs]\n"));
+            QVERIFY(fixture.write("apps/ok/kustomization.yaml", "resources: [../../base]\n"));
+            QVERIFY(fixture.symlink("apps/ok/here", "../../base"));
+            QVERIFY(fixture.symlink("vendor/abs", "/etc"));
+            QVERIFY(fixture.symlink("other/dangling", "nope/missing.yaml"));
+            QVERIFY(fixture.symlink("other/up", "../../outside"));
+            fixture.commitAll("kustomizations");
+        }
+        auto repo = git::Repository::open(fixture.dir());
+        QVERIFY(repo);
+        auto rev = repo->resolve(revision);
+        QVERIFY(rev);
+        RenderCache cache;
+        SourceRenderer renderer(cache);
+        auto set = renderer.render(*repo, *rev, application(fixture.dir(), path, RendererKind::Kustomize));
+        if (error.isEmpty()) {
+            QVERIFY2(set, set ? "" : qPrintable(set.error().toString()));
+            QCOMPARE(set->size(), 1);
+            QCOMPARE(set->begin()->first.name, QStringLiteral("inside"));
+            return;
+        }
+        QVERIFY(!set);
+        QVERIFY2(set.error().message.contains(error), qPrintable(set.error().message));
+        QVERIFY2(set.error().message.startsWith("render of app at "), qPrintable(set.error().message));
+    }
+
     void worktree()
     {
         QVERIFY(m_git.write("apps/plain/new.yaml", configMap("c", "1")));
