@@ -45,6 +45,17 @@ bool readHeader(QDataStream &in, const QString &key)
     return in.status() == QDataStream::Ok && magic == kMagic && version == kVersion && storedKey == key;
 }
 
+// Whether `set` holds a core Secret: such a set stays in memory, so no secret value rests on
+// disk (a render of it costs again in the next process). Linear in the set, no parsing.
+bool containsSecret(const ResourceSet &set)
+{
+    for (const auto &entry : set) {
+        if (entry.first.group.isEmpty() && entry.first.kind == QLatin1String("Secret"))
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 RenderCache::RenderCache(QString diskDir, qint64 maxDiskBytes) : m_diskDir(std::move(diskDir)), m_maxDiskBytes(maxDiskBytes) {}
@@ -128,6 +139,8 @@ std::optional<ResourceSet> RenderCache::find(const QString &key)
         qCWarning(lcRender) << "ignoring corrupt render cache entry" << file.fileName();
         return std::nullopt;
     }
+    if (containsSecret(set)) // written before Secrets stayed in memory: used once more, then gone
+        file.remove();
     QMutexLocker lock(&m_mutex);
     m_sets.insert(key, set);
     return set;
@@ -139,7 +152,7 @@ void RenderCache::store(const QString &key, const ResourceSet &set)
         QMutexLocker lock(&m_mutex);
         m_sets.insert(key, set);
     }
-    if (m_diskDir.isEmpty() || !QDir().mkpath(m_diskDir))
+    if (m_diskDir.isEmpty() || containsSecret(set) || !QDir().mkpath(m_diskDir))
         return;
     QFile::setPermissions(m_diskDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     QSaveFile file(fileFor(key, ".set"));
@@ -150,7 +163,8 @@ void RenderCache::store(const QString &key, const ResourceSet &set)
     for (const auto &[k, r] : set)
         out << r;
     out << set.notes;
-    // Rendered Secrets are in here: readable by the owner only.
+    // Rendered manifests (no Secret, but a ConfigMap may hold what a team should not share):
+    // readable by the owner only.
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     if (!file.commit())
         qCWarning(lcRender) << "could not write render cache entry" << file.fileName() << file.errorString();

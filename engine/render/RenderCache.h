@@ -2,7 +2,8 @@
 
 // Render cache keyed by (content id of the rendered tree, renderer options, tool identity), so
 // a second render of the same revision costs next to nothing. Kept in memory and, when given a
-// directory, on disk (so every sluicectl run benefits). Thread-safe.
+// directory, on disk (so every sluicectl run benefits), except a set with a Secret in it: that
+// one only in memory, so no secret value rests on disk. Thread-safe.
 
 #include "Resource.h"
 

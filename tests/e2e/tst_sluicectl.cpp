@@ -9,6 +9,7 @@
 #include <QRegularExpression>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QDirIterator>
 #include <QProcess>
 #include <QScopeGuard>
 #include <QTcpServer>
@@ -171,7 +172,7 @@ private slots:
         QCOMPARE(config.value("namespace").toString(), QStringLiteral("shop"));
         const QJsonObject field = config.value("fields").toArray().at(0).toObject();
         QCOMPARE(field.value("path").toString(), QStringLiteral("data.FEATURE_RECOMMENDATIONS"));
-        QCOMPARE(field.value("after").toString(), QStringLiteral("true"));
+        QCOMPARE(field.value("after").toString(), QStringLiteral("\"true\"")); // a string: shown with its YAML type
         QVERIFY(config.value("diff").toString().contains("+  FEATURE_RECOMMENDATIONS: \"true\""));
         const QJsonObject secret = objects.at(1).toObject();
         QVERIFY(secret.value("diff").toString().contains("DATABASE_PASSWORD: \"<secret value #"));
@@ -421,6 +422,35 @@ private slots:
         const Run r = sluicectl({"review", "a", "--base", "main", "--head", "main"}, path);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("bad.yaml:5: unknown key \"sorce\""), r.err.constData());
+    }
+
+    // Issue 13 item 5: nothing secret rests on disk. A render with a Secret stays in memory; the
+    // whole-review entry holds masks only. Every file under the cache, raw or base64, is clean.
+    void cacheHoldsNoSecret()
+    {
+        const QStringList review{"--json", "review", "web", "--base", "deployed", "--head", "main"};
+        const Run first = sluicectl(review);
+        QCOMPARE(first.exitCode, 1);
+        QCOMPARE(sluicectl({"render", "web"}).exitCode, 0);
+        QCOMPARE(sluicectl({"render", "web", "--revision", "deployed", "-o", "json"}).exitCode, 0);
+        const Run again = sluicectl(review); // from the whole-review entry
+        QCOMPARE(again.out, first.out);
+        qsizetype files = 0;
+        QDirIterator it(m_dir.filePath("cache"), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            QFile f(it.next());
+            if (f.fileName().contains(QStringLiteral("/repos/")) || f.fileName().contains(QStringLiteral("/mirrors/")))
+                continue; // a clone of a remote repository holds its files, as the repository does
+            QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
+            const QByteArray bytes = f.readAll();
+            ++files;
+            for (const QByteArray &secret :
+                 {QByteArray("s3cr3t-demo-1"), QByteArray("s3cr3t-demo-2"), QByteArray("demo-token-not-real")}) {
+                for (const QByteArray &form : {secret, secret.toBase64()})
+                    QVERIFY2(!bytes.contains(form), qPrintable(f.fileName() + " holds " + form));
+            }
+        }
+        QVERIFY(files > 0); // the cache was written (the review entry at least)
     }
 };
 
