@@ -9,6 +9,7 @@ packages=(
   qt6-base-dev qt6-tools-dev libgl-dev libqt6svg6 fonts-dejavu-core
   libgit2-dev libyaml-cpp-dev libyaml-dev libssl-dev
   unzip
+  clang libclang-rt-14-dev   # scripts/fuzz.sh: libFuzzer, ASan, UBSan
 )
 
 missing=()

@@ -373,7 +373,7 @@ Result<LiveComparison> compareWithCluster(ClusterConnection &cluster, const QStr
         }
     }
     for (const auto &[key, object] : *live) {
-        const bool controlled = [&] {
+        const bool controlled = [&object = object] { // clang 14 cannot capture a structured binding
             for (const QJsonValue &owner : object.value(QLatin1String("metadata")).toObject().value(QLatin1String("ownerReferences")).toArray()) {
                 if (owner.toObject().value(QLatin1String("controller")).toBool())
                     return true;
