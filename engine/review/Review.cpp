@@ -179,7 +179,7 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
     // as added. Both render at once (a render is mostly waiting for kustomize or helm), the base
     // on its own repository handle: a handle serves one thread.
     std::optional<Result<ResourceSet>> baseSet;
-    std::thread baseThread([&] {
+    std::thread baseThread([&, &base = base] { // clang 14 cannot capture a structured binding
         auto own = git::Repository::open(repo.path());
         baseSet = own ? renderOrEmpty(*own, renderer, base, app, cancel) : Result<ResourceSet>(own.error());
     });
