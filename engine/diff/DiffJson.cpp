@@ -25,6 +25,8 @@ QJsonObject objectToJson(const ObjectDiff &o)
         QJsonArray fields;
         for (const FieldChange &f : o.fields) {
             QJsonObject field{{QStringLiteral("path"), f.path}};
+            if (isOrderValue(f.before)) // a keyed list's items in another order: "before"/"after" name each order
+                field.insert(QStringLiteral("order"), true);
             if (!f.before.isUndefined())
                 field.insert(QStringLiteral("before"), fieldValueText(f.before));
             if (!f.after.isUndefined())

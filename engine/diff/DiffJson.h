@@ -2,7 +2,7 @@
 
 // The JSON shape every diff-like output uses (design.md, CLI):
 // {"summary": {...}, "objects": [{"group","version","kind","namespace","name","change",
-//   "fields": [{"path","before","after"}], "diff": "..."}]}
+//   "fields": [{"path","before","after"[,"order": true]}], "diff": "..."}]}
 
 #include "ResourceDiff.h"
 
