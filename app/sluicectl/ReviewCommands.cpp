@@ -126,8 +126,12 @@ int runReview(const Context &ctx, const ReviewArgs &args)
         if (o.change != ChangeKind::Unchanged)
             printObjectDiff(ctx, o, {}, args.stat);
     }
-    for (const QString &note : diff.notes)
-        out() << paint(ctx, "2", QStringLiteral("note: ") + note) << '\n';
+    for (const QString &note : diff.notes) {
+        if (note.startsWith(QLatin1String("warning: ")))
+            out() << paint(ctx, "33", note) << '\n';
+        else
+            out() << paint(ctx, "2", QStringLiteral("note: ") + note) << '\n';
+    }
     out() << summaryLine(diff.summary) << Qt::endl;
     return exit;
 }
@@ -199,6 +203,9 @@ int runRender(const Context &ctx, const RenderArgs &args)
     auto set = renderer.render(*session->repo, *rev, *session->app);
     if (!set)
         return fail(set.error());
+    // On stderr: the output stays a clean list of objects.
+    for (const QString &note : set->notes)
+        err() << (set->size() == 0 ? "warning: " : "note: ") << note << Qt::endl;
 
     // Object by object: a large render is not held twice (as trees, or as one text).
     out().flush();

@@ -15,6 +15,7 @@
 #include <QCryptographicHash>
 #include <QFileInfo>
 #include <QJsonObject>
+#include <QMap>
 #include <QMutex>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -86,7 +87,41 @@ ScanMemo &scanMemo()
     return memo;
 }
 
-Result<ScannedManifests> renderPlain(const QString &dir, const QString &displayPath, bool recurse, const CancelToken &cancel)
+// What a folder that rendered no objects holds instead, for a note: "3 .jsonnet files;
+// jsonnet is not supported", "2 YAML/JSON files with no object in them", "no files".
+QString whatIsThereInstead(const QString &dir, bool recurse, qsizetype manifestFiles)
+{
+    QMap<QString, int> bySuffix;
+    QDirIterator it(dir, QDir::Files, recurse ? QDirIterator::Subdirectories : QDirIterator::NoIteratorFlags);
+    const QDir base(dir);
+    while (it.hasNext()) {
+        const QString relative = base.relativeFilePath(it.next());
+        if (relative.startsWith(QLatin1Char('.')) || relative.contains(QLatin1String("/.")))
+            continue;
+        const QString suffix = QFileInfo(relative).suffix().toLower();
+        if (suffix != QLatin1String("yaml") && suffix != QLatin1String("yml") && suffix != QLatin1String("json"))
+            bySuffix[suffix.isEmpty() ? QString() : QLatin1Char('.') + suffix] += 1;
+    }
+    QStringList found;
+    if (manifestFiles > 0)
+        found << QStringLiteral("%1 YAML/JSON file%2 with no object in %3").arg(manifestFiles).arg(manifestFiles == 1 ? "" : "s",
+                                                                                  manifestFiles == 1 ? "it" : "them");
+    QList<std::pair<int, QString>> counts; // most first
+    for (auto c = bySuffix.begin(); c != bySuffix.end(); ++c)
+        counts.append({c.value(), c.key()});
+    std::stable_sort(counts.begin(), counts.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    for (const auto &[count, suffix] : counts.mid(0, 5))
+        found << QStringLiteral("%1 %2file%3").arg(count).arg(suffix.isEmpty() ? QString() : suffix + QLatin1Char(' '), count == 1 ? "" : "s");
+    if (counts.size() > 5)
+        found << QStringLiteral("other files");
+    QString text = found.isEmpty() ? QStringLiteral("no files") : found.join(QLatin1String(", "));
+    if (bySuffix.contains(QStringLiteral(".jsonnet")) || bySuffix.contains(QStringLiteral(".libsonnet")))
+        text += QStringLiteral("; jsonnet is not supported");
+    return text;
+}
+
+Result<ScannedManifests> renderPlain(const QString &dir, const QString &displayPath, bool recurse, const CancelToken &cancel,
+                                     QStringList &notes)
 {
     QStringList files;
     QDirIterator it(dir, {QStringLiteral("*.yaml"), QStringLiteral("*.yml"), QStringLiteral("*.json")},
@@ -97,12 +132,14 @@ Result<ScannedManifests> renderPlain(const QString &dir, const QString &displayP
 
     ScannedManifests all;
     const QDir base(dir);
+    qsizetype scannedFiles = 0;
     for (const QString &path : files) {
         if (cancel.isCancelled())
             return makeError(ErrorCategory::Cancelled, QStringLiteral("render of %1 was cancelled").arg(displayPath));
         const QString relative = base.relativeFilePath(path);
         if (relative.startsWith(QLatin1Char('.')) || relative.contains(QLatin1String("/.")))
             continue; // hidden files and folders (.git, .github …) are not manifests
+        ++scannedFiles;
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
             return makeError(ErrorCategory::Io, QStringLiteral("cannot read %1: %2").arg(relative, file.errorString()));
@@ -115,6 +152,8 @@ Result<ScannedManifests> renderPlain(const QString &dir, const QString &displayP
         all.resources.append(std::move(scanned->resources));
         all.crds.append(std::move(scanned->crds));
     }
+    if (all.resources.isEmpty())
+        notes.append(QStringLiteral("%1 has no objects: %2").arg(displayPath, whatIsThereInstead(dir, recurse, scannedFiles)));
     return all;
 }
 
@@ -367,7 +406,7 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
     switch (kind) {
     case RendererKind::Auto:
     case RendererKind::Plain:
-        scanned = renderPlain(dir, displayPath, options.recurse, cancel);
+        scanned = renderPlain(dir, displayPath, options.recurse, cancel, notes);
         break;
     case RendererKind::Kustomize:
         if (options.flux.editsKustomization()) {
@@ -445,6 +484,8 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
     }
     if (!scanned)
         return scanned.error();
+    if (scanned->resources.isEmpty() && notes.isEmpty())
+        notes.append(QStringLiteral("%1 has no objects: the %2 build produced none").arg(displayPath, rendererName(kind)));
     auto set = scopeResources(std::move(*scanned), options.defaultNamespace);
     if (set)
         set->notes = notes;

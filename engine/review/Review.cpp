@@ -9,15 +9,31 @@
 namespace sluice {
 namespace {
 
-// The desired set at `rev`, or an empty one when the application's path does not exist there
-// yet (a revision from before the application was added).
+// The desired set at `rev`, or an empty one with a note when the application's path does not
+// exist there (a revision from before the application was added, or after it was removed): one
+// rule for every renderer and either side. `side` ("base", "head", or empty) names the side in
+// the note and in an error.
 Result<ResourceSet> renderOrEmpty(const git::Repository &repo, SourceRenderer &renderer, const git::Revision &rev,
-                                  const ApplicationConfig &app, const CancelToken &cancel)
+                                  const ApplicationConfig &app, const CancelToken &cancel, const QString &side = {})
 {
     auto set = renderer.render(repo, rev, app, cancel);
-    if (!set && set.error().category == ErrorCategory::Git && set.error().code == git::kErrorNotFound)
-        return ResourceSet();
+    if (!set && set.error().category == ErrorCategory::Git && set.error().code == git::kErrorNotFound) {
+        ResourceSet empty;
+        empty.notes.append(QStringLiteral("%1: path %2 does not exist at %3%4: nothing to render there")
+                               .arg(app.name, elideMiddle(app.path), side.isEmpty() ? QString() : side + QLatin1Char(' '), rev.displayName()));
+        return empty;
+    }
+    if (!set && !side.isEmpty())
+        return set.error().prefixed(side);
     return set;
+}
+
+// An application that renders no object at either side is a warning: most often a path or
+// renderer that is not what was meant (a jsonnet folder, a path that moved).
+void warnIfNothingRendered(const QString &appName, const ResourceSet &base, const ResourceSet &head, ResourceDiff &diff)
+{
+    if (base.size() == 0 && head.size() == 0)
+        diff.notes.append(QStringLiteral("warning: %1 renders no objects at either revision").arg(appName));
 }
 
 // Resolves the base and head revision specs of a review or a commit range.
@@ -34,15 +50,19 @@ Result<std::pair<git::Revision, git::Revision>> resolveRange(const git::Reposito
 }
 
 // The objects of several applications at one revision, together.
+// `empty` collects the applications that rendered no object.
 Result<ResourceSet> renderTogether(const git::Repository &repo, SourceRenderer &renderer, const git::Revision &rev,
-                                   const QList<ApplicationConfig> &apps, const CancelToken &cancel)
+                                   const QList<ApplicationConfig> &apps, const CancelToken &cancel, const QString &side,
+                                   QStringList &empty)
 {
     ResourceSet all;
     QHash<QString, QString> owner; // key → application
     for (const ApplicationConfig &app : apps) {
-        auto set = renderOrEmpty(repo, renderer, rev, app, cancel);
+        auto set = renderOrEmpty(repo, renderer, rev, app, cancel, side);
         if (!set)
-            return set.error().prefixed(app.name);
+            return set.error();
+        if (set->size() == 0)
+            empty.append(app.name);
         for (const auto &[key, resource] : *set) {
             if (owner.contains(key.toString()))
                 return makeError(ErrorCategory::Render, QStringLiteral("%1 is rendered by both %2 and %3")
@@ -111,10 +131,11 @@ Result<ReviewResult> reviewApplications(const git::Repository &repo, SourceRende
     if (!range)
         return range.error();
     const auto &[base, head] = *range;
-    auto baseSet = renderTogether(repo, renderer, base, apps, cancel);
+    QStringList emptyAtBase, emptyAtHead;
+    auto baseSet = renderTogether(repo, renderer, base, apps, cancel, QStringLiteral("base"), emptyAtBase);
     if (!baseSet)
         return baseSet.error();
-    auto headSet = renderTogether(repo, renderer, head, apps, cancel);
+    auto headSet = renderTogether(repo, renderer, head, apps, cancel, QStringLiteral("head"), emptyAtHead);
     if (!headSet)
         return headSet.error();
     QList<IgnoreRule> ignore;
@@ -123,6 +144,10 @@ Result<ReviewResult> reviewApplications(const git::Repository &repo, SourceRende
     auto diff = diffSets(std::move(*baseSet), std::move(*headSet), optionsFor(ignore, base, head, texts), texts, cancel);
     if (!diff)
         return diff.error();
+    for (const QString &name : std::as_const(emptyAtBase)) {
+        if (emptyAtHead.contains(name))
+            diff->notes.append(QStringLiteral("warning: %1 renders no objects at either revision").arg(name));
+    }
     return ReviewResult{base, head, std::move(*diff)};
 }
 
@@ -134,12 +159,13 @@ Result<ReviewResult> compareApplications(const git::Repository &repo, SourceRend
     if (!range)
         return range.error();
     const auto &[base, head] = *range;
-    auto baseSet = renderer.render(repo, base, baseApp, cancel);
+    auto baseSet = renderOrEmpty(repo, renderer, base, baseApp, cancel, QStringLiteral("base"));
     if (!baseSet)
-        return baseSet.error().prefixed(baseApp.name);
-    auto headSet = renderer.render(repo, head, headApp, cancel);
+        return baseSet.error();
+    auto headSet = renderOrEmpty(repo, renderer, head, headApp, cancel, QStringLiteral("head"));
     if (!headSet)
-        return headSet.error().prefixed(headApp.name);
+        return headSet.error();
+    const bool nothing = baseSet->size() == 0 && headSet->size() == 0;
     git::Revision baseNamed = base, headNamed = head;
     baseNamed.spec = baseApp.name + QLatin1Char('@') + base.spec;
     headNamed.spec = headApp.name + QLatin1Char('@') + head.spec;
@@ -148,6 +174,8 @@ Result<ReviewResult> compareApplications(const git::Repository &repo, SourceRend
                          optionsFor(baseApp.ignore + headApp.ignore, baseNamed, headNamed, texts), texts, cancel);
     if (!diff)
         return diff.error();
+    if (nothing)
+        diff->notes.append(QStringLiteral("warning: %1 and %2 render no objects").arg(baseApp.name, headApp.name));
     return ReviewResult{baseNamed, headNamed, std::move(*diff)};
 }
 
@@ -175,15 +203,16 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
         if (auto diff = cachedReview())
             return ReviewResult{base, head, std::move(*diff)};
     }
-    // Only the head must have the path: a base from before the application existed shows it all
-    // as added. Both render at once (a render is mostly waiting for kustomize or helm), the base
-    // on its own repository handle: a handle serves one thread.
+    // A side without the path renders as empty (a base from before the application existed shows
+    // it all as added, a head after its removal all as removed). Both render at once (a render is
+    // mostly waiting for kustomize or helm), the base on its own repository handle: a handle
+    // serves one thread.
     std::optional<Result<ResourceSet>> baseSet;
     std::thread baseThread([&, &base = base] { // clang 14 cannot capture a structured binding
         auto own = git::Repository::open(repo.path());
-        baseSet = own ? renderOrEmpty(*own, renderer, base, app, cancel) : Result<ResourceSet>(own.error());
+        baseSet = own ? renderOrEmpty(*own, renderer, base, app, cancel, QStringLiteral("base")) : Result<ResourceSet>(own.error());
     });
-    auto headSet = renderer.render(repo, head, app, cancel);
+    auto headSet = renderOrEmpty(repo, renderer, head, app, cancel, QStringLiteral("head"));
     baseThread.join();
     if (!headSet)
         return headSet.error();
@@ -193,6 +222,8 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
     auto diff = cached ? Result<ResourceDiff>(std::move(*cached)) : diffResourceSets(**baseSet, *headSet, options, cancel);
     if (!diff)
         return diff.error();
+    if (!cached)
+        warnIfNothingRendered(app.name, **baseSet, *headSet, *diff);
     if (!cached && !reviewKey.isEmpty())
         renderer.cache().storeData(reviewKey, resourceDiffToBytes(*diff));
     if (texts == DiffTexts::OnDemand)
@@ -209,13 +240,13 @@ Result<ReviewResult> reviewCommit(const git::Repository &repo, SourceRenderer &r
     auto parentId = repo.firstParent(head->commitId);
     if (!parentId)
         return parentId.error();
-    // As in reviewRevisions, the commit itself must have the path (Pending and Review agree).
-    auto headSet = renderer.render(repo, *head, app, cancel);
+    // As in reviewRevisions, a side without the path is empty (Pending and Review agree).
+    auto headSet = renderOrEmpty(repo, renderer, *head, app, cancel, QStringLiteral("head"));
     if (!headSet)
         return headSet.error();
     git::Revision base{*parentId, *parentId, false};
     Result<ResourceSet> baseSet = parentId->isEmpty() ? Result<ResourceSet>(ResourceSet())
-                                                      : renderOrEmpty(repo, renderer, base, app, cancel);
+                                                      : renderOrEmpty(repo, renderer, base, app, cancel, QStringLiteral("base"));
     if (!baseSet)
         return baseSet.error();
     DiffOptions options;
@@ -225,6 +256,7 @@ Result<ReviewResult> reviewCommit(const git::Repository &repo, SourceRenderer &r
     auto diff = diffResourceSets(*baseSet, *headSet, options, cancel);
     if (!diff)
         return diff.error();
+    warnIfNothingRendered(app.name, *baseSet, *headSet, *diff);
     return ReviewResult{base, *head, std::move(*diff)};
 }
 

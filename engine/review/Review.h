@@ -21,7 +21,10 @@ struct ReviewResult
 };
 
 // Renders `app` at both revisions (through the cache) and diffs them with the app's ignore
-// rules, with the texts `texts` asks for (texts are the costly half of a diff). Blocks; call from a worker thread.
+// rules. A side where the application's path does not exist is empty, with a note (so a review
+// across its addition shows all added, across its removal all removed), whatever the renderer;
+// an application that renders no object at either side adds a note starting "warning: ". A
+// render error names the side ("head: render of web at pull/12 (abc1234): …"), with the texts `texts` asks for (texts are the costly half of a diff). Blocks; call from a worker thread.
 Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer &renderer,
                                      const ApplicationConfig &app, const QString &baseSpec, const QString &headSpec,
                                      const CancelToken &cancel = {}, DiffTexts texts = DiffTexts::UnifiedAndSides);
@@ -42,8 +45,8 @@ Result<ReviewResult> compareApplications(const git::Repository &repo, SourceRend
                                          const ApplicationConfig &headApp, const QString &headSpec,
                                          const CancelToken &cancel = {}, DiffTexts texts = DiffTexts::UnifiedAndSides);
 
-// The rendered diff a commit introduces: its first parent (nothing, for a root commit, or
-// where the path does not exist yet) vs it. An error when the path does not exist at the commit.
+// The rendered diff a commit introduces: its first parent (nothing, for a root commit) vs it;
+// a side without the path is empty, as in reviewRevisions.
 Result<ReviewResult> reviewCommit(const git::Repository &repo, SourceRenderer &renderer, const ApplicationConfig &app,
                                   const QString &commitId, const CancelToken &cancel = {});
 

@@ -47,6 +47,26 @@ Status writeInputs(const git::Repository &repo, const git::Revision &rev, const 
     return {};
 }
 
+// An error (code git::kErrorNotFound) when the application's path does not exist at `rev`, for
+// every renderer alike (a kustomize build would fail on it in its own words). Other lookup
+// failures are left to the render, which says more.
+Status pathExists(const git::Repository &repo, const git::Revision &rev, const QString &path)
+{
+    const QString clean = QDir::cleanPath(path.isEmpty() ? QStringLiteral(".") : path);
+    if (clean == QLatin1String("."))
+        return {};
+    if (rev.worktree) {
+        if (repo.workdir().isEmpty() || QFileInfo::exists(QDir(repo.workdir()).filePath(clean)))
+            return {};
+        return makeError(ErrorCategory::Git, QStringLiteral("path %1 does not exist in the working tree").arg(elideMiddle(clean)), {},
+                         git::kErrorNotFound);
+    }
+    auto object = repo.object(rev, clean);
+    if (!object && object.error().code == git::kErrorNotFound)
+        return object.error();
+    return {};
+}
+
 } // namespace
 
 Result<RendererKind> SourceRenderer::resolveRenderer(const git::Repository &repo, const git::Revision &rev,
@@ -110,6 +130,8 @@ Result<QString> SourceRenderer::cacheKey(const git::Repository &repo, const git:
 Result<ResourceSet> SourceRenderer::render(const git::Repository &repo, const git::Revision &rev,
                                            const ApplicationConfig &app, const CancelToken &cancel)
 {
+    if (Status present = pathExists(repo, rev, app.path); !present)
+        return present.error().prefixed(QStringLiteral("render of %1 at %2").arg(app.name, rev.displayName()));
     auto planned = plan(repo, rev, app, cancel);
     if (!planned)
         return planned.error().prefixed(QStringLiteral("render of %1 at %2").arg(app.name, rev.displayName()));

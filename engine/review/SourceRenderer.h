@@ -25,6 +25,8 @@ public:
     // The rendered desired set of `app` at `rev`. Renderers that read outside the path
     // (kustomize, helm) get the whole repository materialized and are keyed by its root tree;
     // plain renders only the path. Blocks; call from a worker thread; one thread per `repo`.
+    // Errors name the application and the revision; a path that does not exist at `rev` is
+    // an error with code git::kErrorNotFound whatever the renderer (reviews take it as empty).
     Result<ResourceSet> render(const git::Repository &repo, const git::Revision &rev, const ApplicationConfig &app,
                                const CancelToken &cancel = {});
 

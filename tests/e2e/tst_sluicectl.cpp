@@ -412,6 +412,51 @@ private slots:
         QCOMPARE(sluicectl({"--repo", fleet.dir(), "review", "--base-app", "production/apps"}).exitCode, 2);
     }
 
+    void renderEdges()
+    {
+        // Issue 13: what renders nothing says so, an application absent at one side is empty
+        // there (kustomize too), and a kustomization reaching out of the repository is refused.
+        sluice::test::GitFixture repo(m_dir.filePath("edges"));
+        QVERIFY(repo.init());
+        QVERIFY(repo.write("apps/jsonnet/main.jsonnet", "{}\n"));
+        QVERIFY(repo.write("apps/jsonnet/lib.jsonnet", "{}\n"));
+        QVERIFY(repo.write("apps/escape/kustomization.yaml", "resources:\n- ../../../../../../../../../../../../etc\n"));
+        QVERIFY(repo.symlink("vendor/broken", "/nonexistent/file.yaml"));
+        const QString first = repo.commitAll("jsonnet");
+        QVERIFY(repo.write("apps/k/kustomization.yaml", "resources: [cm.yaml]\n"));
+        QVERIFY(repo.write("apps/k/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: k}\n"));
+        repo.commitAll("kustomize app");
+        const QString workspace = m_dir.filePath("edges.yaml");
+        QFile f(workspace);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("apiVersion: sluice.dev/v1alpha1\nkind: Workspace\napplications:\n"
+                "  - {name: jsonnet, source: {repo: " + repo.dir().toUtf8() + ", path: apps/jsonnet}}\n"
+                "  - {name: k, source: {repo: " + repo.dir().toUtf8() + ", path: apps/k, renderer: kustomize}}\n"
+                "  - {name: escape, source: {repo: " + repo.dir().toUtf8() + ", path: apps/escape}}\n");
+        f.close();
+
+        const Run render = sluicectl({"render", "jsonnet"}, workspace);
+        QCOMPARE(render.exitCode, 0);
+        QVERIFY2(render.err.contains("warning: apps/jsonnet has no objects: 2 .jsonnet files; jsonnet is not supported"), render.err.constData());
+        const Run review = sluicectl({"review", "jsonnet", "--base", first, "--head", "main"}, workspace);
+        QCOMPARE(review.exitCode, 0);
+        QVERIFY2(review.out.contains("warning: jsonnet renders no objects at either revision"), review.out.constData());
+
+        const Run added = sluicectl({"review", "k", "--base", first, "--head", "main", "--stat"}, workspace);
+        QCOMPARE(added.exitCode, 1);
+        QVERIFY2(added.out.contains("note: k: path apps/k does not exist at base "), added.out.constData());
+        QVERIFY2(added.out.contains("1 added, 0 removed"), added.out.constData());
+        const Run removed = sluicectl({"review", "k", "--base", "main", "--head", first, "--stat"}, workspace);
+        QCOMPARE(removed.exitCode, 1);
+        QVERIFY2(removed.out.contains("0 added, 1 removed"), removed.out.constData());
+
+        const Run escape = sluicectl({"render", "escape"}, workspace);
+        QCOMPARE(escape.exitCode, 2);
+        QVERIFY2(escape.err.contains("render of escape at HEAD ("), escape.err.constData());
+        QVERIFY2(escape.err.contains("apps/escape/kustomization.yaml:2: resources entry ../../../../../../../../../../../../etc leaves the repository: refused"),
+                 escape.err.constData());
+    }
+
     void brokenWorkspace()
     {
         const QString path = m_dir.filePath("bad.yaml");

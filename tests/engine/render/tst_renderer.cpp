@@ -313,6 +313,33 @@ private slots:
         QVERIFY2(set.error().message.startsWith(QStringLiteral("apps/x/sub/bad.yaml:8:")), qPrintable(set.error().message));
     }
 
+    void emptyRenderSaysWhatWasFound_data()
+    {
+        QTest::addColumn<QStringList>("files");
+        QTest::addColumn<QString>("note"); // empty: objects, no note
+        QTest::newRow("jsonnet") << QStringList{"main.jsonnet", "lib/a.libsonnet", "lib/b.libsonnet", "README.md"}
+                                 << "apps/x has no objects: 2 .libsonnet files, 1 .jsonnet file, 1 .md file; jsonnet is not supported";
+        QTest::newRow("empty YAML") << QStringList{"a.yaml", ".hidden/b.txt"} << "apps/x has no objects: 1 YAML/JSON file with no object in it";
+        QTest::newRow("nothing") << QStringList{} << "apps/x has no objects: no files";
+        QTest::newRow("objects") << QStringList{"cm.yaml"} << QString();
+    }
+
+    void emptyRenderSaysWhatWasFound()
+    {
+        QFETCH(QStringList, files);
+        QFETCH(QString, note);
+        QTemporaryDir dir;
+        for (const QString &name : files) {
+            QDir().mkpath(QFileInfo(dir.filePath(name)).path());
+            QFile f(dir.filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(name == "cm.yaml" ? "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n" : name == "a.yaml" ? "---\n# nothing\n" : "{}\n");
+        }
+        auto set = renderDirectory(dir.path(), QStringLiteral("apps/x"), {});
+        QVERIFY2(set, set ? "" : qPrintable(set.error().toString()));
+        QCOMPARE(set->notes, note.isEmpty() ? QStringList() : QStringList{note});
+    }
+
     void onlyRealListsAreFlattened_data()
     {
         QTest::addColumn<QString>("file");

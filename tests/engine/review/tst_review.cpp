@@ -109,14 +109,22 @@ private slots:
         QVERIFY2(review, review ? "" : qPrintable(review.error().toString()));
         QCOMPARE(review->diff.summary.added, 2);
         QCOMPARE(review->diff.summary.changed + review->diff.summary.removed + review->diff.summary.unchanged, 0);
-        // But a path missing at the head is an error naming it.
+        QVERIFY2(review->diff.notes.contains(QStringLiteral("app: path apps/plain does not exist at base %1: nothing to render there")
+                                                 .arg(m_commits[0].left(7))),
+                 qPrintable(review->diff.notes.join('\n')));
+        // A head without the path is everything removed, with a note saying why.
+        auto removed = reviewRevisions(*repo, renderer, application(m_git.dir(), "apps/plain"), "HEAD", m_commits[0]);
+        QVERIFY2(removed, removed ? "" : qPrintable(removed.error().toString()));
+        QCOMPARE(removed->diff.summary.removed, 2);
+        QVERIFY2(removed->diff.notes.join('\n').contains("apps/plain does not exist at head "), qPrintable(removed->diff.notes.join('\n')));
+        // A path at neither side renders nothing there: a warning, not an error.
         auto missing = reviewRevisions(*repo, renderer, application(m_git.dir(), "apps/nope"), m_commits[0], "HEAD");
-        QVERIFY(!missing);
-        QVERIFY2(missing.error().message.contains("apps/nope does not exist"), qPrintable(missing.error().message));
-        // A single commit says so too (Pending commits and Review agree).
+        QVERIFY2(missing, missing ? "" : qPrintable(missing.error().toString()));
+        QVERIFY2(missing->diff.notes.contains("warning: app renders no objects at either revision"), qPrintable(missing->diff.notes.join('\n')));
+        // A single commit follows the same rule (Pending commits and Review agree).
         auto commit = reviewCommit(*repo, renderer, application(m_git.dir(), "apps/plain"), m_commits[0]);
-        QVERIFY(!commit);
-        QVERIFY2(commit.error().message.contains("apps/plain does not exist"), qPrintable(commit.error().message));
+        QVERIFY2(commit, commit ? "" : qPrintable(commit.error().toString()));
+        QVERIFY(commit->diff.notes.contains("warning: app renders no objects at either revision"));
         auto added = reviewCommit(*repo, renderer, application(m_git.dir(), "apps/plain"), m_commits[1]);
         QVERIFY2(added, added ? "" : qPrintable(added.error().toString()));
         QCOMPARE(added->diff.summary.added, 2);
@@ -484,6 +492,66 @@ private slots:
         QVERIFY(!after.findData(QStringLiteral("entry-2")));
         for (const char *kept : {"entry-3", "entry-4", "entry-5"})
             QVERIFY2(after.findData(QString::fromLatin1(kept)), kept);
+    }
+
+    void absentPathIsEmptyForEveryRenderer_data()
+    {
+        QTest::addColumn<int>("renderer");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<int>("objects");
+        QTest::newRow("auto") << int(RendererKind::Auto) << "overlays/prod" << 1;
+        QTest::newRow("plain") << int(RendererKind::Plain) << "apps/plain" << 2;
+        QTest::newRow("kustomize") << int(RendererKind::Kustomize) << "overlays/prod" << 1;
+    }
+
+    void absentPathIsEmptyForEveryRenderer()
+    {
+        // Both paths exist from commit 1 on: at commit 0 they are absent, whatever renders them.
+        QFETCH(int, renderer);
+        QFETCH(QString, path);
+        QFETCH(int, objects);
+        auto repo = git::Repository::open(m_git.dir());
+        QVERIFY(repo);
+        RenderCache cache;
+        SourceRenderer renderer_(cache);
+        const ApplicationConfig app = application(m_git.dir(), path, RendererKind(renderer));
+        auto added = reviewRevisions(*repo, renderer_, app, m_commits[0], m_commits[1]);
+        QVERIFY2(added, added ? "" : qPrintable(added.error().toString()));
+        QCOMPARE(added->diff.summary.added, objects);
+        QVERIFY2(added->diff.notes.join('\n').contains("app: path " + path + " does not exist at base "), qPrintable(added->diff.notes.join('\n')));
+        auto removed = reviewRevisions(*repo, renderer_, app, m_commits[1], m_commits[0]);
+        QVERIFY2(removed, removed ? "" : qPrintable(removed.error().toString()));
+        QCOMPARE(removed->diff.summary.removed, objects);
+        auto commit = reviewCommit(*repo, renderer_, app, m_commits[0]);
+        QVERIFY2(commit, commit ? "" : qPrintable(commit.error().toString()));
+        QCOMPARE(commit->diff.objects.size(), 0);
+        // The same path rendered alone at a revision without it is an error naming the application
+        // and the revision, and a render failing at one side names that side.
+        auto alone = renderer_.render(*repo, *repo->resolve(m_commits[0]), app);
+        QVERIFY(!alone);
+        QVERIFY2(alone.error().message.startsWith(QStringLiteral("render of app at %1").arg(m_commits[0].left(7))), qPrintable(alone.error().message));
+    }
+
+    void renderErrorNamesTheSide()
+    {
+        GitFixture fixture(m_dir.filePath("sides"));
+        QVERIFY(fixture.init());
+        QVERIFY(fixture.write("app/kustomization.yaml", "resources: [cm.yaml]\n"));
+        QVERIFY(fixture.write("app/cm.yaml", configMap("x", "1")));
+        const QString good = fixture.commitAll("good");
+        QVERIFY(fixture.write("app/kustomization.yaml", "resources: [missing.yaml]\n"));
+        const QString bad = fixture.commitAll("bad");
+        auto repo = git::Repository::open(fixture.dir());
+        QVERIFY(repo);
+        RenderCache cache;
+        SourceRenderer renderer(cache);
+        const ApplicationConfig app = application(fixture.dir(), "app");
+        auto atHead = reviewRevisions(*repo, renderer, app, good, bad);
+        QVERIFY(!atHead);
+        QVERIFY2(atHead.error().message.startsWith(QStringLiteral("head: render of app at %1").arg(bad.left(7))), qPrintable(atHead.error().message));
+        auto atBase = reviewRevisions(*repo, renderer, app, bad, good);
+        QVERIFY(!atBase);
+        QVERIFY2(atBase.error().message.startsWith(QStringLiteral("base: render of app at %1").arg(bad.left(7))), qPrintable(atBase.error().message));
     }
 
     void kustomizeReadsNothingOutsideTheRepository_data()
