@@ -500,7 +500,10 @@ Result<Fleet> discoverFleet(const QString &repoPath, const QString &revision, co
     QTemporaryDir tree;
     if (!tree.isValid())
         return makeError(ErrorCategory::Io, QStringLiteral("cannot create a temporary directory: %1").arg(tree.errorString()));
-    if (Status s = repo->materialize(*rev, QString(), tree.path(), cancel); !s)
+    // Symlinks it cannot follow (broken, absolute, leaving the repository) are left out: they
+    // declare nothing, and one under vendor/ must not hide every application.
+    QList<git::Repository::RefusedLink> refused;
+    if (Status s = repo->materialize(*rev, QString(), tree.path(), &refused, cancel); !s)
         return s.error();
     const QList<Found> all = scanTree(tree.path(), cancel);
     if (cancel.isCancelled())

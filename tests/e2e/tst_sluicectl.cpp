@@ -457,6 +457,29 @@ private slots:
                  escape.err.constData());
     }
 
+    void fleetWithABrokenSymlink()
+    {
+        // A broken or absolute symlink the render never reaches (podinfo has one under vendor/)
+        // neither hides a Flux repository's applications nor breaks their render.
+        sluice::test::GitFixture fleet(m_dir.filePath("linked-fleet"));
+        QVERIFY(fleet.init());
+        fleet.git({"remote", "add", "origin", QString::fromLatin1(sluice::test::kFleetUrl)});
+        QVERIFY(fleet.write("clusters/prod/flux-system/gotk-sync.yaml",
+                            sluice::test::gitRepository("flux-system", sluice::test::kFleetUrl) + "---\n" +
+                                sluice::test::kustomization("apps", "./apps/web")));
+        QVERIFY(fleet.write("apps/web/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web, namespace: default}\n"));
+        QVERIFY(fleet.symlink("vendor/broken", "/nonexistent/dir"));
+        QVERIFY(fleet.symlink("vendor/etc", "/etc"));
+        fleet.commitAll("fleet");
+        const Run apps = sluicectl({"--repo", fleet.dir(), "apps"});
+        QCOMPARE(apps.exitCode, 0);
+        QVERIFY2(!apps.out.contains("Skipped"), apps.out.constData());
+        QVERIFY2(apps.out.contains("prod/apps"), apps.out.constData());
+        const Run render = sluicectl({"--repo", fleet.dir(), "render", "prod/apps"});
+        QCOMPARE(render.exitCode, 0);
+        QVERIFY2(render.out.contains("name: web"), render.out.constData());
+    }
+
     void brokenWorkspace()
     {
         const QString path = m_dir.filePath("bad.yaml");
