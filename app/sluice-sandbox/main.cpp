@@ -73,8 +73,14 @@ int main(int argc, char *argv[])
     const QCommandLineOption maxPerClient(QStringLiteral("max-connections-per-client"),
                                           QStringLiteral("Open connections at most from one client address."), QStringLiteral("N"),
                                           QString::number(options.http.maxConnectionsPerClient));
+    const QCommandLineOption injectFaults(QStringLiteral("inject-faults"),
+                                          QStringLiteral("Fraction (0..1) of resource requests that meet a fault: a 500, an answer never "
+                                                         "sent, or a dropped connection (before or after handling)."),
+                                          QStringLiteral("RATE"), QStringLiteral("0"));
+    const QCommandLineOption faultSeed(QStringLiteral("fault-seed"), QStringLiteral("Seed of the fault draws, for reproducible runs."),
+                                       QStringLiteral("N"), QString::number(options.faultSeed));
     parser.addOptions({dataDir, port, kubeconfig, controllerDelay, failRollouts, listen, serverMinor, headerTimeout,
-                       maxConnections, maxPerClient});
+                       maxConnections, maxPerClient, injectFaults, faultSeed});
     parser.process(app);
 
     options.dataDir = parser.value(dataDir);
@@ -102,6 +108,13 @@ int main(int argc, char *argv[])
         if (!ok || *value <= 0)
             return usageError(QStringLiteral("--%1 must be a positive number").arg(option->names().first()));
     }
+
+    options.faultRate = parser.value(injectFaults).toDouble(&ok);
+    if (!ok || options.faultRate < 0 || options.faultRate > 1)
+        return usageError(QStringLiteral("--inject-faults must be a fraction from 0 to 1, such as 0.1"));
+    options.faultSeed = parser.value(faultSeed).toULongLong(&ok);
+    if (!ok)
+        return usageError(QStringLiteral("--fault-seed must be a non-negative integer"));
 
     if (!installSignalHandlers())
         return usageError(QStringLiteral("cannot install signal handlers"));

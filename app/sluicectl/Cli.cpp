@@ -116,12 +116,21 @@ QString paint(const Context &ctx, const char *code, const QString &text)
 
 Result<Workspace> loadWorkspace(const Context &ctx)
 {
-    if (ctx.repo.isEmpty())
-        return sluice::loadWorkspace(ctx.workspacePath);
-    auto fleet = fleet::openFleet(ctx.repo);
-    if (!fleet)
-        return fleet.error();
-    return fleet->workspace(ctx.clusterContexts);
+    auto workspace = [&]() -> Result<Workspace> {
+        if (ctx.repo.isEmpty())
+            return sluice::loadWorkspace(ctx.workspacePath);
+        auto fleet = fleet::openFleet(ctx.repo);
+        if (!fleet)
+            return fleet.error();
+        return fleet->workspace(ctx.clusterContexts);
+    }();
+    if (workspace) {
+        for (ClusterConfig &cluster : workspace->clusters) {
+            cluster.requestTimeoutMs = ctx.requestTimeoutMs;
+            cluster.requestRetries = ctx.requestRetries;
+        }
+    }
+    return workspace;
 }
 
 Result<const ApplicationConfig *> findApplication(const Workspace &ws, const QString &name)

@@ -22,6 +22,8 @@ struct Context
     bool json = false;
     bool color = false; // only on a TTY, and not when NO_COLOR is set
     bool diskCache = true;
+    int requestTimeoutMs = 0; // --request-timeout: per API request attempt, on every cluster; 0 = default
+    int requestRetries = -1;  // --request-retries: extra attempts of a retryable request; -1 = default
 };
 
 QTextStream &out();

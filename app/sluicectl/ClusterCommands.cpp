@@ -11,6 +11,9 @@ namespace sluice::cli {
 int runClusterCheck(const Context &ctx, const QString &contextName, const QString &kubeconfig, const QString &timeout)
 {
     kube::ClientOptions options;
+    // The cluster as it answers now: a retry would hide a flaky server, skew the latency and
+    // multiply the timeout (unless --request-retries asks for them).
+    options.retries = qMax(0, ctx.requestRetries);
     if (!timeout.isEmpty()) {
         auto timeoutMs = parseDuration(timeout);
         if (!timeoutMs)

@@ -51,7 +51,7 @@ Commands:
   tools                                       the kustomize and helm Sluice runs: version, path
   cluster check [--context NAME] [--kubeconfig FILE] [--timeout D]
                                               server version, API groups, who am I, latency
-                                              (--timeout: per request, default 30s)
+                                              (--timeout: per request, default 30s; no retries)
 
 Revisions: a branch, tag, remote branch (origin/main), pull/N, a short or long SHA, main~2,
 or WORKTREE for the uncommitted state of a local clone.
@@ -66,6 +66,11 @@ Options:
                      without one a cluster is offline (review and render only)
   --json             machine-readable output
   --no-cache         do not read or write the render cache on disk
+  --request-timeout D
+                     give up on one attempt of an API request after D (default 30s)
+  --request-retries N
+                     attempts after a failed one (default 3, with backoff) of requests that
+                     are safe to repeat: reads, server-side applies, deletes, creates
   -h, --help         this help
 
 helm is looked up as $SLUICE_HELM, else on PATH, else in ~/.local/share/sluice/tools
@@ -99,6 +104,8 @@ int main(int argc, char **argv)
                                             QStringLiteral("CLUSTER=CONTEXT"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("JSON output"));
     const QCommandLineOption noCache(QStringLiteral("no-cache"), QStringLiteral("no disk cache"));
+    const QCommandLineOption requestTimeout(QStringLiteral("request-timeout"), QStringLiteral("per API request attempt"), QStringLiteral("D"));
+    const QCommandLineOption requestRetries(QStringLiteral("request-retries"), QStringLiteral("retries of an API request"), QStringLiteral("N"));
     const QCommandLineOption base(QStringLiteral("base"), QStringLiteral("base revision"), QStringLiteral("REV"));
     const QCommandLineOption head(QStringLiteral("head"), QStringLiteral("head revision"), QStringLiteral("REV"));
     const QCommandLineOption revision(QStringLiteral("revision"), QStringLiteral("revision"), QStringLiteral("REV"));
@@ -123,7 +130,7 @@ int main(int argc, char **argv)
     const QCommandLineOption withSource(QStringLiteral("with-source"), QStringLiteral("reconcile the Flux source first"));
     const QCommandLineOption hard(QStringLiteral("hard"), QStringLiteral("an Argo CD hard refresh"));
     const QCommandLineOption confirm(QStringLiteral("confirm"), QStringLiteral("the application's name, for a protected cluster"), QStringLiteral("NAME"));
-    parser.addOptions({help, version, workspace, repo, clusterContext, json, noCache, base, head, revision, save, baseApp, headApp, output, stat, firstParent, context, kubeconfig,
+    parser.addOptions({help, version, workspace, repo, clusterContext, json, noCache, requestTimeout, requestRetries, base, head, revision, save, baseApp, headApp, output, stat, firstParent, context, kubeconfig,
                        dryRun, prune, only, noWait, timeout, releaseHold, to, gitRevert, branch, push, withSource, hard, confirm});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("command"));
 
@@ -152,6 +159,18 @@ int main(int argc, char **argv)
     ctx.json = parser.isSet(json);
     ctx.diskCache = !parser.isSet(noCache);
     ctx.color = isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR") && !ctx.json;
+    if (parser.isSet(requestTimeout)) {
+        auto ms = parseDuration(parser.value(requestTimeout));
+        if (!ms || *ms <= 0)
+            return usageError(QStringLiteral("--request-timeout needs a positive duration such as 10s"));
+        ctx.requestTimeoutMs = *ms;
+    }
+    if (parser.isSet(requestRetries)) {
+        bool ok = false;
+        ctx.requestRetries = parser.value(requestRetries).toInt(&ok);
+        if (!ok || ctx.requestRetries < 0 || ctx.requestRetries > 100)
+            return usageError(QStringLiteral("--request-retries needs a number from 0 to 100"));
+    }
 
     const QStringList args = parser.positionalArguments();
     if (args.isEmpty()) {

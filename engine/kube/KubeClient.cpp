@@ -84,11 +84,14 @@ Result<QSslKey> parseKey(const QByteArray &pem)
     return makeError(ErrorCategory::Kube, QStringLiteral("the client key is not a PEM RSA or EC private key"));
 }
 
+// An answer worth another attempt: throttling, a server error (a 500 too: the API server
+// answers it for a storage hiccup), or none at all: connection lost, or the transfer timeout
+// (OperationCanceledError once a cancel is ruled out). Not a failed TLS handshake: it will fail again.
 bool isRetryable(int httpStatus, QNetworkReply::NetworkError error)
 {
-    if (httpStatus == 429 || httpStatus == 502 || httpStatus == 503 || httpStatus == 504)
+    if (httpStatus == 429 || (httpStatus >= 500 && httpStatus != 501))
         return true;
-    return httpStatus == 0 && error != QNetworkReply::OperationCanceledError && error != QNetworkReply::SslHandshakeFailedError;
+    return httpStatus == 0 && error != QNetworkReply::SslHandshakeFailedError;
 }
 
 // `timeoutMs`: the transfer timeout the request had, which a TimeoutError or an
@@ -282,7 +285,7 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
         ~Release() { s.release(); }
     } release{d->inFlight};
 
-    const int attempts = r.idempotent ? 1 + qMax(0, d->options.retries) : 1;
+    const int attempts = r.retryable ? 1 + qMax(0, d->options.retries) : 1;
     bool reauthenticated = false;
     for (int attempt = 0;; ++attempt) {
         auto request = d->buildRequest(r, d->options.timeoutMs, cancel);
@@ -307,17 +310,21 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
             reauthenticated = true;
             continue;
         }
-        if (attempt + 1 < attempts && isRetryable(httpStatus, error)) {
+        const bool retryable = isRetryable(httpStatus, error);
+        if (attempt + 1 < attempts && retryable) {
             const int delay = d->options.backoffMs << attempt;
             qCDebug(lcKube) << method << pathAndQuery << "failed, retrying in" << delay << "ms";
             QThread::msleep(ulong(delay));
             continue;
         }
-        if (httpStatus == 0)
-            return makeError(ErrorCategory::Kube, networkErrorText(error, d->context.server, errorString, d->options.timeoutMs), {}, 0);
-        if (r.errorBodies && httpStatus != 401)
+        if (r.errorBodies && httpStatus != 0 && httpStatus != 401)
             return response;
-        return errorForResponse(method, pathAndQuery, httpStatus, response.body, d->context.server, d->context.userName);
+        Error failure = httpStatus == 0
+            ? makeError(ErrorCategory::Kube, networkErrorText(error, d->context.server, errorString, d->options.timeoutMs), {}, 0)
+            : errorForResponse(method, pathAndQuery, httpStatus, response.body, d->context.server, d->context.userName);
+        if (retryable && attempt > 0)
+            failure.message += QStringLiteral(" (gave up after %1 attempts)").arg(attempt + 1);
+        return failure;
     }
 }
 
@@ -327,6 +334,17 @@ Status KubeClient::stream(const Request &r, const std::function<bool(const QByte
     if (!request)
         return request.error();
     QNetworkReply *reply = managerFor(d->id)->sendCustomRequest(*request, r.method, r.body);
+    // The answer's head must come within the request timeout: a server that never answers must
+    // not hold a watch forever. The body then streams as long as the server keeps it open.
+    QTimer headDeadline;
+    headDeadline.setSingleShot(true);
+    bool headTimedOut = false;
+    QObject::connect(&headDeadline, &QTimer::timeout, reply, [&] {
+        headTimedOut = true;
+        reply->abort();
+    });
+    QObject::connect(reply, &QNetworkReply::metaDataChanged, &headDeadline, &QTimer::stop);
+    headDeadline.start(d->options.timeoutMs);
     bool stoppedByCaller = false;
     QObject::connect(reply, &QNetworkReply::readyRead, reply, [&] {
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -347,6 +365,8 @@ Status KubeClient::stream(const Request &r, const std::function<bool(const QByte
         return {};
     if (cancel.isCancelled())
         return makeError(ErrorCategory::Cancelled, QStringLiteral("%1 %2 was cancelled").arg(QString::fromLatin1(r.method), r.pathAndQuery));
+    if (headTimedOut)
+        return makeError(ErrorCategory::Kube, networkErrorText(QNetworkReply::TimeoutError, d->context.server, errorString, d->options.timeoutMs), {}, 0);
     if (httpStatus >= 200 && httpStatus < 300) {
         if (!rest.isEmpty())
             onData(rest);
@@ -412,8 +432,7 @@ Result<QJsonObject> KubeClient::create(const ResourcePath &path, const QJsonObje
     ResourcePath collection = path;
     collection.name.clear();
     const QString query = dryRun ? QStringLiteral("?dryRun=All") : QString();
-    auto response = send({"POST", collection.path() + query, QJsonDocument(object).toJson(QJsonDocument::Compact),
-                          "application/json", "application/json", false},
+    auto response = send({"POST", collection.path() + query, QJsonDocument(object).toJson(QJsonDocument::Compact), "application/json"},
                          cancel);
     if (!response)
         return response.error();
@@ -438,23 +457,22 @@ Result<QJsonObject> KubeClient::serverSideApply(const ResourcePath &path, const 
 
 Result<QJsonObject> KubeClient::replace(const ResourcePath &path, const QJsonObject &object, const CancelToken &cancel)
 {
-    auto response = send({"PUT", path.path(), QJsonDocument(object).toJson(QJsonDocument::Compact), "application/json",
-                          "application/json", false},
-                         cancel);
+    auto response = send({"PUT", path.path(), QJsonDocument(object).toJson(QJsonDocument::Compact), "application/json"}, cancel);
     if (!response)
         return response.error();
     return QJsonDocument::fromJson(response->body).object();
 }
 
-Status KubeClient::remove(const ResourcePath &path, const QString &propagationPolicy, bool dryRun, const CancelToken &cancel)
+Status KubeClient::remove(const ResourcePath &path, const DeleteOptions &options, const CancelToken &cancel)
 {
-    QJsonObject options{{QStringLiteral("kind"), QStringLiteral("DeleteOptions")}, {QStringLiteral("apiVersion"), QStringLiteral("v1")}};
-    if (!propagationPolicy.isEmpty())
-        options.insert(QStringLiteral("propagationPolicy"), propagationPolicy);
-    if (dryRun)
-        options.insert(QStringLiteral("dryRun"), QJsonArray{QStringLiteral("All")});
-    auto response = send({"DELETE", path.path(), QJsonDocument(options).toJson(QJsonDocument::Compact), "application/json"},
-                         cancel);
+    QJsonObject body{{QStringLiteral("kind"), QStringLiteral("DeleteOptions")}, {QStringLiteral("apiVersion"), QStringLiteral("v1")}};
+    if (!options.propagationPolicy.isEmpty())
+        body.insert(QStringLiteral("propagationPolicy"), options.propagationPolicy);
+    if (!options.uid.isEmpty())
+        body.insert(QStringLiteral("preconditions"), QJsonObject{{QStringLiteral("uid"), options.uid}});
+    if (options.dryRun)
+        body.insert(QStringLiteral("dryRun"), QJsonArray{QStringLiteral("All")});
+    auto response = send({"DELETE", path.path(), QJsonDocument(body).toJson(QJsonDocument::Compact), "application/json"}, cancel);
     if (!response)
         return response.error();
     return {};

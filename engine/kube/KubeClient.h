@@ -5,6 +5,14 @@
 // concurrency, timeouts, retries with backoff for idempotent calls, cancel; get, list with
 // label selectors and pagination, create, server-side apply, delete.
 //
+// Retries and ambiguous writes: a request that timed out or lost its connection may still have
+// been carried out. Only requests that are safe to repeat are retried (Request::retryable): reads,
+// server-side apply and deletes are idempotent; a create, or a write with a resourceVersion or
+// uid precondition, is refused when repeated after it landed (409 AlreadyExists or Conflict).
+// Qt itself also sends a request again, once or twice and POST included, when its connection
+// closed before any answer. So a 409 from create() or replace() may mean "done by an earlier
+// attempt": callers read the object again and decide, never count it as success unseen.
+//
 // Thread contract: every call BLOCKS until the answer (it runs a local event loop), so call it
 // from a worker thread; any number of threads may share one client (each thread gets its own
 // QNetworkAccessManager). The token never appears in a log or an error.
@@ -25,8 +33,8 @@ namespace sluice::kube {
 struct ClientOptions
 {
     int maxConcurrent = 8;   // requests in flight at once (Argo CD uses 20, Flux 4)
-    int timeoutMs = 30000;   // per attempt
-    int retries = 3;         // extra attempts for idempotent calls (network errors, 429, 5xx)
+    int timeoutMs = 30000;   // per attempt; for a stream, until the answer's head arrives
+    int retries = 3;         // extra attempts for retryable calls (network errors, timeouts, 429, 5xx)
     int backoffMs = 200;     // first retry delay, doubled each time
     QString userAgent = QStringLiteral("sluice/0.1");
 };
@@ -50,7 +58,9 @@ struct Request
     QByteArray body;
     QByteArray contentType;
     QByteArray accept = "application/json";
-    bool idempotent = true; // may be retried (network errors, 429, 5xx)
+    // May be sent again after an attempt failed (network error, timeout, 429, 5xx): repeating
+    // it cannot do anything twice (see the top of this file).
+    bool retryable = true;
     bool errorBodies = false; // return 4xx/5xx answers as a Response (for Status details) instead of an Error
 
     static Request get(const QString &pathAndQuery)
@@ -59,6 +69,18 @@ struct Request
         r.pathAndQuery = pathAndQuery;
         return r;
     }
+};
+
+struct DeleteOptions
+{
+    DeleteOptions(QString propagationPolicy = {}, QString uid = {}, bool dryRun = false)
+        : propagationPolicy(std::move(propagationPolicy)), uid(std::move(uid)), dryRun(dryRun)
+    {
+    }
+
+    QString propagationPolicy; // Foreground, Background, Orphan; empty = the server's default
+    QString uid;               // precondition: delete only this incarnation of the object (409 Conflict for another)
+    bool dryRun = false;
 };
 
 struct Response
@@ -78,13 +100,15 @@ public:
 
     const ResolvedContext &context() const;
 
-    // One request with retries (idempotent only) and mapped errors. Non-2xx answers become
-    // errors whose code is the HTTP status.
+    // One request with retries (retryable ones only) and mapped errors. Non-2xx answers become
+    // errors whose code is the HTTP status (0 for no answer); one that failed every attempt says
+    // how many it had.
     Result<Response> send(const Request &request, const CancelToken &cancel = {});
 
     // A streaming request (watch): `onData` gets the body as it arrives and returns false to
-    // stop. No retries and no transfer timeout (bound it with timeoutSeconds). Returns when the
-    // server ends the stream (Status ok), the caller stops, or on error / cancel.
+    // stop. No retries; the answer's head must come within the timeout, the body has none
+    // (bound it with timeoutSeconds). Returns when the server ends the stream (Status ok), the
+    // caller stops, or on error / cancel.
     Status stream(const Request &request, const std::function<bool(const QByteArray &)> &onData,
                   const CancelToken &cancel = {});
 
@@ -94,17 +118,17 @@ public:
     // Every item, following `continue` tokens with pages of `pageSize`.
     Result<QList<QJsonObject>> list(const ResourcePath &path, const QString &labelSelector = {}, int pageSize = 500,
                                     const CancelToken &cancel = {});
+    // POST. Retried: 409 AlreadyExists may be an earlier attempt's doing (see the top).
     Result<QJsonObject> create(const ResourcePath &path, const QJsonObject &object, bool dryRun = false,
                                const CancelToken &cancel = {});
     // PATCH application/apply-patch+yaml with fieldManager=sluice (JSON is valid YAML).
     Result<QJsonObject> serverSideApply(const ResourcePath &path, const QJsonObject &object, bool force,
                                         bool dryRun = false, const CancelToken &cancel = {});
     // PUT (replace) with the object's metadata.resourceVersion as a precondition: a stale
-    // one answers 409 Conflict. Not retried.
+    // one answers 409 Conflict, which is also what a retry of an attempt that landed gets.
     Result<QJsonObject> replace(const ResourcePath &path, const QJsonObject &object, const CancelToken &cancel = {});
-    // DELETE with propagationPolicy (Foreground, Background, Orphan; empty = server default).
-    Status remove(const ResourcePath &path, const QString &propagationPolicy = {}, bool dryRun = false,
-                  const CancelToken &cancel = {});
+    // DELETE. 404 may be an earlier attempt's doing: to the caller, the object is gone either way.
+    Status remove(const ResourcePath &path, const DeleteOptions &options = {}, const CancelToken &cancel = {});
 
 private:
     struct Private;

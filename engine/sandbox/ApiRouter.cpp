@@ -77,6 +77,16 @@ std::optional<HttpResponse> ApiRouter::checkHead(const HttpRequest &head) const
     return std::nullopt;
 }
 
+bool ApiRouter::isResourceRequest(const HttpRequest &request)
+{
+    // As handle() routes: /api/v1/<resource…> and /apis/<group>/<version>/<resource…>.
+    const QStringList segments = request.path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    if (segments.value(0) == QLatin1String("api"))
+        return segments.size() > 2 && segments[1] == QLatin1String("v1");
+    return segments.value(0) == QLatin1String("apis") && segments.size() > 3
+        && segments[1] != QLatin1String("authentication.k8s.io");
+}
+
 HttpResponse ApiRouter::handle(const HttpRequest &request)
 {
     HttpResponse response = [&] {

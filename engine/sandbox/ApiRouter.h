@@ -26,6 +26,9 @@ public:
     // without the token, 413 when Content-Length is over the method's cap (3 MiB for writes, as
     // kube-apiserver; 64 KiB for anything else).
     std::optional<HttpResponse> checkHead(const HttpRequest &head) const;
+    // Whether handle() serves `request` from the object store (an object, a collection, a
+    // watch), rather than /version, discovery or OpenAPI. Pure.
+    static bool isResourceRequest(const HttpRequest &request);
 
 private:
     bool authorized(const HttpRequest &request) const;

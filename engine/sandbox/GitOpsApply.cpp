@@ -169,7 +169,7 @@ Status deleteObjects(kube::KubeClient &client, kube::DiscoveryCache &discovery, 
         }
         if (!owned(*live))
             continue;
-        if (Status removed = client.remove(path, QStringLiteral("Background"), false, cancel); !removed && removed.error().code != 404)
+        if (Status removed = client.remove(path, QStringLiteral("Background"), cancel); !removed && removed.error().code != 404)
             return removed.error().prefixed(QStringLiteral("%1 delete failed").arg(describe(ref)));
     }
     return {};

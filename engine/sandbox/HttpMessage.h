@@ -65,6 +65,12 @@ struct HttpResponse
     QByteArray body;
     // When set, `body` is ignored and the response is streamed (see ResponseStream).
     std::shared_ptr<ResponseStream> stream;
+
+    // How the answer leaves. Anything but Send is an injected fault (FaultInjector.h): Withhold
+    // sends nothing and reads nothing more, leaving the client to time out (the connection is
+    // closed after the idle timeout at the latest); Drop closes the connection at once.
+    enum class Delivery { Send, Withhold, Drop };
+    Delivery delivery = Delivery::Send;
 };
 
 // What the server allows a client (HttpServer.h); the timeouts are kube-apiserver's.

@@ -301,7 +301,9 @@ void HttpConnection::onReadyRead()
 void HttpConnection::updateDeadline()
 {
     Phase phase = Phase::Busy;
-    if (!m_closing && !streaming() && m_held.isEmpty())
+    if (m_withheld)
+        phase = Phase::Withheld;
+    else if (!m_closing && !streaming() && m_held.isEmpty())
         phase = m_head ? Phase::Body : (m_buffer.isEmpty() && m_servedOne) ? Phase::Idle : Phase::Head;
     if (phase == m_phase)
         return; // more bytes of the same phase do not buy more time
@@ -312,12 +314,17 @@ void HttpConnection::updateDeadline()
     case Phase::Idle: m_deadline->start(limits.idleTimeoutMs); break;
     case Phase::Head: m_deadline->start(limits.headTimeoutMs); break;
     case Phase::Body: m_deadline->start(limits.bodyTimeoutMs); break;
+    case Phase::Withheld: m_deadline->start(limits.idleTimeoutMs); break; // the client was to give up long before
     case Phase::Busy: m_deadline->stop(); break;
     }
 }
 
 void HttpConnection::onDeadline()
 {
+    if (m_phase == Phase::Withheld) {
+        m_socket->abort();
+        return;
+    }
     if (m_phase == Phase::Idle) {
         m_closing = true;
         m_socket->disconnectFromHost();
@@ -334,7 +341,7 @@ bool HttpConnection::respond(HttpResponse response, bool keepAlive)
 {
     if (m_held.isEmpty() && !m_server->mustHold())
         return send(response, keepAlive);
-    const bool blocks = response.stream || !keepAlive;
+    const bool blocks = response.stream || !keepAlive || response.delivery != HttpResponse::Delivery::Send;
     m_held.append({std::move(response), keepAlive});
     m_heldBlocks = m_heldBlocks || blocks;
     m_server->holdFor(this);
@@ -343,6 +350,16 @@ bool HttpConnection::respond(HttpResponse response, bool keepAlive)
 
 bool HttpConnection::send(const HttpResponse &response, bool keepAlive)
 {
+    if (response.delivery != HttpResponse::Delivery::Send) {
+        // An injected fault: this request is never answered, and nothing more is read. A drop
+        // still lets earlier answers leave, then closes.
+        m_closing = true;
+        if (response.delivery == HttpResponse::Delivery::Drop)
+            m_socket->disconnectFromHost();
+        else
+            m_withheld = true;
+        return false;
+    }
     if (response.stream) {
         startStream(response, keepAlive);
         return false;

@@ -25,6 +25,10 @@
 // durable at once (one fdatasync for the requests of every connection served in that round),
 // then the held answers leave, in order per connection. So no client learns of a write, its
 // own or another's, before it is durable; a failed flush turns the held answers into errors.
+//
+// Injected faults (HttpResponse::delivery, FaultInjector.h) pass through the same path: a
+// withheld or dropped answer is held like any other, so the write behind it is durable before
+// the connection goes silent or closes, and the answers before it on its connection still leave.
 
 #include "HttpMessage.h"
 
@@ -127,7 +131,7 @@ private:
         bool keepAlive = true;
     };
 
-    enum class Phase { Idle, Head, Body, Busy };
+    enum class Phase { Idle, Head, Body, Busy, Withheld };
 
     void onReadyRead();
     // Arms the timeout of the phase the connection is in (not again for more bytes of the same).
@@ -168,6 +172,7 @@ private:
     QTimer *m_deadline;
     qint64 m_waitingSince = 0; // when the current phase began (ms since epoch)
     bool m_closing = false;
+    bool m_withheld = false; // an answer is withheld (an injected timeout): the client is to give up
     QList<HeldAnswer> m_held;
     bool m_heldBlocks = false; // a held answer streams or closes: read nothing more until released
     std::shared_ptr<ResponseStream> m_stream; // the open streamed response, if any

@@ -6,6 +6,7 @@
 #include "Controllers.h"
 #include "CustomResources.h"
 #include "Discovery.h"
+#include "FaultInjector.h"
 #include "FluxControllers.h"
 #include "GitOpsApply.h"
 #include "HttpServer.h"
@@ -42,6 +43,7 @@ struct Sandbox::Private
     std::unique_ptr<ArgoController> argo;
     std::unique_ptr<ResourceHandlers> handlers;
     std::unique_ptr<ApiRouter> router;
+    std::unique_ptr<FaultInjector> faults; // only with options.faultRate > 0
     HttpServer *server = nullptr;
     int serverMinor = 32;
 };
@@ -101,7 +103,17 @@ Status Sandbox::start()
     tls.setPrivateKey(key);
     tls.setPeerVerifyMode(QSslSocket::VerifyNone);
     tls.setProtocol(QSsl::TlsV1_2OrLater);
-    d->server = new HttpServer(tls, [this](const HttpRequest &request) { return d->router->handle(request); }, this);
+    if (d->options.faultRate > 0) {
+        d->faults = std::make_unique<FaultInjector>(d->options.faultRate, d->options.faultSeed);
+        qCWarning(lcSandbox).noquote() << "injecting faults into" << d->options.faultRate * 100 << "% of resource requests, seed"
+                                       << d->options.faultSeed;
+    }
+    const HttpHandler serve = [router = d->router.get()](const HttpRequest &request) { return router->handle(request); };
+    d->server = new HttpServer(tls, [this, serve](const HttpRequest &request) {
+        if (d->faults && ApiRouter::isResourceRequest(request))
+            return d->faults->serve(request, serve);
+        return serve(request);
+    }, this);
     d->server->setHeadCheck([this](const HttpRequest &head) { return d->router->checkHead(head); });
     d->server->setLimits(d->options.http);
     // Group commit: writes staged while requests are served are made durable together, once per

@@ -29,6 +29,8 @@ struct SandboxOptions
     int maxServerMinor = 32;                      // /version reports the highest kubectl.1.N <= this
     QString kubectlPath;                          // empty = look up `kubectl` on PATH
     HttpLimits http;                              // timeouts and connection caps
+    double faultRate = 0;                         // > 0: inject faults into resource requests (FaultInjector.h)
+    quint64 faultSeed = 1;
 };
 
 class Sandbox : public QObject

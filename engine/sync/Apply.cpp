@@ -44,11 +44,18 @@ bool settled(HealthState state)
            state == HealthState::None;
 }
 
-// Deletes an object and waits (up to a minute) until it is gone: for replacing one whose
-// immutable fields change.
-Status deleteAndWait(kube::KubeClient &client, const kube::ResourcePath &path, const CancelToken &cancel)
+// The uid of a live object: deletes name it as their precondition, so a retried delete (its
+// first attempt may have landed unanswered) never removes an object made again meanwhile.
+QString uidOf(const QJsonObject &live)
 {
-    if (Status removed = client.remove(path, QStringLiteral("Foreground"), false, cancel); !removed && removed.error().code != 404)
+    return live.value(QLatin1String("metadata")).toObject().value(QLatin1String("uid")).toString();
+}
+
+// Deletes the incarnation `uid` of an object and waits (up to a minute) until it is gone: for
+// replacing one whose immutable fields change.
+Status deleteAndWait(kube::KubeClient &client, const kube::ResourcePath &path, const QString &uid, const CancelToken &cancel)
+{
+    if (Status removed = client.remove(path, {QStringLiteral("Foreground"), uid}, cancel); !removed && removed.error().code != 404)
         return removed;
     for (int i = 0; i < 300; ++i) {
         auto object = client.get(path, cancel);
@@ -56,6 +63,8 @@ Status deleteAndWait(kube::KubeClient &client, const kube::ResourcePath &path, c
             return {};
         if (!object)
             return object.error();
+        if (!uid.isEmpty() && uidOf(*object) != uid)
+            return {}; // gone, and made again meanwhile
         QThread::msleep(200);
     }
     return makeError(ErrorCategory::Kube, QStringLiteral("%1 was not deleted within a minute (finalizers?)").arg(path.path()));
@@ -74,7 +83,7 @@ StepResult runStep(ClusterConnection &cluster, const PlanStep &step, const Apply
     }
     const kube::ResourcePath path = type->path(r.key.ns, r.key.name);
     if (r.action == Action::Prune) {
-        Status removed = cluster.client->remove(path, QStringLiteral("Background"), options.dryRun, options.cancel);
+        Status removed = cluster.client->remove(path, {QStringLiteral("Background"), uidOf(r.live), options.dryRun}, options.cancel);
         if (removed || removed.error().code == 404)
             result.outcome = Outcome::Pruned;
         else
@@ -82,7 +91,7 @@ StepResult runStep(ClusterConnection &cluster, const PlanStep &step, const Apply
         return result;
     }
     if (r.replace && !options.dryRun) {
-        if (Status deleted = deleteAndWait(*cluster.client, path, options.cancel); !deleted) {
+        if (Status deleted = deleteAndWait(*cluster.client, path, uidOf(r.live), options.cancel); !deleted) {
             result.message = deleted.error().message;
             return result;
         }

@@ -7,6 +7,11 @@
 // is never silent. Optionally waits (by watching) until every applied object is Healthy or
 // Degraded.
 //
+// A step is Applied or Pruned only on the server's answer. A request that kept failing makes
+// its step Failed, even though an attempt may have landed unanswered: a result is never claimed
+// unseen. Deletes (prunes, replacements) name the live object's uid as their precondition, so a
+// retried delete never removes an object made again meanwhile.
+//
 // Thread: blocking; call from a worker thread.
 
 #include "Plan.h"

@@ -70,6 +70,10 @@ Result<ClusterConnection> connectContext(const ClusterConfig &cluster, const QSt
         return context.error().prefixed(QStringLiteral("cluster %1").arg(cluster.name));
     kube::ClientOptions options;
     options.maxConcurrent = 16;
+    if (cluster.requestTimeoutMs > 0)
+        options.timeoutMs = cluster.requestTimeoutMs;
+    if (cluster.requestRetries >= 0)
+        options.retries = cluster.requestRetries;
     auto client = kube::KubeClient::create(*context, options);
     if (!client)
         return client.error().prefixed(QStringLiteral("cluster %1").arg(cluster.name));

@@ -133,6 +133,8 @@ int History::nextId() const
 
 void History::setHold(const std::optional<Hold> &newHold, const QString &who)
 {
+    if (newHold ? hold && hold->toJson() == newHold->toJson() : !hold)
+        return;
     const Hold &described = newHold ? *newHold : *hold;
     HistoryEntry entry;
     entry.id = nextId();
@@ -174,10 +176,13 @@ Result<History> updateHistory(ClusterConnection &cluster, const QString &applica
         change(history);
         while (history.entries.size() > limit)
             history.entries.removeLast();
+        const QJsonObject data = historyData(history);
+        if (data == (current ? current->value(QLatin1String("data")).toObject() : historyData(History())))
+            return history;
         Result<QJsonObject> written = QJsonObject();
         if (current) {
             QJsonObject object = *current;
-            object.insert(QStringLiteral("data"), historyData(history));
+            object.insert(QStringLiteral("data"), data);
             written = cluster.client->replace(configMapPath(ns, name), object, cancel);
         } else {
             const QJsonObject object{
@@ -185,7 +190,7 @@ Result<History> updateHistory(ClusterConnection &cluster, const QString &applica
                 {QStringLiteral("kind"), QStringLiteral("ConfigMap")},
                 {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("namespace"), ns},
                                                          {QStringLiteral("labels"), QJsonObject{{QStringLiteral("sluice.dev/history-of"), clusterSafeName(application)}}}}},
-                {QStringLiteral("data"), historyData(history)}};
+                {QStringLiteral("data"), data}};
             written = cluster.client->create(configMapPath(ns), object, false, cancel);
         }
         if (written)
@@ -203,7 +208,17 @@ Result<History> updateHistory(ClusterConnection &cluster, const QString &applica
 Result<HistoryEntry> appendHistory(ClusterConnection &cluster, const QString &application, const QString &ns, int limit,
                                    HistoryEntry entry, const CancelToken &cancel)
 {
-    auto history = updateHistory(cluster, application, ns, limit, [&entry](History &h) {
+    QJsonObject recorded = entry.toJson();
+    recorded.remove(QStringLiteral("id"));
+    auto history = updateHistory(cluster, application, ns, limit, [&](History &h) {
+        for (const HistoryEntry &e : std::as_const(h.entries)) {
+            QJsonObject existing = e.toJson();
+            existing.remove(QStringLiteral("id"));
+            if (existing == recorded) { // this very entry, by an attempt that landed unanswered
+                entry.id = e.id;
+                return;
+            }
+        }
         entry.id = h.nextId();
         h.entries.prepend(entry);
     }, cancel);

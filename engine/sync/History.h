@@ -4,7 +4,9 @@
 // same: ConfigMap `sluice-history-<application>` in the destination namespace, data keys
 // `entries` (a JSON array, newest first, bounded) and `hold` (a JSON object, when held).
 // Every write is read-modify-write with the ConfigMap's resourceVersion as precondition and
-// retried on 409, so concurrent writers never lose an entry.
+// retried on 409, so concurrent writers never lose an entry. A 409 may also mean that an earlier
+// attempt of this very write landed without an answer (KubeClient.h): the change is made again
+// on the history as read, and changes are idempotent, so no entry is ever recorded twice.
 //
 // Thread: blocking; call from a worker thread.
 
@@ -61,7 +63,8 @@ struct History
     QString deployedRevision() const;
     const HistoryEntry *entry(int id) const;
     int nextId() const; // one more than the highest id (1 for an empty history)
-    // Sets (`hold` given) or releases the hold, recording a `hold` or `release` entry by `who`.
+    // Sets (`hold` given) or releases the hold, recording a `hold` or `release` entry by `who`;
+    // nothing when the hold is already so.
     void setHold(const std::optional<Hold> &hold, const QString &who);
 };
 
@@ -72,12 +75,14 @@ Result<History> readHistory(ClusterConnection &cluster, const QString &applicati
                             const CancelToken &cancel = {});
 
 // Applies `change` to the current history and writes it (creating the ConfigMap when absent);
-// on a conflict reads again and re-applies `change`. Entries beyond `limit` are dropped
-// (oldest first). Returns the history as written.
+// on a conflict reads again and re-applies `change`, which must therefore be idempotent: it may
+// meet its own earlier effect. Entries beyond `limit` are dropped (oldest first). Nothing is
+// written when the history stays as it was. Returns the history as written.
 Result<History> updateHistory(ClusterConnection &cluster, const QString &application, const QString &ns, int limit,
                               const std::function<void(History &)> &change, const CancelToken &cancel = {});
 
-// Adds `entry` with the next id (its id is set); returns it as written.
+// Adds `entry` with the next id (its id is set); returns it as written. An entry already there
+// (an earlier attempt's write that landed unanswered) is not added again.
 Result<HistoryEntry> appendHistory(ClusterConnection &cluster, const QString &application, const QString &ns, int limit,
                                    HistoryEntry entry, const CancelToken &cancel = {});
 

@@ -21,6 +21,8 @@ struct ClusterConfig
     bool sandbox = false;
     QString sandboxDataDir; // absolute
     bool isProtected = false; // `protected: true`: changing it needs the application's name typed
+    int requestTimeoutMs = 0; // per API request attempt; 0 = the client's default (sluicectl --request-timeout)
+    int requestRetries = -1;  // extra attempts of a retryable request; -1 = the client's default (--request-retries)
 };
 
 // The Flux or Argo CD object that deploys an application (`controller:` in sluice.yaml; set for

@@ -4,7 +4,6 @@
 #include "common/Corpus.h"
 #include "common/GitFixture.h"
 #include "common/SandboxProcess.h"
-#include "kube/Kubeconfig.h"
 #include "sync/History.h"
 
 #include <QJsonArray>
@@ -519,13 +518,16 @@ private slots:
         QVERIFY2(third.exitCode == 0, qPrintable(QStringLiteral("exit %1\n%2%3").arg(third.exitCode).arg(QString::fromUtf8(third.out), QString::fromUtf8(third.err))));
     }
 
+    sluice::Result<sluice::sync::ClusterConnection> connectToSandbox() const
+    {
+        const sluice::ClusterConfig cluster{QStringLiteral("test"), QStringLiteral("sluice-sandbox"), m_sandbox.kubeconfig(), false, {}};
+        return sluice::sync::connectCluster(cluster);
+    }
+
     void historyUnderConcurrentWriters()
     {
         QCOMPARE(sluicectl({QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--only"), QStringLiteral("/Namespace//demo")}).exitCode, 0);
-        auto config = sluice::kube::loadKubeconfigFor(m_sandbox.kubeconfig());
-        QVERIFY(config);
-        sluice::ClusterConfig cluster{QStringLiteral("test"), QStringLiteral("sluice-sandbox"), m_sandbox.kubeconfig(), false, {}};
-        auto connection = sluice::sync::connectCluster(cluster);
+        auto connection = connectToSandbox();
         QVERIFY2(connection, qPrintable(connection ? QString() : connection.error().message));
         constexpr int writers = 8;
         constexpr int each = 3;
@@ -565,6 +567,34 @@ private slots:
         QVERIFY(bounded);
         QCOMPARE(bounded->entries.size(), 5);
         QCOMPARE(bounded->entries.first().id, writers * each + 1);
+    }
+
+    // An append retried after its write landed unanswered (a 409 then, KubeClient.h) finds its
+    // entry there: a sync is recorded once. Another result is another entry.
+    void historyEntryRecordedOnce()
+    {
+        QCOMPARE(sluicectl({QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--only"), QStringLiteral("/Namespace//demo")}).exitCode, 0);
+        auto connection = connectToSandbox();
+        QVERIFY2(connection, qPrintable(connection ? QString() : connection.error().message));
+        sluice::sync::HistoryEntry entry;
+        entry.action = QStringLiteral("sync");
+        entry.revision = m_repo.revParse(QStringLiteral("main"));
+        entry.time = QDateTime::currentDateTimeUtc();
+        entry.result = QStringLiteral("Succeeded");
+        entry.applied = 4;
+        const auto append = [&] { return sluice::sync::appendHistory(*connection, QStringLiteral("web"), QStringLiteral("demo"), 10, entry); };
+        auto first = append();
+        QVERIFY(first);
+        auto again = append();
+        QVERIFY(again);
+        QCOMPARE(again->id, first->id);
+        entry.result = QStringLiteral("Partial");
+        auto other = append();
+        QVERIFY(other);
+        QCOMPARE(other->id, first->id + 1);
+        auto history = sluice::sync::readHistory(*connection, QStringLiteral("web"), QStringLiteral("demo"));
+        QVERIFY(history);
+        QCOMPARE(history->entries.size(), 3); // with the namespace's sync
     }
 
     void rollbackHoldAndRelease()

@@ -21,11 +21,13 @@ using namespace sluice::kube;
 namespace {
 
 // A plain-HTTP server on loopback that answers from a script: each request gets the next status
-// in `statuses` (the last one repeats) after `delayMs`; it records how many requests were open
-// at once. Runs on its own thread so the blocking client can be driven from the test thread.
+// in `statuses` (the last one repeats) after `delayMs`, where kDrop closes the connection
+// without an answer and kNoAnswer never answers; it records how many requests were open at once. Runs on its own thread so the blocking client can be driven from the test thread.
 class ScriptedServer : public QObject
 {
 public:
+    static constexpr int kDrop = 0;
+    static constexpr int kNoAnswer = -1;
     QList<int> statuses{200};
     int delayMs = 0;
     std::atomic<int> requests{0};
@@ -68,6 +70,10 @@ private:
                 }
                 const int status = statuses.value(index, statuses.last());
                 QTimer::singleShot(delayMs, socket, [this, socket, status] {
+                    if (status == kDrop)
+                        socket->disconnectFromHost();
+                    if (status == kDrop || status == kNoAnswer)
+                        return;
                     const QByteArray body = status == 200 ? QByteArray("{\"gitVersion\":\"v1.32.0\"}")
                                                           : QByteArray("{\"kind\":\"Status\",\"code\":") + QByteArray::number(status) + "}";
                     socket->write("HTTP/1.1 " + QByteArray::number(status) + " X\r\nContent-Type: application/json\r\nContent-Length: " +
@@ -198,15 +204,76 @@ private slots:
         QCOMPARE(server.requests.load(), 3);
         QCOMPARE(version->value("gitVersion").toString(), QStringLiteral("v1.32.0"));
 
-        // A create (POST) is not idempotent: one attempt only.
+        // A request marked not retryable: one attempt only.
         ScriptedServer once;
         once.statuses = {503, 200};
         auto post = KubeClient::create(plainContext(once.start()), options);
         QVERIFY(post);
-        auto created = (*post)->create({"", "v1", "configmaps", "x", ""}, {{"kind", "ConfigMap"}});
-        QVERIFY(!created);
-        QCOMPARE(created.error().code, 503);
+        auto sent = (*post)->send({"POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", "{}", "application/json",
+                                   "application/json", false});
+        QVERIFY(!sent);
+        QCOMPARE(sent.error().code, 503);
         QCOMPARE(once.requests.load(), 1);
+    }
+
+    // A create is retried: the server refuses a repeat of one that landed, and that 409 reaches
+    // the caller (who must read again), never a success unseen.
+    void createRetriedAfterAmbiguousFailure_data()
+    {
+        QTest::addColumn<QList<int>>("statuses");
+        QTest::addColumn<int>("code");
+        QTest::newRow("500, then made") << QList<int>{500, 201} << 201;
+        QTest::newRow("timed out, then AlreadyExists") << QList<int>{ScriptedServer::kNoAnswer, 409} << 409;
+        QTest::newRow("dropped, then AlreadyExists") << QList<int>{ScriptedServer::kDrop, 409} << 409;
+    }
+
+    void createRetriedAfterAmbiguousFailure()
+    {
+        QFETCH(QList<int>, statuses);
+        QFETCH(int, code);
+        ScriptedServer server;
+        server.statuses = statuses;
+        ClientOptions options;
+        options.timeoutMs = 300;
+        options.backoffMs = 10;
+        auto client = KubeClient::create(plainContext(server.start()), options);
+        QVERIFY(client);
+        auto created = (*client)->create({"", "v1", "configmaps", "x", ""}, {{"kind", "ConfigMap"}});
+        QCOMPARE(created ? 201 : created.error().code, code);
+        QCOMPARE(server.requests.load(), 2);
+    }
+
+    void failedEveryAttemptSaysSo()
+    {
+        ScriptedServer server;
+        server.statuses = {500};
+        ClientOptions options;
+        options.retries = 2;
+        options.backoffMs = 10;
+        auto client = KubeClient::create(plainContext(server.start()), options);
+        QVERIFY(client);
+        auto version = (*client)->version();
+        QVERIFY(!version);
+        QVERIFY2(version.error().message.endsWith("(gave up after 3 attempts)"), qPrintable(version.error().message));
+        QCOMPARE(server.requests.load(), 3);
+    }
+
+    // A watch whose answer never comes ends at the request timeout, as a dropped one would.
+    void streamHeadTimesOut()
+    {
+        ScriptedServer server;
+        server.statuses = {ScriptedServer::kNoAnswer};
+        ClientOptions options;
+        options.timeoutMs = 300;
+        auto client = KubeClient::create(plainContext(server.start()), options);
+        QVERIFY(client);
+        QElapsedTimer timer;
+        timer.start();
+        const Status streamed = (*client)->stream(Request::get("/api/v1/configmaps?watch=true"), [](const QByteArray &) { return true; });
+        QVERIFY(!streamed);
+        QCOMPARE(streamed.error().code, 0);
+        QVERIFY2(streamed.error().message.contains("timed out"), qPrintable(streamed.error().message));
+        QVERIFY(timer.elapsed() < 5000);
     }
 
     void boundedConcurrency()

@@ -120,7 +120,7 @@ private slots:
         QVERIFY(dry);
         QVERIFY(!m_client->get({"", "v1", "configmaps", "kc", "dry"}));
 
-        QVERIFY(m_client->remove({"", "v1", "configmaps", "kc", "cm-0"}, "Background"));
+        QVERIFY(m_client->remove({"", "v1", "configmaps", "kc", "cm-0"}, QStringLiteral("Background")));
         auto gone = m_client->get({"", "v1", "configmaps", "kc", "cm-0"});
         QVERIFY(!gone);
         QCOMPARE(gone.error().code, 404);

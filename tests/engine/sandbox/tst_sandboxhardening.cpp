@@ -5,6 +5,7 @@
 // the store could not read back are refused, and one unreadable record hides nothing else.
 // Real sluice-sandbox processes where a limit is the process's (prlimit), in-process otherwise.
 
+#include "RawConnection.h"
 #include "common/SandboxProcess.h"
 #include "sandbox/ObjectStore.h"
 #include "sandbox/Sandbox.h"
@@ -24,6 +25,10 @@
 
 using namespace sluice;
 using namespace sluice::sandbox;
+using sluice::test::Endpoint;
+using sluice::test::RawConnection;
+using sluice::test::exchange;
+using sluice::test::requestHead;
 
 namespace {
 
@@ -48,68 +53,6 @@ SandboxOptions optionsFor(const QString &dataDir)
     SandboxOptions options;
     options.dataDir = dataDir;
     return options;
-}
-
-// Where a sandbox serves, and how to reach it.
-struct Endpoint
-{
-    QUrl url;
-    QByteArray caPem;
-    QByteArray token;
-
-    static Endpoint of(const Sandbox &sandbox) { return {sandbox.url(), sandbox.caCertificatePem(), sandbox.token()}; }
-    static Endpoint of(const test::SandboxProcess &process, const QString &dir)
-    {
-        QFile ca(dir + "/data/ca.crt");
-        QFile token(dir + "/data/token");
-        if (!ca.open(QIODevice::ReadOnly) || !token.open(QIODevice::ReadOnly))
-            return {};
-        return {QUrl(process.url()), ca.readAll(), token.readAll().trimmed()};
-    }
-};
-
-// One TLS connection written byte for byte by the test, its answer read raw.
-class RawConnection
-{
-public:
-    explicit RawConnection(const Endpoint &endpoint)
-    {
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.setCaCertificates(QSslCertificate::fromData(endpoint.caPem));
-        m_socket.setSslConfiguration(tls);
-        QObject::connect(&m_socket, &QIODevice::readyRead, [this] { m_received += m_socket.readAll(); });
-        m_socket.connectToHostEncrypted(endpoint.url.host(), quint16(endpoint.url.port()), QStringLiteral("localhost"));
-    }
-
-    bool waitEncrypted() { return QTest::qWaitFor([this] { return m_socket.isEncrypted(); }, 10000); }
-    void write(const QByteArray &bytes) { m_socket.write(bytes); }
-    // The status of a complete answer head, 0 when none arrived in `ms`.
-    int waitStatus(int ms)
-    {
-        return QTest::qWaitFor([this] { return m_received.contains("\r\n\r\n"); }, ms) ? status() : 0;
-    }
-    int status() const { return m_received.contains("\r\n\r\n") ? m_received.split(' ').value(1).toInt() : 0; }
-    QJsonObject body() const { return QJsonDocument::fromJson(m_received.mid(m_received.indexOf("\r\n\r\n") + 4)).object(); }
-    bool isClosed() const { return m_socket.state() == QAbstractSocket::UnconnectedState; }
-
-private:
-    QSslSocket m_socket;
-    QByteArray m_received;
-};
-
-QByteArray requestHead(const QByteArray &method, const QByteArray &path, const QByteArray &token, qint64 contentLength)
-{
-    return method + ' ' + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token +
-           "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(contentLength) + "\r\n\r\n";
-}
-
-// A whole request on its own connection: the status, 0 without an answer.
-int exchange(const Endpoint &endpoint, const QByteArray &method, const QByteArray &path, const QJsonObject &body = {})
-{
-    RawConnection connection(endpoint);
-    const QByteArray data = body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
-    connection.write(requestHead(method, path, endpoint.token, data.size()) + data);
-    return connection.waitStatus(10000);
 }
 
 } // namespace
