@@ -5,6 +5,8 @@
 #include "review/KustomizeInputs.h"
 #include "review/Review.h"
 
+#include <QScopeGuard>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QProcess>
 #include <QTest>
@@ -226,6 +228,22 @@ private slots:
         const ApplicationConfig app = application(m_git.dir(), "overlays/prod");
         auto head = repo->resolve("HEAD");
         QVERIFY(head);
+        // kubectl through a wrapper that counts its runs (the same file for both renders, so the
+        // tool's identity in the key does not change).
+        QTemporaryDir bin;
+        QFile wrapper(bin.filePath("kubectl"));
+        QVERIFY(wrapper.open(QIODevice::WriteOnly));
+        wrapper.write("#!/bin/sh\necho run >> '" + bin.filePath("runs").toUtf8() + "'\nexec '" +
+                      QStandardPaths::findExecutable("kubectl").toUtf8() + "' \"$@\"\n");
+        wrapper.close();
+        QVERIFY(wrapper.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+        const QByteArray path = qgetenv("PATH");
+        qputenv("PATH", bin.path().toUtf8() + ':' + path);
+        const auto restorePath = qScopeGuard([&] { qputenv("PATH", path); });
+        const auto runs = [&] {
+            QFile file(bin.filePath("runs"));
+            return file.open(QIODevice::ReadOnly) ? file.readAll().count('\n') : 0;
+        };
         auto key = renderer.cacheKey(*repo, *head, app);
         QVERIFY(key);
         QVERIFY(!cache.find(*key));
@@ -234,6 +252,8 @@ private slots:
         auto first = renderer.render(*repo, *head, app);
         const qint64 coldNs = timer.nsecsElapsed();
         QVERIFY(first);
+        const qsizetype runsAfterFirst = runs();
+        QVERIFY(runsAfterFirst > 0);
         QVERIFY(cache.find(*key));
         // A fresh cache over the same directory (a second sluicectl run) finds it on disk.
         RenderCache again(cacheDir.path());
@@ -246,8 +266,11 @@ private slots:
         QVERIFY(previousKey && *previousKey != *key);
         timer.restart();
         auto cached = renderer.render(*repo, *head, app);
-        qInfo() << "kustomize render cold" << coldNs / 1000 << "us, cached" << timer.nsecsElapsed() / 1000 << "us";
-        QVERIFY(cached);
+        const qint64 cachedNs = timer.nsecsElapsed();
+        qInfo() << "kustomize render cold" << coldNs / 1000 << "us, cached" << cachedNs / 1000 << "us";
+        QVERIFY2(cached, cached ? "" : qPrintable(cached.error().toString()));
+        QCOMPARE(runs(), runsAfterFirst); // no kustomize ran: the cache answered
+        QCOMPARE(cached->size(), first->size());
     }
 
     // The cache another process wrote (sluicectl here) is read by this one, and its objects'
