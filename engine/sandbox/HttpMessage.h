@@ -2,6 +2,8 @@
 
 // Plain HTTP/1.1 request and response values exchanged between HttpServer and its handler.
 
+#include "core/Result.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QPair>
@@ -82,6 +84,11 @@ struct HttpLimits
     int maxConnections = 4096; // lowered to fit the file descriptor limit
     int maxConnectionsPerClient = 1024;
 };
+
+// Parses a request head: the request line and the headers, without the blank line that ends
+// them. Sets `bodyLength` from Content-Length. Errors: code = the status to answer (400
+// malformed, 411 a chunked body, 413 a body over the server's 64 MiB), message = the reason.
+Result<HttpRequest> parseRequestHead(const QByteArray &head, qsizetype *bodyLength);
 
 // "OK", "Not Found", … for the codes the sandbox uses.
 QByteArray reasonPhrase(int status);

@@ -403,21 +403,16 @@ bool HttpConnection::takeRequest(HttpRequest &request)
     return true;
 }
 
-bool HttpConnection::takeHead()
+Result<HttpRequest> parseRequestHead(const QByteArray &head, qsizetype *bodyLength)
 {
-    const qsizetype headEnd = m_buffer.indexOf("\r\n\r\n");
-    if (headEnd < 0) {
-        if (m_buffer.size() > kMaxHead)
-            fail(431, "request head too large");
-        return false;
-    }
+    const auto refused = [](int status, const char *why) {
+        return makeError(ErrorCategory::Kube, QString::fromLatin1(why), {}, status);
+    };
     HttpRequest request;
-    const QList<QByteArray> lines = m_buffer.left(headEnd).split('\n');
+    const QList<QByteArray> lines = head.split('\n');
     const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
-    if (requestLine.size() != 3 || !requestLine[2].startsWith("HTTP/1.")) {
-        fail(400, "malformed request line");
-        return false;
-    }
+    if (requestLine.size() != 3 || !requestLine[2].startsWith("HTTP/1."))
+        return refused(400, "malformed request line");
     request.method = requestLine[0];
     request.target = requestLine[1];
     const QUrl url = QUrl::fromEncoded("http://sandbox" + request.target);
@@ -427,23 +422,36 @@ bool HttpConnection::takeHead()
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray line = lines[i].trimmed();
         const qsizetype colon = line.indexOf(':');
-        if (colon <= 0) {
-            fail(400, "malformed header line");
-            return false;
-        }
+        if (colon <= 0)
+            return refused(400, "malformed header line");
         request.headers.append({line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed()});
     }
-    if (!request.header("transfer-encoding").isEmpty()) {
-        fail(411, "chunked request bodies are not supported; send Content-Length");
-        return false;
-    }
+    if (!request.header("transfer-encoding").isEmpty())
+        return refused(411, "chunked request bodies are not supported; send Content-Length");
     bool ok = true;
     const QByteArray lengthHeader = request.header("content-length");
     const qsizetype length = lengthHeader.isEmpty() ? 0 : lengthHeader.toLongLong(&ok);
-    if (!ok || length < 0 || length > kMaxBody) {
-        fail(ok ? 413 : 400, "bad Content-Length");
+    if (!ok || length < 0 || length > kMaxBody)
+        return refused(ok ? 413 : 400, "bad Content-Length");
+    *bodyLength = length;
+    return request;
+}
+
+bool HttpConnection::takeHead()
+{
+    const qsizetype headEnd = m_buffer.indexOf("\r\n\r\n");
+    if (headEnd < 0) {
+        if (m_buffer.size() > kMaxHead)
+            fail(431, "request head too large");
         return false;
     }
+    qsizetype length = 0;
+    Result<HttpRequest> parsed = parseRequestHead(m_buffer.left(headEnd), &length);
+    if (!parsed) {
+        fail(parsed.error().code, parsed.error().message.toUtf8());
+        return false;
+    }
+    HttpRequest request = std::move(*parsed);
     m_buffer.remove(0, headEnd + 4);
     // Refused from its head (no token, too large for its route): the body is never read.
     if (m_server->m_headCheck) {
