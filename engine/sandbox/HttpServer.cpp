@@ -157,11 +157,6 @@ void HttpServer::close()
         delete connection;
 }
 
-int HttpServer::connectionCount() const
-{
-    return int(m_server->handshaking().size() + findChildren<HttpConnection *>(Qt::FindDirectChildrenOnly).size());
-}
-
 bool HttpServer::admit(const QHostAddress &peer)
 {
     struct Waiting

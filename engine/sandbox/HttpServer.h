@@ -86,8 +86,6 @@ public:
     // Before listen(). maxConnections is lowered to what the file descriptor limit allows.
     void setLimits(const HttpLimits &limits) { m_limits = limits; }
     const HttpLimits &limits() const { return m_limits; }
-    // Open connections, those still in the TLS handshake included.
-    int connectionCount() const;
     // Arranges one flush on this thread's next event-loop turn (once, however often called).
     void scheduleFlush();
 
