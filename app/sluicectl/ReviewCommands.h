@@ -12,6 +12,8 @@ struct ReviewArgs
     bool stat = false;
     QString baseApp; // compare environments: baseApp at base vs headApp at head (each
     QString headApp; // defaults to its tracked revision)
+    QString output;   // --output: empty = text (or JSON with --json); markdown or html: a report
+    QString diffTool; // --diff-tool, else $SLUICE_EXTERNAL_DIFF: open base and head in it
 };
 int runReview(const Context &ctx, const ReviewArgs &args);
 

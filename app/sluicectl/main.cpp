@@ -129,9 +129,10 @@ int main(int argc, char **argv)
     const QCommandLineOption push(QStringLiteral("push"), QStringLiteral("push the revert branch"));
     const QCommandLineOption withSource(QStringLiteral("with-source"), QStringLiteral("reconcile the Flux source first"));
     const QCommandLineOption hard(QStringLiteral("hard"), QStringLiteral("an Argo CD hard refresh"));
+    const QCommandLineOption diffTool(QStringLiteral("diff-tool"), QStringLiteral("external diff program"), QStringLiteral("PROGRAM"));
     const QCommandLineOption confirm(QStringLiteral("confirm"), QStringLiteral("the application's name, for a protected cluster"), QStringLiteral("NAME"));
     parser.addOptions({help, version, workspace, repo, clusterContext, json, noCache, requestTimeout, requestRetries, base, head, revision, save, baseApp, headApp, output, stat, firstParent, context, kubeconfig,
-                       dryRun, prune, only, noWait, timeout, releaseHold, to, gitRevert, branch, push, withSource, hard, confirm});
+                       dryRun, prune, only, noWait, timeout, releaseHold, to, gitRevert, branch, push, withSource, hard, confirm, diffTool});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("command"));
 
     if (!parser.parse(QCoreApplication::arguments()))
@@ -211,7 +212,8 @@ int main(int argc, char **argv)
 
     if (command == QLatin1String("review"))
         return runReview(ctx, {appName, parser.value(base), parser.value(head), parser.isSet(stat), parser.value(baseApp),
-                               parser.value(headApp)});
+                               parser.value(headApp), parser.isSet(output) ? parser.value(output) : QString(),
+                               parser.isSet(diffTool) ? parser.value(diffTool) : qEnvironmentVariable("SLUICE_EXTERNAL_DIFF")});
     if (command == QLatin1String("commits"))
         return runCommits(ctx, {appName, parser.value(base), parser.value(head), parser.isSet(firstParent)});
     if (command == QLatin1String("render"))
