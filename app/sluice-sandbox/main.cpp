@@ -4,6 +4,7 @@
 //   sluice-sandbox ready: https://127.0.0.1:PORT kubeconfig=FILE
 // Errors go to stderr with exit code 2 (usage) or 1 (start failure).
 
+#include "CommandLine.h"
 #include "sandbox/Sandbox.h"
 
 #include <QCommandLineParser>
@@ -47,72 +48,102 @@ int usageError(const QString &message)
 
 } // namespace
 
+// The command line: parser, --help and the man page come from this one table.
+sluice::cli::ProgramSpec sandboxSpec(const sluice::sandbox::SandboxOptions &defaults)
+{
+    using sluice::cli::Complete;
+    const auto option = [](const char *name, const char *value, const char *help, const QString &defaultValue = {},
+                           Complete complete = Complete::Nothing) {
+        sluice::cli::OptionSpec spec;
+        spec.names = {QString::fromUtf8(name)};
+        spec.valueName = QString::fromUtf8(value);
+        spec.help = QString::fromUtf8(help);
+        spec.defaultValue = defaultValue;
+        spec.complete = complete;
+        return spec;
+    };
+    sluice::cli::ProgramSpec spec;
+    spec.name = QStringLiteral("sluice-sandbox");
+    spec.summary = QStringLiteral("a Kubernetes-API-compatible sandbox cluster on loopback");
+    spec.usage = QStringLiteral("--data-dir DIR [--port N] [--kubeconfig-out FILE] [OPTION]...");
+    spec.description = QStringLiteral(
+        "sluice-sandbox serves the Kubernetes API (discovery, CRUD, server-side apply, watch, dry run) over TLS "
+        "with a bearer token, from objects kept in DIR, with simulated controllers that roll Deployments out and "
+        "run Jobs. kubectl and Sluice talk to it as to a real cluster. It runs until SIGTERM or SIGINT.\n\n"
+        "Once it serves it prints exactly one line to stdout:\n\n"
+        "  sluice-sandbox ready: https://127.0.0.1:PORT kubeconfig=FILE");
+    spec.options = {
+        option("data-dir", "DIR", "directory for the certificates, the token and the objects (required; one sandbox per directory)",
+               {}, Complete::Directories),
+        option("port", "N", "TCP port, 0 = any free port", QStringLiteral("0")),
+        option("kubeconfig-out", "FILE", "kubeconfig file to write (mode 0600)", {}, Complete::Files),
+        option("controller-delay", "MS", "delay before the simulated controllers finish a rollout or Job", QStringLiteral("2000")),
+        option("fail-rollouts", "", "leave rollouts stuck (ProgressDeadlineExceeded) and fail Jobs, to test health"),
+        option("listen", "ADDR", "address to bind", QStringLiteral("127.0.0.1")),
+        option("server-minor", "N", "highest Kubernetes minor version /version may report", QStringLiteral("32")),
+        option("header-timeout", "MS", "time a client has to send a request head; then 408 and the connection closes",
+               QString::number(defaults.http.headTimeoutMs)),
+        option("max-connections", "N", "open connections at most (also kept below the file descriptor limit)",
+               QString::number(defaults.http.maxConnections)),
+        option("max-connections-per-client", "N", "open connections at most from one client address",
+               QString::number(defaults.http.maxConnectionsPerClient)),
+        option("inject-faults", "RATE",
+               "fraction (0..1) of resource requests that meet a fault: a 500, an answer never sent, or a dropped "
+               "connection (before or after handling)",
+               QStringLiteral("0")),
+        option("fault-seed", "N", "seed of the fault draws, for reproducible runs", QString::number(defaults.faultSeed)),
+    };
+    spec.sections = {{QStringLiteral("Exit codes"), QStringLiteral("0 after SIGTERM or SIGINT, 1 when it cannot start (the reason is on "
+                                                                   "stderr), 2 for a usage error.")}};
+    spec.seeAlso = {QStringLiteral("sluicectl(1)"), QStringLiteral("sluice(1)"), QStringLiteral("kubectl(1)")};
+    return spec;
+}
+
 int main(int argc, char *argv[])
 {
+    sluice::sandbox::SandboxOptions options;
+    const sluice::cli::ProgramSpec spec = sandboxSpec(options);
+    if (int code = sluice::cli::answerInformationalOptions(spec, argc, argv, QStringLiteral(SLUICE_VERSION)); code >= 0)
+        return code;
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("sluice-sandbox"));
-
-    sluice::sandbox::SandboxOptions options;
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("A Kubernetes-API-compatible sandbox cluster on loopback."));
-    parser.addHelpOption();
-    const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Directory for certificates, token and objects."), QStringLiteral("DIR"));
-    const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("TCP port, 0 = any free port."), QStringLiteral("N"), QStringLiteral("0"));
-    const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig-out"), QStringLiteral("Kubeconfig file to write (mode 0600)."), QStringLiteral("FILE"));
-    const QCommandLineOption controllerDelay(QStringLiteral("controller-delay"), QStringLiteral("Delay before the simulated controllers finish a rollout or Job."), QStringLiteral("MS"), QStringLiteral("2000"));
-    const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Address to bind."), QStringLiteral("ADDR"), QStringLiteral("127.0.0.1"));
-    const QCommandLineOption serverMinor(QStringLiteral("server-minor"), QStringLiteral("Highest Kubernetes minor version /version may report."), QStringLiteral("N"), QStringLiteral("32"));
-    const QCommandLineOption failRollouts(QStringLiteral("fail-rollouts"),
-                                          QStringLiteral("Leave rollouts stuck (ProgressDeadlineExceeded) and fail Jobs, to test health."));
-    const QCommandLineOption headerTimeout(QStringLiteral("header-timeout"),
-                                           QStringLiteral("Time a client has to send a request head; then 408 and the connection closes."),
-                                           QStringLiteral("MS"), QString::number(options.http.headTimeoutMs));
-    const QCommandLineOption maxConnections(QStringLiteral("max-connections"),
-                                            QStringLiteral("Open connections at most (also kept below the file descriptor limit)."),
-                                            QStringLiteral("N"), QString::number(options.http.maxConnections));
-    const QCommandLineOption maxPerClient(QStringLiteral("max-connections-per-client"),
-                                          QStringLiteral("Open connections at most from one client address."), QStringLiteral("N"),
-                                          QString::number(options.http.maxConnectionsPerClient));
-    const QCommandLineOption injectFaults(QStringLiteral("inject-faults"),
-                                          QStringLiteral("Fraction (0..1) of resource requests that meet a fault: a 500, an answer never "
-                                                         "sent, or a dropped connection (before or after handling)."),
-                                          QStringLiteral("RATE"), QStringLiteral("0"));
-    const QCommandLineOption faultSeed(QStringLiteral("fault-seed"), QStringLiteral("Seed of the fault draws, for reproducible runs."),
-                                       QStringLiteral("N"), QString::number(options.faultSeed));
-    parser.addOptions({dataDir, port, kubeconfig, controllerDelay, failRollouts, listen, serverMinor, headerTimeout,
-                       maxConnections, maxPerClient, injectFaults, faultSeed});
-    parser.process(app);
+    parser.addOptions(sluice::cli::commandLineOptions(spec));
+    if (!parser.parse(QCoreApplication::arguments()))
+        return usageError(parser.errorText());
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().first()));
 
-    options.dataDir = parser.value(dataDir);
+    options.dataDir = parser.value(QStringLiteral("data-dir"));
     if (options.dataDir.isEmpty())
         return usageError(QStringLiteral("--data-dir is required"));
     bool ok = false;
-    const uint portValue = parser.value(port).toUInt(&ok);
+    const uint portValue = parser.value(QStringLiteral("port")).toUInt(&ok);
     if (!ok || portValue > 65535)
         return usageError(QStringLiteral("--port must be 0..65535"));
     options.port = quint16(portValue);
-    options.controllerDelayMs = parser.value(controllerDelay).toInt(&ok);
+    options.controllerDelayMs = parser.value(QStringLiteral("controller-delay")).toInt(&ok);
     if (!ok || options.controllerDelayMs < 0)
         return usageError(QStringLiteral("--controller-delay must be a number of milliseconds"));
-    options.failRollouts = parser.isSet(failRollouts);
-    options.maxServerMinor = parser.value(serverMinor).toInt(&ok);
+    options.failRollouts = parser.isSet(QStringLiteral("fail-rollouts"));
+    options.maxServerMinor = parser.value(QStringLiteral("server-minor")).toInt(&ok);
     if (!ok || options.maxServerMinor < 20)
         return usageError(QStringLiteral("--server-minor must be a Kubernetes minor version such as 32"));
-    options.listenAddress = QHostAddress(parser.value(listen));
+    options.listenAddress = QHostAddress(parser.value(QStringLiteral("listen")));
     if (options.listenAddress.isNull())
         return usageError(QStringLiteral("--listen must be an IP address"));
-    options.kubeconfigPath = parser.value(kubeconfig);
-    for (auto [option, value] : {std::pair{&headerTimeout, &options.http.headTimeoutMs}, std::pair{&maxConnections, &options.http.maxConnections},
-                                 std::pair{&maxPerClient, &options.http.maxConnectionsPerClient}}) {
-        *value = parser.value(*option).toInt(&ok);
+    options.kubeconfigPath = parser.value(QStringLiteral("kubeconfig-out"));
+    for (auto [name, value] : {std::pair{"header-timeout", &options.http.headTimeoutMs}, std::pair{"max-connections", &options.http.maxConnections},
+                               std::pair{"max-connections-per-client", &options.http.maxConnectionsPerClient}}) {
+        *value = parser.value(QString::fromLatin1(name)).toInt(&ok);
         if (!ok || *value <= 0)
-            return usageError(QStringLiteral("--%1 must be a positive number").arg(option->names().first()));
+            return usageError(QStringLiteral("--%1 must be a positive number").arg(QLatin1String(name)));
     }
 
-    options.faultRate = parser.value(injectFaults).toDouble(&ok);
+    options.faultRate = parser.value(QStringLiteral("inject-faults")).toDouble(&ok);
     if (!ok || options.faultRate < 0 || options.faultRate > 1)
         return usageError(QStringLiteral("--inject-faults must be a fraction from 0 to 1, such as 0.1"));
-    options.faultSeed = parser.value(faultSeed).toULongLong(&ok);
+    options.faultSeed = parser.value(QStringLiteral("fault-seed")).toULongLong(&ok);
     if (!ok)
         return usageError(QStringLiteral("--fault-seed must be a non-negative integer"));
 
