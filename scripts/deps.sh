@@ -9,7 +9,11 @@ packages=(
   qt6-base-dev qt6-tools-dev libgl-dev libqt6svg6 fonts-dejavu-core
   libgit2-dev libyaml-cpp-dev libyaml-dev libssl-dev
   unzip
+  zsh fish                   # tst_commandline: the completions in real shells
   clang libclang-rt-14-dev   # scripts/fuzz.sh: libFuzzer, ASan, UBSan
+  chromium                   # tst_reviewreport: opens the HTML review report headless, screenshots it
+  desktop-file-utils appstream lintian   # packaging/: validators; lintian for the .deb
+  xvfb imagemagick                       # scripts/package-test.sh: the installed window, a screenshot
 )
 
 missing=()
