@@ -1,15 +1,19 @@
 #include "ReviewCommands.h"
 
+#include "ExternalDiff.h"
+#include "ReviewReport.h"
 #include "diff/DiffJson.h"
 #include "diff/SecretMask.h"
 #include "fleet/Discovery.h"
 #include "render/YamlTree.h"
 #include "review/Review.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 namespace sluice::cli {
 namespace {
@@ -40,10 +44,45 @@ Result<AppSession> openApp(const Context &ctx, const QString &name)
     return session;
 }
 
-// Printing needs the unified diffs only; --stat not even those.
-DiffTexts textsFor(const ReviewArgs &args)
+// The diff tool opens the text review's objects: not with --stat, a report or JSON.
+bool opensDiffTool(const Context &ctx, const ReviewArgs &args)
 {
+    return !args.diffTool.trimmed().isEmpty() && !args.stat && !ctx.json && (args.output.isEmpty() || args.output == QLatin1String("text"));
+}
+
+// Printing and reports need the unified diffs only; --stat not even those; a diff tool each side.
+DiffTexts textsFor(const Context &ctx, const ReviewArgs &args)
+{
+    if (opensDiffTool(ctx, args))
+        return DiffTexts::UnifiedAndSides;
     return args.stat ? DiffTexts::None : DiffTexts::Unified;
+}
+
+// The review as a command a reader of a report runs for everything the report left out.
+QString reviewCommandLine(const Context &ctx, const ReviewArgs &args)
+{
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./:@%+=,~^-]+$"));
+    const auto quoted = [](const QString &arg) {
+        return plain.match(arg).hasMatch() ? arg : QLatin1Char('\'') + QString(arg).replace(QLatin1Char('\''), QStringLiteral("'\\''")) + QLatin1Char('\'');
+    };
+    QStringList words{QStringLiteral("sluicectl")};
+    if (!ctx.repo.isEmpty())
+        words << QStringLiteral("--repo") << ctx.repo;
+    else if (ctx.workspacePath != Context().workspacePath)
+        words << QStringLiteral("--workspace") << ctx.workspacePath;
+    words << QStringLiteral("review");
+    if (!args.app.isEmpty())
+        words << args.app;
+    if (!args.baseApp.isEmpty())
+        words << QStringLiteral("--base-app") << args.baseApp << QStringLiteral("--head-app") << args.headApp;
+    if (!args.base.isEmpty())
+        words << QStringLiteral("--base") << args.base;
+    if (!args.head.isEmpty())
+        words << QStringLiteral("--head") << args.head;
+    QStringList line;
+    for (const QString &word : std::as_const(words))
+        line << quoted(elideMiddle(word));
+    return line.join(QLatin1Char(' '));
 }
 
 } // namespace
@@ -71,7 +110,7 @@ Result<ReviewResult> reviewFor(const Context &ctx, const ReviewArgs &args, QStri
             return makeError(ErrorCategory::Usage, QStringLiteral("%1 and %2 come from different repositories").arg(args.baseApp, args.headApp));
         title = QStringLiteral("Compare %1 → %2").arg(args.baseApp, args.headApp);
         return compareApplications(*repo, renderer, **baseApp, args.base.isEmpty() ? (*baseApp)->revision : args.base, **headApp,
-                                   args.head.isEmpty() ? (*headApp)->revision : args.head, {}, textsFor(args));
+                                   args.head.isEmpty() ? (*headApp)->revision : args.head, {}, textsFor(ctx, args));
     }
     if (args.base.isEmpty() || args.head.isEmpty())
         return makeError(ErrorCategory::Usage, QStringLiteral("review needs --base REV and --head REV"));
@@ -88,7 +127,7 @@ Result<ReviewResult> reviewFor(const Context &ctx, const ReviewArgs &args, QStri
             if (!repo)
                 return repo.error();
             title = QStringLiteral("Review of cluster %1 (%2 applications)").arg(args.app).arg(apps.size());
-            return reviewApplications(*repo, renderer, apps, args.base, args.head, {}, textsFor(args));
+            return reviewApplications(*repo, renderer, apps, args.base, args.head, {}, textsFor(ctx, args));
         }
     }
     auto app = findApplication(*ws, args.app);
@@ -97,18 +136,36 @@ Result<ReviewResult> reviewFor(const Context &ctx, const ReviewArgs &args, QStri
     auto repo = openApplicationRepository(**app);
     if (!repo)
         return repo.error();
-    return reviewRevisions(*repo, renderer, **app, args.base, args.head, {}, textsFor(args));
+    return reviewRevisions(*repo, renderer, **app, args.base, args.head, {}, textsFor(ctx, args));
 }
 
 int runReview(const Context &ctx, const ReviewArgs &args)
 {
+    // Checked before the review, which may render for a while.
+    const std::optional<ReportFormat> report = reportFormat(args.output);
+    const bool json = ctx.json || args.output == QLatin1String("json");
+    if (!report && !args.output.isEmpty() && args.output != QLatin1String("text") && args.output != QLatin1String("json"))
+        return usageError(QStringLiteral("review --output takes markdown, html, json or text, not \"%1\"").arg(elideMiddle(args.output)));
+    if (ctx.json && !args.output.isEmpty() && args.output != QLatin1String("json"))
+        return usageError(QStringLiteral("--json and --output %1 ask for two outputs: give one").arg(elideMiddle(args.output)));
     QString title;
     auto review = reviewFor(ctx, args, title);
     if (!review)
         return review.error().category == ErrorCategory::Usage ? usageError(review.error().message) : fail(review.error());
     const ResourceDiff &diff = review->diff;
     const int exit = diff.summary.hasDifferences() ? ExitDifferences : ExitOk;
-    if (ctx.json) {
+    if (report) {
+        const QByteArray text = writeReport(*report, {title, review->base.displayName(), review->head.displayName(), &diff, args.stat,
+                                                      reviewCommandLine(ctx, args), QStringLiteral("sluicectl ") + QCoreApplication::applicationVersion()});
+        out().flush();
+        QFile stdoutFile;
+        if (!stdoutFile.open(stdout, QIODevice::WriteOnly) || stdoutFile.write(text) != text.size() || !stdoutFile.flush())
+            return fail(makeError(ErrorCategory::Io, QStringLiteral("cannot write to standard output")));
+        return exit;
+    }
+    if (opensDiffTool(ctx, args))
+        return openInDiffTool(*review, args.diffTool);
+    if (json) {
         const QJsonObject sides{{QStringLiteral("base"), QJsonObject{{QStringLiteral("revision"), review->base.spec},
                                                                      {QStringLiteral("commit"), review->base.commitId}}},
                                 {QStringLiteral("head"), QJsonObject{{QStringLiteral("revision"), review->head.spec},
