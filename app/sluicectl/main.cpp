@@ -110,7 +110,8 @@ int main(int argc, char **argv)
     if (command == QLatin1String("commits"))
         return runCommits(ctx, {appName, parser.value(QStringLiteral("base")), parser.value(QStringLiteral("head")), parser.isSet(QStringLiteral("first-parent"))});
     if (command == QLatin1String("render"))
-        return runRender(ctx, {appName, parser.value(QStringLiteral("revision")), parser.value(QStringLiteral("output"))});
+        return runRender(ctx, {appName, parser.value(QStringLiteral("revision")),
+                               parser.isSet(QStringLiteral("output")) ? parser.value(QStringLiteral("output")) : QStringLiteral("yaml")});
     if (command == QLatin1String("diff"))
         return runLiveDiff(ctx, appName, parser.value(QStringLiteral("revision")));
     if (command == QLatin1String("sync")) {
