@@ -10,7 +10,7 @@ QString s(const char *text)
 }
 
 OptionSpec opt(const QStringList &names, const QString &valueName, const QString &help, Complete complete = Complete::Nothing,
-               const QStringList &choices = {})
+               const QStringList &choices = {}, const QString &defaultValue = {})
 {
     OptionSpec option;
     option.names = names;
@@ -18,6 +18,7 @@ OptionSpec opt(const QStringList &names, const QString &valueName, const QString
     option.help = help;
     option.complete = complete;
     option.choices = choices;
+    option.defaultValue = defaultValue;
     return option;
 }
 
@@ -103,7 +104,7 @@ ProgramSpec makeSpec()
         opt({s("prune")}, {}, s("sync: delete objects no longer in Git")),
         opt({s("only")}, s("GROUP/KIND/NS/NAME"), s("sync: only this object (repeatable)")),
         opt({s("no-wait")}, {}, s("sync, rollback: do not wait for health")),
-        opt({s("timeout")}, s("D"), s("how long to wait for health or for a controller (default 5m)")),
+        opt({s("timeout")}, s("D"), s("how long to wait for health or for a controller (default 5m)"), Complete::Nothing, {}, s("5m")),
         opt({s("release-hold")}, {}, s("sync: lift a rollback hold")),
         opt({s("to")}, s("ID"), s("rollback: the history entry to go back to (see history)")),
         opt({s("git-revert")}, s("REV"), s("rollback: a commit to revert (repeatable)"), Complete::Revisions),
