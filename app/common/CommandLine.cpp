@@ -213,6 +213,19 @@ QStringList complete(Complete kind, const QStringList &choices, const QString &a
 
 } // namespace
 
+OptionSpec option(const QStringList &names, const QString &valueName, const QString &help, Complete complete,
+                  const QStringList &choices, const QString &defaultValue)
+{
+    OptionSpec option;
+    option.names = names;
+    option.valueName = valueName;
+    option.help = help;
+    option.complete = complete;
+    option.choices = choices;
+    option.defaultValue = defaultValue;
+    return option;
+}
+
 QList<QCommandLineOption> commandLineOptions(const ProgramSpec &spec)
 {
     QList<QCommandLineOption> options;
@@ -288,10 +301,7 @@ QString manPage(const ProgramSpec &spec, const QString &version)
     for (const auto &[names, help] : {std::pair{QStringList{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Print the help and exit.")},
                                       std::pair{QStringList{QStringLiteral("version")}, QStringLiteral("Print the version and exit.")},
                                       std::pair{QStringList{QStringLiteral("man")}, QStringLiteral("Print this man page in roff and exit.")}}) {
-        OptionSpec option;
-        option.names = names;
-        option.help = help;
-        optionEntry(option);
+        optionEntry(option(names, {}, help));
     }
     for (const Section &section : spec.sections)
         out << QStringLiteral(".SH %1").arg(roffEscape(section.title.toUpper())) << roffParagraphs(section.text);

@@ -28,6 +28,10 @@ struct OptionSpec
     bool hidden = false;  // parsed, but in neither --help nor the man page
 };
 
+// An option of the table, in one line: option({"o", "output"}, "FORMAT", "help", …).
+OptionSpec option(const QStringList &names, const QString &valueName, const QString &help, Complete complete = Complete::Nothing,
+                  const QStringList &choices = {}, const QString &defaultValue = {});
+
 struct CommandSpec
 {
     QString synopsis; // "review APP --base REV --head REV [--stat]": the first word is the

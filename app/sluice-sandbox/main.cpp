@@ -54,13 +54,7 @@ sluice::cli::ProgramSpec sandboxSpec(const sluice::sandbox::SandboxOptions &defa
     using sluice::cli::Complete;
     const auto option = [](const char *name, const char *value, const char *help, const QString &defaultValue = {},
                            Complete complete = Complete::Nothing) {
-        sluice::cli::OptionSpec spec;
-        spec.names = {QString::fromUtf8(name)};
-        spec.valueName = QString::fromUtf8(value);
-        spec.help = QString::fromUtf8(help);
-        spec.defaultValue = defaultValue;
-        spec.complete = complete;
-        return spec;
+        return sluice::cli::option({QString::fromUtf8(name)}, QString::fromUtf8(value), QString::fromUtf8(help), complete, {}, defaultValue);
     };
     sluice::cli::ProgramSpec spec;
     spec.name = QStringLiteral("sluice-sandbox");

@@ -30,17 +30,13 @@ sluice::cli::ProgramSpec sluiceSpec()
         "PATH may be a workspace file (sluice.yaml), a folder holding one, or a Flux or Argo CD repository's folder, "
         "opened as with --repo. Without arguments Sluice opens the last workspace, else the demo workspace when "
         "it was generated.");
-    sluice::cli::OptionSpec workspace;
-    workspace.names = {QStringLiteral("workspace")};
-    workspace.valueName = QStringLiteral("FILE");
-    workspace.help = QStringLiteral("the workspace file to open");
-    workspace.complete = sluice::cli::Complete::Files;
-    sluice::cli::OptionSpec repo;
-    repo.names = {QStringLiteral("repo")};
-    repo.valueName = QStringLiteral("PATH_OR_URL");
-    repo.help = QStringLiteral("a Flux or Argo CD repository (a clone or a URL) to open as it is, without a workspace file");
-    repo.complete = sluice::cli::Complete::Directories;
-    spec.options = {workspace, repo};
+    spec.options = {
+        sluice::cli::option({QStringLiteral("workspace")}, QStringLiteral("FILE"), QStringLiteral("the workspace file to open"),
+                            sluice::cli::Complete::Files),
+        sluice::cli::option({QStringLiteral("repo")}, QStringLiteral("PATH_OR_URL"),
+                            QStringLiteral("a Flux or Argo CD repository (a clone or a URL) to open as it is, without a workspace file"),
+                            sluice::cli::Complete::Directories),
+    };
     spec.sections = {{QStringLiteral("Files"),
                       QStringLiteral("~/.config/Sluice/sluice.conf: the window's settings and the last workspace.\n\n"
                                      "~/.local/share/sluice/demo/sluice.yaml: the demo workspace (scripts/make-demo.sh).")}};

@@ -97,17 +97,6 @@ const char *changeClass(ChangeKind kind)
     return "unchanged";
 }
 
-QByteArray changeMark(ChangeKind kind)
-{
-    switch (kind) {
-    case ChangeKind::Added: return "+";
-    case ChangeKind::Removed: return "−";
-    case ChangeKind::Changed: return "~";
-    case ChangeKind::Unchanged: break;
-    }
-    return "=";
-}
-
 QByteArray anchor(int index)
 {
     return "object-" + QByteArray::number(index + 1);

@@ -69,17 +69,6 @@ QByteArray inlineText(const QString &text)
     return out;
 }
 
-QByteArray changeMark(ChangeKind kind)
-{
-    switch (kind) {
-    case ChangeKind::Added: return "+";
-    case ChangeKind::Removed: return "−";
-    case ChangeKind::Changed: return "~";
-    case ChangeKind::Unchanged: break;
-    }
-    return "=";
-}
-
 class MarkdownWriter final : public ReportWriter
 {
 public:

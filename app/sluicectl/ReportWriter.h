@@ -27,7 +27,9 @@ QString truncationCounts(const Truncation &truncation);
 // "Deployment.apps" (the kind as the text review names it), "—" for no namespace, the fields
 // column's first paths: shared so both formats say the same.
 QString kindName(const ResourceKey &key);
-inline constexpr int kTableFieldPaths = 3; // paths listed in the table; "and N more" after
+inline constexpr int kTableFieldPaths = 3;
+// "+", "−", "~" or "=", as the text review marks an object.
+QByteArray changeMark(ChangeKind kind); // paths listed in the table; "and N more" after
 
 class ReportWriter
 {

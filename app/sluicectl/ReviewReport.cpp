@@ -36,6 +36,17 @@ QString truncationCounts(const Truncation &t)
     return parts.join(QStringLiteral(", "));
 }
 
+QByteArray changeMark(ChangeKind kind)
+{
+    switch (kind) {
+    case ChangeKind::Added: return "+";
+    case ChangeKind::Removed: return "−";
+    case ChangeKind::Changed: return "~";
+    case ChangeKind::Unchanged: break;
+    }
+    return "=";
+}
+
 QString kindName(const ResourceKey &key)
 {
     return key.group.isEmpty() ? key.kind : key.kind + QLatin1Char('.') + key.group;

@@ -9,19 +9,6 @@ QString s(const char *text)
     return QString::fromUtf8(text);
 }
 
-OptionSpec opt(const QStringList &names, const QString &valueName, const QString &help, Complete complete = Complete::Nothing,
-               const QStringList &choices = {}, const QString &defaultValue = {})
-{
-    OptionSpec option;
-    option.names = names;
-    option.valueName = valueName;
-    option.help = help;
-    option.complete = complete;
-    option.choices = choices;
-    option.defaultValue = defaultValue;
-    return option;
-}
-
 ProgramSpec makeSpec()
 {
     ProgramSpec spec;
@@ -69,50 +56,50 @@ ProgramSpec makeSpec()
     };
 
     spec.options = {
-        opt({s("workspace")}, s("FILE"), s("the workspace file (default ./sluice.yaml)"), Complete::Files),
-        opt({s("repo")}, s("PATH_OR_URL"),
+        option({s("workspace")}, s("FILE"), s("the workspace file (default ./sluice.yaml)"), Complete::Files),
+        option({s("repo")}, s("PATH_OR_URL"),
          s("open a Flux or Argo CD repository as it is, no workspace file: each Flux Kustomization is an application "
            "<cluster>/<name>, each Argo CD Application of this repository one by its name"),
          Complete::Directories),
-        opt({s("cluster-context")}, s("CLUSTER=CONTEXT"),
+        option({s("cluster-context")}, s("CLUSTER=CONTEXT"),
          s("with --repo: the kubeconfig context a cluster of it is on (repeatable); without one a cluster is offline "
            "(review and render only)")),
-        opt({s("json")}, {}, s("machine-readable output")),
-        opt({s("no-cache")}, {}, s("do not read or write the render cache on disk")),
-        opt({s("request-timeout")}, s("D"), s("give up on one attempt of an API request after D (default 30s)")),
-        opt({s("request-retries")}, s("N"),
+        option({s("json")}, {}, s("machine-readable output")),
+        option({s("no-cache")}, {}, s("do not read or write the render cache on disk")),
+        option({s("request-timeout")}, s("D"), s("give up on one attempt of an API request after D (default 30s)")),
+        option({s("request-retries")}, s("N"),
          s("attempts after a failed one (default 3, with backoff) of requests that are safe to repeat: reads, "
            "server-side applies, deletes, creates")),
-        opt({s("base")}, s("REV"), s("the base revision"), Complete::Revisions),
-        opt({s("head")}, s("REV"), s("the head revision (default: the tracked one)"), Complete::Revisions),
-        opt({s("revision")}, s("REV"), s("the revision to render, diff or sync (default: the tracked one)"), Complete::Revisions),
-        opt({s("stat")}, {}, s("the object list only, no text diffs")),
-        opt({s("base-app")}, s("APP"), s("the base application of an environment comparison"), Complete::Applications),
-        opt({s("head-app")}, s("APP"), s("the head application of an environment comparison"), Complete::Applications),
-        opt({s("o"), s("output")}, s("FORMAT"),
+        option({s("base")}, s("REV"), s("the base revision"), Complete::Revisions),
+        option({s("head")}, s("REV"), s("the head revision (default: the tracked one)"), Complete::Revisions),
+        option({s("revision")}, s("REV"), s("the revision to render, diff or sync (default: the tracked one)"), Complete::Revisions),
+        option({s("stat")}, {}, s("the object list only, no text diffs")),
+        option({s("base-app")}, s("APP"), s("the base application of an environment comparison"), Complete::Applications),
+        option({s("head-app")}, s("APP"), s("the head application of an environment comparison"), Complete::Applications),
+        option({s("o"), s("output")}, s("FORMAT"),
          s("render: yaml (default) or json; review: markdown or html, a report to post on a pull request "
            "(summary, a table of changed objects, each diff folded, secrets masked, capped below 65,536 characters)"),
          Complete::Choices, {s("yaml"), s("json"), s("markdown"), s("html")}),
-        opt({s("diff-tool")}, s("PROGRAM"),
+        option({s("diff-tool")}, s("PROGRAM"),
          s("review: write base and head as directories of normalised, masked YAML, one file per object, and run "
            "PROGRAM BASE_DIR HEAD_DIR (as kubectl diff does with KUBECTL_EXTERNAL_DIFF); default $SLUICE_EXTERNAL_DIFF")),
-        opt({s("save")}, s("FILE"), s("apps: also write the applications as a sluice.yaml there (never over an existing file)"), Complete::Files),
-        opt({s("first-parent")}, {}, s("commits: follow only the first parent of merges")),
-        opt({s("context")}, s("NAME"), s("cluster check: the kubeconfig context (default: the current one)"), Complete::Contexts),
-        opt({s("kubeconfig")}, s("FILE"), s("cluster check: the kubeconfig file (default: KUBECONFIG, else ~/.kube/config)"), Complete::Files),
-        opt({s("dry-run")}, {}, s("sync, rollback: dryRun=All, change nothing")),
-        opt({s("prune")}, {}, s("sync: delete objects no longer in Git")),
-        opt({s("only")}, s("GROUP/KIND/NS/NAME"), s("sync: only this object (repeatable)")),
-        opt({s("no-wait")}, {}, s("sync, rollback: do not wait for health")),
-        opt({s("timeout")}, s("D"), s("how long to wait for health or for a controller (default 5m)"), Complete::Nothing, {}, s("5m")),
-        opt({s("release-hold")}, {}, s("sync: lift a rollback hold")),
-        opt({s("to")}, s("ID"), s("rollback: the history entry to go back to (see history)")),
-        opt({s("git-revert")}, s("REV"), s("rollback: a commit to revert (repeatable)"), Complete::Revisions),
-        opt({s("branch")}, s("NAME"), s("rollback --git-revert: the name of the revert branch")),
-        opt({s("push")}, {}, s("rollback --git-revert: push the revert branch")),
-        opt({s("with-source")}, {}, s("reconcile: reconcile the Flux source first")),
-        opt({s("hard")}, {}, s("refresh: an Argo CD hard refresh")),
-        opt({s("confirm")}, s("APP"), s("the application's name, needed to change a protected cluster"), Complete::Applications),
+        option({s("save")}, s("FILE"), s("apps: also write the applications as a sluice.yaml there (never over an existing file)"), Complete::Files),
+        option({s("first-parent")}, {}, s("commits: follow only the first parent of merges")),
+        option({s("context")}, s("NAME"), s("cluster check: the kubeconfig context (default: the current one)"), Complete::Contexts),
+        option({s("kubeconfig")}, s("FILE"), s("cluster check: the kubeconfig file (default: KUBECONFIG, else ~/.kube/config)"), Complete::Files),
+        option({s("dry-run")}, {}, s("sync, rollback: dryRun=All, change nothing")),
+        option({s("prune")}, {}, s("sync: delete objects no longer in Git")),
+        option({s("only")}, s("GROUP/KIND/NS/NAME"), s("sync: only this object (repeatable)")),
+        option({s("no-wait")}, {}, s("sync, rollback: do not wait for health")),
+        option({s("timeout")}, s("D"), s("how long to wait for health or for a controller (default 5m)"), Complete::Nothing, {}, s("5m")),
+        option({s("release-hold")}, {}, s("sync: lift a rollback hold")),
+        option({s("to")}, s("ID"), s("rollback: the history entry to go back to (see history)")),
+        option({s("git-revert")}, s("REV"), s("rollback: a commit to revert (repeatable)"), Complete::Revisions),
+        option({s("branch")}, s("NAME"), s("rollback --git-revert: the name of the revert branch")),
+        option({s("push")}, {}, s("rollback --git-revert: push the revert branch")),
+        option({s("with-source")}, {}, s("reconcile: reconcile the Flux source first")),
+        option({s("hard")}, {}, s("refresh: an Argo CD hard refresh")),
+        option({s("confirm")}, s("APP"), s("the application's name, needed to change a protected cluster"), Complete::Applications),
     };
 
     spec.sections = {
