@@ -220,7 +220,8 @@ void MainWindow::createMenus()
     const QList<QPair<QString, int>> tabs = {{tr("&Pending Commits"), 0}, {tr("&Review"), 1}, {tr("Re&sources"), 2},
                                              {tr("&History"), 3}, {tr("A&ctivity"), 4}};
     for (const auto &[label, index] : tabs) {
-        QAction *show = application->addAction(label, this, [this, index] { m_page->tabs()->setCurrentIndex(index); });
+        // index = index: clang 14 (the sanitizer build) cannot capture a structured binding by name.
+        QAction *show = application->addAction(label, this, [this, index = index] { m_page->tabs()->setCurrentIndex(index); });
         show->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_2 + index)));
     }
     QAction *review = application->addAction(icon(IconId::Review), tr("Run Re&view"), this, [this] {
