@@ -159,12 +159,12 @@ QString roffParagraphs(const QString &text)
 }
 
 // A command's synopsis, read for completion: its name, the options it names and its positional
-// positions (a placeholder such as APP, or literal choices such as start|stop|status).
+// arguments (a placeholder such as APP, or literal choices such as start|stop|status).
 struct Synopsis
 {
     QString command;
-    QStringList options; // long or short names without dashes
-    QStringList positions;   // "APP", "REV", "start|stop|status", "check"
+    QStringList options;   // long or short names without dashes
+    QStringList positions; // "APP", "REV", "start|stop|status", "check"; "APP..." repeats
 };
 
 Synopsis readSynopsis(const QString &synopsis)
@@ -184,7 +184,7 @@ Synopsis readSynopsis(const QString &synopsis)
         }
         const bool value = token == token.toUpper() || token.contains(QLatin1Char('|'));
         if (!(value && valueNext))
-            result.positions << token; // a trailing "..." marks a slot that repeats
+            result.positions << token;
         valueNext = false;
     }
     return result;
@@ -348,7 +348,7 @@ QStringList completionCandidates(const ProgramSpec &spec, const QStringList &wor
 
     // What has been typed before the cursor: positionals, and the options' values.
     QStringList positionals;
-    QHash<QString, QString> values; // first name of the option -> value
+    QHash<QString, QString> values; // the option's long name -> its value
     const OptionSpec *pendingValue = nullptr;
     for (qsizetype i = 0; i + 1 < words.size(); ++i) {
         const QString &word = words[i];
@@ -381,12 +381,14 @@ QStringList completionCandidates(const ProgramSpec &spec, const QStringList &wor
         if (synopsis.command == command)
             forCommand << synopsis;
     }
-    // The application revisions belong to: the command's APP, else --base-app / --head-app.
+    // The application revisions belong to: the command's APP, else an option naming one.
     QString app;
     if (!forCommand.isEmpty() && forCommand.first().positions.value(0) == QLatin1String("APP"))
         app = positionals.value(1);
-    if (app.isEmpty())
-        app = values.value(QStringLiteral("base-app"), values.value(QStringLiteral("head-app")));
+    for (const OptionSpec &option : spec.options) {
+        if (app.isEmpty() && option.complete == Complete::Applications)
+            app = values.value(option.names.last());
+    }
 
     if (pendingValue)
         return complete(pendingValue->complete, pendingValue->choices, app, sources);
