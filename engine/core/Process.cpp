@@ -157,7 +157,8 @@ Result<ToolOutput> runTool(const ToolRun &run, const CancelToken &cancel)
 
     QElapsedTimer timer;
     timer.start();
-    while (!overflowed && !process.waitForFinished(50)) {
+    // Short slices: a cancel (another selection, quitting the window) stops the tool at once.
+    while (!overflowed && !process.waitForFinished(10)) {
         if (process.state() == QProcess::NotRunning)
             break;
         const bool cancelled = cancel.isCancelled();

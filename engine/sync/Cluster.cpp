@@ -127,14 +127,22 @@ Result<SandboxState> ensureSandbox(const QString &dataDir, const CancelToken &ca
 {
     if (!QDir().mkpath(dataDir))
         return makeError(ErrorCategory::Io, QStringLiteral("cannot create the sandbox data directory %1").arg(dataDir));
+    const auto cancelled = [] { return makeError(ErrorCategory::Cancelled, QStringLiteral("starting the sandbox was cancelled")); };
+    // Another thread or process may be starting it: wait for it (in slices, so a cancel is seen).
     QLockFile lock(dataDir + QStringLiteral("/start.lock"));
     lock.setStaleLockTime(30000);
-    if (!lock.tryLock(30000))
-        return makeError(ErrorCategory::Io, QStringLiteral("another process is starting the sandbox in %1 (lock file %2/start.lock)")
-                                                .arg(dataDir, dataDir));
+    for (QDeadlineTimer lockDeadline(30000); !lock.tryLock(0); QThread::msleep(20)) {
+        if (cancel.isCancelled())
+            return cancelled();
+        if (lockDeadline.hasExpired())
+            return makeError(ErrorCategory::Io, QStringLiteral("another process is starting the sandbox in %1 (lock file %2/start.lock)")
+                                                    .arg(dataDir, dataDir));
+    }
     SandboxState state = sandboxState(dataDir);
     if (state.running && !state.url.isEmpty())
         return state;
+    if (cancel.isCancelled()) // do not start one that nobody will wait for
+        return cancelled();
 
     const QString binary = sandboxBinary();
     if (binary.isEmpty())
@@ -160,7 +168,7 @@ Result<SandboxState> ensureSandbox(const QString &dataDir, const CancelToken &ca
         if (cancel.isCancelled()) {
             ::kill(pid_t(pid), SIGTERM); // ours, and nobody will use it
             QFile::remove(pidFile(dataDir));
-            return makeError(ErrorCategory::Cancelled, QStringLiteral("starting the sandbox was cancelled"));
+            return cancelled();
         }
         state = sandboxState(dataDir);
         if (!state.running) {
@@ -173,7 +181,7 @@ Result<SandboxState> ensureSandbox(const QString &dataDir, const CancelToken &ca
             state.startedNow = true;
             return state;
         }
-        QThread::msleep(50);
+        QThread::msleep(20);
     }
     return makeError(ErrorCategory::Process, QStringLiteral("the sandbox in %1 did not get ready within 20 s (log %2)").arg(dataDir, state.logFile));
 }

@@ -4,9 +4,12 @@
 #include "common/Corpus.h"
 #include "common/GitFixture.h"
 #include "common/SandboxProcess.h"
+#include "sync/Cluster.h"
 #include "sync/History.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
+#include <QLockFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -685,6 +688,35 @@ private slots:
         const QJsonObject after = app(sluicectl({QStringLiteral("--json"), QStringLiteral("status")}).json());
         QCOMPARE(after.value(QLatin1String("sync")).toString(), QStringLiteral("Synced"));
         QCOMPARE(sluicectl({QStringLiteral("sandbox"), QStringLiteral("stop")}).exitCode, 0);
+    }
+
+    // Quitting the window cancels a sandbox start: it gives up at once, whether it waits for another
+    // starter's lock or has not started the process yet, and starts nothing nobody waits for.
+    void sandboxStartIsCancellable()
+    {
+        const QString dataDir = path(QStringLiteral("cancelled"));
+        QVERIFY(QDir().mkpath(dataDir));
+        qputenv("SLUICE_SANDBOX_BIN", SLUICE_BINARY_DIR "/app/sluice-sandbox/sluice-sandbox");
+        sluice::CancelToken cancelled;
+        cancelled.cancel();
+        auto before = sluice::sync::ensureSandbox(dataDir, cancelled);
+        QVERIFY(!before);
+        QCOMPARE(before.error().category, sluice::ErrorCategory::Cancelled);
+        QVERIFY2(!QFile::exists(dataDir + QStringLiteral("/sandbox.log")), "a sandbox process was started");
+
+        QLockFile otherStarter(dataDir + QStringLiteral("/start.lock"));
+        QVERIFY(otherStarter.tryLock(0));
+        sluice::CancelToken quit;
+        QElapsedTimer clock;
+        clock.start();
+        auto waiting = QtConcurrent::run([&] { return sluice::sync::ensureSandbox(dataDir, quit); });
+        QTest::qWait(200);
+        QVERIFY(!waiting.isFinished()); // it waits for the other starter
+        quit.cancel();
+        waiting.waitForFinished();
+        QVERIFY2(clock.elapsed() < 10000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(waiting.result().error().category, sluice::ErrorCategory::Cancelled);
+        QVERIFY(!QFile::exists(dataDir + QStringLiteral("/sandbox.log")));
     }
 
     void clusterErrorsAreClear()
