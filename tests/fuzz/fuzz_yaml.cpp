@@ -1,11 +1,94 @@
-// The manifest scanner and the full YAML tree parser, on arbitrary bytes.
+// The manifest scanner and the full YAML tree parser, on arbitrary bytes; and the fast YAML reader
+// against libyaml: the same events, or the same error.
 #include "FuzzInput.h"
+#include "render/YamlEvents.h"
 #include "render/YamlScan.h"
 #include "render/YamlTree.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace {
+
+using sluice::yaml::EventReader;
+
+bool sameMark(const yaml_mark_t &a, const yaml_mark_t &b)
+{
+    return a.line == b.line && a.column == b.column && a.index == b.index;
+}
+
+bool sameText(const yaml_char_t *a, const yaml_char_t *b)
+{
+    return (!a && !b) || (a && b && std::strcmp(reinterpret_cast<const char *>(a), reinterpret_cast<const char *>(b)) == 0);
+}
+
+bool sameEvent(const yaml_event_t &a, const yaml_event_t &b)
+{
+    if (a.type != b.type || !sameMark(a.start_mark, b.start_mark))
+        return false;
+    switch (a.type) {
+    case YAML_SCALAR_EVENT:
+        return a.data.scalar.length == b.data.scalar.length && a.data.scalar.style == b.data.scalar.style &&
+               std::memcmp(a.data.scalar.value, b.data.scalar.value, a.data.scalar.length) == 0 &&
+               sameText(a.data.scalar.anchor, b.data.scalar.anchor) && sameText(a.data.scalar.tag, b.data.scalar.tag);
+    case YAML_MAPPING_START_EVENT:
+        return a.data.mapping_start.style == b.data.mapping_start.style && sameText(a.data.mapping_start.anchor, b.data.mapping_start.anchor);
+    case YAML_SEQUENCE_START_EVENT:
+        return a.data.sequence_start.style == b.data.sequence_start.style && sameText(a.data.sequence_start.anchor, b.data.sequence_start.anchor);
+    case YAML_ALIAS_EVENT:
+        return sameText(a.data.alias.anchor, b.data.alias.anchor);
+    default:
+        return true;
+    }
+}
+
+// Both succeed with the same events, or both fail. libyaml checks its whole input for bad bytes
+// before parsing far, while the fast reader hands libyaml one document at a time: on input with
+// several faults each may name a different one first.
+bool readsToTheEnd(EventReader &reader)
+{
+    for (;;) {
+        if (!reader.next())
+            return false;
+        if (reader.event().type == YAML_STREAM_END_EVENT)
+            return true;
+    }
+}
+
+void compareReaders(const QByteArray &input)
+{
+    EventReader fast(input, QStringLiteral("fuzz.yaml"), 1, EventReader::Engine::Fast);
+    EventReader slow(input, QStringLiteral("fuzz.yaml"), 1, EventReader::Engine::LibyamlOnly);
+    for (int i = 0;; ++i) {
+        const sluice::Status f = fast.next(), s = slow.next();
+        if (!s || !f) {
+            const bool fastFails = !f || !readsToTheEnd(fast);
+            const bool slowFails = !s || !readsToTheEnd(slow);
+            if (fastFails != slowFails) {
+                std::fprintf(stderr, "event %d: libyaml %s, the fast reader %s\n", i, slowFails ? "failed" : "did not fail",
+                             fastFails ? "failed" : "did not fail");
+                std::abort();
+            }
+            return;
+        }
+        if (!sameEvent(fast.event(), slow.event())) {
+            std::fprintf(stderr, "event %d differs: type %d/%d at %zu:%zu/%zu:%zu\n", i, fast.event().type, slow.event().type,
+                         fast.event().start_mark.line, fast.event().start_mark.column, slow.event().start_mark.line,
+                         slow.event().start_mark.column);
+            std::abort();
+        }
+        if (slow.event().type == YAML_STREAM_END_EVENT)
+            return;
+    }
+}
+
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArray input = sluice::fuzz::bytesOf(data, size);
+    compareReaders(input);
     (void)sluice::scanManifests(input, QStringLiteral("fuzz.yaml"));
     if (auto tree = sluice::yaml::parseDocument(input, QStringLiteral("fuzz.yaml")))
         (void)sluice::yaml::toYaml(*tree);

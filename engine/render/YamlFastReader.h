@@ -1,0 +1,114 @@
+#pragma once
+
+// A fast reader for the block-style YAML that renderers print (kubectl, kustomize, Helm,
+// go-yaml): for each document it gives exactly the events libyaml would, marks included, and it
+// declines any document outside that subset (anchors, tags, flow collections other than [] and
+// {}, multi-line plain or quoted scalars, folded block scalars, tabs, directives, …) without
+// consuming it, so the caller reads from there on with libyaml. It never reports a YAML error:
+// anything malformed is outside the subset. Internal to engine/render (see EventReader).
+//
+// Why: libyaml allocates every token and event and reads one character at a time; this reads
+// lines, and a scalar's value is a slice of the input unless it has escapes.
+
+#include <QByteArray>
+
+#include <yaml.h>
+
+#include <vector>
+
+namespace sluice::yaml {
+
+struct FastEvent
+{
+    yaml_event_type_t type = YAML_NO_EVENT;
+    yaml_mark_t mark{};
+    yaml_scalar_style_t style = YAML_ANY_SCALAR_STYLE; // scalars
+    bool flow = false;     // collections: [] or {}
+    bool implicit = true;  // document start
+    bool decoded = false;  // the value is in the reader's arena, else in the input
+    qsizetype offset = 0;  // of the value
+    qsizetype length = 0;
+};
+
+class FastDocumentReader
+{
+public:
+    // `data` must outlive the reader.
+    explicit FastDocumentReader(const QByteArray &data);
+
+    enum class Outcome { Document, StreamEnd, Declined };
+    // Reads the next document's events (document start to document end), replacing the previous
+    // ones. Declined: nothing was consumed; boundary() is where that document begins.
+    Outcome readDocument();
+    const std::vector<FastEvent> &events() const { return m_events; }
+    const char *valueData(const FastEvent &e) const;
+
+    // Where the next document begins: its byte offset (a line start), and its line and character
+    // index as libyaml counts them.
+    qsizetype boundary() const { return m_boundary; }
+    int boundaryLine() const { return m_boundaryLine; }
+    qint64 boundaryIndex() const { return m_boundaryIndex; }
+    yaml_mark_t streamEndMark() const;
+    // Reads on from a document marker at `boundary` (libyaml read the documents before it).
+    void resumeAt(qsizetype boundary, int line, qint64 index);
+
+private:
+    struct Line
+    {
+        qsizetype start = 0; // first byte
+        qsizetype end = 0;   // the '\n' or the end of the data
+        int number = 0;      // 0-based
+        qint64 charStart = 0;
+        qint64 chars = 0;    // characters on the line, without the '\n'
+        bool ascii = true;
+        int indent = 0;
+        bool blank = true;   // spaces only
+        bool comment = false;
+    };
+    struct Decline
+    {
+    };
+
+    // Lines of the current document, read on demand.
+    Line line(int i);
+    bool haveLine(int i);
+    int nextContent(int from);
+    bool isDocumentMarker(int i);
+    yaml_mark_t markAt(int li, qsizetype byte);
+    yaml_mark_t nextTokenMark(int li);
+
+    void push(yaml_event_type_t type, const yaml_mark_t &mark);
+    void pushScalar(const yaml_mark_t &mark, yaml_scalar_style_t style, qsizetype offset, qsizetype length, bool decoded);
+
+    void blockNode(int li, int parentIndent);
+    void mapping(int li, qsizetype at, int indent);
+    void sequence(int li, qsizetype at, int indent, bool indentless);
+    void value(int li, qsizetype p, int blockIndent, const yaml_mark_t &emptyMark, bool allowIndentless);
+    void inlineValue(int li, qsizetype q, int blockIndent);
+    void literal(int li, qsizetype q, int blockIndent);
+    qsizetype flow(int li, qsizetype q);
+    qsizetype flowNode(int li, qsizetype p);
+    qsizetype keyEnd(int li, qsizetype at);
+    qsizetype scalarAt(int li, qsizetype at, bool key);
+    qsizetype quoted(int li, qsizetype q);
+    void requireLineEnd(int li, qsizetype p);
+    void requireNoContinuation(int li, int blockIndent);
+    bool isSequenceEntry(const Line &l) const;
+    bool startsPlain(qsizetype p, qsizetype end) const;
+    qsizetype skipSpaces(qsizetype p, qsizetype end) const;
+
+    const QByteArray &m_data;
+    const char *m_bytes;
+    qsizetype m_size;
+    std::vector<FastEvent> m_events;
+    QByteArray m_arena;
+    std::vector<Line> m_lines;
+    int m_last = 0;  // the last line the parse consumed
+    int m_depth = 0;
+    qsizetype m_boundary = 0;
+    int m_boundaryLine = 0;
+    qint64 m_boundaryIndex = 0;
+    qint64 m_totalChars = -1;
+};
+
+} // namespace sluice::yaml
