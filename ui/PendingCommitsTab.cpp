@@ -213,7 +213,7 @@ void PendingCommitsTab::showCommit(const QModelIndex &index)
             if (!repo)
                 return repo.error();
             SourceRenderer renderer(*cache);
-            return reviewCommit(*repo, renderer, app, commitId, job.token());
+            return reviewCommit(*repo, renderer, app, commitId, job.token(), DiffTexts::OnDemand); // texts of the object shown
         },
         [this, commitId](Result<ReviewResult> review) {
             if (!review) {

@@ -232,7 +232,7 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
 }
 
 Result<ReviewResult> reviewCommit(const git::Repository &repo, SourceRenderer &renderer, const ApplicationConfig &app,
-                                  const QString &commitId, const CancelToken &cancel)
+                                  const QString &commitId, const CancelToken &cancel, DiffTexts texts)
 {
     auto head = repo.resolve(commitId);
     if (!head)
@@ -249,14 +249,15 @@ Result<ReviewResult> reviewCommit(const git::Repository &repo, SourceRenderer &r
                                                       : renderOrEmpty(repo, renderer, base, app, cancel, QStringLiteral("base"));
     if (!baseSet)
         return baseSet.error();
-    DiffOptions options;
-    options.ignore = app.ignore;
+    DiffOptions options = optionsFor(app.ignore, base, *head, texts);
     options.baseLabel = parentId->isEmpty() ? QByteArray("(no parent)") : parentId->left(7).toUtf8();
     options.headLabel = head->commitId.left(7).toUtf8();
     auto diff = diffResourceSets(*baseSet, *headSet, options, cancel);
     if (!diff)
         return diff.error();
     warnIfNothingRendered(app.name, *baseSet, *headSet, *diff);
+    if (texts == DiffTexts::OnDemand)
+        diff->source = std::make_shared<const DiffSource>(DiffSource{std::move(*baseSet), std::move(*headSet), options});
     return ReviewResult{base, *head, std::move(*diff)};
 }
 

@@ -48,7 +48,8 @@ Result<ReviewResult> compareApplications(const git::Repository &repo, SourceRend
 // The rendered diff a commit introduces: its first parent (nothing, for a root commit) vs it;
 // a side without the path is empty, as in reviewRevisions.
 Result<ReviewResult> reviewCommit(const git::Repository &repo, SourceRenderer &renderer, const ApplicationConfig &app,
-                                  const QString &commitId, const CancelToken &cancel = {});
+                                  const QString &commitId, const CancelToken &cancel = {},
+                                  DiffTexts texts = DiffTexts::UnifiedAndSides);
 
 // A snapshot of an application's repository for a page header and revision pickers.
 struct RepositorySnapshot
