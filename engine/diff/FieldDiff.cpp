@@ -270,7 +270,7 @@ QString fieldValueText(const QJsonValue &value)
         // Quoted when a YAML reader would take the bare text for another type ("true", "1",
         // "null", ""), or for a list or map: the text shows the type.
         const QString text = value.toString();
-        const bool quote = text.isEmpty() || !yaml::resolveScalar(text.toUtf8(), yaml::ScalarStyle::Plain).isString() ||
+        const bool quote = text.isEmpty() || !yaml::isPlainString(text.toUtf8()) ||
                            text.startsWith(QLatin1Char('[')) || text.startsWith(QLatin1Char('{')) ||
                            text.startsWith(QLatin1Char('"'));
         if (quote)

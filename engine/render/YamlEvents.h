@@ -70,10 +70,4 @@ private:
     int m_firstLine;
 };
 
-inline QByteArray scalarBytes(const yaml_event_t &e)
-{
-    return QByteArray(reinterpret_cast<const char *>(e.data.scalar.value),
-                      qsizetype(e.data.scalar.length));
-}
-
 } // namespace sluice::yaml

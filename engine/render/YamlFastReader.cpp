@@ -51,6 +51,8 @@ int hexValue(char c)
 FastDocumentReader::FastDocumentReader(const QByteArray &data)
     : m_data(data), m_bytes(data.constData()), m_size(data.size())
 {
+    m_lines.reserve(64);
+    m_events.reserve(128);
 }
 
 const char *FastDocumentReader::valueData(const FastEvent &e) const
@@ -237,7 +239,7 @@ void FastDocumentReader::resumeAt(qsizetype boundary, int line, qint64 index)
 FastDocumentReader::Outcome FastDocumentReader::readDocument()
 {
     m_events.clear();
-    m_arena.clear();
+    m_arena.resize(0); // keeps its capacity, as the vectors do
     m_lines.clear();
     m_last = -1;
     m_depth = 0;

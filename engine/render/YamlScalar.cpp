@@ -9,12 +9,12 @@
 namespace sluice::yaml {
 namespace {
 
-bool isNull(const QByteArray &v)
+bool isNull(QByteArrayView v)
 {
     return v.isEmpty() || v == "~" || v == "null" || v == "Null" || v == "NULL";
 }
 
-std::optional<bool> asBool(const QByteArray &v)
+std::optional<bool> asBool(QByteArrayView v)
 {
     if (v == "true" || v == "True" || v == "TRUE")
         return true;
@@ -37,16 +37,16 @@ bool allDigits(const char *begin, const char *end, int base)
     return true;
 }
 
-std::optional<qint64> asInt(const QByteArray &v)
+std::optional<qint64> asInt(QByteArrayView v)
 {
     const char *begin = v.constData();
     const char *end = begin + v.size();
     bool ok = false;
     qint64 n = 0;
     if (v.startsWith("0x") && allDigits(begin + 2, end, 16))
-        n = v.mid(2).toLongLong(&ok, 16);
+        n = v.sliced(2).toLongLong(&ok, 16);
     else if (v.startsWith("0o") && allDigits(begin + 2, end, 8))
-        n = v.mid(2).toLongLong(&ok, 8);
+        n = v.sliced(2).toLongLong(&ok, 8);
     else if (allDigits(begin + ((*begin == '-' || *begin == '+') ? 1 : 0), end, 10))
         n = v.toLongLong(&ok, 10);
     if (!ok)
@@ -54,11 +54,11 @@ std::optional<qint64> asInt(const QByteArray &v)
     return n;
 }
 
-bool looksFloat(const QByteArray &v)
+bool looksFloat(QByteArrayView v)
 {
     // [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
-    int i = 0;
-    const int n = v.size();
+    qsizetype i = 0;
+    const qsizetype n = v.size();
     if (i < n && (v[i] == '-' || v[i] == '+'))
         ++i;
     int intDigits = 0;
@@ -85,13 +85,14 @@ bool looksFloat(const QByteArray &v)
     return i == n;
 }
 
-std::optional<double> asFloat(const QByteArray &v)
+std::optional<double> asFloat(QByteArrayView v)
 {
-    if (v == ".inf" || v == ".Inf" || v == ".INF" || v == "+.inf" || v == "+.Inf" || v == "+.INF")
+    const bool named = v.startsWith('.') || v.startsWith("+.") || v.startsWith("-.");
+    if (named && (v == ".inf" || v == ".Inf" || v == ".INF" || v == "+.inf" || v == "+.Inf" || v == "+.INF"))
         return std::numeric_limits<double>::infinity();
-    if (v == "-.inf" || v == "-.Inf" || v == "-.INF")
+    if (named && (v == "-.inf" || v == "-.Inf" || v == "-.INF"))
         return -std::numeric_limits<double>::infinity();
-    if (v == ".nan" || v == ".NaN" || v == ".NAN")
+    if (named && (v == ".nan" || v == ".NaN" || v == ".NAN"))
         return std::numeric_limits<double>::quiet_NaN();
     if (!looksFloat(v))
         return std::nullopt;
@@ -100,20 +101,30 @@ std::optional<double> asFloat(const QByteArray &v)
     return ok ? std::optional<double>(d) : std::nullopt;
 }
 
+// Only these first characters can start a null, bool, int or float.
+bool cannotBeOtherThanString(QByteArrayView value)
+{
+    const char first = value.isEmpty() ? '~' : value.front();
+    return !std::isdigit(static_cast<unsigned char>(first)) && !std::strchr("~nNtTfF.+-", first);
+}
+
 } // namespace
 
-QJsonValue resolveScalar(const QByteArray &value, ScalarStyle style, const QByteArray &tag)
+bool isPlainString(QByteArrayView value)
+{
+    return cannotBeOtherThanString(value) || (!isNull(value) && !asBool(value) && !asInt(value) && !asFloat(value));
+}
+
+QJsonValue resolveScalar(QByteArrayView value, ScalarStyle style, QByteArrayView tag)
 {
     const auto asString = [&value] { return QJsonValue(QString::fromUtf8(value)); };
-    if (tag == "tag:yaml.org,2002:str" || tag == "tag:yaml.org,2002:binary")
+    if (tag == QByteArrayView("tag:yaml.org,2002:str") || tag == QByteArrayView("tag:yaml.org,2002:binary"))
         return asString();
     if (style != ScalarStyle::Plain && tag.isEmpty())
         return asString();
-    // Fast path: only these first characters can start a null, bool, int or float.
-    const char first = value.isEmpty() ? '~' : value.front();
-    if (tag.isEmpty() && !std::isdigit(static_cast<unsigned char>(first)) && !std::strchr("~nNtTfF.+-", first))
+    if (tag.isEmpty() && cannotBeOtherThanString(value))
         return asString();
-    if (tag == "tag:yaml.org,2002:null" || (tag.isEmpty() && isNull(value)))
+    if (tag == QByteArrayView("tag:yaml.org,2002:null") || (tag.isEmpty() && isNull(value)))
         return QJsonValue::Null;
     if (auto b = asBool(value))
         return *b;

@@ -2,7 +2,7 @@
 
 // How a YAML scalar becomes a JSON value: the YAML 1.2 core schema, as Kubernetes reads it.
 
-#include <QByteArray>
+#include <QByteArrayView>
 #include <QJsonValue>
 
 namespace sluice::yaml {
@@ -12,6 +12,10 @@ enum class ScalarStyle { Plain, Quoted, Block };
 // Resolves a scalar. Plain scalars become null, bool, integer or float when they match the core
 // schema's patterns; everything else (and every quoted or block scalar, and the `!!str` tag) is
 // a string. `tag` is the explicit tag or empty. Pure; cheap.
-QJsonValue resolveScalar(const QByteArray &value, ScalarStyle style, const QByteArray &tag = {});
+QJsonValue resolveScalar(QByteArrayView value, ScalarStyle style, QByteArrayView tag = {});
+
+// Whether a plain scalar `value` is a string (resolveScalar(value, Plain).isString()), without
+// building the value.
+bool isPlainString(QByteArrayView value);
 
 } // namespace sluice::yaml

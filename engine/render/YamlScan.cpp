@@ -68,8 +68,8 @@ quint64 hashPlainOrQuoted(const yaml_event_t &e, QByteArrayView value)
     const char c = value.isEmpty() ? '\0' : value.front();
     if (!tagged && std::isalpha(static_cast<unsigned char>(c)) && !std::strchr("nNtTfF", c))
         return hashString(value);
-    const QByteArray tag = tagged ? QByteArray(reinterpret_cast<const char *>(e.data.scalar.tag)) : QByteArray();
-    return hashScalar(yaml::resolveScalar(value.toByteArray(), plain ? yaml::ScalarStyle::Plain : yaml::ScalarStyle::Quoted, tag));
+    const QByteArrayView tag = tagged ? QByteArrayView(reinterpret_cast<const char *>(e.data.scalar.tag)) : QByteArrayView();
+    return hashScalar(yaml::resolveScalar(value, plain ? yaml::ScalarStyle::Plain : yaml::ScalarStyle::Quoted, tag));
 }
 
 // libyaml marks count characters, not bytes: maps a (growing) character index to a byte offset

@@ -22,6 +22,7 @@ struct Frame
     QJsonObject object;
     QJsonArray array;
     QString key; // the pending key in a map
+    yaml_mark_t keyMark{};
     bool haveKey = false;
     QByteArray anchor;
     qint64 expanded = 1; // nodes this collection expands to, aliases included
@@ -84,18 +85,19 @@ public:
                 break;
             }
             case YAML_SCALAR_EVENT: {
-                const QByteArray value = scalarBytes(e);
+                const QByteArrayView value(reinterpret_cast<const char *>(e.data.scalar.value), qsizetype(e.data.scalar.length));
+                if (isKeyPosition() && !e.data.scalar.anchor) {
+                    setKey(QString::fromUtf8(value), e.start_mark);
+                    break;
+                }
                 const auto style = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? ScalarStyle::Plain
                                    : (e.data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
                                       e.data.scalar.style == YAML_FOLDED_SCALAR_STYLE)
                                        ? ScalarStyle::Block
                                        : ScalarStyle::Quoted;
-                const QByteArray tag = e.data.scalar.tag
-                                           ? QByteArray(reinterpret_cast<const char *>(e.data.scalar.tag))
-                                           : QByteArray();
-                Node node{isKeyPosition() ? QJsonValue(QString::fromUtf8(value))
-                                          : resolveScalar(value, style, tag),
-                          1};
+                const QByteArrayView tag = e.data.scalar.tag ? QByteArrayView(reinterpret_cast<const char *>(e.data.scalar.tag))
+                                                             : QByteArrayView();
+                Node node{isKeyPosition() ? QJsonValue(QString::fromUtf8(value)) : resolveScalar(value, style, tag), 1};
                 if (e.data.scalar.anchor)
                     m_anchors.insert(QByteArray(reinterpret_cast<const char *>(e.data.scalar.anchor)), node);
                 if (Status s = add(std::move(node), e.start_mark, root); !s)
@@ -142,15 +144,24 @@ private:
         if (!parent.haveKey) {
             if (!node.value.isString())
                 return m_reader.errorAt(mark, QStringLiteral("a mapping key must be a scalar"));
-            parent.key = node.value.toString();
-            if (parent.object.contains(parent.key))
-                return m_reader.errorAt(mark, QStringLiteral("duplicate key \"%1\"").arg(elideMiddle(parent.key)));
-            parent.haveKey = true;
+            setKey(node.value.toString(), mark);
             return {};
         }
+        // One search per key: a key seen before leaves the size as it was.
+        const qsizetype size = parent.object.size();
         parent.object.insert(parent.key, node.value);
+        if (parent.object.size() == size)
+            return m_reader.errorAt(parent.keyMark, QStringLiteral("duplicate key \"%1\"").arg(elideMiddle(parent.key)));
         parent.haveKey = false;
         return {};
+    }
+
+    void setKey(QString key, const yaml_mark_t &mark)
+    {
+        Frame &parent = m_stack.back();
+        parent.key = std::move(key);
+        parent.keyMark = mark;
+        parent.haveKey = true;
     }
 
     EventReader m_reader;
@@ -275,10 +286,10 @@ private:
         static const char *const kYaml11Words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on",
                                                    "On", "ON", "off", "Off", "OFF"};
         for (const char *w : kYaml11Words) {
-            if (s == w)
+            if (s.size() <= 3 && s == w)
                 return false;
         }
-        return resolveScalar(s, ScalarStyle::Plain).isString();
+        return isPlainString(s);
     }
 
     static bool isLiteralSafe(const QByteArray &s)
