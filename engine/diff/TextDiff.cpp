@@ -151,28 +151,40 @@ private:
     std::vector<Run> m_runs;
 };
 
-QList<QByteArray> splitLines(const QByteArray &text)
+// Lines as views of the text (no copies), without their '\n'.
+std::vector<QByteArrayView> splitLines(const QByteArray &text)
 {
-    if (text.isEmpty())
-        return {};
-    QList<QByteArray> lines = text.split('\n');
-    if (text.endsWith('\n'))
-        lines.removeLast();
+    std::vector<QByteArrayView> lines;
+    const QByteArrayView all(text);
+    for (qsizetype start = 0; start < all.size();) {
+        qsizetype end = all.indexOf('\n', start);
+        if (end < 0)
+            end = all.size();
+        lines.push_back(all.sliced(start, end - start));
+        start = end + 1;
+    }
     return lines;
 }
 
-} // namespace
-
-QList<DiffLine> diffLines(const QByteArray &before, const QByteArray &after)
+// A line of the alignment, viewing `before` or `after`.
+struct LineRef
 {
-    const QList<QByteArray> a = splitLines(before);
-    const QList<QByteArray> b = splitLines(after);
-    QHash<QByteArray, int> ids;
-    ids.reserve(a.size() + b.size());
-    auto intern = [&ids](const QList<QByteArray> &lines) {
+    Op op;
+    int oldLine;
+    int newLine;
+    QByteArrayView text;
+};
+
+std::vector<LineRef> alignLines(const QByteArray &before, const QByteArray &after)
+{
+    const std::vector<QByteArrayView> a = splitLines(before);
+    const std::vector<QByteArrayView> b = splitLines(after);
+    QHash<QByteArrayView, int> ids;
+    ids.reserve(qsizetype(a.size() + b.size()));
+    auto intern = [&ids](const std::vector<QByteArrayView> &lines) {
         std::vector<int> out;
-        out.reserve(size_t(lines.size()));
-        for (const QByteArray &line : lines) {
+        out.reserve(lines.size());
+        for (const QByteArrayView line : lines) {
             auto it = ids.constFind(line);
             if (it == ids.constEnd())
                 it = ids.insert(line, int(ids.size()));
@@ -183,22 +195,22 @@ QList<DiffLine> diffLines(const QByteArray &before, const QByteArray &after)
     const std::vector<int> ia = intern(a);
     const std::vector<int> ib = intern(b);
 
-    QList<DiffLine> out;
+    std::vector<LineRef> out;
     out.reserve(qMax(a.size(), b.size()));
     int i = 0, j = 0;
     for (const Run &run : Myers(ia, ib).run()) {
         for (int c = 0; c < run.count; ++c) {
             switch (run.op) {
             case Op::Equal:
-                out.append({Op::Equal, i + 1, j + 1, a[i]});
+                out.push_back({Op::Equal, i + 1, j + 1, a[size_t(i)]});
                 ++i, ++j;
                 break;
             case Op::Delete:
-                out.append({Op::Delete, i + 1, 0, a[i]});
+                out.push_back({Op::Delete, i + 1, 0, a[size_t(i)]});
                 ++i;
                 break;
             case Op::Insert:
-                out.append({Op::Insert, 0, j + 1, b[j]});
+                out.push_back({Op::Insert, 0, j + 1, b[size_t(j)]});
                 ++j;
                 break;
             }
@@ -207,17 +219,27 @@ QList<DiffLine> diffLines(const QByteArray &before, const QByteArray &after)
     return out;
 }
 
+} // namespace
+
+QList<DiffLine> diffLines(const QByteArray &before, const QByteArray &after)
+{
+    QList<DiffLine> out;
+    for (const LineRef &l : alignLines(before, after))
+        out.append({l.op, l.oldLine, l.newLine, l.text.toByteArray()});
+    return out;
+}
+
 QByteArray unifiedDiff(const QByteArray &before, const QByteArray &after, const QByteArray &beforeLabel,
                        const QByteArray &afterLabel, int context)
 {
     if (before == after)
         return {};
-    const QList<DiffLine> lines = diffLines(before, after);
+    const std::vector<LineRef> lines = alignLines(before, after);
     QByteArray out = "--- " + beforeLabel + "\n+++ " + afterLabel + "\n";
     const int count = int(lines.size());
     int i = 0;
     while (i < count) {
-        while (i < count && lines[i].op == Op::Equal)
+        while (i < count && lines[size_t(i)].op == Op::Equal)
             ++i;
         if (i == count)
             break;
@@ -228,19 +250,19 @@ QByteArray unifiedDiff(const QByteArray &before, const QByteArray &after, const 
         while (end < count) {
             int equalRun = 0;
             int k = end;
-            while (k < count && lines[k].op == Op::Equal)
+            while (k < count && lines[size_t(k)].op == Op::Equal)
                 ++k, ++equalRun;
             if (k == count || equalRun > 2 * context) {
                 end = qMin(count, end + qMin(equalRun, context));
                 break;
             }
             end = k;
-            while (end < count && lines[end].op != Op::Equal)
+            while (end < count && lines[size_t(end)].op != Op::Equal)
                 ++end;
         }
         int oldStart = 0, newStart = 0, oldCount = 0, newCount = 0;
         for (int k = start; k < end; ++k) {
-            const DiffLine &l = lines[k];
+            const LineRef &l = lines[size_t(k)];
             if (l.op != Op::Insert && oldStart == 0)
                 oldStart = l.oldLine;
             if (l.op != Op::Delete && newStart == 0)
@@ -250,13 +272,13 @@ QByteArray unifiedDiff(const QByteArray &before, const QByteArray &after, const 
         }
         // For an empty side, diff -u names the line before the hunk.
         if (oldCount == 0)
-            oldStart = start > 0 ? lines[start - 1].oldLine : 0;
+            oldStart = start > 0 ? lines[size_t(start - 1)].oldLine : 0;
         if (newCount == 0)
-            newStart = start > 0 ? lines[start - 1].newLine : 0;
+            newStart = start > 0 ? lines[size_t(start - 1)].newLine : 0;
         out += "@@ -" + QByteArray::number(oldStart) + ',' + QByteArray::number(oldCount) + " +" +
                QByteArray::number(newStart) + ',' + QByteArray::number(newCount) + " @@\n";
         for (int k = start; k < end; ++k) {
-            const DiffLine &l = lines[k];
+            const LineRef &l = lines[size_t(k)];
             out += l.op == Op::Equal ? ' ' : l.op == Op::Delete ? '-' : '+';
             out += l.text;
             out += '\n';
