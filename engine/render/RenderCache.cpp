@@ -10,30 +10,72 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
-#include <QSet>
+
+#include <array>
+#include <vector>
 
 namespace sluice {
 namespace {
 
 constexpr quint32 kMagic = 0x534c5243; // "SLRC"
-constexpr quint32 kVersion = 3; // 2: the set's notes follow its objects; 3: structural hashes are the same in every process
+// 2: the set's notes follow its objects; 3: structural hashes are the same in every process;
+// 4: shared strings once per entry
+constexpr quint32 kVersion = 4;
 constexpr quint64 kDataSeed = 0x64617461; // checksums of findData/storeData entries: a damaged one is a miss
 
-QDataStream &operator<<(QDataStream &out, const Resource &r)
+// An entry's objects: first the strings many objects share (groups, kinds, namespaces, API
+// versions, files) once each, then each object naming them by index.
+void writeResources(QDataStream &out, const ResourceSet &set)
 {
-    return out << r.key.group << r.key.kind << r.key.ns << r.key.name << r.apiVersion << r.sourceFile
-               << qint32(r.line) << r.text << quint8(r.format) << r.hash;
+    QHash<QString, quint32> index;
+    QStringList strings;
+    const auto id = [&](const QString &s) {
+        auto it = index.constFind(s);
+        if (it == index.constEnd()) {
+            it = index.insert(s, quint32(strings.size()));
+            strings.append(s);
+        }
+        return *it;
+    };
+    std::vector<std::array<quint32, 5>> ids;
+    ids.reserve(size_t(set.size()));
+    for (const auto &[key, r] : set)
+        ids.push_back({id(key.group), id(key.kind), id(key.ns), id(r.apiVersion), id(r.sourceFile)});
+    out << strings << qint64(set.size());
+    size_t i = 0;
+    for (const auto &[key, r] : set) {
+        for (const quint32 n : ids[i++])
+            out << n;
+        out << key.name << qint32(r.line) << r.text << quint8(r.format) << r.hash;
+    }
 }
 
-QDataStream &operator>>(QDataStream &in, Resource &r)
+bool readResources(QDataStream &in, ResourceSet &set)
 {
-    qint32 line = 0;
-    quint8 format = 0;
-    in >> r.key.group >> r.key.kind >> r.key.ns >> r.key.name >> r.apiVersion >> r.sourceFile >> line >> r.text >>
-        format >> r.hash;
-    r.line = line;
-    r.format = format == quint8(Resource::Format::Json) ? Resource::Format::Json : Resource::Format::Yaml;
-    return in;
+    QStringList strings;
+    qint64 count = 0;
+    in >> strings >> count;
+    if (count < 0)
+        return false;
+    for (qint64 i = 0; i < count && in.status() == QDataStream::Ok; ++i) {
+        Resource r;
+        QString *fields[] = {&r.key.group, &r.key.kind, &r.key.ns, &r.apiVersion, &r.sourceFile};
+        for (QString *field : fields) {
+            quint32 n = 0;
+            in >> n;
+            if (n >= quint32(strings.size()))
+                return false;
+            *field = strings[n];
+        }
+        qint32 line = 0;
+        quint8 format = 0;
+        in >> r.key.name >> line >> r.text >> format >> r.hash;
+        r.line = line;
+        r.format = format == quint8(Resource::Format::Json) ? Resource::Format::Json : Resource::Format::Yaml;
+        if (!set.insert(std::move(r)))
+            return false;
+    }
+    return in.status() == QDataStream::Ok && set.size() == count;
 }
 
 // Reads an entry's header: true when this build wrote it for `key` (else a miss).
@@ -119,23 +161,10 @@ std::optional<ResourceSet> RenderCache::find(const QString &key)
     QDataStream in(&file);
     if (!readHeader(in, key))
         return std::nullopt;
-    qint64 count = 0;
-    in >> count;
-    if (count < 0)
-        return std::nullopt;
     ResourceSet set;
-    QSet<QString> strings; // kinds, groups, namespaces, files: one copy each, shared by the objects
-    const auto intern = [&strings](QString &s) { s = *strings.insert(s); };
-    for (qint64 i = 0; i < count && in.status() == QDataStream::Ok; ++i) {
-        Resource r;
-        in >> r;
-        for (QString *s : {&r.apiVersion, &r.key.group, &r.key.kind, &r.key.ns, &r.sourceFile})
-            intern(*s);
-        if (!set.insert(std::move(r)))
-            return std::nullopt;
-    }
+    const bool read = readResources(in, set);
     in >> set.notes;
-    if (in.status() != QDataStream::Ok || set.size() != count) {
+    if (!read || in.status() != QDataStream::Ok) {
         qCWarning(lcRender) << "ignoring corrupt render cache entry" << file.fileName();
         return std::nullopt;
     }
@@ -159,9 +188,8 @@ void RenderCache::store(const QString &key, const ResourceSet &set)
     if (!file.open(QIODevice::WriteOnly))
         return;
     QDataStream out(&file);
-    out << kMagic << kVersion << key << qint64(set.size()); // readHeader, then the count
-    for (const auto &[k, r] : set)
-        out << r;
+    out << kMagic << kVersion << key; // readHeader
+    writeResources(out, set);
     out << set.notes;
     // Rendered manifests (no Secret, but a ConfigMap may hold what a team should not share):
     // readable by the owner only.

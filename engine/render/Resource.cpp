@@ -75,7 +75,7 @@ Result<QJsonObject> Resource::parseTree() const
 
 Status ResourceSet::insert(Resource resource)
 {
-    auto [it, inserted] = m_items.try_emplace(resource.key, resource);
+    auto [it, inserted] = m_items.try_emplace(resource.key, std::move(resource)); // not moved from when present
     if (!inserted)
         return makeError(ErrorCategory::Render,
                          QStringLiteral("duplicate object %1: %2 and %3")
