@@ -5,8 +5,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 #include <QSet>
+
+#include <algorithm>
 
 namespace sluice {
 namespace {
@@ -113,8 +114,10 @@ const MergeKey *findMergeKey(const QString &listName, const QJsonArray &a, const
 
 QString childPath(const QString &parent, const QString &key)
 {
-    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_-]+$"));
-    if (plain.match(key).hasMatch())
+    const bool plain = !key.isEmpty() && std::all_of(key.begin(), key.end(), [](QChar c) {
+        return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'_' || c == u'-';
+    });
+    if (plain)
         return parent.isEmpty() ? key : parent + QLatin1Char('.') + key;
     QString escaped = key;
     escaped.replace(QLatin1Char('"'), QLatin1String("\\\""));
