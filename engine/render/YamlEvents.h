@@ -1,8 +1,9 @@
 #pragma once
 
 // The YAML event reader shared by the bulk scanner and the tree builder: libyaml's events, read
-// by FastDocumentReader for the documents in its block-style subset and by libyaml's parser from
-// the first document outside it on. Internal to engine/render.
+// by FastDocumentReader for the documents in its block-style subset, and by libyaml's parser for
+// each document outside it (up to the next document marker, where the fast reader goes on).
+// Internal to engine/render.
 
 #include "core/Result.h"
 

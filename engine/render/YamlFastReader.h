@@ -2,9 +2,9 @@
 
 // A fast reader for the block-style YAML that renderers print (kubectl, kustomize, Helm,
 // go-yaml): for each document it gives exactly the events libyaml would, marks included, and it
-// declines any document outside that subset (anchors, tags, flow collections other than [] and
-// {}, multi-line plain or quoted scalars, folded block scalars, tabs, directives, …) without
-// consuming it, so the caller reads from there on with libyaml. It never reports a YAML error:
+// declines any document outside that subset (anchors, tags, flow collections over several lines,
+// multi-line plain or quoted scalars, folded block scalars, tabs, directives, …) without
+// consuming it, so the caller reads that document with libyaml. It never reports a YAML error:
 // anything malformed is outside the subset. Internal to engine/render (see EventReader).
 //
 // Why: libyaml allocates every token and event and reads one character at a time; this reads

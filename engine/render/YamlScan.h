@@ -1,7 +1,7 @@
 #pragma once
 
 // Bulk scanning of manifest streams: split into documents, key each object and hash it from
-// libyaml events, without building trees. This is what makes rendering thousands of objects
+// YAML events, without building trees. This is what makes rendering thousands of objects
 // cheap; trees are built later only for the objects that differ or are shown.
 
 #include "Resource.h"
@@ -29,7 +29,7 @@ struct ScannedManifests
 // documents are skipped; `*List` kinds are flattened into their items. Errors name file:line:
 // malformed YAML, a document that is not a mapping or lacks apiVersion/kind/metadata.name,
 // duplicate keys, nesting deeper than yaml::kMaxDepth, excessive aliasing.
-// Thread-safe (pure). Cost: one pass of libyaml over the bytes.
+// Thread-safe (pure). Cost: one pass of the YAML reader (YamlEvents.h) over the bytes.
 Result<ScannedManifests> scanManifests(const QByteArray &data, const QString &file);
 
 // "apps/v1" -> "apps", "v1" -> "".
