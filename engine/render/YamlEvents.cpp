@@ -49,8 +49,8 @@ void EventReader::startLibyaml(qsizetype offset, qsizetype end, int line, qint64
 }
 
 // Where a document the fast reader declined at `from` surely ends: the first document marker
-// ("---" at a line start) after a line of content (directives and comments belong to the document
-// after them), or the data's end.
+// ("---" at a line start) after a line of content, not counting directives and comments before
+// a marker (they belong to the document after it), or the data's end.
 qsizetype EventReader::nextMarker(qsizetype from) const
 {
     const QByteArrayView data(m_data);
@@ -63,8 +63,13 @@ qsizetype EventReader::nextMarker(qsizetype from) const
         const bool marker = line.startsWith("---") && (line.size() == 3 || line[3] == ' ');
         if (marker && content && start > from)
             return start;
+        // A directive needs the document after it in the same read (if it is one: in a scalar
+        // at the root it is text).
         const QByteArrayView trimmed = line.trimmed();
-        content = content || (!trimmed.isEmpty() && !trimmed.startsWith('#') && !trimmed.startsWith('%') && !marker);
+        if (line.startsWith('%'))
+            content = false;
+        else
+            content = content || (!trimmed.isEmpty() && !trimmed.startsWith('#') && !marker);
         start = end + 1;
     }
     return data.size();

@@ -149,6 +149,8 @@ private slots:
         QTest::newRow("crlf") << QByteArray("a: b\r\nc: d\r\n") << 0;
         QTest::newRow("bom") << QByteArray("\xEF\xBB\xBF" "a: b\n") << 0;
         QTest::newRow("directive") << QByteArray("%YAML 1.1\n---\na: b\n") << 0;
+        QTest::newRow("percent in a root scalar") << QByteArray("foo\n%bar\n---\na: b\n") << 0;
+        QTest::newRow("directive after a document") << QByteArray("a: !t b\n\n%TAG ! tag:x,2002:\n--- !s\nc: d\n---\ne: f\n") << 1;
         QTest::newRow("explicit end") << QByteArray("a: b\n...\n---\nc: d\n") << 1;
         QTest::newRow("document after an explicit end") << QByteArray("a: b\n...\nc: d\n---\ne: f\n") << 0; // libyaml: an error
         QTest::newRow("complex key") << QByteArray("? a\n: b\n") << 0;
