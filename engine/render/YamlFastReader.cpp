@@ -236,6 +236,18 @@ void FastDocumentReader::resumeAt(qsizetype boundary, int line, qint64 index)
     m_boundaryIndex = index;
 }
 
+// The next document begins at line li, or (-1) the data ends.
+void FastDocumentReader::moveBoundaryTo(int li)
+{
+    if (li < 0) {
+        const yaml_mark_t end = streamEndMark();
+        resumeAt(m_size, int(end.line), qint64(end.index));
+    } else {
+        const Line next = line(li);
+        resumeAt(next.start, next.number, next.charStart);
+    }
+}
+
 FastDocumentReader::Outcome FastDocumentReader::readDocument()
 {
     m_events.clear();
@@ -246,11 +258,7 @@ FastDocumentReader::Outcome FastDocumentReader::readDocument()
     try {
         int first = nextContent(0);
         if (first < 0) {
-            const yaml_mark_t end = streamEndMark();
-            m_boundary = m_size;
-            m_boundaryLine = int(end.line);
-            m_boundaryIndex = qint64(end.index);
-            m_lines.clear();
+            moveBoundaryTo(-1);
             return Outcome::StreamEnd;
         }
         const Line f = line(first);
@@ -285,18 +293,7 @@ FastDocumentReader::Outcome FastDocumentReader::readDocument()
             push(YAML_DOCUMENT_END_EVENT, nextTokenMark(after));
         }
         // The next document starts at the marker that ended this one, or the data ends.
-        const int after = nextContent(m_last + 1);
-        if (after < 0) {
-            const yaml_mark_t end = streamEndMark();
-            m_boundary = m_size;
-            m_boundaryLine = int(end.line);
-            m_boundaryIndex = qint64(end.index);
-        } else {
-            const Line next = line(after);
-            m_boundary = next.start;
-            m_boundaryLine = next.number;
-            m_boundaryIndex = next.charStart;
-        }
+        moveBoundaryTo(nextContent(m_last + 1));
         return Outcome::Document;
     } catch (const Decline &) {
         m_events.clear();

@@ -69,6 +69,8 @@ private:
     {
     };
 
+    void moveBoundaryTo(int li);
+
     // Lines of the current document, read on demand.
     Line line(int i);
     bool haveLine(int i);
