@@ -20,6 +20,8 @@
 #include <functional>
 #include <memory>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace sluice {
 
@@ -35,6 +37,45 @@ inline QThreadPool *jobPool()
     }();
     (void)configured;
     return &pool;
+}
+
+// The application holds jobs until its main window has painted once: the window is on screen
+// before any background work competes with it for the cores, and quitting at once starts none.
+// GUI thread only. Not held unless holdJobs() was called (tests, benches).
+struct HeldJobs
+{
+    bool held = false;
+    std::vector<std::function<void()>> jobs;
+};
+
+inline HeldJobs &heldJobs()
+{
+    static HeldJobs held;
+    return held;
+}
+
+inline void holdJobs()
+{
+    heldJobs().held = true;
+}
+
+// Starts the held jobs (`start`), or drops them (their slots were cancelled: quitting).
+inline void releaseJobs(bool start = true)
+{
+    HeldJobs &held = heldJobs();
+    held.held = false;
+    for (std::function<void()> &job : std::exchange(held.jobs, {})) {
+        if (start)
+            jobPool()->start(std::move(job));
+    }
+}
+
+inline void startJob(std::function<void()> job)
+{
+    if (heldJobs().held)
+        heldJobs().jobs.push_back(std::move(job));
+    else
+        jobPool()->start(std::move(job));
 }
 
 // Given to the work function: its cancel token, and a way to hand partial results (progress,
@@ -94,7 +135,7 @@ public:
             emit self->runningChanged(false);
             done(std::move(result));
         };
-        jobPool()->start([task = std::move(task), finish = std::move(finish), self]() mutable {
+        startJob([task = std::move(task), finish = std::move(finish), self]() mutable {
             T result = task();
             QMetaObject::invokeMethod(
                 self.data() ? static_cast<QObject *>(self.data()) : QCoreApplication::instance(),

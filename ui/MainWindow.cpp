@@ -3,6 +3,7 @@
 #include "ActivityLogModel.h"
 #include "ActivityTab.h"
 #include "AsyncJob.h"
+
 #include "ApplicationListModel.h"
 #include "ApplicationPage.h"
 #include "ClusterPage.h"
@@ -150,6 +151,16 @@ MainWindow::MainWindow(QWidget *parent)
 MainWindow::~MainWindow()
 {
     m_page->cancelAll();
+    releaseJobs(false); // closed before its first paint: what waited was cancelled
+}
+
+bool MainWindow::event(QEvent *event)
+{
+    if (event->type() == QEvent::Paint && !m_painted) {
+        m_painted = true;
+        QTimer::singleShot(0, this, [] { releaseJobs(); }); // once this paint is done
+    }
+    return QMainWindow::event(event);
 }
 
 void MainWindow::createMenus()

@@ -64,6 +64,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    bool event(QEvent *event) override;
 
 private:
     void createMenus();
@@ -106,6 +107,7 @@ private:
     QAction *m_sideBySide = nullptr;
     QPointer<SyncDialog> m_syncDialog;
     class AsyncSlot *m_openJob;
+    bool m_painted = false; // once painted, held jobs start (AsyncJob.h)
 };
 
 } // namespace sluice

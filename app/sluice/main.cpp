@@ -1,6 +1,7 @@
 // sluice: the desktop window.
 
 #include "CommandLine.h"
+#include "AsyncJob.h"
 #include "MainWindow.h"
 #include "Theme.h"
 
@@ -123,6 +124,10 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    // Background work waits for the window's first paint (or a second, if it is never painted:
+    // started minimised).
+    sluice::holdJobs();
+    QTimer::singleShot(1000, qApp, [] { sluice::releaseJobs(); });
     sluice::MainWindow window;
     if (const Opening opening = whatToOpen(parser, window.settings().lastWorkspace); !opening.repo.isEmpty())
         window.openRepository(opening.repo);

@@ -10,7 +10,9 @@ EventReader::EventReader(const QByteArray &data, QString file, int firstLine, En
     : m_data(data), m_file(std::move(file)), m_firstLine(firstLine)
 {
     std::memset(&m_event, 0, sizeof m_event);
-    if (engine == Engine::Fast)
+    // UTF-16 (libyaml knows it by its byte order mark) has no lines the fast reader could read.
+    const bool utf16 = data.startsWith("\xFE\xFF") || data.startsWith("\xFF\xFE");
+    if (engine == Engine::Fast && !utf16)
         m_fast = std::make_unique<FastDocumentReader>(data);
     else
         startLibyaml(0, data.size(), 0, 0);

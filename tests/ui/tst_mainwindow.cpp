@@ -8,6 +8,7 @@
 
 #include "ActivityLogModel.h"
 #include "ApplicationPage.h"
+#include "AsyncJob.h"
 #include "ClusterPage.h"
 #include "ElidedLabel.h"
 #include "DiffView.h"
@@ -89,6 +90,35 @@ private slots:
         m_demo = m_dir.filePath("demo");
         const QString error = sluice::test::makeDemo(m_demo);
         QVERIFY2(error.isEmpty(), qPrintable(error));
+    }
+
+    // As the application starts: background jobs wait for the window's first paint; a window
+    // closed before it paints starts none of them.
+    void jobsWaitForTheFirstPaint()
+    {
+        {
+            holdJobs();
+            MainWindow closedAtOnce;
+            QVERIFY(closedAtOnce.openWorkspace(m_demo + "/sluice.yaml"));
+            QVERIFY(!heldJobs().jobs.empty());
+        }
+        QVERIFY(heldJobs().jobs.empty());
+        QVERIFY(!heldJobs().held);
+        QCOMPARE(jobPool()->activeThreadCount(), 0);
+
+        holdJobs();
+        MainWindow window;
+        QVERIFY(window.openWorkspace(m_demo + "/sluice.yaml"));
+        const size_t held = heldJobs().jobs.size();
+        QVERIFY(held > 0);
+        QTest::qWait(100); // not shown, not painted: still waiting
+        QCOMPARE(heldJobs().jobs.size(), held);
+        QCOMPARE(jobPool()->activeThreadCount(), 0);
+        QCOMPARE(window.applicationPage()->pendingTab()->model()->rowCount(), 0);
+        window.show();
+        QTRY_VERIFY(!heldJobs().held);
+        QVERIFY(heldJobs().jobs.empty());
+        QTRY_COMPARE_WITH_TIMEOUT(window.applicationPage()->pendingTab()->model()->rowCount(), 5, 20000);
     }
 
     void selectApplicationShowsPendingCommits()

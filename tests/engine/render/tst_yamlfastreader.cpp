@@ -147,7 +147,8 @@ private slots:
         QTest::newRow("last line comment") << QByteArray("a:\n    b: c\n# x") << 0;
         QTest::newRow("tab") << QByteArray("a:\tb\n") << 0;
         QTest::newRow("crlf") << QByteArray("a: b\r\nc: d\r\n") << 0;
-        QTest::newRow("bom") << QByteArray("\xEF\xBB\xBF" "a: b\n") << 0;
+        QTest::newRow("bom") << QByteArray("\xEF\xBB\xBF" "a: b\n---\nc: d\n") << 1;
+        QTest::newRow("utf-16") << QByteArray("\xFE\xFF\x00" "a\x00:\x00 \x00" "b\x00\n\x00-\x00-\x00-\x00\n") << 0;
         QTest::newRow("directive") << QByteArray("%YAML 1.1\n---\na: b\n") << 0;
         QTest::newRow("percent in a root scalar") << QByteArray("foo\n%bar\n---\na: b\n") << 0;
         QTest::newRow("directive after a document") << QByteArray("a: !t b\n\n%TAG ! tag:x,2002:\n--- !s\nc: d\n---\ne: f\n") << 1;
