@@ -319,10 +319,17 @@ Result<QList<CommitChanges>> pendingCommitChanges(const git::Repository &repo, S
                                                   const QString &headSpec, bool firstParent,
                                                   const CancelToken &cancel, const CommitChangesFn &onCommit)
 {
-    auto range = resolveRange(repo, baseSpec, headSpec);
-    if (!range)
-        return range.error();
-    const auto &[base, head] = *range;
+    git::Revision base; // none: the whole history (an application never synced, as the Pending tab lists it)
+    if (!baseSpec.isEmpty()) {
+        auto resolved = repo.resolve(baseSpec);
+        if (!resolved)
+            return resolved.error();
+        base = *resolved;
+    }
+    auto resolvedHead = repo.resolve(headSpec);
+    if (!resolvedHead)
+        return resolvedHead.error();
+    const git::Revision head = *resolvedHead;
     if (base.worktree || head.worktree)
         return makeError(ErrorCategory::Usage, QStringLiteral("the commit range needs commits, not WORKTREE"));
     git::CommitRangeOptions options;

@@ -118,7 +118,11 @@ private slots:
         window.show();
         QTRY_VERIFY(!heldJobs().held);
         QVERIFY(heldJobs().jobs.empty());
-        QTRY_COMPARE_WITH_TIMEOUT(window.applicationPage()->pendingTab()->model()->rowCount(), 5, 20000);
+        PendingCommitModel *commits = window.applicationPage()->pendingTab()->model();
+        QTRY_COMPARE_WITH_TIMEOUT(commits->rowCount(), 5, 20000);
+        // Never synced, so pending since the first commit: every commit gets its count.
+        QTRY_COMPARE_WITH_TIMEOUT(commits->index(rowOfSummary(commits, "web: scale prod to 4 replicas"), PendingCommitModel::ObjectsColumn)
+                                      .data().toString(), QStringLiteral("1"), 30000);
     }
 
     void selectApplicationShowsPendingCommits()

@@ -191,6 +191,15 @@ private slots:
         QCOMPARE(keysOf(overlay->at(0).changedKeys), QStringList{"ConfigMap prod/from-base"});
         QCOMPARE(keysOf(overlay->at(1).changedKeys), QStringList());
         QCOMPARE(keysOf(overlay->at(2).changedKeys), QStringList());
+
+        // No base (an application never synced): the whole history, the first commit included.
+        auto all = pendingCommitChanges(*repo, renderer, application(m_git.dir(), "apps/plain"), QString(), "HEAD", false);
+        QVERIFY2(all, all ? "" : qPrintable(all.error().toString()));
+        QCOMPARE(all->size(), plain->size() + 1);
+        QCOMPARE(all->last().commit.id, m_commits[0]);
+        for (qsizetype i = 0; i < plain->size(); ++i)
+            QCOMPARE(keysOf(all->at(i).changedKeys), keysOf(plain->at(i).changedKeys));
+        QVERIFY(all->last().error.isEmpty());
     }
 
     // Commits render on several threads; the listener hears each in list order (newest first),
