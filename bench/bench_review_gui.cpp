@@ -15,6 +15,7 @@
 #include "DiffView.h"
 #include "MainWindow.h"
 #include "ObjectDiffPanel.h"
+#include "PendingCommitsTab.h"
 #include "RefsModel.h"
 #include "ReviewTab.h"
 #include "RevisionPicker.h"
@@ -172,7 +173,9 @@ int main(int argc, char **argv)
         window.show();
         window.openWorkspace(repo + "/sluice.yaml");
         ApplicationPage *page = window.applicationPage();
-        while (page->isBusy() || page->refs()->rowCount() == 0)
+        // A quiet window: the pending commits listed and their objects counted (background work
+        // that would otherwise share the cores with the review measured).
+        while (page->isBusy() || page->refs()->rowCount() == 0 || page->pendingTab()->isCounting())
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
         page->tabs()->setCurrentWidget(page->reviewTab());
         ReviewTab *review = page->reviewTab();

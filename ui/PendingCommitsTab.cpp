@@ -88,6 +88,11 @@ PendingCommitsTab::PendingCommitsTab(RefsModel *refs, ActivityLogModel *log, QWi
     m_panel->showMessage(tr("Select a commit to see the objects it changes."));
 }
 
+bool PendingCommitsTab::isCounting() const
+{
+    return m_changesJob->isRunning();
+}
+
 bool PendingCommitsTab::isBusy() const
 {
     return m_loadJob->isRunning() || m_diffJob->isRunning();

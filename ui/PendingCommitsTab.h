@@ -41,6 +41,7 @@ public:
     RevisionPicker *sincePicker() const { return m_since; }
     QLabel *statusLabel() const { return m_status; }
     bool isBusy() const;
+    bool isCounting() const; // counting the objects each commit changes (background work)
 
 signals:
     void busyChanged(bool busy);
