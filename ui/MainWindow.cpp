@@ -3,7 +3,6 @@
 #include "ActivityLogModel.h"
 #include "ActivityTab.h"
 #include "AsyncJob.h"
-
 #include "ApplicationListModel.h"
 #include "ApplicationPage.h"
 #include "ClusterPage.h"
@@ -43,6 +42,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeView>
 
