@@ -23,6 +23,11 @@ namespace {
 // in a signal handler, hence lock-free atomics only. A run that finds no free slot is not listed.
 std::array<std::atomic<pid_t>, 64> g_runningGroups{};
 static_assert(std::atomic<pid_t>::is_always_lock_free);
+// Tools between their start and their listing, and a termination signal that came meanwhile:
+// such a tool may already run (a signal right after its first output), so it ends itself and
+// the process once listed.
+std::atomic<int> g_startingTools{0};
+std::atomic<int> g_pendingSignal{0};
 
 // A started tool's process group (the tool leads it: it runs in a session of its own), listed
 // for killRunningTools() while the run lasts.
@@ -37,6 +42,17 @@ public:
                 m_slot = &slot;
                 break;
             }
+        }
+        startEnded();
+    }
+
+    // A start has ended (listed, or failed): a termination signal that came meanwhile ends it all now.
+    static void startEnded()
+    {
+        --g_startingTools;
+        if (const int signal = g_pendingSignal.load()) {
+            killRunningTools();
+            ::raise(signal); // its handler was reset: this ends the process
         }
     }
     ~ToolGroup()
@@ -58,6 +74,10 @@ private:
 void killToolsAndEnd(int signal)
 {
     killRunningTools();
+    if (g_startingTools.load() > 0) {
+        g_pendingSignal.store(signal); // the tool being started ends it all once listed (ToolGroup)
+        return;
+    }
     ::raise(signal); // the handler was reset (SA_RESETHAND): delivered once it returns
 }
 
@@ -120,10 +140,13 @@ Result<ToolOutput> runTool(const ToolRun &run, const CancelToken &cancel)
     process.setChildProcessModifier([] { ::setsid(); });
     // Arguments are not logged: an exec credential plugin may be given secrets in them.
     qCDebug(lcProcess) << "running" << path << "with" << run.arguments.size() << "arguments";
+    ++g_startingTools;
     process.start(QIODevice::ReadWrite);
-    if (!process.waitForStarted(10000))
+    if (!process.waitForStarted(10000)) {
+        ToolGroup::startEnded();
         return makeError(ErrorCategory::Process,
                          QStringLiteral("%1 could not be started: %2").arg(name, process.errorString()));
+    }
     const ToolGroup group(pid_t(process.processId()));
     const auto stop = [&] {
         group.kill();
