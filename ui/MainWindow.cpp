@@ -480,8 +480,11 @@ void MainWindow::setBusy(bool busy)
     m_cancel->setVisible(busy);
     if (busy) {
         m_progress->setRange(0, 0); // busy indicator until a real total arrives
-    } else {
-        m_status->clear();
+    } else if (!m_progressText.isEmpty()) {
+        // A job's progress line goes with it; a message said meanwhile (a cluster down) stays.
+        if (m_status->text() == m_progressText)
+            m_status->clear();
+        m_progressText.clear();
     }
 }
 
@@ -491,8 +494,10 @@ void MainWindow::showProgress(qint64 done, qint64 total, const QString &what)
         m_progress->setRange(0, 1000);
         m_progress->setValue(int(done * 1000 / total));
     }
-    if (!what.isEmpty())
+    if (!what.isEmpty()) {
         m_status->setText(what);
+        m_progressText = what;
+    }
 }
 
 void MainWindow::openSettings()

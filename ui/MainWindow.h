@@ -101,6 +101,7 @@ private:
     ClusterStatusMonitor *m_monitor;
     QProgressBar *m_progress;
     QLabel *m_status;
+    QString m_progressText; // what showProgress put in m_status: the only text setBusy(false) clears
     QToolButton *m_cancel;
     QMenu *m_recentMenu = nullptr;
     QAction *m_saveAsWorkspace = nullptr;

@@ -16,6 +16,7 @@
 #include "HistoryModel.h"
 #include "HistoryTab.h"
 #include "GitRevertPanel.h"
+#include "ResourceDiffModel.h"
 #include "ResourceStatusModel.h"
 #include "ResourcesTab.h"
 #include "DiffView.h"
@@ -395,6 +396,13 @@ private slots:
         QVERIFY2(statusBar->text().startsWith(QLatin1String("Cluster prod: ")) && statusBar->text().contains(QLatin1String("connection refused")),
                  qPrintable(statusBar->text()));
         QTRY_VERIFY(window.applicationPage()->clusterStatusLabel()->fullText().startsWith(QLatin1String("Cluster status unknown: ")));
+        // A job that ends later (a pending commit's diff) does not wipe the message.
+        PendingCommitsTab *pending = window.applicationPage()->pendingTab();
+        QTRY_VERIFY_WITH_TIMEOUT(pending->model()->rowCount() > 1 && !pending->isBusy(), 30000);
+        pending->table()->setCurrentIndex(pending->model()->index(1, 0)); // the newest is selected already
+        QTRY_VERIFY(pending->isBusy());
+        QTRY_VERIFY_WITH_TIMEOUT(!pending->isBusy(), 30000);
+        QVERIFY2(statusBar->text().startsWith(QLatin1String("Cluster prod: ")), qPrintable(statusBar->text()));
         // The cluster's own row says why, once; selecting it shows it instead of an application page.
         const QModelIndex prod = window.applications()->indexOfCluster(QStringLiteral("prod"));
         QVERIFY(prod.data(ApplicationListModel::ClusterErrorRole).toString().contains(QLatin1String("connection refused")));
