@@ -23,6 +23,7 @@ void PendingCommitModel::clear()
     m_commits.clear();
     m_rowById.clear();
     m_keysById.clear();
+    m_errorById.clear();
     endResetModel();
 }
 
@@ -47,11 +48,22 @@ void PendingCommitModel::setChangedKeys(const QString &commitId, const QList<Res
         names.append(key.displayName());
     // Kept even when the commit has no row yet: it applies once the row arrives.
     m_keysById.insert(commitId, names);
+    m_errorById.remove(commitId);
+    rowChanged(commitId);
+}
 
+void PendingCommitModel::setChangeError(const QString &commitId, const QString &error)
+{
+    m_keysById.remove(commitId);
+    m_errorById.insert(commitId, error);
+    rowChanged(commitId);
+}
+
+void PendingCommitModel::rowChanged(const QString &commitId)
+{
     const int row = rowOf(commitId);
-    if (row < 0)
-        return;
-    emit dataChanged(index(row, 0), index(row, ColumnCount - 1), {ChangedKeysRole, Qt::ToolTipRole});
+    if (row >= 0)
+        emit dataChanged(index(row, 0), index(row, ColumnCount - 1), {ChangedKeysRole, ChangeErrorRole, Qt::ToolTipRole});
 }
 
 const git::CommitInfo *PendingCommitModel::commit(int row) const
@@ -104,6 +116,8 @@ QVariant PendingCommitModel::data(const QModelIndex &index, int role) const
         case SummaryColumn:
             return c.summary;
         case ObjectsColumn: {
+            if (m_errorById.contains(c.id))
+                return tr("failed");
             const auto keys = m_keysById.constFind(c.id);
             if (keys == m_keysById.cend())
                 return {};
@@ -122,6 +136,8 @@ QVariant PendingCommitModel::data(const QModelIndex &index, int role) const
             return c.time.toLocalTime().toString(Qt::ISODate);
         case SummaryColumn:
         case ObjectsColumn: {
+            if (const auto error = m_errorById.constFind(c.id); error != m_errorById.cend())
+                return c.summary + QStringLiteral("\n\n") + tr("Could not count the objects it changes: %1").arg(*error);
             const auto keys = m_keysById.constFind(c.id);
             if (keys == m_keysById.cend())
                 return c.summary;
@@ -143,6 +159,8 @@ QVariant PendingCommitModel::data(const QModelIndex &index, int role) const
         const auto keys = m_keysById.constFind(c.id);
         return keys == m_keysById.cend() ? QVariant() : QVariant(*keys);
     }
+    case ChangeErrorRole:
+        return m_errorById.value(c.id);
     default:
         return {};
     }

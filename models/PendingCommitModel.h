@@ -3,7 +3,7 @@
 // Pending commits (newest first): short SHA, author, relative date, summary, and how many of the
 // application's objects each changes once known ("none" for a commit that changes nothing here).
 // Rows arrive in batches (appendCommits) so a 100,000-commit history fills in without freezing;
-// the changed object keys of a commit can be attached later (setChangedKeys).
+// the changed object keys of a commit (or why they are unknown) can be attached later.
 
 #include "git/Repository.h"
 #include "render/Resource.h"
@@ -24,6 +24,7 @@ public:
         TimeRole,                        // QDateTime (UTC)
         ParentIdRole,                    // first parent id or ""
         ChangedKeysRole,                 // QStringList of ResourceKey::displayName(), once known
+        ChangeErrorRole,                 // why the commit's objects could not be counted, or ""
     };
 
     explicit PendingCommitModel(QObject *parent = nullptr);
@@ -33,6 +34,8 @@ public:
     void appendCommits(const QList<git::CommitInfo> &commits);
     // Attaches the objects a commit changes; emits dataChanged for its row.
     void setChangedKeys(const QString &commitId, const QList<ResourceKey> &keys);
+    // The commit (or its parent) could not be rendered: its Objects cell says "failed", its tooltip why.
+    void setChangeError(const QString &commitId, const QString &error);
 
     const git::CommitInfo *commit(int row) const;
     int rowOf(const QString &commitId) const; // -1 when absent
@@ -49,9 +52,12 @@ public:
     static QString relativeTime(const QDateTime &time, const QDateTime &now);
 
 private:
+    void rowChanged(const QString &commitId);
+
     QList<git::CommitInfo> m_commits;
     QHash<QString, int> m_rowById;
     QHash<QString, QStringList> m_keysById;
+    QHash<QString, QString> m_errorById;
     QDateTime m_now;
 };
 

@@ -100,8 +100,7 @@ bool PendingCommitsTab::isBusy() const
 
 void PendingCommitsTab::cancel()
 {
-    m_changesJob->cancel();
-    for (auto [job, logId] : {std::pair{m_loadJob, &m_loadLogId}, std::pair{m_diffJob, &m_diffLogId}}) {
+    for (auto [job, logId] : {std::pair{m_loadJob, &m_loadLogId}, std::pair{m_diffJob, &m_diffLogId}, std::pair{m_changesJob, &m_changesLogId}}) {
         if (job->isRunning()) {
             job->cancel();
             m_log->finish(*logId, ActivityLogModel::State::Cancelled);
@@ -182,6 +181,7 @@ void PendingCommitsTab::reload()
 void PendingCommitsTab::countChanges(const QString &since)
 {
     const ApplicationConfig app = m_session->application(m_application);
+    m_changesLogId = m_log->begin(tr("Count the objects each commit of %1 changes").arg(app.name));
     m_changesJob->run(
         [app, since, cache = m_session->cache, model = m_model](const JobContext &job) -> Status {
             auto repo = openApplicationRepository(app);
@@ -192,10 +192,16 @@ void PendingCommitsTab::countChanges(const QString &since)
             auto changes = pendingCommitChanges(*repo, renderer, app, since, app.revision, false, job.token(), [&](const CommitChanges &c) {
                 if (c.error.isEmpty())
                     job.post([model, id = c.commit.id, keys = c.changedKeys] { model->setChangedKeys(id, keys); });
+                else
+                    job.post([model, id = c.commit.id, error = c.error] { model->setChangeError(id, error); });
             });
             return changes ? Status() : Status(changes.error());
         },
-        [](const Status &) {}); // counts are a help; the list stands without them
+        [this](const Status &status) {
+            // Counts are a help: the list stands without them, and Activity says why they are missing.
+            m_log->finish(m_changesLogId, status ? ActivityLogModel::State::Succeeded : ActivityLogModel::State::Failed,
+                          status ? QString() : status.error().toString());
+        });
 }
 
 void PendingCommitsTab::showCommit(const QModelIndex &index)

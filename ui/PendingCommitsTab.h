@@ -63,6 +63,7 @@ private:
     void countChanges(const QString &since);
     int m_loadLogId = 0;
     int m_diffLogId = 0;
+    int m_changesLogId = 0;
 };
 
 } // namespace sluice

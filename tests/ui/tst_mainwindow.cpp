@@ -354,6 +354,33 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(objectNames(page->pendingTab()->diffPanel()->model()), QStringList{"Secret shop/web-secrets"}, 20000);
     }
 
+    // A commit that does not render: its Objects cell says so, its tooltip why; the commit before counts.
+    void commitThatFailsToRenderSaysWhy()
+    {
+        sluice::test::GitFixture git(m_dir.filePath("broken"));
+        QVERIFY(git.init());
+        QVERIFY(git.write("sluice.yaml", "apiVersion: sluice.dev/v1alpha1\nkind: Workspace\napplications:\n"
+                                         "  - name: plain\n    source: {repo: ., revision: HEAD, path: app, renderer: plain}\n"));
+        QVERIFY(git.write("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v1}\n"));
+        git.commitAll("good");
+        QVERIFY(git.write("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\ndata: {k: v2}\n"));
+        const QString broken = git.commitAll("broken");
+        QVERIFY(git.write("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v3}\n"));
+        git.commitAll("fixed");
+
+        MainWindow window;
+        window.show();
+        QVERIFY(window.openWorkspace(git.dir() + "/sluice.yaml"));
+        PendingCommitModel *commits = window.applicationPage()->pendingTab()->model();
+        QTRY_COMPARE_WITH_TIMEOUT(commits->rowCount(), 3, 20000);
+        const QModelIndex cell = commits->index(commits->rowOf(broken), PendingCommitModel::ObjectsColumn);
+        QTRY_COMPARE_WITH_TIMEOUT(cell.data().toString(), QStringLiteral("failed"), 20000);
+        QVERIFY2(cell.data(Qt::ToolTipRole).toString().contains(QLatin1String("app/cm.yaml")), qPrintable(cell.data(Qt::ToolTipRole).toString()));
+        QVERIFY(!cell.data(PendingCommitModel::ChangeErrorRole).toString().isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(commits->index(commits->rowOf(git.revParse("HEAD~2")), PendingCommitModel::ObjectsColumn).data().toString(),
+                                  QStringLiteral("1"), 20000);
+    }
+
     void staysResponsiveDuringALongRender()
     {
         // A kustomization of 1,000 objects: `kubectl kustomize` takes seconds on it.
