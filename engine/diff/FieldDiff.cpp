@@ -250,6 +250,14 @@ QList<FieldChange> diffFields(const QJsonValue &before, const QJsonValue &after)
 {
     QList<FieldChange> out;
     diffValues(QString(), before, after, out);
+    // A string taken from a tree points into its mapping's storage and keeps all of it alive: a
+    // large review would hold every changed object's tree through its field changes. Own copies.
+    for (FieldChange &change : out) {
+        for (QJsonValue *side : {&change.before, &change.after}) {
+            if (side->isString())
+                *side = QJsonValue(side->toString());
+        }
+    }
     return out;
 }
 

@@ -42,12 +42,13 @@ QByteArray label(const QByteArray &prefix, const ResourceKey &key)
     return prefix + "  " + key.displayName().toUtf8();
 }
 
-// One object of the comparison and the trees built for it.
+// One object of the comparison that may differ, and the trees built for it.
 struct Pair
 {
     const Resource *before = nullptr;
     const Resource *after = nullptr;
-    ObjectDiff result;
+    ObjectDiff *result = nullptr;
+    qsizetype index = 0; // of result in the diff's list, which may move while it grows
     QJsonObject beforeTree;
     QJsonObject afterTree;
     std::optional<Error> error;
@@ -68,7 +69,7 @@ Status parseAndNormalize(Pair &pair, const QList<IgnoreRule> &ignore)
 
 void compare(Pair &pair, const DiffOptions &options)
 {
-    ObjectDiff &object = pair.result;
+    ObjectDiff &object = *pair.result;
     if (pair.before && pair.after) {
         if (pair.beforeTree == pair.afterTree) {
             object.change = ChangeKind::Unchanged;
@@ -114,24 +115,28 @@ Result<ObjectTexts> objectTexts(const ResourceDiff &diff, const ObjectDiff &obje
     const bool written = !object.diff.isEmpty() || !object.beforeYaml.isEmpty() || !object.afterYaml.isEmpty();
     if (written || object.change == ChangeKind::Unchanged || !diff.source)
         return ObjectTexts{object.diff, object.beforeYaml, object.afterYaml};
+    ObjectDiff texts;
+    texts.key = object.key;
     Pair pair;
     pair.before = diff.source->base.find(object.key);
     pair.after = diff.source->head.find(object.key);
-    pair.result.key = object.key;
+    pair.result = &texts;
     if (Status s = parseAndNormalize(pair, diff.source->options.ignore); !s)
         return s.error();
     DiffOptions options = diff.source->options;
     options.withText = options.withSides = true;
     compare(pair, options);
-    return ObjectTexts{pair.result.diff, pair.result.beforeYaml, pair.result.afterYaml};
+    return ObjectTexts{texts.diff, texts.beforeYaml, texts.afterYaml};
 }
 
 Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet &head, const DiffOptions &options,
                                       const CancelToken &cancel)
 {
-    // 1. Walk both sets in key order; equal hashes are unchanged without parsing.
+    // 1. Walk both sets in key order; equal hashes are unchanged without parsing. Only the
+    // others get a Pair (a large review with few changes holds few).
+    ResourceDiff result;
+    result.objects.reserve(qMax(base.size(), head.size()));
     std::vector<Pair> pairs;
-    pairs.reserve(size_t(qMax(base.size(), head.size())));
     auto b = base.begin();
     auto h = head.begin();
     while (b != base.end() || h != head.end()) {
@@ -145,17 +150,22 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
             pair.after = &(h++)->second;
         }
         const Resource *either = pair.after ? pair.after : pair.before;
-        pair.result.key = either->key;
-        pair.result.apiVersion = either->apiVersion;
-        pair.result.baseLocation = pair.before ? pair.before->location() : QString();
-        pair.result.headLocation = pair.after ? pair.after->location() : QString();
-        pair.result.change = ChangeKind::Unchanged;
-        pairs.push_back(std::move(pair));
+        ObjectDiff &object = result.objects.emplace_back();
+        object.key = either->key;
+        object.apiVersion = either->apiVersion;
+        object.baseLocation = pair.before ? pair.before->location() : QString();
+        object.headLocation = pair.after ? pair.after->location() : QString();
+        object.change = ChangeKind::Unchanged;
+        if (!(pair.before && pair.after && pair.before->hash == pair.after->hash)) {
+            pair.index = result.objects.size() - 1;
+            pairs.push_back(pair);
+        }
     }
     std::vector<Pair *> work;
+    work.reserve(pairs.size());
     for (Pair &pair : pairs) {
-        if (!(pair.before && pair.after && pair.before->hash == pair.after->hash))
-            work.push_back(&pair);
+        pair.result = &result.objects[pair.index];
+        work.push_back(&pair);
     }
 
     // 2. Parse, normalize and compare what may differ (field changes, text diffs), in parallel:
@@ -165,7 +175,7 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
             return;
         if (Status s = parseAndNormalize(pair, options.ignore); !s)
             pair.error = s.error();
-        else if (!SecretMasker::appliesTo(pair.result.key))
+        else if (!SecretMasker::appliesTo(pair.result->key))
             finish(pair, options);
     });
     if (cancel.isCancelled())
@@ -179,7 +189,7 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
     SecretMasker masker;
     std::vector<Pair *> secrets;
     for (Pair *pair : work) {
-        if (!SecretMasker::appliesTo(pair->result.key))
+        if (!SecretMasker::appliesTo(pair->result->key))
             continue;
         if (pair->before)
             pair->beforeTree = masker.mask(std::move(pair->beforeTree));
@@ -189,16 +199,14 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
     }
     forEachParallel(secrets, [&](Pair &pair) { finish(pair, options); });
 
-    ResourceDiff result;
-    result.objects.reserve(qsizetype(pairs.size()));
-    for (Pair &pair : pairs) {
-        switch (pair.result.change) {
+    pairs = {}; // the trees are gone; the pairs too before the caller goes on
+    for (const ObjectDiff &object : std::as_const(result.objects)) {
+        switch (object.change) {
         case ChangeKind::Added: ++result.summary.added; break;
         case ChangeKind::Removed: ++result.summary.removed; break;
         case ChangeKind::Changed: ++result.summary.changed; break;
         case ChangeKind::Unchanged: ++result.summary.unchanged; break;
         }
-        result.objects.append(std::move(pair.result));
     }
     for (const QString &note : base.notes + head.notes) {
         if (!result.notes.contains(note))

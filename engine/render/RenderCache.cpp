@@ -100,7 +100,10 @@ bool containsSecret(const ResourceSet &set)
 
 } // namespace
 
-RenderCache::RenderCache(QString diskDir, qint64 maxDiskBytes) : m_diskDir(std::move(diskDir)), m_maxDiskBytes(maxDiskBytes) {}
+RenderCache::RenderCache(QString diskDir, qint64 maxDiskBytes, qint64 maxMemoryBytes)
+    : m_diskDir(std::move(diskDir)), m_maxDiskBytes(maxDiskBytes), m_maxMemoryBytes(maxMemoryBytes)
+{
+}
 
 RenderCache::~RenderCache()
 {
@@ -137,6 +140,37 @@ void RenderCache::pruneDisk() const
     }
 }
 
+qint64 RenderCache::memoryBytes()
+{
+    QMutexLocker lock(&m_mutex);
+    return m_memoryBytes;
+}
+
+void RenderCache::keepInMemory(const QString &key, const ResourceSet &set)
+{
+    constexpr qint64 kObjectBytes = 400; // a map node, its key's strings, allocation overhead
+    qint64 bytes = 0;
+    for (const auto &[k, r] : set)
+        bytes += r.text.size() + kObjectBytes;
+    if (auto it = m_sets.find(key); it != m_sets.end()) {
+        m_memoryBytes -= it->bytes;
+        m_sets.erase(it);
+    }
+    if (bytes > m_maxMemoryBytes)
+        return;
+    while (m_memoryBytes + bytes > m_maxMemoryBytes) {
+        auto oldest = m_sets.begin(); // a few entries: a scan is cheaper than keeping an order
+        for (auto it = m_sets.begin(); it != m_sets.end(); ++it) {
+            if (it->used < oldest->used)
+                oldest = it;
+        }
+        m_memoryBytes -= oldest->bytes;
+        m_sets.erase(oldest);
+    }
+    m_sets.insert(key, {set, bytes, ++m_clock});
+    m_memoryBytes += bytes;
+}
+
 QString RenderCache::makeKey(const QString &contentId, const QString &optionsIdentity, const QString &toolIdentity)
 {
     return contentId + QLatin1Char('|') + optionsIdentity + QLatin1Char('|') + toolIdentity;
@@ -152,8 +186,10 @@ std::optional<ResourceSet> RenderCache::find(const QString &key)
 {
     {
         QMutexLocker lock(&m_mutex);
-        if (auto it = m_sets.constFind(key); it != m_sets.constEnd())
-            return *it;
+        if (auto it = m_sets.find(key); it != m_sets.end()) {
+            it->used = ++m_clock;
+            return it->set;
+        }
     }
     QFile file;
     if (!openEntry(file, key, ".set"))
@@ -171,7 +207,7 @@ std::optional<ResourceSet> RenderCache::find(const QString &key)
     if (containsSecret(set)) // written before Secrets stayed in memory: used once more, then gone
         file.remove();
     QMutexLocker lock(&m_mutex);
-    m_sets.insert(key, set);
+    keepInMemory(key, set);
     return set;
 }
 
@@ -179,7 +215,7 @@ void RenderCache::store(const QString &key, const ResourceSet &set)
 {
     {
         QMutexLocker lock(&m_mutex);
-        m_sets.insert(key, set);
+        keepInMemory(key, set);
     }
     if (m_diskDir.isEmpty() || containsSecret(set) || !QDir().mkpath(m_diskDir))
         return;

@@ -3,7 +3,9 @@
 // Render cache keyed by (content id of the rendered tree, renderer options, tool identity), so
 // a second render of the same revision costs next to nothing. Kept in memory and, when given a
 // directory, on disk (so every sluicectl run benefits), except a set with a Secret in it: that
-// one only in memory, so no secret value rests on disk. Thread-safe.
+// one only in memory, so no secret value rests on disk. Memory holds the sets used last, up to a
+// budget (a set larger than it is not held: a 200 MB manifest's render is freed with its
+// review). Thread-safe.
 
 #include "Resource.h"
 
@@ -24,12 +26,17 @@ public:
     // foreign entry is ignored (treated as a miss). When this cache wrote to disk, its
     // destructor keeps the folder under `maxDiskBytes` (default: SLUICE_CACHE_MAX_MB, else
     // 2 GiB) by removing the entries least recently used (a hit marks an entry used).
-    explicit RenderCache(QString diskDir = {}, qint64 maxDiskBytes = defaultMaxDiskBytes());
+    // `maxMemoryBytes`: the sets held in memory, estimated (texts and a per-object overhead).
+    explicit RenderCache(QString diskDir = {}, qint64 maxDiskBytes = defaultMaxDiskBytes(),
+                         qint64 maxMemoryBytes = kDefaultMaxMemoryBytes);
     ~RenderCache();
     RenderCache(const RenderCache &) = delete;
     RenderCache &operator=(const RenderCache &) = delete;
 
     static qint64 defaultMaxDiskBytes();
+    static constexpr qint64 kDefaultMaxMemoryBytes = 64 * 1024 * 1024;
+    // What the sets held in memory are estimated to take (at most the budget).
+    qint64 memoryBytes();
 
     static QString makeKey(const QString &contentId, const QString &optionsIdentity, const QString &toolIdentity);
 
@@ -53,12 +60,23 @@ private:
     // Opens an entry for reading and marks it used.
     bool openEntry(QFile &file, const QString &key, const char *suffix) const;
     void pruneDisk() const;
+    // Holds `set` in memory, dropping the sets used longest ago to stay in the budget. Locked.
+    void keepInMemory(const QString &key, const ResourceSet &set);
 
     QString m_diskDir;
     qint64 m_maxDiskBytes = 0;
     std::atomic<bool> m_wroteDisk = false; // stores run on several threads
     QMutex m_mutex;
-    QHash<QString, ResourceSet> m_sets;
+    struct MemoryEntry
+    {
+        ResourceSet set;
+        qint64 bytes = 0;
+        quint64 used = 0; // m_clock when last stored or found
+    };
+    qint64 m_maxMemoryBytes = 0;
+    qint64 m_memoryBytes = 0;
+    quint64 m_clock = 0;
+    QHash<QString, MemoryEntry> m_sets;
     QHash<QString, QString> m_texts;
 };
 

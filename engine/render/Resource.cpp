@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+#include <atomic>
+
 namespace sluice {
 
 std::strong_ordering operator<=>(const ResourceKey &a, const ResourceKey &b)
@@ -73,9 +75,21 @@ Result<QJsonObject> Resource::parseTree() const
     return object;
 }
 
+const ResourceSet::Map &ResourceSet::items() const
+{
+    static const Map empty;
+    return m_items ? *m_items : empty;
+}
+
 Status ResourceSet::insert(Resource resource)
 {
-    auto [it, inserted] = m_items.try_emplace(resource.key, std::move(resource)); // not moved from when present
+    // Only this copy holds the map once its count is 1 (no other can gain a reference but
+    // through this one), so it can be changed in place.
+    if (!m_items || m_items.use_count() > 1)
+        m_items = std::make_shared<Map>(items());
+    else
+        std::atomic_thread_fence(std::memory_order_acquire); // after the reads of a copy released on another thread
+    auto [it, inserted] = m_items->try_emplace(resource.key, std::move(resource)); // not moved from when present
     if (!inserted)
         return makeError(ErrorCategory::Render,
                          QStringLiteral("duplicate object %1: %2 and %3")
@@ -85,8 +99,9 @@ Status ResourceSet::insert(Resource resource)
 
 const Resource *ResourceSet::find(const ResourceKey &key) const
 {
-    const auto it = m_items.find(key);
-    return it == m_items.end() ? nullptr : &it->second;
+    const Map &map = items();
+    const auto it = map.find(key);
+    return it == map.end() ? nullptr : &it->second;
 }
 
 } // namespace sluice

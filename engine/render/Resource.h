@@ -10,6 +10,7 @@
 
 #include <compare>
 #include <map>
+#include <memory>
 
 namespace sluice {
 
@@ -57,6 +58,8 @@ struct Resource
 };
 
 // The desired set: resources by key, iterated in key order (group, kind, namespace, name).
+// Implicitly shared, as Qt's containers are: a copy (the render cache's, a diff's source) costs a
+// reference, and insert() copies the objects only while another copy shares them.
 class ResourceSet
 {
 public:
@@ -67,17 +70,19 @@ public:
     Status insert(Resource resource);
 
     const Resource *find(const ResourceKey &key) const;
-    qsizetype size() const { return qsizetype(m_items.size()); }
-    bool isEmpty() const { return m_items.empty(); }
-    Map::const_iterator begin() const { return m_items.begin(); }
-    Map::const_iterator end() const { return m_items.end(); }
+    qsizetype size() const { return qsizetype(items().size()); }
+    bool isEmpty() const { return items().empty(); }
+    Map::const_iterator begin() const { return items().begin(); }
+    Map::const_iterator end() const { return items().end(); }
 
     // What the renderer left out on purpose, for people: "left out Pod default/web-test (a helm
     // test hook: helm test runs it, a release does not deploy it)".
     QStringList notes;
 
 private:
-    Map m_items;
+    const Map &items() const;
+
+    std::shared_ptr<Map> m_items; // null while empty; changed in place only while not shared
 };
 
 } // namespace sluice

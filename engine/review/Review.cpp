@@ -224,10 +224,12 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
         return diff.error();
     if (!cached)
         warnIfNothingRendered(app.name, **baseSet, *headSet, *diff);
-    if (!cached && !reviewKey.isEmpty())
-        renderer.cache().storeData(reviewKey, resourceDiffToBytes(*diff));
     if (texts == DiffTexts::OnDemand)
         diff->source = std::make_shared<const DiffSource>(DiffSource{std::move(**baseSet), std::move(*headSet), options});
+    baseSet.reset(); // the texts are written: a large review's renders go before its cache entry is
+    headSet = ResourceSet();
+    if (!cached && !reviewKey.isEmpty())
+        renderer.cache().storeData(reviewKey, resourceDiffToBytes(*diff));
     return ReviewResult{base, head, std::move(*diff)};
 }
 

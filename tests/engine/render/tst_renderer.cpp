@@ -413,6 +413,73 @@ private slots:
         RenderCache third(cacheDir.path());
         QVERIFY(!third.find(key));
     }
+
+    // Memory holds the sets used last, within its budget; a set larger than the budget is not
+    // held (on disk it still is).
+    void cacheMemoryStaysInItsBudget()
+    {
+        const auto setOf = [](int objects, const QByteArray &tag) {
+            ResourceSet set;
+            for (int i = 0; i < objects; ++i) {
+                Resource r;
+                r.key = {QString(), QStringLiteral("ConfigMap"), QStringLiteral("shop"), QStringLiteral("cm-%1").arg(i)};
+                r.apiVersion = QStringLiteral("v1");
+                r.text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-" + QByteArray::number(i) + "}\ndata: {k: " + tag + "}\n";
+                (void)set.insert(std::move(r));
+            }
+            return set;
+        };
+        const ResourceSet small = setOf(10, "a"), other = setOf(10, "b"), large = setOf(400, "c");
+        RenderCache probe;
+        probe.store("small", small);
+        const qint64 one = probe.memoryBytes();
+        QVERIFY(one > 0);
+
+        // Room for two small sets: storing a third drops the one used longest ago.
+        RenderCache memory({}, RenderCache::defaultMaxDiskBytes(), 2 * one + one / 2);
+        memory.store("a", small);
+        memory.store("b", other);
+        QVERIFY(memory.find("a")); // now "b" is the oldest
+        memory.store("c", setOf(10, "c"));
+        QVERIFY(memory.memoryBytes() <= 2 * one + one / 2);
+        QVERIFY(memory.find("a"));
+        QVERIFY(memory.find("c"));
+        QVERIFY(!memory.find("b"));
+        // Too large for memory: not held, and nothing else is dropped for it.
+        memory.store("large", large);
+        QVERIFY(!memory.find("large"));
+        QVERIFY(memory.find("a"));
+
+        QTemporaryDir cacheDir;
+        RenderCache disk(cacheDir.path(), RenderCache::defaultMaxDiskBytes(), one);
+        disk.store("large", large);
+        QCOMPARE(disk.memoryBytes(), qint64(0));
+        auto loaded = disk.find("large");
+        QVERIFY(loaded);
+        QCOMPARE(describe(*loaded), describe(large));
+    }
+
+    // A copy of a set shares its objects until one side changes.
+    void resourceSetCopiesAreIndependent()
+    {
+        ResourceSet first;
+        Resource a;
+        a.key = {QString(), QStringLiteral("ConfigMap"), QStringLiteral("shop"), QStringLiteral("a")};
+        QVERIFY(first.insert(a));
+        ResourceSet second = first;
+        Resource b = a;
+        b.key.name = QStringLiteral("b");
+        QVERIFY(second.insert(b));
+        QCOMPARE(first.size(), 1);
+        QCOMPARE(second.size(), 2);
+        QVERIFY(!first.find(b.key));
+        QVERIFY(second.find(a.key));
+        QVERIFY(!second.insert(a)); // a duplicate, in the copy too
+        const ResourceSet empty;
+        QVERIFY(empty.isEmpty());
+        QVERIFY(empty.begin() == empty.end());
+        QVERIFY(!empty.find(a.key));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRenderer)
