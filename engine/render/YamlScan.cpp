@@ -72,6 +72,21 @@ quint64 hashPlainOrQuoted(const yaml_event_t &e, QByteArrayView value)
     return hashScalar(yaml::resolveScalar(value, plain ? yaml::ScalarStyle::Plain : yaml::ScalarStyle::Quoted, tag));
 }
 
+// Bytes [from, from + n) of `data` sharing its buffer (no copy): a rendered manifest's objects
+// are slices of the one buffer read, which lives as long as any of them. Not '\0'-terminated, as
+// QByteArray::fromRawData is not; changing a slice copies it first (the buffer is shared). Data
+// that does not own its buffer (fromRawData) is copied.
+QByteArray slice(const QByteArray &data, qsizetype from, qsizetype n)
+{
+    QByteArray shared = data;
+    QByteArray::DataPointer d = shared.data_ptr(); // one more reference to the buffer
+    if (!d.isMutable())
+        return data.mid(from, n);
+    d.setBegin(d.data() + from);
+    d.size = n;
+    return QByteArray(std::move(d));
+}
+
 // libyaml marks count characters, not bytes: maps a (growing) character index to a byte offset
 // in UTF-8 data, in one forward pass overall.
 class ByteOffsets
@@ -335,7 +350,7 @@ private:
         if (!m_rootIsMap)
             return makeError(ErrorCategory::Yaml,
                              QStringLiteral("%1: document is not a Kubernetes object (expected a mapping)").arg(where));
-        const QByteArray text = m_data.mid(m_docStart, m_offsets.at(e.start_mark.index) - m_docStart);
+        const QByteArray text = slice(m_data, m_docStart, m_offsets.at(e.start_mark.index) - m_docStart);
         if (isTreeWorthyList(m_captured.kind, !m_captured.name.isEmpty()))
             return flattenList(text);
         Resource r;
