@@ -1,6 +1,7 @@
 #include "RenderCache.h"
 
 #include "StructuralHash.h"
+#include "core/Bytes.h"
 #include "core/Log.h"
 
 #include <QCryptographicHash>
@@ -12,6 +13,7 @@
 #include <QSaveFile>
 
 #include <array>
+#include <limits>
 #include <vector>
 
 namespace sluice {
@@ -50,7 +52,24 @@ void writeResources(QDataStream &out, const ResourceSet &set)
     }
 }
 
-bool readResources(QDataStream &in, ResourceSet &set)
+// A QByteArray as QDataStream writes it, as a slice of the bytes `in` reads (the objects of an
+// entry share its one buffer).
+bool readSlice(QDataStream &in, const QByteArray &bytes, QByteArray &out)
+{
+    quint32 size = 0;
+    in >> size;
+    if (size == 0xffffffffu) { // a null QByteArray
+        out = QByteArray();
+        return in.status() == QDataStream::Ok;
+    }
+    const qint64 at = in.device()->pos();
+    if (in.status() != QDataStream::Ok || size > quint32(std::numeric_limits<int>::max()) || at + qint64(size) > bytes.size())
+        return false; // 0xfffffffe (a 64-bit size follows) included: no object's text is 2 GB
+    out = sharedSlice(bytes, at, size);
+    return in.skipRawData(int(size)) == int(size);
+}
+
+bool readResources(QDataStream &in, const QByteArray &bytes, ResourceSet &set)
 {
     QStringList strings;
     qint64 count = 0;
@@ -69,7 +88,10 @@ bool readResources(QDataStream &in, ResourceSet &set)
         }
         qint32 line = 0;
         quint8 format = 0;
-        in >> r.key.name >> line >> r.text >> format >> r.hash;
+        in >> r.key.name >> line;
+        if (!readSlice(in, bytes, r.text))
+            return false;
+        in >> format >> r.hash;
         r.line = line;
         r.format = format == quint8(Resource::Format::Json) ? Resource::Format::Json : Resource::Format::Yaml;
         if (!set.insert(std::move(r)))
@@ -194,11 +216,12 @@ std::optional<ResourceSet> RenderCache::find(const QString &key)
     QFile file;
     if (!openEntry(file, key, ".set"))
         return std::nullopt;
-    QDataStream in(&file);
+    const QByteArray bytes = readWhole(file);
+    QDataStream in(bytes);
     if (!readHeader(in, key))
         return std::nullopt;
     ResourceSet set;
-    const bool read = readResources(in, set);
+    const bool read = readResources(in, bytes, set);
     in >> set.notes;
     if (!read || in.status() != QDataStream::Ok) {
         qCWarning(lcRender) << "ignoring corrupt render cache entry" << file.fileName();

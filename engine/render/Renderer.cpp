@@ -4,6 +4,7 @@
 #include "Scope.h"
 #include "StructuralHash.h"
 #include "YamlScan.h"
+#include "core/Bytes.h"
 #include "core/Log.h"
 #include "core/Paths.h"
 #include "core/Process.h"
@@ -27,24 +28,6 @@ namespace {
 
 const QStringList kKustomizationFiles = {QStringLiteral("kustomization.yaml"), QStringLiteral("kustomization.yml"),
                                          QStringLiteral("Kustomization")};
-
-// A file's bytes in a buffer of their size: the objects scanned from it are slices of it, so
-// readAll()'s room to grow (a third more) would stay with them.
-QByteArray readWhole(QFile &file)
-{
-    const qint64 size = file.size();
-    if (size <= 0)
-        return file.readAll(); // not a regular file, or empty
-    QByteArray bytes(size, Qt::Uninitialized);
-    const qint64 read = file.read(bytes.data(), size);
-    if (read < size) {
-        bytes.resize(qMax<qint64>(read, 0));
-        bytes += file.readAll(); // shorter than it said: what is there
-    } else if (!file.atEnd()) {
-        bytes += file.readAll(); // grew meanwhile
-    }
-    return bytes;
-}
 
 // Files scanned in this process, by name and content: consecutive revisions share most files,
 // so a plain render scans only those a commit changed. Errors are not kept. Bounded by the

@@ -4,6 +4,7 @@
 #include "YamlEvents.h"
 #include "YamlScalar.h"
 #include "YamlTree.h"
+#include "core/Bytes.h"
 
 #include <QHash>
 #include <QSet>
@@ -70,21 +71,6 @@ quint64 hashPlainOrQuoted(const yaml_event_t &e, QByteArrayView value)
         return hashString(value);
     const QByteArrayView tag = tagged ? QByteArrayView(reinterpret_cast<const char *>(e.data.scalar.tag)) : QByteArrayView();
     return hashScalar(yaml::resolveScalar(value, plain ? yaml::ScalarStyle::Plain : yaml::ScalarStyle::Quoted, tag));
-}
-
-// Bytes [from, from + n) of `data` sharing its buffer (no copy): a rendered manifest's objects
-// are slices of the one buffer read, which lives as long as any of them. Not '\0'-terminated, as
-// QByteArray::fromRawData is not; changing a slice copies it first (the buffer is shared). Data
-// that does not own its buffer (fromRawData) is copied.
-QByteArray slice(const QByteArray &data, qsizetype from, qsizetype n)
-{
-    QByteArray shared = data;
-    QByteArray::DataPointer d = shared.data_ptr(); // one more reference to the buffer
-    if (!d.isMutable())
-        return data.mid(from, n);
-    d.setBegin(d.data() + from);
-    d.size = n;
-    return QByteArray(std::move(d));
 }
 
 // libyaml marks count characters, not bytes: maps a (growing) character index to a byte offset
@@ -350,7 +336,7 @@ private:
         if (!m_rootIsMap)
             return makeError(ErrorCategory::Yaml,
                              QStringLiteral("%1: document is not a Kubernetes object (expected a mapping)").arg(where));
-        const QByteArray text = slice(m_data, m_docStart, m_offsets.at(e.start_mark.index) - m_docStart);
+        const QByteArray text = sharedSlice(m_data, m_docStart, m_offsets.at(e.start_mark.index) - m_docStart);
         if (isTreeWorthyList(m_captured.kind, !m_captured.name.isEmpty()))
             return flattenList(text);
         Resource r;
