@@ -6,6 +6,7 @@
 #include "diff/ResourceDiff.h"
 #include "diff/SecretMask.h"
 #include "render/RenderCache.h"
+#include "core/Bytes.h"
 #include "render/Renderer.h"
 #include "render/YamlTree.h"
 #include "core/Process.h"
@@ -457,6 +458,26 @@ private slots:
         auto loaded = disk.find("large");
         QVERIFY(loaded);
         QCOMPARE(describe(*loaded), describe(large));
+    }
+
+    // Objects' texts are slices of the buffer read: no copy, and changing one changes nothing else.
+    void slicesShareTheirBuffer()
+    {
+        QByteArray buffer("apiVersion: v1\n---\nkind: ConfigMap\n");
+        QByteArray slice = sharedSlice(buffer, 19, 15);
+        QCOMPARE(slice, QByteArray("kind: ConfigMap"));
+        QCOMPARE(slice.constData(), buffer.constData() + 19); // the same bytes
+        QByteArray other = sharedSlice(buffer, 0, 15);
+        buffer.clear(); // the slices keep the buffer
+        slice.append(" x");
+        slice[0] = 'K';
+        QCOMPARE(slice, QByteArray("Kind: ConfigMap x"));
+        QCOMPARE(other, QByteArray("apiVersion: v1\n"));
+        static const char raw[] = "not owned";
+        const QByteArray notOwned = QByteArray::fromRawData(raw, 9);
+        const QByteArray copied = sharedSlice(notOwned, 4, 5);
+        QCOMPARE(copied, QByteArray("owned"));
+        QVERIFY(copied.constData() != raw + 4);
     }
 
     // A copy of a set shares its objects until one side changes.
