@@ -188,7 +188,7 @@ public:
             meta << QStringLiteral("%1 field%2").arg(o.fields.size()).arg(o.fields.size() == 1 ? "" : "s");
         else
             meta << changeKindName(o.change);
-        const QString location = o.change == ChangeKind::Removed ? o.baseLocation : o.headLocation;
+        const QString location = (o.change == ChangeKind::Removed ? o.baseLocation : o.headLocation).toString();
         if (!location.isEmpty())
             meta << elideMiddle(location);
         out += esc(meta.join(QStringLiteral(" · "))) + "</span></summary>\n";

@@ -18,9 +18,9 @@ QJsonObject objectToJson(const ObjectDiff &o)
                       {QStringLiteral("name"), o.key.name},
                       {QStringLiteral("change"), changeKindName(o.change)}};
     if (!o.baseLocation.isEmpty())
-        entry.insert(QStringLiteral("baseSource"), o.baseLocation);
+        entry.insert(QStringLiteral("baseSource"), o.baseLocation.toString());
     if (!o.headLocation.isEmpty())
-        entry.insert(QStringLiteral("headSource"), o.headLocation);
+        entry.insert(QStringLiteral("headSource"), o.headLocation.toString());
     if (o.change != ChangeKind::Unchanged) {
         QJsonArray fields;
         for (const FieldChange &f : o.fields) {

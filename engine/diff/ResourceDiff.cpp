@@ -153,8 +153,8 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
         ObjectDiff &object = result.objects.emplace_back();
         object.key = either->key;
         object.apiVersion = either->apiVersion;
-        object.baseLocation = pair.before ? pair.before->location() : QString();
-        object.headLocation = pair.after ? pair.after->location() : QString();
+        object.baseLocation = pair.before ? pair.before->source() : SourceLocation();
+        object.headLocation = pair.after ? pair.after->source() : SourceLocation();
         object.change = ChangeKind::Unchanged;
         if (!(pair.before && pair.after && pair.before->hash == pair.after->hash)) {
             pair.index = result.objects.size() - 1;
@@ -218,12 +218,14 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
 namespace {
 
 // Bump when the diff's result changes for the same inputs (normalizing, masking, text format).
-constexpr quint32 kDiffBytesVersion = 2; // 2: keyed lists' order changes, secrets of any type masked apart
+// 2: keyed lists' order changes, secrets of any type masked apart; 3: locations as file and line
+constexpr quint32 kDiffBytesVersion = 3;
 
 QDataStream &operator<<(QDataStream &out, const ObjectDiff &o)
 {
     out << o.key.group << o.key.kind << o.key.ns << o.key.name << o.apiVersion << quint8(o.change) << o.diff
-        << o.beforeYaml << o.afterYaml << o.baseLocation << o.headLocation << qint32(o.fields.size());
+        << o.beforeYaml << o.afterYaml << o.baseLocation.file << qint32(o.baseLocation.line) << o.headLocation.file
+        << qint32(o.headLocation.line) << qint32(o.fields.size());
     for (const FieldChange &f : o.fields)
         out << f.path << f.before << f.after;
     return out;
@@ -232,9 +234,11 @@ QDataStream &operator<<(QDataStream &out, const ObjectDiff &o)
 QDataStream &operator>>(QDataStream &in, ObjectDiff &o)
 {
     quint8 change = 0;
-    qint32 fields = 0;
+    qint32 fields = 0, baseLine = 0, headLine = 0;
     in >> o.key.group >> o.key.kind >> o.key.ns >> o.key.name >> o.apiVersion >> change >> o.diff >> o.beforeYaml >>
-        o.afterYaml >> o.baseLocation >> o.headLocation >> fields;
+        o.afterYaml >> o.baseLocation.file >> baseLine >> o.headLocation.file >> headLine >> fields;
+    o.baseLocation.line = baseLine;
+    o.headLocation.line = headLine;
     if (change > quint8(ChangeKind::Unchanged) || fields < 0) {
         in.setStatus(QDataStream::ReadCorruptData);
         return in;

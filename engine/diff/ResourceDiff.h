@@ -27,8 +27,8 @@ struct ObjectDiff
     QByteArray diff;           // unified diff of the normalized, masked YAML; empty if unchanged
     QByteArray beforeYaml;     // the normalized, masked YAML of each side (withText, not unchanged)
     QByteArray afterYaml;
-    QString baseLocation;      // "file:line" or empty
-    QString headLocation;
+    SourceLocation baseLocation; // empty on the side without the object
+    SourceLocation headLocation;
 };
 
 struct DiffSummary

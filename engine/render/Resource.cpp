@@ -41,9 +41,9 @@ QString ResourceKey::listName(bool withKind, bool withNamespace) const
     return parts.join(QStringLiteral(" \u00b7 "));
 }
 
-QString Resource::location() const
+QString SourceLocation::toString() const
 {
-    return line > 0 ? sourceFile + QLatin1Char(':') + QString::number(line) : sourceFile;
+    return line > 0 ? file + QLatin1Char(':') + QString::number(line) : file;
 }
 
 Result<QJsonObject> Resource::parseTree() const

@@ -33,6 +33,18 @@ struct ResourceKey
     friend std::strong_ordering operator<=>(const ResourceKey &a, const ResourceKey &b);
 };
 
+// Where an object was rendered from. The file's name is shared by the objects of a file, so a
+// large review holds no "file:line" string per object.
+struct SourceLocation
+{
+    QString file; // relative to the application path, or the renderer's output name; "" for none
+    int line = 0; // 1-based, or 0 (a live object)
+
+    bool isEmpty() const { return file.isEmpty(); }
+    QString toString() const; // "file:line", or "file" when line is 0
+    friend bool operator==(const SourceLocation &, const SourceLocation &) = default;
+};
+
 // One object as rendered. Its parsed tree is not kept: `text` is parsed again (parseTree) only
 // for objects that differ or are shown, because a tree costs ~45× its text.
 struct Resource
@@ -50,7 +62,8 @@ struct Resource
     // "compare the trees".
     quint64 hash = 0;
 
-    QString location() const; // "file:line", or "file" when line is 0 (a live object)
+    SourceLocation source() const { return {sourceFile, line}; }
+    QString location() const { return source().toString(); } // "file:line", or "file" when line is 0 (a live object)
 
     // Parses `text`; metadata.namespace is set to the key's namespace (dropped when empty, as
     // for cluster-scoped kinds).

@@ -45,7 +45,8 @@ void sameDiff(const ResourceDiff &actual, const ResourceDiff &expected)
         QCOMPARE(a.diff, e.diff);
         QCOMPARE(a.beforeYaml, e.beforeYaml);
         QCOMPARE(a.afterYaml, e.afterYaml);
-        QCOMPARE(a.headLocation, e.headLocation);
+        QCOMPARE(a.baseLocation.toString(), e.baseLocation.toString());
+        QCOMPARE(a.headLocation.toString(), e.headLocation.toString());
         QCOMPARE(a.fields.size(), e.fields.size());
         for (qsizetype f = 0; f < e.fields.size(); ++f) {
             QCOMPARE(a.fields.at(f).path, e.fields.at(f).path);
@@ -674,7 +675,7 @@ private slots:
         QVERIFY2(review, review ? "" : qPrintable(review.error().toString()));
         QCOMPARE(review->diff.summary.added, 1);
         QCOMPARE(review->diff.objects.at(2).key.name, QStringLiteral("c"));
-        QCOMPARE(review->diff.objects.at(2).headLocation, QStringLiteral("apps/plain/new.yaml:1"));
+        QCOMPARE(review->diff.objects.at(2).headLocation.toString(), QStringLiteral("apps/plain/new.yaml:1"));
     }
 };
 
