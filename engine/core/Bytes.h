@@ -4,6 +4,7 @@
 // read, not copies of it.
 
 #include <QByteArray>
+#include <QString>
 
 class QFile;
 
@@ -18,5 +19,13 @@ QByteArray readWhole(QFile &file);
 // changes another (a shared buffer is copied first). A buffer that does not own its bytes
 // (fromRawData) is copied.
 QByteArray sharedSlice(const QByteArray &buffer, qsizetype from, qsizetype n);
+
+// A file of a folder, read from disk or from git: its path relative to the folder, and its bytes
+// (left empty where the reader did not need them).
+struct FileBytes
+{
+    QString path;
+    QByteArray bytes;
+};
 
 } // namespace sluice

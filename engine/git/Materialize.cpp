@@ -11,6 +11,8 @@
 #include <QHash>
 #include <QMutex>
 
+#include <algorithm>
+
 // Repository::materialize and Repository::contentId, over the file set of FileSet.h.
 
 namespace sluice::git {
@@ -25,7 +27,7 @@ Result<QByteArray> readContent(git_repository *repo, const SourceEntry &e, const
         if (!f.open(QIODevice::ReadOnly))
             return makeError(ErrorCategory::Io,
                              QStringLiteral("cannot read %1: %2").arg(e.fsPath, f.errorString()));
-        return f.readAll();
+        return readWhole(f);
     }
     git_blob *rawBlob = nullptr;
     if (git_blob_lookup(&rawBlob, repo, &e.oid) < 0)
@@ -183,6 +185,34 @@ Result<Repository::PathObject> Repository::object(const Revision &rev, const QSt
         result.content = QByteArray(static_cast<const char *>(git_blob_rawcontent(blob.get())), qsizetype(git_blob_rawsize(blob.get())));
     }
     return result;
+}
+
+Result<QList<FileBytes>> Repository::readFiles(const Revision &rev, const QString &subPath,
+                                               const std::function<bool(const QString &path)> &wanted,
+                                               QList<RefusedLink> *refused, const CancelToken &cancel) const
+{
+    Result<Collected> c = collectFiles(d->repo.get(), rev, subPath, cancel, refused != nullptr);
+    if (!c)
+        return c.error();
+    if (refused)
+        *refused = c->refused;
+    QList<FileBytes> files;
+    files.reserve(c->files.size());
+    for (const OutFile &f : std::as_const(c->files)) {
+        if (cancel.isCancelled())
+            return makeError(ErrorCategory::Cancelled,
+                             QStringLiteral("reading %1 at %2 was cancelled").arg(elideMiddle(subPath), c->where));
+        FileBytes &file = files.emplace_back();
+        file.path = f.outPath;
+        if (!wanted(f.outPath))
+            continue;
+        Result<QByteArray> content = readContent(d->repo.get(), c->entries[f.sourceKey], f.sourceKey);
+        if (!content)
+            return content.error();
+        file.bytes = std::move(*content);
+    }
+    std::sort(files.begin(), files.end(), [](const FileBytes &a, const FileBytes &b) { return a.path < b.path; });
+    return files;
 }
 
 Status Repository::materialize(const Revision &rev, const QString &subPath, const QString &destDir,

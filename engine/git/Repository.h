@@ -7,6 +7,7 @@
 // one per job; opening is cheap). Not-found is an Error with code GIT_ENOTFOUND only where the
 // caller asked for something by name; lookups that may legitimately miss return std::optional.
 
+#include "core/Bytes.h"
 #include "core/Cancel.h"
 #include "core/Result.h"
 
@@ -126,6 +127,14 @@ public:
     // build would read it (`kubectl kustomize` builds a tree with unrelated broken links).
     Status materialize(const Revision &rev, const QString &subPath, const QString &destDir,
                        QList<RefusedLink> *refused, const CancelToken &cancel = {}) const;
+
+    // The files materialize() would write, read instead of written: their paths relative to
+    // `subPath`, in order, and the content of those `wanted` accepts (the others' left empty).
+    // Errors as materialize(); with `refused`, links are left out as by the lenient overload.
+    // Cost: the sub-path's trees and the wanted blobs, no disk writes.
+    Result<QList<FileBytes>> readFiles(const Revision &rev, const QString &subPath,
+                                       const std::function<bool(const QString &path)> &wanted,
+                                       QList<RefusedLink> *refused = nullptr, const CancelToken &cancel = {}) const;
 
     // The pending commits: reachable from `headCommit` and not from `baseCommit` (empty base =
     // the whole history), newest first (topological + time order, like `git log`). Rows are

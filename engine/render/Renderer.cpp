@@ -88,18 +88,21 @@ ScanMemo &scanMemo()
     return memo;
 }
 
+// Hidden files and folders (.git, .github …) are not manifests.
+bool isHiddenPath(const QString &relative)
+{
+    return relative.startsWith(QLatin1Char('.')) || relative.contains(QLatin1String("/."));
+}
+
 // What a folder that rendered no objects holds instead, for a note: "3 .jsonnet files;
 // jsonnet is not supported", "2 YAML/JSON files with no object in them", "no files".
-QString whatIsThereInstead(const QString &dir, bool recurse, qsizetype manifestFiles)
+QString whatIsThereInstead(const QList<FileBytes> &files, bool recurse, qsizetype manifestFiles)
 {
     QMap<QString, int> bySuffix;
-    QDirIterator it(dir, QDir::Files, recurse ? QDirIterator::Subdirectories : QDirIterator::NoIteratorFlags);
-    const QDir base(dir);
-    while (it.hasNext()) {
-        const QString relative = base.relativeFilePath(it.next());
-        if (relative.startsWith(QLatin1Char('.')) || relative.contains(QLatin1String("/.")))
+    for (const FileBytes &file : files) {
+        if (isHiddenPath(file.path) || (!recurse && file.path.contains(QLatin1Char('/'))))
             continue;
-        const QString suffix = QFileInfo(relative).suffix().toLower();
+        const QString suffix = QFileInfo(file.path).suffix().toLower();
         if (suffix != QLatin1String("yaml") && suffix != QLatin1String("yml") && suffix != QLatin1String("json"))
             bySuffix[suffix.isEmpty() ? QString() : QLatin1Char('.') + suffix] += 1;
     }
@@ -121,41 +124,63 @@ QString whatIsThereInstead(const QString &dir, bool recurse, qsizetype manifestF
     return text;
 }
 
-Result<ScannedManifests> renderPlain(const QString &dir, const QString &displayPath, bool recurse, const CancelToken &cancel,
-                                     QStringList &notes)
+// The objects of the plain manifests among `files` (sorted by path), in that order.
+Result<ScannedManifests> scanPlainFiles(const QList<FileBytes> &files, const QString &displayPath, bool recurse,
+                                        const CancelToken &cancel, QStringList &notes)
 {
-    QStringList files;
-    QDirIterator it(dir, {QStringLiteral("*.yaml"), QStringLiteral("*.yml"), QStringLiteral("*.json")},
-                    QDir::Files, recurse ? QDirIterator::Subdirectories : QDirIterator::NoIteratorFlags);
-    while (it.hasNext())
-        files.append(it.next());
-    std::sort(files.begin(), files.end());
-
     ScannedManifests all;
-    const QDir base(dir);
     qsizetype scannedFiles = 0;
-    for (const QString &path : files) {
+    for (const FileBytes &file : files) {
         if (cancel.isCancelled())
             return makeError(ErrorCategory::Cancelled, QStringLiteral("render of %1 was cancelled").arg(displayPath));
-        const QString relative = base.relativeFilePath(path);
-        if (relative.startsWith(QLatin1Char('.')) || relative.contains(QLatin1String("/.")))
-            continue; // hidden files and folders (.git, .github …) are not manifests
+        if (!isPlainManifest(file.path, recurse))
+            continue;
         ++scannedFiles;
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return makeError(ErrorCategory::Io, QStringLiteral("cannot read %1: %2").arg(relative, file.errorString()));
         const QString shown = displayPath.isEmpty() || displayPath == QLatin1String(".")
-                                  ? relative
-                                  : displayPath + QLatin1Char('/') + relative;
-        auto scanned = scanMemo().scan(readWhole(file), shown);
+                                  ? file.path
+                                  : displayPath + QLatin1Char('/') + file.path;
+        auto scanned = scanMemo().scan(file.bytes, shown);
         if (!scanned)
             return scanned.error();
         all.resources.append(std::move(scanned->resources));
         all.crds.append(std::move(scanned->crds));
     }
     if (all.resources.isEmpty())
-        notes.append(QStringLiteral("%1 has no objects: %2").arg(displayPath, whatIsThereInstead(dir, recurse, scannedFiles)));
+        notes.append(QStringLiteral("%1 has no objects: %2").arg(displayPath, whatIsThereInstead(files, recurse, scannedFiles)));
     return all;
+}
+
+// The files of `dir` (all of them: the note on an empty render names the others), with the
+// bytes of those the plain renderer reads.
+Result<QList<FileBytes>> readFolder(const QString &dir, bool recurse, const CancelToken &cancel)
+{
+    QList<FileBytes> files;
+    QDirIterator it(dir, QDir::Files, recurse ? QDirIterator::Subdirectories : QDirIterator::NoIteratorFlags);
+    const QDir base(dir);
+    while (it.hasNext()) {
+        if (cancel.isCancelled())
+            return makeError(ErrorCategory::Cancelled, QStringLiteral("reading %1 was cancelled").arg(dir));
+        FileBytes &file = files.emplace_back();
+        const QString path = it.next();
+        file.path = base.relativeFilePath(path);
+        if (!isPlainManifest(file.path, recurse))
+            continue;
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return makeError(ErrorCategory::Io, QStringLiteral("cannot read %1: %2").arg(file.path, f.errorString()));
+        file.bytes = readWhole(f);
+    }
+    std::sort(files.begin(), files.end(), [](const FileBytes &a, const FileBytes &b) { return a.path < b.path; });
+    return files;
+}
+
+// The set of what a renderer printed, with its notes.
+Result<ResourceSet> scoped(ScannedManifests scanned, const RenderOptions &options, const QStringList &notes)
+{
+    auto set = scopeResources(std::move(scanned), options.defaultNamespace);
+    if (set)
+        set->notes = notes;
+    return set;
 }
 
 struct Tool
@@ -340,10 +365,15 @@ QString FluxOptions::identity() const
 RendererKind detectRenderer(const QString &dir)
 {
     const QDir d(dir);
-    if (d.exists(QStringLiteral("Chart.yaml")))
+    return detectRenderer([&d](const QString &name) { return d.exists(name); });
+}
+
+RendererKind detectRenderer(const std::function<bool(const QString &name)> &hasFile)
+{
+    if (hasFile(QStringLiteral("Chart.yaml")))
         return RendererKind::Helm;
     for (const QString &name : kKustomizationFiles) {
-        if (d.exists(name))
+        if (hasFile(name))
             return RendererKind::Kustomize;
     }
     return RendererKind::Plain;
@@ -406,9 +436,13 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
     QStringList notes;
     switch (kind) {
     case RendererKind::Auto:
-    case RendererKind::Plain:
-        scanned = renderPlain(dir, displayPath, options.recurse, cancel, notes);
+    case RendererKind::Plain: {
+        auto files = readFolder(dir, options.recurse, cancel);
+        if (!files)
+            return files.error();
+        scanned = scanPlainFiles(*files, displayPath, options.recurse, cancel, notes);
         break;
+    }
     case RendererKind::Kustomize:
         if (options.flux.editsKustomization()) {
             if (Status edited = prepareFluxKustomization(dir, options.flux); !edited)
@@ -487,10 +521,28 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
         return scanned.error();
     if (scanned->resources.isEmpty() && notes.isEmpty())
         notes.append(QStringLiteral("%1 has no objects: the %2 build produced none").arg(displayPath, rendererName(kind)));
-    auto set = scopeResources(std::move(*scanned), options.defaultNamespace);
-    if (set)
-        set->notes = notes;
-    return set;
+    return scoped(std::move(*scanned), options, notes);
+}
+
+bool isPlainManifest(const QString &path, bool recurse)
+{
+    if (isHiddenPath(path) || (!recurse && path.contains(QLatin1Char('/'))))
+        return false;
+    for (QLatin1String suffix : {QLatin1String(".yaml"), QLatin1String(".yml"), QLatin1String(".json")}) {
+        if (path.endsWith(suffix, Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
+
+Result<ResourceSet> renderPlainFiles(const QList<FileBytes> &files, const QString &displayPath, const RenderOptions &options,
+                                     const CancelToken &cancel)
+{
+    QStringList notes;
+    auto scanned = scanPlainFiles(files, displayPath, options.recurse, cancel, notes);
+    if (!scanned)
+        return scanned.error();
+    return scoped(std::move(*scanned), options, notes);
 }
 
 qint64 plainScanMemoHits()

@@ -4,12 +4,14 @@
 
 #include "KustomizeReach.h"
 #include "Resource.h"
+#include "core/Bytes.h"
 #include "core/Cancel.h"
 #include "core/Result.h"
 
 #include <QHash>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 namespace sluice {
@@ -104,6 +106,8 @@ struct RenderOptions
 // `auto` resolved for a directory: helm when Chart.yaml is there, kustomize when a
 // kustomization.yaml/.yml/Kustomization is, else plain.
 RendererKind detectRenderer(const QString &dir);
+// The same for a folder not on disk: `hasFile` says whether it holds a file of that name.
+RendererKind detectRenderer(const std::function<bool(const QString &name)> &hasFile);
 
 // Whether the renderer may read files outside the application's path (kustomize bases, helm
 // file references), so the whole repository must be materialized for it.
@@ -124,6 +128,17 @@ Result<QString> describeRenderTool(RendererKind kind, const ToolPaths &tools);
 // are killed on cancel; their stderr is the error's detail.
 Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPath,
                                     const RenderOptions &options, const CancelToken &cancel = {});
+
+// Whether the plain renderer reads the file at `path` (relative to the rendered folder): YAML or
+// JSON by name (.yaml, .yml, .json in any case), not hidden (.github/…), and only at the top when
+// not recursing.
+bool isPlainManifest(const QString &path, bool recurse);
+
+// The plain renderer over a folder's files already read (from git, say: see
+// git::Repository::readFiles), sorted by path, with the bytes of those isPlainManifest() accepts:
+// the same objects and notes as renderDirectory() of a folder holding them.
+Result<ResourceSet> renderPlainFiles(const QList<FileBytes> &files, const QString &displayPath,
+                                     const RenderOptions &options, const CancelToken &cancel = {});
 
 // Plain renders remember the files they scanned, by name and content, for this process: a file
 // that another revision had unchanged is not scanned again. How many scans that saved (tests).

@@ -7,6 +7,8 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 
+#include <algorithm>
+
 namespace sluice {
 
 Result<git::Repository> openApplicationRepository(const ApplicationConfig &app, const git::FetchOptions &fetch)
@@ -84,13 +86,13 @@ Result<RendererKind> SourceRenderer::resolveRenderer(const git::Repository &repo
         if (auto kind = parseRendererName(*known))
             return *kind;
     }
-    QTemporaryDir tmp;
-    if (!tmp.isValid())
-        return makeError(ErrorCategory::Io, QStringLiteral("cannot create a temporary directory: %1").arg(tmp.errorString()));
     QList<git::Repository::RefusedLink> refused; // only the top level's names matter here
-    if (Status s = repo.materialize(rev, app.path, tmp.path(), &refused, cancel); !s)
-        return s.error();
-    const RendererKind kind = detectRenderer(tmp.path());
+    auto files = repo.readFiles(rev, app.path, [](const QString &) { return false; }, &refused, cancel);
+    if (!files)
+        return files.error();
+    const RendererKind kind = detectRenderer([&](const QString &name) {
+        return std::any_of(files->cbegin(), files->cend(), [&](const FileBytes &file) { return file.path == name; });
+    });
     m_cache.storeText(key, rendererName(kind));
     return kind;
 }
@@ -137,32 +139,40 @@ Result<ResourceSet> SourceRenderer::render(const git::Repository &repo, const gi
         return planned.error().prefixed(QStringLiteral("render of %1 at %2").arg(app.name, rev.displayName()));
     if (auto cached = m_cache.find(planned->key))
         return std::move(*cached);
+    RenderOptions options = app.render;
+    options.renderer = planned->kind;
+    const auto rendered = [&](Result<ResourceSet> set) -> Result<ResourceSet> {
+        if (!set)
+            return set.error().prefixed(QStringLiteral("render of %1 at %2").arg(app.name, rev.displayName()));
+        m_cache.store(planned->key, *set);
+        return set;
+    };
+
+    // Plain reads its files straight from git, not from a copy on disk.
+    if (planned->kind == RendererKind::Plain) {
+        auto files = repo.readFiles(rev, app.path, [&](const QString &path) { return isPlainManifest(path, options.recurse); }, nullptr, cancel);
+        if (!files)
+            return rendered(files.error());
+        return rendered(renderPlainFiles(*files, app.path, options, cancel));
+    }
 
     QTemporaryDir tmp;
     if (!tmp.isValid())
         return makeError(ErrorCategory::Io, QStringLiteral("cannot create a temporary directory: %1").arg(tmp.errorString()));
-    const bool wholeRepo = readsOutsidePath(planned->kind);
-    // Kustomize: only what the build reaches, when known (not a large unrelated tree each time).
-    // A whole repository is copied without the symlinks it cannot follow (broken, absolute,
-    // leaving it): the render refuses one only where a build names it.
+    // The others may read outside their path (readsOutsidePath). Kustomize: only what the build
+    // reaches, when known (not a large unrelated tree each time). A whole repository is copied
+    // without the symlinks it cannot follow (broken, absolute, leaving it): the render refuses
+    // one only where a build names it.
     QList<git::Repository::RefusedLink> refused;
     Status written = planned->reached ? writeInputs(repo, rev, *planned->reached, tmp.path(), cancel)
-                     : wholeRepo      ? repo.materialize(rev, QString(), tmp.path(), &refused, cancel)
-                                      : repo.materialize(rev, app.path, tmp.path(), cancel);
+                                      : repo.materialize(rev, QString(), tmp.path(), &refused, cancel);
     if (!written)
-        return written.error().prefixed(QStringLiteral("render of %1 at %2").arg(app.name, rev.displayName()));
-    const QString dir = wholeRepo ? QDir(tmp.path()).filePath(app.path) : tmp.path();
-
-    RenderOptions options = app.render;
-    options.renderer = planned->kind;
-    options.repoRoot = wholeRepo ? tmp.path() : QString();
+        return rendered(written.error());
+    const QString dir = QDir(tmp.path()).filePath(app.path);
+    options.repoRoot = tmp.path();
     for (const git::Repository::RefusedLink &link : std::as_const(refused))
         options.refusedLinks.insert(link.path, link.reason);
-    auto set = renderDirectory(dir, app.path, options, cancel);
-    if (!set)
-        return set.error().prefixed(QStringLiteral("render of %1 at %2").arg(app.name, rev.displayName()));
-    m_cache.store(planned->key, *set);
-    return set;
+    return rendered(renderDirectory(dir, app.path, options, cancel));
 }
 
 } // namespace sluice

@@ -6,6 +6,7 @@
 
 #include <QCryptographicHash>
 #include <QTemporaryDir>
+#include <QScopeGuard>
 #include <QTest>
 
 using namespace sluice;
@@ -46,6 +47,7 @@ private slots:
     void materializeErrors();
     void materializeWorktree();
     void materializeCancelled();
+    void readFilesAsMaterializeWrites();
 
 private:
     Repository openOrFail(const QString &path);
@@ -517,6 +519,30 @@ void TestGitRepository::contentId()
 
 // ---- materialize ------------------------------------------------------------------------------
 
+namespace {
+
+// What readFiles gives, as readTree shows a folder.
+QMap<QString, QByteArray> filesRead(const Repository &repo, const Revision &rev, const QString &subPath,
+                                    const std::function<bool(const QString &)> &wanted)
+{
+    Result<QList<FileBytes>> files = repo.readFiles(rev, subPath, wanted);
+    if (!files) {
+        qWarning() << files.error().toString();
+        return {{QStringLiteral("error"), files.error().message.toUtf8()}};
+    }
+    QMap<QString, QByteArray> tree;
+    QStringList order;
+    for (const FileBytes &file : std::as_const(*files)) {
+        tree.insert(file.path, file.bytes);
+        order.append(file.path);
+    }
+    if (!std::is_sorted(order.cbegin(), order.cend()) || order.size() != tree.size())
+        return {{QStringLiteral("error"), "paths not in order or repeated"}};
+    return tree;
+}
+
+} // namespace
+
 void TestGitRepository::materializeCommit()
 {
     Repository repo = openOrFail(m_files.dir());
@@ -579,6 +605,9 @@ void TestGitRepository::materializeErrors()
     const Status s = repo.materialize(*rev, subPath, out.path());
     QVERIFY(!s);
     QVERIFY2(s.error().message.startsWith(error), qPrintable(s.error().message));
+    const auto read = repo.readFiles(*rev, subPath, [](const QString &) { return true; });
+    QVERIFY(!read);
+    QCOMPARE(read.error().message, s.error().message);
     if (!subPath.startsWith(QLatin1String(".."))) {
         Result<QString> id = repo.contentId(*rev, subPath); // tree ids need no planning
         QCOMPARE(bool(id), !subPath.endsWith(QLatin1String("nope")));
@@ -676,6 +705,53 @@ void TestGitRepository::materializeCancelled()
         QCOMPARE(s.error().category, ErrorCategory::Cancelled);
     }
     QVERIFY(test::readTree(out.path()).isEmpty());
+}
+
+// readFiles gives what materialize writes (links as copies, ignored files left out in the
+// working tree), contents only of the files wanted, and refuses what it refuses.
+void TestGitRepository::readFilesAsMaterializeWrites()
+{
+    GitFixture &f = m_files;
+    Repository repo = openOrFail(f.dir());
+    const auto all = [](const QString &) { return true; };
+    QVERIFY(f.write(QStringLiteral("apps/web/new.yaml"), "kind: Secret\n"));
+    QVERIFY(f.write(QStringLiteral("apps/web/secret.env"), "TOKEN=xyz\n")); // ignored
+    const auto cleanup = qScopeGuard([&f] {
+        QFile::remove(f.dir() + QStringLiteral("/apps/web/new.yaml"));
+        QFile::remove(f.dir() + QStringLiteral("/apps/web/secret.env"));
+    });
+    for (const QString &spec : {QStringLiteral("main"), kWorktree}) {
+        Result<Revision> rev = repo.resolve(spec);
+        QVERIFY(rev);
+        for (const QString &subPath : {QStringLiteral("apps/web"), QStringLiteral("apps/other")}) {
+            QTemporaryDir out;
+            QVERIFY(repo.materialize(*rev, subPath, out.path()));
+            QCOMPARE(filesRead(repo, *rev, subPath, all), test::readTree(out.path()));
+        }
+        const QMap<QString, QByteArray> yamlOnly = filesRead(repo, *rev, QStringLiteral("apps/web"), [](const QString &path) {
+            return path.endsWith(QLatin1String(".yaml"));
+        });
+        QVERIFY(yamlOnly.contains(QStringLiteral("run.sh")));
+        QCOMPARE(yamlOnly.contains(QStringLiteral("new.yaml")), spec == kWorktree);
+        QVERIFY(!yamlOnly.contains(QStringLiteral("secret.env")));
+        for (auto it = yamlOnly.cbegin(); it != yamlOnly.cend(); ++it)
+            QCOMPARE(it.value().isEmpty(), !it.key().endsWith(QLatin1String(".yaml")));
+    }
+
+    // A link leaving the path: refused, or with `refused`, left out and named.
+    Result<Revision> main = repo.resolve(QStringLiteral("main"));
+    QVERIFY(main);
+    QList<Repository::RefusedLink> refused;
+    auto lenient = repo.readFiles(*main, QStringLiteral("apps/evil"), all, &refused);
+    QVERIFY2(lenient, qPrintable(lenient ? QString() : lenient.error().toString()));
+    QCOMPARE(refused.size(), 1);
+    QCOMPARE(refused.first().path, QStringLiteral("apps/evil/x.yaml"));
+
+    CancelToken cancel;
+    cancel.cancel();
+    auto cancelled = repo.readFiles(*main, QStringLiteral("apps/web"), all, nullptr, cancel);
+    QVERIFY(!cancelled);
+    QCOMPARE(cancelled.error().category, ErrorCategory::Cancelled);
 }
 
 QTEST_GUILESS_MAIN(TestGitRepository)

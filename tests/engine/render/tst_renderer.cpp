@@ -11,6 +11,7 @@
 #include "render/YamlTree.h"
 #include "core/Process.h"
 
+#include <QDirIterator>
 #include <QFile>
 #include <QScopeGuard>
 #include <QTemporaryDir>
@@ -35,6 +36,20 @@ QByteArray describe(const ResourceSet &set)
         out += tree ? yaml::toYaml(*tree) : ("error: " + tree.error().message.toUtf8() + "\n");
     }
     return out;
+}
+
+// Every file below `dir`, hidden ones too, with its bytes, sorted by path (as git::Repository::readFiles).
+QList<FileBytes> filesOf(const QString &dir)
+{
+    QList<FileBytes> files;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        if (f.open(QIODevice::ReadOnly))
+            files.append(FileBytes{QDir(dir).relativeFilePath(f.fileName()), f.readAll()});
+    }
+    std::sort(files.begin(), files.end(), [](const FileBytes &a, const FileBytes &b) { return a.path < b.path; });
+    return files;
 }
 
 // Writes an executable shell script standing in for an external tool.
@@ -339,6 +354,52 @@ private slots:
         auto set = renderDirectory(dir.path(), QStringLiteral("apps/x"), {});
         QVERIFY2(set, set ? "" : qPrintable(set.error().toString()));
         QCOMPARE(set->notes, note.isEmpty() ? QStringList() : QStringList{note});
+        auto fromFiles = renderPlainFiles(filesOf(dir.path()), QStringLiteral("apps/x"), {});
+        QVERIFY(fromFiles);
+        QCOMPARE(fromFiles->notes, set->notes);
+    }
+
+    // Files read from git render as the folder holding them does: which files (YAML or JSON by
+    // name in any case, not hidden, top level only when not recursing), in which order, notes.
+    void plainFilesRenderAsTheirFolder_data()
+    {
+        QTest::addColumn<bool>("recurse");
+        QTest::newRow("recurse") << true;
+        QTest::newRow("top level") << false;
+    }
+
+    void plainFilesRenderAsTheirFolder()
+    {
+        QFETCH(bool, recurse);
+        QTemporaryDir dir;
+        const auto configMap = [](const char *name) {
+            return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + QByteArray(name) + "\n";
+        };
+        const QList<std::pair<QString, QByteArray>> files{
+            {"b.yaml", configMap("b")},
+            {"a.yml", configMap("a") + "---\n" + configMap("a2")},
+            {"sub/UPPER.YAML", configMap("upper")},
+            {"sub/deep/c.json", R"({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}})"},
+            {".github/ci.yaml", configMap("hidden-dir")},
+            {"sub/.hidden.yaml", configMap("hidden-file")},
+            {"notes.txt", configMap("not-yaml")},
+            {"yaml", configMap("no-suffix")},
+        };
+        for (const auto &[name, text] : files) {
+            QDir().mkpath(QFileInfo(dir.filePath(name)).path());
+            QFile f(dir.filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly) && f.write(text) == text.size());
+        }
+        RenderOptions options;
+        options.recurse = recurse;
+        options.defaultNamespace = QStringLiteral("shop");
+        auto folder = renderDirectory(dir.path(), QStringLiteral("apps/x"), options);
+        QVERIFY2(folder, folder ? "" : qPrintable(folder.error().toString()));
+        QCOMPARE(folder->size(), recurse ? 5 : 3);
+        auto read = renderPlainFiles(filesOf(dir.path()), QStringLiteral("apps/x"), options);
+        QVERIFY2(read, read ? "" : qPrintable(read.error().toString()));
+        QCOMPARE(describe(*read), describe(*folder));
+        QCOMPARE(read->notes, folder->notes);
     }
 
     void onlyRealListsAreFlattened_data()
