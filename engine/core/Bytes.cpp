@@ -1,6 +1,9 @@
 #include "Bytes.h"
 
+#include <QDataStream>
 #include <QFile>
+
+#include <limits>
 
 namespace sluice {
 
@@ -26,6 +29,41 @@ QByteArray sharedSlice(const QByteArray &buffer, qsizetype from, qsizetype n)
     d.setBegin(d.data() + from);
     d.size = n;
     return QByteArray(std::move(d));
+}
+
+quint32 StringTable::id(const QString &s)
+{
+    auto it = m_index.constFind(s);
+    if (it == m_index.constEnd()) {
+        it = m_index.insert(s, quint32(m_strings.size()));
+        m_strings.append(s);
+    }
+    return *it;
+}
+
+bool readTableString(QDataStream &in, const QStringList &strings, QString &out)
+{
+    quint32 n = 0;
+    in >> n;
+    if (n >= quint32(strings.size()))
+        return false;
+    out = strings[n];
+    return true;
+}
+
+bool readSharedSlice(QDataStream &in, const QByteArray &bytes, QByteArray &out)
+{
+    quint32 size = 0;
+    in >> size;
+    if (size == 0xffffffffu) { // a null QByteArray
+        out = QByteArray();
+        return in.status() == QDataStream::Ok;
+    }
+    const qint64 at = in.device()->pos();
+    if (in.status() != QDataStream::Ok || size > quint32(std::numeric_limits<int>::max()) || at + qint64(size) > bytes.size())
+        return false; // 0xfffffffe (a 64-bit size follows) included: no record is 2 GB
+    out = sharedSlice(bytes, at, size);
+    return in.skipRawData(int(size)) == int(size);
 }
 
 } // namespace sluice

@@ -4,8 +4,11 @@
 // read, not copies of it.
 
 #include <QByteArray>
+#include <QHash>
 #include <QString>
+#include <QStringList>
 
+class QDataStream;
 class QFile;
 
 namespace sluice {
@@ -27,5 +30,25 @@ struct FileBytes
     QString path;
     QByteArray bytes;
 };
+
+// Cache entries: strings that many records share (kinds, namespaces, files) are written once,
+// in a table before the records, which name them by index; a reader's copies share one string.
+class StringTable
+{
+public:
+    quint32 id(const QString &s);
+    const QStringList &strings() const { return m_strings; }
+
+private:
+    QHash<QString, quint32> m_index;
+    QStringList m_strings;
+};
+
+// Reads an index written by StringTable::id into `out` from `strings`; false when out of range.
+bool readTableString(QDataStream &in, const QStringList &strings, QString &out);
+
+// Reads a QByteArray as QDataStream writes it, as a slice of `bytes`, the buffer `in` reads
+// (records share their entry's one buffer). False when it does not fit.
+bool readSharedSlice(QDataStream &in, const QByteArray &bytes, QByteArray &out);
 
 } // namespace sluice

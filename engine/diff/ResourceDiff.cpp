@@ -2,6 +2,7 @@
 
 #include "SecretMask.h"
 #include "TextDiff.h"
+#include "core/Bytes.h"
 #include "render/YamlTree.h"
 
 #include <QDataStream>
@@ -217,39 +218,50 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
 
 namespace {
 
-// Bump when the diff's result changes for the same inputs (normalizing, masking, text format).
-// 2: keyed lists' order changes, secrets of any type masked apart; 3: locations as file and line
-constexpr quint32 kDiffBytesVersion = 3;
+// Bump when the diff's result changes for the same inputs (normalizing, masking, text format),
+// or the bytes of a stored diff do. 2: keyed lists' order changes, secrets of any type masked
+// apart; 3: locations as file and line; 4: shared strings once, in a table
+constexpr quint32 kDiffBytesVersion = 4;
 
-QDataStream &operator<<(QDataStream &out, const ObjectDiff &o)
+void writeObject(QDataStream &out, StringTable &table, const ObjectDiff &o)
 {
-    out << o.key.group << o.key.kind << o.key.ns << o.key.name << o.apiVersion << quint8(o.change) << o.diff
-        << o.beforeYaml << o.afterYaml << o.baseLocation.file << qint32(o.baseLocation.line) << o.headLocation.file
+    for (const QString *s : {&o.key.group, &o.key.kind, &o.key.ns, &o.apiVersion, &o.baseLocation.file, &o.headLocation.file})
+        out << table.id(*s);
+    out << o.key.name << quint8(o.change) << o.diff << o.beforeYaml << o.afterYaml << qint32(o.baseLocation.line)
         << qint32(o.headLocation.line) << qint32(o.fields.size());
     for (const FieldChange &f : o.fields)
-        out << f.path << f.before << f.after;
-    return out;
+        out << table.id(f.path) << f.before << f.after;
 }
 
-QDataStream &operator>>(QDataStream &in, ObjectDiff &o)
+// Texts are slices of `bytes`, the buffer `in` reads.
+bool readObject(QDataStream &in, const QByteArray &bytes, const QStringList &strings, ObjectDiff &o)
 {
+    for (QString *s : {&o.key.group, &o.key.kind, &o.key.ns, &o.apiVersion, &o.baseLocation.file, &o.headLocation.file}) {
+        if (!readTableString(in, strings, *s))
+            return false;
+    }
     quint8 change = 0;
     qint32 fields = 0, baseLine = 0, headLine = 0;
-    in >> o.key.group >> o.key.kind >> o.key.ns >> o.key.name >> o.apiVersion >> change >> o.diff >> o.beforeYaml >>
-        o.afterYaml >> o.baseLocation.file >> baseLine >> o.headLocation.file >> headLine >> fields;
+    in >> o.key.name >> change;
+    if (!readSharedSlice(in, bytes, o.diff) || !readSharedSlice(in, bytes, o.beforeYaml) || !readSharedSlice(in, bytes, o.afterYaml))
+        return false;
+    in >> baseLine >> headLine >> fields;
+    if (change > quint8(ChangeKind::Unchanged) || fields < 0 || in.status() != QDataStream::Ok)
+        return false;
+    o.change = ChangeKind(change);
     o.baseLocation.line = baseLine;
     o.headLocation.line = headLine;
-    if (change > quint8(ChangeKind::Unchanged) || fields < 0) {
-        in.setStatus(QDataStream::ReadCorruptData);
-        return in;
-    }
-    o.change = ChangeKind(change);
-    for (qint32 i = 0; i < fields && in.status() == QDataStream::Ok; ++i) {
+    o.fields.reserve(qMin(fields, 1024));
+    for (qint32 i = 0; i < fields; ++i) {
         FieldChange f;
-        in >> f.path >> f.before >> f.after;
+        if (!readTableString(in, strings, f.path))
+            return false;
+        in >> f.before >> f.after;
+        if (in.status() != QDataStream::Ok)
+            return false;
         o.fields.append(std::move(f));
     }
-    return in;
+    return true;
 }
 
 } // namespace
@@ -267,12 +279,17 @@ QString diffOptionsIdentity(const DiffOptions &options)
 
 QByteArray resourceDiffToBytes(const ResourceDiff &diff)
 {
+    StringTable table;
+    QByteArray objects;
+    QDataStream body(&objects, QIODevice::WriteOnly);
+    for (const ObjectDiff &o : diff.objects)
+        writeObject(body, table, o);
     QByteArray bytes;
     QDataStream out(&bytes, QIODevice::WriteOnly);
     out << kDiffBytesVersion << qint32(diff.summary.added) << qint32(diff.summary.removed)
-        << qint32(diff.summary.changed) << qint32(diff.summary.unchanged) << diff.notes << qint64(diff.objects.size());
-    for (const ObjectDiff &o : diff.objects)
-        out << o;
+        << qint32(diff.summary.changed) << qint32(diff.summary.unchanged) << diff.notes << table.strings()
+        << qint64(diff.objects.size());
+    out.writeRawData(objects.constData(), int(objects.size()));
     return bytes;
 }
 
@@ -284,17 +301,19 @@ std::optional<ResourceDiff> resourceDiffFromBytes(const QByteArray &bytes)
     if (version != kDiffBytesVersion)
         return std::nullopt;
     ResourceDiff diff;
+    QStringList strings;
     qint64 count = 0;
-    in >> diff.summary.added >> diff.summary.removed >> diff.summary.changed >> diff.summary.unchanged >> diff.notes >> count;
-    if (count < 0 || count > bytes.size())
+    in >> diff.summary.added >> diff.summary.removed >> diff.summary.changed >> diff.summary.unchanged >> diff.notes >>
+        strings >> count;
+    constexpr qint64 kMinObjectBytes = 32; // an object's record is longer: a damaged count allocates little
+    if (in.status() != QDataStream::Ok || count < 0 || count > bytes.size() / kMinObjectBytes)
         return std::nullopt;
-    diff.objects.reserve(count);
-    for (qint64 i = 0; i < count && in.status() == QDataStream::Ok; ++i) {
-        ObjectDiff o;
-        in >> o;
-        diff.objects.append(std::move(o));
+    diff.objects.resize(count);
+    for (ObjectDiff &o : diff.objects) {
+        if (!readObject(in, bytes, strings, o))
+            return std::nullopt;
     }
-    if (in.status() != QDataStream::Ok || !in.atEnd())
+    if (!in.atEnd())
         return std::nullopt;
     return diff;
 }

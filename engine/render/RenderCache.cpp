@@ -12,61 +12,29 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
-#include <array>
-#include <limits>
-#include <vector>
-
 namespace sluice {
 namespace {
 
 constexpr quint32 kMagic = 0x534c5243; // "SLRC"
 // 2: the set's notes follow its objects; 3: structural hashes are the same in every process;
-// 4: shared strings once per entry
-constexpr quint32 kVersion = 4;
+// 4: shared strings once per entry; 5: data entries' checksums four lanes at once
+constexpr quint32 kVersion = 5;
 constexpr quint64 kDataSeed = 0x64617461; // checksums of findData/storeData entries: a damaged one is a miss
 
 // An entry's objects: first the strings many objects share (groups, kinds, namespaces, API
 // versions, files) once each, then each object naming them by index.
 void writeResources(QDataStream &out, const ResourceSet &set)
 {
-    QHash<QString, quint32> index;
-    QStringList strings;
-    const auto id = [&](const QString &s) {
-        auto it = index.constFind(s);
-        if (it == index.constEnd()) {
-            it = index.insert(s, quint32(strings.size()));
-            strings.append(s);
-        }
-        return *it;
-    };
-    std::vector<std::array<quint32, 5>> ids;
-    ids.reserve(size_t(set.size()));
-    for (const auto &[key, r] : set)
-        ids.push_back({id(key.group), id(key.kind), id(key.ns), id(r.apiVersion), id(r.sourceFile)});
-    out << strings << qint64(set.size());
-    size_t i = 0;
+    StringTable table;
+    QByteArray objects;
+    QDataStream body(&objects, QIODevice::WriteOnly);
     for (const auto &[key, r] : set) {
-        for (const quint32 n : ids[i++])
-            out << n;
-        out << key.name << qint32(r.line) << r.text << quint8(r.format) << r.hash;
+        for (const QString *s : {&key.group, &key.kind, &key.ns, &r.apiVersion, &r.sourceFile})
+            body << table.id(*s);
+        body << key.name << qint32(r.line) << r.text << quint8(r.format) << r.hash;
     }
-}
-
-// A QByteArray as QDataStream writes it, as a slice of the bytes `in` reads (the objects of an
-// entry share its one buffer).
-bool readSlice(QDataStream &in, const QByteArray &bytes, QByteArray &out)
-{
-    quint32 size = 0;
-    in >> size;
-    if (size == 0xffffffffu) { // a null QByteArray
-        out = QByteArray();
-        return in.status() == QDataStream::Ok;
-    }
-    const qint64 at = in.device()->pos();
-    if (in.status() != QDataStream::Ok || size > quint32(std::numeric_limits<int>::max()) || at + qint64(size) > bytes.size())
-        return false; // 0xfffffffe (a 64-bit size follows) included: no object's text is 2 GB
-    out = sharedSlice(bytes, at, size);
-    return in.skipRawData(int(size)) == int(size);
+    out << table.strings() << qint64(set.size());
+    out.writeRawData(objects.constData(), int(objects.size()));
 }
 
 bool readResources(QDataStream &in, const QByteArray &bytes, ResourceSet &set)
@@ -78,18 +46,14 @@ bool readResources(QDataStream &in, const QByteArray &bytes, ResourceSet &set)
         return false;
     for (qint64 i = 0; i < count && in.status() == QDataStream::Ok; ++i) {
         Resource r;
-        QString *fields[] = {&r.key.group, &r.key.kind, &r.key.ns, &r.apiVersion, &r.sourceFile};
-        for (QString *field : fields) {
-            quint32 n = 0;
-            in >> n;
-            if (n >= quint32(strings.size()))
+        for (QString *field : {&r.key.group, &r.key.kind, &r.key.ns, &r.apiVersion, &r.sourceFile}) {
+            if (!readTableString(in, strings, *field))
                 return false;
-            *field = strings[n];
         }
         qint32 line = 0;
         quint8 format = 0;
         in >> r.key.name >> line;
-        if (!readSlice(in, bytes, r.text))
+        if (!readSharedSlice(in, bytes, r.text))
             return false;
         in >> format >> r.hash;
         r.line = line;
@@ -298,15 +262,16 @@ std::optional<QByteArray> RenderCache::findData(const QString &key)
     QFile file;
     if (!openEntry(file, key, ".dat"))
         return std::nullopt;
-    QDataStream in(&file);
+    const QByteArray bytes = readWhole(file);
+    QDataStream in(bytes);
     if (!readHeader(in, key))
         return std::nullopt;
     quint64 checksum = 0;
     QByteArray data;
-    in >> checksum >> data;
-    if (in.status() != QDataStream::Ok)
+    in >> checksum;
+    if (!readSharedSlice(in, bytes, data))
         return std::nullopt;
-    if (hashing::hashBytes(data, kDataSeed) != checksum) {
+    if (hashing::checksum(data, kDataSeed) != checksum) {
         qCWarning(lcRender) << "ignoring damaged cache entry" << file.fileName();
         return std::nullopt;
     }
@@ -321,7 +286,7 @@ void RenderCache::storeData(const QString &key, const QByteArray &data)
     if (!file.open(QIODevice::WriteOnly))
         return;
     QDataStream out(&file);
-    out << kMagic << kVersion << key << hashing::hashBytes(data, kDataSeed) << data;
+    out << kMagic << kVersion << key << hashing::checksum(data, kDataSeed) << data;
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     if (!file.commit())
         qCWarning(lcRender) << "could not write cache entry" << file.fileName() << file.errorString();

@@ -23,6 +23,23 @@ quint64 hashBytes(QByteArrayView bytes, quint64 seed)
     return mix(h ^ qFromLittleEndian<quint64>(tail) ^ (quint64(n) << 59));
 }
 
+quint64 checksum(QByteArrayView bytes, quint64 seed)
+{
+    const char *p = bytes.data();
+    qsizetype n = bytes.size();
+    quint64 lanes[4] = {mix(seed), mix(seed + 1), mix(seed + 2), mix(seed + 3)};
+    while (n >= 32) {
+        for (int i = 0; i < 4; ++i)
+            lanes[i] = mix(lanes[i] ^ qFromLittleEndian<quint64>(p + 8 * i));
+        p += 32;
+        n -= 32;
+    }
+    quint64 h = hashBytes(QByteArrayView(p, n), seed ^ quint64(bytes.size()));
+    for (quint64 lane : lanes)
+        h = mix(h * 31 + lane);
+    return h;
+}
+
 quint64 hashString(QByteArrayView utf8)
 {
     return mix(hashBytes(utf8, 0x5bd1e995) ^ (quint64(String) << 56));

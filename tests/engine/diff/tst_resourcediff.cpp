@@ -149,6 +149,43 @@ private slots:
         }
     }
 
+    // A diff stored (the review cache) reads back the same, its texts slices of the bytes read;
+    // bytes cut short or damaged in their counts and indexes are refused, never a crash.
+    void storedDiffReadsBackTheSame_data() { golden_data(); }
+    void storedDiffReadsBackTheSame()
+    {
+        QFETCH(QString, name);
+        QFETCH(QList<IgnoreRule>, ignore);
+        DiffOptions options;
+        options.ignore = ignore;
+        auto diff = diffResourceSets(load(caseDir(name) + "/base.yaml"), load(caseDir(name) + "/head.yaml"), options);
+        QVERIFY(diff);
+        const QByteArray bytes = resourceDiffToBytes(*diff);
+        const auto read = resourceDiffFromBytes(bytes);
+        QVERIFY(read);
+        QCOMPARE(read->objects.size(), diff->objects.size());
+        QCOMPARE(QJsonDocument(diffToJson(*read)).toJson(), QJsonDocument(diffToJson(*diff)).toJson());
+        for (qsizetype i = 0; i < diff->objects.size(); ++i) {
+            const ObjectDiff &expected = diff->objects.at(i), &actual = read->objects.at(i);
+            QCOMPARE(actual.key, expected.key);
+            QCOMPARE(actual.diff, expected.diff);
+            QCOMPARE(actual.beforeYaml, expected.beforeYaml);
+            QCOMPARE(actual.afterYaml, expected.afterYaml);
+            QCOMPARE(actual.baseLocation.toString(), expected.baseLocation.toString());
+            QCOMPARE(actual.headLocation.toString(), expected.headLocation.toString());
+            if (!actual.diff.isEmpty()) // a slice: no copy of each text
+                QVERIFY(actual.diff.constData() > bytes.constData() && actual.diff.constData() < bytes.constData() + bytes.size());
+        }
+        for (qsizetype cut = 0; cut < bytes.size(); cut += qMax<qsizetype>(1, bytes.size() / 500))
+            QVERIFY(!resourceDiffFromBytes(bytes.first(cut)));
+        // Each 32-bit word read as all ones: a huge count, size or index.
+        for (qsizetype at = 0; at + 4 <= bytes.size(); at += qMax<qsizetype>(1, bytes.size() / 300)) {
+            QByteArray damaged = bytes;
+            damaged.replace(at, 4, QByteArray(4, '\xff'));
+            (void)resourceDiffFromBytes(damaged);
+        }
+    }
+
     // No byte of any secret value, raw or base64, appears in any output.
     void secretValuesNeverAppear()
     {

@@ -116,6 +116,14 @@ private slots:
         QCOMPARE(hashOf(object), Q_UINT64_C(12258978944265515062));
         QCOMPARE(hashing::hashString("metadata"), Q_UINT64_C(3337620466590267025));
         QCOMPARE(hashing::hashBytes("0123456789abcdef-tail", 42), Q_UINT64_C(16450359113518111324));
+        const QByteArray entry = QByteArray("0123456789abcdef").repeated(5) + "-tail"; // lanes and a tail
+        QCOMPARE(hashing::checksum(entry, 42), Q_UINT64_C(5582426880057714203));
+        QByteArray flipped = entry;
+        for (qsizetype i = 0; i < entry.size(); ++i) {
+            flipped[i] = char(entry[i] ^ 1);
+            QVERIFY(hashing::checksum(flipped, 42) != hashing::checksum(entry, 42));
+            flipped[i] = entry[i];
+        }
     }
 
     void hashIgnoresFormatting_data()
