@@ -1,5 +1,6 @@
-// The manifest scanner and the full YAML tree parser, on arbitrary bytes; and the fast YAML reader
-// against libyaml: the same events, or the same error.
+// The manifest scanner and the full YAML tree parser, on arbitrary bytes; the fast YAML reader
+// against libyaml: the same events, or the same error; and the two tree builders (through JSON
+// text, node by node): the same YAML out, or the same error.
 #include "FuzzInput.h"
 #include "render/YamlEvents.h"
 #include "render/YamlScan.h"
@@ -83,6 +84,20 @@ void compareReaders(const QByteArray &input)
     }
 }
 
+void compareTreeBuilders(const QByteArray &input)
+{
+    const auto viaJson = sluice::yaml::parseDocument(input, QStringLiteral("fuzz.yaml"));
+    const auto byNodes = sluice::yaml::parseDocumentByNodes(input, QStringLiteral("fuzz.yaml"));
+    const bool same = bool(viaJson) == bool(byNodes) &&
+                      (viaJson ? sluice::yaml::toYaml(*viaJson) == sluice::yaml::toYaml(*byNodes)
+                               : viaJson.error().message == byNodes.error().message);
+    if (!same) {
+        std::fprintf(stderr, "the tree builders differ: %s / %s\n", viaJson ? "built" : qPrintable(viaJson.error().message),
+                     byNodes ? "built" : qPrintable(byNodes.error().message));
+        std::abort();
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -90,7 +105,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const QByteArray input = sluice::fuzz::bytesOf(data, size);
     compareReaders(input);
     (void)sluice::scanManifests(input, QStringLiteral("fuzz.yaml"));
-    if (auto tree = sluice::yaml::parseDocument(input, QStringLiteral("fuzz.yaml")))
-        (void)sluice::yaml::toYaml(*tree);
+    compareTreeBuilders(input);
     return 0;
 }

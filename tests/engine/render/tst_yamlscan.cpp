@@ -1,15 +1,33 @@
 // Scanning manifest streams: keys, hashes, flattening, and every way input can be bad.
 
+#include "common/Corpus.h"
 #include "render/Scope.h"
 #include "render/StructuralHash.h"
 #include "render/YamlScan.h"
 #include "render/YamlTree.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonObject>
 #include <QTest>
 
 using namespace sluice;
+
+// Both tree builders give the same value (the same YAML, the same hash) or the same error.
+static void sameTrees(const QByteArray &text)
+{
+    const auto viaJson = yaml::parseDocument(text, QStringLiteral("t.yaml"), 3);
+    const auto byNodes = yaml::parseDocumentByNodes(text, QStringLiteral("t.yaml"), 3);
+    QCOMPARE(bool(viaJson), bool(byNodes));
+    if (!viaJson) {
+        QCOMPARE(viaJson.error().message, byNodes.error().message);
+        return;
+    }
+    QCOMPARE(yaml::toYaml(*viaJson), yaml::toYaml(*byNodes));
+    QCOMPARE(hashing::hashJson(*viaJson), hashing::hashJson(*byNodes));
+    if (!text.contains("nan")) // NaN is not equal to itself
+        QCOMPARE(*viaJson, *byNodes);
+}
 
 class TestYamlScan : public QObject
 {
@@ -256,6 +274,74 @@ private slots:
         QCOMPARE(o.value("g").toInteger(), 15);
         QCOMPARE(o.value("h").toString(), QStringLiteral("="));
         QCOMPARE(o.value("i").toString(), QStringLiteral("12"));
+    }
+
+    // parseDocument (through JSON text) and parseDocumentByNodes build the same value, or fail
+    // with the same error, for every kind of scalar, tag, anchor, key and mistake.
+    void treeBuildersAgree_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::newRow("numbers") << QByteArray("a: 1\nb: 1.0\nc: 1e3\nd: 9007199254740993\ne: -9223372036854775808\nf: 0x1f\n"
+                                               "g: 0o17\nh: +12\ni: 1.5e-7\nj: 1e400\nk: 0.1\nl: -3\n");
+        QTest::newRow("floats JSON cannot hold") << QByteArray("a: .inf\nb: -.Inf\nc: .nan\nd: -0.0\ne: 1\n");
+        QTest::newRow("strings") << QByteArray("a: \"q\\\"uote\\\\back\\ttab\\u0001ctl \\u00e9\"\nb: 'it''s'\nc: |\n  line1\n  line2\n"
+                                               "d: \xc3\xbcn\xc3\xaf\ne: ''\nf: \"\\0nul\"\ng: >\n  folded\n  text\n");
+        QTest::newRow("tags") << QByteArray("a: !!str 123\nb: !!int \"7\"\nc: !custom 5\nd: !!null ''\ne: !!binary aGk=\nf: !!float 2\n");
+        QTest::newRow("nulls and bools") << QByteArray("a: ~\nb: null\nc:\nd: true\ne: False\nf: yes\ng: NULL\n");
+        QTest::newRow("anchors") << QByteArray("base: &b {x: 1, y: [1, 2, {z: q}]}\nother: *b\nlist: [*b, *b]\nk: &kk key\n*kk : v\n"
+                                               "&ak anchored: 1\nagain: *ak\n");
+        QTest::newRow("alias of a map as a key") << QByteArray("m: &m {a: 1}\n*m : x\n");
+        QTest::newRow("a sequence as a key") << QByteArray("? [a, b]\n: v\n");
+        QTest::newRow("duplicate key") << QByteArray("a: 1\nb: 2\na: 3\n");
+        QByteArray many;
+        for (int i = 0; i < 40; ++i)
+            many += "k" + QByteArray::number(i) + ": " + QByteArray::number(i) + "\n";
+        QTest::newRow("many keys") << many;
+        QTest::newRow("duplicate among many keys") << many + "k3: again\n";
+        QTest::newRow("duplicate through an alias") << QByteArray("k: &x a\na: 1\n*x : 2\n");
+        QTest::newRow("error inside a key first") << QByteArray("? {a: 1, a: 2}\n: v\n");
+        QTest::newRow("unknown alias") << QByteArray("a: *nope\n");
+        QTest::newRow("scalar root") << QByteArray("hello\n");
+        QTest::newRow("sequence root") << QByteArray("- 1\n- a\n- {b: [c]}\n");
+        QTest::newRow("empty") << QByteArray();
+        QTest::newRow("empty document") << QByteArray("---\n");
+        QTest::newRow("comment only") << QByteArray("# only a comment\n");
+        QTest::newRow("two documents") << QByteArray("a: 1\n---\nb: 2\n");
+        QTest::newRow("too deep") << QByteArray("a: ") + QByteArray(201, '[') + QByteArray(201, ']') + "\n";
+        QTest::newRow("odd keys") << QByteArray("\"a\\\"b\": 1\n\"\": 2\n\"1\": 3\n? |\n  block key\n: 4\n");
+        QTest::newRow("not UTF-8") << QByteArray("a: b\xff\xfe\n");
+        QTest::newRow("malformed") << QByteArray("a: [1, 2\n");
+        QTest::newRow("json") << QByteArray("{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [{\"a\": 1.5, \"b\": null, \"c\": \"\\u00e9\"}]}");
+    }
+
+    void treeBuildersAgree()
+    {
+        QFETCH(QByteArray, text);
+        sameTrees(text);
+    }
+
+    // The same over every object of the real manifest sets.
+    void treeBuildersAgreeOnTheCorpus_data()
+    {
+        QTest::addColumn<QString>("file");
+        for (const char *file : {"kp-manifests-v0.18.0.yaml", "argocd-install-v3.5.0.yaml", "flux-crds.yaml"})
+            QTest::newRow(file) << QString::fromLatin1(file);
+    }
+
+    void treeBuildersAgreeOnTheCorpus()
+    {
+        QFETCH(QString, file);
+        SLUICE_CORPUS_OR_SKIP(dir, file);
+        QFile f(dir + QLatin1Char('/') + file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        auto scanned = scanManifests(f.readAll(), file);
+        QVERIFY2(scanned, scanned ? "" : qPrintable(scanned.error().toString()));
+        QVERIFY(!scanned->resources.isEmpty());
+        for (const Resource &r : std::as_const(scanned->resources)) {
+            sameTrees(r.text);
+            if (QTest::currentTestFailed())
+                return;
+        }
     }
 
     void yamlRoundTrip()
