@@ -174,18 +174,21 @@ FieldChange orderChange(const QString &path, const MergeKey &key, const QJsonArr
 
 void diffObjects(const QString &path, const QJsonObject &before, const QJsonObject &after, QList<FieldChange> &out)
 {
-    // Both iterate in sorted key order: merge them.
+    // Both iterate in sorted key order: merge them. (A key is a new string at each key(): one each.)
     auto b = before.begin();
     auto a = after.begin();
     while (b != before.end() || a != after.end()) {
-        if (a == after.end() || (b != before.end() && b.key() < a.key())) {
-            out.append({childPath(path, b.key()), b.value(), QJsonValue(QJsonValue::Undefined)});
+        const QString bKey = b != before.end() ? b.key() : QString();
+        const QString aKey = a != after.end() ? a.key() : QString();
+        if (a == after.end() || (b != before.end() && bKey < aKey)) {
+            out.append({childPath(path, bKey), b.value(), QJsonValue(QJsonValue::Undefined)});
             ++b;
-        } else if (b == before.end() || a.key() < b.key()) {
-            out.append({childPath(path, a.key()), QJsonValue(QJsonValue::Undefined), a.value()});
+        } else if (b == before.end() || aKey < bKey) {
+            out.append({childPath(path, aKey), QJsonValue(QJsonValue::Undefined), a.value()});
             ++a;
         } else {
-            diffValues(childPath(path, b.key()), b.value(), a.value(), out);
+            if (const QJsonValue bValue = b.value(), aValue = a.value(); bValue != aValue) // no path for what is equal
+                diffValues(childPath(path, bKey), bValue, aValue, out);
             ++b;
             ++a;
         }
