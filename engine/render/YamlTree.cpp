@@ -248,20 +248,19 @@ public:
                 const QByteArrayView value(reinterpret_cast<const char *>(e.data.scalar.value), qsizetype(e.data.scalar.length));
                 const bool key = isKeyPosition();
                 const qsizetype start = beginValue();
+                if (key)
+                    appendString(value);
+                else if (!appendScalar(value, e))
+                    return std::optional<QJsonValue>();
+                if (e.data.scalar.anchor)
+                    m_anchors.insert(QByteArray(reinterpret_cast<const char *>(e.data.scalar.anchor)),
+                                     Anchor{m_out.mid(start), 1, m_out.at(start) == '"'});
                 if (key) {
                     if (e.data.scalar.anchor)
                         m_stack.back().expanded += 1; // TreeBuilder adds an anchored key as a node
-                    appendString(value);
                     setKey(start, e.start_mark);
-                } else if (!appendScalar(value, e)) {
-                    return std::optional<QJsonValue>();
-                }
-                if (e.data.scalar.anchor)
-                    m_anchors.insert(QByteArray(reinterpret_cast<const char *>(e.data.scalar.anchor)),
-                                     Anchor{m_out.mid(start), 1, key || m_out.at(start) == '"'});
-                if (!key) {
-                    if (Status s = endValue(1); !s)
-                        return s.error();
+                } else if (Status s = endValue(1); !s) {
+                    return s.error();
                 }
                 break;
             }

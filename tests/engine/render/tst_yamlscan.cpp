@@ -299,6 +299,8 @@ private slots:
         QTest::newRow("many keys") << many;
         QTest::newRow("duplicate among many keys") << many + "k3: again\n";
         QTest::newRow("duplicate through an alias") << QByteArray("k: &x a\na: 1\n*x : 2\n");
+        QTest::newRow("duplicate through an anchored key, then a mistake") << QByteArray("{&x a: 1, b: 2, *x : 3, ]\n");
+        QTest::newRow("an anchored key's alias as a value") << QByteArray("{&x a: 1, b: *x}\n");
         QTest::newRow("error inside a key first") << QByteArray("? {a: 1, a: 2}\n: v\n");
         QTest::newRow("unknown alias") << QByteArray("a: *nope\n");
         QTest::newRow("scalar root") << QByteArray("hello\n");
