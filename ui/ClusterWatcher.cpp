@@ -43,7 +43,8 @@ ClusterWatcher::ClusterWatcher(const ClusterConfig &cluster, const QStringList &
         m_threads.emplace_back(QThread::create([this, shared = m_shared, cluster, selector, byLabel, kind] {
             auto connection = sync::connectCluster(cluster, shared->stop);
             if (!connection) {
-                emit failed(connection.error().message);
+                if (!shared->stop.isCancelled()) // stopped (replaced by a watcher of more kinds): no failure
+                    emit failed(connection.error().message);
                 return;
             }
             auto type = connection->discovery->resourceFor(kind.section(QLatin1Char('/'), 0, 0), kind.section(QLatin1Char('/'), 1), {}, shared->stop);
@@ -87,7 +88,8 @@ OwnerWatcher::OwnerWatcher(const ClusterConfig &cluster, const QString &applicat
     m_thread.reset(QThread::create([this, stop = m_stop, cluster, application, owner, knownResourceVersion] {
         auto connection = sync::connectCluster(cluster, stop);
         if (!connection) {
-            emit failed(connection.error().message);
+            if (!stop.isCancelled())
+                emit failed(connection.error().message);
             return;
         }
         kube::ResourcePath collection = owner;

@@ -13,6 +13,7 @@
 #include "ElidedLabel.h"
 #include "ClusterPage.h"
 #include "ClusterStatusMonitor.h"
+#include "ClusterWatcher.h"
 #include "HistoryModel.h"
 #include "HistoryTab.h"
 #include "GitRevertPanel.h"
@@ -39,6 +40,7 @@
 #include <QTableView>
 #include <QToolButton>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -97,6 +99,27 @@ private slots:
             QCOMPARE(window.clusterStatus()->startedSandboxes(), QStringList{dataDir});
         }
         QVERIFY2(!sync::sandboxState(dataDir).running, "the window left the sandbox it started running");
+    }
+
+    // A watcher stopped while it connects (the monitor replaces it with one of more kinds when
+    // another application's status names new ones) reports no failure: a failure marks the
+    // cluster unwatchable, and the new watcher's kinds were then never watched (a sync of a
+    // ConfigMap from the CLI went unseen).
+    void stoppedWatcherReportsNoFailure()
+    {
+        QTemporaryDir data; // a sandbox not running yet: connecting starts it, and takes a while
+        ClusterConfig cluster;
+        cluster.name = QStringLiteral("sandbox");
+        cluster.sandbox = true;
+        cluster.sandboxDataDir = data.path();
+        for (const auto &[stopAfterMs, kinds] : {std::pair{0, QSet<QString>{"/ConfigMap"}}, std::pair{50, QSet<QString>{"/ConfigMap", "apps/Deployment"}}}) {
+            auto watcher = std::make_unique<ClusterWatcher>(cluster, QStringList{"web"}, kinds, ClusterWatcher::Known{});
+            QSignalSpy failed(watcher.get(), &ClusterWatcher::failed);
+            QThread::msleep(stopAfterMs);
+            watcher.reset(); // stops its watches and waits for them
+            QCOMPARE(failed.count(), 0);
+        }
+        (void)sync::stopSandbox(data.path());
     }
 
     void deployedDemoShowsPendingAndHold()
