@@ -33,6 +33,8 @@ struct FileBytes
 
 // Cache entries: strings that many records share (kinds, namespaces, files) are written once,
 // in a table before the records, which name them by index; a reader's copies share one string.
+// A writer passes over its records twice: id() of each string, then the table, then the records
+// with id() again (found), so an entry is written as it goes, not held whole first.
 class StringTable
 {
 public:

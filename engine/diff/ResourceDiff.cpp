@@ -9,6 +9,7 @@
 #include <QIODevice>
 #include <QtConcurrent/QtConcurrentMap>
 
+#include <array>
 #include <optional>
 #include <vector>
 
@@ -223,9 +224,15 @@ namespace {
 // apart; 3: locations as file and line; 4: shared strings once, in a table
 constexpr quint32 kDiffBytesVersion = 4;
 
+// The strings of an object many others share.
+std::array<const QString *, 6> sharedStrings(const ObjectDiff &o)
+{
+    return {&o.key.group, &o.key.kind, &o.key.ns, &o.apiVersion, &o.baseLocation.file, &o.headLocation.file};
+}
+
 void writeObject(QDataStream &out, StringTable &table, const ObjectDiff &o)
 {
-    for (const QString *s : {&o.key.group, &o.key.kind, &o.key.ns, &o.apiVersion, &o.baseLocation.file, &o.headLocation.file})
+    for (const QString *s : sharedStrings(o))
         out << table.id(*s);
     out << o.key.name << quint8(o.change) << o.diff << o.beforeYaml << o.afterYaml << qint32(o.baseLocation.line)
         << qint32(o.headLocation.line) << qint32(o.fields.size());
@@ -279,17 +286,20 @@ QString diffOptionsIdentity(const DiffOptions &options)
 
 QByteArray resourceDiffToBytes(const ResourceDiff &diff)
 {
-    StringTable table;
-    QByteArray objects;
-    QDataStream body(&objects, QIODevice::WriteOnly);
-    for (const ObjectDiff &o : diff.objects)
-        writeObject(body, table, o);
+    StringTable table; // filled first: the table goes before the objects
+    for (const ObjectDiff &o : diff.objects) {
+        for (const QString *s : sharedStrings(o))
+            table.id(*s);
+        for (const FieldChange &f : o.fields)
+            table.id(f.path);
+    }
     QByteArray bytes;
     QDataStream out(&bytes, QIODevice::WriteOnly);
     out << kDiffBytesVersion << qint32(diff.summary.added) << qint32(diff.summary.removed)
         << qint32(diff.summary.changed) << qint32(diff.summary.unchanged) << diff.notes << table.strings()
         << qint64(diff.objects.size());
-    out.writeRawData(objects.constData(), int(objects.size()));
+    for (const ObjectDiff &o : diff.objects)
+        writeObject(out, table, o);
     return bytes;
 }
 

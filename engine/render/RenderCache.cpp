@@ -12,6 +12,8 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include <array>
+
 namespace sluice {
 namespace {
 
@@ -26,15 +28,19 @@ constexpr quint64 kDataSeed = 0x64617461; // checksums of findData/storeData ent
 void writeResources(QDataStream &out, const ResourceSet &set)
 {
     StringTable table;
-    QByteArray objects;
-    QDataStream body(&objects, QIODevice::WriteOnly);
+    const auto shared = [](const ResourceKey &key, const Resource &r) {
+        return std::array{&key.group, &key.kind, &key.ns, &r.apiVersion, &r.sourceFile};
+    };
     for (const auto &[key, r] : set) {
-        for (const QString *s : {&key.group, &key.kind, &key.ns, &r.apiVersion, &r.sourceFile})
-            body << table.id(*s);
-        body << key.name << qint32(r.line) << r.text << quint8(r.format) << r.hash;
+        for (const QString *s : shared(key, r))
+            table.id(*s);
     }
     out << table.strings() << qint64(set.size());
-    out.writeRawData(objects.constData(), int(objects.size()));
+    for (const auto &[key, r] : set) { // written as they are: an entry is not held twice
+        for (const QString *s : shared(key, r))
+            out << table.id(*s);
+        out << key.name << qint32(r.line) << r.text << quint8(r.format) << r.hash;
+    }
 }
 
 bool readResources(QDataStream &in, const QByteArray &bytes, ResourceSet &set)
