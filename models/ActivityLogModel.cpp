@@ -38,6 +38,8 @@ void ActivityLogModel::finish(int id, State state, const QString &detail, bool s
         emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
         if (state == State::Failed && !shownElsewhere)
             emit failed(entry.what, entry.detail);
+        else if (state == State::Succeeded)
+            emit succeeded(entry.what);
         return;
     }
 }

@@ -43,6 +43,8 @@ public:
 signals:
     // Emitted when an entry fails, so the UI can show it inline.
     void failed(const QString &what, const QString &detail);
+    // Emitted when an entry succeeds: the UI takes back what it showed of the same work failing.
+    void succeeded(const QString &what);
 
 private:
     struct Entry

@@ -128,8 +128,12 @@ MainWindow::MainWindow(QWidget *parent)
         if (application == m_page->application())
             m_page->setClusterStatus(m_applications->status(application), m_monitor->status(application));
     });
-    connect(m_log, &ActivityLogModel::failed, this,
-            [this](const QString &what) { m_status->setText(tr("Failed: %1 (details in Activity)").arg(what)); });
+    const auto failedLine = [](const QString &what) { return tr("Failed: %1 (details in Activity)").arg(what); };
+    connect(m_log, &ActivityLogModel::failed, this, [this, failedLine](const QString &what) { m_status->setText(failedLine(what)); });
+    connect(m_log, &ActivityLogModel::succeeded, this, [this, failedLine](const QString &what) {
+        if (m_status->text() == failedLine(what)) // the same work done again: its failure is no news any more
+            m_status->clear();
+    });
     for (ObjectDiffPanel *panel : {m_page->pendingTab()->diffPanel(), m_page->reviewTab()->diffPanel()}) {
         panel->setMode(m_settings.diffMode);
         connect(panel, &ObjectDiffPanel::modeChanged, this, [this](DiffView::Mode mode) { applyDiffMode(int(mode)); });

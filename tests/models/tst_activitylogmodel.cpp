@@ -86,6 +86,7 @@ private slots:
 
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         QSignalSpy failed(&model, &ActivityLogModel::failed);
+        QSignalSpy succeeded(&model, &ActivityLogModel::succeeded);
         QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
         model.finish(id, state, detail);
 
@@ -116,6 +117,9 @@ private slots:
             QCOMPARE(failed.at(0).at(0).toString(), QStringLiteral("review web"));
             QCOMPARE(failed.at(0).at(1).toString(), detail);
         }
+        QCOMPARE(succeeded.size(), state == State::Succeeded ? 1 : 0);
+        if (!succeeded.isEmpty())
+            QCOMPARE(succeeded.at(0).at(0).toString(), QStringLiteral("review web"));
     }
 
     void finishIsIgnored_data()

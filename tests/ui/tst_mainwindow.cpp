@@ -381,6 +381,54 @@ private slots:
                                   QStringLiteral("1"), 20000);
     }
 
+    // A review that fails says so in the status bar; done again once the file is fixed, the
+    // failure line goes (a message said meanwhile about other work stays).
+    void failureLineGoesWhenTheWorkSucceeds()
+    {
+        sluice::test::GitFixture git(m_dir.filePath("fixed-later"));
+        QVERIFY(git.init());
+        QVERIFY(git.write("sluice.yaml", "apiVersion: sluice.dev/v1alpha1\nkind: Workspace\napplications:\n"
+                                         "  - name: plain\n    source: {repo: ., revision: HEAD, path: app, renderer: plain}\n"));
+        QVERIFY(git.write("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v1}\n"));
+        git.commitAll("good");
+
+        MainWindow window;
+        window.show();
+        QVERIFY(window.openWorkspace(git.dir() + "/sluice.yaml"));
+        QLabel *status = nullptr;
+        for (QLabel *label : window.findChildren<QLabel *>()) {
+            if (label->accessibleName() == QLatin1String("Status"))
+                status = label;
+        }
+        QVERIFY(status);
+        ReviewTab *review = window.applicationPage()->reviewTab();
+        window.applicationPage()->tabs()->setCurrentWidget(review);
+        QTRY_COMPARE_WITH_TIMEOUT(review->headPicker()->spec(), QStringLiteral("WORKTREE"), 20000); // once the page has loaded
+        const auto reviewAgain = [&] { QTest::keyClick(review->headPicker(), Qt::Key_Return, Qt::ControlModifier); };
+
+        QVERIFY(git.write("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\ndata: {k: v2}\n"));
+        reviewAgain();
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QLatin1String("Failed: Review of plain")), 20000);
+        QVERIFY(review->diffPanel()->diffView()->message().contains(QLatin1String("app/cm.yaml")));
+
+        QVERIFY(git.write("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v2}\n"));
+        reviewAgain();
+        QTRY_COMPARE_WITH_TIMEOUT(review->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~1 =0"), 20000);
+        QTRY_COMPARE(status->text(), QString());
+
+        // Other work's failure is not taken back by this one's success.
+        QVERIFY(git.write("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n"));
+        reviewAgain();
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QLatin1String("Failed: Review of plain")), 20000);
+        ActivityLogModel *log = window.activityLog();
+        log->finish(log->begin(QStringLiteral("Something else")), ActivityLogModel::State::Failed, QStringLiteral("why"));
+        QCOMPARE(status->text(), QStringLiteral("Failed: Something else (details in Activity)"));
+        QVERIFY(git.write("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"));
+        reviewAgain();
+        QTRY_COMPARE_WITH_TIMEOUT(review->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~1 =0"), 20000);
+        QCOMPARE(status->text(), QStringLiteral("Failed: Something else (details in Activity)"));
+    }
+
     void staysResponsiveDuringALongRender()
     {
         // A kustomization of 1,000 objects: `kubectl kustomize` takes seconds on it.
