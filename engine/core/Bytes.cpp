@@ -41,6 +41,19 @@ quint32 StringTable::id(const QString &s)
     return *it;
 }
 
+bool readStringList(QDataStream &in, qint64 bytes, QStringList &out)
+{
+    quint32 count = 0;
+    in >> count;
+    if (in.status() != QDataStream::Ok || qint64(count) * 4 > bytes - in.device()->pos()) // 4 bytes a string at least
+        return false;
+    out.clear();
+    out.reserve(qsizetype(count));
+    for (quint32 i = 0; i < count && in.status() == QDataStream::Ok; ++i)
+        in >> out.emplace_back();
+    return in.status() == QDataStream::Ok;
+}
+
 bool readTableString(QDataStream &in, const QStringList &strings, QString &out)
 {
     quint32 n = 0;

@@ -46,6 +46,10 @@ private:
     QStringList m_strings;
 };
 
+// Reads a QStringList as QDataStream writes it from `in`, whose buffer is `bytes` long: false when
+// its count cannot fit in what is left (QDataStream would first reserve room for a damaged count).
+bool readStringList(QDataStream &in, qint64 bytes, QStringList &out);
+
 // Reads an index written by StringTable::id into `out` from `strings`; false when out of range.
 bool readTableString(QDataStream &in, const QStringList &strings, QString &out);
 

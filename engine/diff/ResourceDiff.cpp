@@ -313,8 +313,10 @@ std::optional<ResourceDiff> resourceDiffFromBytes(const QByteArray &bytes)
     ResourceDiff diff;
     QStringList strings;
     qint64 count = 0;
-    in >> diff.summary.added >> diff.summary.removed >> diff.summary.changed >> diff.summary.unchanged >> diff.notes >>
-        strings >> count;
+    in >> diff.summary.added >> diff.summary.removed >> diff.summary.changed >> diff.summary.unchanged;
+    if (!readStringList(in, bytes.size(), diff.notes) || !readStringList(in, bytes.size(), strings))
+        return std::nullopt;
+    in >> count;
     constexpr qint64 kMinObjectBytes = 32; // an object's record is longer: a damaged count allocates little
     if (in.status() != QDataStream::Ok || count < 0 || count > bytes.size() / kMinObjectBytes)
         return std::nullopt;

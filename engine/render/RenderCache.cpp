@@ -47,7 +47,9 @@ bool readResources(QDataStream &in, const QByteArray &bytes, ResourceSet &set)
 {
     QStringList strings;
     qint64 count = 0;
-    in >> strings >> count;
+    if (!readStringList(in, bytes.size(), strings))
+        return false;
+    in >> count;
     if (count < 0)
         return false;
     for (qint64 i = 0; i < count && in.status() == QDataStream::Ok; ++i) {
@@ -191,8 +193,7 @@ std::optional<ResourceSet> RenderCache::find(const QString &key)
     if (!readHeader(in, key))
         return std::nullopt;
     ResourceSet set;
-    const bool read = readResources(in, bytes, set);
-    in >> set.notes;
+    const bool read = readResources(in, bytes, set) && readStringList(in, bytes.size(), set.notes);
     if (!read || in.status() != QDataStream::Ok) {
         qCWarning(lcRender) << "ignoring corrupt render cache entry" << file.fileName();
         return std::nullopt;
