@@ -88,10 +88,12 @@ ScanMemo &scanMemo()
     return memo;
 }
 
-// Hidden files and folders (.git, .github …) are not manifests.
-bool isHiddenPath(const QString &relative)
+// Whether the plain renderer looks at a file at all: hidden files and folders (.git, .github …)
+// are not manifests, and sub-folders only count when recursing.
+bool isInScope(const QString &relative, bool recurse)
 {
-    return relative.startsWith(QLatin1Char('.')) || relative.contains(QLatin1String("/."));
+    const bool hidden = relative.startsWith(QLatin1Char('.')) || relative.contains(QLatin1String("/."));
+    return !hidden && (recurse || !relative.contains(QLatin1Char('/')));
 }
 
 // What a folder that rendered no objects holds instead, for a note: "3 .jsonnet files;
@@ -100,7 +102,7 @@ QString whatIsThereInstead(const QList<FileBytes> &files, bool recurse, qsizetyp
 {
     QMap<QString, int> bySuffix;
     for (const FileBytes &file : files) {
-        if (isHiddenPath(file.path) || (!recurse && file.path.contains(QLatin1Char('/'))))
+        if (!isInScope(file.path, recurse))
             continue;
         const QString suffix = QFileInfo(file.path).suffix().toLower();
         if (suffix != QLatin1String("yaml") && suffix != QLatin1String("yml") && suffix != QLatin1String("json"))
@@ -526,7 +528,7 @@ Result<ResourceSet> renderDirectory(const QString &dir, const QString &displayPa
 
 bool isPlainManifest(const QString &path, bool recurse)
 {
-    if (isHiddenPath(path) || (!recurse && path.contains(QLatin1Char('/'))))
+    if (!isInScope(path, recurse))
         return false;
     for (QLatin1String suffix : {QLatin1String(".yaml"), QLatin1String(".yml"), QLatin1String(".json")}) {
         if (path.endsWith(suffix, Qt::CaseInsensitive))
