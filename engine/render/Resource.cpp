@@ -89,7 +89,12 @@ Status ResourceSet::insert(Resource resource)
         m_items = std::make_shared<Map>(items());
     else
         std::atomic_thread_fence(std::memory_order_acquire); // after the reads of a copy released on another thread
-    auto [it, inserted] = m_items->try_emplace(resource.key, std::move(resource)); // not moved from when present
+    Map &map = *m_items;
+    if (!map.empty() && map.rbegin()->first < resource.key) { // in key order (a cache entry): no search
+        map.emplace_hint(map.end(), resource.key, std::move(resource));
+        return {};
+    }
+    auto [it, inserted] = map.try_emplace(resource.key, std::move(resource)); // not moved from when present
     if (!inserted)
         return makeError(ErrorCategory::Render,
                          QStringLiteral("duplicate object %1: %2 and %3")

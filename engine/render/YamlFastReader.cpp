@@ -83,30 +83,38 @@ bool FastDocumentReader::haveLine(int i)
         // Only what libyaml takes as printable and not as a line break; tabs and CRs go to libyaml.
         const auto *b = reinterpret_cast<const unsigned char *>(m_bytes);
         qint64 chars = 0;
-        for (qsizetype i = l.start; i < l.end;) {
-            const unsigned char c = b[i];
+        qsizetype at = l.start;
+        for (; at + 8 <= l.end; at += 8, chars += 8) { // eight printable ASCII bytes at a time
+            quint64 w;
+            std::memcpy(&w, b + at, 8);
+            constexpr quint64 kOnes = 0x0101010101010101ULL;
+            if (((w - 0x20 * kOnes) | w | (w + kOnes)) & (0x80 * kOnes)) // a byte < 0x20, >= 0x7F
+                break;
+        }
+        while (at < l.end) {
+            const unsigned char c = b[at];
             ++chars;
             if (c < 0x80) {
                 if (c < 0x20 || c == 0x7F)
                     throw Decline{};
-                ++i;
+                ++at;
                 continue;
             }
             const int width = c >= 0xF8 ? 0 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-            if (width == 0 || i + width > l.end)
+            if (width == 0 || at + width > l.end)
                 throw Decline{};
             char32_t cp = c & (0x7F >> width);
             for (int k = 1; k < width; ++k) {
-                if ((b[i + k] & 0xC0) != 0x80)
+                if ((b[at + k] & 0xC0) != 0x80)
                     throw Decline{};
-                cp = (cp << 6) | (b[i + k] & 0x3F);
+                cp = (cp << 6) | (b[at + k] & 0x3F);
             }
             const char32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
             if (cp < least[width] || cp < 0xA0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFEFF || cp == 0xFFFE ||
                 cp == 0xFFFF || cp == 0x2028 || cp == 0x2029 || cp > 0x10FFFF)
                 throw Decline{};
             l.ascii = false;
-            i += width;
+            at += width;
         }
         l.chars = chars;
         qsizetype p = l.start;
@@ -122,7 +130,7 @@ bool FastDocumentReader::haveLine(int i)
 
 FastDocumentReader::Line FastDocumentReader::line(int i)
 {
-    if (!haveLine(i))
+    if (size_t(i) >= m_lines.size() && !haveLine(i))
         throw Decline{};
     return m_lines[size_t(i)];
 }

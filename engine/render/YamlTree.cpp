@@ -528,41 +528,62 @@ private:
         }
     }
 
+    // Written in place, then replaced by a quoted or literal form when plain is not safe.
     void scalarText(const QString &s, int indent)
     {
-        const QByteArray utf8 = s.toUtf8();
-        if (isPlainSafe(utf8)) {
-            m_out += utf8;
-        } else if (utf8.contains('\n') && isLiteralSafe(utf8)) {
+        const qsizetype start = m_out.size();
+        appendUtf8(s);
+        if (isPlainSafe(QByteArrayView(m_out).sliced(start)))
+            return;
+        const QByteArray utf8 = m_out.sliced(start);
+        m_out.truncate(start);
+        if (utf8.contains('\n') && isLiteralSafe(utf8))
             literal(utf8, indent);
-        } else {
+        else
             doubleQuoted(utf8);
+    }
+
+    // ASCII (nearly every key and value) without a converted copy.
+    void appendUtf8(const QString &s)
+    {
+        const qsizetype start = m_out.size();
+        m_out.resize(start + s.size());
+        char *out = m_out.data() + start;
+        for (const QChar c : s) {
+            if (c.unicode() >= 0x80) {
+                m_out.truncate(start);
+                m_out += s.toUtf8();
+                return;
+            }
+            *out++ = char(c.unicode());
         }
     }
 
-    static bool isPlainSafe(const QByteArray &s)
+    static bool isYaml11Word(QByteArrayView s)
+    {
+        static const char *const kWords[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on",
+                                             "On", "ON", "off", "Off", "OFF"};
+        return s.size() <= 3 && std::any_of(std::begin(kWords), std::end(kWords), [s](const char *w) { return s == w; });
+    }
+
+    static bool isPlainSafe(QByteArrayView s)
     {
         if (s.isEmpty() || s.front() == ' ' || s.back() == ' ' || s.back() == ':')
             return false;
         if (std::strchr("-?:,[]{}#&*!|>'\"%@`=~", s.front()))
             return false;
         // YAML 1.1 readers (go-yaml) take 1_000, 1:20 or 0.5.1-like digit runs for numbers.
-        if (std::isdigit(static_cast<unsigned char>(s.front())) &&
-            std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || std::strchr("_:.", c); }))
-            return false;
+        bool digitRun = std::isdigit(static_cast<unsigned char>(s.front()));
+        char previous = 0;
         for (const char c : s) {
             if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
                 return false;
-        }
-        if (s.contains(": ") || s.contains(" #"))
-            return false;
-        static const char *const kYaml11Words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on",
-                                                   "On", "ON", "off", "Off", "OFF"};
-        for (const char *w : kYaml11Words) {
-            if (s.size() <= 3 && s == w)
+            if ((previous == ':' && c == ' ') || (previous == ' ' && c == '#'))
                 return false;
+            digitRun = digitRun && (std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == ':' || c == '.');
+            previous = c;
         }
-        return isPlainString(s);
+        return !digitRun && !isYaml11Word(s) && isPlainString(s);
     }
 
     static bool isLiteralSafe(const QByteArray &s)

@@ -147,6 +147,11 @@ private slots:
         QTest::newRow("last line comment") << QByteArray("a:\n    b: c\n# x") << 0;
         QTest::newRow("tab") << QByteArray("a:\tb\n") << 0;
         QTest::newRow("crlf") << QByteArray("a: b\r\nc: d\r\n") << 0;
+        // Lines are checked eight bytes at a time: what stops the fast reader past the first eight.
+        QTest::newRow("tab past eight bytes") << QByteArray("abcdefgh: ij\tk\n") << 0;
+        QTest::newRow("crlf past eight bytes") << QByteArray("abcdefgh: ijklmnop\r\n") << 0;
+        QTest::newRow("DEL past eight bytes") << QByteArray("abcdefgh: ij\x7fk\n") << 0;
+        QTest::newRow("non-ascii past eight bytes") << QByteArray("abcdefgh: ijklm caf\xC3\xA9 and more text\n") << 1;
         QTest::newRow("bom") << QByteArray("\xEF\xBB\xBF" "a: b\n---\nc: d\n") << 1;
         QTest::newRow("utf-16") << QByteArray("\xFE\xFF\x00" "a\x00:\x00 \x00" "b\x00\n\x00-\x00-\x00-\x00\n") << 0;
         QTest::newRow("directive") << QByteArray("%YAML 1.1\n---\na: b\n") << 0;

@@ -346,6 +346,56 @@ private slots:
         }
     }
 
+    // How the writer prints a string value: plain only where every YAML reader (1.1 ones too) takes
+    // it back as the same string; a literal block for lines; else double-quoted.
+    void writerQuotesWhatReadsBackOtherwise_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QByteArray>("written");
+        const auto row = [](const char *name, const QString &value, const QByteArray &written) {
+            QTest::newRow(name) << value << written;
+        };
+        row("plain", QStringLiteral("web-1"), "web-1");
+        row("colon inside", QStringLiteral("a:b"), "a:b");
+        row("hash inside", QStringLiteral("a#b"), "a#b");
+        row("not ASCII", QStringLiteral(u"café über"), QStringLiteral(u"café über").toUtf8());
+        row("version", QStringLiteral("v1.2.3"), "v1.2.3");
+        row("empty", QString(), "\"\"");
+        row("core bool", QStringLiteral("true"), "\"true\"");
+        row("YAML 1.1 bool", QStringLiteral("yes"), "\"yes\"");
+        row("YAML 1.1 short bool", QStringLiteral("N"), "\"N\"");
+        row("core int", QStringLiteral("8080"), "\"8080\"");
+        row("YAML 1.1 int", QStringLiteral("1_000"), "\"1_000\"");
+        row("YAML 1.1 sexagesimal", QStringLiteral("1:20"), "\"1:20\"");
+        row("digit run", QStringLiteral("10.5.1"), "\"10.5.1\"");
+        row("null word", QStringLiteral("null"), "\"null\"");
+        row("colon space", QStringLiteral("key: value"), "\"key: value\"");
+        row("space hash", QStringLiteral("a #comment"), "\"a #comment\"");
+        row("trailing colon", QStringLiteral("a:"), "\"a:\"");
+        row("leading space", QStringLiteral(" a"), "\" a\"");
+        row("indicator", QStringLiteral("-x"), "\"-x\"");
+        row("tab", QStringLiteral("a\tb"), "\"a\\tb\"");
+        row("control", QStringLiteral(u"a\u0001b"), "\"a\\x01b\"");
+        row("lines", QStringLiteral("one\ntwo\n"), "|\n  one\n  two");
+        row("lines without the last newline", QStringLiteral("one\ntwo"), "|-\n  one\n  two");
+        row("lines with trailing spaces", QStringLiteral("one \ntwo"), "\"one \\ntwo\"");
+    }
+
+    void writerQuotesWhatReadsBackOtherwise()
+    {
+        QFETCH(QString, value);
+        QFETCH(QByteArray, written);
+        const QByteArray emitted = yaml::toYaml(QJsonObject{{QStringLiteral("k"), value}});
+        QCOMPARE(emitted, "k: " + written + '\n');
+        auto back = yaml::parseDocument(emitted, QStringLiteral("emitted"));
+        QVERIFY2(back, qPrintable(emitted));
+        QCOMPARE(back->toObject().value(QStringLiteral("k")), QJsonValue(value));
+        // The same as a key.
+        const QByteArray asKey = yaml::toYaml(QJsonObject{{value, 1}});
+        if (!written.startsWith('|'))
+            QCOMPARE(asKey, written + ": 1\n");
+    }
+
     void yamlRoundTrip()
     {
         const QByteArray text = "b: '1'\na: [x, {k: 'true'}]\nc: \"line1\\nline2\\n\"\nd: ''\ne: null\nf: 2.5\ng: 7\n";
