@@ -12,6 +12,9 @@
 namespace sluice {
 namespace {
 
+using yaml::CompactTree;
+using Node = CompactTree::Node;
+
 struct MergeKey
 {
     const char *field;
@@ -45,33 +48,31 @@ constexpr MergeKey kGenericMergeKeys[] = {
 // patch names a list's order. No manifest field holds such a map.
 constexpr char kOrderKey[] = "$setElementOrder";
 
-QString scalarText(const QJsonValue &v)
+// A scalar as an item's identity shows it.
+QString scalarText(const CompactTree &tree, Node v)
 {
-    if (v.isString())
-        return v.toString();
-    if (v.isBool())
-        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    if (v.isDouble()) {
-        const QVariant variant = v.toVariant();
-        return variant.typeId() == QMetaType::LongLong ? QString::number(variant.toLongLong())
-                                                      : QString::number(v.toDouble(), 'g', QLocale::FloatingPointShortest);
+    switch (tree.type(v)) {
+    case CompactTree::Type::String: return QString::fromUtf8(tree.string(v));
+    case CompactTree::Type::Bool: return tree.boolean(v) ? QStringLiteral("true") : QStringLiteral("false");
+    case CompactTree::Type::Integer: return QString::number(tree.integer(v));
+    case CompactTree::Type::Double: return QString::number(tree.number(v), 'g', QLocale::FloatingPointShortest);
+    default: return QStringLiteral("null");
     }
-    return QStringLiteral("null");
 }
 
 // The item's identity under `key` ("web", "8080,TCP"), or empty when it has none.
-QString identity(const QJsonValue &item, const MergeKey &key)
+QString identity(const CompactTree &tree, Node item, const MergeKey &key)
 {
-    if (!item.isObject())
+    const qsizetype primary = tree.indexOf(item, key.field);
+    if (primary < 0)
         return {};
-    const QJsonObject o = item.toObject();
-    const QJsonValue primary = o.value(QLatin1String(key.field));
-    if (primary.isUndefined() || primary.isObject() || primary.isArray())
+    const Node value = tree.value(item, primary);
+    if (tree.isMap(value) || tree.isSequence(value))
         return {};
-    QString id = scalarText(primary);
+    QString id = scalarText(tree, value);
     if (key.companion) {
-        const QJsonValue second = o.value(QLatin1String(key.companion));
-        id += QLatin1Char(',') + (second.isUndefined() ? QLatin1String(key.companionDefault) : scalarText(second));
+        const qsizetype second = tree.indexOf(item, key.companion);
+        id += QLatin1Char(',') + (second < 0 ? QLatin1String(key.companionDefault) : scalarText(tree, tree.value(item, second)));
     }
     return id;
 }
@@ -83,33 +84,6 @@ QString selector(const MergeKey &key, const QString &id)
     return QStringLiteral("[%1=%2,%3=%4]")
         .arg(QLatin1String(key.field), id.section(QLatin1Char(','), 0, 0), QLatin1String(key.companion),
              id.section(QLatin1Char(','), 1));
-}
-
-bool identifiesAll(const MergeKey &key, const QJsonArray &a, const QJsonArray &b)
-{
-    for (const QJsonArray *list : {&a, &b}) {
-        QSet<QString> seen;
-        for (const QJsonValue &item : *list) {
-            const QString id = identity(item, key);
-            if (id.isEmpty() || seen.contains(id))
-                return false;
-            seen.insert(id);
-        }
-    }
-    return true;
-}
-
-const MergeKey *findMergeKey(const QString &listName, const QJsonArray &a, const QJsonArray &b)
-{
-    for (const ListKeys &entry : kListMergeKeys) {
-        if (listName == QLatin1String(entry.list) && identifiesAll(entry.key, a, b))
-            return &entry.key;
-    }
-    for (const MergeKey &key : kGenericMergeKeys) {
-        if (identifiesAll(key, a, b))
-            return &key;
-    }
-    return nullptr;
 }
 
 QString childPath(const QString &parent, const QString &key)
@@ -131,22 +105,55 @@ QString lastSegment(const QString &path)
     return dot < 0 ? path : path.mid(dot + 1);
 }
 
-bool isObjectList(const QJsonArray &a)
+// One side of a comparison: a list of a tree.
+struct List
 {
-    for (const QJsonValue &v : a) {
-        if (!v.isObject())
-            return false;
+    const CompactTree &tree;
+    Node node;
+    qsizetype size() const { return tree.size(node); }
+    Node at(qsizetype i) const { return tree.item(node, i); }
+    bool ofObjects() const
+    {
+        for (qsizetype i = 0; i < size(); ++i) {
+            if (!tree.isMap(at(i)))
+                return false;
+        }
+        return true;
+    }
+};
+
+bool identifiesAll(const MergeKey &key, const List &a, const List &b)
+{
+    for (const List *list : {&a, &b}) {
+        QSet<QString> seen;
+        for (qsizetype i = 0; i < list->size(); ++i) {
+            const QString id = identity(list->tree, list->at(i), key);
+            if (id.isEmpty() || seen.contains(id))
+                return false;
+            seen.insert(id);
+        }
     }
     return true;
 }
 
-void diffValues(const QString &path, const QJsonValue &before, const QJsonValue &after, QList<FieldChange> &out);
+const MergeKey *findMergeKey(const QString &listName, const List &a, const List &b)
+{
+    for (const ListKeys &entry : kListMergeKeys) {
+        if (listName == QLatin1String(entry.list) && identifiesAll(entry.key, a, b))
+            return &entry.key;
+    }
+    for (const MergeKey &key : kGenericMergeKeys) {
+        if (identifiesAll(key, a, b))
+            return &key;
+    }
+    return nullptr;
+}
 
-QJsonValue orderValue(const QJsonArray &items, const MergeKey &key)
+QJsonValue orderValue(const List &items, const MergeKey &key)
 {
     QJsonArray ids;
-    for (const QJsonValue &item : items) {
-        QString id = identity(item, key);
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        QString id = identity(items.tree, items.at(i), key);
         if (key.companion) // "8080,TCP" -> "8080/TCP": the ids are shown joined by commas
             id.replace(QLatin1Char(','), QLatin1Char('/'));
         ids.append(id);
@@ -156,14 +163,14 @@ QJsonValue orderValue(const QJsonArray &items, const MergeKey &key)
 
 // When the items both sides have are in another order: the order of each side (initContainers
 // run in order, env entries may refer to earlier ones), else an empty change.
-FieldChange orderChange(const QString &path, const MergeKey &key, const QJsonArray &before, const QJsonArray &after,
+FieldChange orderChange(const QString &path, const MergeKey &key, const List &before, const List &after,
                         const QSet<QString> &common)
 {
     QStringList beforeOrder;
     QStringList afterOrder;
     for (auto [items, order] : {std::pair{&before, &beforeOrder}, std::pair{&after, &afterOrder}}) {
-        for (const QJsonValue &item : *items) {
-            if (const QString id = identity(item, key); common.contains(id))
+        for (qsizetype i = 0; i < items->size(); ++i) {
+            if (const QString id = identity(items->tree, items->at(i), key); common.contains(id))
                 order->append(id);
         }
     }
@@ -172,96 +179,119 @@ FieldChange orderChange(const QString &path, const MergeKey &key, const QJsonArr
     return {path, orderValue(before, key), orderValue(after, key)};
 }
 
-void diffObjects(const QString &path, const QJsonObject &before, const QJsonObject &after, QList<FieldChange> &out)
-{
-    // Both iterate in sorted key order: merge them. (A key is a new string at each key(): one each.)
-    auto b = before.begin();
-    auto a = after.begin();
-    while (b != before.end() || a != after.end()) {
-        const QString bKey = b != before.end() ? b.key() : QString();
-        const QString aKey = a != after.end() ? a.key() : QString();
-        if (a == after.end() || (b != before.end() && bKey < aKey)) {
-            out.append({childPath(path, bKey), b.value(), QJsonValue(QJsonValue::Undefined)});
-            ++b;
-        } else if (b == before.end() || aKey < bKey) {
-            out.append({childPath(path, aKey), QJsonValue(QJsonValue::Undefined), a.value()});
-            ++a;
-        } else {
-            if (const QJsonValue bValue = b.value(), aValue = a.value(); bValue != aValue) // no path for what is equal
-                diffValues(childPath(path, bKey), bValue, aValue, out);
-            ++b;
-            ++a;
-        }
-    }
-}
+const QJsonValue kAbsent(QJsonValue::Undefined);
 
-void diffArrays(const QString &path, const QJsonArray &before, const QJsonArray &after, QList<FieldChange> &out)
+// The changes between two trees, in the order of their fields.
+class FieldDiffer
 {
-    const bool objects = isObjectList(before) && isObjectList(after) && !(before.isEmpty() && after.isEmpty());
-    if (!objects) {
-        out.append({path, before, after});
-        return;
+public:
+    FieldDiffer(const CompactTree &before, const CompactTree &after)
+        : m_before(before), m_after(after)
+    {
     }
-    if (const MergeKey *key = findMergeKey(lastSegment(path), before, after)) {
-        QHash<QString, QJsonValue> afterById;
-        for (const QJsonValue &item : after)
-            afterById.insert(identity(item, *key), item);
-        QSet<QString> matched;
-        for (const QJsonValue &item : before) {
-            const QString id = identity(item, *key);
-            const QString itemPath = path + selector(*key, id);
-            if (auto it = afterById.constFind(id); it != afterById.constEnd()) {
-                diffValues(itemPath, item, *it, out);
-                matched.insert(id);
+
+    void values(const QString &path, Node before, Node after)
+    {
+        if (m_before.equal(before, m_after, after))
+            return;
+        if (m_before.isMap(before) && m_after.isMap(after))
+            objects(path, before, after);
+        else if (m_before.isSequence(before) && m_after.isSequence(after))
+            arrays(path, {m_before, before}, {m_after, after});
+        else
+            m_out.append({path, m_before.toJson(before), m_after.toJson(after)});
+    }
+
+    QList<FieldChange> take() { return std::move(m_out); }
+
+private:
+    void objects(const QString &path, Node before, Node after)
+    {
+        // Both are in key order: merge them.
+        const qsizetype bSize = m_before.size(before);
+        const qsizetype aSize = m_after.size(after);
+        qsizetype b = 0;
+        qsizetype a = 0;
+        while (b < bSize || a < aSize) {
+            const QByteArrayView bKey = b < bSize ? m_before.key(before, b) : QByteArrayView();
+            const QByteArrayView aKey = a < aSize ? m_after.key(after, a) : QByteArrayView();
+            if (a == aSize || (b < bSize && CompactTree::keyLess(bKey, aKey))) {
+                m_out.append({childPath(path, QString::fromUtf8(bKey)), m_before.toJson(m_before.value(before, b)), kAbsent});
+                ++b;
+            } else if (b == bSize || CompactTree::keyLess(aKey, bKey)) {
+                m_out.append({childPath(path, QString::fromUtf8(aKey)), kAbsent, m_after.toJson(m_after.value(after, a))});
+                ++a;
             } else {
-                out.append({itemPath, item, QJsonValue(QJsonValue::Undefined)});
+                const Node bValue = m_before.value(before, b);
+                const Node aValue = m_after.value(after, a);
+                if (!m_before.equal(bValue, m_after, aValue)) // no path for what is equal
+                    values(childPath(path, QString::fromUtf8(bKey)), bValue, aValue);
+                ++b;
+                ++a;
             }
         }
-        for (const QJsonValue &item : after) {
-            const QString id = identity(item, *key);
-            if (!matched.contains(id))
-                out.append({path + selector(*key, id), QJsonValue(QJsonValue::Undefined), item});
-        }
-        if (FieldChange order = orderChange(path, *key, before, after, matched); !order.path.isEmpty())
-            out.append(std::move(order));
-        return;
     }
-    const qsizetype common = qMin(before.size(), after.size());
-    for (qsizetype i = 0; i < common; ++i)
-        diffValues(path + QStringLiteral("[%1]").arg(i), before.at(i), after.at(i), out);
-    for (qsizetype i = common; i < before.size(); ++i)
-        out.append({path + QStringLiteral("[%1]").arg(i), before.at(i), QJsonValue(QJsonValue::Undefined)});
-    for (qsizetype i = common; i < after.size(); ++i)
-        out.append({path + QStringLiteral("[%1]").arg(i), QJsonValue(QJsonValue::Undefined), after.at(i)});
-}
 
-void diffValues(const QString &path, const QJsonValue &before, const QJsonValue &after, QList<FieldChange> &out)
-{
-    if (before == after)
-        return;
-    if (before.isObject() && after.isObject())
-        diffObjects(path, before.toObject(), after.toObject(), out);
-    else if (before.isArray() && after.isArray())
-        diffArrays(path, before.toArray(), after.toArray(), out);
-    else
-        out.append({path, before, after});
-}
+    void arrays(const QString &path, const List &before, const List &after)
+    {
+        const bool objectLists = before.ofObjects() && after.ofObjects() && !(before.size() == 0 && after.size() == 0);
+        if (!objectLists) {
+            m_out.append({path, m_before.toJson(before.node), m_after.toJson(after.node)});
+            return;
+        }
+        if (const MergeKey *key = findMergeKey(lastSegment(path), before, after)) {
+            QHash<QString, Node> afterById;
+            for (qsizetype i = 0; i < after.size(); ++i)
+                afterById.insert(identity(m_after, after.at(i), *key), after.at(i));
+            QSet<QString> matched;
+            for (qsizetype i = 0; i < before.size(); ++i) {
+                const Node item = before.at(i);
+                const QString id = identity(m_before, item, *key);
+                const QString itemPath = path + selector(*key, id);
+                if (auto it = afterById.constFind(id); it != afterById.constEnd()) {
+                    values(itemPath, item, *it);
+                    matched.insert(id);
+                } else {
+                    m_out.append({itemPath, m_before.toJson(item), kAbsent});
+                }
+            }
+            for (qsizetype i = 0; i < after.size(); ++i) {
+                const QString id = identity(m_after, after.at(i), *key);
+                if (!matched.contains(id))
+                    m_out.append({path + selector(*key, id), kAbsent, m_after.toJson(after.at(i))});
+            }
+            if (FieldChange order = orderChange(path, *key, before, after, matched); !order.path.isEmpty())
+                m_out.append(std::move(order));
+            return;
+        }
+        const qsizetype common = qMin(before.size(), after.size());
+        for (qsizetype i = 0; i < common; ++i)
+            values(path + QStringLiteral("[%1]").arg(i), before.at(i), after.at(i));
+        for (qsizetype i = common; i < before.size(); ++i)
+            m_out.append({path + QStringLiteral("[%1]").arg(i), m_before.toJson(before.at(i)), kAbsent});
+        for (qsizetype i = common; i < after.size(); ++i)
+            m_out.append({path + QStringLiteral("[%1]").arg(i), kAbsent, m_after.toJson(after.at(i))});
+    }
+
+    const CompactTree &m_before;
+    const CompactTree &m_after;
+    QList<FieldChange> m_out;
+};
 
 } // namespace
 
+QList<FieldChange> diffFields(const CompactTree &before, Node beforeNode, const CompactTree &after, Node afterNode)
+{
+    FieldDiffer differ(before, after);
+    differ.values(QString(), beforeNode, afterNode);
+    return differ.take();
+}
+
 QList<FieldChange> diffFields(const QJsonValue &before, const QJsonValue &after)
 {
-    QList<FieldChange> out;
-    diffValues(QString(), before, after, out);
-    // A string taken from a tree points into its mapping's storage and keeps all of it alive: a
-    // large review would hold every changed object's tree through its field changes. Own copies.
-    for (FieldChange &change : out) {
-        for (QJsonValue *side : {&change.before, &change.after}) {
-            if (side->isString())
-                *side = QJsonValue(side->toString());
-        }
-    }
-    return out;
+    const CompactTree b = CompactTree::fromJson(before);
+    const CompactTree a = CompactTree::fromJson(after);
+    return diffFields(b, b.root(), a, a.root());
 }
 
 bool isOrderValue(const QJsonValue &value)
@@ -295,7 +325,8 @@ QString fieldValueText(const QJsonValue &value)
         return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
     if (value.isArray())
         return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
-    return scalarText(value);
+    const CompactTree tree = CompactTree::fromJson(value);
+    return scalarText(tree, tree.root());
 }
 
 } // namespace sluice

@@ -2,6 +2,8 @@
 
 // Field-level differences between two JSON trees, with readable paths.
 
+#include "render/CompactTree.h"
+
 #include <QJsonValue>
 #include <QList>
 #include <QString>
@@ -23,6 +25,8 @@ struct FieldChange
 // have are in another order, the list itself is a change too (after its items' changes), each
 // side an order value (isOrderValue) of every item's key, shown "order a,b".
 // Cost: linear in the size of the trees. Recursion depth is bounded by the parser's limit.
+QList<FieldChange> diffFields(const yaml::CompactTree &before, yaml::CompactTree::Node beforeNode,
+                              const yaml::CompactTree &after, yaml::CompactTree::Node afterNode);
 QList<FieldChange> diffFields(const QJsonValue &before, const QJsonValue &after);
 
 // A value as shown in a field change: scalars as YAML writes them (a string that would read as

@@ -1,9 +1,10 @@
 #include "Normalize.h"
 
-#include <QJsonArray>
-
 namespace sluice {
 namespace {
+
+using yaml::CompactTree;
+using Node = CompactTree::Node;
 
 QString unescapePointerToken(QString token)
 {
@@ -12,44 +13,10 @@ QString unescapePointerToken(QString token)
     return token;
 }
 
-// Removes tokens[index..] below `value`; returns whether something changed.
-bool removeAt(QJsonValue &value, const QStringList &tokens, qsizetype index)
+void removeKey(CompactTree &tree, Node map, QByteArrayView key)
 {
-    const QString &token = tokens[index];
-    const bool last = index == tokens.size() - 1;
-    if (value.isObject()) {
-        QJsonObject object = value.toObject();
-        if (!object.contains(token))
-            return false;
-        if (last) {
-            object.remove(token);
-        } else {
-            QJsonValue child = object.value(token);
-            if (!removeAt(child, tokens, index + 1))
-                return false;
-            object.insert(token, child);
-        }
-        value = object;
-        return true;
-    }
-    if (value.isArray()) {
-        bool ok = false;
-        const int i = token.toInt(&ok);
-        QJsonArray array = value.toArray();
-        if (!ok || i < 0 || i >= array.size())
-            return false;
-        if (last) {
-            array.removeAt(i);
-        } else {
-            QJsonValue child = array.at(i);
-            if (!removeAt(child, tokens, index + 1))
-                return false;
-            array.replace(i, child);
-        }
-        value = array;
-        return true;
-    }
-    return false;
+    if (const qsizetype i = tree.indexOf(map, key); i >= 0)
+        tree.removeEntry(map, i);
 }
 
 } // namespace
@@ -60,40 +27,75 @@ bool IgnoreRule::matches(const ResourceKey &key) const
            (kind.isEmpty() || kind == key.kind) && (ns.isEmpty() || ns == key.ns) && (name.isEmpty() || name == key.name);
 }
 
-void removeJsonPointer(QJsonObject &object, const QString &pointer)
+void removeJsonPointer(CompactTree &tree, const QString &pointer)
 {
     if (!pointer.startsWith(QLatin1Char('/')))
         return;
-    QStringList tokens = pointer.mid(1).split(QLatin1Char('/'));
-    for (QString &t : tokens)
-        t = unescapePointerToken(t);
-    QJsonValue root = object;
-    if (removeAt(root, tokens, 0))
-        object = root.toObject();
+    const QStringList tokens = pointer.mid(1).split(QLatin1Char('/'));
+    Node node = tree.root();
+    for (qsizetype t = 0; t < tokens.size(); ++t) {
+        const QString token = unescapePointerToken(tokens[t]);
+        const bool last = t == tokens.size() - 1;
+        if (tree.isMap(node)) {
+            const qsizetype i = tree.indexOf(node, token.toUtf8());
+            if (i < 0)
+                return;
+            if (last)
+                tree.removeEntry(node, i);
+            else
+                node = tree.value(node, i);
+        } else if (tree.isSequence(node)) {
+            bool ok = false;
+            const int i = token.toInt(&ok);
+            if (!ok || i < 0 || i >= tree.size(node))
+                return;
+            if (last)
+                tree.removeItem(node, i);
+            else
+                node = tree.item(node, i);
+        } else {
+            return;
+        }
+    }
 }
 
-QJsonObject normalizeObject(QJsonObject object, const ResourceKey &key, const QList<IgnoreRule> &rules)
+void removeJsonPointer(QJsonObject &object, const QString &pointer)
 {
-    object.remove(QLatin1String("status"));
-    QJsonObject metadata = object.value(QLatin1String("metadata")).toObject();
+    CompactTree tree = CompactTree::fromJson(object);
+    removeJsonPointer(tree, pointer);
+    object = tree.toJson(tree.root()).toObject();
+}
+
+void normalizeObject(CompactTree &tree, const ResourceKey &key, const QList<IgnoreRule> &rules)
+{
+    const Node root = tree.root();
+    removeKey(tree, root, "status");
+    if (const qsizetype at = tree.indexOf(root, "metadata"); at < 0 || !tree.isMap(tree.value(root, at)))
+        tree.insert(root, "metadata", tree.addEmptyMap()); // absent or not a map: an empty one
+    const Node metadata = tree.value(root, tree.indexOf(root, "metadata"));
     for (const char *field : {"managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink"})
-        metadata.remove(QLatin1String(field));
-    QJsonObject annotations = metadata.value(QLatin1String("annotations")).toObject();
-    if (annotations.contains(QLatin1String("kubectl.kubernetes.io/last-applied-configuration"))) {
-        annotations.remove(QLatin1String("kubectl.kubernetes.io/last-applied-configuration"));
-        if (annotations.isEmpty())
-            metadata.remove(QLatin1String("annotations"));
-        else
-            metadata.insert(QLatin1String("annotations"), annotations);
+        removeKey(tree, metadata, field);
+    if (const qsizetype at = tree.indexOf(metadata, "annotations"); at >= 0) {
+        const Node annotations = tree.value(metadata, at);
+        if (const qsizetype applied = tree.indexOf(annotations, "kubectl.kubernetes.io/last-applied-configuration"); applied >= 0) {
+            tree.removeEntry(annotations, applied);
+            if (tree.size(annotations) == 0)
+                tree.removeEntry(metadata, at);
+        }
     }
-    object.insert(QLatin1String("metadata"), metadata);
     for (const IgnoreRule &rule : rules) {
         if (!rule.matches(key))
             continue;
         for (const QString &pointer : rule.jsonPointers)
-            removeJsonPointer(object, pointer);
+            removeJsonPointer(tree, pointer);
     }
-    return object;
+}
+
+QJsonObject normalizeObject(QJsonObject object, const ResourceKey &key, const QList<IgnoreRule> &rules)
+{
+    CompactTree tree = CompactTree::fromJson(object);
+    normalizeObject(tree, key, rules);
+    return tree.toJson(tree.root()).toObject();
 }
 
 } // namespace sluice

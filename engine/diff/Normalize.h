@@ -25,11 +25,13 @@ struct IgnoreRule
 
 // Drops status, metadata.managedFields/resourceVersion/uid/generation/creationTimestamp/selfLink,
 // the kubectl last-applied-configuration annotation (and empty annotations/labels left
-// behind), then every field the matching ignore rules name. Pure.
+// behind), then every field the matching ignore rules name: in place, or as a changed copy.
+void normalizeObject(yaml::CompactTree &object, const ResourceKey &key, const QList<IgnoreRule> &rules);
 QJsonObject normalizeObject(QJsonObject object, const ResourceKey &key, const QList<IgnoreRule> &rules);
 
 // Removes the field at an RFC 6901 pointer ("/spec/replicas", "/metadata/labels/a~1b",
 // "/spec/containers/0/image"); no-op when absent.
+void removeJsonPointer(yaml::CompactTree &object, const QString &pointer);
 void removeJsonPointer(QJsonObject &object, const QString &pointer);
 
 } // namespace sluice

@@ -28,13 +28,13 @@ QString changeKindName(ChangeKind kind)
 
 Result<QJsonObject> displayTree(const Resource &resource, const QList<IgnoreRule> &ignore, SecretMasker &masker)
 {
-    auto tree = resource.parseTree();
+    auto tree = resource.parseCompactTree();
     if (!tree)
         return tree.error();
-    QJsonObject object = normalizeObject(std::move(*tree), resource.key, ignore);
+    normalizeObject(*tree, resource.key, ignore);
     if (SecretMasker::appliesTo(resource.key))
-        object = masker.mask(std::move(object));
-    return object;
+        masker.mask(*tree);
+    return tree->toJson(tree->root()).toObject();
 }
 
 namespace {
@@ -51,8 +51,8 @@ struct Pair
     const Resource *after = nullptr;
     ObjectDiff *result = nullptr;
     qsizetype index = 0; // of result in the diff's list, which may move while it grows
-    QJsonObject beforeTree;
-    QJsonObject afterTree;
+    yaml::CompactTree beforeTree;
+    yaml::CompactTree afterTree;
     std::optional<Error> error;
 };
 
@@ -61,10 +61,11 @@ Status parseAndNormalize(Pair &pair, const QList<IgnoreRule> &ignore)
     for (auto [resource, tree] : {std::pair{pair.before, &pair.beforeTree}, std::pair{pair.after, &pair.afterTree}}) {
         if (!resource)
             continue;
-        auto parsed = resource->parseTree();
+        auto parsed = resource->parseCompactTree();
         if (!parsed)
             return parsed.error();
-        *tree = normalizeObject(std::move(*parsed), resource->key, ignore);
+        *tree = std::move(*parsed);
+        normalizeObject(*tree, resource->key, ignore);
     }
     return {};
 }
@@ -73,18 +74,20 @@ void compare(Pair &pair, const DiffOptions &options)
 {
     ObjectDiff &object = *pair.result;
     if (pair.before && pair.after) {
-        if (pair.beforeTree == pair.afterTree) {
+        const yaml::CompactTree &before = pair.beforeTree;
+        const yaml::CompactTree &after = pair.afterTree;
+        if (before.equal(before.root(), after, after.root())) {
             object.change = ChangeKind::Unchanged;
             return;
         }
         object.change = ChangeKind::Changed;
-        object.fields = diffFields(pair.beforeTree, pair.afterTree);
+        object.fields = diffFields(before, before.root(), after, after.root());
     } else {
         object.change = pair.after ? ChangeKind::Added : ChangeKind::Removed;
     }
     if (options.withText || (options.withSecretTexts && SecretMasker::appliesTo(object.key))) {
-        object.beforeYaml = pair.before ? yaml::toYaml(pair.beforeTree) : QByteArray();
-        object.afterYaml = pair.after ? yaml::toYaml(pair.afterTree) : QByteArray();
+        object.beforeYaml = pair.before ? yaml::toYaml(pair.beforeTree, pair.beforeTree.root()) : QByteArray();
+        object.afterYaml = pair.after ? yaml::toYaml(pair.afterTree, pair.afterTree.root()) : QByteArray();
         object.diff = unifiedDiff(object.beforeYaml, object.afterYaml,
                                   pair.before ? label(options.baseLabel, object.key) : QByteArray("/dev/null"),
                                   pair.after ? label(options.headLabel, object.key) : QByteArray("/dev/null"));
@@ -194,9 +197,9 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
         if (!SecretMasker::appliesTo(pair->result->key))
             continue;
         if (pair->before)
-            pair->beforeTree = masker.mask(std::move(pair->beforeTree));
+            masker.mask(pair->beforeTree);
         if (pair->after)
-            pair->afterTree = masker.mask(std::move(pair->afterTree));
+            masker.mask(pair->afterTree);
         secrets.push_back(pair);
     }
     forEachParallel(secrets, [&](Pair &pair) { finish(pair, options); });

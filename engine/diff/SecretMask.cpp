@@ -5,6 +5,9 @@
 
 namespace sluice {
 
+using yaml::CompactTree;
+using Node = CompactTree::Node;
+
 bool SecretMasker::appliesTo(const ResourceKey &key)
 {
     return key.group.isEmpty() && key.kind == QLatin1String("Secret");
@@ -18,49 +21,54 @@ QString SecretMasker::maskFor(const QByteArray &value)
     return QStringLiteral("<secret value #%1>").arg(*it);
 }
 
-QByteArray SecretMasker::identity(const QJsonValue &value, bool base64)
+QByteArray SecretMasker::identity(const CompactTree &tree, Node value, bool base64)
 {
     // Strings by their bytes (`data` decoded, so a value in `data` and the same value in
     // `stringData` share a mask); anything else (a list, a map, a number: not what the API
     // server accepts, but a manifest may hold it) by its type and compact JSON. The prefixes keep
     // the two kinds apart: "true" and true differ.
-    if (value.isString()) {
-        const QByteArray raw = value.toString().toUtf8();
+    if (tree.type(value) == CompactTree::Type::String) {
+        const QByteArray raw = tree.string(value).toByteArray();
         return 's' + (base64 ? QByteArray::fromBase64(raw) : raw);
     }
-    return 'j' + QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return 'j' + QJsonDocument(QJsonArray{tree.toJson(value)}).toJson(QJsonDocument::Compact);
+}
+
+void SecretMasker::mask(CompactTree &secret)
+{
+    const Node root = secret.root();
+    for (const char *field : {"data", "stringData"}) {
+        const qsizetype at = secret.indexOf(root, field);
+        if (at < 0)
+            continue;
+        const Node value = secret.value(root, at);
+        const bool base64 = qstrcmp(field, "data") == 0;
+        if (!secret.isMap(value)) {
+            // Not a map of keys (malformed): the whole value is one secret.
+            secret.setValue(root, at, secret.addString(maskFor(identity(secret, value, base64)).toUtf8()));
+            continue;
+        }
+        for (qsizetype i = 0; i < secret.size(value); ++i)
+            secret.setValue(value, i, secret.addString(maskFor(identity(secret, secret.value(value, i), base64)).toUtf8()));
+    }
+    // The last-applied annotation holds the whole object, values included (annotations that are
+    // not a map go too).
+    const qsizetype m = secret.indexOf(root, "metadata");
+    const Node metadata = m < 0 ? root : secret.value(root, m);
+    if (const qsizetype at = m < 0 ? -1 : secret.indexOf(metadata, "annotations"); at >= 0) {
+        const Node annotations = secret.value(metadata, at);
+        if (const qsizetype applied = secret.indexOf(annotations, "kubectl.kubernetes.io/last-applied-configuration"); applied >= 0)
+            secret.removeEntry(annotations, applied);
+        if (!secret.isMap(annotations) || secret.size(annotations) == 0)
+            secret.removeEntry(metadata, at);
+    }
 }
 
 QJsonObject SecretMasker::mask(QJsonObject secret)
 {
-    for (const char *field : {"data", "stringData"}) {
-        const QString name = QLatin1String(field);
-        if (!secret.contains(name))
-            continue;
-        const QJsonValue value = secret.value(name);
-        const bool base64 = name == QLatin1String("data");
-        if (!value.isObject()) {
-            // Not a map of keys (malformed): the whole value is one secret.
-            secret.insert(name, maskFor(identity(value, base64)));
-            continue;
-        }
-        QJsonObject entries = value.toObject();
-        for (auto it = entries.begin(); it != entries.end(); ++it)
-            it.value() = maskFor(identity(it.value(), base64));
-        secret.insert(name, entries);
-    }
-    // The last-applied annotation holds the whole object, values included.
-    QJsonObject metadata = secret.value(QLatin1String("metadata")).toObject();
-    if (metadata.contains(QLatin1String("annotations"))) {
-        QJsonObject annotations = metadata.value(QLatin1String("annotations")).toObject();
-        annotations.remove(QLatin1String("kubectl.kubernetes.io/last-applied-configuration"));
-        if (annotations.isEmpty())
-            metadata.remove(QLatin1String("annotations"));
-        else
-            metadata.insert(QLatin1String("annotations"), annotations);
-        secret.insert(QLatin1String("metadata"), metadata);
-    }
-    return secret;
+    CompactTree tree = CompactTree::fromJson(secret);
+    mask(tree);
+    return tree.toJson(tree.root()).toObject();
 }
 
 } // namespace sluice

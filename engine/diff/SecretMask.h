@@ -22,11 +22,12 @@ public:
     // of any type that differ get different masks. N counts distinct values in the order this masker first sees them,
     // so one masker must serve both sides of a comparison. Also masks the values of a
     // last-applied-configuration annotation by dropping it. Not thread-safe.
+    void mask(yaml::CompactTree &secret);
     QJsonObject mask(QJsonObject secret);
 
 private:
     // What makes two values the same secret.
-    static QByteArray identity(const QJsonValue &value, bool base64);
+    static QByteArray identity(const yaml::CompactTree &tree, yaml::CompactTree::Node value, bool base64);
     QString maskFor(const QByteArray &identity);
 
     QHash<QByteArray, int> m_ids;

@@ -75,6 +75,35 @@ Result<QJsonObject> Resource::parseTree() const
     return object;
 }
 
+Result<yaml::CompactTree> Resource::parseCompactTree() const
+{
+    if (format == Format::Yaml) {
+        std::optional<yaml::CompactTree> tree = yaml::parseCompact(text, sourceFile, line);
+        if (tree && tree->isMap(tree->root())) {
+            // metadata.namespace as parseTree sets it.
+            using Node = yaml::CompactTree::Node;
+            const Node root = tree->root();
+            qsizetype at = tree->indexOf(root, "metadata");
+            if (at < 0 || !tree->isMap(tree->value(root, at))) {
+                tree->insert(root, "metadata", tree->addEmptyMap());
+                at = tree->indexOf(root, "metadata");
+            }
+            const Node metadata = tree->value(root, at);
+            if (key.ns.isEmpty()) {
+                if (const qsizetype ns = tree->indexOf(metadata, "namespace"); ns >= 0)
+                    tree->removeEntry(metadata, ns);
+            } else {
+                tree->insert(metadata, "namespace", tree->addString(key.ns.toUtf8()));
+            }
+            return std::move(*tree);
+        }
+    }
+    auto object = parseTree();
+    if (!object)
+        return object.error();
+    return yaml::CompactTree::fromJson(*object);
+}
+
 const ResourceSet::Map &ResourceSet::items() const
 {
     static const Map empty;

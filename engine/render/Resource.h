@@ -2,6 +2,7 @@
 
 // Rendered Kubernetes objects, keyed by group/kind/namespace/name.
 
+#include "CompactTree.h"
 #include "core/Result.h"
 
 #include <QByteArray>
@@ -68,6 +69,9 @@ struct Resource
     // Parses `text`; metadata.namespace is set to the key's namespace (dropped when empty, as
     // for cluster-scoped kinds).
     Result<QJsonObject> parseTree() const;
+    // The same tree, compact (what a review compares): read straight from the YAML where
+    // yaml::parseCompact can, else built from parseTree's.
+    Result<yaml::CompactTree> parseCompactTree() const;
 };
 
 // The desired set: resources by key, iterated in key order (group, kind, namespace, name).

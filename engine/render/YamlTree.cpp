@@ -4,6 +4,7 @@
 #include "YamlScalar.h"
 
 #include <QHash>
+#include <QStringDecoder>
 #include <QSet>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -34,6 +35,17 @@ QByteArrayView tagOf(const yaml_event_t &scalar)
 {
     const auto *tag = scalar.data.scalar.tag;
     return tag ? QByteArrayView(reinterpret_cast<const char *>(tag)) : QByteArrayView();
+}
+
+// Whether `s` is UTF-8 that Qt reads without replacing anything (the readers check their input;
+// this keeps a tree's strings what QString::fromUtf8 would make of them regardless).
+bool isValidUtf8(QByteArrayView s)
+{
+    if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+        return true;
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString decoded = decoder(s);
+    return !decoder.hasError() && decoded.toUtf8() == s;
 }
 
 struct Frame
@@ -449,14 +461,22 @@ private:
 class Writer
 {
 public:
+    using Node = CompactTree::Node;
+    using Type = CompactTree::Type;
+
+    explicit Writer(const CompactTree &tree)
+        : m_tree(tree)
+    {
+    }
+
     QByteArray take() { return std::move(m_out); }
 
-    void value(const QJsonValue &v, int indent)
+    void value(Node v, int indent)
     {
-        if (v.isObject() && !v.toObject().isEmpty())
-            mapping(v.toObject(), indent, false);
-        else if (v.isArray() && !v.toArray().isEmpty())
-            sequence(v.toArray(), indent, false);
+        if (isOpenCollection(v, Type::Map))
+            mapping(v, indent, false);
+        else if (isOpenCollection(v, Type::Sequence))
+            sequence(v, indent, false);
         else
             inlineValue(v, indent), m_out += '\n';
     }
@@ -464,23 +484,24 @@ public:
 private:
     void spaces(int n) { m_out.append(n, ' '); }
 
+    // A map or sequence with entries: written in block style (empty ones inline: {} and []).
+    bool isOpenCollection(Node v, Type type) const { return m_tree.type(v) == type && m_tree.size(v) > 0; }
+
     // A map's entries; the first one continues the current line when `inlineFirst` ("- key: …").
-    void mapping(const QJsonObject &map, int indent, bool inlineFirst)
+    void mapping(Node map, int indent, bool inlineFirst)
     {
-        bool first = true;
-        for (auto it = map.begin(); it != map.end(); ++it) {
-            if (!(first && inlineFirst))
+        for (qsizetype i = 0; i < m_tree.size(map); ++i) {
+            if (!(i == 0 && inlineFirst))
                 spaces(indent);
-            first = false;
-            scalarText(it.key(), indent);
+            scalarText(m_tree.key(map, i), indent);
             m_out += ':';
-            const QJsonValue v = it.value();
-            if (v.isObject() && !v.toObject().isEmpty()) {
+            const Node v = m_tree.value(map, i);
+            if (isOpenCollection(v, Type::Map)) {
                 m_out += '\n';
-                mapping(v.toObject(), indent + 2, false);
-            } else if (v.isArray() && !v.toArray().isEmpty()) {
+                mapping(v, indent + 2, false);
+            } else if (isOpenCollection(v, Type::Sequence)) {
                 m_out += '\n';
-                sequence(v.toArray(), indent, false);
+                sequence(v, indent, false);
             } else {
                 m_out += ' ';
                 inlineValue(v, indent + 2);
@@ -489,74 +510,54 @@ private:
         }
     }
 
-    void sequence(const QJsonArray &seq, int indent, bool inlineFirst)
+    void sequence(Node seq, int indent, bool inlineFirst)
     {
-        bool first = true;
-        for (const QJsonValue &v : seq) {
-            if (!(first && inlineFirst))
+        for (qsizetype i = 0; i < m_tree.size(seq); ++i) {
+            if (!(i == 0 && inlineFirst))
                 spaces(indent);
-            first = false;
             m_out += "- ";
-            if (v.isObject() && !v.toObject().isEmpty())
-                mapping(v.toObject(), indent + 2, true);
-            else if (v.isArray() && !v.toArray().isEmpty())
-                sequence(v.toArray(), indent + 2, true);
+            const Node v = m_tree.item(seq, i);
+            if (isOpenCollection(v, Type::Map))
+                mapping(v, indent + 2, true);
+            else if (isOpenCollection(v, Type::Sequence))
+                sequence(v, indent + 2, true);
             else
                 inlineValue(v, indent + 2), m_out += '\n';
         }
     }
 
     // A scalar or an empty collection, without the newline. `indent` is that of block scalar lines.
-    void inlineValue(const QJsonValue &v, int indent)
+    void inlineValue(Node v, int indent)
     {
-        switch (v.type()) {
-        case QJsonValue::Object: m_out += "{}"; return;
-        case QJsonValue::Array: m_out += "[]"; return;
-        case QJsonValue::Bool: m_out += v.toBool() ? "true" : "false"; return;
-        case QJsonValue::Double: {
-            const double d = v.toDouble();
-            const qint64 i = v.toInteger(std::numeric_limits<qint64>::min());
+        switch (m_tree.type(v)) {
+        case Type::Map: m_out += "{}"; return;
+        case Type::Sequence: m_out += "[]"; return;
+        case Type::Bool: m_out += m_tree.boolean(v) ? "true" : "false"; return;
+        case Type::Integer:
+        case Type::Double: {
+            // As QJsonValue has it: an integral value in qint64's range as an integer.
+            const QJsonValue number = m_tree.type(v) == Type::Integer ? QJsonValue(m_tree.integer(v)) : QJsonValue(m_tree.number(v));
+            const double d = number.toDouble();
+            const qint64 i = number.toInteger(std::numeric_limits<qint64>::min());
             if (i != std::numeric_limits<qint64>::min() && double(i) == d)
                 m_out += QByteArray::number(i);
             else
                 m_out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
             return;
         }
-        case QJsonValue::String: scalarText(v.toString(), indent); return;
-        case QJsonValue::Null:
-        case QJsonValue::Undefined: m_out += "null"; return;
+        case Type::String: scalarText(m_tree.string(v), indent); return;
+        case Type::Null: m_out += "null"; return;
         }
     }
 
-    // Written in place, then replaced by a quoted or literal form when plain is not safe.
-    void scalarText(const QString &s, int indent)
+    void scalarText(QByteArrayView utf8, int indent)
     {
-        const qsizetype start = m_out.size();
-        appendUtf8(s);
-        if (isPlainSafe(QByteArrayView(m_out).sliced(start)))
-            return;
-        const QByteArray utf8 = m_out.sliced(start);
-        m_out.truncate(start);
-        if (utf8.contains('\n') && isLiteralSafe(utf8))
+        if (isPlainSafe(utf8))
+            m_out += utf8;
+        else if (utf8.contains('\n') && isLiteralSafe(utf8))
             literal(utf8, indent);
         else
             doubleQuoted(utf8);
-    }
-
-    // ASCII (nearly every key and value) without a converted copy.
-    void appendUtf8(const QString &s)
-    {
-        const qsizetype start = m_out.size();
-        m_out.resize(start + s.size());
-        char *out = m_out.data() + start;
-        for (const QChar c : s) {
-            if (c.unicode() >= 0x80) {
-                m_out.truncate(start);
-                m_out += s.toUtf8();
-                return;
-            }
-            *out++ = char(c.unicode());
-        }
     }
 
     static bool isYaml11Word(QByteArrayView s)
@@ -586,7 +587,7 @@ private:
         return !digitRun && !isYaml11Word(s) && isPlainString(s);
     }
 
-    static bool isLiteralSafe(const QByteArray &s)
+    static bool isLiteralSafe(QByteArrayView s)
     {
         if (s.startsWith(' ') || s.startsWith('\n') || s.endsWith("\n\n") || s.contains(" \n") || s.endsWith(' '))
             return false;
@@ -597,11 +598,11 @@ private:
         return true;
     }
 
-    void literal(const QByteArray &s, int indent)
+    void literal(QByteArrayView s, int indent)
     {
         const bool trailingNewline = s.endsWith('\n');
         m_out += trailingNewline ? "|" : "|-";
-        const QByteArray body = trailingNewline ? s.chopped(1) : s;
+        const QByteArray body = (trailingNewline ? s.chopped(1) : s).toByteArray();
         for (const QByteArray &line : body.split('\n')) {
             m_out += '\n';
             if (!line.isEmpty()) {
@@ -611,7 +612,7 @@ private:
         }
     }
 
-    void doubleQuoted(const QByteArray &s)
+    void doubleQuoted(QByteArrayView s)
     {
         m_out += '"';
         for (const char c : s) {
@@ -631,6 +632,7 @@ private:
         m_out += '"';
     }
 
+    const CompactTree &m_tree;
     QByteArray m_out;
 };
 
@@ -644,6 +646,103 @@ Result<QJsonValue> parseDocument(const QByteArray &text, const QString &file, in
     if (*built)
         return std::move(**built);
     return parseDocumentByNodes(text, file, firstLine);
+}
+
+std::optional<CompactTree> parseCompact(const QByteArray &text, const QString &file, int firstLine)
+{
+    // Builds what JsonTextBuilder writes and Qt's JSON reader reads back, the same way; whatever
+    // that takes more than (see the header) goes back to parseDocument.
+    EventReader reader(text, file, firstLine);
+    CompactTreeBuilder builder;
+    builder.reserve(text.size());
+    struct Open
+    {
+        bool isMap = false;
+        bool haveKey = false;
+    };
+    std::vector<Open> open;
+    const auto isKeyPosition = [&open] { return !open.empty() && open.back().isMap && !open.back().haveKey; };
+    const auto valueAdded = [&open] {
+        if (!open.empty())
+            open.back().haveKey = false;
+    };
+    int documents = 0;
+    for (;;) {
+        if (!reader.next())
+            return std::nullopt;
+        const yaml_event_t &e = reader.event();
+        switch (e.type) {
+        case YAML_STREAM_END_EVENT:
+            return builder.take();
+        case YAML_DOCUMENT_START_EVENT:
+            if (++documents > 1)
+                return std::nullopt;
+            break;
+        case YAML_MAPPING_START_EVENT:
+        case YAML_SEQUENCE_START_EVENT: {
+            const bool isMap = e.type == YAML_MAPPING_START_EVENT;
+            if ((isMap ? e.data.mapping_start.anchor : e.data.sequence_start.anchor) || isKeyPosition() ||
+                int(open.size()) >= kMaxDepth)
+                return std::nullopt;
+            open.push_back({isMap, false});
+            isMap ? builder.beginMap() : builder.beginSequence();
+            break;
+        }
+        case YAML_MAPPING_END_EVENT:
+        case YAML_SEQUENCE_END_EVENT:
+            open.pop_back();
+            if (!builder.end()) // a duplicate key
+                return std::nullopt;
+            valueAdded();
+            break;
+        case YAML_SCALAR_EVENT: {
+            if (e.data.scalar.anchor)
+                return std::nullopt;
+            const QByteArrayView value(reinterpret_cast<const char *>(e.data.scalar.value), qsizetype(e.data.scalar.length));
+            if (isKeyPosition()) {
+                if (!std::all_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+                    return std::nullopt;
+                builder.setKey(value);
+                open.back().haveKey = true;
+                break;
+            }
+            const ScalarStyle style = styleOf(e);
+            const QByteArrayView tag = tagOf(e);
+            if (tag.isEmpty() && (style != ScalarStyle::Plain || isPlainString(value))) {
+                if (!isValidUtf8(value))
+                    return std::nullopt;
+                builder.addString(value);
+            } else {
+                const QJsonValue v = resolveScalar(value, style, tag);
+                switch (v.type()) {
+                case QJsonValue::String: builder.addString(v.toString().toUtf8()); break;
+                case QJsonValue::Bool: builder.addScalar(CompactTree::Type::Bool, v.toBool()); break;
+                case QJsonValue::Double: {
+                    const double d = v.toDouble();
+                    if (!qIsFinite(d) || (d == 0 && std::signbit(d)))
+                        return std::nullopt;
+                    // An integer as JsonTextBuilder writes it; Qt's JSON reader reads an integral
+                    // float in qint64's range back as an integer (-2^63 is written as a float).
+                    constexpr qint64 kMin = std::numeric_limits<qint64>::min();
+                    const qint64 i = v.toInteger(kMin);
+                    if ((i != kMin && double(i) == d) || d == double(kMin))
+                        builder.addScalar(CompactTree::Type::Integer, i);
+                    else
+                        builder.addScalar(CompactTree::Type::Double, 0, d);
+                    break;
+                }
+                default: builder.addScalar(CompactTree::Type::Null); break;
+                }
+            }
+            valueAdded();
+            break;
+        }
+        case YAML_ALIAS_EVENT:
+            return std::nullopt;
+        default:
+            break;
+        }
+    }
 }
 
 Result<QJsonValue> parseDocumentByNodes(const QByteArray &text, const QString &file, int firstLine)
@@ -676,11 +775,17 @@ Status checkNesting(const QByteArray &text, const QString &file)
     }
 }
 
+QByteArray toYaml(const CompactTree &tree, CompactTree::Node node)
+{
+    Writer writer(tree);
+    writer.value(node, 0);
+    return writer.take();
+}
+
 QByteArray toYaml(const QJsonValue &value)
 {
-    Writer writer;
-    writer.value(value, 0);
-    return writer.take();
+    const CompactTree tree = CompactTree::fromJson(value);
+    return toYaml(tree, tree.root());
 }
 
 } // namespace sluice::yaml

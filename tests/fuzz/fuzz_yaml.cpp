@@ -98,6 +98,21 @@ void compareTreeBuilders(const QByteArray &input)
     }
 }
 
+// What the compact reader reads, parseDocument reads the same.
+void compareCompactReader(const QByteArray &input)
+{
+    const auto compact = sluice::yaml::parseCompact(input, QStringLiteral("fuzz.yaml"));
+    if (!compact)
+        return;
+    const auto viaJson = sluice::yaml::parseDocument(input, QStringLiteral("fuzz.yaml"));
+    const auto converted = viaJson ? sluice::yaml::CompactTree::fromJson(*viaJson) : sluice::yaml::CompactTree();
+    if (!viaJson || !converted.equal(converted.root(), *compact, compact->root()) ||
+        sluice::yaml::toYaml(*compact, compact->root()) != sluice::yaml::toYaml(*viaJson)) {
+        std::fprintf(stderr, "the compact reader differs: %s\n", viaJson ? "another tree" : qPrintable(viaJson.error().message));
+        std::abort();
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -106,5 +121,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     compareReaders(input);
     (void)sluice::scanManifests(input, QStringLiteral("fuzz.yaml"));
     compareTreeBuilders(input);
+    compareCompactReader(input);
     return 0;
 }

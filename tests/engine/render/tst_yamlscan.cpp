@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QTest>
 
@@ -27,6 +28,25 @@ static void sameTrees(const QByteArray &text)
     QCOMPARE(hashing::hashJson(*viaJson), hashing::hashJson(*byNodes));
     if (!text.contains("nan")) // NaN is not equal to itself
         QCOMPARE(*viaJson, *byNodes);
+}
+
+// What the compact reader reads is the tree parseDocument builds (it leaves the rest to it).
+// Returns whether it read the text.
+static bool sameCompactTree(const QByteArray &text)
+{
+    const auto compact = yaml::parseCompact(text, QStringLiteral("t.yaml"), 3);
+    if (!compact)
+        return false;
+    const auto viaJson = yaml::parseDocument(text, QStringLiteral("t.yaml"), 3);
+    [&] {
+        QVERIFY2(viaJson, "the compact reader read what parseDocument refuses");
+        QCOMPARE(compact->toJson(compact->root()), *viaJson);
+        QCOMPARE(yaml::toYaml(*compact, compact->root()), yaml::toYaml(*viaJson));
+        const auto converted = yaml::CompactTree::fromJson(*viaJson);
+        QVERIFY(converted.equal(converted.root(), *compact, compact->root()));
+        QCOMPARE(yaml::toYaml(converted, converted.root()), yaml::toYaml(*compact, compact->root()));
+    }();
+    return true;
 }
 
 class TestYamlScan : public QObject
@@ -320,6 +340,78 @@ private slots:
     {
         QFETCH(QByteArray, text);
         sameTrees(text);
+        sameCompactTree(text);
+    }
+
+    void compactReaderReadsWhatRenderersPrint_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<bool>("read"); // false: left to parseDocument
+        const auto row = [](const char *name, const QByteArray &text, bool read) { QTest::newRow(name) << text << read; };
+        row("object", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels: {app: web}\nspec:\n"
+                      "  replicas: 2\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n"
+                      "        ports:\n        - containerPort: 80\n        env: []\n", true);
+        row("numbers", "a: 1\nb: 1.0\nc: 1e3\nd: 9007199254740993\ne: -9223372036854775808\nf: 0x1f\ng: 1e400\nh: 0.1\n", true);
+        row("strings", "a: \"q\\\"uote\\ttab \\u00e9\"\nb: 'it''s'\nc: |\n  line1\n  line2\nd: \xc3\xbcn\xc3\xaf\ne: ''\n", true);
+        row("tags", "a: !!str 123\nb: !!int \"7\"\nc: !custom 5\nd: !!null ''\n", true);
+        row("keys that read as other types", "1: a\ntrue: b\nnull: c\n\"q\": d\n", true);
+        row("empty collections", "a: {}\nb: []\nc: [{}, []]\n", true);
+        row("empty document", "", true);
+        row("root scalar", "text\n", true);
+        row("anchor", "a: &x 1\nb: 2\n", false);
+        row("alias", "a: &x {k: v}\nb: *x\n", false);
+        row("key not ASCII", "\xc3\xa9: 1\n", false);
+        row("duplicate key", "a: 1\nb: 2\na: 3\n", false);
+        row("infinity", "a: .inf\n", false);
+        row("minus zero (a QJsonValue holds it as 0)", "a: -0.0\n", true);
+        row("collection as a key", "? [a]\n: 1\n", false);
+        row("two documents", "a: 1\n---\nb: 2\n", false);
+        row("malformed", "a: [1\n", false);
+    }
+
+    void compactReaderReadsWhatRenderersPrint()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(bool, read);
+        QCOMPARE(sameCompactTree(text), read);
+    }
+
+    // Changes as normalizing and masking make them keep a map's keys in order; equality is
+    // QJsonValue's.
+    void compactTreeChanges()
+    {
+        using yaml::CompactTree;
+        const QJsonObject object{{QStringLiteral("b"), 1}, {QStringLiteral("d"), QJsonArray{1, 2, 3}}, {QStringLiteral("f"), true}};
+        CompactTree tree = CompactTree::fromJson(object);
+        const CompactTree::Node root = tree.root();
+        tree.insert(root, "e", tree.addString("x"));
+        tree.insert(root, "a", tree.addEmptyMap());
+        tree.insert(root, "g", tree.addString("z"));
+        tree.insert(root, "b", tree.addString("replaced"));
+        tree.removeItem(tree.value(root, tree.indexOf(root, "d")), 1);
+        tree.removeEntry(root, tree.indexOf(root, "f"));
+        QCOMPARE(tree.toJson(root),
+                 QJsonValue(QJsonObject{{QStringLiteral("a"), QJsonObject()}, {QStringLiteral("b"), QStringLiteral("replaced")},
+                                        {QStringLiteral("d"), QJsonArray{1, 3}}, {QStringLiteral("e"), QStringLiteral("x")},
+                                        {QStringLiteral("g"), QStringLiteral("z")}}));
+        QCOMPARE(yaml::toYaml(tree, root), QByteArray("a: {}\nb: replaced\nd:\n- 1\n- 3\ne: x\ng: z\n"));
+        QCOMPARE(tree.indexOf(root, "f"), -1);
+
+        // An integer equals the double of its value; types keep apart otherwise.
+        const auto same = [](const QJsonValue &a, const QJsonValue &b) {
+            const CompactTree x = CompactTree::fromJson(a), y = CompactTree::fromJson(b);
+            return x.equal(x.root(), y, y.root());
+        };
+        QVERIFY(same(QJsonValue(qint64(3)), QJsonValue(3.0)));
+        QVERIFY(!same(QJsonValue(qint64(3)), QJsonValue(3.5)));
+        QVERIFY(!same(QJsonValue(QStringLiteral("3")), QJsonValue(qint64(3))));
+        QVERIFY(!same(QJsonValue(QJsonValue::Null), QJsonValue(false)));
+        QVERIFY(!same(QJsonObject{{QStringLiteral("a"), 1}}, QJsonObject{{QStringLiteral("b"), 1}}));
+        QVERIFY(!same(QJsonArray{1, 2}, QJsonArray{1, 2, 3}));
+        // A large integer stays an integer (2^60 written as such, not as a double).
+        const CompactTree big = CompactTree::fromJson(QJsonObject{{QStringLiteral("big"), qint64(1) << 60}});
+        QCOMPARE(yaml::toYaml(big, big.root()), QByteArray("big: 1152921504606846976\n"));
+        QCOMPARE(big.type(big.value(big.root(), 0)), CompactTree::Type::Integer);
     }
 
     // The same over every object of the real manifest sets.
@@ -339,11 +431,16 @@ private slots:
         auto scanned = scanManifests(f.readAll(), file);
         QVERIFY2(scanned, scanned ? "" : qPrintable(scanned.error().toString()));
         QVERIFY(!scanned->resources.isEmpty());
+        qsizetype compact = 0;
         for (const Resource &r : std::as_const(scanned->resources)) {
             sameTrees(r.text);
+            compact += sameCompactTree(r.text);
             if (QTest::currentTestFailed())
                 return;
         }
+        // Renderers print no anchors and no keys outside ASCII: the compact reader reads them all.
+        QVERIFY2(compact == scanned->resources.size(),
+                 qPrintable(QStringLiteral("%1 of %2 read compactly").arg(compact).arg(scanned->resources.size())));
     }
 
     // How the writer prints a string value: plain only where every YAML reader (1.1 ones too) takes
