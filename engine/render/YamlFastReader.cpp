@@ -128,13 +128,6 @@ bool FastDocumentReader::haveLine(int i)
     return true;
 }
 
-FastDocumentReader::Line FastDocumentReader::line(int i)
-{
-    if (size_t(i) >= m_lines.size() && !haveLine(i))
-        throw Decline{};
-    return m_lines[size_t(i)];
-}
-
 int FastDocumentReader::nextContent(int from)
 {
     for (int i = from; haveLine(i); ++i) {

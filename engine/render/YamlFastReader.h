@@ -72,7 +72,12 @@ private:
     void moveBoundaryTo(int li);
 
     // Lines of the current document, read on demand.
-    Line line(int i);
+    Line line(int i) // inline: called for nearly every line several times
+    {
+        if (size_t(i) >= m_lines.size() && !haveLine(i))
+            throw Decline{};
+        return m_lines[size_t(i)];
+    }
     bool haveLine(int i);
     int nextContent(int from);
     bool isDocumentMarker(int i);

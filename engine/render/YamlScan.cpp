@@ -14,6 +14,7 @@
 #include <QJsonParseError>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -73,6 +74,13 @@ quint64 hashPlainOrQuoted(const yaml_event_t &e, QByteArrayView value)
     return hashScalar(yaml::resolveScalar(value, plain ? yaml::ScalarStyle::Plain : yaml::ScalarStyle::Quoted, tag));
 }
 
+bool isAscii8(const char *p)
+{
+    quint64 eight;
+    std::memcpy(&eight, p, 8);
+    return (eight & 0x8080808080808080ULL) == 0;
+}
+
 // libyaml marks count characters, not bytes: maps a (growing) character index to a byte offset
 // in UTF-8 data, in one forward pass overall.
 class ByteOffsets
@@ -84,10 +92,15 @@ public:
     {
         const qsizetype size = m_data.size();
         while (m_chars < charIndex && m_bytes < size) {
-            ++m_bytes;
+            if (charIndex - m_chars >= 8 && m_bytes + 8 <= size && isAscii8(m_data.constData() + m_bytes)) {
+                m_bytes += 8;
+                m_chars += 8;
+            } else {
+                ++m_bytes;
+                ++m_chars;
+            }
             while (m_bytes < size && (static_cast<unsigned char>(m_data[m_bytes]) & 0xC0) == 0x80)
-                ++m_bytes; // continuation bytes of the same character
-            ++m_chars;
+                ++m_bytes; // continuation bytes of the same (last) character
         }
         return m_bytes;
     }

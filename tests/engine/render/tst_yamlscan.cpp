@@ -143,6 +143,19 @@ private slots:
         auto tree = scanned->resources[0].parseTree();
         QVERIFY(tree);
         QCOMPARE(tree->value("data").toObject().value("d").toString(), QString::fromUtf8("gr\xc3\xbc\xc3\x9f \xe2\x86\x92 \xf0\x9f\x9a\x80"));
+
+        // Characters are counted eight ASCII bytes at a time: wide characters at every offset of
+        // long lines, and documents after them.
+        QList<QByteArray> documents;
+        for (int shift = 0; shift < 9; ++shift) {
+            documents << "apiVersion: v1\nkind: C\nmetadata:\n  name: c" + QByteArray::number(shift) + "\n  annotations:\n    note: " +
+                             QByteArray(shift, 'x') + "\xc3\xa9 abcdefghijklmnopqrstuvwxyz \xe2\x86\x92\xf0\x9f\x9a\x80 0123456789abcdef\n";
+        }
+        auto many = scanManifests(documents.join("---\n"), QStringLiteral("many.yaml"));
+        QVERIFY(many);
+        QCOMPARE(many->resources.size(), documents.size());
+        for (int i = 0; i < documents.size(); ++i)
+            QCOMPARE(many->resources[i].text, documents[i]);
     }
 
     // Pinned: the render cache stores these hashes and later processes (and other machines)
