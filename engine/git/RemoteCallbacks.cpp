@@ -1,6 +1,7 @@
 #include "RemoteCallbacks.h"
 
 #include "GitHandles.h"
+#include "TlsCertificates.h"
 #include "core/Log.h"
 #include "core/Process.h"
 
@@ -172,6 +173,7 @@ bool RemoteCallbackContext::checkCancel()
 
 void RemoteCallbackContext::install(git_remote_callbacks *callbacks)
 {
+    loadCertificatesForTransfer(); // before the first connection (see TlsCertificates.h)
     callbacks->credentials = credentialsCb;
     callbacks->certificate_check = certificateCb;
     callbacks->payload = this;

@@ -5,6 +5,7 @@
 #include "core/Paths.h"
 #include "git/Mirror.h"
 #include "git/Repository.h"
+#include "git/TlsCertificates.h"
 
 #include <QProcess>
 #include <QRegularExpression>
@@ -32,6 +33,7 @@ private slots:
     void isRemoteUrl();
     void mirrorPath();
 
+    void caCertificatesWaitForTheFirstTransfer();
     void fetchOverFile();
     void fetchOverGitDaemon();
 
@@ -184,6 +186,22 @@ void TestGitMirror::mirrorPath()
 }
 
 // ---- fetching ---------------------------------------------------------------------------------
+
+// Opening a repository costs no CA parsing (TlsCertificates.h); the first transfer loads them.
+void TestGitMirror::caCertificatesWaitForTheFirstTransfer()
+{
+    QVERIFY(Repository::open(m_up.dir()));
+    const CertificateLoading before = certificateLoading();
+    QVERIFY2(before.requested, "libgit2 asked for no CA certificates: not the mbedTLS build whose parse is deferred");
+    QVERIFY(!before.loaded);
+
+    FetchOptions opts;
+    opts.cacheRoot = m_tmp.filePath(QStringLiteral("cache-certificates"));
+    QVERIFY(fetchMirror(QStringLiteral("file://") + m_up.dir(), opts));
+    const CertificateLoading after = certificateLoading();
+    QVERIFY(after.loaded);
+    QVERIFY2(after.result >= 0, qPrintable(QStringLiteral("mbedTLS refused the CA bundle: %1").arg(after.result)));
+}
 
 void TestGitMirror::fetchOverFile()
 {
