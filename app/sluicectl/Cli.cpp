@@ -37,6 +37,11 @@ QString shownValue(const QJsonValue &value)
 
 void printDiffText(const Context &ctx, const ObjectDiff &o)
 {
+    // Uncoloured, the text as it is when it has no empty line to leave out (a diff has none).
+    if (!ctx.color && o.diff.endsWith('\n') && !o.diff.startsWith('\n') && !o.diff.contains("\n\n")) {
+        out() << QString::fromUtf8(o.diff);
+        return;
+    }
     for (const QByteArray &line : o.diff.split('\n')) {
         if (line.isEmpty())
             continue;

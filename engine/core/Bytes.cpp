@@ -1,7 +1,7 @@
 #include "Bytes.h"
 
-#include <QDataStream>
 #include <QFile>
+#include <QtEndian>
 
 #include <limits>
 
@@ -41,42 +41,103 @@ quint32 StringTable::id(const QString &s)
     return *it;
 }
 
-bool readStringList(QDataStream &in, qint64 bytes, QStringList &out)
+StreamReader::StreamReader(const QByteArray &bytes, qsizetype at)
+    : m_bytes(bytes), m_at(at), m_ok(at >= 0 && at <= bytes.size())
 {
-    quint32 count = 0;
-    in >> count;
-    if (in.status() != QDataStream::Ok || qint64(count) * 4 > bytes - in.device()->pos()) // 4 bytes a string at least
+}
+
+const uchar *StreamReader::take(qsizetype n)
+{
+    if (!m_ok || n < 0 || n > m_bytes.size() - m_at) {
+        m_ok = false;
+        return nullptr;
+    }
+    const auto *p = reinterpret_cast<const uchar *>(m_bytes.constData()) + m_at;
+    m_at += n;
+    return p;
+}
+
+quint8 StreamReader::u8()
+{
+    const uchar *p = take(1);
+    return p ? *p : 0;
+}
+
+quint32 StreamReader::u32()
+{
+    const uchar *p = take(4);
+    return p ? qFromBigEndian<quint32>(p) : 0;
+}
+
+quint64 StreamReader::u64()
+{
+    const uchar *p = take(8);
+    return p ? qFromBigEndian<quint64>(p) : 0;
+}
+
+// A length QDataStream wrote before a string or byte array: -1 for a null one. Longer than 2 GB
+// (0xfffffffe and a 64-bit length) is refused: no record is.
+qsizetype StreamReader::length()
+{
+    const quint32 n = u32();
+    if (n == 0xffffffffu)
+        return -1;
+    if (n >= 0xfffffffeu)
+        m_ok = false;
+    return m_ok ? qsizetype(n) : 0;
+}
+
+QString StreamReader::string()
+{
+    const qsizetype bytes = length();
+    if (bytes < 0 || !m_ok)
+        return {};
+    if (bytes % 2 != 0) { // UTF-16
+        m_ok = false;
+        return {};
+    }
+    const uchar *p = take(bytes);
+    if (!p)
+        return {};
+    QString s(bytes / 2, Qt::Uninitialized);
+    char16_t *out = reinterpret_cast<char16_t *>(s.data());
+    for (qsizetype i = 0; i < bytes / 2; ++i)
+        out[i] = qFromBigEndian<quint16>(p + 2 * i);
+    return s;
+}
+
+QByteArray StreamReader::slice()
+{
+    const qsizetype n = length();
+    if (n < 0 || !m_ok)
+        return {};
+    const qsizetype at = m_at;
+    return take(n) ? sharedSlice(m_bytes, at, n) : QByteArray();
+}
+
+bool StreamReader::stringList(QStringList &out)
+{
+    const quint32 count = u32();
+    if (!m_ok || count >= 0xfffffffeu || qint64(count) * 4 > m_bytes.size() - m_at) { // 4 bytes a string at least
+        m_ok = false;
         return false;
+    }
     out.clear();
     out.reserve(qsizetype(count));
-    for (quint32 i = 0; i < count && in.status() == QDataStream::Ok; ++i)
-        in >> out.emplace_back();
-    return in.status() == QDataStream::Ok;
+    for (quint32 i = 0; i < count && m_ok; ++i)
+        out.append(string());
+    return m_ok;
 }
 
-bool readTableString(QDataStream &in, const QStringList &strings, QString &out)
+bool StreamReader::tableString(const QStringList &strings, QString &out)
 {
-    quint32 n = 0;
-    in >> n;
-    if (n >= quint32(strings.size()))
+    const quint32 n = u32();
+    if (n >= quint32(strings.size())) {
+        m_ok = false;
         return false;
-    out = strings[n];
-    return true;
-}
-
-bool readSharedSlice(QDataStream &in, const QByteArray &bytes, QByteArray &out)
-{
-    quint32 size = 0;
-    in >> size;
-    if (size == 0xffffffffu) { // a null QByteArray
-        out = QByteArray();
-        return in.status() == QDataStream::Ok;
     }
-    const qint64 at = in.device()->pos();
-    if (in.status() != QDataStream::Ok || size > quint32(std::numeric_limits<int>::max()) || at + qint64(size) > bytes.size())
-        return false; // 0xfffffffe (a 64-bit size follows) included: no record is 2 GB
-    out = sharedSlice(bytes, at, size);
-    return in.skipRawData(int(size)) == int(size);
+    out = strings[n];
+    return m_ok;
 }
 
 } // namespace sluice

@@ -8,7 +8,6 @@
 #include <QString>
 #include <QStringList>
 
-class QDataStream;
 class QFile;
 
 namespace sluice {
@@ -46,15 +45,38 @@ private:
     QStringList m_strings;
 };
 
-// Reads a QStringList as QDataStream writes it from `in`, whose buffer is `bytes` long: false when
-// its count cannot fit in what is left (QDataStream would first reserve room for a damaged count).
-bool readStringList(QDataStream &in, qint64 bytes, QStringList &out);
+// Reads what QDataStream (Qt 6, big-endian) wrote into `bytes`, without a device: a cache
+// entry's many small values cost a few instructions each, not QDataStream's few hundred. A read
+// past the end or of a damaged length makes ok() false (and returns an empty value); a damaged
+// count or length never allocates more than the bytes left.
+class StreamReader
+{
+public:
+    explicit StreamReader(const QByteArray &bytes, qsizetype at = 0);
 
-// Reads an index written by StringTable::id into `out` from `strings`; false when out of range.
-bool readTableString(QDataStream &in, const QStringList &strings, QString &out);
+    bool ok() const { return m_ok; }
+    bool atEnd() const { return m_at == m_bytes.size(); }
 
-// Reads a QByteArray as QDataStream writes it, as a slice of `bytes`, the buffer `in` reads
-// (records share their entry's one buffer). False when it does not fit.
-bool readSharedSlice(QDataStream &in, const QByteArray &bytes, QByteArray &out);
+    quint8 u8();
+    quint32 u32();
+    quint64 u64();
+    qint32 i32() { return qint32(u32()); }
+    qint64 i64() { return qint64(u64()); }
+    QString string();
+    // A QByteArray, as a slice of `bytes` (records share their entry's one buffer).
+    QByteArray slice();
+    // A QStringList; false when its count cannot fit in what is left.
+    bool stringList(QStringList &out);
+    // An index written by StringTable::id, as the string it names; false when out of range.
+    bool tableString(const QStringList &strings, QString &out);
+
+private:
+    const uchar *take(qsizetype n);
+    qsizetype length();
+
+    const QByteArray &m_bytes;
+    qsizetype m_at = 0;
+    bool m_ok = true;
+};
 
 } // namespace sluice

@@ -6,6 +6,8 @@
 #include "render/YamlTree.h"
 
 #include <QDataStream>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QIODevice>
 #include <QtConcurrent/QtConcurrentMap>
 
@@ -224,8 +226,26 @@ namespace {
 
 // Bump when the diff's result changes for the same inputs (normalizing, masking, text format),
 // or the bytes of a stored diff do. 2: keyed lists' order changes, secrets of any type masked
-// apart; 3: locations as file and line; 4: shared strings once, in a table
-constexpr quint32 kDiffBytesVersion = 4;
+// apart; 3: locations as file and line; 4: shared strings once, in a table; 5: field values as
+// JSON text (QDataStream writes every number as a double: 2^60 read back as 1.152921504606847e+18)
+constexpr quint32 kDiffBytesVersion = 5;
+
+// A field change's side as compact JSON text ("[value]"), or null when absent (Undefined).
+QByteArray valueBytes(const QJsonValue &value)
+{
+    return value.isUndefined() ? QByteArray() : QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+}
+
+std::optional<QJsonValue> valueFromBytes(const QByteArray &bytes)
+{
+    if (bytes.isNull())
+        return QJsonValue(QJsonValue::Undefined);
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(bytes, &error);
+    if (error.error != QJsonParseError::NoError || !document.isArray() || document.array().size() != 1)
+        return std::nullopt;
+    return document.array().at(0);
+}
 
 // The strings of an object many others share.
 std::array<const QString *, 6> sharedStrings(const ObjectDiff &o)
@@ -240,35 +260,38 @@ void writeObject(QDataStream &out, StringTable &table, const ObjectDiff &o)
     out << o.key.name << quint8(o.change) << o.diff << o.beforeYaml << o.afterYaml << qint32(o.baseLocation.line)
         << qint32(o.headLocation.line) << qint32(o.fields.size());
     for (const FieldChange &f : o.fields)
-        out << table.id(f.path) << f.before << f.after;
+        out << table.id(f.path) << valueBytes(f.before) << valueBytes(f.after);
 }
 
-// Texts are slices of `bytes`, the buffer `in` reads.
-bool readObject(QDataStream &in, const QByteArray &bytes, const QStringList &strings, ObjectDiff &o)
+// Texts are slices of the buffer `in` reads.
+bool readObject(StreamReader &in, const QStringList &strings, ObjectDiff &o)
 {
     for (QString *s : {&o.key.group, &o.key.kind, &o.key.ns, &o.apiVersion, &o.baseLocation.file, &o.headLocation.file}) {
-        if (!readTableString(in, strings, *s))
+        if (!in.tableString(strings, *s))
             return false;
     }
-    quint8 change = 0;
-    qint32 fields = 0, baseLine = 0, headLine = 0;
-    in >> o.key.name >> change;
-    if (!readSharedSlice(in, bytes, o.diff) || !readSharedSlice(in, bytes, o.beforeYaml) || !readSharedSlice(in, bytes, o.afterYaml))
-        return false;
-    in >> baseLine >> headLine >> fields;
-    if (change > quint8(ChangeKind::Unchanged) || fields < 0 || in.status() != QDataStream::Ok)
+    o.key.name = in.string();
+    const quint8 change = in.u8();
+    o.diff = in.slice();
+    o.beforeYaml = in.slice();
+    o.afterYaml = in.slice();
+    o.baseLocation.line = in.i32();
+    o.headLocation.line = in.i32();
+    const qint32 fields = in.i32();
+    if (!in.ok() || change > quint8(ChangeKind::Unchanged) || fields < 0)
         return false;
     o.change = ChangeKind(change);
-    o.baseLocation.line = baseLine;
-    o.headLocation.line = headLine;
     o.fields.reserve(qMin(fields, 1024));
     for (qint32 i = 0; i < fields; ++i) {
         FieldChange f;
-        if (!readTableString(in, strings, f.path))
+        if (!in.tableString(strings, f.path))
             return false;
-        in >> f.before >> f.after;
-        if (in.status() != QDataStream::Ok)
+        const std::optional<QJsonValue> before = valueFromBytes(in.slice());
+        const std::optional<QJsonValue> after = valueFromBytes(in.slice());
+        if (!in.ok() || !before || !after)
             return false;
+        f.before = *before;
+        f.after = *after;
         o.fields.append(std::move(f));
     }
     return true;
@@ -308,24 +331,24 @@ QByteArray resourceDiffToBytes(const ResourceDiff &diff)
 
 std::optional<ResourceDiff> resourceDiffFromBytes(const QByteArray &bytes)
 {
-    QDataStream in(bytes);
-    quint32 version = 0;
-    in >> version;
-    if (version != kDiffBytesVersion)
+    StreamReader in(bytes);
+    if (in.u32() != kDiffBytesVersion)
         return std::nullopt;
     ResourceDiff diff;
+    diff.summary.added = in.i32();
+    diff.summary.removed = in.i32();
+    diff.summary.changed = in.i32();
+    diff.summary.unchanged = in.i32();
     QStringList strings;
-    qint64 count = 0;
-    in >> diff.summary.added >> diff.summary.removed >> diff.summary.changed >> diff.summary.unchanged;
-    if (!readStringList(in, bytes.size(), diff.notes) || !readStringList(in, bytes.size(), strings))
+    if (!in.stringList(diff.notes) || !in.stringList(strings))
         return std::nullopt;
-    in >> count;
+    const qint64 count = in.i64();
     constexpr qint64 kMinObjectBytes = 32; // an object's record is longer: a damaged count allocates little
-    if (in.status() != QDataStream::Ok || count < 0 || count > bytes.size() / kMinObjectBytes)
+    if (!in.ok() || count < 0 || count > bytes.size() / kMinObjectBytes)
         return std::nullopt;
     diff.objects.resize(count);
     for (ObjectDiff &o : diff.objects) {
-        if (!readObject(in, bytes, strings, o))
+        if (!readObject(in, strings, o))
             return std::nullopt;
     }
     if (!in.atEnd())

@@ -43,42 +43,38 @@ void writeResources(QDataStream &out, const ResourceSet &set)
     }
 }
 
-bool readResources(QDataStream &in, const QByteArray &bytes, ResourceSet &set)
+bool readResources(StreamReader &in, ResourceSet &set)
 {
     QStringList strings;
-    qint64 count = 0;
-    if (!readStringList(in, bytes.size(), strings))
+    if (!in.stringList(strings))
         return false;
-    in >> count;
+    const qint64 count = in.i64();
     if (count < 0)
         return false;
-    for (qint64 i = 0; i < count && in.status() == QDataStream::Ok; ++i) {
+    for (qint64 i = 0; i < count && in.ok(); ++i) {
         Resource r;
         for (QString *field : {&r.key.group, &r.key.kind, &r.key.ns, &r.apiVersion, &r.sourceFile}) {
-            if (!readTableString(in, strings, *field))
+            if (!in.tableString(strings, *field))
                 return false;
         }
-        qint32 line = 0;
-        quint8 format = 0;
-        in >> r.key.name >> line;
-        if (!readSharedSlice(in, bytes, r.text))
-            return false;
-        in >> format >> r.hash;
-        r.line = line;
-        r.format = format == quint8(Resource::Format::Json) ? Resource::Format::Json : Resource::Format::Yaml;
-        if (!set.insert(std::move(r)))
+        r.key.name = in.string();
+        r.line = in.i32();
+        r.text = in.slice();
+        r.format = in.u8() == quint8(Resource::Format::Json) ? Resource::Format::Json : Resource::Format::Yaml;
+        r.hash = in.u64();
+        if (!in.ok() || !set.insert(std::move(r)))
             return false;
     }
-    return in.status() == QDataStream::Ok && set.size() == count;
+    return in.ok() && set.size() == count;
 }
 
 // Reads an entry's header: true when this build wrote it for `key` (else a miss).
-bool readHeader(QDataStream &in, const QString &key)
+bool readHeader(StreamReader &in, const QString &key)
 {
-    quint32 magic = 0, version = 0;
-    QString storedKey;
-    in >> magic >> version >> storedKey;
-    return in.status() == QDataStream::Ok && magic == kMagic && version == kVersion && storedKey == key;
+    const quint32 magic = in.u32();
+    const quint32 version = in.u32();
+    const QString storedKey = in.string();
+    return in.ok() && magic == kMagic && version == kVersion && storedKey == key;
 }
 
 // Whether `set` holds a core Secret: such a set stays in memory, so no secret value rests on
@@ -189,12 +185,11 @@ std::optional<ResourceSet> RenderCache::find(const QString &key)
     if (!openEntry(file, key, ".set"))
         return std::nullopt;
     const QByteArray bytes = readWhole(file);
-    QDataStream in(bytes);
+    StreamReader in(bytes);
     if (!readHeader(in, key))
         return std::nullopt;
     ResourceSet set;
-    const bool read = readResources(in, bytes, set) && readStringList(in, bytes.size(), set.notes);
-    if (!read || in.status() != QDataStream::Ok) {
+    if (!readResources(in, set) || !in.stringList(set.notes)) {
         qCWarning(lcRender) << "ignoring corrupt render cache entry" << file.fileName();
         return std::nullopt;
     }
@@ -270,13 +265,12 @@ std::optional<QByteArray> RenderCache::findData(const QString &key)
     if (!openEntry(file, key, ".dat"))
         return std::nullopt;
     const QByteArray bytes = readWhole(file);
-    QDataStream in(bytes);
+    StreamReader in(bytes);
     if (!readHeader(in, key))
         return std::nullopt;
-    quint64 checksum = 0;
-    QByteArray data;
-    in >> checksum;
-    if (!readSharedSlice(in, bytes, data))
+    const quint64 checksum = in.u64();
+    const QByteArray data = in.slice();
+    if (!in.ok())
         return std::nullopt;
     if (hashing::checksum(data, kDataSeed) != checksum) {
         qCWarning(lcRender) << "ignoring damaged cache entry" << file.fileName();

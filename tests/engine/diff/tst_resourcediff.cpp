@@ -186,6 +186,35 @@ private slots:
         }
     }
 
+    // A stored field change reads back with the value and type it had: an integer past 2^53
+    // stays that integer (QDataStream would store it as a double), absent stays absent.
+    void storedFieldValuesKeepTheirType()
+    {
+        const QByteArray base = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nspec:\n  big: 1152921504606846976\n"
+                                "  ratio: 0.5\n  text: '1'\n  flag: true\n  none: null\n  list: [1, b]\n  map: {k: 1}\n";
+        const QByteArray head = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nspec:\n  big: 1152921504606846977\n"
+                                "  ratio: 0.25\n  text: '2'\n  flag: false\n  none: x\n  list: [2]\n  added: 9007199254740993\n";
+        auto diff = diffResourceSets(fromText(base), fromText(head));
+        QVERIFY(diff);
+        const auto read = resourceDiffFromBytes(resourceDiffToBytes(*diff));
+        QVERIFY(read);
+        const QList<FieldChange> &expected = diff->objects.at(0).fields;
+        const QList<FieldChange> &actual = read->objects.at(0).fields;
+        QCOMPARE(actual.size(), expected.size());
+        QVERIFY(expected.size() >= 8);
+        for (qsizetype i = 0; i < expected.size(); ++i) {
+            QCOMPARE(actual[i].path, expected[i].path);
+            QCOMPARE(fieldValueText(actual[i].before), fieldValueText(expected[i].before));
+            QCOMPARE(fieldValueText(actual[i].after), fieldValueText(expected[i].after));
+            QCOMPARE(actual[i].before.isUndefined(), expected[i].before.isUndefined());
+            QCOMPARE(actual[i].after.isUndefined(), expected[i].after.isUndefined());
+        }
+        QCOMPARE(QJsonDocument(diffToJson(*read)).toJson(), QJsonDocument(diffToJson(*diff)).toJson());
+        const auto big = std::find_if(actual.begin(), actual.end(), [](const FieldChange &f) { return f.path == QLatin1String("spec.big"); });
+        QVERIFY(big != actual.end());
+        QCOMPARE(fieldValueText(big->before), QStringLiteral("1152921504606846976"));
+    }
+
     // No byte of any secret value, raw or base64, appears in any output.
     void secretValuesNeverAppear()
     {

@@ -11,6 +11,7 @@
 #include "render/YamlTree.h"
 #include "core/Process.h"
 
+#include <QDataStream>
 #include <QDirIterator>
 #include <QFile>
 #include <QScopeGuard>
@@ -467,13 +468,79 @@ private slots:
         QCOMPARE(files.size(), 1);
         QCOMPARE(QFile(cacheDir.filePath(files.first())).permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
                  QFileDevice::Permissions());
-        // A corrupt entry is a miss, not a crash.
-        QFile corrupt(cacheDir.filePath(files.first()));
-        QVERIFY(corrupt.open(QIODevice::ReadWrite));
-        corrupt.resize(corrupt.size() / 2);
-        corrupt.close();
-        RenderCache third(cacheDir.path());
-        QVERIFY(!third.find(key));
+        // A corrupt entry is a miss, not a crash: cut anywhere, or any word read as all ones (a
+        // huge count, length or index).
+        const QString path = cacheDir.filePath(files.first());
+        QFile entry(path);
+        QVERIFY(entry.open(QIODevice::ReadOnly));
+        const QByteArray whole = entry.readAll();
+        entry.close();
+        const auto rewrite = [&path](const QByteArray &bytes) {
+            QFile file(path);
+            return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size();
+        };
+        for (qsizetype cut = 0; cut < whole.size(); cut += qMax<qsizetype>(1, whole.size() / 100)) {
+            QVERIFY(rewrite(whole.first(cut)));
+            QVERIFY(!RenderCache(cacheDir.path()).find(key));
+        }
+        for (qsizetype at = 0; at + 4 <= whole.size(); at += qMax<qsizetype>(1, whole.size() / 100)) {
+            QByteArray damaged = whole;
+            damaged.replace(at, 4, QByteArray(4, '\xff'));
+            QVERIFY(rewrite(damaged));
+            (void)RenderCache(cacheDir.path()).find(key);
+        }
+    }
+
+    // Cache entries are read as QDataStream wrote them, without a device.
+    void streamReaderReadsWhatQDataStreamWrites()
+    {
+        const QString wide = QStringLiteral(u"gr\u00fc\u00df \u2192 \U0001F680");
+        QByteArray bytes;
+        {
+            QDataStream out(&bytes, QIODevice::WriteOnly);
+            out << quint8(7) << quint32(0xdeadbeef) << qint32(-5) << qint64(-1234567890123) << quint64(1) << QString()
+                << QString(QLatin1String("")) << wide << QByteArray() << QByteArray("") << QByteArray("bytes")
+                << QStringList{QStringLiteral("a"), wide};
+        }
+        StreamReader in(bytes);
+        QCOMPARE(in.u8(), quint8(7));
+        QCOMPARE(in.u32(), quint32(0xdeadbeef));
+        QCOMPARE(in.i32(), qint32(-5));
+        QCOMPARE(in.i64(), qint64(-1234567890123));
+        QCOMPARE(in.u64(), quint64(1));
+        QVERIFY(in.string().isNull());
+        const QString empty = in.string();
+        QVERIFY(empty.isEmpty() && !empty.isNull());
+        QCOMPARE(in.string(), wide);
+        QVERIFY(in.slice().isNull());
+        const QByteArray emptyBytes = in.slice();
+        QVERIFY(emptyBytes.isEmpty() && !emptyBytes.isNull());
+        const QByteArray slice = in.slice();
+        QCOMPARE(slice, QByteArray("bytes"));
+        QVERIFY(slice.constData() > bytes.constData() && slice.constData() < bytes.constData() + bytes.size());
+        QStringList list;
+        QVERIFY(in.stringList(list));
+        QCOMPARE(list, (QStringList{QStringLiteral("a"), wide}));
+        QVERIFY(in.ok() && in.atEnd());
+        // Past the end: not ok, empty values.
+        QCOMPARE(in.u32(), quint32(0));
+        QVERIFY(!in.ok());
+        // A damaged length or count fails without allocating it.
+        QByteArray damaged;
+        {
+            QDataStream out(&damaged, QIODevice::WriteOnly);
+            out << quint32(0x7ffffff0) << quint32(3) << quint32(0x7ffffff0);
+        }
+        StreamReader hugeString(damaged);
+        QVERIFY(hugeString.string().isEmpty() && !hugeString.ok());
+        StreamReader oddString(damaged, 4); // 3 bytes of UTF-16
+        QVERIFY(oddString.string().isEmpty() && !oddString.ok());
+        StreamReader hugeList(damaged, 8);
+        QVERIFY(!hugeList.stringList(list) && !hugeList.ok());
+        QStringList table{QStringLiteral("x")};
+        QString named;
+        StreamReader outOfTable(damaged, 4);
+        QVERIFY(!outOfTable.tableString(table, named) && !outOfTable.ok());
     }
 
     // Memory holds the sets used last, within its budget; a set larger than the budget is not
