@@ -279,12 +279,12 @@ int runRender(const Context &ctx, const RenderArgs &args)
         if (!tree)
             return fail(tree.error());
         if (json) {
-            QByteArray item = QJsonDocument(*tree).toJson(QJsonDocument::Indented);
+            QByteArray item = QJsonDocument(tree->toJson(tree->root()).toObject()).toJson(QJsonDocument::Indented);
             item.chop(1);
             item.replace("\n", "\n        ");
             stdoutFile.write((first ? "        " : ",\n        ") + item);
         } else {
-            stdoutFile.write((first ? "" : "---\n") + yaml::toYaml(*tree));
+            stdoutFile.write((first ? "" : "---\n") + yaml::toYaml(*tree, tree->root()));
         }
         first = false;
     }

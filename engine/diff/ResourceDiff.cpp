@@ -28,7 +28,7 @@ QString changeKindName(ChangeKind kind)
     return {};
 }
 
-Result<QJsonObject> displayTree(const Resource &resource, const QList<IgnoreRule> &ignore, SecretMasker &masker)
+Result<yaml::CompactTree> displayTree(const Resource &resource, const QList<IgnoreRule> &ignore, SecretMasker &masker)
 {
     auto tree = resource.parseCompactTree();
     if (!tree)
@@ -36,7 +36,7 @@ Result<QJsonObject> displayTree(const Resource &resource, const QList<IgnoreRule
     normalizeObject(*tree, resource.key, ignore);
     if (SecretMasker::appliesTo(resource.key))
         masker.mask(*tree);
-    return tree->toJson(tree->root()).toObject();
+    return tree;
 }
 
 namespace {

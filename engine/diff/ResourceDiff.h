@@ -99,6 +99,6 @@ QString diffOptionsIdentity(const DiffOptions &options);
 // The normalized, masked YAML of one object, as the diff shows it (for `render -o yaml`).
 // `masker` may be shared across objects so that equal secret values share masks.
 class SecretMasker;
-Result<QJsonObject> displayTree(const Resource &resource, const QList<IgnoreRule> &ignore, SecretMasker &masker);
+Result<yaml::CompactTree> displayTree(const Resource &resource, const QList<IgnoreRule> &ignore, SecretMasker &masker);
 
 } // namespace sluice

@@ -37,11 +37,16 @@ QByteArrayView tagOf(const yaml_event_t &scalar)
     return tag ? QByteArrayView(reinterpret_cast<const char *>(tag)) : QByteArrayView();
 }
 
+bool isAscii(QByteArrayView s)
+{
+    return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
 // Whether `s` is UTF-8 that Qt reads without replacing anything (the readers check their input;
 // this keeps a tree's strings what QString::fromUtf8 would make of them regardless).
 bool isValidUtf8(QByteArrayView s)
 {
-    if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+    if (isAscii(s))
         return true;
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     const QString decoded = decoder(s);
@@ -700,7 +705,7 @@ std::optional<CompactTree> parseCompact(const QByteArray &text, const QString &f
                 return std::nullopt;
             const QByteArrayView value(reinterpret_cast<const char *>(e.data.scalar.value), qsizetype(e.data.scalar.length));
             if (isKeyPosition()) {
-                if (!std::all_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+                if (!isAscii(value))
                     return std::nullopt;
                 builder.setKey(value);
                 open.back().haveKey = true;

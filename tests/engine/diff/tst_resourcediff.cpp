@@ -331,7 +331,7 @@ private slots:
         for (const auto &entry : set) {
             auto tree = displayTree(entry.second, {}, masker);
             QVERIFY(tree);
-            trees << *tree;
+            trees << tree->toJson(tree->root()).toObject();
         }
         QCOMPARE(trees.size(), 3);
         const QJsonObject data = trees[0].value("data").toObject();

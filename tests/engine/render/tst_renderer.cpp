@@ -34,7 +34,7 @@ QByteArray describe(const ResourceSet &set)
     for (const auto &[key, resource] : set) {
         out += "# " + key.toString().toUtf8() + " from " + resource.location().toUtf8() + "\n";
         auto tree = displayTree(resource, {}, masker);
-        out += tree ? yaml::toYaml(*tree) : ("error: " + tree.error().message.toUtf8() + "\n");
+        out += tree ? yaml::toYaml(*tree, tree->root()) : ("error: " + tree.error().message.toUtf8() + "\n");
     }
     return out;
 }
