@@ -101,19 +101,20 @@ void CompactTree::insert(Node map, QByteArrayView key, Node value)
         return;
     }
     // The map's entries move to the end of the entry list, with the new one in its place.
+    const Entry added{addText(key), quint32(key.size()), value}; // `key` may be this tree's text
     NodeData &d = m_nodes[map];
     const quint32 first = quint32(m_entries.size());
     bool placed = false;
     for (quint32 i = 0; i < d.count; ++i) {
         const Entry old = m_entries[d.first + i];
-        if (!placed && keyLess(key, text(old.keyOffset, old.keyLength))) {
-            m_entries.push_back({addText(key), quint32(key.size()), value});
+        if (!placed && keyLess(text(added.keyOffset, added.keyLength), text(old.keyOffset, old.keyLength))) {
+            m_entries.push_back(added);
             placed = true;
         }
         m_entries.push_back(old);
     }
     if (!placed)
-        m_entries.push_back({addText(key), quint32(key.size()), value});
+        m_entries.push_back(added);
     d.first = first;
     ++d.count;
 }
