@@ -13,6 +13,10 @@ QString unescapePointerToken(QString token)
     return token;
 }
 
+// What the API server sets in metadata: never a difference.
+constexpr const char *kServerMetadata[] = {"managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink"};
+constexpr char kLastApplied[] = "kubectl.kubernetes.io/last-applied-configuration";
+
 void removeKey(CompactTree &tree, Node map, QByteArrayView key)
 {
     if (const qsizetype i = tree.indexOf(map, key); i >= 0)
@@ -73,11 +77,11 @@ void normalizeObject(CompactTree &tree, const ResourceKey &key, const QList<Igno
     if (const qsizetype at = tree.indexOf(root, "metadata"); at < 0 || !tree.isMap(tree.value(root, at)))
         tree.insert(root, "metadata", tree.addEmptyMap()); // absent or not a map: an empty one
     const Node metadata = tree.value(root, tree.indexOf(root, "metadata"));
-    for (const char *field : {"managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink"})
+    for (const char *field : kServerMetadata)
         removeKey(tree, metadata, field);
     if (const qsizetype at = tree.indexOf(metadata, "annotations"); at >= 0) {
         const Node annotations = tree.value(metadata, at);
-        if (const qsizetype applied = tree.indexOf(annotations, "kubectl.kubernetes.io/last-applied-configuration"); applied >= 0) {
+        if (const qsizetype applied = tree.indexOf(annotations, kLastApplied); applied >= 0) {
             tree.removeEntry(annotations, applied);
             if (tree.size(annotations) == 0)
                 tree.removeEntry(metadata, at);
@@ -91,11 +95,30 @@ void normalizeObject(CompactTree &tree, const ResourceKey &key, const QList<Igno
     }
 }
 
+// The same as the compact form (tst_resourcediff checks that they agree), on the QJsonObject: a
+// live object (LiveCompare) is normalized without building its tree twice over.
 QJsonObject normalizeObject(QJsonObject object, const ResourceKey &key, const QList<IgnoreRule> &rules)
 {
-    CompactTree tree = CompactTree::fromJson(object);
-    normalizeObject(tree, key, rules);
-    return tree.toJson(tree.root()).toObject();
+    object.remove(QLatin1String("status"));
+    QJsonObject metadata = object.value(QLatin1String("metadata")).toObject();
+    for (const char *field : kServerMetadata)
+        metadata.remove(QLatin1String(field));
+    QJsonObject annotations = metadata.value(QLatin1String("annotations")).toObject();
+    if (annotations.contains(QLatin1String(kLastApplied))) {
+        annotations.remove(QLatin1String(kLastApplied));
+        if (annotations.isEmpty())
+            metadata.remove(QLatin1String("annotations"));
+        else
+            metadata.insert(QLatin1String("annotations"), annotations);
+    }
+    object.insert(QLatin1String("metadata"), metadata);
+    for (const IgnoreRule &rule : rules) {
+        if (!rule.matches(key))
+            continue;
+        for (const QString &pointer : rule.jsonPointers)
+            removeJsonPointer(object, pointer);
+    }
+    return object;
 }
 
 } // namespace sluice

@@ -120,6 +120,42 @@ private slots:
 
     // Texts written on demand, one object at a time, are the texts a full diff writes, masks
     // included (Secrets' texts are written up front: their masks number across the diff).
+    // The two forms of normalizeObject (the compact tree a review compares, the QJsonObject a
+    // live object is) give the same object: every golden case's objects with its ignore rules,
+    // and the corners (last-applied alone or among others, metadata absent or not a map).
+    void normalizedFormsAgree_data() { golden_data(); }
+    void normalizedFormsAgree()
+    {
+        QFETCH(QString, name);
+        QFETCH(QList<IgnoreRule>, ignore);
+        QList<std::pair<ResourceKey, QJsonObject>> objects;
+        for (const char *side : {"/base.yaml", "/head.yaml"}) {
+            for (const auto &[key, resource] : load(caseDir(name) + QLatin1String(side))) {
+                auto tree = resource.parseTree();
+                QVERIFY(tree);
+                objects.append({key, *tree});
+            }
+        }
+        const ResourceKey cm{QString(), QStringLiteral("ConfigMap"), QStringLiteral("shop"), QStringLiteral("c")};
+        const QString applied = QStringLiteral("kubectl.kubernetes.io/last-applied-configuration");
+        const auto withMetadata = [](const QJsonValue &metadata) {
+            return QJsonObject{{QStringLiteral("kind"), QStringLiteral("ConfigMap")}, {QStringLiteral("metadata"), metadata},
+                               {QStringLiteral("status"), QJsonObject{{QStringLiteral("x"), 1}}}};
+        };
+        objects.append({cm, withMetadata(QJsonObject{{QStringLiteral("uid"), QStringLiteral("u")},
+                                                     {QStringLiteral("annotations"), QJsonObject{{applied, QStringLiteral("{}")}}}})});
+        objects.append({cm, withMetadata(QJsonObject{{QStringLiteral("annotations"),
+                                                      QJsonObject{{applied, QStringLiteral("{}")}, {QStringLiteral("a"), QStringLiteral("b")}}}})});
+        objects.append({cm, withMetadata(QJsonObject{{QStringLiteral("annotations"), QJsonObject()}})});
+        objects.append({cm, withMetadata(QStringLiteral("not a map"))});
+        objects.append({cm, QJsonObject{{QStringLiteral("kind"), QStringLiteral("ConfigMap")}}});
+        for (const auto &[key, object] : objects) {
+            auto tree = yaml::CompactTree::fromJson(object);
+            normalizeObject(tree, key, ignore);
+            QCOMPARE(tree.toJson(tree.root()).toObject(), normalizeObject(object, key, ignore));
+        }
+    }
+
     void textsOnDemand_data() { golden_data(); }
     void textsOnDemand()
     {
