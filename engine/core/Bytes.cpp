@@ -3,8 +3,6 @@
 #include <QFile>
 #include <QtEndian>
 
-#include <limits>
-
 namespace sluice {
 
 QByteArray readWhole(QFile &file)

@@ -287,13 +287,6 @@ QList<FieldChange> diffFields(const CompactTree &before, Node beforeNode, const 
     return differ.take();
 }
 
-QList<FieldChange> diffFields(const QJsonValue &before, const QJsonValue &after)
-{
-    const CompactTree b = CompactTree::fromJson(before);
-    const CompactTree a = CompactTree::fromJson(after);
-    return diffFields(b, b.root(), a, a.root());
-}
-
 bool isOrderValue(const QJsonValue &value)
 {
     const QJsonObject o = value.toObject();

@@ -27,7 +27,6 @@ struct FieldChange
 // Cost: linear in the size of the trees. Recursion depth is bounded by the parser's limit.
 QList<FieldChange> diffFields(const yaml::CompactTree &before, yaml::CompactTree::Node beforeNode,
                               const yaml::CompactTree &after, yaml::CompactTree::Node afterNode);
-QList<FieldChange> diffFields(const QJsonValue &before, const QJsonValue &after);
 
 // A value as shown in a field change: scalars as YAML writes them (a string that would read as
 // another type quoted: "true" vs true), objects and lists as compact JSON, an order value as

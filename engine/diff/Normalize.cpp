@@ -15,7 +15,6 @@ QString unescapePointerToken(QString token)
 
 // What the API server sets in metadata: never a difference.
 constexpr const char *kServerMetadata[] = {"managedFields", "resourceVersion", "uid", "generation", "creationTimestamp", "selfLink"};
-constexpr char kLastApplied[] = "kubectl.kubernetes.io/last-applied-configuration";
 
 void removeKey(CompactTree &tree, Node map, QByteArrayView key)
 {
@@ -74,14 +73,12 @@ void normalizeObject(CompactTree &tree, const ResourceKey &key, const QList<Igno
 {
     const Node root = tree.root();
     removeKey(tree, root, "status");
-    if (const qsizetype at = tree.indexOf(root, "metadata"); at < 0 || !tree.isMap(tree.value(root, at)))
-        tree.insert(root, "metadata", tree.addEmptyMap()); // absent or not a map: an empty one
-    const Node metadata = tree.value(root, tree.indexOf(root, "metadata"));
+    const Node metadata = tree.mapAt(root, "metadata");
     for (const char *field : kServerMetadata)
         removeKey(tree, metadata, field);
     if (const qsizetype at = tree.indexOf(metadata, "annotations"); at >= 0) {
         const Node annotations = tree.value(metadata, at);
-        if (const qsizetype applied = tree.indexOf(annotations, kLastApplied); applied >= 0) {
+        if (const qsizetype applied = tree.indexOf(annotations, kLastAppliedAnnotation); applied >= 0) {
             tree.removeEntry(annotations, applied);
             if (tree.size(annotations) == 0)
                 tree.removeEntry(metadata, at);
@@ -104,8 +101,8 @@ QJsonObject normalizeObject(QJsonObject object, const ResourceKey &key, const QL
     for (const char *field : kServerMetadata)
         metadata.remove(QLatin1String(field));
     QJsonObject annotations = metadata.value(QLatin1String("annotations")).toObject();
-    if (annotations.contains(QLatin1String(kLastApplied))) {
-        annotations.remove(QLatin1String(kLastApplied));
+    if (annotations.contains(QLatin1String(kLastAppliedAnnotation))) {
+        annotations.remove(QLatin1String(kLastAppliedAnnotation));
         if (annotations.isEmpty())
             metadata.remove(QLatin1String("annotations"));
         else

@@ -23,6 +23,9 @@ struct IgnoreRule
     bool matches(const ResourceKey &key) const;
 };
 
+// kubectl's annotation holding the whole object as last applied (values included).
+inline constexpr char kLastAppliedAnnotation[] = "kubectl.kubernetes.io/last-applied-configuration";
+
 // Drops status, metadata.managedFields/resourceVersion/uid/generation/creationTimestamp/selfLink,
 // the kubectl last-applied-configuration annotation (and empty annotations/labels left
 // behind), then every field the matching ignore rules name: in place, or as a changed copy.

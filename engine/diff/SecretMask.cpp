@@ -1,5 +1,7 @@
 #include "SecretMask.h"
 
+#include "Normalize.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -57,18 +59,11 @@ void SecretMasker::mask(CompactTree &secret)
     const Node metadata = m < 0 ? root : secret.value(root, m);
     if (const qsizetype at = m < 0 ? -1 : secret.indexOf(metadata, "annotations"); at >= 0) {
         const Node annotations = secret.value(metadata, at);
-        if (const qsizetype applied = secret.indexOf(annotations, "kubectl.kubernetes.io/last-applied-configuration"); applied >= 0)
+        if (const qsizetype applied = secret.indexOf(annotations, kLastAppliedAnnotation); applied >= 0)
             secret.removeEntry(annotations, applied);
         if (!secret.isMap(annotations) || secret.size(annotations) == 0)
             secret.removeEntry(metadata, at);
     }
-}
-
-QJsonObject SecretMasker::mask(QJsonObject secret)
-{
-    CompactTree tree = CompactTree::fromJson(secret);
-    mask(tree);
-    return tree.toJson(tree.root()).toObject();
 }
 
 } // namespace sluice

@@ -23,7 +23,6 @@ public:
     // so one masker must serve both sides of a comparison. Also masks the values of a
     // last-applied-configuration annotation by dropping it. Not thread-safe.
     void mask(yaml::CompactTree &secret);
-    QJsonObject mask(QJsonObject secret);
 
 private:
     // What makes two values the same secret.

@@ -3,7 +3,7 @@
 // Private to engine/git: the system CA certificates, parsed when a transfer first needs them.
 //
 // Debian's libgit2 (built with mbedTLS) parses the whole system CA bundle in git_libgit2_init:
-// 51 M instructions, a third of a `sluicectl review` answered from the review cache, paid by
+// 54 M instructions, a third of a `sluicectl review` answered from the review cache, paid by
 // every process that opens a repository although only an HTTPS fetch or push uses it. Sluice
 // defines mbedTLS's two CA-loading functions itself (the dynamic linker binds libgit2's calls to
 // the executable's definitions first): a call made while libgit2 initialises is remembered, and

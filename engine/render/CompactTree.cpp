@@ -119,6 +119,15 @@ void CompactTree::insert(Node map, QByteArrayView key, Node value)
     ++d.count;
 }
 
+CompactTree::Node CompactTree::mapAt(Node map, QByteArrayView key)
+{
+    if (const qsizetype i = indexOf(map, key); i >= 0 && isMap(value(map, i)))
+        return value(map, i);
+    const Node empty = addEmptyMap();
+    insert(map, key, empty);
+    return empty;
+}
+
 bool CompactTree::equal(Node node, const CompactTree &other, Node otherNode) const
 {
     const NodeData &a = m_nodes[node];

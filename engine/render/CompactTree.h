@@ -54,6 +54,9 @@ public:
     void removeItem(Node sequence, qsizetype i);
     // Adds `key` at its place in key order, or replaces its value.
     void insert(Node map, QByteArrayView key, Node value);
+    // The map under `key` in `map`; an empty one is put there first when it is absent or not a
+    // map (as QJsonObject::value(key).toObject() reads it, written back).
+    Node mapAt(Node map, QByteArrayView key);
 
     // A map's keys are in QJsonObject's order: UTF-16 code units (bytes, for ASCII keys).
     static bool keyLess(QByteArrayView a, QByteArrayView b);

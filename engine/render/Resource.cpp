@@ -81,14 +81,7 @@ Result<yaml::CompactTree> Resource::parseCompactTree() const
         std::optional<yaml::CompactTree> tree = yaml::parseCompact(text, sourceFile, line);
         if (tree && tree->isMap(tree->root())) {
             // metadata.namespace as parseTree sets it.
-            using Node = yaml::CompactTree::Node;
-            const Node root = tree->root();
-            qsizetype at = tree->indexOf(root, "metadata");
-            if (at < 0 || !tree->isMap(tree->value(root, at))) {
-                tree->insert(root, "metadata", tree->addEmptyMap());
-                at = tree->indexOf(root, "metadata");
-            }
-            const Node metadata = tree->value(root, at);
+            const yaml::CompactTree::Node metadata = tree->mapAt(tree->root(), "metadata");
             if (key.ns.isEmpty()) {
                 if (const qsizetype ns = tree->indexOf(metadata, "namespace"); ns >= 0)
                     tree->removeEntry(metadata, ns);

@@ -4,7 +4,6 @@
 #include "YamlScalar.h"
 
 #include <QHash>
-#include <QStringDecoder>
 #include <QSet>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -46,11 +45,7 @@ bool isAscii(QByteArrayView s)
 // this keeps a tree's strings what QString::fromUtf8 would make of them regardless).
 bool isValidUtf8(QByteArrayView s)
 {
-    if (isAscii(s))
-        return true;
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString decoded = decoder(s);
-    return !decoder.hasError() && decoded.toUtf8() == s;
+    return isAscii(s) || QString::fromUtf8(s).toUtf8() == s; // what is not UTF-8 comes back replaced
 }
 
 struct Frame
