@@ -274,7 +274,7 @@ int runRender(const Context &ctx, const RenderArgs &args)
         stdoutFile.write("{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n");
     SecretMasker masker;
     bool first = true;
-    for (const auto &[key, resource] : *set) {
+    for (const Resource &resource : *set) {
         auto tree = displayTree(resource, {}, masker);
         if (!tree)
             return fail(tree.error());

@@ -46,21 +46,29 @@ QByteArray label(const QByteArray &prefix, const ResourceKey &key)
     return prefix + "  " + key.displayName().toUtf8();
 }
 
-// One object of the comparison that may differ, and the trees built for it.
+// The trees built for a pair while it is compared.
+struct Trees
+{
+    yaml::CompactTree before;
+    yaml::CompactTree after;
+};
+
+// One object of the comparison that may differ. A large review holds one per changed object,
+// so what is held only while comparing is behind a pointer.
 struct Pair
 {
     const Resource *before = nullptr;
     const Resource *after = nullptr;
     ObjectDiff *result = nullptr;
     qsizetype index = 0; // of result in the diff's list, which may move while it grows
-    yaml::CompactTree beforeTree;
-    yaml::CompactTree afterTree;
-    std::optional<Error> error;
+    std::unique_ptr<Trees> trees;
+    std::unique_ptr<Error> error;
 };
 
 Status parseAndNormalize(Pair &pair, const QList<IgnoreRule> &ignore)
 {
-    for (auto [resource, tree] : {std::pair{pair.before, &pair.beforeTree}, std::pair{pair.after, &pair.afterTree}}) {
+    pair.trees = std::make_unique<Trees>();
+    for (auto [resource, tree] : {std::pair{pair.before, &pair.trees->before}, std::pair{pair.after, &pair.trees->after}}) {
         if (!resource)
             continue;
         auto parsed = resource->parseCompactTree();
@@ -76,8 +84,8 @@ void compare(Pair &pair, const DiffOptions &options)
 {
     ObjectDiff &object = *pair.result;
     if (pair.before && pair.after) {
-        const yaml::CompactTree &before = pair.beforeTree;
-        const yaml::CompactTree &after = pair.afterTree;
+        const yaml::CompactTree &before = pair.trees->before;
+        const yaml::CompactTree &after = pair.trees->after;
         if (before.equal(before.root(), after, after.root())) {
             object.change = ChangeKind::Unchanged;
             return;
@@ -88,8 +96,9 @@ void compare(Pair &pair, const DiffOptions &options)
         object.change = pair.after ? ChangeKind::Added : ChangeKind::Removed;
     }
     if (options.withText || (options.withSecretTexts && SecretMasker::appliesTo(object.key))) {
-        object.beforeYaml = pair.before ? yaml::toYaml(pair.beforeTree, pair.beforeTree.root()) : QByteArray();
-        object.afterYaml = pair.after ? yaml::toYaml(pair.afterTree, pair.afterTree.root()) : QByteArray();
+        const Trees &trees = *pair.trees;
+        object.beforeYaml = pair.before ? yaml::toYaml(trees.before, trees.before.root()) : QByteArray();
+        object.afterYaml = pair.after ? yaml::toYaml(trees.after, trees.after.root()) : QByteArray();
         object.diff = unifiedDiff(object.beforeYaml, object.afterYaml,
                                   pair.before ? label(options.baseLabel, object.key) : QByteArray("/dev/null"),
                                   pair.after ? label(options.headLabel, object.key) : QByteArray("/dev/null"));
@@ -104,8 +113,7 @@ void compare(Pair &pair, const DiffOptions &options)
 void finish(Pair &pair, const DiffOptions &options)
 {
     compare(pair, options);
-    pair.beforeTree = {};
-    pair.afterTree = {};
+    pair.trees.reset();
 }
 
 // Runs `work` on every pair that needs it, on the global thread pool.
@@ -148,13 +156,13 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
     auto h = head.begin();
     while (b != base.end() || h != head.end()) {
         Pair pair;
-        if (h == head.end() || (b != base.end() && b->first < h->first)) {
-            pair.before = &(b++)->second;
-        } else if (b == base.end() || h->first < b->first) {
-            pair.after = &(h++)->second;
+        if (h == head.end() || (b != base.end() && b->key < h->key)) {
+            pair.before = &*b++;
+        } else if (b == base.end() || h->key < b->key) {
+            pair.after = &*h++;
         } else {
-            pair.before = &(b++)->second;
-            pair.after = &(h++)->second;
+            pair.before = &*b++;
+            pair.after = &*h++;
         }
         const Resource *either = pair.after ? pair.after : pair.before;
         ObjectDiff &object = result.objects.emplace_back();
@@ -165,7 +173,7 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
         object.change = ChangeKind::Unchanged;
         if (!(pair.before && pair.after && pair.before->hash == pair.after->hash)) {
             pair.index = result.objects.size() - 1;
-            pairs.push_back(pair);
+            pairs.push_back(std::move(pair));
         }
     }
     std::vector<Pair *> work;
@@ -181,7 +189,7 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
         if (cancel.isCancelled())
             return;
         if (Status s = parseAndNormalize(pair, options.ignore); !s)
-            pair.error = s.error();
+            pair.error = std::make_unique<Error>(s.error());
         else if (!SecretMasker::appliesTo(pair.result->key))
             finish(pair, options);
     });
@@ -199,14 +207,14 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
         if (!SecretMasker::appliesTo(pair->result->key))
             continue;
         if (pair->before)
-            masker.mask(pair->beforeTree);
+            masker.mask(pair->trees->before);
         if (pair->after)
-            masker.mask(pair->afterTree);
+            masker.mask(pair->trees->after);
         secrets.push_back(pair);
     }
     forEachParallel(secrets, [&](Pair &pair) { finish(pair, options); });
 
-    pairs = {}; // the trees are gone; the pairs too before the caller goes on
+    pairs = std::vector<Pair>(); // the trees are gone; the pairs too before the caller goes on
     for (const ObjectDiff &object : std::as_const(result.objects)) {
         switch (object.change) {
         case ChangeKind::Added: ++result.summary.added; break;

@@ -422,7 +422,7 @@ Result<ScannedManifests> expandHelmReleases(ScannedManifests scanned, const Rend
         if (!set)
             return set.error();
         notes.append(set->notes);
-        for (const auto &[key, object] : *set)
+        for (const Resource &object : *set)
             rendered.append(object); // its source names the HelmRelease: "HelmRelease shop/web (helm output)"
     }
     scanned.resources.append(std::move(rendered));

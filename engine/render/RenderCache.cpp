@@ -28,18 +28,18 @@ constexpr quint64 kDataSeed = 0x64617461; // checksums of findData/storeData ent
 void writeResources(QDataStream &out, const ResourceSet &set)
 {
     StringTable table;
-    const auto shared = [](const ResourceKey &key, const Resource &r) {
-        return std::array{&key.group, &key.kind, &key.ns, &r.apiVersion, &r.sourceFile};
+    const auto shared = [](const Resource &r) {
+        return std::array{&r.key.group, &r.key.kind, &r.key.ns, &r.apiVersion, &r.sourceFile};
     };
-    for (const auto &[key, r] : set) {
-        for (const QString *s : shared(key, r))
+    for (const Resource &r : set) {
+        for (const QString *s : shared(r))
             table.id(*s);
     }
     out << table.strings() << qint64(set.size());
-    for (const auto &[key, r] : set) { // written as they are: an entry is not held twice
-        for (const QString *s : shared(key, r))
+    for (const Resource &r : set) { // written as they are: an entry is not held twice
+        for (const QString *s : shared(r))
             out << table.id(*s);
-        out << key.name << qint32(r.line) << r.text << quint8(r.format) << r.hash;
+        out << r.key.name << qint32(r.line) << r.text << quint8(r.format) << r.hash;
     }
 }
 
@@ -81,8 +81,8 @@ bool readHeader(StreamReader &in, const QString &key)
 // disk (a render of it costs again in the next process). Linear in the set, no parsing.
 bool containsSecret(const ResourceSet &set)
 {
-    for (const auto &entry : set) {
-        if (entry.first.group.isEmpty() && entry.first.kind == QLatin1String("Secret"))
+    for (const Resource &r : set) {
+        if (r.key.group.isEmpty() && r.key.kind == QLatin1String("Secret"))
             return true;
     }
     return false;
@@ -138,9 +138,9 @@ qint64 RenderCache::memoryBytes()
 
 void RenderCache::keepInMemory(const QString &key, const ResourceSet &set)
 {
-    constexpr qint64 kObjectBytes = 400; // a map node, its key's strings, allocation overhead
+    constexpr qint64 kObjectBytes = 300; // the object, its key's strings, allocation overhead
     qint64 bytes = 0;
-    for (const auto &[k, r] : set)
+    for (const Resource &r : set)
         bytes += r.text.size() + kObjectBytes;
     if (auto it = m_sets.find(key); it != m_sets.end()) {
         m_memoryBytes -= it->bytes;

@@ -144,7 +144,10 @@ Result<ScannedManifests> scanPlainFiles(const QList<FileBytes> &files, const QSt
         auto scanned = scanMemo().scan(file.bytes, shown);
         if (!scanned)
             return scanned.error();
-        all.resources.append(std::move(scanned->resources));
+        if (all.resources.isEmpty()) // taken, not copied (QList::append copies into a new block)
+            all.resources = std::move(scanned->resources);
+        else
+            all.resources.append(std::move(scanned->resources));
         all.crds.append(std::move(scanned->crds));
     }
     if (all.resources.isEmpty())

@@ -5,7 +5,10 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
-#include <atomic>
+#include <algorithm>
+#include <numeric>
+#include <optional>
+#include <vector>
 
 namespace sluice {
 
@@ -97,38 +100,95 @@ Result<yaml::CompactTree> Resource::parseCompactTree() const
     return yaml::CompactTree::fromJson(*object);
 }
 
-const ResourceSet::Map &ResourceSet::items() const
+namespace {
+
+Error duplicateError(const Resource &present, const Resource &added)
 {
-    static const Map empty;
-    return m_items ? *m_items : empty;
+    return makeError(ErrorCategory::Render, QStringLiteral("duplicate object %1: %2 and %3")
+                                                .arg(added.key.displayName(), present.location(), added.location()));
+}
+
+// Puts items[order[i]] at i for every i, moving each object once along the permutation's cycles.
+void permute(QList<Resource> &items, std::vector<quint32> &order)
+{
+    Resource *data = items.data();
+    for (quint32 start = 0; start < order.size(); ++start) {
+        if (order[start] == start)
+            continue;
+        Resource held = std::move(data[start]);
+        quint32 at = start;
+        while (order[at] != start) {
+            const quint32 from = order[at];
+            data[at] = std::move(data[from]);
+            order[at] = at;
+            at = from;
+        }
+        data[at] = std::move(held);
+        order[at] = at;
+    }
+}
+
+} // namespace
+
+Result<ResourceSet> ResourceSet::fromList(QList<Resource> resources, Duplicates duplicates)
+{
+    // Positions are sorted, not objects (~200 bytes each), and stably: equal keys keep list order.
+    const auto less = [&](quint32 a, quint32 b) { return resources.at(a).key < resources.at(b).key; };
+    std::vector<quint32> order(size_t(resources.size()));
+    std::iota(order.begin(), order.end(), 0u);
+    const bool sorted = std::is_sorted(order.begin(), order.end(), less);
+    if (!sorted)
+        std::stable_sort(order.begin(), order.end(), less);
+
+    // The first duplicate as inserting in list order would meet it: the later object of a key
+    // that comes first in the list, and the key's first object.
+    std::optional<std::pair<quint32, quint32>> duplicate; // (present, added)
+    for (size_t i = 1, first = 0; i < order.size(); ++i) {
+        if (resources.at(order[i]).key != resources.at(order[first]).key)
+            first = i;
+        else if (!duplicate || order[i] < duplicate->second)
+            duplicate = {order[first], order[i]};
+    }
+    ResourceSet set;
+    if (duplicate) {
+        if (duplicates == Duplicates::Error)
+            return duplicateError(resources.at(duplicate->first), resources.at(duplicate->second));
+        for (quint32 i : order) { // each key's first object
+            if (set.m_items.isEmpty() || set.m_items.constLast().key != resources.at(i).key)
+                set.m_items.append(resources.at(i));
+        }
+    } else if (sorted) {
+        set.m_items = std::move(resources);
+    } else if (resources.isDetached()) {
+        permute(resources, order);
+        set.m_items = std::move(resources);
+    } else { // shared (a memo holds the list): copied, which costs references, not texts
+        set.m_items.reserve(resources.size());
+        for (quint32 i : order)
+            set.m_items.append(resources.at(i));
+    }
+    return set;
 }
 
 Status ResourceSet::insert(Resource resource)
 {
-    // Only this copy holds the map once its count is 1 (no other can gain a reference but
-    // through this one), so it can be changed in place.
-    if (!m_items || m_items.use_count() > 1)
-        m_items = std::make_shared<Map>(items());
-    else
-        std::atomic_thread_fence(std::memory_order_acquire); // after the reads of a copy released on another thread
-    Map &map = *m_items;
-    if (!map.empty() && map.rbegin()->first < resource.key) { // in key order (a cache entry): no search
-        map.emplace_hint(map.end(), resource.key, std::move(resource));
+    if (m_items.isEmpty() || m_items.constLast().key < resource.key) { // in key order (a cache entry): no search
+        m_items.append(std::move(resource));
         return {};
     }
-    auto [it, inserted] = map.try_emplace(resource.key, std::move(resource)); // not moved from when present
-    if (!inserted)
-        return makeError(ErrorCategory::Render,
-                         QStringLiteral("duplicate object %1: %2 and %3")
-                             .arg(resource.key.displayName(), it->second.location(), resource.location()));
+    const auto it = std::lower_bound(m_items.cbegin(), m_items.cend(), resource.key,
+                                     [](const Resource &r, const ResourceKey &key) { return r.key < key; });
+    if (it != m_items.cend() && it->key == resource.key)
+        return duplicateError(*it, resource);
+    m_items.insert(it - m_items.cbegin(), std::move(resource));
     return {};
 }
 
 const Resource *ResourceSet::find(const ResourceKey &key) const
 {
-    const Map &map = items();
-    const auto it = map.find(key);
-    return it == map.end() ? nullptr : &it->second;
+    const auto it = std::lower_bound(m_items.cbegin(), m_items.cend(), key,
+                                     [](const Resource &r, const ResourceKey &k) { return r.key < k; });
+    return it != m_items.cend() && it->key == key ? &*it : nullptr;
 }
 
 } // namespace sluice

@@ -10,8 +10,6 @@
 #include <QString>
 
 #include <compare>
-#include <map>
-#include <memory>
 
 namespace sluice {
 
@@ -74,32 +72,38 @@ struct Resource
     Result<yaml::CompactTree> parseCompactTree() const;
 };
 
-// The desired set: resources by key, iterated in key order (group, kind, namespace, name).
-// Implicitly shared, as Qt's containers are: a copy (the render cache's, a diff's source) costs a
-// reference, and insert() copies the objects only while another copy shares them.
+// The desired set: resources by key, iterated in key order (group, kind, namespace, name). The
+// objects are kept in one sorted list, each holding its own key: no node or key copy per object
+// (a large manifest has hundreds of thousands). Implicitly shared, as Qt's containers are: a copy
+// (the render cache's, a diff's source) costs a reference.
 class ResourceSet
 {
 public:
-    using Map = std::map<ResourceKey, Resource>;
+    // What fromList does with a key given twice.
+    enum class Duplicates { Error, KeepFirst };
 
-    // Error when the key is already present: "duplicate object Deployment shop/web: a.yaml:1
-    // and b.yaml:7".
+    // The set of `resources`, in any order. With Duplicates::Error, a key given twice is an
+    // error naming both, as insert() in list order would report it: "duplicate object Deployment
+    // shop/web: a.yaml:1 and b.yaml:7". O(n log n); sorts the list in place when not shared.
+    static Result<ResourceSet> fromList(QList<Resource> resources, Duplicates duplicates = Duplicates::Error);
+
+    // Adds one object; error (the message above) when its key is present. Cheap at the end of
+    // the key order (a cache entry is read in key order); elsewhere it moves the later objects,
+    // so build large sets from a list with fromList.
     Status insert(Resource resource);
 
     const Resource *find(const ResourceKey &key) const;
-    qsizetype size() const { return qsizetype(items().size()); }
-    bool isEmpty() const { return items().empty(); }
-    Map::const_iterator begin() const { return items().begin(); }
-    Map::const_iterator end() const { return items().end(); }
+    qsizetype size() const { return m_items.size(); }
+    bool isEmpty() const { return m_items.isEmpty(); }
+    QList<Resource>::const_iterator begin() const { return m_items.cbegin(); }
+    QList<Resource>::const_iterator end() const { return m_items.cend(); }
 
     // What the renderer left out on purpose, for people: "left out Pod default/web-test (a helm
     // test hook: helm test runs it, a release does not deploy it)".
     QStringList notes;
 
 private:
-    const Map &items() const;
-
-    std::shared_ptr<Map> m_items; // null while empty; changed in place only while not shared
+    QList<Resource> m_items; // sorted by key, each key once
 };
 
 } // namespace sluice

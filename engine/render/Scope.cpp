@@ -61,7 +61,6 @@ Result<ResourceSet> scopeResources(ScannedManifests scanned, const QString &defa
         if (crd.clusterScoped)
             crdClusterScoped.insert(crd.group + QLatin1Char('/') + crd.kind);
     }
-    ResourceSet set;
     for (Resource &r : scanned.resources) {
         const bool clusterScoped = isBuiltinClusterScoped(r.key.group, r.key.kind) ||
                                    crdClusterScoped.contains(r.key.group + QLatin1Char('/') + r.key.kind);
@@ -69,10 +68,8 @@ Result<ResourceSet> scopeResources(ScannedManifests scanned, const QString &defa
             r.key.ns.clear();
         else if (r.key.ns.isEmpty())
             r.key.ns = defaultNamespace;
-        if (Status s = set.insert(std::move(r)); !s)
-            return s.error();
     }
-    return set;
+    return ResourceSet::fromList(std::move(scanned.resources));
 }
 
 } // namespace sluice

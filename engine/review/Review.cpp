@@ -55,7 +55,8 @@ Result<ResourceSet> renderTogether(const git::Repository &repo, SourceRenderer &
                                    const QList<ApplicationConfig> &apps, const CancelToken &cancel, const QString &side,
                                    QStringList &empty)
 {
-    ResourceSet all;
+    QList<Resource> all;
+    QStringList notes;
     QHash<QString, QString> owner; // key → application
     for (const ApplicationConfig &app : apps) {
         auto set = renderOrEmpty(repo, renderer, rev, app, cancel, side);
@@ -63,18 +64,21 @@ Result<ResourceSet> renderTogether(const git::Repository &repo, SourceRenderer &
             return set.error();
         if (set->size() == 0)
             empty.append(app.name);
-        for (const auto &[key, resource] : *set) {
-            if (owner.contains(key.toString()))
+        for (const Resource &resource : *set) {
+            const QString key = resource.key.toString();
+            if (owner.contains(key))
                 return makeError(ErrorCategory::Render, QStringLiteral("%1 is rendered by both %2 and %3")
-                                                            .arg(key.displayName(), owner.value(key.toString()), app.name));
-            owner.insert(key.toString(), app.name);
-            if (Status s = all.insert(resource); !s)
-                return s.error();
+                                                            .arg(resource.key.displayName(), owner.value(key), app.name));
+            owner.insert(key, app.name);
+            all.append(resource);
         }
         for (const QString &note : set->notes)
-            all.notes.append(app.name + QStringLiteral(": ") + note);
+            notes.append(app.name + QStringLiteral(": ") + note);
     }
-    return all;
+    auto set = ResourceSet::fromList(std::move(all)); // no key twice: each has one owner
+    if (set)
+        set->notes = notes;
+    return set;
 }
 
 DiffOptions optionsFor(const QList<IgnoreRule> &ignore, const git::Revision &base, const git::Revision &head, DiffTexts texts)
@@ -106,19 +110,21 @@ ResourceSet alignNamespaces(const ResourceSet &base, const ResourceSet &head)
 {
     QHash<QString, QList<const Resource *>> headByName, baseByName;
     const auto name = [](const ResourceKey &k) { return k.group + QLatin1Char('/') + k.kind + QLatin1Char('/') + k.name; };
-    for (const auto &[key, r] : head)
-        headByName[name(key)].append(&r);
-    for (const auto &[key, r] : base)
-        baseByName[name(key)].append(&r);
-    ResourceSet aligned;
-    aligned.notes = base.notes;
-    for (const auto &[key, r] : base) {
-        Resource moved = r;
-        const QList<const Resource *> &candidates = headByName.value(name(key));
-        if (!head.find(key) && candidates.size() == 1 && baseByName.value(name(key)).size() == 1 && !key.ns.isEmpty())
-            moved.key.ns = candidates.first()->key.ns;
-        (void)aligned.insert(moved); // a key taken twice keeps the first: the review still shows both sides
+    for (const Resource &r : head)
+        headByName[name(r.key)].append(&r);
+    for (const Resource &r : base)
+        baseByName[name(r.key)].append(&r);
+    QList<Resource> moved;
+    moved.reserve(base.size());
+    for (const Resource &r : base) {
+        Resource &m = moved.emplace_back(r);
+        const QList<const Resource *> &candidates = headByName.value(name(r.key));
+        if (!head.find(r.key) && candidates.size() == 1 && baseByName.value(name(r.key)).size() == 1 && !r.key.ns.isEmpty())
+            m.key.ns = candidates.first()->key.ns;
     }
+    // A key taken twice keeps the first: the review still shows both sides.
+    ResourceSet aligned = *ResourceSet::fromList(std::move(moved), ResourceSet::Duplicates::KeepFirst);
+    aligned.notes = base.notes;
     return aligned;
 }
 

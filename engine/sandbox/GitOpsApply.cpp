@@ -124,7 +124,7 @@ Result<QList<ObjectRef>> applyObjects(kube::KubeClient &client, kube::DiscoveryC
                                       const QString &fieldManager, const Decorate &decorate, const CancelToken &cancel)
 {
     QList<const Resource *> ordered;
-    for (const auto &[key, resource] : objects)
+    for (const Resource &resource : objects)
         ordered.append(&resource);
     std::stable_sort(ordered.begin(), ordered.end(), [](const Resource *a, const Resource *b) { return stageOf(a->key) < stageOf(b->key); });
     QList<ObjectRef> applied;

@@ -306,7 +306,8 @@ Result<LiveComparison> compareWithCluster(ClusterConnection &cluster, const QStr
 
     QList<Item> items;
     items.reserve(desired.size());
-    for (const auto &[key, resource] : desired) {
+    for (const Resource &resource : desired) {
+        const ResourceKey &key = resource.key;
         Item item;
         item.resource = &resource;
         item.state.key = key;
@@ -358,18 +359,16 @@ Result<LiveComparison> compareWithCluster(ClusterConnection &cluster, const QStr
     qCDebug(lcSync) << "fetched and dry-ran" << items.size() << "desired objects by" << clock.elapsed() << "ms";
 
     // 3. Object-keyed diff of live vs after-apply (masked, normalised, ignore rules).
-    ResourceSet before;
-    ResourceSet after;
+    QList<Resource> beforeList, afterList;
     for (Item &item : items) {
         const ResourceKey &key = item.state.key;
-        if (item.compared && !item.state.live.isEmpty()) {
-            SLUICE_TRY(before.insert(asResource(key, item.state.apiVersion, item.state.live, QStringLiteral("live"))));
-        }
+        if (item.compared && !item.state.live.isEmpty())
+            beforeList.append(asResource(key, item.state.apiVersion, item.state.live, QStringLiteral("live")));
         if (item.compared) {
             const QJsonObject predicted = withoutTrackingOnControlled(item.predicted, item.state.live);
-            SLUICE_TRY(after.insert(asResource(key, item.state.apiVersion, predicted, item.resource->sourceFile, item.resource->line)));
+            afterList.append(asResource(key, item.state.apiVersion, predicted, item.resource->sourceFile, item.resource->line));
         } else if (!item.type && item.servedLater) {
-            SLUICE_TRY(after.insert(asResource(key, item.state.apiVersion, item.state.applyBody, item.resource->sourceFile, item.resource->line)));
+            afterList.append(asResource(key, item.state.apiVersion, item.state.applyBody, item.resource->sourceFile, item.resource->line));
         }
     }
     for (const auto &[key, object] : *live) {
@@ -380,16 +379,21 @@ Result<LiveComparison> compareWithCluster(ClusterConnection &cluster, const QStr
             }
             return false;
         }();
-        if (!controlled) {
-            SLUICE_TRY(before.insert(asResource(key, object.value(QLatin1String("apiVersion")).toString(), object, QStringLiteral("live"))));
-        }
+        if (!controlled)
+            beforeList.append(asResource(key, object.value(QLatin1String("apiVersion")).toString(), object, QStringLiteral("live")));
     }
+    auto before = ResourceSet::fromList(std::move(beforeList));
+    if (!before)
+        return before.error();
+    auto after = ResourceSet::fromList(std::move(afterList));
+    if (!after)
+        return after.error();
     DiffOptions diffOptions;
     diffOptions.ignore = options.ignore;
     diffOptions.baseLabel = "live";
     diffOptions.headLabel = "desired";
     diffOptions.withText = options.withText;
-    auto diff = diffResourceSets(before, after, diffOptions, cancel);
+    auto diff = diffResourceSets(*before, *after, diffOptions, cancel);
     if (!diff)
         return diff.error();
     qCDebug(lcSync) << "diffed by" << clock.elapsed() << "ms";

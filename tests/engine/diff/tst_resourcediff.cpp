@@ -130,10 +130,10 @@ private slots:
         QFETCH(QList<IgnoreRule>, ignore);
         QList<std::pair<ResourceKey, QJsonObject>> objects;
         for (const char *side : {"/base.yaml", "/head.yaml"}) {
-            for (const auto &[key, resource] : load(caseDir(name) + QLatin1String(side))) {
+            for (const Resource &resource : load(caseDir(name) + QLatin1String(side))) {
                 auto tree = resource.parseTree();
                 QVERIFY(tree);
-                objects.append({key, *tree});
+                objects.append({resource.key, *tree});
             }
         }
         const ResourceKey cm{QString(), QStringLiteral("ConfigMap"), QStringLiteral("shop"), QStringLiteral("c")};
@@ -288,9 +288,9 @@ private slots:
     {
         const ResourceSet base = load(caseDir("reordered") + "/base.yaml");
         ResourceSet head;
-        for (const auto &[key, resource] : base) {
+        for (const Resource &resource : base) {
             Resource altered = resource;
-            altered.text = key == base.begin()->first ? QByteArray("{ not: [valid") : resource.text + "extra: field\n";
+            altered.text = resource.key == base.begin()->key ? QByteArray("{ not: [valid") : resource.text + "extra: field\n";
             QVERIFY(head.insert(altered));
         }
         auto diff = diffResourceSets(base, head);
@@ -364,8 +364,8 @@ private slots:
                                          "---\napiVersion: v1\nkind: Secret\nmetadata: {name: c}\ndata: [x]\n");
         SecretMasker masker;
         QList<QJsonObject> trees;
-        for (const auto &entry : set) {
-            auto tree = displayTree(entry.second, {}, masker);
+        for (const Resource &resource : set) {
+            auto tree = displayTree(resource, {}, masker);
             QVERIFY(tree);
             trees << tree->toJson(tree->root()).toObject();
         }

@@ -45,8 +45,8 @@ QMap<QString, quint64> expectedObjects(const QString &dir, const QMap<QByteArray
 QMap<QString, quint64> objectsOf(const ResourceSet &set)
 {
     QMap<QString, quint64> objects;
-    for (const auto &[key, r] : set)
-        objects.insert(key.toString(), r.hash);
+    for (const Resource &r : set)
+        objects.insert(r.key.toString(), r.hash);
     return objects;
 }
 

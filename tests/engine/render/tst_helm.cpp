@@ -113,8 +113,8 @@ private slots:
         QVERIFY2(set, set ? "" : qPrintable(set.error().toString()));
         // What `helm create` templates, less templates/tests/test-connection.yaml.
         QStringList keys;
-        for (const auto &[k, resource] : *set)
-            keys << k.displayName();
+        for (const Resource &resource : *set)
+            keys << resource.key.displayName();
         QCOMPARE(keys, (QStringList{"Service shop/web", "ServiceAccount shop/web", "Deployment.apps shop/web"}));
         QCOMPARE(set->notes.size(), 1);
         QVERIFY2(set->notes.first().contains(QLatin1String("Pod shop/web-test-connection")), qPrintable(set->notes.first()));

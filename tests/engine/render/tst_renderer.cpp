@@ -20,6 +20,8 @@
 #include <QThread>
 #include <QTimer>
 
+#include <random>
+
 using namespace sluice;
 
 namespace {
@@ -31,8 +33,8 @@ QByteArray describe(const ResourceSet &set)
 {
     QByteArray out;
     SecretMasker masker;
-    for (const auto &[key, resource] : set) {
-        out += "# " + key.toString().toUtf8() + " from " + resource.location().toUtf8() + "\n";
+    for (const Resource &resource : set) {
+        out += "# " + resource.key.toString().toUtf8() + " from " + resource.location().toUtf8() + "\n";
         auto tree = displayTree(resource, {}, masker);
         out += tree ? yaml::toYaml(*tree, tree->root()) : ("error: " + tree.error().message.toUtf8() + "\n");
     }
@@ -439,8 +441,8 @@ private slots:
         auto set = renderDirectory(dir.path(), QStringLiteral("apps/x"), options);
         QVERIFY2(set, set ? "" : qPrintable(set.error().toString()));
         QStringList got;
-        for (const auto &[key, resource] : *set)
-            got.append(key.toString());
+        for (const Resource &resource : *set)
+            got.append(resource.key.toString());
         got.sort();
         QCOMPARE(got, keys);
     }
@@ -628,6 +630,86 @@ private slots:
         QVERIFY(empty.isEmpty());
         QVERIFY(empty.begin() == empty.end());
         QVERIFY(!empty.find(a.key));
+    }
+
+    // fromList gives the set inserting in list order gives: the same objects in key order, or
+    // the same first duplicate; the list it was given is left as it was when shared.
+    void resourceSetFromListAgreesWithInserts_data()
+    {
+        QTest::addColumn<int>("count");
+        QTest::addColumn<int>("duplicates");
+        QTest::addColumn<bool>("sorted");
+        QTest::newRow("shuffled") << 500 << 0 << false;
+        QTest::newRow("in key order") << 500 << 0 << true;
+        QTest::newRow("one object") << 1 << 0 << false;
+        QTest::newRow("empty") << 0 << 0 << false;
+        QTest::newRow("shuffled, keys given twice") << 500 << 40 << false;
+        QTest::newRow("in key order, keys given twice") << 500 << 40 << true;
+    }
+
+    void resourceSetFromListAgreesWithInserts()
+    {
+        QFETCH(int, count);
+        QFETCH(int, duplicates);
+        QFETCH(bool, sorted);
+        std::mt19937 random(11);
+        QList<Resource> list;
+        for (int i = 0; i < count; ++i) {
+            Resource r;
+            r.key = {i % 3 ? QStringLiteral("apps") : QString(), i % 2 ? QStringLiteral("Deployment") : QStringLiteral("ConfigMap"),
+                     QStringLiteral("ns-%1").arg(i % 7), QStringLiteral("o-%1").arg(random() % 100000)};
+            r.sourceFile = QStringLiteral("f.yaml");
+            r.line = i + 1;
+            r.text = QByteArray::number(i);
+            list.append(r);
+        }
+        for (int i = 0; i < duplicates; ++i) {
+            Resource again = list.at(int(random() % count));
+            again.line = count + i + 1;
+            list.append(again);
+        }
+        if (sorted)
+            std::stable_sort(list.begin(), list.end(), [](const Resource &a, const Resource &b) { return a.key < b.key; });
+        else
+            std::shuffle(list.begin(), list.end(), random);
+
+        ResourceSet inserted;
+        std::optional<Error> firstError;
+        ResourceSet keepFirst;
+        for (const Resource &r : std::as_const(list)) {
+            if (Status s = inserted.insert(r); !s && !firstError)
+                firstError = s.error();
+            (void)keepFirst.insert(r);
+        }
+        QList<int> lines; // of the list as given
+        for (const Resource &r : std::as_const(list))
+            lines.append(r.line);
+        const auto sameObjects = [](const ResourceSet &a, const ResourceSet &b) {
+            QCOMPARE(a.size(), b.size());
+            for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
+                QCOMPARE(i->key, j->key);
+                QCOMPARE(i->line, j->line);
+                QCOMPARE(i->text, j->text);
+            }
+        };
+
+        auto fromList = ResourceSet::fromList(list);
+        QCOMPARE(bool(fromList), !firstError);
+        if (firstError)
+            QCOMPARE(fromList.error().message, firstError->message);
+        else
+            sameObjects(*fromList, inserted);
+        auto kept = ResourceSet::fromList(list, ResourceSet::Duplicates::KeepFirst);
+        QVERIFY(kept);
+        sameObjects(*kept, keepFirst);
+        for (qsizetype i = 0; i < list.size(); ++i) // the caller's list (shared with fromList's) is as it was
+            QCOMPARE(list.at(i).line, lines.at(i));
+        QList<Resource> own = list;
+        own.detach();
+        auto moved = ResourceSet::fromList(std::move(own)); // sorted in place
+        QCOMPARE(bool(moved), !firstError);
+        if (moved)
+            sameObjects(*moved, inserted);
     }
 };
 

@@ -111,8 +111,8 @@ private slots:
         QFETCH(QStringList, keys);
         const ResourceSet set = scopedOrFail(text);
         QStringList actual;
-        for (const auto &[key, resource] : set)
-            actual << key.toString();
+        for (const Resource &resource : set)
+            actual << resource.key.toString();
         QCOMPARE(actual, keys);
     }
 

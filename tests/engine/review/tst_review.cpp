@@ -321,8 +321,8 @@ private slots:
         QVERIFY(fresh);
         QCOMPARE(cached->size(), fresh->size());
         QVERIFY(cached->size() > 0);
-        for (const auto &[k, resource] : *fresh)
-            QCOMPARE(cached->find(k)->hash, resource.hash);
+        for (const Resource &resource : *fresh)
+            QCOMPARE(cached->find(resource.key)->hash, resource.hash);
     }
 
     // A kustomize render is keyed by what the build can reach: a commit elsewhere in the
@@ -655,7 +655,7 @@ private slots:
         if (error.isEmpty()) {
             QVERIFY2(set, set ? "" : qPrintable(set.error().toString()));
             QCOMPARE(set->size(), 1);
-            QCOMPARE(set->begin()->first.name, QStringLiteral("inside"));
+            QCOMPARE(set->begin()->key.name, QStringLiteral("inside"));
             return;
         }
         QVERIFY(!set);
