@@ -416,7 +416,9 @@ void FastDocumentReader::inlineValue(int li, qsizetype q, int blockIndent)
         return;
     }
     qsizetype end;
-    if (c == '"' || c == '\'') {
+    if (c == '\'') {
+        end = singleQuotedLines(li, q, blockIndent); // li: the line it closes on
+    } else if (c == '"') {
         end = quoted(li, q);
     } else if (c == '[' || c == '{') {
         end = flow(li, q);
@@ -424,9 +426,58 @@ void FastDocumentReader::inlineValue(int li, qsizetype q, int blockIndent)
         throw Decline{};
     } else {
         end = scalarAt(li, q, false);
+        if (skipSpaces(end, l.end) == l.end) { // no comment after it: more-indented lines continue it
+            plainContinuation(li, blockIndent);
+            return;
+        }
     }
     requireLineEnd(li, end);
     requireNoContinuation(li, blockIndent);
+}
+
+// The lines that continue the plain scalar just read on line li (go-yaml wraps long values, as
+// in CRDs' descriptions), folded into it as libyaml folds them: one line break becomes a space,
+// each empty line between two content lines a line break, and each line is trimmed. Declined:
+// a continuation line with ": " or " #" (libyaml ends the scalar there), or a comment line.
+void FastDocumentReader::plainContinuation(int li, int blockIndent)
+{
+    m_last = li;
+    int emptyLines = 0;
+    for (int i = li + 1; haveLine(i); ++i) {
+        const Line l = m_lines[size_t(i)];
+        if (l.blank) {
+            ++emptyLines;
+            continue;
+        }
+        if (l.indent <= blockIndent || l.comment || isDocumentMarker(i))
+            break;
+        const qsizetype begin = l.start + l.indent;
+        qsizetype end = l.end;
+        while (m_bytes[end - 1] == ' ')
+            --end;
+        if (m_bytes[end - 1] == ':')
+            throw Decline{};
+        for (qsizetype k = begin; k + 1 < end; ++k) {
+            if ((m_bytes[k] == ':' && m_bytes[k + 1] == ' ') || (m_bytes[k] == ' ' && m_bytes[k + 1] == '#'))
+                throw Decline{};
+        }
+        FastEvent &scalar = m_events.back();
+        if (!scalar.decoded) { // the first continuation: the value moves to the arena
+            const qsizetype offset = m_arena.size();
+            m_arena.append(m_bytes + scalar.offset, scalar.length);
+            scalar.offset = offset;
+            scalar.decoded = true;
+        }
+        if (emptyLines == 0)
+            m_arena += ' ';
+        else
+            m_arena.append(emptyLines, '\n');
+        m_arena.append(m_bytes + begin, end - begin);
+        scalar.length = m_arena.size() - scalar.offset;
+        emptyLines = 0;
+        m_last = i;
+    }
+    requireNoContinuation(m_last, blockIndent); // a comment line, then more of it
 }
 
 // A flow collection that closes on its line ({app: web}, [a, "b"], nested ones), at q; returns
@@ -696,6 +747,55 @@ qsizetype FastDocumentReader::quoted(int li, qsizetype q)
             i += digits;
         }
         segment = i;
+    }
+}
+
+// A single-quoted value at q that may go on over more-indented lines (go-yaml wraps long quoted
+// values); emits it, returns where it ends and sets li to the line it closes on. Folded as
+// libyaml folds it: each line trimmed, one line break a space, each empty line a line break.
+qsizetype FastDocumentReader::singleQuotedLines(int &li, qsizetype q, int blockIndent)
+{
+    const Line first = line(li);
+    qsizetype close = q + 1;
+    while (close < first.end && !(m_bytes[close] == '\'' && (close + 1 == first.end || m_bytes[close + 1] != '\'')))
+        close += m_bytes[close] == '\'' ? 2 : 1;
+    if (close < first.end)
+        return quoted(li, q); // closes on its line: a slice of the input when it can be
+
+    const yaml_mark_t mark = markAt(li, q);
+    const qsizetype offset = m_arena.size();
+    qsizetype i = q + 1;
+    for (int current = li;;) {
+        const Line l = line(current);
+        qsizetype segment = i;
+        for (; i < l.end; ++i) {
+            if (m_bytes[i] != '\'')
+                continue;
+            m_arena.append(m_bytes + segment, i - segment);
+            if (i + 1 < l.end && m_bytes[i + 1] == '\'') { // '' is one quote
+                m_arena += '\'';
+                segment = ++i + 1;
+                continue;
+            }
+            pushScalar(mark, YAML_SINGLE_QUOTED_SCALAR_STYLE, offset, m_arena.size() - offset, true);
+            li = current;
+            return i + 1;
+        }
+        qsizetype end = l.end; // the line goes on: its trailing spaces are not part of the value
+        while (end > segment && m_bytes[end - 1] == ' ')
+            --end;
+        m_arena.append(m_bytes + segment, end - segment);
+        int emptyLines = 0;
+        for (++current; line(current).blank; ++current)
+            ++emptyLines;
+        const Line next = line(current);
+        if (next.indent <= blockIndent || isDocumentMarker(current))
+            throw Decline{};
+        if (emptyLines == 0)
+            m_arena += ' ';
+        else
+            m_arena.append(emptyLines, '\n');
+        i = next.start + next.indent;
     }
 }
 

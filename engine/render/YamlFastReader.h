@@ -3,7 +3,7 @@
 // A fast reader for the block-style YAML that renderers print (kubectl, kustomize, Helm,
 // go-yaml): for each document it gives exactly the events libyaml would, marks included, and it
 // declines any document outside that subset (anchors, tags, flow collections over several lines,
-// multi-line plain or quoted scalars, folded block scalars, tabs, directives, …) without
+// multi-line double-quoted scalars, folded block scalars, tabs, directives, …) without
 // consuming it, so the caller reads that document with libyaml. It never reports a YAML error:
 // anything malformed is outside the subset. Internal to engine/render (see EventReader).
 //
@@ -92,12 +92,14 @@ private:
     void sequence(int li, qsizetype at, int indent, bool indentless);
     void value(int li, qsizetype p, int blockIndent, const yaml_mark_t &emptyMark, bool allowIndentless);
     void inlineValue(int li, qsizetype q, int blockIndent);
+    void plainContinuation(int li, int blockIndent);
     void literal(int li, qsizetype q, int blockIndent);
     qsizetype flow(int li, qsizetype q);
     qsizetype flowNode(int li, qsizetype p);
     qsizetype keyEnd(int li, qsizetype at);
     qsizetype scalarAt(int li, qsizetype at, bool key);
     qsizetype quoted(int li, qsizetype q);
+    qsizetype singleQuotedLines(int &li, qsizetype q, int blockIndent);
     void requireLineEnd(int li, qsizetype p);
     void requireNoContinuation(int li, int blockIndent);
     bool isSequenceEntry(const Line &l) const;

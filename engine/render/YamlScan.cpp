@@ -111,25 +111,12 @@ private:
     qsizetype m_bytes = 0;
 };
 
-// About how many documents `data` holds: its "---" lines, plus one. Cost: a memmem pass.
-qsizetype documentCountEstimate(const QByteArray &data)
-{
-    qsizetype count = data.startsWith("---") ? 2 : 1;
-    const char *p = data.constData(), *end = p + data.size();
-    while ((p = static_cast<const char *>(memmem(p, size_t(end - p), "\n---", 4)))) {
-        ++count;
-        p += 4;
-    }
-    return count;
-}
-
 class Scanner
 {
 public:
     Scanner(const QByteArray &data, const QString &file)
         : m_data(data), m_file(file), m_reader(data, file), m_offsets(data)
     {
-        m_out.resources.reserve(documentCountEstimate(data)); // a large stream's list is not grown (nor its slack kept)
     }
 
     Result<ScannedManifests> run()
@@ -141,6 +128,8 @@ public:
             Status step;
             switch (e.type) {
             case YAML_STREAM_END_EVENT:
+                if (m_out.resources.capacity() > m_out.resources.size() + m_out.resources.size() / 8)
+                    m_out.resources.squeeze(); // a large stream's list keeps no growth slack
                 return std::move(m_out);
             case YAML_DOCUMENT_START_EVENT:
                 m_docStart = -1;

@@ -131,14 +131,33 @@ private slots:
         QTest::newRow("non-ascii") << QByteArray("d\xC3\xA9j\xC3\xA0: v\xC3\xBC\n\xE2\x82\xAC: '\xF0\x9F\x98\x80'\nx: y\n") << 1;
         QTest::newRow("compact mapping columns") << QByteArray("-   a: b\n    c: d\n-  e\n") << 1;
         QTest::newRow("duplicate keys (the readers' matter)") << QByteArray("a: b\na: c\n") << 1;
+        // Plain scalars wrapped onto more-indented lines, as go-yaml writes long descriptions.
+        QTest::newRow("multi-line plain") << QByteArray("a: b\n  c\n") << 1;
+        QTest::newRow("wrapped description") << QByteArray("spec:\n  description: Operation contains  information about a\n    requested or running\n      operation   \n  type: object\n") << 1;
+        QTest::newRow("wrapped sequence item") << QByteArray("args:\n- /bin/cp /a /b && /bin/ln -sf /a\n  /c\n- next\n") << 1;
+        QTest::newRow("wrapped with empty lines") << QByteArray("a: one\n\n  two\n   \n\n  three\n\nb: c\n") << 1;
+        QTest::newRow("wrapped, indicators inside") << QByteArray("a: x\n  - y\n  \"z\" 'w' [v] {u} a:b c#d | > & * ! %\nb: c\n") << 1;
+        QTest::newRow("wrapped non-ascii") << QByteArray("a: caf\xC3\xA9\n  cr\xC3\xA8me\n") << 1;
+        QTest::newRow("wrapped at the end without a newline") << QByteArray("a: b\n  c") << 1;
+        QTest::newRow("wrapped before a marker") << QByteArray("a: b\n  c\n---\nd: e\n") << 2;
+        QTest::newRow("wrapped key of a sequence item") << QByteArray("- k: a\n    b\n  l: c\n") << 1;
+        QTest::newRow("wrapped single-quoted") << QByteArray("refresh:\n  description: 'Refresh indicates if the latest revision should\n    be used on retry (default: false)'\n  type: boolean\n") << 1;
+        QTest::newRow("wrapped single-quoted corners") << QByteArray("a: 'x''   \n  # y  \n\n   \n  z''' # c\nb: 'v\n  w'\n") << 1;
+        QTest::newRow("wrapped single-quoted item") << QByteArray("- 'a\n  b'\n- c\n") << 1;
 
         // Declined: libyaml reads them (from the declined document on).
         QTest::newRow("anchor and alias") << QByteArray("a: b\n---\nc: &x d\ne: *x\n") << 1;
         QTest::newRow("tag") << QByteArray("a: !!str 1\n") << 0;
         QTest::newRow("multi-line flow") << QByteArray("a: [1,\n  2]\n---\nb: c\n") << 1;
         QTest::newRow("flow corners") << QByteArray("a: [b,]\n---\nc: {d}\n---\ne: {f:g}\n---\nh: [i: j]\n---\nk: [?l]\n---\nm: {\"n\":o}\n---\np: [q] r\n---\ns: [t # u\n  ]\n") << 0;
-        QTest::newRow("multi-line plain") << QByteArray("a: b\n  c\n") << 0;
+        QTest::newRow("wrapped after a comment") << QByteArray("a: b # c\n  d\n") << 0;
+        QTest::newRow("comment line inside a wrapped value") << QByteArray("a: b\n  c\n# d\n  e\n") << 0;
+        QTest::newRow("wrapped line with a comment") << QByteArray("a: b\n  c #d\nf: g\n") << 0;
+        QTest::newRow("wrapped line ending in a colon") << QByteArray("a: b\n  c:\n") << 0;
         QTest::newRow("multi-line quoted") << QByteArray("a: \"b\n  c\"\n") << 0;
+        QTest::newRow("single-quoted continued at the key's column") << QByteArray("a: 'b\nc'\n") << 0;
+        QTest::newRow("text after a wrapped single-quoted value") << QByteArray("a: 'b\n  c' d\n") << 0;
+        QTest::newRow("unclosed wrapped single-quoted value") << QByteArray("a: 'b\n  c\n") << 0;
         QTest::newRow("folded") << QByteArray("a: >-\n  b\n  c\n") << 0;
         QTest::newRow("indentation indicator") << QByteArray("a: |2\n   b\n") << 0;
         QTest::newRow("literal leading empty line") << QByteArray("a: |\n\n  b\n") << 0;
@@ -177,6 +196,7 @@ private slots:
         QTest::newRow("control character") << QByteArray("a: b\x01\n") << 0;
         QTest::newRow("missing colon") << QByteArray("a: b\nc\n") << 0;
         QTest::newRow("error in a later document") << QByteArray("a: b\n---\nc: d\n  e: f\n") << 1;
+        QTest::newRow("key inside a wrapped value") << QByteArray("a: b\n  c\n  d: e\n") << 0;
     }
 
     void sameEventsAsLibyaml()
