@@ -1,11 +1,14 @@
 #include "CompactTree.h"
 
+#include "YamlScalar.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 #include <QVariant>
 
 #include <algorithm>
+#include <charconv>
 
 namespace sluice::yaml {
 
@@ -329,6 +332,201 @@ CompactTree CompactTreeBuilder::take()
     if (m_tree.m_nodes.empty()) // no document: null, as parseDocument has it
         addScalar(CompactTree::Type::Null);
     return std::move(m_tree);
+}
+
+} // namespace sluice::yaml
+
+namespace sluice::yaml {
+namespace {
+
+// Reads JSON as Sluice and the API server write it (ASCII text, integers) into a builder; false
+// for anything else, which QJsonDocument reads instead (non-ASCII bytes, numbers with a fraction
+// or an exponent, duplicate keys, errors, deep nesting).
+class JsonReader
+{
+public:
+    explicit JsonReader(QByteArrayView json) : m_p(json.data()), m_end(json.data() + json.size()) {}
+
+    bool read(CompactTreeBuilder &out)
+    {
+        skipSpaces();
+        if (m_p == m_end || (*m_p != '{' && *m_p != '[')) // as QJsonDocument: an object or an array
+            return false;
+        if (!value(out, 0))
+            return false;
+        skipSpaces();
+        return m_p == m_end;
+    }
+
+private:
+    static constexpr int kMaxDepth = 200;
+
+    void skipSpaces()
+    {
+        while (m_p < m_end && (*m_p == ' ' || *m_p == '\n' || *m_p == '\r' || *m_p == '\t'))
+            ++m_p;
+    }
+
+    bool word(QByteArrayView w)
+    {
+        if (m_end - m_p < w.size() || QByteArrayView(m_p, w.size()) != w)
+            return false;
+        m_p += w.size();
+        return true;
+    }
+
+    bool value(CompactTreeBuilder &out, int depth)
+    {
+        skipSpaces();
+        if (m_p == m_end || depth > kMaxDepth)
+            return false;
+        switch (*m_p) {
+        case '{': return collection(out, depth, '}');
+        case '[': return collection(out, depth, ']');
+        case '"':
+            if (!string())
+                return false;
+            out.addString(m_string);
+            return true;
+        case 't': out.addScalar(CompactTree::Type::Bool, 1); return word("true");
+        case 'f': out.addScalar(CompactTree::Type::Bool, 0); return word("false");
+        case 'n': out.addScalar(CompactTree::Type::Null); return word("null");
+        default: return integer(out);
+        }
+    }
+
+    // An object ('}') or an array (']'), at its opening bracket.
+    bool collection(CompactTreeBuilder &out, int depth, char close)
+    {
+        const bool isObject = close == '}';
+        ++m_p;
+        isObject ? out.beginMap() : out.beginSequence();
+        skipSpaces();
+        if (m_p < m_end && *m_p == close) {
+            ++m_p;
+            return out.end();
+        }
+        for (;;) {
+            if (isObject) {
+                skipSpaces();
+                if (m_p == m_end || *m_p != '"' || !string())
+                    return false;
+                out.setKey(m_string);
+                skipSpaces();
+                if (m_p == m_end || *m_p++ != ':')
+                    return false;
+            }
+            if (!value(out, depth + 1))
+                return false;
+            skipSpaces();
+            if (m_p == m_end)
+                return false;
+            const char c = *m_p++;
+            if (c == close)
+                return out.end(); // false for a key given twice
+            if (c != ',')
+                return false;
+        }
+    }
+
+    bool hex4(char32_t &cp)
+    {
+        if (m_end - m_p < 4)
+            return false;
+        cp = 0;
+        for (int i = 0; i < 4; ++i) {
+            const int v = hexValue(m_p[i]);
+            if (v < 0)
+                return false;
+            cp = (cp << 4) | char32_t(v);
+        }
+        m_p += 4;
+        return true;
+    }
+
+    // The string at '"', decoded into m_string.
+    bool string()
+    {
+        m_string.resize(0);
+        const char *segment = ++m_p;
+        for (;;) {
+            if (m_p == m_end)
+                return false;
+            const auto c = static_cast<unsigned char>(*m_p);
+            if (c == '"') {
+                m_string.append(segment, m_p++ - segment);
+                return true;
+            }
+            if (c < 0x20 || c >= 0x80)
+                return false;
+            if (c != '\\') {
+                ++m_p;
+                continue;
+            }
+            m_string.append(segment, m_p - segment);
+            if (m_end - m_p < 2)
+                return false;
+            const char e = m_p[1];
+            m_p += 2;
+            switch (e) {
+            case '"': case '\\': case '/': m_string += e; break;
+            case 'b': m_string += '\b'; break;
+            case 'f': m_string += '\f'; break;
+            case 'n': m_string += '\n'; break;
+            case 'r': m_string += '\r'; break;
+            case 't': m_string += '\t'; break;
+            case 'u': {
+                char32_t cp = 0, low = 0;
+                if (!hex4(cp) || (cp >= 0xDC00 && cp <= 0xDFFF))
+                    return false;
+                if (cp >= 0xD800 && cp <= 0xDBFF) { // a surrogate pair
+                    if (!word("\\u") || !hex4(low) || low < 0xDC00 || low > 0xDFFF)
+                        return false;
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                }
+                appendUtf8(m_string, cp);
+                break;
+            }
+            default: return false;
+            }
+            segment = m_p;
+        }
+    }
+
+    bool integer(CompactTreeBuilder &out)
+    {
+        const char *start = m_p;
+        if (m_p < m_end && *m_p == '-')
+            ++m_p;
+        const char *digits = m_p;
+        while (m_p < m_end && *m_p >= '0' && *m_p <= '9')
+            ++m_p;
+        if (m_p == digits || (*digits == '0' && m_p - digits > 1))
+            return false;
+        if (m_p < m_end && (*m_p == '.' || *m_p == 'e' || *m_p == 'E'))
+            return false; // a double, as QJsonDocument reads it
+        qint64 n = 0;
+        const auto [end, error] = std::from_chars(start, m_p, n);
+        if (error != std::errc() || end != m_p)
+            return false; // past 64 bits: a double too
+        out.addScalar(CompactTree::Type::Integer, n);
+        return true;
+    }
+
+    const char *m_p;
+    const char *m_end;
+    QByteArray m_string;
+};
+
+} // namespace
+
+std::optional<CompactTree> parseCompactJson(QByteArrayView json)
+{
+    CompactTreeBuilder builder;
+    builder.reserve(json.size());
+    if (!JsonReader(json).read(builder))
+        return std::nullopt;
+    return builder.take();
 }
 
 } // namespace sluice::yaml

@@ -12,6 +12,7 @@
 #include <QByteArrayView>
 #include <QJsonValue>
 
+#include <optional>
 #include <vector>
 
 namespace sluice::yaml {
@@ -124,5 +125,10 @@ private:
     std::vector<Open> m_open;
     std::vector<CompactTree::Entry> m_staged; // children of open collections (an item's key unused)
 };
+
+// The tree of a JSON text, as QJsonDocument::fromJson and fromJson() together build it, read
+// directly; nullopt where it leaves the text to them: non-ASCII bytes, numbers with a fraction or
+// an exponent or past 64 bits, a key given twice, nesting past 200, and every error.
+std::optional<CompactTree> parseCompactJson(QByteArrayView json);
 
 } // namespace sluice::yaml

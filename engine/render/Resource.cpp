@@ -80,19 +80,18 @@ Result<QJsonObject> Resource::parseTree() const
 
 Result<yaml::CompactTree> Resource::parseCompactTree() const
 {
-    if (format == Format::Yaml) {
-        std::optional<yaml::CompactTree> tree = yaml::parseCompact(text, sourceFile, line);
-        if (tree && tree->isMap(tree->root())) {
-            // metadata.namespace as parseTree sets it.
-            const yaml::CompactTree::Node metadata = tree->mapAt(tree->root(), "metadata");
-            if (key.ns.isEmpty()) {
-                if (const qsizetype ns = tree->indexOf(metadata, "namespace"); ns >= 0)
-                    tree->removeEntry(metadata, ns);
-            } else {
-                tree->insert(metadata, "namespace", tree->addString(key.ns.toUtf8()));
-            }
-            return std::move(*tree);
+    std::optional<yaml::CompactTree> tree =
+        format == Format::Yaml ? yaml::parseCompact(text, sourceFile, line) : yaml::parseCompactJson(text);
+    if (tree && tree->isMap(tree->root())) {
+        // metadata.namespace as parseTree sets it.
+        const yaml::CompactTree::Node metadata = tree->mapAt(tree->root(), "metadata");
+        if (key.ns.isEmpty()) {
+            if (const qsizetype ns = tree->indexOf(metadata, "namespace"); ns >= 0)
+                tree->removeEntry(metadata, ns);
+        } else {
+            tree->insert(metadata, "namespace", tree->addString(key.ns.toUtf8()));
         }
+        return std::move(*tree);
     }
     auto object = parseTree();
     if (!object)

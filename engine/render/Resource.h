@@ -67,8 +67,8 @@ struct Resource
     // Parses `text`; metadata.namespace is set to the key's namespace (dropped when empty, as
     // for cluster-scoped kinds).
     Result<QJsonObject> parseTree() const;
-    // The same tree, compact (what a review compares): read straight from the YAML where
-    // yaml::parseCompact can, else built from parseTree's.
+    // The same tree, compact (what a review compares): read straight from the text where
+    // yaml::parseCompact (YAML) or yaml::parseCompactJson (JSON) can, else built from parseTree's.
     Result<yaml::CompactTree> parseCompactTree() const;
 };
 

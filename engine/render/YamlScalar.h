@@ -2,6 +2,7 @@
 
 // How a YAML scalar becomes a JSON value: the YAML 1.2 core schema, as Kubernetes reads it.
 
+#include <QByteArray>
 #include <QByteArrayView>
 #include <QJsonValue>
 
@@ -17,5 +18,10 @@ QJsonValue resolveScalar(QByteArrayView value, ScalarStyle style, QByteArrayView
 // Whether a plain scalar `value` is a string (resolveScalar(value, Plain).isString()), without
 // building the value.
 bool isPlainString(QByteArrayView value);
+
+// Appends code point `cp` as UTF-8 (for escapes in quoted YAML and JSON strings).
+void appendUtf8(QByteArray &out, char32_t cp);
+// The value of a hex digit, or -1.
+int hexValue(char c);
 
 } // namespace sluice::yaml

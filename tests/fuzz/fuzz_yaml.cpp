@@ -1,10 +1,15 @@
 // The manifest scanner and the full YAML tree parser, on arbitrary bytes; the fast YAML reader
 // against libyaml: the same events, or the same error; and the two tree builders (through JSON
-// text, node by node): the same YAML out, or the same error.
+// text, node by node): the same YAML out, or the same error; the compact readers (YAML and JSON)
+// against the trees parseDocument and QJsonDocument build.
 #include "FuzzInput.h"
 #include "render/YamlEvents.h"
 #include "render/YamlScan.h"
 #include "render/YamlTree.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <cstdio>
 #include <cstdlib>
@@ -113,6 +118,22 @@ void compareCompactReader(const QByteArray &input)
     }
 }
 
+// What the JSON reader reads, QJsonDocument reads the same.
+void compareJsonReader(const QByteArray &input)
+{
+    const auto compact = sluice::yaml::parseCompactJson(input);
+    if (!compact)
+        return;
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(input, &error);
+    const auto converted = sluice::yaml::CompactTree::fromJson(doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object()));
+    if (error.error != QJsonParseError::NoError || !converted.equal(converted.root(), *compact, compact->root()) ||
+        sluice::yaml::toYaml(*compact, compact->root()) != sluice::yaml::toYaml(converted, converted.root())) {
+        std::fprintf(stderr, "the JSON reader differs: %s\n", qPrintable(error.errorString()));
+        std::abort();
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -122,5 +143,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)sluice::scanManifests(input, QStringLiteral("fuzz.yaml"));
     compareTreeBuilders(input);
     compareCompactReader(input);
+    compareJsonReader(input);
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
 
@@ -45,6 +46,50 @@ static bool sameCompactTree(const QByteArray &text)
         const auto converted = yaml::CompactTree::fromJson(*viaJson);
         QVERIFY(converted.equal(converted.root(), *compact, compact->root()));
         QCOMPARE(yaml::toYaml(converted, converted.root()), yaml::toYaml(*compact, compact->root()));
+    }();
+    return true;
+}
+
+// Node by node, types included (equal() has an integer equal to the double of its value).
+static bool sameNodes(const yaml::CompactTree &a, yaml::CompactTree::Node x, const yaml::CompactTree &b, yaml::CompactTree::Node y)
+{
+    using Type = yaml::CompactTree::Type;
+    if (a.type(x) != b.type(y) || a.size(x) != b.size(y))
+        return false;
+    switch (a.type(x)) {
+    case Type::Null: return true;
+    case Type::Bool: return a.boolean(x) == b.boolean(y);
+    case Type::Integer: return a.integer(x) == b.integer(y);
+    case Type::Double: return a.number(x) == b.number(y);
+    case Type::String: return a.string(x) == b.string(y);
+    case Type::Map:
+        for (qsizetype i = 0; i < a.size(x); ++i) {
+            if (a.key(x, i) != b.key(y, i) || !sameNodes(a, a.value(x, i), b, b.value(y, i)))
+                return false;
+        }
+        return true;
+    case Type::Sequence:
+        for (qsizetype i = 0; i < a.size(x); ++i) {
+            if (!sameNodes(a, a.item(x, i), b, b.item(y, i)))
+                return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+// What the JSON reader reads is QJsonDocument's tree, converted. Returns whether it read the text.
+static bool sameCompactJson(const QByteArray &text)
+{
+    const auto compact = yaml::parseCompactJson(text);
+    if (!compact)
+        return false;
+    [&] {
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
+        QVERIFY2(error.error == QJsonParseError::NoError, "the JSON reader read what QJsonDocument refuses");
+        const auto converted = yaml::CompactTree::fromJson(doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object()));
+        QVERIFY(sameNodes(*compact, compact->root(), converted, converted.root()));
     }();
     return true;
 }
@@ -102,7 +147,7 @@ private slots:
                           "apiVersion: acme.io/v1\nkind: Gadget\nmetadata: {name: g}\n")
             << QStringList{"acme.io/Gadget/shop/g", "acme.io/Widget//w",
                            "apiextensions.k8s.io/CustomResourceDefinition//widgets.acme.io"};
-        QTest::newRow("JSON-style flow document") << QByteArray(R"({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}})")
+        QTest::newRow("JSON-style flow document") << QByteArray("{\"apiVersion\": \"v1\", \"kind\": \"Secret\", \"metadata\": {\"name\": \"s\"}}")
                                                   << QStringList{"/Secret/shop/s"};
     }
     void keysAndScopes()
@@ -188,7 +233,7 @@ private slots:
             << base << QByteArray("# c\napiVersion: v1 # trailing\nkind: ConfigMap\n\nmetadata:\n  name: a\ndata:\n  x: '1'\n  y: hello\n") << true;
         QTest::newRow("key order") << base << QByteArray("kind: ConfigMap\ndata:\n  y: hello\n  x: '1'\nmetadata: {name: a}\napiVersion: v1\n") << true;
         QTest::newRow("quoting style") << base << QByteArray("apiVersion: \"v1\"\nkind: ConfigMap\nmetadata:\n  name: \"a\"\ndata:\n  x: \"1\"\n  y: 'hello'\n") << true;
-        QTest::newRow("flow vs block") << base << QByteArray(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"data":{"x":"1","y":"hello"}})") << true;
+        QTest::newRow("flow vs block") << base << QByteArray("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"},\"data\":{\"x\":\"1\",\"y\":\"hello\"}}") << true;
         QTest::newRow("value changed") << base << QByteArray("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: '1'\n  y: hellO\n") << false;
         QTest::newRow("string vs int") << QByteArray("apiVersion: v1\nkind: A\nmetadata: {name: a}\nspec: {n: '1'}\n")
                                        << QByteArray("apiVersion: v1\nkind: A\nmetadata: {name: a}\nspec: {n: 1}\n") << false;
@@ -389,6 +434,53 @@ private slots:
         QCOMPARE(sameCompactTree(text), read);
     }
 
+    // What the JSON reader reads is the tree QJsonDocument and CompactTree::fromJson build, types
+    // included; it leaves the rest to them.
+    void compactJsonReaderReadsWhatQJsonDocumentReads_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<bool>("read");
+        const auto row = [](const char *name, const QByteArray &text, bool read) { QTest::newRow(name) << text << read; };
+        row("object", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\",\"labels\":{\"z\":\"1\",\"a\":\"2\"}}}", true);
+        row("every type", "{\"s\":\"x\",\"i\":42,\"n\":-7,\"z\":0,\"mz\":-0,\"t\":true,\"f\":false,\"u\":null,\"l\":[1,\"a\",[],{}],\"e\":{}}", true);
+        row("spaces", " \n\t{ \"a\" :\r\n [ 1 , 2 ] , \"b\" : { } }\n ", true);
+        row("escapes", "{\"a\":\"q\\\"b\\\\s\\/n\\nt\\tr\\rb\\bf\\f\",\"u\":\"\\u00e9\\u20ac\\ud83d\\ude00\\u0000\"}", true);
+        row("64-bit integers", "{\"max\":9223372036854775807,\"min\":-9223372036854775808}", true);
+        row("array at the root", "[{\"a\":1},2]", true);
+        row("keys in UTF-16 order", "{\"b\":1,\"B\":2,\"a\":3,\"_\":4,\"aa\":5,\"\":6}", true);
+        // Left to QJsonDocument.
+        row("double", "{\"a\":1.5}", false);
+        row("exponent", "{\"a\":1e3}", false);
+        row("past 64 bits", "{\"a\":9223372036854775808}", false);
+        row("raw UTF-8", "{\"a\":\"caf\xC3\xA9\"}", false);
+        row("duplicate key", "{\"a\":1,\"a\":2}", false);
+        row("lone surrogate", "{\"a\":\"\\ud83d\"}", false);
+        row("low surrogate first", "{\"a\":\"\\ude00\\ud83d\"}", false);
+        row("control character", "{\"a\":\"x\ty\"}", false);
+        row("bad escape", "{\"a\":\"\\q\"}", false);
+        row("leading zero", "{\"a\":01}", false);
+        row("trailing comma", "{\"a\":1,}", false);
+        row("missing colon", "{\"a\" 1}", false);
+        row("unterminated", "{\"a\":\"b", false);
+        row("trailing text", "{\"a\":1} x", false);
+        row("scalar at the root", "\"a\"", false);
+        row("bad word", "{\"a\":tru}", false);
+        row("empty", "", false);
+        QByteArray deep;
+        for (int i = 0; i < 300; ++i)
+            deep += "[";
+        for (int i = 0; i < 300; ++i)
+            deep += "]";
+        row("deep", deep, false);
+    }
+
+    void compactJsonReaderReadsWhatQJsonDocumentReads()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(bool, read);
+        QCOMPARE(sameCompactJson(text), read);
+    }
+
     // Changes as normalizing and masking make them keep a map's keys in order; equality is
     // QJsonValue's.
     void compactTreeChanges()
@@ -448,6 +540,8 @@ private slots:
         for (const Resource &r : std::as_const(scanned->resources)) {
             sameTrees(r.text);
             compact += sameCompactTree(r.text);
+            if (r.format == Resource::Format::Json)
+                QVERIFY2(sameCompactJson(r.text), qPrintable(r.key.displayName() + QStringLiteral(" is not read by the JSON reader")));
             if (QTest::currentTestFailed())
                 return;
         }
