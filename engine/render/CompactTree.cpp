@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLocale>
 #include <QString>
 #include <QVariant>
 
@@ -519,6 +520,73 @@ private:
 };
 
 } // namespace
+
+namespace {
+
+void writeJsonString(QByteArrayView utf8, QByteArray &out)
+{
+    out += '"';
+    for (const char c : utf8) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                static const char hex[] = "0123456789abcdef";
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 0xF];
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+
+void writeJson(const CompactTree &tree, CompactTree::Node node, QByteArray &out)
+{
+    using Type = CompactTree::Type;
+    switch (tree.type(node)) {
+    case Type::Null: out += "null"; return;
+    case Type::Bool: out += tree.boolean(node) ? "true" : "false"; return;
+    case Type::Integer: out += QByteArray::number(tree.integer(node)); return;
+    case Type::Double: out += QByteArray::number(tree.number(node), 'g', QLocale::FloatingPointShortest); return;
+    case Type::String: writeJsonString(tree.string(node), out); return;
+    case Type::Map:
+        out += '{';
+        for (qsizetype i = 0; i < tree.size(node); ++i) {
+            if (i)
+                out += ',';
+            writeJsonString(tree.key(node, i), out);
+            out += ':';
+            writeJson(tree, tree.value(node, i), out);
+        }
+        out += '}';
+        return;
+    case Type::Sequence:
+        out += '[';
+        for (qsizetype i = 0; i < tree.size(node); ++i) {
+            if (i)
+                out += ',';
+            writeJson(tree, tree.item(node, i), out);
+        }
+        out += ']';
+        return;
+    }
+}
+
+} // namespace
+
+QByteArray toJsonText(const CompactTree &tree, CompactTree::Node node)
+{
+    QByteArray out;
+    writeJson(tree, node, out);
+    return out;
+}
 
 std::optional<CompactTree> parseCompactJson(QByteArrayView json)
 {

@@ -126,6 +126,9 @@ private:
     std::vector<CompactTree::Entry> m_staged; // children of open collections (an item's key unused)
 };
 
+// `node` as compact JSON text, which QJsonDocument reads back as the same value.
+QByteArray toJsonText(const CompactTree &tree, CompactTree::Node node);
+
 // The tree of a JSON text, as QJsonDocument::fromJson and fromJson() together build it, read
 // directly; nullopt where it leaves the text to them: non-ASCII bytes, numbers with a fraction or
 // an exponent or past 64 bits, a key given twice, nesting past 200, and every error.

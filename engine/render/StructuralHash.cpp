@@ -80,4 +80,32 @@ quint64 hashJson(const QJsonValue &value)
     return hashScalar(value);
 }
 
+quint64 hashTree(const yaml::CompactTree &tree, yaml::CompactTree::Node node)
+{
+    using Type = yaml::CompactTree::Type;
+    quint64 acc = 0;
+    switch (tree.type(node)) {
+    case Type::Map:
+        for (qsizetype i = 0; i < tree.size(node); ++i)
+            acc += mapEntry(hashString(tree.key(node, i)), hashTree(tree, tree.value(node, i)));
+        return finish(Map, acc, quint64(tree.size(node)));
+    case Type::Sequence:
+        for (qsizetype i = 0; i < tree.size(node); ++i)
+            acc = seqStep(acc, hashTree(tree, tree.item(node, i)));
+        return finish(Seq, acc, quint64(tree.size(node)));
+    case Type::Bool:
+        return mix(tree.boolean(node) ? True : False);
+    case Type::Integer:
+    case Type::Double: {
+        const QByteArray text = QByteArray::number(tree.number(node), 'g', QLocale::FloatingPointShortest);
+        return mix(hashBytes(text, 7) ^ (quint64(Number) << 56));
+    }
+    case Type::String:
+        return hashString(tree.string(node));
+    case Type::Null:
+        break;
+    }
+    return mix(Null);
+}
+
 } // namespace sluice::hashing

@@ -7,6 +7,8 @@
 // The same in every process and on every machine (no seeded Qt hash: Qt randomises its seed
 // per process): the render cache stores these hashes and later runs compare with them.
 
+#include "CompactTree.h"
+
 #include <QByteArrayView>
 #include <QJsonValue>
 
@@ -39,5 +41,7 @@ inline quint64 seqStep(quint64 acc, quint64 itemHash) { return mix(acc * 0x9e377
 inline quint64 finish(Tag tag, quint64 acc, quint64 count) { return mix(acc ^ (tag << 56) ^ count); }
 
 quint64 hashJson(const QJsonValue &value);
+// hashJson(tree.toJson(node)), from the compact tree.
+quint64 hashTree(const yaml::CompactTree &tree, yaml::CompactTree::Node node);
 
 } // namespace sluice::hashing

@@ -434,6 +434,48 @@ private slots:
         QCOMPARE(sameCompactTree(text), read);
     }
 
+    // A List's items as the tree of the list has them: each item's JSON text reads back as the
+    // item, and its hash is hashJson's of it (through the compact tree, or parseDocument's).
+    void listItemsKeepTheirValues_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        const QByteArray head = "apiVersion: v1\nkind: List\nitems:\n";
+        QTest::newRow("values") << head + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a, namespace: x, labels: {b: '1', a: \"2\"}}\n"
+                                          "  data: {q: \"quote \\\" and \\\\ and \\t tab\", n: \"line\\nbreak\\u0001\", u: caf\xC3\xA9, e: ''}\n"
+                                          "  spec: {i: 42, d: 1.5, big: 1e300, neg: -0.25, t: true, z: null, l: [1, [], {}], m: {}}\n"
+                                          "- apiVersion: acme.io/v1\n  kind: Widget\n  metadata: {name: w}\n";
+        QTest::newRow("a CRD") << head + "- apiVersion: apiextensions.k8s.io/v1\n  kind: CustomResourceDefinition\n  metadata: {name: widgets.acme.io}\n"
+                                         "  spec: {group: acme.io, names: {kind: Widget}, scope: Cluster}\n";
+        QTest::newRow("anchors (parseDocument)") << head + "- &o\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {k: &v x, j: *v}\n";
+        QTest::newRow("empty") << head;
+        QTest::newRow("no items") << QByteArray("apiVersion: v1\nkind: List\nitems: 3\n");
+    }
+
+    void listItemsKeepTheirValues()
+    {
+        QFETCH(QByteArray, text);
+        auto scanned = scanManifests(text, QStringLiteral("l.yaml"));
+        QVERIFY2(scanned, scanned ? "" : qPrintable(scanned.error().toString()));
+        const auto tree = yaml::parseDocument(text, QStringLiteral("l.yaml"));
+        QVERIFY(tree);
+        const QJsonArray items = tree->toObject().value(QLatin1String("items")).toArray();
+        QCOMPARE(scanned->resources.size(), items.size());
+        for (qsizetype i = 0; i < items.size(); ++i) {
+            const Resource &r = scanned->resources.at(i);
+            QCOMPARE(r.format, Resource::Format::Json);
+            QCOMPARE(QJsonDocument::fromJson(r.text).object(), items.at(i).toObject());
+            QCOMPARE(r.hash, hashing::hashJson(items.at(i)));
+            const auto compact = yaml::CompactTree::fromJson(items.at(i));
+            QCOMPARE(hashing::hashTree(compact, compact.root()), r.hash);
+        }
+        QCOMPARE(scanned->crds.size(), qsizetype(text.contains("CustomResourceDefinition") ? 1 : 0));
+        if (!scanned->crds.isEmpty()) {
+            QCOMPARE(scanned->crds.first().group, QStringLiteral("acme.io"));
+            QCOMPARE(scanned->crds.first().kind, QStringLiteral("Widget"));
+            QVERIFY(scanned->crds.first().clusterScoped);
+        }
+    }
+
     // What the JSON reader reads is the tree QJsonDocument and CompactTree::fromJson build, types
     // included; it leaves the rest to them.
     void compactJsonReaderReadsWhatQJsonDocumentReads_data()
@@ -542,6 +584,9 @@ private slots:
             compact += sameCompactTree(r.text);
             if (r.format == Resource::Format::Json)
                 QVERIFY2(sameCompactJson(r.text), qPrintable(r.key.displayName() + QStringLiteral(" is not read by the JSON reader")));
+            const auto compact = r.parseCompactTree();
+            QVERIFY(compact);
+            QCOMPARE(hashing::hashTree(*compact, compact->root()), hashing::hashJson(*r.parseTree()));
             if (QTest::currentTestFailed())
                 return;
         }
