@@ -385,33 +385,34 @@ private:
         return {};
     }
 
-    // The same as appendJsonObject does for each item, from the compact tree of the list.
+    // What appendJsonObject makes of each item, from the compact tree of the list.
     Status flattenCompactList(const yaml::CompactTree &tree)
     {
         using Node = yaml::CompactTree::Node;
-        const auto stringAt = [&tree](Node map, QByteArrayView key) { // QJsonValue::toString's: "" unless a string
-            const qsizetype i = tree.indexOf(map, key);
-            return i >= 0 && tree.type(tree.value(map, i)) == yaml::CompactTree::Type::String
-                       ? QString::fromUtf8(tree.string(tree.value(map, i)))
-                       : QString();
+        // As QJsonValue reads them: a map or nothing, a string or "".
+        const auto valueAt = [&tree](std::optional<Node> map, QByteArrayView key) -> std::optional<Node> {
+            const qsizetype i = map ? tree.indexOf(*map, key) : -1;
+            return i >= 0 ? std::optional(tree.value(*map, i)) : std::nullopt;
         };
-        const auto mapAt = [&tree](Node map, QByteArrayView key) { // -1 unless a map
-            const qsizetype i = tree.indexOf(map, key);
-            return i >= 0 && tree.isMap(tree.value(map, i)) ? qint64(tree.value(map, i)) : qint64(-1);
+        const auto mapAt = [&](std::optional<Node> map, QByteArrayView key) {
+            const auto value = valueAt(map, key);
+            return value && tree.isMap(*value) ? value : std::nullopt;
         };
-        const qsizetype itemsAt = tree.indexOf(tree.root(), "items");
-        if (itemsAt < 0 || !tree.isSequence(tree.value(tree.root(), itemsAt)))
+        const auto stringAt = [&](std::optional<Node> map, QByteArrayView key) {
+            const auto value = valueAt(map, key);
+            return value && tree.type(*value) == yaml::CompactTree::Type::String ? QString::fromUtf8(tree.string(*value)) : QString();
+        };
+        const auto items = valueAt(tree.root(), "items");
+        if (!items || !tree.isSequence(*items))
             return {};
-        const Node items = tree.value(tree.root(), itemsAt);
-        for (qsizetype i = 0; i < tree.size(items); ++i) {
-            const Node item = tree.item(items, i);
+        for (qsizetype i = 0; i < tree.size(*items); ++i) {
+            const Node item = tree.item(*items, i);
             if (!tree.isMap(item))
                 return makeError(ErrorCategory::Yaml, QStringLiteral("%1:%2: list item is not a Kubernetes object").arg(m_file).arg(m_docLine));
-            const qint64 metadata = mapAt(item, "metadata");
+            const auto metadata = mapAt(item, "metadata");
             Resource r;
             r.apiVersion = stringAt(item, "apiVersion");
-            r.key = {groupOfApiVersion(r.apiVersion), stringAt(item, "kind"), metadata < 0 ? QString() : stringAt(Node(metadata), "namespace"),
-                     metadata < 0 ? QString() : stringAt(Node(metadata), "name")};
+            r.key = {groupOfApiVersion(r.apiVersion), stringAt(item, "kind"), stringAt(metadata, "namespace"), stringAt(metadata, "name")};
             r.sourceFile = m_file;
             r.line = m_docLine;
             r.format = Resource::Format::Json;
@@ -420,10 +421,9 @@ private:
             if (Status s = checkIdentity(r); !s)
                 return s;
             if (r.key.kind == QLatin1String("CustomResourceDefinition")) {
-                const qint64 spec = mapAt(item, "spec");
-                const qint64 names = spec < 0 ? -1 : mapAt(Node(spec), "names");
-                m_out.crds.append({spec < 0 ? QString() : stringAt(Node(spec), "group"), names < 0 ? QString() : stringAt(Node(names), "kind"),
-                                   spec >= 0 && stringAt(Node(spec), "scope") == QLatin1String("Cluster")});
+                const auto spec = mapAt(item, "spec");
+                m_out.crds.append({stringAt(spec, "group"), stringAt(mapAt(spec, "names"), "kind"),
+                                   stringAt(spec, "scope") == QLatin1String("Cluster")});
             }
             m_out.resources.append(std::move(r));
         }
