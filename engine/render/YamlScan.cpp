@@ -22,6 +22,26 @@ namespace sluice {
 namespace {
 
 using namespace hashing;
+using Node = yaml::CompactTree::Node;
+
+// A compact tree's fields as QJsonValue reads them: a map or nothing, a string or "".
+std::optional<Node> valueAt(const yaml::CompactTree &tree, std::optional<Node> map, QByteArrayView key)
+{
+    const qsizetype i = map ? tree.indexOf(*map, key) : -1;
+    return i >= 0 ? std::optional(tree.value(*map, i)) : std::nullopt;
+}
+
+std::optional<Node> mapAt(const yaml::CompactTree &tree, std::optional<Node> map, QByteArrayView key)
+{
+    const auto value = valueAt(tree, map, key);
+    return value && tree.isMap(*value) ? value : std::nullopt;
+}
+
+QString stringAt(const yaml::CompactTree &tree, std::optional<Node> map, QByteArrayView key)
+{
+    const auto value = valueAt(tree, map, key);
+    return value && tree.type(*value) == yaml::CompactTree::Type::String ? QString::fromUtf8(tree.string(*value)) : QString();
+}
 
 // Where a mapping sits, for the few fields the scanner captures.
 enum class Role { Other, Root, Metadata, Spec, Names };
@@ -372,62 +392,14 @@ private:
 
     Status flattenList(const QByteArray &text)
     {
-        if (const std::optional<yaml::CompactTree> compact = yaml::parseCompact(text, m_file, m_docLine))
-            return flattenCompactList(*compact);
-        auto tree = yaml::parseDocument(text, m_file, m_docLine);
-        if (!tree)
-            return tree.error();
-        const QJsonArray items = tree->toObject().value(QLatin1String("items")).toArray();
-        for (const QJsonValue &item : items) {
-            if (Status s = appendJsonObject(item, m_file, m_docLine, m_out); !s)
-                return s;
+        std::optional<yaml::CompactTree> tree = yaml::parseCompact(text, m_file, m_docLine);
+        if (!tree) { // anchors and the rest parseCompact leaves to parseDocument
+            auto parsed = yaml::parseDocument(text, m_file, m_docLine);
+            if (!parsed)
+                return parsed.error();
+            tree = yaml::CompactTree::fromJson(*parsed);
         }
-        return {};
-    }
-
-    // What appendJsonObject makes of each item, from the compact tree of the list.
-    Status flattenCompactList(const yaml::CompactTree &tree)
-    {
-        using Node = yaml::CompactTree::Node;
-        // As QJsonValue reads them: a map or nothing, a string or "".
-        const auto valueAt = [&tree](std::optional<Node> map, QByteArrayView key) -> std::optional<Node> {
-            const qsizetype i = map ? tree.indexOf(*map, key) : -1;
-            return i >= 0 ? std::optional(tree.value(*map, i)) : std::nullopt;
-        };
-        const auto mapAt = [&](std::optional<Node> map, QByteArrayView key) {
-            const auto value = valueAt(map, key);
-            return value && tree.isMap(*value) ? value : std::nullopt;
-        };
-        const auto stringAt = [&](std::optional<Node> map, QByteArrayView key) {
-            const auto value = valueAt(map, key);
-            return value && tree.type(*value) == yaml::CompactTree::Type::String ? QString::fromUtf8(tree.string(*value)) : QString();
-        };
-        const auto items = valueAt(tree.root(), "items");
-        if (!items || !tree.isSequence(*items))
-            return {};
-        for (qsizetype i = 0; i < tree.size(*items); ++i) {
-            const Node item = tree.item(*items, i);
-            if (!tree.isMap(item))
-                return makeError(ErrorCategory::Yaml, QStringLiteral("%1:%2: list item is not a Kubernetes object").arg(m_file).arg(m_docLine));
-            const auto metadata = mapAt(item, "metadata");
-            Resource r;
-            r.apiVersion = stringAt(item, "apiVersion");
-            r.key = {groupOfApiVersion(r.apiVersion), stringAt(item, "kind"), stringAt(metadata, "namespace"), stringAt(metadata, "name")};
-            r.sourceFile = m_file;
-            r.line = m_docLine;
-            r.format = Resource::Format::Json;
-            r.text = yaml::toJsonText(tree, item);
-            r.hash = hashing::hashTree(tree, item);
-            if (Status s = checkIdentity(r); !s)
-                return s;
-            if (r.key.kind == QLatin1String("CustomResourceDefinition")) {
-                const auto spec = mapAt(item, "spec");
-                m_out.crds.append({stringAt(spec, "group"), stringAt(mapAt(spec, "names"), "kind"),
-                                   stringAt(spec, "scope") == QLatin1String("Cluster")});
-            }
-            m_out.resources.append(std::move(r));
-        }
-        return {};
+        return appendTreeItems(*tree, m_file, m_docLine, m_out);
     }
 
 public:
@@ -442,30 +414,43 @@ public:
         return makeError(ErrorCategory::Yaml, QStringLiteral("%1: object has no %2").arg(r.location(), QLatin1String(missing)));
     }
 
-    static Status appendJsonObject(const QJsonValue &value, const QString &file, int line, ScannedManifests &out)
+    // The object at `node` (a List's item, or a JSON file's object) as JSON text, with the hash
+    // hashJson gives it; its fields read as QJsonValue reads them.
+    static Status appendTreeObject(const yaml::CompactTree &tree, Node node, const QString &file, int line, ScannedManifests &out)
     {
-        if (!value.isObject())
+        if (!tree.isMap(node))
             return makeError(ErrorCategory::Yaml, QStringLiteral("%1:%2: list item is not a Kubernetes object").arg(file).arg(line));
-        const QJsonObject object = value.toObject();
-        const QJsonObject metadata = object.value(QLatin1String("metadata")).toObject();
+        const auto metadata = mapAt(tree, node, "metadata");
         Resource r;
-        r.apiVersion = object.value(QLatin1String("apiVersion")).toString();
-        r.key = {groupOfApiVersion(r.apiVersion), object.value(QLatin1String("kind")).toString(),
-                 metadata.value(QLatin1String("namespace")).toString(), metadata.value(QLatin1String("name")).toString()};
+        r.apiVersion = stringAt(tree, node, "apiVersion");
+        r.key = {groupOfApiVersion(r.apiVersion), stringAt(tree, node, "kind"), stringAt(tree, metadata, "namespace"),
+                 stringAt(tree, metadata, "name")};
         r.sourceFile = file;
         r.line = line;
         r.format = Resource::Format::Json;
-        r.text = QJsonDocument(object).toJson(QJsonDocument::Compact);
-        r.hash = hashJson(object);
+        r.text = yaml::toJsonText(tree, node);
+        r.hash = hashTree(tree, node);
         if (Status s = checkIdentity(r); !s)
             return s;
         if (r.key.kind == QLatin1String("CustomResourceDefinition")) {
-            const QJsonObject spec = object.value(QLatin1String("spec")).toObject();
-            out.crds.append({spec.value(QLatin1String("group")).toString(),
-                             spec.value(QLatin1String("names")).toObject().value(QLatin1String("kind")).toString(),
-                             spec.value(QLatin1String("scope")).toString() == QLatin1String("Cluster")});
+            const auto spec = mapAt(tree, node, "spec");
+            out.crds.append({stringAt(tree, spec, "group"), stringAt(tree, mapAt(tree, spec, "names"), "kind"),
+                             stringAt(tree, spec, "scope") == QLatin1String("Cluster")});
         }
         out.resources.append(std::move(r));
+        return {};
+    }
+
+    // The items of a List.
+    static Status appendTreeItems(const yaml::CompactTree &tree, const QString &file, int line, ScannedManifests &out)
+    {
+        const auto items = valueAt(tree, tree.root(), "items");
+        if (!items || !tree.isSequence(*items))
+            return {};
+        for (qsizetype i = 0; i < tree.size(*items); ++i) {
+            if (Status s = appendTreeObject(tree, tree.item(*items, i), file, line, out); !s)
+                return s;
+        }
         return {};
     }
 
@@ -493,22 +478,21 @@ private:
 
 Result<ScannedManifests> scanJson(const QByteArray &data, const QString &file)
 {
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(data, &error);
-    if (error.error != QJsonParseError::NoError) {
-        const int line = int(data.left(error.offset).count('\n')) + 1;
-        return makeError(ErrorCategory::Yaml, QStringLiteral("%1:%2: malformed JSON: %3").arg(file).arg(line).arg(error.errorString()));
+    std::optional<yaml::CompactTree> tree = yaml::parseCompactJson(data);
+    if (!tree) { // what it leaves to QJsonDocument, errors included
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(data, &error);
+        if (error.error != QJsonParseError::NoError) {
+            const int line = int(data.left(error.offset).count('\n')) + 1;
+            return makeError(ErrorCategory::Yaml, QStringLiteral("%1:%2: malformed JSON: %3").arg(file).arg(line).arg(error.errorString()));
+        }
+        tree = yaml::CompactTree::fromJson(doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object()));
     }
     ScannedManifests out;
-    const QJsonObject object = doc.object();
-    if (isTreeWorthyList(object.value(QLatin1String("kind")).toString(),
-                         !object.value(QLatin1String("metadata")).toObject().value(QLatin1String("name")).toString().isEmpty())) {
-        for (const QJsonValue &item : object.value(QLatin1String("items")).toArray())
-            if (Status s = Scanner::appendJsonObject(item, file, 1, out); !s)
-                return s.error();
-        return out;
-    }
-    if (Status s = Scanner::appendJsonObject(doc.isObject() ? QJsonValue(object) : QJsonValue(), file, 1, out); !s)
+    const Node root = tree->root();
+    const bool list = isTreeWorthyList(stringAt(*tree, root, "kind"), !stringAt(*tree, mapAt(*tree, root, "metadata"), "name").isEmpty());
+    const Status s = list ? Scanner::appendTreeItems(*tree, file, 1, out) : Scanner::appendTreeObject(*tree, root, file, 1, out);
+    if (!s)
         return s.error();
     return out;
 }
