@@ -234,6 +234,36 @@ private slots:
         QCOMPARE(status.readAllStandardOutput(), QByteArray());
     }
 
+    // A long value (a dashboard's JSON) is elided on its field line in the terminal, whole in the
+    // object's diff below it and in --json.
+    void longFieldValueIsElidedOnItsLine()
+    {
+        QFile config(m_repo + "/apps/web/base/configmap.yaml");
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        const QByteArray original = config.readAll();
+        config.close();
+        const QByteArray value = "start-" + QByteArray(5000, 'x') + "-end";
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(QByteArray(original).replace("LOG_LEVEL: info", "LOG_LEVEL: " + value));
+        config.close();
+        const Run text = sluicectl({"review", "web", "--base", "HEAD", "--head", "WORKTREE"});
+        const Run json = sluicectl({"--json", "review", "web", "--base", "HEAD", "--head", "WORKTREE"});
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(original);
+        config.close();
+        QCOMPARE(text.exitCode, 1);
+        const QByteArrayList lines = text.out.split('\n');
+        const auto field = std::find_if(lines.begin(), lines.end(), [](const QByteArray &l) { return l.startsWith("    data.LOG_LEVEL: "); });
+        QVERIFY2(field != lines.end(), text.out.left(2000).constData());
+        QVERIFY2(field->size() < 400, field->left(400).constData());
+        QVERIFY(field->startsWith("    data.LOG_LEVEL: info → start-xxx"));
+        QVERIFY(field->contains("more characters") && field->endsWith("xxx-end"));
+        QVERIFY(text.out.contains("+  LOG_LEVEL: " + value + "\n"));
+        QCOMPARE(json.exitCode, 1);
+        const QJsonObject changed = this->json(json).value("objects").toArray().at(0).toObject();
+        QCOMPARE(changed.value("fields").toArray().at(0).toObject().value("after").toString(), QString::fromUtf8(value));
+    }
+
     void malformedManifestInWorktree()
     {
         QFile bad(m_repo + "/apps/status/broken.yaml");
