@@ -237,8 +237,9 @@ namespace {
 // apart; 3: locations as file and line; 4: shared strings once, in a table; 5: field values as
 // JSON text (QDataStream writes every number as a double: 2^60 read back as 1.152921504606847e+18);
 // 6: a string value as its UTF-8 bytes after 's' (a dashboard's JSON text, read back through
-// QJsonDocument, cost 87% of a cached review of kube-prometheus: it unescapes a character at a time)
-constexpr quint32 kDiffBytesVersion = 6;
+// QJsonDocument, cost 87% of a cached review of kube-prometheus: it unescapes a character at a time);
+// 7: texts by the histogram diff, not Myers'
+constexpr quint32 kDiffBytesVersion = 7;
 
 // A field change's side: null when absent (Undefined), a string as 's' and its UTF-8 bytes, any
 // other value as compact JSON text ("[value]").

@@ -2,6 +2,8 @@
 
 #include <QHash>
 
+#include <algorithm>
+#include <optional>
 #include <vector>
 
 namespace sluice {
@@ -15,16 +17,23 @@ struct Run
     int count;
 };
 
-// Myers' bisection over interned line ids, after diff-match-patch's diff_bisect.
-class Myers
+// Equal, deleted and inserted stretches in order, neighbours of one kind joined.
+class Runs
 {
 public:
-    Myers(const std::vector<int> &a, const std::vector<int> &b) : m_a(a), m_b(b) {}
-
-    std::vector<Run> run()
+    void push(Op op, int count)
     {
-        diff(0, int(m_a.size()), 0, int(m_b.size()));
-        // Between two equal stretches, show every deleted line before the inserted ones.
+        if (count <= 0)
+            return;
+        if (!m_runs.empty() && m_runs.back().op == op)
+            m_runs.back().count += count;
+        else
+            m_runs.push_back({op, count});
+    }
+
+    // Between two equal stretches, every deleted line before the inserted ones.
+    std::vector<Run> take()
+    {
         std::vector<Run> runs;
         for (size_t i = 0; i < m_runs.size();) {
             if (m_runs[i].op == Op::Equal) {
@@ -43,22 +52,22 @@ public:
     }
 
 private:
-    void push(Op op, int count)
-    {
-        if (count <= 0)
-            return;
-        if (!m_runs.empty() && m_runs.back().op == op)
-            m_runs.back().count += count;
-        else
-            m_runs.push_back({op, count});
-    }
+    std::vector<Run> m_runs;
+};
+
+// Myers' bisection over interned line ids, after diff-match-patch's diff_bisect: a minimal edit
+// script, for a region whose common lines are all too frequent for the histogram diff.
+class Myers
+{
+public:
+    Myers(const std::vector<int> &a, const std::vector<int> &b, Runs &runs) : m_a(a), m_b(b), m_runs(runs) {}
 
     void diff(int a0, int a1, int b0, int b1)
     {
         int prefix = 0;
         while (a0 + prefix < a1 && b0 + prefix < b1 && m_a[a0 + prefix] == m_b[b0 + prefix])
             ++prefix;
-        push(Op::Equal, prefix);
+        m_runs.push(Op::Equal, prefix);
         a0 += prefix;
         b0 += prefix;
         int suffix = 0;
@@ -67,15 +76,16 @@ private:
         a1 -= suffix;
         b1 -= suffix;
         if (a0 == a1) {
-            push(Op::Insert, b1 - b0);
+            m_runs.push(Op::Insert, b1 - b0);
         } else if (b0 == b1) {
-            push(Op::Delete, a1 - a0);
+            m_runs.push(Op::Delete, a1 - a0);
         } else {
             bisect(a0, a1, b0, b1);
         }
-        push(Op::Equal, suffix);
+        m_runs.push(Op::Equal, suffix);
     }
 
+private:
     void bisect(int a0, int a1, int b0, int b1)
     {
         const int n = a1 - a0;
@@ -136,8 +146,8 @@ private:
                 }
             }
         }
-        push(Op::Delete, n);
-        push(Op::Insert, m);
+        m_runs.push(Op::Delete, n);
+        m_runs.push(Op::Insert, m);
     }
 
     void split(int a0, int a1, int b0, int b1, int x, int y)
@@ -148,7 +158,126 @@ private:
 
     const std::vector<int> &m_a;
     const std::vector<int> &m_b;
-    std::vector<Run> m_runs;
+    Runs &m_runs;
+};
+
+// The histogram diff of git diff --histogram (after JGit's HistogramDiff). In a region, the
+// longest stretch common to both sides around the line of A that occurs least often there is
+// kept, and the regions before and after it are diffed the same way. A region with no common
+// line is all changed; one whose common lines all occur more than kMaxChain times in A goes to
+// Myers. Not minimal, but each step is linear in its region where Myers is O(ND): a large
+// changed object (a dashboard, a CRD) costs far less. Regions wait on a stack, not in a
+// recursion, so no input nests deep.
+class Histogram
+{
+public:
+    Histogram(const std::vector<int> &a, const std::vector<int> &b, int ids, Runs &runs)
+        : m_a(a), m_b(b), m_runs(runs), m_first(size_t(ids), -1), m_count(size_t(ids), 0), m_next(a.size(), -1)
+    {
+    }
+
+    void diff()
+    {
+        struct Task
+        {
+            Region region;
+            int equal; // > 0: that many equal lines, not a region
+        };
+        std::vector<Task> tasks{{{0, int(m_a.size()), 0, int(m_b.size())}, 0}};
+        while (!tasks.empty()) {
+            const Task task = tasks.back();
+            tasks.pop_back();
+            const Region &r = task.region;
+            if (task.equal > 0) {
+                m_runs.push(Op::Equal, task.equal);
+            } else if (r.a0 == r.a1 || r.b0 == r.b1) {
+                m_runs.push(Op::Delete, r.a1 - r.a0);
+                m_runs.push(Op::Insert, r.b1 - r.b0);
+            } else if (const std::optional<Region> common = longestCommon(r)) {
+                if (common->a0 == common->a1) {
+                    m_runs.push(Op::Delete, r.a1 - r.a0);
+                    m_runs.push(Op::Insert, r.b1 - r.b0);
+                } else {
+                    tasks.push_back({{common->a1, r.a1, common->b1, r.b1}, 0});
+                    tasks.push_back({{}, common->a1 - common->a0});
+                    tasks.push_back({{r.a0, common->a0, r.b0, common->b0}, 0});
+                }
+            } else {
+                Myers(m_a, m_b, m_runs).diff(r.a0, r.a1, r.b0, r.b1);
+            }
+        }
+    }
+
+private:
+    static constexpr int kMaxChain = 64;
+
+    struct Region
+    {
+        int a0 = 0, a1 = 0, b0 = 0, b1 = 0; // [a0, a1) of A, [b0, b1) of B
+    };
+
+    // The common stretch to keep (empty when the sides share no line), or nothing when every
+    // shared line occurs more than kMaxChain times in A's part.
+    std::optional<Region> longestCommon(const Region &r)
+    {
+        // Each line of A's part: how often it occurs there, its first place, the next from each.
+        for (int i = r.a1 - 1; i >= r.a0; --i) {
+            const int id = m_a[size_t(i)];
+            m_next[size_t(i)] = m_first[size_t(id)];
+            m_first[size_t(id)] = i;
+            ++m_count[size_t(id)];
+        }
+        Region best;
+        int bestLength = 1; // as git: a single line is kept only for being rarer
+        int bestCount = kMaxChain + 1;
+        bool shared = false;
+        for (int bi = r.b0; bi < r.b1;) {
+            int bNext = bi + 1;
+            const int id = m_b[size_t(bi)];
+            const int count = m_count[size_t(id)];
+            shared = shared || count > 0;
+            if (count == 0 || count > bestCount) {
+                bi = bNext;
+                continue;
+            }
+            for (int ai = m_first[size_t(id)]; ai >= 0;) {
+                int as = ai, bs = bi, ae = ai + 1, be = bi + 1, rarest = count;
+                while (as > r.a0 && bs > r.b0 && m_a[size_t(as - 1)] == m_b[size_t(bs - 1)]) {
+                    --as, --bs;
+                    rarest = std::min(rarest, m_count[size_t(m_a[size_t(as)])]);
+                }
+                while (ae < r.a1 && be < r.b1 && m_a[size_t(ae)] == m_b[size_t(be)]) {
+                    rarest = std::min(rarest, m_count[size_t(m_a[size_t(ae)])]);
+                    ++ae, ++be;
+                }
+                bNext = std::max(bNext, be);
+                if (bestLength < ae - as || rarest < bestCount) {
+                    best = {as, ae, bs, be};
+                    bestLength = ae - as;
+                    bestCount = rarest;
+                }
+                // The next place of this line in A past the stretch just tried.
+                ai = m_next[size_t(ai)];
+                while (ai >= 0 && ai < ae)
+                    ai = m_next[size_t(ai)];
+            }
+            bi = bNext;
+        }
+        for (int i = r.a0; i < r.a1; ++i) {
+            m_first[size_t(m_a[size_t(i)])] = -1;
+            m_count[size_t(m_a[size_t(i)])] = 0;
+        }
+        if (shared && bestCount > kMaxChain)
+            return std::nullopt;
+        return best;
+    }
+
+    const std::vector<int> &m_a;
+    const std::vector<int> &m_b;
+    Runs &m_runs;
+    std::vector<int> m_first; // by line id: its first place in A's part, or -1
+    std::vector<int> m_count; // by line id: how often it occurs in A's part
+    std::vector<int> m_next;  // by place in A: the next place of the same line, or -1
 };
 
 // Lines as views of the text (no copies), without their '\n'.
@@ -197,8 +326,10 @@ std::vector<LineRef> alignLines(const QByteArray &before, const QByteArray &afte
 
     std::vector<LineRef> out;
     out.reserve(qMax(a.size(), b.size()));
+    Runs runs;
+    Histogram(ia, ib, int(ids.size()), runs).diff();
     int i = 0, j = 0;
-    for (const Run &run : Myers(ia, ib).run()) {
+    for (const Run &run : runs.take()) {
         for (int c = 0; c < run.count; ++c) {
             switch (run.op) {
             case Op::Equal:

@@ -1,6 +1,7 @@
 #pragma once
 
-// Line diff (Myers' O(ND) algorithm in linear space) and unified-diff output.
+// Line diff (git's histogram diff; Myers' where every common line is frequent) and unified-diff
+// output.
 
 #include <QByteArray>
 #include <QList>
@@ -16,7 +17,8 @@ struct DiffLine
     QByteArray text; // without the newline
 };
 
-// Aligns the lines of `before` and `after` (split at '\n'). Deterministic; minimal edit script.
+// Aligns the lines of `before` and `after` (split at '\n'). Deterministic; the lines
+// `git diff --histogram` adds and removes.
 QList<DiffLine> diffLines(const QByteArray &before, const QByteArray &after);
 
 // `diff -u` style text with `context` lines around changes and @@ hunk headers; empty when
