@@ -589,11 +589,13 @@ private:
 
     static bool isLiteralSafe(QByteArrayView s)
     {
-        if (s.startsWith(' ') || s.startsWith('\n') || s.endsWith("\n\n") || s.contains(" \n") || s.endsWith(' '))
+        if (s.startsWith(' ') || s.startsWith('\n') || s.endsWith("\n\n") || s.endsWith(' '))
             return false;
+        char previous = 0;
         for (const char c : s) {
-            if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f)
+            if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f || (c == '\n' && previous == ' '))
                 return false;
+            previous = c;
         }
         return true;
     }
