@@ -6,6 +6,7 @@
 #include "ReviewCommands.h"
 #include "SyncCommands.h"
 #include "Usage.h"
+#include "core/Heap.h"
 #include "core/Process.h"
 
 #include <QCommandLineParser>
@@ -17,6 +18,7 @@ using namespace sluice::cli;
 
 int main(int argc, char **argv)
 {
+    sluice::reserveHeapInLargePages();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("sluicectl"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SLUICE_VERSION));

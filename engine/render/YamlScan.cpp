@@ -5,6 +5,7 @@
 #include "YamlScalar.h"
 #include "YamlTree.h"
 #include "core/Bytes.h"
+#include "core/Heap.h"
 
 #include <QHash>
 #include <QSet>
@@ -507,6 +508,10 @@ QString groupOfApiVersion(const QString &apiVersion)
 
 Result<ScannedManifests> scanManifests(const QByteArray &data, const QString &file)
 {
+    // A text this large is held with its objects, and both sides of a review: memory freed along
+    // the way had better go back to the system than be kept for speed.
+    if (data.size() >= 32 * 1024 * 1024)
+        returnFreedMemory();
     if (file.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
         return scanJson(data, file);
     return Scanner(data, file).run();
