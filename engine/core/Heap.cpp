@@ -1,9 +1,13 @@
 #include "Heap.h"
 
+#include <algorithm>
 #include <atomic>
+#include <barrier>
 #include <climits>
 #include <cstdint>
 #include <cstdlib>
+#include <thread>
+#include <vector>
 
 #include <malloc.h>
 #include <sys/mman.h>
@@ -14,12 +18,35 @@ namespace {
 
 std::atomic<bool> keepsFreedMemory = false;
 
+constexpr uintptr_t kHugePage = uintptr_t(2) << 20; // x86-64's transparent huge page
+
+// glibc gives a thread that allocates while others do a heap of its own: 64 MiB of address space
+// aligned to 64 MiB, grown in place, and handed to the next new thread once its thread ends.
+// This has that many threads allocate at once now, and advises each heap while it is empty, so
+// the worker threads that come later allocate in huge pages too.
+void adviseThreadHeaps(int count)
+{
+    constexpr uintptr_t kThreadHeap = uintptr_t(64) << 20;
+    std::barrier allAllocated(count);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < count; ++i) {
+        threads.emplace_back([&allAllocated] {
+            void *block = malloc(64);
+            allAllocated.arrive_and_wait(); // each holds a heap of its own
+            const auto heap = reinterpret_cast<uintptr_t>(block) & ~(kThreadHeap - 1);
+            free(block);
+            madvise(reinterpret_cast<void *>(heap), kThreadHeap, MADV_HUGEPAGE);
+        });
+    }
+    for (std::thread &thread : threads)
+        thread.join();
+}
+
 } // namespace
 
 void reserveHeapInLargePages()
 {
-    constexpr size_t kReserve = size_t(1) << 30;  // address space, not memory
-    constexpr size_t kHugePage = size_t(2) << 20; // x86-64's transparent huge page
+    constexpr size_t kReserve = size_t(1) << 30; // address space, not memory
     mallopt(M_MMAP_THRESHOLD, 32 << 20);         // glibc's largest
     mallopt(M_TRIM_THRESHOLD, INT_MAX);
     mallopt(M_TOP_PAD, int(kReserve));
@@ -35,6 +62,7 @@ void reserveHeapInLargePages()
         return;
     const uintptr_t from = (start + kHugePage - 1) & ~(kHugePage - 1);
     madvise(reinterpret_cast<void *>(from), end - from, MADV_HUGEPAGE);
+    adviseThreadHeaps(std::clamp(int(std::thread::hardware_concurrency()), 2, 8));
 }
 
 void returnFreedMemory()

@@ -9,9 +9,10 @@ namespace sluice {
 // mapped and unmapped one by one. This reserves 1 GiB of address space for the heap up front
 // (untouched pages cost nothing), asks for transparent huge pages on it (as GLIBC_TUNABLES=
 // glibc.malloc.hugetlb=1 would, which only the environment can set), and keeps blocks up to
-// 32 MiB and freed memory in it. Threads keep heaps of their own (one shared heap made a 50,000
-// object review slower: they wait on its lock). Call first thing in main. A no-op where the heap
-// cannot grow that way (the allocator then works as before). Not for long-lived processes.
+// 32 MiB and freed memory in it. Worker threads keep heaps of their own (one shared heap made a
+// 50,000-object review slower: they wait on its lock); one per core is made now and advised the
+// same way, for the thread pool. Call first thing in main. Where the heap cannot grow in place the
+// allocator works as before. Not for long-lived processes: freed memory is kept.
 void reserveHeapInLargePages();
 
 // For an input so large (a 200 MB manifest) that keeping freed memory would raise the peak: from

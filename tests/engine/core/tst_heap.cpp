@@ -1,12 +1,15 @@
 // The heap sluicectl reserves: address space in the program break, advised for transparent huge
-// pages, holding large blocks, no memory taken for it up front, and given back on request.
+// pages, holding large blocks, no memory taken for it up front, and given back on request; and
+// the heaps of threads started later, advised too.
 
 #include "core/Heap.h"
 
 #include <QFile>
 #include <QTest>
 
+#include <algorithm>
 #include <cstdlib>
+#include <thread>
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -23,29 +26,36 @@ struct Mapping
 {
     quintptr from = 0;
     quintptr to = 0;
+    bool heap = false;      // the program break's: [heap]
     bool hugePages = false; // VmFlags "hg": madvise(MADV_HUGEPAGE)
 };
 
-// The [heap] mappings of this process, from /proc/self/smaps.
-QList<Mapping> heapMappings()
+// This process's mappings, from /proc/self/smaps.
+QList<Mapping> mappings()
 {
     QFile smaps(QStringLiteral("/proc/self/smaps"));
     if (!smaps.open(QIODevice::ReadOnly))
         return {};
-    QList<Mapping> heap;
-    bool inHeap = false;
+    QList<Mapping> all;
     for (const QByteArray &line : smaps.readAll().split('\n')) {
         const qsizetype dash = line.indexOf('-');
         const qsizetype space = line.indexOf(' ');
         if (dash > 0 && space > dash && !line.startsWith("VmFlags")) { // "from-to perms offset dev inode [path]"
-            inHeap = line.endsWith("[heap]");
-            if (inHeap)
-                heap.append({line.left(dash).toULongLong(nullptr, 16), line.mid(dash + 1, space - dash - 1).toULongLong(nullptr, 16)});
-        } else if (inHeap && line.startsWith("VmFlags:")) {
-            heap.last().hugePages = line.split(' ').contains("hg");
+            all.append({line.left(dash).toULongLong(nullptr, 16), line.mid(dash + 1, space - dash - 1).toULongLong(nullptr, 16),
+                        line.endsWith("[heap]")});
+        } else if (!all.isEmpty() && line.startsWith("VmFlags:")) {
+            all.last().hugePages = line.split(' ').contains("hg");
         }
     }
-    return heap;
+    return all;
+}
+
+quintptr heapSize()
+{
+    quintptr size = 0;
+    for (const Mapping &m : mappings())
+        size += m.heap ? m.to - m.from : 0;
+    return size;
 }
 
 // Resident memory of this process, in KiB.
@@ -61,12 +71,12 @@ qint64 residentKiB()
     return -1;
 }
 
-// Whether the block's last byte is in the heap's part advised for huge pages (its first bytes may
-// be in the part below the first 2 MiB boundary).
-bool inAdvisedHeap(const QList<Mapping> &heap, const void *block, size_t size)
+// Whether the block's last byte is in a mapping advised for huge pages (its first bytes may be in
+// the heap's part below the first 2 MiB boundary).
+bool inAdvisedMapping(const void *block, size_t size)
 {
     const auto at = reinterpret_cast<quintptr>(block) + size - 1;
-    for (const Mapping &m : heap) {
+    for (const Mapping &m : mappings()) {
         if (at >= m.from && at < m.to)
             return m.hugePages;
     }
@@ -88,26 +98,32 @@ private slots:
         const qint64 residentBefore = residentKiB();
         sluice::reserveHeapInLargePages();
         const qint64 residentAfter = residentKiB();
-        const QList<Mapping> heap = heapMappings();
-        quintptr size = 0;
-        for (const Mapping &m : heap)
-            size += m.to - m.from;
-        QVERIFY2(size >= quintptr(512) << 20, qPrintable(QString::number(size)));
-        QVERIFY(std::any_of(heap.begin(), heap.end(), [](const Mapping &m) { return m.hugePages; }));
+        QVERIFY2(heapSize() >= quintptr(512) << 20, qPrintable(QString::number(heapSize())));
         QVERIFY2(residentAfter - residentBefore < 64 * 1024, qPrintable(QString::number(residentAfter - residentBefore)));
 
-        // An 8 MiB block (glibc maps its own above 128 KiB by default) comes from that heap.
+        // An 8 MiB block (glibc maps its own above 128 KiB by default) comes from that heap; a
+        // thread started later allocates in huge pages too, in a heap of its own.
         const size_t blockSize = size_t(8) << 20;
         void *big = std::malloc(blockSize);
-        QVERIFY(inAdvisedHeap(heapMappings(), big, blockSize));
+        QVERIFY(inAdvisedMapping(big, blockSize));
         std::free(big);
+        for (int round = 0; round < 3; ++round) {
+            bool advised = false, mainHeap = true;
+            std::thread([&] {
+                void *block = std::malloc(size_t(1) << 20);
+                advised = inAdvisedMapping(block, size_t(1) << 20);
+                const auto at = reinterpret_cast<quintptr>(block);
+                const QList<Mapping> all = mappings();
+                mainHeap = std::any_of(all.begin(), all.end(), [at](const Mapping &m) { return m.heap && at >= m.from && at < m.to; });
+                std::free(block);
+            }).join();
+            QVERIFY(advised);
+            QVERIFY(!mainHeap);
+        }
 
         // For a very large input the heap gives back what it does not use, the reserve too.
         sluice::returnFreedMemory();
-        quintptr after = 0;
-        for (const Mapping &m : heapMappings())
-            after += m.to - m.from;
-        QVERIFY2(after < quintptr(256) << 20, qPrintable(QString::number(after)));
+        QVERIFY2(heapSize() < quintptr(256) << 20, qPrintable(QString::number(heapSize())));
     }
 };
 
