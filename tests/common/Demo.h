@@ -35,8 +35,11 @@ inline QString makeDeployedDemo(const QString &dir)
     const QString error = makeDemo(dir);
     if (!error.isEmpty())
         return error;
-    if (sluicectl({"--workspace", dir + "/sluice.yaml", "sync", "web", "--revision", "deployed", "--no-wait"}) != 0)
-        return QStringLiteral("sluicectl sync web --revision deployed failed");
+    QProcess sync;
+    sync.start(QStringLiteral(SLUICE_BINARY_DIR "/app/sluicectl/sluicectl"),
+               {"--workspace", dir + "/sluice.yaml", "sync", "web", "--revision", "deployed", "--no-wait"});
+    if (!sync.waitForFinished(120000) || sync.exitStatus() != QProcess::NormalExit || sync.exitCode() != 0)
+        return QStringLiteral("sluicectl sync web --revision deployed failed: ") + QString::fromUtf8(sync.readAllStandardError());
     return {};
 }
 
