@@ -18,7 +18,6 @@ using namespace sluice::cli;
 
 int main(int argc, char **argv)
 {
-    sluice::reserveHeapInLargePages();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("sluicectl"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SLUICE_VERSION));
@@ -30,6 +29,7 @@ int main(int argc, char **argv)
         return code;
     if (argc > 1 && qstrcmp(argv[1], "__complete") == 0)
         return runComplete(QCoreApplication::arguments().mid(2));
+    sluice::reserveHeapInLargePages(); // not for --help, --version or a shell's completion
 
     QCommandLineParser parser;
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);

@@ -11,13 +11,16 @@ namespace sluice {
 // glibc.malloc.hugetlb=1 would, which only the environment can set), and keeps blocks up to
 // 32 MiB and freed memory in it. Worker threads keep heaps of their own (one shared heap made a
 // 50,000-object review slower: they wait on its lock); one per core is made now and advised the
-// same way, for the thread pool. Call first thing in main. Where the heap cannot grow in place the
+// same way, for the thread pool. Call in main before any work. Where the heap cannot grow in place the
 // allocator works as before. Not for long-lived processes: freed memory is kept.
 void reserveHeapInLargePages();
 
-// For an input so large (a 200 MB manifest) that keeping freed memory would raise the peak: from
-// now on freed memory goes back to the system as glibc's default has it. A no-op unless
-// reserveHeapInLargePages ran.
+// An input this large (a 200 MB manifest) is held whole, with its objects and both sides of a
+// review: keeping freed memory for speed would raise the peak.
+constexpr long long kLargeInputBytes = 32LL * 1024 * 1024;
+
+// For a large input: from now on freed memory goes back to the system as glibc's default has it.
+// A no-op unless reserveHeapInLargePages ran.
 void returnFreedMemory();
 
 } // namespace sluice

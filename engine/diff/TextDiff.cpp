@@ -190,20 +190,18 @@ public:
             const Region &r = task.region;
             if (task.equal > 0) {
                 m_runs.push(Op::Equal, task.equal);
-            } else if (r.a0 == r.a1 || r.b0 == r.b1) {
+                continue;
+            }
+            const std::optional<Region> common = longestCommon(r);
+            if (!common) {
+                Myers(m_a, m_b, m_runs).diff(r.a0, r.a1, r.b0, r.b1);
+            } else if (common->a0 == common->a1) { // nothing in common: all changed
                 m_runs.push(Op::Delete, r.a1 - r.a0);
                 m_runs.push(Op::Insert, r.b1 - r.b0);
-            } else if (const std::optional<Region> common = longestCommon(r)) {
-                if (common->a0 == common->a1) {
-                    m_runs.push(Op::Delete, r.a1 - r.a0);
-                    m_runs.push(Op::Insert, r.b1 - r.b0);
-                } else {
-                    tasks.push_back({{common->a1, r.a1, common->b1, r.b1}, 0});
-                    tasks.push_back({{}, common->a1 - common->a0});
-                    tasks.push_back({{r.a0, common->a0, r.b0, common->b0}, 0});
-                }
             } else {
-                Myers(m_a, m_b, m_runs).diff(r.a0, r.a1, r.b0, r.b1);
+                tasks.push_back({{common->a1, r.a1, common->b1, r.b1}, 0});
+                tasks.push_back({{}, common->a1 - common->a0});
+                tasks.push_back({{r.a0, common->a0, r.b0, common->b0}, 0});
             }
         }
     }
@@ -220,6 +218,8 @@ private:
     // shared line occurs more than kMaxChain times in A's part.
     std::optional<Region> longestCommon(const Region &r)
     {
+        if (r.a0 == r.a1 || r.b0 == r.b1)
+            return Region{};
         // Each line of A's part: how often it occurs there, its first place, the next from each.
         for (int i = r.a1 - 1; i >= r.a0; --i) {
             const int id = m_a[size_t(i)];

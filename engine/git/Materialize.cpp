@@ -34,7 +34,7 @@ Result<QByteArray> readContent(git_repository *repo, const SourceEntry &e, const
     if (git_blob_lookup(&rawBlob, repo, &e.oid) < 0)
         return gitError(QStringLiteral("cannot read %1").arg(key));
     BlobHandle blob(rawBlob);
-    if (git_blob_rawsize(blob.get()) >= 32 * 1024 * 1024)
+    if (qint64(git_blob_rawsize(blob.get())) >= kLargeInputBytes) // before it is copied: the peak
         returnFreedMemory();
     return QByteArray(static_cast<const char *>(git_blob_rawcontent(blob.get())),
                       qsizetype(git_blob_rawsize(blob.get())));

@@ -508,9 +508,7 @@ QString groupOfApiVersion(const QString &apiVersion)
 
 Result<ScannedManifests> scanManifests(const QByteArray &data, const QString &file)
 {
-    // A text this large is held with its objects, and both sides of a review: memory freed along
-    // the way had better go back to the system than be kept for speed.
-    if (data.size() >= 32 * 1024 * 1024)
+    if (data.size() >= kLargeInputBytes) // a render tool's output, a cache entry
         returnFreedMemory();
     if (file.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
         return scanJson(data, file);

@@ -112,7 +112,7 @@ private slots:
         QTest::newRow("tiny texts of 5 lines repeated") << "tiny" << "--histogram" << 200;
         QTest::newRow("dashboards, many edits") << "dashboard" << "--histogram" << 12;
         // Every line of A occurs more than 64 times: the histogram diff hands the region to
-        // Myers, whose script is minimal, as git's (its fallback is not minimal).
+        // Myers, whose script is minimal as `git diff --minimal`'s is (git's own fallback is not).
         QTest::newRow("two lines repeated, each over 64 times") << "frequent" << "--minimal" << 12;
     }
     void randomAgainstGitAndPatch()
