@@ -15,8 +15,6 @@
 #include <QJsonParseError>
 
 #include <algorithm>
-#include <condition_variable>
-#include <mutex>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -137,9 +135,8 @@ private:
 class Scanner
 {
 public:
-    // `strings`: where kinds, groups and namespaces are shared (this scanner's own when null).
-    Scanner(const QByteArray &data, const QString &file, QSet<QString> *strings = nullptr)
-        : m_data(data), m_file(file), m_reader(data, file), m_offsets(data), m_strings(strings ? *strings : m_ownStrings)
+    Scanner(const QByteArray &data, const QString &file)
+        : m_data(data), m_file(file), m_reader(data, file), m_offsets(data)
     {
     }
 
@@ -466,8 +463,7 @@ private:
     ScannedManifests m_out;
     std::vector<Frame> m_stack;
     std::vector<quint64> m_keyHashes; // keys of the open mappings, for duplicate detection
-    QSet<QString> m_ownStrings;
-    QSet<QString> &m_strings; // kinds, groups, namespaces: one copy each, shared by the objects
+    QSet<QString> m_strings;          // kinds, groups, namespaces: one copy each, shared by the objects
 
     QString intern(const QString &s) { return *m_strings.insert(s); }
     QHash<QByteArray, Anchor> m_anchors;
@@ -502,168 +498,7 @@ Result<ScannedManifests> scanJson(const QByteArray &data, const QString &file)
     return out;
 }
 
-// A document of a stream: from its first byte to the next document marker or the end.
-struct Segment
-{
-    qsizetype start = 0;
-    qsizetype size = 0;
-    int line = 1; // of its first byte
-};
-
-// The documents of `data`, split before each document marker ("---" then a blank or the end, at
-// a line start): in every YAML reader such a line ends the document before it, or is an error
-// there (in a quoted scalar, a flow collection), which reading the stream whole reports again.
-// Empty when the stream must be read whole: a directive ("%" at a line start) applies to the
-// document after it; UTF-16 has other bytes for "---".
-std::vector<Segment> splitDocuments(const QByteArray &data)
-{
-    if (data.startsWith("\xFE\xFF") || data.startsWith("\xFF\xFE"))
-        return {};
-    auto isBlank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    const char *const begin = data.constData();
-    const char *const end = begin + data.size();
-    std::vector<Segment> segments(1);
-    int line = 1;
-    for (const char *p = begin; p < end; ++line) { // p: a line's start
-        if (*p == '%')
-            return {};
-        if (p != begin && end - p >= 3 && std::memcmp(p, "---", 3) == 0 && (end - p == 3 || isBlank(p[3]))) {
-            segments.back().size = (p - begin) - segments.back().start;
-            segments.push_back({p - begin, 0, line});
-        }
-        const void *newline = std::memchr(p, '\n', size_t(end - p));
-        if (!newline)
-            break;
-        p = static_cast<const char *>(newline) + 1;
-    }
-    segments.back().size = data.size() - segments.back().start;
-    return segments;
-}
-
 } // namespace
-
-struct DocumentMemo::State
-{
-    struct Entry
-    {
-        QByteArray bytes;                        // the document: a slice of the buffer it was read from
-        std::optional<ScannedManifests> scanned; // lines counted from the document's first; empty: the scan failed
-        bool done = false;
-    };
-
-    static constexpr quint64 kSeed = 0x646f6373; // "docs"
-    static constexpr qsizetype kMaxBytes = 64 * 1024 * 1024;
-    static constexpr qsizetype kEntryBytes = 256; // an entry's own memory, roughly
-
-    std::mutex mutex;
-    std::condition_variable finished;
-    QHash<quint64, std::shared_ptr<Entry>> entries;
-    QSet<const void *> buffers; // those the entries' slices keep alive, each counted whole once
-    qsizetype bytes = 0;
-    qint64 scans = 0;
-
-    static std::shared_ptr<Entry> makeEntry(const QByteArray &document)
-    {
-        auto entry = std::make_shared<Entry>();
-        entry->bytes = document;
-        return entry;
-    }
-
-    // The entry for `document` (a slice of a buffer), and whether the caller claimed it (it is
-    // new: the caller scans it).
-    std::pair<std::shared_ptr<Entry>, bool> find(QByteArray document)
-    {
-        const quint64 hash = hashing::checksum(document, kSeed);
-        std::lock_guard lock(mutex);
-        if (auto it = entries.constFind(hash); it != entries.constEnd()) {
-            if ((*it)->bytes == document)
-                return {*it, false};
-            return {makeEntry(document), true}; // another document, same hash
-        }
-        QByteArray::DataPointer &slice = document.data_ptr();
-        const void *buffer = slice.d_ptr();
-        auto cost = [&] { return kEntryBytes + (buffers.contains(buffer) ? 0 : slice.allocatedCapacity()); };
-        if (bytes + cost() > kMaxBytes) {
-            entries.clear(); // entries being scanned live on with those who hold them
-            buffers.clear();
-            bytes = 0;
-        }
-        bytes += cost();
-        buffers.insert(buffer);
-        auto entry = makeEntry(document);
-        entries.insert(hash, entry);
-        return {entry, true};
-    }
-
-    void finish(Entry &entry, std::optional<ScannedManifests> scanned)
-    {
-        {
-            std::lock_guard lock(mutex);
-            entry.scanned = std::move(scanned);
-            entry.done = true;
-            ++scans;
-        }
-        finished.notify_all();
-    }
-
-    void wait(const Entry &entry)
-    {
-        std::unique_lock lock(mutex);
-        finished.wait(lock, [&] { return entry.done; });
-    }
-};
-
-DocumentMemo::DocumentMemo() : m_state(std::make_unique<State>()) {}
-DocumentMemo::~DocumentMemo() = default;
-
-DocumentMemo &DocumentMemo::process()
-{
-    static DocumentMemo memo;
-    return memo;
-}
-
-qint64 DocumentMemo::scans() const
-{
-    std::lock_guard lock(m_state->mutex);
-    return m_state->scans;
-}
-
-Result<ScannedManifests> DocumentMemo::scan(const QByteArray &data, const QString &file)
-{
-    const std::vector<Segment> segments = splitDocuments(data);
-    if (segments.empty())
-        return Scanner(data, file).run();
-    QSet<QString> strings;
-    std::vector<std::shared_ptr<State::Entry>> entries;
-    entries.reserve(segments.size());
-    for (const Segment &segment : segments) {
-        auto [entry, claimed] = m_state->find(sharedSlice(data, segment.start, segment.size));
-        if (claimed) { // scanned now; one found unfinished is another thread's, waited for below
-            auto scanned = Scanner(entry->bytes, file, &strings).run();
-            m_state->finish(*entry, scanned ? std::optional(std::move(*scanned)) : std::nullopt);
-        }
-        entries.push_back(std::move(entry));
-    }
-    qsizetype count = 0;
-    for (const auto &entry : entries) {
-        m_state->wait(*entry);
-        if (!entry->scanned)
-            return Scanner(data, file).run(); // the stream read whole, for its error as it reads there
-        count += entry->scanned->resources.size();
-    }
-    ScannedManifests out;
-    out.resources.reserve(count);
-    for (size_t i = 0; i < segments.size(); ++i) {
-        const std::optional<ScannedManifests> &scanned = entries[i]->scanned;
-        for (Resource r : scanned->resources) {
-            r.sourceFile = file;
-            r.line += segments[i].line - 1;
-            out.resources.append(std::move(r));
-        }
-        out.crds.append(scanned->crds);
-    }
-    return out;
-}
 
 QString groupOfApiVersion(const QString &apiVersion)
 {
@@ -671,15 +506,13 @@ QString groupOfApiVersion(const QString &apiVersion)
     return slash < 0 ? QString() : apiVersion.left(slash);
 }
 
-Result<ScannedManifests> scanManifests(const QByteArray &data, const QString &file, DocumentMemo *memo)
+Result<ScannedManifests> scanManifests(const QByteArray &data, const QString &file)
 {
     if (data.size() >= kLargeInputBytes) // a render tool's output, a cache entry
         returnFreedMemory();
     if (file.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
         return scanJson(data, file);
-    if (!memo || data.size() >= kLargeInputBytes) // a large stream is not kept by the memo
-        return Scanner(data, file).run();
-    return memo->scan(data, file);
+    return Scanner(data, file).run();
 }
 
 } // namespace sluice

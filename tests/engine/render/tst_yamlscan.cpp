@@ -13,9 +13,6 @@
 #include <QJsonObject>
 #include <QTest>
 
-#include <random>
-#include <thread>
-
 using namespace sluice;
 
 // Both tree builders give the same value (the same YAML, the same hash) or the same error.
@@ -95,32 +92,6 @@ static bool sameCompactJson(const QByteArray &text)
         QVERIFY(sameNodes(*compact, compact->root(), converted, converted.root()));
     }();
     return true;
-}
-
-// Two scans found the same objects (keys, texts, places, hashes) and CRDs, or the same error.
-static void sameScan(const Result<ScannedManifests> &a, const Result<ScannedManifests> &b)
-{
-    QCOMPARE(bool(a), bool(b));
-    if (!a) {
-        QCOMPARE(a.error().message, b.error().message);
-        return;
-    }
-    QCOMPARE(a->resources.size(), b->resources.size());
-    for (qsizetype i = 0; i < a->resources.size(); ++i) {
-        const Resource &x = a->resources[i], &y = b->resources[i];
-        QCOMPARE(x.key, y.key);
-        QCOMPARE(x.apiVersion, y.apiVersion);
-        QCOMPARE(x.location(), y.location());
-        QCOMPARE(x.text, y.text);
-        QCOMPARE(x.format, y.format);
-        QCOMPARE(x.hash, y.hash);
-    }
-    QCOMPARE(a->crds.size(), b->crds.size());
-    for (qsizetype i = 0; i < a->crds.size(); ++i) {
-        QCOMPARE(a->crds[i].group, b->crds[i].group);
-        QCOMPARE(a->crds[i].kind, b->crds[i].kind);
-        QCOMPARE(a->crds[i].clusterScoped, b->crds[i].clusterScoped);
-    }
 }
 
 class TestYamlScan : public QObject
@@ -230,80 +201,6 @@ private slots:
         QCOMPARE(many->resources.size(), documents.size());
         for (int i = 0; i < documents.size(); ++i)
             QCOMPARE(many->resources[i].text, documents[i]);
-    }
-
-    // Documents found in a memo give what reading them gives: read the first time, found the
-    // second, found again after other documents that shift their lines, in another file.
-    void memoizedScanIsTheSame_data()
-    {
-        QTest::addColumn<QByteArray>("text");
-        QTest::addColumn<QString>("corpusFile");
-        const QByteArray a = "apiVersion: v1\nkind: A\nmetadata: {name: a}\n";
-        const QByteArray b = "apiVersion: v1\nkind: B\nmetadata:\n  name: b\n  namespace: shop\n";
-        QTest::newRow("markers") << "# head\n" + a + "---\n" + b + "--- # note\n" + QByteArray(a).replace("a}", "c}") + "---\r\n" +
-                                        QByteArray(b).replace("b\n", "d\n")
-                                 << QString();
-        QTest::newRow("not markers") << a + "data:\n  x: |\n    ---\n  y: ----\n----: 1\n---x: 2\n" << QString();
-        QTest::newRow("marker with content") << "--- " + QByteArray(a).replace("\n", ", ").replace("apiVersion", "{apiVersion").chopped(2) + "}\n---\n" + b
-                                             << QString();
-        QTest::newRow("empty documents") << "---\n---\n# only a comment\n---\n" + a + "...\n---\n" << QString();
-        QTest::newRow("list") << "apiVersion: v1\nkind: List\nitems:\n- " + QByteArray(a).replace("\n", "\n  ") + "\n---\n" + b << QString();
-        QTest::newRow("crd") << QByteArray("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: ws.x.io}\n"
-                                           "spec: {group: x.io, scope: Cluster, names: {kind: W}}\n---\n") + b
-                             << QString();
-        QTest::newRow("directive") << "%YAML 1.1\n---\n" + a + "---\n" + b << QString();
-        QTest::newRow("marker in a quoted scalar") << a + "data: {x: \"one\n---\ntwo\"}\n---\n" + b << QString();
-        QTest::newRow("error in a later document") << a + "---\n" + b + "  name: again\n" << QString();
-        QTest::newRow("root scalar") << "--- |\nfoo\n---\n" + a << QString();
-        for (const char *file : {"kp-manifests-v0.18.0.yaml", "argocd-install-v3.5.0.yaml", "flux-crds.yaml"})
-            QTest::newRow(file) << QByteArray() << QString::fromLatin1(file);
-    }
-
-    void memoizedScanIsTheSame()
-    {
-        QFETCH(QByteArray, text);
-        QFETCH(QString, corpusFile);
-        if (!corpusFile.isEmpty()) {
-            SLUICE_CORPUS_OR_SKIP(dir, corpusFile);
-            QFile f(dir + QLatin1Char('/') + corpusFile);
-            QVERIFY(f.open(QIODevice::ReadOnly));
-            text = f.readAll();
-        }
-        const auto alone = scanManifests(text, QStringLiteral("f.yaml"), nullptr);
-        DocumentMemo memo;
-        sameScan(scanManifests(text, QStringLiteral("f.yaml"), &memo), alone);
-        const qint64 scans = memo.scans();
-        sameScan(scanManifests(text, QStringLiteral("f.yaml"), &memo), alone);
-        if (alone)
-            QCOMPARE(memo.scans(), scans); // all found
-        const QByteArray shifted = "apiVersion: v1\nkind: Z\nmetadata: {name: z}\n\n\n" + (text.startsWith("---") ? text : "---\n" + text);
-        sameScan(scanManifests(shifted, QStringLiteral("g.yaml"), &memo), scanManifests(shifted, QStringLiteral("g.yaml"), nullptr));
-    }
-
-    // Two threads read streams of the same documents in different orders, through one memo: each
-    // document is read once (one thread waits for what the other is reading), and each stream's
-    // objects are what reading it alone gives.
-    void memoReadsEachDocumentOnce()
-    {
-        QList<QByteArray> documents;
-        for (int i = 0; i < 3000; ++i)
-            documents << "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c" + QByteArray::number(i) +
-                             "}\ndata:\n  a: one\n  b: [two, three]\n";
-        QList<QByteArray> reversed(documents.rbegin(), documents.rend());
-        QList<QByteArray> shuffled = documents;
-        std::mt19937 random(7);
-        std::shuffle(shuffled.begin(), shuffled.end(), random);
-        const QByteArray texts[] = {documents.join(), reversed.join(), shuffled.join()};
-        DocumentMemo memo;
-        std::optional<Result<ScannedManifests>> results[3];
-        std::vector<std::thread> threads;
-        for (int i = 0; i < 3; ++i)
-            threads.emplace_back([&, i] { results[i] = scanManifests(texts[i], QStringLiteral("f%1.yaml").arg(i), &memo); });
-        for (std::thread &t : threads)
-            t.join();
-        QCOMPARE(memo.scans(), documents.size());
-        for (int i = 0; i < 3; ++i)
-            sameScan(*results[i], scanManifests(texts[i], QStringLiteral("f%1.yaml").arg(i), nullptr));
     }
 
     // Pinned: the render cache stores these hashes and later processes (and other machines)
