@@ -11,17 +11,115 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
+#include <QTemporaryFile>
 
 #include <array>
+#include <cstdio>
 
 namespace sluice {
 namespace {
 
 constexpr quint32 kMagic = 0x534c5243; // "SLRC"
 // 2: the set's notes follow its objects; 3: structural hashes are the same in every process;
-// 4: shared strings once per entry; 5: data entries' checksums four lanes at once
-constexpr quint32 kVersion = 5;
-constexpr quint64 kDataSeed = 0x64617461; // checksums of findData/storeData entries: a damaged one is a miss
+// 4: shared strings once per entry; 5: data entries' checksums four lanes at once; 6: every
+// entry ends with the checksum of its bytes
+constexpr quint32 kVersion = 6;
+constexpr quint64 kChecksumSeed = 0x736c7263; // an entry that fails its checksum is a miss
+
+// The checksum of an entry's bytes, given in pieces of any size: hashing::checksum of each
+// 64 KiB block, chained.
+class EntryChecksum
+{
+public:
+    void add(const char *data, qsizetype n)
+    {
+        while (n > 0) {
+            const qsizetype take = std::min(n, kBlock - m_block.size());
+            if (m_block.isEmpty() && take == kBlock) { // a whole block: not copied
+                step(QByteArrayView(data, kBlock));
+            } else {
+                m_block.append(data, take);
+                if (m_block.size() == kBlock) {
+                    step(m_block);
+                    m_block.clear();
+                }
+            }
+            data += take;
+            n -= take;
+        }
+    }
+
+    quint64 value()
+    {
+        step(m_block); // the last block, maybe empty
+        m_block.clear();
+        return m_value;
+    }
+
+private:
+    static constexpr qsizetype kBlock = 64 * 1024;
+    void step(QByteArrayView block) { m_value = hashing::seqStep(m_value, hashing::checksum(block, kChecksumSeed)); }
+
+    QByteArray m_block;
+    quint64 m_value = kChecksumSeed;
+};
+
+// Writes one entry: into a new file beside it (the owner's only), which replaces the entry when
+// complete, the checksum of everything before it last. Not synced to disk: a cache needs no
+// durability, and an entry a crash leaves torn fails its checksum when read (a miss).
+class EntryWriter : public QIODevice
+{
+public:
+    explicit EntryWriter(QString path) : m_path(std::move(path)), m_file(m_path + QStringLiteral(".XXXXXX")) {}
+
+    bool open() { return m_file.open() && QIODevice::open(QIODevice::WriteOnly | QIODevice::Unbuffered); }
+
+    bool commit()
+    {
+        const quint64 sum = m_checksum.value();
+        QDataStream(&m_file) << sum;
+        if (!m_file.flush() || m_file.error() != QFileDevice::NoError)
+            return false;
+        m_file.close();
+        if (std::rename(QFile::encodeName(m_file.fileName()).constData(), QFile::encodeName(m_path).constData()) != 0)
+            return false;
+        m_file.setAutoRemove(false);
+        return true;
+    }
+
+    QString failure() const { return m_file.errorString(); }
+
+protected:
+    qint64 writeData(const char *data, qint64 n) override
+    {
+        m_checksum.add(data, n);
+        return m_file.write(data, n);
+    }
+    qint64 readData(char *, qint64) override { return -1; }
+
+private:
+    QString m_path;
+    QTemporaryFile m_file;
+    EntryChecksum m_checksum;
+};
+
+// An entry's bytes when they end with their checksum (without it), else nothing.
+std::optional<QByteArray> checkedBytes(QFile &file)
+{
+    QByteArray bytes = readWhole(file);
+    if (bytes.size() < 8)
+        return std::nullopt;
+    StreamReader trailer(bytes, bytes.size() - 8);
+    const quint64 stored = trailer.u64();
+    bytes.truncate(bytes.size() - 8);
+    EntryChecksum sum;
+    sum.add(bytes.constData(), bytes.size());
+    if (sum.value() != stored) {
+        qCWarning(lcRender) << "ignoring damaged cache entry" << file.fileName();
+        return std::nullopt;
+    }
+    return bytes;
+}
 
 // An entry's objects: first the strings many objects share (groups, kinds, namespaces, API
 // versions, files) once each, then each object naming them by index.
@@ -184,12 +282,14 @@ std::optional<ResourceSet> RenderCache::find(const QString &key)
     QFile file;
     if (!openEntry(file, key, ".set"))
         return std::nullopt;
-    const QByteArray bytes = readWhole(file);
-    StreamReader in(bytes);
+    const std::optional<QByteArray> bytes = checkedBytes(file);
+    if (!bytes)
+        return std::nullopt;
+    StreamReader in(*bytes);
     if (!readHeader(in, key))
         return std::nullopt;
     ResourceSet set;
-    if (!readResources(in, set) || !in.stringList(set.notes)) {
+    if (!readResources(in, set) || !in.stringList(set.notes) || !in.atEnd()) {
         qCWarning(lcRender) << "ignoring corrupt render cache entry" << file.fileName();
         return std::nullopt;
     }
@@ -209,18 +309,17 @@ void RenderCache::store(const QString &key, const ResourceSet &set)
     if (m_diskDir.isEmpty() || containsSecret(set) || !QDir().mkpath(m_diskDir))
         return;
     QFile::setPermissions(m_diskDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    QSaveFile file(fileFor(key, ".set"));
-    if (!file.open(QIODevice::WriteOnly))
+    // Rendered manifests (no Secret, but a ConfigMap may hold what a team should not share):
+    // readable by the owner only, as EntryWriter makes them.
+    EntryWriter file(fileFor(key, ".set"));
+    if (!file.open())
         return;
     QDataStream out(&file);
     out << kMagic << kVersion << key; // readHeader
     writeResources(out, set);
     out << set.notes;
-    // Rendered manifests (no Secret, but a ConfigMap may hold what a team should not share):
-    // readable by the owner only.
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     if (!file.commit())
-        qCWarning(lcRender) << "could not write render cache entry" << file.fileName() << file.errorString();
+        qCWarning(lcRender) << "could not write render cache entry" << fileFor(key, ".set") << file.failure();
     m_wroteDisk = true;
 }
 
@@ -264,18 +363,15 @@ std::optional<QByteArray> RenderCache::findData(const QString &key)
     QFile file;
     if (!openEntry(file, key, ".dat"))
         return std::nullopt;
-    const QByteArray bytes = readWhole(file);
-    StreamReader in(bytes);
+    const std::optional<QByteArray> bytes = checkedBytes(file);
+    if (!bytes)
+        return std::nullopt;
+    StreamReader in(*bytes);
     if (!readHeader(in, key))
         return std::nullopt;
-    const quint64 checksum = in.u64();
     const QByteArray data = in.slice();
-    if (!in.ok())
+    if (!in.ok() || !in.atEnd())
         return std::nullopt;
-    if (hashing::checksum(data, kDataSeed) != checksum) {
-        qCWarning(lcRender) << "ignoring damaged cache entry" << file.fileName();
-        return std::nullopt;
-    }
     return data;
 }
 
@@ -283,14 +379,12 @@ void RenderCache::storeData(const QString &key, const QByteArray &data)
 {
     if (m_diskDir.isEmpty() || !QDir().mkpath(m_diskDir))
         return;
-    QSaveFile file(fileFor(key, ".dat"));
-    if (!file.open(QIODevice::WriteOnly))
+    EntryWriter file(fileFor(key, ".dat"));
+    if (!file.open())
         return;
-    QDataStream out(&file);
-    out << kMagic << kVersion << key << hashing::checksum(data, kDataSeed) << data;
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    QDataStream(&file) << kMagic << kVersion << key << data;
     if (!file.commit())
-        qCWarning(lcRender) << "could not write cache entry" << file.fileName() << file.errorString();
+        qCWarning(lcRender) << "could not write cache entry" << fileFor(key, ".dat") << file.failure();
     m_wroteDisk = true;
 }
 
