@@ -138,4 +138,84 @@ bool StreamReader::tableString(const QStringList &strings, QString &out)
     return m_ok;
 }
 
+namespace {
+constexpr qsizetype kStreamBlock = 64 * 1024;
+}
+
+StreamWriter::StreamWriter(Sink sink) : m_sink(std::move(sink))
+{
+    m_buffer.reserve(m_sink ? 2 * kStreamBlock : 256);
+}
+
+void StreamWriter::u32(quint32 v)
+{
+    uchar bytes[4];
+    qToBigEndian(v, bytes);
+    m_buffer.append(reinterpret_cast<const char *>(bytes), 4);
+}
+
+void StreamWriter::u64(quint64 v)
+{
+    uchar bytes[8];
+    qToBigEndian(v, bytes);
+    m_buffer.append(reinterpret_cast<const char *>(bytes), 8);
+}
+
+void StreamWriter::length(qsizetype n, bool null)
+{
+    Q_ASSERT(n < 0xfffffffe); // no record is 4 GB (QDataStream would write a 64-bit length)
+    u32(null ? 0xffffffffu : quint32(n));
+}
+
+void StreamWriter::string(const QString &s)
+{
+    length(s.size() * 2, s.isNull());
+    const qsizetype at = m_buffer.size();
+    m_buffer.resize(at + s.size() * 2);
+    auto *out = reinterpret_cast<uchar *>(m_buffer.data() + at);
+    const ushort *in = s.utf16();
+    for (qsizetype i = 0; i < s.size(); ++i)
+        qToBigEndian<quint16>(in[i], out + 2 * i);
+    handOn();
+}
+
+void StreamWriter::byteArray(const QByteArray &b)
+{
+    length(b.size(), b.isNull());
+    if (m_sink && b.size() >= kStreamBlock) { // a large text goes to the sink as it is
+        sinkBuffer();
+        m_ok = m_ok && m_sink(b);
+        return;
+    }
+    m_buffer.append(b);
+    handOn();
+}
+
+void StreamWriter::stringList(const QStringList &list)
+{
+    length(list.size(), false);
+    for (const QString &s : list)
+        string(s);
+}
+
+void StreamWriter::handOn()
+{
+    if (m_sink && m_buffer.size() >= kStreamBlock)
+        sinkBuffer();
+}
+
+void StreamWriter::sinkBuffer()
+{
+    if (!m_buffer.isEmpty())
+        m_ok = m_ok && m_sink(m_buffer);
+    m_buffer.resize(0); // keeps its capacity
+}
+
+bool StreamWriter::finish()
+{
+    if (m_sink)
+        sinkBuffer();
+    return m_ok;
+}
+
 } // namespace sluice

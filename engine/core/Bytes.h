@@ -8,6 +8,9 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+#include <utility>
+
 class QFile;
 
 namespace sluice {
@@ -76,6 +79,37 @@ private:
 
     const QByteArray &m_bytes;
     qsizetype m_at = 0;
+    bool m_ok = true;
+};
+
+// Writes what StreamReader reads, as QDataStream (Qt 6, big-endian) writes it, a few
+// instructions a value. Into a buffer (take()), or, with a sink, handed to the sink in blocks of
+// about 64 KiB and at finish(): a large entry is not held whole.
+class StreamWriter
+{
+public:
+    using Sink = std::function<bool(QByteArrayView)>;
+    explicit StreamWriter(Sink sink = {});
+
+    void u8(quint8 v) { m_buffer.append(char(v)); }
+    void u32(quint32 v);
+    void u64(quint64 v);
+    void i32(qint32 v) { u32(quint32(v)); }
+    void i64(qint64 v) { u64(quint64(v)); }
+    void string(const QString &s);       // QDataStream's QString (null and empty apart)
+    void byteArray(const QByteArray &b); // QDataStream's QByteArray (null and empty apart)
+    void stringList(const QStringList &list);
+
+    QByteArray take() { return std::exchange(m_buffer, {}); } // without a sink: all written
+    bool finish();                                            // with a sink: the rest to it; false when it failed
+
+private:
+    void length(qsizetype n, bool null);
+    void handOn();     // the buffer to the sink once it holds a block
+    void sinkBuffer(); // the buffer to the sink now
+
+    Sink m_sink;
+    QByteArray m_buffer;
     bool m_ok = true;
 };
 

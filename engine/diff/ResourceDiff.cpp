@@ -5,7 +5,6 @@
 #include "core/Bytes.h"
 #include "render/YamlTree.h"
 
-#include <QDataStream>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QIODevice>
@@ -271,14 +270,23 @@ std::array<const QString *, 6> sharedStrings(const ObjectDiff &o)
     return {&o.key.group, &o.key.kind, &o.key.ns, &o.apiVersion, &o.baseLocation.file, &o.headLocation.file};
 }
 
-void writeObject(QDataStream &out, StringTable &table, const ObjectDiff &o)
+void writeObject(StreamWriter &out, StringTable &table, const ObjectDiff &o)
 {
     for (const QString *s : sharedStrings(o))
-        out << table.id(*s);
-    out << o.key.name << quint8(o.change) << o.diff << o.beforeYaml << o.afterYaml << qint32(o.baseLocation.line)
-        << qint32(o.headLocation.line) << qint32(o.fields.size());
-    for (const FieldChange &f : o.fields)
-        out << table.id(f.path) << valueBytes(f.before) << valueBytes(f.after);
+        out.u32(table.id(*s));
+    out.string(o.key.name);
+    out.u8(quint8(o.change));
+    out.byteArray(o.diff);
+    out.byteArray(o.beforeYaml);
+    out.byteArray(o.afterYaml);
+    out.i32(o.baseLocation.line);
+    out.i32(o.headLocation.line);
+    out.i32(qint32(o.fields.size()));
+    for (const FieldChange &f : o.fields) {
+        out.u32(table.id(f.path));
+        out.byteArray(valueBytes(f.before));
+        out.byteArray(valueBytes(f.after));
+    }
 }
 
 // Texts are slices of the buffer `in` reads.
@@ -337,14 +345,16 @@ QByteArray resourceDiffToBytes(const ResourceDiff &diff)
         for (const FieldChange &f : o.fields)
             table.id(f.path);
     }
-    QByteArray bytes;
-    QDataStream out(&bytes, QIODevice::WriteOnly);
-    out << kDiffBytesVersion << qint32(diff.summary.added) << qint32(diff.summary.removed)
-        << qint32(diff.summary.changed) << qint32(diff.summary.unchanged) << diff.notes << table.strings()
-        << qint64(diff.objects.size());
+    StreamWriter out;
+    out.u32(kDiffBytesVersion);
+    for (int count : {diff.summary.added, diff.summary.removed, diff.summary.changed, diff.summary.unchanged})
+        out.i32(count);
+    out.stringList(diff.notes);
+    out.stringList(table.strings());
+    out.i64(diff.objects.size());
     for (const ObjectDiff &o : diff.objects)
         writeObject(out, table, o);
-    return bytes;
+    return out.take();
 }
 
 std::optional<ResourceDiff> resourceDiffFromBytes(const QByteArray &bytes)

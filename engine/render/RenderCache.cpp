@@ -5,13 +5,13 @@
 #include "core/Log.h"
 
 #include <QCryptographicHash>
-#include <QDataStream>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
 #include <QTemporaryFile>
+#include <QtEndian>
 
 #include <array>
 #include <cstdio>
@@ -67,18 +67,27 @@ private:
 // Writes one entry: into a new file beside it (the owner's only), which replaces the entry when
 // complete, the checksum of everything before it last. Not synced to disk: a cache needs no
 // durability, and an entry a crash leaves torn fails its checksum when read (a miss).
-class EntryWriter : public QIODevice
+class EntryWriter
 {
 public:
     explicit EntryWriter(QString path) : m_path(std::move(path)), m_file(m_path + QStringLiteral(".XXXXXX")) {}
 
-    bool open() { return m_file.open() && QIODevice::open(QIODevice::WriteOnly | QIODevice::Unbuffered); }
+    bool open() { return m_file.open(); }
 
-    bool commit()
+    bool write(QByteArrayView bytes)
     {
-        const quint64 sum = m_checksum.value();
-        QDataStream(&m_file) << sum;
-        if (!m_file.flush() || m_file.error() != QFileDevice::NoError)
+        m_checksum.add(bytes.data(), bytes.size());
+        return m_file.write(bytes.data(), bytes.size()) == bytes.size();
+    }
+
+    // What `out` (writing to this entry) has left, the checksum, and the entry in its place.
+    bool commit(StreamWriter &out)
+    {
+        if (!out.finish())
+            return false;
+        uchar sum[8];
+        qToBigEndian(m_checksum.value(), sum);
+        if (m_file.write(reinterpret_cast<const char *>(sum), 8) != 8 || !m_file.flush())
             return false;
         m_file.close();
         if (std::rename(QFile::encodeName(m_file.fileName()).constData(), QFile::encodeName(m_path).constData()) != 0)
@@ -87,15 +96,12 @@ public:
         return true;
     }
 
-    QString failure() const { return m_file.errorString(); }
-
-protected:
-    qint64 writeData(const char *data, qint64 n) override
+    StreamWriter::Sink sink()
     {
-        m_checksum.add(data, n);
-        return m_file.write(data, n);
+        return [this](QByteArrayView bytes) { return write(bytes); };
     }
-    qint64 readData(char *, qint64) override { return -1; }
+
+    QString failure() const { return m_file.errorString(); }
 
 private:
     QString m_path;
@@ -123,7 +129,7 @@ std::optional<QByteArray> checkedBytes(QFile &file)
 
 // An entry's objects: first the strings many objects share (groups, kinds, namespaces, API
 // versions, files) once each, then each object naming them by index.
-void writeResources(QDataStream &out, const ResourceSet &set)
+void writeResources(StreamWriter &out, const ResourceSet &set)
 {
     StringTable table;
     const auto shared = [](const Resource &r) {
@@ -133,12 +139,25 @@ void writeResources(QDataStream &out, const ResourceSet &set)
         for (const QString *s : shared(r))
             table.id(*s);
     }
-    out << table.strings() << qint64(set.size());
+    out.stringList(table.strings());
+    out.i64(set.size());
     for (const Resource &r : set) { // written as they are: an entry is not held twice
         for (const QString *s : shared(r))
-            out << table.id(*s);
-        out << r.key.name << qint32(r.line) << r.text << quint8(r.format) << r.hash;
+            out.u32(table.id(*s));
+        out.string(r.key.name);
+        out.i32(r.line);
+        out.byteArray(r.text);
+        out.u8(quint8(r.format));
+        out.u64(r.hash);
     }
+}
+
+// What readHeader reads.
+void writeHeader(StreamWriter &out, const QString &key)
+{
+    out.u32(kMagic);
+    out.u32(kVersion);
+    out.string(key);
 }
 
 bool readResources(StreamReader &in, ResourceSet &set)
@@ -314,11 +333,11 @@ void RenderCache::store(const QString &key, const ResourceSet &set)
     EntryWriter file(fileFor(key, ".set"));
     if (!file.open())
         return;
-    QDataStream out(&file);
-    out << kMagic << kVersion << key; // readHeader
+    StreamWriter out(file.sink());
+    writeHeader(out, key);
     writeResources(out, set);
-    out << set.notes;
-    if (!file.commit())
+    out.stringList(set.notes);
+    if (!file.commit(out))
         qCWarning(lcRender) << "could not write render cache entry" << fileFor(key, ".set") << file.failure();
     m_wroteDisk = true;
 }
@@ -382,8 +401,10 @@ void RenderCache::storeData(const QString &key, const QByteArray &data)
     EntryWriter file(fileFor(key, ".dat"));
     if (!file.open())
         return;
-    QDataStream(&file) << kMagic << kVersion << key << data;
-    if (!file.commit())
+    StreamWriter out(file.sink());
+    writeHeader(out, key);
+    out.byteArray(data);
+    if (!file.commit(out))
         qCWarning(lcRender) << "could not write cache entry" << fileFor(key, ".dat") << file.failure();
     m_wroteDisk = true;
 }

@@ -515,6 +515,51 @@ private slots:
                 << QString(QLatin1String("")) << wide << QByteArray() << QByteArray("") << QByteArray("bytes")
                 << QStringList{QStringLiteral("a"), wide};
         }
+        // StreamWriter writes the same bytes, into a buffer or through a sink in blocks.
+        const auto writeAll = [&wide](StreamWriter &w) {
+            w.u8(7);
+            w.u32(0xdeadbeef);
+            w.i32(-5);
+            w.i64(-1234567890123);
+            w.u64(1);
+            w.string(QString());
+            w.string(QString(QLatin1String("")));
+            w.string(wide);
+            w.byteArray(QByteArray());
+            w.byteArray(QByteArray(""));
+            w.byteArray(QByteArray("bytes"));
+            w.stringList({QStringLiteral("a"), wide});
+        };
+        StreamWriter buffered;
+        writeAll(buffered);
+        QCOMPARE(buffered.take(), bytes);
+        QByteArray large(200 * 1024, 'x'), sunk;
+        QByteArray expected;
+        {
+            QDataStream out(&expected, QIODevice::WriteOnly);
+            for (int i = 0; i < 3000; ++i)
+                out << QStringLiteral("name-%1").arg(i) << quint32(i);
+            out << large << wide;
+        }
+        int blocks = 0;
+        StreamWriter sinking([&](QByteArrayView block) {
+            sunk += block;
+            ++blocks;
+            return true;
+        });
+        for (int i = 0; i < 3000; ++i) {
+            sinking.string(QStringLiteral("name-%1").arg(i));
+            sinking.u32(quint32(i));
+        }
+        sinking.byteArray(large);
+        sinking.string(wide);
+        QVERIFY(sinking.finish());
+        QCOMPARE(sunk, expected);
+        QVERIFY(blocks >= 3); // not held whole
+        StreamWriter failing([](QByteArrayView) { return false; });
+        failing.byteArray(large);
+        QVERIFY(!failing.finish());
+
         StreamReader in(bytes);
         QCOMPARE(in.u8(), quint8(7));
         QCOMPARE(in.u32(), quint32(0xdeadbeef));
