@@ -173,9 +173,9 @@ void StreamWriter::string(const QString &s)
     const qsizetype at = m_buffer.size();
     m_buffer.resize(at + s.size() * 2);
     auto *out = reinterpret_cast<uchar *>(m_buffer.data() + at);
-    const ushort *in = s.utf16();
+    const QChar *in = s.constData();
     for (qsizetype i = 0; i < s.size(); ++i)
-        qToBigEndian<quint16>(in[i], out + 2 * i);
+        qToBigEndian<quint16>(in[i].unicode(), out + 2 * i);
     handOn();
 }
 

@@ -41,7 +41,7 @@ public:
                 m_block.append(data, take);
                 if (m_block.size() == kBlock) {
                     step(m_block);
-                    m_block.clear();
+                    m_block.resize(0); // keeps its capacity
                 }
             }
             data += take;
@@ -52,7 +52,7 @@ public:
     quint64 value()
     {
         step(m_block); // the last block, maybe empty
-        m_block.clear();
+        m_block.resize(0);
         return m_value;
     }
 
