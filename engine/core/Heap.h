@@ -11,8 +11,8 @@ namespace sluice {
 // glibc.malloc.hugetlb=1 would, which only the environment can set), and keeps blocks up to
 // 32 MiB and freed memory in it. Worker threads keep heaps of their own (one shared heap made a
 // 50,000-object review slower: they wait on its lock); one per core is made now and advised the
-// same way, for the thread pool. Call in main before any work. Where the heap cannot grow in place the
-// allocator works as before. Not for long-lived processes: freed memory is kept.
+// same way, for the thread pool. Call in main before any work. Where the heap cannot grow in
+// place the allocator works as before. Not for long-lived processes: freed memory is kept.
 void reserveHeapInLargePages();
 
 // An input this large (a 200 MB manifest) is held whole, with its objects and both sides of a

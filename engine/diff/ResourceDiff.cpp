@@ -7,7 +7,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QIODevice>
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <array>

@@ -19,13 +19,16 @@ inline QString makeDemo(const QString &dir, const QStringList &extraArgs = {})
     return {};
 }
 
-// Runs the built sluicectl with `args`; its exit code, or -1 when it crashed or hung.
-inline int sluicectl(const QStringList &args)
+// Runs the built sluicectl with `args`; its exit code, or -1 when it crashed or hung. `errors`,
+// when given, receives what it wrote to stderr.
+inline int sluicectl(const QStringList &args, QString *errors = nullptr)
 {
     QProcess p;
     p.start(QStringLiteral(SLUICE_BINARY_DIR "/app/sluicectl/sluicectl"), args);
-    p.waitForFinished(120000);
-    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    const bool finished = p.waitForFinished(120000);
+    if (errors)
+        *errors = QString::fromUtf8(p.readAllStandardError());
+    return finished && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
 }
 
 // The demo as `sluicectl` first syncs it: the `deployed` tag on the sandbox, so the window opens
@@ -35,11 +38,9 @@ inline QString makeDeployedDemo(const QString &dir)
     const QString error = makeDemo(dir);
     if (!error.isEmpty())
         return error;
-    QProcess sync;
-    sync.start(QStringLiteral(SLUICE_BINARY_DIR "/app/sluicectl/sluicectl"),
-               {"--workspace", dir + "/sluice.yaml", "sync", "web", "--revision", "deployed", "--no-wait"});
-    if (!sync.waitForFinished(120000) || sync.exitStatus() != QProcess::NormalExit || sync.exitCode() != 0)
-        return QStringLiteral("sluicectl sync web --revision deployed failed: ") + QString::fromUtf8(sync.readAllStandardError());
+    QString errors;
+    if (sluicectl({"--workspace", dir + "/sluice.yaml", "sync", "web", "--revision", "deployed", "--no-wait"}, &errors) != 0)
+        return QStringLiteral("sluicectl sync web --revision deployed failed: ") + errors;
     return {};
 }
 
