@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <unistd.h>
 #include <vector>
 
 namespace sluice::bench {
@@ -78,6 +79,21 @@ inline qint64 pssKiB(qint64 pid = 0)
             return line.mid(4).trimmed().split(' ').first().toLongLong();
     }
     return -1;
+}
+
+// CPU time (user + system) a process (0 = this one) has used so far, in ms, or -1 when unknown.
+inline double cpuMs(qint64 pid = 0)
+{
+    QFile f(pid ? QStringLiteral("/proc/%1/stat").arg(pid) : QStringLiteral("/proc/self/stat"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    // The fields after the command name, which may hold spaces: utime and stime are the 12th
+    // and 13th of them, in clock ticks.
+    const QByteArray stat = f.readAll();
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return -1;
+    return (fields[11].toDouble() + fields[12].toDouble()) * 1000.0 / double(sysconf(_SC_CLK_TCK));
 }
 
 // `git -C dir ARGS` with a fixed identity, for generating bench repositories.

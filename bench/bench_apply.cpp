@@ -102,7 +102,10 @@ int main(int argc, char **argv)
             return 1;
         }
         Status applied;
+        const double clientStart = cpuMs(), sandboxStart = cpuMs(sandbox.pid());
         sluiceMs = medianMs(1, [&] { applied = applyAll(**client, objects); });
+        QTextStream(stdout) << "apply CPU: client " << qRound(cpuMs() - clientStart) << " ms, sandbox "
+                            << qRound(cpuMs(sandbox.pid()) - sandboxStart) << " ms" << Qt::endl;
         if (!applied) {
             qWarning("apply failed: %s", qPrintable(applied.error().toString()));
             return 1;
@@ -113,9 +116,11 @@ int main(int argc, char **argv)
         if (!startSandbox(sandbox, tmp.filePath("s2")))
             return 1;
         bool ok = false;
+        const double sandboxStart = cpuMs(sandbox.pid());
         kubectlMs = medianMs(1, [&] {
             ok = runPeer("kubectl", {"--kubeconfig", sandbox.kubeconfig(), "apply", "--server-side", "--validate=false", "-f", tmp.filePath("objects.yaml")});
         });
+        QTextStream(stdout) << "kubectl apply CPU: sandbox " << qRound(cpuMs(sandbox.pid()) - sandboxStart) << " ms" << Qt::endl;
         if (!ok) {
             qWarning("kubectl apply failed");
             return 1;

@@ -1,71 +1,54 @@
 #include "KubeClient.h"
 
 #include "ExecCredential.h"
+#include "HttpExchange.h"
 #include "core/Log.h"
 
 #include <QCoreApplication>
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QSemaphore>
 #include <QSslKey>
 #include <QThread>
 #include <QThreadStorage>
-#include <QTimer>
 #include <QUrlQuery>
 
 #include <atomic>
 #include <map>
+#include <optional>
 
 namespace sluice::kube {
 
 namespace {
 
-// One manager per (thread, client): a QNetworkAccessManager belongs to the thread that made it,
-// and it reuses open connections by host and port whatever their TLS settings, so two clients
-// (another CA, another client certificate) must never share one. The managers of a thread are
-// deleted when the thread ends.
-struct ThreadManagers
+// One connection per (thread, client): a socket belongs to the thread that made it, and a call
+// blocks its thread, so a thread's requests to one client go one after another over one kept
+// connection. Two clients (another server, CA or client certificate) never share one. The
+// connections of a thread are closed when the thread ends.
+struct ThreadConnections
 {
-    std::map<quint64, std::unique_ptr<QNetworkAccessManager>> byClient;
+    std::map<quint64, std::unique_ptr<HttpConnection>> byClient;
 };
 
-QThreadStorage<ThreadManagers *> &threadManagers()
+QThreadStorage<ThreadConnections *> &threadConnections()
 {
-    static QThreadStorage<ThreadManagers *> managers;
-    return managers;
+    static QThreadStorage<ThreadConnections *> connections;
+    return connections;
 }
 
-QNetworkAccessManager *managerFor(quint64 clientId)
+HttpConnection &connectionFor(quint64 clientId, const HttpEndpoint &endpoint, const QSslConfiguration &tls)
 {
-    QThreadStorage<ThreadManagers *> &managers = threadManagers();
-    if (!managers.hasLocalData()) {
-        managers.setLocalData(new ThreadManagers);
-        // The main thread's managers must go before QCoreApplication does, not at exit.
+    QThreadStorage<ThreadConnections *> &connections = threadConnections();
+    if (!connections.hasLocalData()) {
+        connections.setLocalData(new ThreadConnections);
+        // The main thread's connections must go before QCoreApplication does, not at exit.
         if (QCoreApplication::instance() && QThread::currentThread() == QCoreApplication::instance()->thread())
-            qAddPostRoutine([] { threadManagers().localData()->byClient.clear(); });
+            qAddPostRoutine([] { threadConnections().localData()->byClient.clear(); });
     }
-    auto &slot = managers.localData()->byClient[clientId];
+    auto &slot = connections.localData()->byClient[clientId];
     if (!slot)
-        slot = std::make_unique<QNetworkAccessManager>();
-    return slot.get();
-}
-
-// Runs a local event loop until `reply` finishes, aborting it when `cancel` is set.
-void waitForReply(QNetworkReply *reply, const CancelToken &cancel)
-{
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, reply, [reply, &cancel] {
-        if (cancel.isCancelled())
-            reply->abort();
-    });
-    poll.start(50);
-    if (!reply->isFinished())
-        loop.exec();
+        slot = std::make_unique<HttpConnection>(endpoint, tls);
+    return *slot;
 }
 
 quint64 nextClientId()
@@ -85,35 +68,46 @@ Result<QSslKey> parseKey(const QByteArray &pem)
 }
 
 // An answer worth another attempt: throttling, a server error (a 500 too: the API server
-// answers it for a storage hiccup), or none at all: connection lost, or the transfer timeout
-// (OperationCanceledError once a cancel is ruled out). Not a failed TLS handshake: it will fail again.
-bool isRetryable(int httpStatus, QNetworkReply::NetworkError error)
+// answers it for a storage hiccup), or none at all: connection lost, or timed out. Not a failed
+// TLS handshake: it will fail again.
+bool isRetryable(int httpStatus, HttpFailure failure)
 {
     if (httpStatus == 429 || (httpStatus >= 500 && httpStatus != 501))
         return true;
-    return httpStatus == 0 && error != QNetworkReply::SslHandshakeFailedError;
+    return httpStatus == 0 && failure != HttpFailure::TlsHandshake;
 }
 
-// `timeoutMs`: the transfer timeout the request had, which a TimeoutError or an
-// OperationCanceledError (Qt's transfer timeout; a cancel is handled before) ran out.
-QString networkErrorText(QNetworkReply::NetworkError error, const QString &server, const QString &detail, int timeoutMs)
+// `timeoutMs`: the timeout the request had.
+QString networkErrorText(HttpFailure failure, const QString &server, const QString &detail, int timeoutMs)
 {
-    switch (error) {
-    case QNetworkReply::ConnectionRefusedError:
+    switch (failure) {
+    case HttpFailure::ConnectionRefused:
         return QStringLiteral("cannot reach %1: connection refused (is the cluster running, and is this the right "
                               "address?)").arg(server);
-    case QNetworkReply::HostNotFoundError:
+    case HttpFailure::HostNotFound:
         return QStringLiteral("cannot reach %1: host not found (check the server address in your kubeconfig)").arg(server);
-    case QNetworkReply::TimeoutError:
-    case QNetworkReply::OperationCanceledError:
+    case HttpFailure::Timeout:
         return QStringLiteral("%1 timed out: no answer within %2 s (check the network or raise the timeout)")
             .arg(server, QString::number(timeoutMs / 1000.0));
-    case QNetworkReply::SslHandshakeFailedError:
+    case HttpFailure::TlsHandshake:
         return QStringLiteral("TLS with %1 failed: %2 (is the certificate-authority in your kubeconfig the "
                               "cluster's CA?)").arg(server, detail);
+    case HttpFailure::Closed:
+        return QStringLiteral("%1 closed the connection before answering (%2)").arg(server, detail);
     default:
         return QStringLiteral("request to %1 failed: %2").arg(server, detail);
     }
+}
+
+// The request target: the path and query as given, percent-encoded where it holds what a
+// request line may not carry.
+QByteArray requestTarget(const QString &pathAndQuery)
+{
+    for (QChar c : pathAndQuery) {
+        if (c.unicode() <= 0x20 || c.unicode() >= 0x7f || c == QLatin1Char('#'))
+            return QUrl(pathAndQuery).toEncoded();
+    }
+    return pathAndQuery.toLatin1();
 }
 
 } // namespace
@@ -171,56 +165,47 @@ struct KubeClient::Private
     ResolvedContext context;
     ClientOptions options;
     QSslConfiguration ssl;
-    QSemaphore inFlight; // bounds the requests in flight
+    HttpEndpoint endpoint;
+    QByteArray fixedHeaders; // User-Agent, and the token or basic credentials when the context has them
+    QSemaphore inFlight;     // bounds the requests in flight
     std::unique_ptr<ExecCredentialCache> exec;
 
     const quint64 id = nextClientId();
 
     explicit Private(int concurrent) : inFlight(concurrent) {}
 
-    // The request with TLS, headers and credentials; `timeoutMs` 0 = no transfer timeout.
-    Result<QNetworkRequest> buildRequest(const Request &r, int timeoutMs, const CancelToken &cancel)
+    // The request's bytes with credentials; for an exec plugin, runs it (cached). `tls` is set
+    // when the plugin's client certificate replaces the configured one.
+    Result<HttpExchange> prepare(const Request &r, const CancelToken &cancel, std::optional<QSslConfiguration> &tls)
     {
-        QNetworkRequest request(QUrl(context.server + r.pathAndQuery));
-        request.setSslConfiguration(ssl);
-        request.setRawHeader("Accept", r.accept);
-        request.setRawHeader("User-Agent", options.userAgent.toUtf8());
+        HttpExchange exchange;
+        QByteArray &head = exchange.head;
+        head.reserve(192 + r.pathAndQuery.size() + fixedHeaders.size());
+        head += r.method + ' ' + endpoint.pathPrefix + requestTarget(r.pathAndQuery) + " HTTP/1.1\r\nHost: " + endpoint.hostHeader
+            + "\r\nAccept: " + r.accept + "\r\n" + fixedHeaders;
         if (!r.contentType.isEmpty())
-            request.setRawHeader("Content-Type", r.contentType);
-        if (!context.tlsServerName.isEmpty())
-            request.setPeerVerifyName(context.tlsServerName);
-        request.setTransferTimeout(timeoutMs);
-        if (Status s = authenticate(request, cancel); !s)
-            return s.error();
-        return request;
-    }
-
-    // Applies credentials; for an exec plugin, runs it (cached).
-    Status authenticate(QNetworkRequest &request, const CancelToken &cancel)
-    {
-        if (!context.token.isEmpty()) {
-            request.setRawHeader("Authorization", "Bearer " + context.token.toUtf8());
-        } else if (!context.username.isEmpty()) {
-            request.setRawHeader("Authorization",
-                                 "Basic " + (context.username + QLatin1Char(':') + context.password).toUtf8().toBase64());
-        } else if (exec) {
+            head += "Content-Type: " + r.contentType + "\r\n";
+        if (!r.body.isEmpty() || r.method == "POST" || r.method == "PUT" || r.method == "PATCH")
+            head += "Content-Length: " + QByteArray::number(r.body.size()) + "\r\n";
+        if (exec) {
             auto credential = exec->credential(cancel);
             if (!credential)
                 return credential.error();
             if (!credential->token.isEmpty())
-                request.setRawHeader("Authorization", "Bearer " + credential->token.toUtf8());
+                head += "Authorization: Bearer " + credential->token.toUtf8() + "\r\n";
             if (!credential->clientCertificateData.isEmpty()) {
-                QSslConfiguration withCert = request.sslConfiguration();
                 const QList<QSslCertificate> certs = QSslCertificate::fromData(credential->clientCertificateData);
                 auto key = parseKey(credential->clientKeyData);
                 if (certs.isEmpty() || !key)
                     return makeError(ErrorCategory::Kube, QStringLiteral("the exec plugin returned an unreadable client certificate or key"));
-                withCert.setLocalCertificate(certs.first());
-                withCert.setPrivateKey(*key);
-                request.setSslConfiguration(withCert);
+                tls = ssl;
+                tls->setLocalCertificate(certs.first());
+                tls->setPrivateKey(*key);
             }
         }
-        return {};
+        head += "\r\n";
+        exchange.body = r.body;
+        return exchange;
     }
 };
 
@@ -265,6 +250,13 @@ Result<std::shared_ptr<KubeClient>> KubeClient::create(const ResolvedContext &co
         ssl.setPrivateKey(*key);
     }
     d->ssl = ssl;
+    d->endpoint = HttpEndpoint::fromUrl(context.server);
+    d->endpoint.peerVerifyName = context.tlsServerName;
+    d->fixedHeaders = "User-Agent: " + options.userAgent.toUtf8() + "\r\n";
+    if (!context.token.isEmpty())
+        d->fixedHeaders += "Authorization: Bearer " + context.token.toUtf8() + "\r\n";
+    else if (!context.username.isEmpty())
+        d->fixedHeaders += "Authorization: Basic " + (context.username + QLatin1Char(':') + context.password).toUtf8().toBase64() + "\r\n";
     if (context.exec)
         d->exec = std::make_unique<ExecCredentialCache>(ExecPluginRun{*context.exec, context.userName, execClusterFor(context)});
     return std::shared_ptr<KubeClient>(new KubeClient(std::move(d)));
@@ -288,29 +280,23 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
     const int attempts = r.retryable ? 1 + qMax(0, d->options.retries) : 1;
     bool reauthenticated = false;
     for (int attempt = 0;; ++attempt) {
-        auto request = d->buildRequest(r, d->options.timeoutMs, cancel);
-        if (!request)
-            return request.error();
-        QNetworkReply *reply = managerFor(d->id)->sendCustomRequest(*request, method, r.body);
-        waitForReply(reply, cancel);
-        const int httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QNetworkReply::NetworkError error = reply->error();
-        // A reply that timed out or was aborted is closed: reading it only makes Qt warn.
-        Response response{httpStatus, reply->isOpen() ? reply->readAll() : QByteArray(),
-                          reply->header(QNetworkRequest::ContentTypeHeader).toByteArray()};
-        const QString errorString = reply->errorString();
-        reply->deleteLater();
-
+        std::optional<QSslConfiguration> tls;
+        auto exchange = d->prepare(r, cancel, tls);
+        if (!exchange)
+            return exchange.error();
+        exchange->headTimeoutMs = exchange->bodyTimeoutMs = d->options.timeoutMs;
+        HttpAnswer answer = connectionFor(d->id, d->endpoint, d->ssl).exchange(*exchange, cancel, tls ? &*tls : nullptr);
         if (cancel.isCancelled())
             return makeError(ErrorCategory::Cancelled, QStringLiteral("%1 %2 was cancelled").arg(QString::fromLatin1(method), pathAndQuery));
+        const int httpStatus = answer.failure == HttpFailure::None ? answer.status : 0; // half an answer is none
         if (httpStatus >= 200 && httpStatus < 300)
-            return response;
+            return Response{httpStatus, std::move(answer.body), std::move(answer.contentType)};
         if (httpStatus == 401 && d->exec && !reauthenticated) {
             d->exec->invalidate(); // the plugin's credential expired early: run it again once
             reauthenticated = true;
             continue;
         }
-        const bool retryable = isRetryable(httpStatus, error);
+        const bool retryable = isRetryable(httpStatus, answer.failure);
         if (attempt + 1 < attempts && retryable) {
             const int delay = d->options.backoffMs << attempt;
             qCDebug(lcKube) << method << pathAndQuery << "failed, retrying in" << delay << "ms";
@@ -318,10 +304,10 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
             continue;
         }
         if (r.errorBodies && httpStatus != 0 && httpStatus != 401)
-            return response;
+            return Response{httpStatus, std::move(answer.body), std::move(answer.contentType)};
         Error failure = httpStatus == 0
-            ? makeError(ErrorCategory::Kube, networkErrorText(error, d->context.server, errorString, d->options.timeoutMs), {}, 0)
-            : errorForResponse(method, pathAndQuery, httpStatus, response.body, d->context.server, d->context.userName);
+            ? makeError(ErrorCategory::Kube, networkErrorText(answer.failure, d->context.server, answer.failureDetail, d->options.timeoutMs), {}, 0)
+            : errorForResponse(method, pathAndQuery, httpStatus, answer.body, d->context.server, d->context.userName);
         if (retryable && attempt > 0)
             failure.message += QStringLiteral(" (gave up after %1 attempts)").arg(attempt + 1);
         return failure;
@@ -330,53 +316,28 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
 
 Status KubeClient::stream(const Request &r, const std::function<bool(const QByteArray &)> &onData, const CancelToken &cancel)
 {
-    auto request = d->buildRequest(r, 0, cancel);
-    if (!request)
-        return request.error();
-    QNetworkReply *reply = managerFor(d->id)->sendCustomRequest(*request, r.method, r.body);
+    std::optional<QSslConfiguration> tls;
+    auto exchange = d->prepare(r, cancel, tls);
+    if (!exchange)
+        return exchange.error();
     // The answer's head must come within the request timeout: a server that never answers must
     // not hold a watch forever. The body then streams as long as the server keeps it open.
-    QTimer headDeadline;
-    headDeadline.setSingleShot(true);
-    bool headTimedOut = false;
-    QObject::connect(&headDeadline, &QTimer::timeout, reply, [&] {
-        headTimedOut = true;
-        reply->abort();
-    });
-    QObject::connect(reply, &QNetworkReply::metaDataChanged, &headDeadline, &QTimer::stop);
-    headDeadline.start(d->options.timeoutMs);
-    bool stoppedByCaller = false;
-    QObject::connect(reply, &QNetworkReply::readyRead, reply, [&] {
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status < 200 || status >= 300 || stoppedByCaller)
-            return; // an error body is read whole at the end
-        if (!onData(reply->readAll())) {
-            stoppedByCaller = true;
-            reply->abort();
-        }
-    });
-    waitForReply(reply, cancel);
-    const int httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QNetworkReply::NetworkError error = reply->error();
-    const QString errorString = reply->errorString();
-    const QByteArray rest = reply->isOpen() ? reply->readAll() : QByteArray(); // closed after abort()
-    reply->deleteLater();
-    if (stoppedByCaller)
-        return {};
+    exchange->headTimeoutMs = d->options.timeoutMs;
+    exchange->bodyTimeoutMs = 0;
+    exchange->onBody = onData;
+    HttpAnswer answer = connectionFor(d->id, d->endpoint, d->ssl).exchange(*exchange, cancel, tls ? &*tls : nullptr);
     if (cancel.isCancelled())
         return makeError(ErrorCategory::Cancelled, QStringLiteral("%1 %2 was cancelled").arg(QString::fromLatin1(r.method), r.pathAndQuery));
-    if (headTimedOut)
-        return makeError(ErrorCategory::Kube, networkErrorText(QNetworkReply::TimeoutError, d->context.server, errorString, d->options.timeoutMs), {}, 0);
-    if (httpStatus >= 200 && httpStatus < 300) {
-        if (!rest.isEmpty())
-            onData(rest);
-        if (error != QNetworkReply::NoError && error != QNetworkReply::RemoteHostClosedError)
-            return makeError(ErrorCategory::Kube, networkErrorText(error, d->context.server, errorString, d->options.timeoutMs), {}, 0);
+    const bool headCame = answer.status != 0;
+    if (headCame && answer.status >= 200 && answer.status < 300) {
+        // Stopped by the caller, ended, or cut off by the server: the stream is over either way.
+        if (answer.failure != HttpFailure::None && answer.failure != HttpFailure::Closed)
+            return makeError(ErrorCategory::Kube, networkErrorText(answer.failure, d->context.server, answer.failureDetail, d->options.timeoutMs), {}, 0);
         return {};
     }
-    if (httpStatus == 0)
-        return makeError(ErrorCategory::Kube, networkErrorText(error, d->context.server, errorString, d->options.timeoutMs), {}, 0);
-    return errorForResponse(r.method, r.pathAndQuery, httpStatus, rest, d->context.server, d->context.userName);
+    if (!headCame || answer.failure != HttpFailure::None)
+        return makeError(ErrorCategory::Kube, networkErrorText(answer.failure, d->context.server, answer.failureDetail, d->options.timeoutMs), {}, 0);
+    return errorForResponse(r.method, r.pathAndQuery, answer.status, answer.body, d->context.server, d->context.userName);
 }
 
 Result<QJsonObject> KubeClient::getJson(const QString &pathAndQuery, const CancelToken &cancel)

@@ -1,0 +1,304 @@
+// The client's own HTTP/1.1 connection (kube/HttpExchange) against a raw server that writes
+// answers byte for byte: kept connections, a kept connection the server closed, chunked bodies
+// in pieces, bodies that end with the connection, 1xx answers, half answers, cancel.
+
+#include "kube/HttpExchange.h"
+#include "kube/KubeClient.h"
+
+#include <QElapsedTimer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+#include <QTimer>
+
+#include <atomic>
+#include <optional>
+#include <QTest>
+
+using namespace sluice;
+using namespace sluice::kube;
+
+namespace {
+
+// Runs `f` on this thread (a client waits in an event loop here, the main thread) or on a
+// worker thread of its own (where it blocks in the socket's waits), and returns its result.
+template<typename F>
+auto onThread(bool worker, F f)
+{
+    if (!worker)
+        return f();
+    std::optional<decltype(f())> result;
+    QThread *thread = QThread::create([&] { result.emplace(f()); });
+    thread->start();
+    thread->wait();
+    delete thread;
+    return std::move(*result);
+}
+
+// A plain-HTTP server on loopback, on its own thread. Each complete request head (requests here
+// have no body) gets `answer(socket, index)`, which writes what it likes and may close.
+class RawServer
+{
+public:
+    std::function<void(QTcpSocket *, int)> answer;
+    std::atomic<int> connections{0};
+    std::atomic<int> requests{0};
+
+    RawServer() { m_server.moveToThread(&m_thread); }
+    ~RawServer()
+    {
+        QMetaObject::invokeMethod(&m_server, [this] { m_server.close(); }, Qt::BlockingQueuedConnection);
+        m_thread.quit();
+        m_thread.wait();
+    }
+
+    quint16 start()
+    {
+        m_thread.start();
+        quint16 port = 0;
+        QMetaObject::invokeMethod(
+            &m_server, [this, &port] {
+                m_server.listen(QHostAddress::LocalHost);
+                port = m_server.serverPort();
+                QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] { accept(); });
+            },
+            Qt::BlockingQueuedConnection);
+        return port;
+    }
+
+private:
+    void accept()
+    {
+        while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+            ++connections;
+            auto pending = std::make_shared<QByteArray>();
+            QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, pending] {
+                *pending += socket->readAll();
+                qsizetype end;
+                while ((end = pending->indexOf("\r\n\r\n")) >= 0) {
+                    pending->remove(0, end + 4);
+                    answer(socket, requests++);
+                }
+            });
+        }
+    }
+
+    QThread m_thread;
+    QTcpServer m_server;
+};
+
+QByteArray withLength(const QByteArray &body, const QByteArray &extraHeaders = {})
+{
+    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + extraHeaders + "Content-Length: " + QByteArray::number(body.size())
+        + "\r\n\r\n" + body;
+}
+
+// Writes `parts` one after another, `gapMs` apart, on the socket's thread.
+void writeSlowly(QTcpSocket *socket, const QList<QByteArray> &parts, int gapMs, bool closeAfter = false)
+{
+    for (int i = 0; i < parts.size(); ++i)
+        QTimer::singleShot(gapMs * i, socket, [socket, part = parts[i]] { socket->write(part); });
+    if (closeAfter)
+        QTimer::singleShot(gapMs * int(parts.size()), socket, [socket] { socket->disconnectFromHost(); });
+}
+
+std::shared_ptr<KubeClient> clientFor(quint16 port, int retries = 0, int timeoutMs = 5000)
+{
+    ResolvedContext context;
+    context.contextName = "raw";
+    context.server = QStringLiteral("http://127.0.0.1:%1").arg(port);
+    ClientOptions options;
+    options.retries = retries;
+    options.backoffMs = 10;
+    options.timeoutMs = timeoutMs;
+    return *KubeClient::create(context, options);
+}
+
+} // namespace
+
+class TestHttpExchange : public QObject
+{
+    Q_OBJECT
+
+    // Each case on the main thread (event-loop waits) and on a worker (blocking waits).
+    static void threads()
+    {
+        QTest::addColumn<bool>("worker");
+        QTest::newRow("main thread") << false;
+        QTest::newRow("worker thread") << true;
+    }
+
+private slots:
+    // Requests from one thread go one after another over one kept connection.
+    void keptConnectionCarriesEveryRequest_data() { threads(); }
+    void keptConnectionCarriesEveryRequest()
+    {
+        QFETCH(bool, worker);
+        RawServer server;
+        server.answer = [](QTcpSocket *socket, int i) { socket->write(withLength("{\"n\":" + QByteArray::number(i) + "}")); };
+        auto client = clientFor(server.start());
+        const QStringList seen = onThread(worker, [&] {
+            QStringList numbers;
+            for (int i = 0; i < 20; ++i) {
+                auto answer = client->getJson("/version");
+                numbers << (answer ? QString::number(answer->value("n").toInt()) : answer.error().toString());
+            }
+            return numbers;
+        });
+        QStringList expected;
+        for (int i = 0; i < 20; ++i)
+            expected << QString::number(i);
+        QCOMPARE(seen, expected);
+        QCOMPARE(server.requests.load(), 20);
+        QCOMPARE(server.connections.load(), 1);
+    }
+
+    // The server closes a kept connection while it is idle: the next request, which gets no byte
+    // back on it, goes again on a new connection, without a retry of KubeClient's.
+    void closedKeptConnectionIsSentAgain_data() { threads(); }
+    void closedKeptConnectionIsSentAgain()
+    {
+        QFETCH(bool, worker);
+        RawServer server;
+        server.answer = [](QTcpSocket *socket, int) {
+            socket->write(withLength("{}"));
+            QTimer::singleShot(20, socket, [socket] { socket->disconnectFromHost(); });
+        };
+        auto client = clientFor(server.start(), /*retries*/ 0);
+        const int answered = onThread(worker, [&] {
+            int ok = 0;
+            for (int i = 0; i < 3; ++i) {
+                ok += client->getJson("/version") ? 1 : 0;
+                QThread::msleep(150); // the server has closed the connection by now
+            }
+            return ok;
+        });
+        QCOMPARE(answered, 3);
+        QCOMPARE(server.requests.load(), 3);
+        QCOMPARE(server.connections.load(), 3);
+    }
+
+    // Chunks (with an extension, split across writes, and a trailer) come out as the body; a
+    // stream gets them as they arrive; a 100 Continue before the answer is skipped.
+    void chunkedBodyInPieces_data() { threads(); }
+    void chunkedBodyInPieces()
+    {
+        QFETCH(bool, worker);
+        RawServer server;
+        server.answer = [](QTcpSocket *socket, int) {
+            writeSlowly(socket,
+                        {"HTTP/1.1 100 Continue\r\n\r\n", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6;name=x\r\n{\"a\":",
+                         "1\r\n", "A\r\n,\"b\":\"xyz\"", "\r\n1\r\n}\r\n0\r\nX-Trailer: t\r\n\r\n"},
+                        30);
+        };
+        auto client = clientFor(server.start());
+        auto answer = onThread(worker, [&] { return client->getJson("/version"); });
+        QVERIFY2(answer, answer ? "" : qPrintable(answer.error().toString()));
+        QCOMPARE(answer->value("a").toInt(), 1);
+        QCOMPARE(answer->value("b").toString(), QStringLiteral("xyz"));
+
+        QList<QByteArray> pieces;
+        const Status streamed = onThread(worker, [&] {
+            return client->stream(Request::get("/api/v1/configmaps?watch=true"), [&](const QByteArray &piece) {
+                pieces << piece;
+                return true;
+            });
+        });
+        QVERIFY2(streamed, streamed ? "" : qPrintable(streamed.error().toString()));
+        QVERIFY2(pieces.size() >= 3, qPrintable(QString::number(pieces.size())));
+        QCOMPARE(pieces.join(), QByteArray("{\"a\":1,\"b\":\"xyz\"}"));
+        QCOMPARE(server.connections.load(), worker ? 2 : 1); // one per thread: the chunked answer kept it
+    }
+
+    // An answer with neither a length nor chunks ends with its connection; the next request
+    // opens another.
+    void bodyUntilTheConnectionCloses_data() { threads(); }
+    void bodyUntilTheConnectionCloses()
+    {
+        QFETCH(bool, worker);
+        RawServer server;
+        server.answer = [](QTcpSocket *socket, int) {
+            writeSlowly(socket, {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"gitVersion\":", "\"v1.32.0\"}"}, 30, true);
+        };
+        auto client = clientFor(server.start());
+        for (int i = 0; i < 2; ++i) {
+            auto version = onThread(worker, [&] { return client->version(); });
+            QVERIFY2(version, version ? "" : qPrintable(version.error().toString()));
+            QCOMPARE(version->value("gitVersion").toString(), QStringLiteral("v1.32.0"));
+        }
+        QCOMPARE(server.connections.load(), 2);
+    }
+
+    // Half an answer is no answer: an error naming the server, retried like a lost connection.
+    void halfAnAnswerIsAnError_data() { threads(); }
+    void halfAnAnswerIsAnError()
+    {
+        QFETCH(bool, worker);
+        RawServer server;
+        server.answer = [](QTcpSocket *socket, int) {
+            socket->write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"gitVer");
+            socket->disconnectFromHost();
+        };
+        const quint16 port = server.start();
+        auto client = clientFor(port, /*retries*/ 1);
+        auto version = onThread(worker, [&] { return client->version(); });
+        QVERIFY(!version);
+        QCOMPARE(version.error().code, 0);
+        QVERIFY2(version.error().message.startsWith(QStringLiteral("http://127.0.0.1:%1 closed the connection before answering").arg(port)),
+                 qPrintable(version.error().message));
+        QVERIFY(version.error().message.endsWith("(gave up after 2 attempts)"));
+        QCOMPARE(server.requests.load(), 2);
+    }
+
+    // A cancel ends a wait for a slow answer within a slice, not at the timeout.
+    void cancelEndsTheWait()
+    {
+        RawServer server;
+        server.answer = [](QTcpSocket *, int) {}; // never answers
+        auto client = clientFor(server.start(), 0, 30000);
+        CancelToken cancel;
+        Result<Response> sent = makeError(ErrorCategory::Kube, QStringLiteral("not sent"));
+        QThread *caller = QThread::create([&] { sent = client->send(Request::get("/version"), cancel); });
+        caller->start();
+        QTRY_COMPARE(server.requests.load(), 1);
+        QElapsedTimer timer;
+        timer.start();
+        cancel.cancel();
+        QVERIFY(caller->wait(5000));
+        delete caller;
+        QVERIFY(timer.elapsed() < 1000);
+        QVERIFY(!sent);
+        QCOMPARE(sent.error().category, ErrorCategory::Cancelled);
+    }
+
+    void endpointFromServerUrl_data()
+    {
+        QTest::addColumn<QString>("server");
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<int>("port");
+        QTest::addColumn<QByteArray>("hostHeader");
+        QTest::addColumn<QByteArray>("prefix");
+        QTest::newRow("https default port") << "https://api.example.com" << "api.example.com" << 443 << QByteArray("api.example.com") << QByteArray();
+        QTest::newRow("port and prefix") << "https://10.0.0.1:6443/k8s/clusters/c-1/" << "10.0.0.1" << 6443 << QByteArray("10.0.0.1:6443")
+                                         << QByteArray("/k8s/clusters/c-1");
+        QTest::newRow("ipv6") << "https://[::1]:8443" << "::1" << 8443 << QByteArray("[::1]:8443") << QByteArray();
+        QTest::newRow("http") << "http://127.0.0.1" << "127.0.0.1" << 80 << QByteArray("127.0.0.1") << QByteArray();
+    }
+
+    void endpointFromServerUrl()
+    {
+        QFETCH(QString, server);
+        QFETCH(QString, host);
+        QFETCH(int, port);
+        QFETCH(QByteArray, hostHeader);
+        QFETCH(QByteArray, prefix);
+        const HttpEndpoint endpoint = HttpEndpoint::fromUrl(server);
+        QCOMPARE(endpoint.host, host);
+        QCOMPARE(int(endpoint.port), port);
+        QCOMPARE(endpoint.hostHeader, hostHeader);
+        QCOMPARE(endpoint.pathPrefix, prefix);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHttpExchange)
+#include "tst_httpexchange.moc"
