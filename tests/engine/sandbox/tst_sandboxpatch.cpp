@@ -371,6 +371,17 @@ private slots:
                        R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ssa"}})", query).status, 404);
         QCOMPARE(apply(item, "- not\n- a mapping\n", query).status, 400);
         QCOMPARE(apply(item, R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ssa","managedFields":[{}]}})", query).status, 400);
+        // A JSON body is read as JSON, and still refused as YAML would refuse it: a key given twice.
+        Reply twice = apply(item, R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ssa"},"data":{"a":"1","a":"2"}})", query);
+        QCOMPARE(twice.status, 400);
+        QVERIFY2(twice.json.value(QStringLiteral("message")).toString().contains(QStringLiteral("duplicate key \"a\"")),
+                 qPrintable(twice.json.value(QStringLiteral("message")).toString()));
+        QCOMPARE(request("GET", item).status, 404);
+        // Text beyond ASCII in a JSON body (the YAML reader reads it) and a body with a fraction.
+        Reply accented = apply(QStringLiteral("/api/v1/namespaces/demo/configmaps/ssa-utf8"),
+                               R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ssa-utf8"},"data":{"city":"Zürich","ratio":"0.5"}})", query);
+        QCOMPARE(accented.status, 201);
+        QCOMPARE(accented.json.value(QStringLiteral("data")).toObject().value(QStringLiteral("city")).toString(), QStringLiteral("Zürich"));
 
         // dryRun create: 201, resourceVersion "", nothing stored.
         Reply r = apply(item, R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ssa"},"data":{"a":"1"}})", query + QStringLiteral("&dryRun=All"));
