@@ -15,6 +15,8 @@
 
 #include <atomic>
 #include <map>
+#include <mutex>
+#include <set>
 #include <optional>
 
 namespace sluice::kube {
@@ -24,11 +26,25 @@ namespace {
 // One connection per (thread, client): a socket belongs to the thread that made it, and a call
 // blocks its thread, so a thread's requests to one client go one after another over one kept
 // connection. Two clients (another server, CA or client certificate) never share one. The
-// connections of a thread are closed when the thread ends.
+// connections of a thread are closed when the thread ends, and those of clients destroyed
+// meanwhile when the thread next opens one (a status check makes a client each time).
 struct ThreadConnections
 {
     std::map<quint64, std::unique_ptr<HttpConnection>> byClient;
 };
+
+// The ids of the clients not destroyed yet.
+struct LiveClients
+{
+    std::mutex mutex;
+    std::set<quint64> ids;
+};
+
+LiveClients &liveClients()
+{
+    static LiveClients live;
+    return live;
+}
 
 QThreadStorage<ThreadConnections *> &threadConnections()
 {
@@ -45,7 +61,13 @@ HttpConnection &connectionFor(quint64 clientId, const HttpEndpoint &endpoint, co
         if (QCoreApplication::instance() && QThread::currentThread() == QCoreApplication::instance()->thread())
             qAddPostRoutine([] { threadConnections().localData()->byClient.clear(); });
     }
-    auto &slot = connections.localData()->byClient[clientId];
+    auto &byClient = connections.localData()->byClient;
+    if (!byClient.contains(clientId)) {
+        LiveClients &live = liveClients();
+        std::lock_guard lock(live.mutex);
+        std::erase_if(byClient, [&](const auto &entry) { return !live.ids.contains(entry.first); });
+    }
+    auto &slot = byClient[clientId];
     if (!slot)
         slot = std::make_unique<HttpConnection>(endpoint, tls);
     return *slot;
@@ -209,8 +231,18 @@ struct KubeClient::Private
     }
 };
 
-KubeClient::KubeClient(std::unique_ptr<Private> d) : d(std::move(d)) {}
-KubeClient::~KubeClient() = default;
+KubeClient::KubeClient(std::unique_ptr<Private> d) : d(std::move(d))
+{
+    LiveClients &live = liveClients();
+    std::lock_guard lock(live.mutex);
+    live.ids.insert(this->d->id);
+}
+KubeClient::~KubeClient()
+{
+    LiveClients &live = liveClients();
+    std::lock_guard lock(live.mutex);
+    live.ids.erase(d->id);
+}
 
 const ResolvedContext &KubeClient::context() const
 {

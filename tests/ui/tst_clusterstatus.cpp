@@ -266,7 +266,9 @@ private slots:
         MainWindow window;
         window.show();
         QVERIFY(window.openWorkspace(workspace));
-        QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::PendingRole).toInt(), 2, 30000);
+        // On a timeout, the row's tooltip says what the status check saw (or why it failed).
+        QTRY_VERIFY2_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::PendingRole).toInt() == 2,
+                                  qPrintable(row(window, "web").data(Qt::ToolTipRole).toString()), 30000);
 
         // Sync…: the plan, with the target named.
         QTest::mouseClick(window.applicationPage()->syncButton(), Qt::LeftButton);

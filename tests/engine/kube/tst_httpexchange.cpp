@@ -42,6 +42,7 @@ class RawServer
 public:
     std::function<void(QTcpSocket *, int)> answer;
     std::atomic<int> connections{0};
+    std::atomic<int> closed{0}; // connections the client closed
     std::atomic<int> requests{0};
 
     RawServer() { m_server.moveToThread(&m_thread); }
@@ -71,6 +72,7 @@ private:
     {
         while (QTcpSocket *socket = m_server.nextPendingConnection()) {
             ++connections;
+            QObject::connect(socket, &QTcpSocket::disconnected, socket, [this] { ++closed; });
             auto pending = std::make_shared<QByteArray>();
             QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, pending] {
                 *pending += socket->readAll();
@@ -151,6 +153,19 @@ private slots:
         QCOMPARE(seen, expected);
         QCOMPARE(server.requests.load(), 20);
         QCOMPARE(server.connections.load(), 1);
+    }
+
+    // A client's kept connection is closed once the client is gone, when its thread next opens
+    // one: a status check makes a client each time, and its connection must not stay open.
+    void connectionsOfGoneClientsAreClosed()
+    {
+        RawServer server;
+        server.answer = [](QTcpSocket *socket, int) { socket->write(withLength("{}")); };
+        const quint16 port = server.start();
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(clientFor(port)->getJson("/version")); // a client made and dropped each time
+        QCOMPARE(server.connections.load(), 3);
+        QTRY_COMPARE(server.closed.load(), 2); // all but the last one's
     }
 
     // The server closes a kept connection while it is idle: the next request, which gets no byte
