@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build ccache pkg-config git patch diffutils
   qt6-base-dev qt6-tools-dev libgl-dev libqt6svg6 fonts-dejavu-core
-  libgit2-dev libyaml-cpp-dev libyaml-dev libssl-dev
+  libgit2-dev libyaml-cpp-dev libyaml-dev libssl-dev zlib1g-dev
   unzip
   zsh fish                   # tst_commandline: the completions in real shells
   clang libclang-rt-14-dev   # scripts/fuzz.sh: libFuzzer, ASan, UBSan

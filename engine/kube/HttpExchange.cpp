@@ -8,6 +8,10 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <optional>
+
+#include <zlib.h>
+
 namespace sluice::kube {
 
 namespace {
@@ -49,6 +53,59 @@ QByteArray headerValue(const QByteArray &head, const QByteArray &lowerName)
     }
     return {};
 }
+
+// Inflates a gzip body as its pieces come, handing what comes out to `out`.
+class GzipBody
+{
+public:
+    GzipBody() { m_ready = inflateInit2(&m_stream, 16 + MAX_WBITS) == Z_OK; } // 16: gzip header and trailer
+    ~GzipBody() { inflateEnd(&m_stream); }
+    GzipBody(const GzipBody &) = delete;
+    GzipBody &operator=(const GzipBody &) = delete;
+
+    bool ended() const { return m_ended; }
+
+    // False when `piece` is not gzip (`error` says why) or when `out` stops.
+    bool feed(QByteArrayView piece, const std::function<bool(QByteArrayView)> &out, QString &error)
+    {
+        if (!m_ready) {
+            error = QStringLiteral("zlib could not start inflating the answer");
+            return false;
+        }
+        if (m_ended) {
+            error = QStringLiteral("the answer's gzip body has bytes after its end");
+            return false;
+        }
+        m_stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(piece.data()));
+        m_stream.avail_in = uInt(piece.size());
+        do {
+            m_stream.next_out = reinterpret_cast<Bytef *>(m_buffer);
+            m_stream.avail_out = sizeof m_buffer;
+            const int rc = inflate(&m_stream, Z_NO_FLUSH);
+            if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
+                error = QStringLiteral("the answer's gzip body is corrupt (%1)").arg(QString::fromLatin1(m_stream.msg ? m_stream.msg : "zlib error"));
+                return false;
+            }
+            const qsizetype produced = qsizetype(sizeof m_buffer - m_stream.avail_out);
+            if (produced > 0 && !out(QByteArrayView(m_buffer, produced)))
+                return false;
+            if (rc == Z_STREAM_END) {
+                m_ended = true;
+                if (m_stream.avail_in > 0) {
+                    error = QStringLiteral("the answer's gzip body has bytes after its end");
+                    return false;
+                }
+            }
+        } while (!m_ended && (m_stream.avail_in > 0 || m_stream.avail_out == 0));
+        return true;
+    }
+
+private:
+    z_stream m_stream{};
+    bool m_ready = false;
+    bool m_ended = false;
+    char m_buffer[16384];
+};
 
 // Waits up to `ms` for bytes, or for the connection to fail. A worker thread blocks in the
 // socket's own wait, the cheap way. The main thread, or one inside an event loop, waits in an
@@ -297,13 +354,32 @@ HttpAnswer HttpConnection::attempt(const HttpExchange &exchange, const CancelTok
 
     const bool toCaller = exchange.onBody && answer.status >= 200 && answer.status < 300;
     bool stopped = false;
-    auto take = [&](QByteArrayView piece) {
+    const std::function<bool(QByteArrayView)> keep = [&](QByteArrayView piece) {
         if (!toCaller) {
             answer.body.append(piece);
             return true;
         }
         stopped = !exchange.onBody(piece.toByteArray());
         return !stopped;
+    };
+    const QByteArray encoding = headerValue(head, "content-encoding").toLower();
+    std::optional<GzipBody> gzip;
+    if (encoding == "gzip") {
+        gzip.emplace();
+    } else if (!encoding.isEmpty() && encoding != "identity") {
+        answer.failure = HttpFailure::Other;
+        answer.failureDetail = QStringLiteral("the answer is encoded as \"%1\", which was not asked for").arg(QString::fromLatin1(encoding));
+        return fail();
+    }
+    auto take = [&](QByteArrayView piece) {
+        if (!gzip)
+            return keep(piece);
+        QString error;
+        if (gzip->feed(piece, keep, error) || stopped)
+            return !stopped;
+        answer.failure = HttpFailure::Other;
+        answer.failureDetail = error;
+        return false;
     };
     const int bodyTimeout = exchange.bodyTimeoutMs;
     const bool noBody = answer.status == 204 || answer.status == 304 || exchange.head.startsWith("HEAD ");
@@ -363,13 +439,18 @@ HttpAnswer HttpConnection::attempt(const HttpExchange &exchange, const CancelTok
             }
             const QByteArrayView rest(reader.in.constData() + reader.at, reader.available());
             reader.at = reader.in.size();
-            if (!take(rest))
+            if (!(read = take(rest)))
                 break;
         }
     }
     if (stopped) {
         close(); // the rest of the stream is not wanted
         return answer;
+    }
+    if (read && gzip && !noBody && !gzip->ended()) {
+        answer.failure = HttpFailure::Other;
+        answer.failureDetail = QStringLiteral("the answer's gzip body ends early");
+        read = false;
     }
     if (!read)
         return fail();

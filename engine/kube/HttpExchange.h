@@ -5,7 +5,8 @@
 // extra thread), and the connection stays open for the next request (keep-alive).
 //
 // What it speaks: Content-Length, chunked and read-until-close bodies; 1xx answers skipped;
-// `Connection: close` honoured. It sends no Accept-Encoding, so answers come uncompressed.
+// `Connection: close` honoured; gzip bodies (`Content-Encoding: gzip`, which KubeClient asks for)
+// inflated as they arrive, before they are collected or handed to `onBody`.
 //
 // A kept connection the server closed while idle is found out only when the next request gets
 // no byte back: that request is sent once more on a new connection (browsers, Go and Qt do the
@@ -66,7 +67,7 @@ struct HttpExchange
     // when `bodyTimeoutMs` is not 0, while reading its body.
     int headTimeoutMs = 30000;
     int bodyTimeoutMs = 30000;
-    // For a 2xx answer, takes its body as it arrives (chunked bodies decoded) instead of
+    // For a 2xx answer, takes its body as it arrives (chunked and gzip bodies decoded) instead of
     // collecting it; returns false to stop reading (the connection is then closed).
     std::function<bool(const QByteArray &)> onBody;
 };

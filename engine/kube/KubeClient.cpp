@@ -188,7 +188,7 @@ struct KubeClient::Private
     ClientOptions options;
     QSslConfiguration ssl;
     HttpEndpoint endpoint;
-    QByteArray fixedHeaders; // User-Agent, and the token or basic credentials when the context has them
+    QByteArray fixedHeaders; // User-Agent, Accept-Encoding: gzip, and the token or basic credentials when the context has them
     QSemaphore inFlight;     // bounds the requests in flight
     std::unique_ptr<ExecCredentialCache> exec;
 
@@ -284,7 +284,7 @@ Result<std::shared_ptr<KubeClient>> KubeClient::create(const ResolvedContext &co
     d->ssl = ssl;
     d->endpoint = HttpEndpoint::fromUrl(context.server);
     d->endpoint.peerVerifyName = context.tlsServerName;
-    d->fixedHeaders = "User-Agent: " + options.userAgent.toUtf8() + "\r\n";
+    d->fixedHeaders = "User-Agent: " + options.userAgent.toUtf8() + "\r\nAccept-Encoding: gzip\r\n";
     if (!context.token.isEmpty())
         d->fixedHeaders += "Authorization: Bearer " + context.token.toUtf8() + "\r\n";
     else if (!context.username.isEmpty())

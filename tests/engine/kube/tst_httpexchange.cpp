@@ -1,11 +1,12 @@
 // The client's own HTTP/1.1 connection (kube/HttpExchange) against a raw server that writes
 // answers byte for byte: kept connections, a kept connection the server closed, chunked bodies
-// in pieces, bodies that end with the connection, 1xx answers, half answers, cancel.
+// in pieces, bodies that end with the connection, 1xx answers, half answers, cancel, gzip.
 
 #include "kube/HttpExchange.h"
 #include "kube/KubeClient.h"
 
 #include <QElapsedTimer>
+#include <QMutex>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
@@ -14,6 +15,8 @@
 #include <atomic>
 #include <optional>
 #include <QTest>
+
+#include <zlib.h>
 
 using namespace sluice;
 using namespace sluice::kube;
@@ -44,6 +47,12 @@ public:
     std::atomic<int> connections{0};
     std::atomic<int> closed{0}; // connections the client closed
     std::atomic<int> requests{0};
+
+    QByteArray lastHead() const
+    {
+        QMutexLocker lock(&m_headLock);
+        return m_lastHead;
+    }
 
     RawServer() { m_server.moveToThread(&m_thread); }
     ~RawServer()
@@ -78,6 +87,10 @@ private:
                 *pending += socket->readAll();
                 qsizetype end;
                 while ((end = pending->indexOf("\r\n\r\n")) >= 0) {
+                    {
+                        QMutexLocker lock(&m_headLock);
+                        m_lastHead = pending->left(end + 2);
+                    }
                     pending->remove(0, end + 4);
                     answer(socket, requests++);
                 }
@@ -87,7 +100,37 @@ private:
 
     QThread m_thread;
     QTcpServer m_server;
+    mutable QMutex m_headLock;
+    QByteArray m_lastHead;
 };
+
+QByteArray gzipped(const QByteArray &data)
+{
+    z_stream stream{};
+    if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return {};
+    QByteArray out(int(deflateBound(&stream, uLong(data.size()))), Qt::Uninitialized);
+    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
+    stream.avail_in = uInt(data.size());
+    stream.next_out = reinterpret_cast<Bytef *>(out.data());
+    stream.avail_out = uInt(out.size());
+    const int rc = deflate(&stream, Z_FINISH);
+    out.resize(qsizetype(stream.total_out));
+    deflateEnd(&stream);
+    return rc == Z_STREAM_END ? out : QByteArray();
+}
+
+// `data` as chunks of `size` bytes, each with its own chunk head.
+QList<QByteArray> chunked(const QByteArray &data, int size)
+{
+    QList<QByteArray> chunks;
+    for (qsizetype at = 0; at < data.size(); at += size) {
+        const QByteArray part = data.mid(at, size);
+        chunks << QByteArray::number(part.size(), 16) + "\r\n" + part + "\r\n";
+    }
+    chunks << "0\r\n\r\n";
+    return chunks;
+}
 
 QByteArray withLength(const QByteArray &body, const QByteArray &extraHeaders = {})
 {
@@ -284,6 +327,83 @@ private slots:
         QVERIFY(timer.elapsed() < 1000);
         QVERIFY(!sent);
         QCOMPARE(sent.error().category, ErrorCategory::Cancelled);
+    }
+
+    // The client asks for gzip; a gzip body comes out inflated, whether it has a length, comes in
+    // chunks (a stream gets it as it arrives) or ends with the connection.
+    void gzipBodies_data() { threads(); }
+    void gzipBodies()
+    {
+        QFETCH(bool, worker);
+        QByteArray json = "{\"items\":[";
+        for (int i = 0; i < 3000; ++i)
+            json += (i ? ",\"" : "\"") + QByteArray::number(i * 7919) + '"';
+        json += "]}";
+        const QByteArray packed = gzipped(json);
+        QVERIFY(!packed.isEmpty() && packed.size() < json.size() / 2);
+        RawServer server;
+        server.answer = [packed](QTcpSocket *socket, int i) {
+            const QByteArray head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n";
+            if (i == 0)
+                socket->write(withLength(packed, "Content-Encoding: gzip\r\n"));
+            else if (i == 1)
+                writeSlowly(socket, QList<QByteArray>{head + "Transfer-Encoding: chunked\r\n\r\n"} + chunked(packed, 1000), 5);
+            else
+                writeSlowly(socket, {head + "\r\n", packed.left(500), packed.mid(500)}, 20, true);
+        };
+        auto client = clientFor(server.start());
+        const QByteArray whole = onThread(worker, [&] {
+            auto response = client->send(Request::get("/api/v1/configmaps"));
+            return response ? response->body : response.error().message.toUtf8();
+        });
+        QVERIFY(server.lastHead().contains("\r\nAccept-Encoding: gzip\r\n"));
+        QCOMPARE(whole, json);
+
+        QByteArray streamed;
+        int pieces = 0;
+        const Status status = onThread(worker, [&] {
+            return client->stream(Request::get("/api/v1/configmaps?watch=true"), [&](const QByteArray &piece) {
+                streamed += piece;
+                ++pieces;
+                return true;
+            });
+        });
+        QVERIFY2(status, status ? "" : qPrintable(status.error().toString()));
+        QCOMPARE(streamed, json);
+        QVERIFY2(pieces > 1, "the stream came whole, not as it arrived");
+
+        const QByteArray untilClose = onThread(worker, [&] {
+            auto response = client->send(Request::get("/api/v1/configmaps"));
+            return response ? response->body : response.error().message.toUtf8();
+        });
+        QCOMPARE(untilClose, json);
+    }
+
+    // A gzip body that is corrupt, cut short, or in an encoding not asked for is an error that
+    // says so, never a body.
+    void badGzipBodiesAreErrors_data()
+    {
+        QTest::addColumn<QByteArray>("answer");
+        QTest::addColumn<QString>("error");
+        const QByteArray packed = gzipped(QByteArray(5000, 'x'));
+        QByteArray corrupt = packed;
+        corrupt[corrupt.size() / 2] = char(corrupt[corrupt.size() / 2] ^ 0x55);
+        corrupt[corrupt.size() / 2 + 1] = char(corrupt[corrupt.size() / 2 + 1] ^ 0x55);
+        QTest::newRow("corrupt") << withLength(corrupt, "Content-Encoding: gzip\r\n") << "gzip body is corrupt";
+        QTest::newRow("cut short") << withLength(packed.left(packed.size() - 6), "Content-Encoding: gzip\r\n") << "gzip body ends early";
+        QTest::newRow("not gzip") << withLength("{}", "Content-Encoding: gzip\r\n") << "gzip body is corrupt";
+        QTest::newRow("brotli") << withLength("{}", "Content-Encoding: br\r\n") << "encoded as \"br\", which was not asked for";
+    }
+    void badGzipBodiesAreErrors()
+    {
+        QFETCH(QByteArray, answer);
+        QFETCH(QString, error);
+        RawServer server;
+        server.answer = [answer](QTcpSocket *socket, int) { socket->write(answer); };
+        auto client = clientFor(server.start());
+        auto response = client->send(Request::get("/api/v1/configmaps"));
+        QVERIFY(!response);
+        QVERIFY2(response.error().message.contains(error), qPrintable(response.error().message));
     }
 
     void endpointFromServerUrl_data()
