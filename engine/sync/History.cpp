@@ -53,7 +53,7 @@ QJsonObject historyData(const History &history)
 QJsonObject HistoryEntry::toJson() const
 {
     return {{QStringLiteral("id"), id},           {QStringLiteral("revision"), revision},
-            {QStringLiteral("ref"), ref},         {QStringLiteral("time"), isoTime(time)},
+            {QStringLiteral("ref"), ref},         {QStringLiteral("time"), time.toUTC().toString(Qt::ISODateWithMs)},
             {QStringLiteral("who"), who},         {QStringLiteral("action"), action},
             {QStringLiteral("applied"), applied}, {QStringLiteral("pruned"), pruned},
             {QStringLiteral("failed"), failed},   {QStringLiteral("result"), result},

@@ -573,7 +573,8 @@ private slots:
     }
 
     // An append retried after its write landed unanswered (a 409 then, KubeClient.h) finds its
-    // entry there: a sync is recorded once. Another result is another entry.
+    // entry there: a sync is recorded once. Another result, or another start time (to the
+    // millisecond), is another entry.
     void historyEntryRecordedOnce()
     {
         QCOMPARE(sluicectl({QStringLiteral("sync"), QStringLiteral("web"), QStringLiteral("--only"), QStringLiteral("/Namespace//demo")}).exitCode, 0);
@@ -582,7 +583,7 @@ private slots:
         sluice::sync::HistoryEntry entry;
         entry.action = QStringLiteral("sync");
         entry.revision = m_repo.revParse(QStringLiteral("main"));
-        entry.time = QDateTime::currentDateTimeUtc();
+        entry.time = QDateTime::fromString(QStringLiteral("2026-12-02T10:00:00.000Z"), Qt::ISODateWithMs);
         entry.result = QStringLiteral("Succeeded");
         entry.applied = 4;
         const auto append = [&] { return sluice::sync::appendHistory(*connection, QStringLiteral("web"), QStringLiteral("demo"), 10, entry); };
@@ -595,9 +596,15 @@ private slots:
         auto other = append();
         QVERIFY(other);
         QCOMPARE(other->id, first->id + 1);
+        // Two syncs alike in all but a start a millisecond apart are two entries, not one.
+        entry.time = entry.time.addMSecs(1);
+        auto next = append();
+        QVERIFY(next);
+        QCOMPARE(next->id, other->id + 1);
         auto history = sluice::sync::readHistory(*connection, QStringLiteral("web"), QStringLiteral("demo"));
         QVERIFY(history);
-        QCOMPARE(history->entries.size(), 3); // with the namespace's sync
+        QCOMPARE(history->entries.size(), 4); // with the namespace's sync
+        QCOMPARE(history->entries.first().time, entry.time);
     }
 
     void rollbackHoldAndRelease()
@@ -634,8 +641,9 @@ private slots:
         QStringList actions;
         for (const QJsonValue &e : h.value(QLatin1String("entries")).toArray())
             actions << e.toObject().value(QLatin1String("action")).toString();
-        QCOMPARE(actions, (QStringList{QStringLiteral("sync"), QStringLiteral("release"), QStringLiteral("hold"), QStringLiteral("rollback"),
-                                       QStringLiteral("sync"), QStringLiteral("sync")}));
+        const QStringList expected{QStringLiteral("sync"), QStringLiteral("release"), QStringLiteral("hold"), QStringLiteral("rollback"),
+                                   QStringLiteral("sync"), QStringLiteral("sync")};
+        QVERIFY2(actions == expected, QJsonDocument(h).toJson().constData());
         // --to names an entry explicitly; an unknown one is a clear error.
         Run unknown = sluicectl({QStringLiteral("rollback"), QStringLiteral("web"), QStringLiteral("--to"), QStringLiteral("99")});
         QCOMPARE(unknown.exitCode, 2);
