@@ -2,6 +2,8 @@
 
 #include "ResourceCatalog.h"
 
+#include "core/JsonText.h"
+
 #include <QJsonDocument>
 
 namespace sluice::sandbox {
@@ -35,7 +37,7 @@ HttpResponse jsonResponse(int status, const QJsonObject &body, const QByteArray 
     HttpResponse response;
     response.status = status;
     response.contentType = contentType;
-    response.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    response.body = json::compact(body);
     return response;
 }
 

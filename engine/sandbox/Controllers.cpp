@@ -2,6 +2,7 @@
 
 #include "StatusUpdate.h"
 
+#include "core/JsonText.h"
 #include "core/Log.h"
 
 #include <QCryptographicHash>
@@ -52,8 +53,7 @@ void setCount(QJsonObject &status, const char *field, qint64 value)
 // `<name>-<hash of the pod template>`, like a ReplicaSet or controller revision name.
 QString revisionName(const QJsonObject &object)
 {
-    const QByteArray template_ = QJsonDocument(object.value(QStringLiteral("spec")).toObject().value(QStringLiteral("template")).toObject())
-                                     .toJson(QJsonDocument::Compact);
+    const QByteArray template_ = json::compact(object.value(QStringLiteral("spec")).toObject().value(QStringLiteral("template")).toObject());
     const QByteArray hash = QCryptographicHash::hash(template_, QCryptographicHash::Sha256).toHex().left(10);
     return object.value(kMetadata).toObject().value(QStringLiteral("name")).toString() + QLatin1Char('-') + QString::fromLatin1(hash);
 }

@@ -191,15 +191,30 @@ QJsonObject withTypeAndObjectMeta(QJsonObject root)
     return with(root, "metadata", objectMeta());
 }
 
-QString childPath(const QString &path, const QString &key)
+// A step of the path to a pruned field, built into text only for an unknown field.
+struct PrunePath
 {
-    return path.isEmpty() ? key : path + QLatin1Char('.') + key;
-}
+    const PrunePath *parent = nullptr;
+    QStringView key;     // of a map entry or field; or
+    qsizetype index = -1; // of a list item
 
-QJsonValue prune(const QJsonValue &value, const QJsonObject &schema, const QString &path, QStringList &unknown)
+    QString text() const
+    {
+        const QString base = parent ? parent->text() : QString();
+        if (index >= 0)
+            return base + QStringLiteral("[%1]").arg(index);
+        return base.isEmpty() ? key.toString() : base + QLatin1Char('.') + key.toString();
+    }
+};
+
+// `value` without the fields its schema does not know (their paths appended to `unknown`), or
+// nothing when it has none: most objects are only looked at, not copied.
+template<typename Value>
+std::optional<QJsonValue> pruned(const Value &value, const QJsonObject &schema, const PrunePath *path, QStringList &unknown)
 {
+    const auto composite = [](const auto &v) { return v.isObject() || v.isArray(); };
     if (value.isObject()) {
-        QJsonObject object = value.toObject();
+        const QJsonObject object = value.toObject();
         const bool preserve = schema.value(kPreserve).toBool();
         const bool checked = schema.contains(kProperties) && !preserve;
         QJsonObject properties = schema.value(kProperties).toObject();
@@ -209,28 +224,50 @@ QJsonValue prune(const QJsonValue &value, const QJsonObject &schema, const QStri
             properties.insert(QStringLiteral("metadata"), objectMeta());
         }
         const QJsonValue additional = schema.value(kAdditional);
-        const QStringList keys = object.keys();
-        for (const QString &key : keys) {
-            const QString child = childPath(path, key);
-            if (properties.contains(key)) {
-                object.insert(key, prune(object.value(key), properties.value(key).toObject(), child, unknown));
-            } else if (checked && !additional.isObject() && additional != QJsonValue(true)) {
-                unknown.append(child);
-                object.remove(key);
-            } else if (additional.isObject()) {
-                object.insert(key, prune(object.value(key), additional.toObject(), child, unknown));
+        const bool dropUnknown = checked && !additional.isObject() && additional != QJsonValue(true);
+        std::optional<QJsonObject> result; // a copy, made at the first change
+        for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+            const QString key = it.key();
+            const PrunePath step{path, key};
+            std::optional<QJsonValue> child;
+            if (const auto property = properties.constFind(key); property != properties.constEnd()) {
+                if (composite(it.value()))
+                    child = pruned(it.value(), (*property).toObject(), &step, unknown);
+            } else if (dropUnknown) {
+                unknown.append(step.text());
+                if (!result)
+                    result = object;
+                result->remove(key);
+                continue;
+            } else if (additional.isObject() && composite(it.value())) {
+                child = pruned(it.value(), additional.toObject(), &step, unknown);
+            }
+            if (child) {
+                if (!result)
+                    result = object;
+                result->insert(key, *child);
             }
         }
-        return object;
+        return result ? std::optional<QJsonValue>(*result) : std::nullopt;
     }
     if (value.isArray() && schema.value(kItems).isObject()) {
-        QJsonArray array = value.toArray();
+        const QJsonArray array = value.toArray();
         const QJsonObject items = schema.value(kItems).toObject();
-        for (qsizetype i = 0; i < array.size(); ++i)
-            array[i] = prune(array.at(i), items, path + QStringLiteral("[%1]").arg(i), unknown);
-        return array;
+        std::optional<QJsonArray> result;
+        qsizetype i = 0;
+        for (auto it = array.constBegin(); it != array.constEnd(); ++it, ++i) {
+            if (!composite(*it))
+                continue;
+            const PrunePath step{path, {}, i};
+            if (std::optional<QJsonValue> item = pruned(*it, items, &step, unknown)) {
+                if (!result)
+                    result = array;
+                (*result)[i] = *item;
+            }
+        }
+        return result ? std::optional<QJsonValue>(*result) : std::nullopt;
     }
-    return value;
+    return std::nullopt;
 }
 
 QString quoted(const QString &text)
@@ -242,19 +279,49 @@ QString quoted(const QString &text)
 
 // Where the decoder is: the innermost Go struct and the path of JSON field names through structs
 // (encoding/json's "Go struct field ObjectMeta.metadata.labels"), and the full path with map keys
-// and list indices (structured-merge-diff's ".metadata.labels.a", for server-side apply).
+// and list indices (structured-merge-diff's ".metadata.labels.a", for server-side apply). A chain
+// of steps, each pointing to its parent on the caller's stack: the texts are built only for an
+// error.
 struct DecodePosition
 {
-    QString goStruct;
-    QString goField;
-    QString path;
+    enum class Step { Root, Field, Key, Index };
+    const DecodePosition *parent = nullptr;
+    Step step = Step::Root;
+    QStringView name;  // a Field's or Key's
+    qsizetype i = 0;   // an Index's
+    QString goStruct;  // set where a Go struct starts
 
-    DecodePosition field(const QString &name) const
+    static DecodePosition root(const QString &goStruct) { return {nullptr, Step::Root, {}, 0, goStruct}; }
+    DecodePosition field(QStringView n) const { return {this, Step::Field, n, 0, {}}; }
+    DecodePosition key(QStringView n) const { return {this, Step::Key, n, 0, {}}; }
+    DecodePosition index(qsizetype n) const { return {this, Step::Index, {}, n, {}}; }
+
+    QString path() const
     {
-        return {goStruct, goField.isEmpty() ? name : goField + QLatin1Char('.') + name, path + QLatin1Char('.') + name};
+        const QString base = parent ? parent->path() : QString();
+        switch (step) {
+        case Step::Root: return base;
+        case Step::Field:
+        case Step::Key: return base + QLatin1Char('.') + name.toString();
+        case Step::Index: return base + QStringLiteral("[%1]").arg(i);
+        }
+        return base;
     }
-    DecodePosition key(const QString &name) const { return {goStruct, goField, path + QLatin1Char('.') + name}; }
-    DecodePosition index(qsizetype i) const { return {goStruct, goField, path + QStringLiteral("[%1]").arg(i)}; }
+    QString goField() const
+    {
+        const QString base = parent ? parent->goField() : QString();
+        if (step != Step::Field)
+            return base;
+        return base.isEmpty() ? name.toString() : base + QLatin1Char('.') + name.toString();
+    }
+    QString innermostStruct() const
+    {
+        for (const DecodePosition *at = this; at; at = at->parent) {
+            if (!at->goStruct.isEmpty())
+                return at->goStruct;
+        }
+        return {};
+    }
 };
 
 QString jsonKind(const QJsonValue &value)
@@ -277,9 +344,10 @@ QString mismatch(const QJsonValue &value, const QString &goType, const char *sch
         QString got = QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
         if (got.size() > 64)
             got = got.left(64) + QStringLiteral("...");
-        return QStringLiteral("%1: expected %2, got %3").arg(at.path, QLatin1String(schemaType), got);
+        return QStringLiteral("%1: expected %2, got %3").arg(at.path(), QLatin1String(schemaType), got);
     }
-    return QStringLiteral("json: cannot unmarshal %1 into Go struct field %2.%3 of type %4").arg(jsonKind(value), at.goStruct, at.goField, goType);
+    return QStringLiteral("json: cannot unmarshal %1 into Go struct field %2.%3 of type %4")
+        .arg(jsonKind(value), at.innermostStruct(), at.goField(), goType);
 }
 
 // Go's base64.StdEncoding.Decode (what encoding/json uses for []byte): the input byte its
@@ -323,8 +391,9 @@ qsizetype illegalBase64Offset(const QByteArray &text)
 }
 
 // The first value under `at` that does not decode into `goType`, or nullopt; null decodes into
-// anything.
-std::optional<QString> goTypeError(const QJsonValue &value, const QString &goType, const DecodePosition &at, DecodeStyle style)
+// anything. `Value` is a QJsonValue or a reference into a container (not copied out).
+template<typename Value>
+std::optional<QString> goTypeError(const Value &value, const QString &goType, const DecodePosition &at, DecodeStyle style)
 {
     if (value.isNull())
         return std::nullopt;
@@ -333,8 +402,9 @@ std::optional<QString> goTypeError(const QJsonValue &value, const QString &goTyp
             return mismatch(value, goType, "map", at, style);
         const QString element = goType.mid(int(qstrlen("map[string]")));
         const QJsonObject map = value.toObject();
-        for (auto it = map.begin(); it != map.end(); ++it) {
-            if (std::optional<QString> error = goTypeError(it.value(), element, at.key(it.key()), style))
+        for (auto it = map.constBegin(); it != map.constEnd(); ++it) {
+            const QString key = it.key();
+            if (std::optional<QString> error = goTypeError(it.value(), element, at.key(key), style))
                 return error;
         }
         return std::nullopt;
@@ -346,14 +416,16 @@ std::optional<QString> goTypeError(const QJsonValue &value, const QString &goTyp
         if (offset < 0)
             return std::nullopt;
         const QString why = QStringLiteral("illegal base64 data at input byte %1").arg(offset);
-        return style == DecodeStyle::Apply ? at.path + QStringLiteral(": ") + why : why;
+        return style == DecodeStyle::Apply ? at.path() + QStringLiteral(": ") + why : why;
     }
     if (goType.startsWith(QLatin1String("[]"))) {
         if (!value.isArray())
             return mismatch(value, goType, "list", at, style);
+        const QString element = goType.mid(2);
         const QJsonArray list = value.toArray();
-        for (qsizetype i = 0; i < list.size(); ++i) {
-            if (std::optional<QString> error = goTypeError(list.at(i), goType.mid(2), at.index(i), style))
+        qsizetype i = 0;
+        for (auto it = list.constBegin(); it != list.constEnd(); ++it, ++i) {
+            if (std::optional<QString> error = goTypeError(*it, element, at.index(i), style))
                 return error;
         }
         return std::nullopt;
@@ -366,7 +438,8 @@ std::optional<QString> goTypeError(const QJsonValue &value, const QString &goTyp
 }
 
 // The first field of `value` whose JSON type its x-go-type or x-go-struct annotation rejects.
-std::optional<QString> typeError(const QJsonValue &value, const QJsonObject &schema, DecodePosition at, DecodeStyle style)
+template<typename Value>
+std::optional<QString> typeError(const Value &value, const QJsonObject &schema, DecodePosition at, DecodeStyle style)
 {
     if (const QString goType = schema.value(kGoType).toString(); !goType.isEmpty())
         return goTypeError(value, goType, at, style);
@@ -378,16 +451,20 @@ std::optional<QString> typeError(const QJsonValue &value, const QJsonObject &sch
     if (value.isObject()) {
         const QJsonObject properties = schema.value(kProperties).toObject();
         const QJsonObject object = value.toObject();
-        for (auto it = object.begin(); it != object.end(); ++it) {
-            if (!properties.contains(it.key()))
+        for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+            const QString key = it.key();
+            const auto property = properties.constFind(key);
+            if (property == properties.constEnd())
                 continue;
-            if (std::optional<QString> error = typeError(it.value(), properties.value(it.key()).toObject(), at.field(it.key()), style))
+            if (std::optional<QString> error = typeError(it.value(), (*property).toObject(), at.field(key), style))
                 return error;
         }
     } else if (value.isArray() && schema.value(kItems).isObject()) {
+        const QJsonObject items = schema.value(kItems).toObject();
         const QJsonArray list = value.toArray();
-        for (qsizetype i = 0; i < list.size(); ++i) {
-            if (std::optional<QString> error = typeError(list.at(i), schema.value(kItems).toObject(), at.index(i), style))
+        qsizetype i = 0;
+        for (auto it = list.constBegin(); it != list.constEnd(); ++it, ++i) {
+            if (std::optional<QString> error = typeError(*it, items, at.index(i), style))
                 return error;
         }
     }
@@ -456,10 +533,11 @@ std::optional<HttpResponse> decodeObject(const ResourceType &type, const HttpReq
     if (auto *error = std::get_if<HttpResponse>(&directive))
         return *error;
     const QJsonObject schema = knownFieldSchema(type);
-    if (std::optional<QString> error = typeError(object, schema, DecodePosition{type.kind, {}, {}}, style))
+    if (std::optional<QString> error = typeError(QJsonValue(object), schema, DecodePosition::root(type.kind), style))
         return undecodableResponse(type, object, *error, style);
     QStringList unknown;
-    object = prune(object, schema, QString(), unknown).toObject();
+    if (std::optional<QJsonValue> known = pruned(QJsonValue(object), schema, nullptr, unknown))
+        object = known->toObject();
     if (unknown.isEmpty())
         return std::nullopt;
     switch (std::get<FieldValidation>(directive)) {
@@ -488,7 +566,7 @@ std::optional<HttpResponse> decodeObject(const ResourceType &type, const HttpReq
 
 std::optional<QString> deleteOptionsError(const QJsonObject &options)
 {
-    return typeError(options, deleteOptionsSchema(), DecodePosition{QStringLiteral("DeleteOptions"), {}, {}}, DecodeStyle::Decode);
+    return typeError(QJsonValue(options), deleteOptionsSchema(), DecodePosition::root(QStringLiteral("DeleteOptions")), DecodeStyle::Decode);
 }
 
 HttpResponse withWarnings(HttpResponse response, const QStringList &warnings)

@@ -1,5 +1,7 @@
 #include "ManagedFields.h"
 
+#include "core/JsonText.h"
+
 #include <QDateTime>
 #include <QJsonDocument>
 
@@ -20,8 +22,9 @@ const QStringList kExcludedMetadata{QStringLiteral("name"), QStringLiteral("name
 // Compact JSON of any value (QJsonDocument only holds objects and arrays).
 QString compactJson(const QJsonValue &value)
 {
-    const QByteArray text = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(text.mid(1, text.size() - 2));
+    QByteArray text;
+    json::appendCompact(value, text);
+    return QString::fromUtf8(text);
 }
 
 std::optional<QJsonValue> parseJsonValue(const QString &text)

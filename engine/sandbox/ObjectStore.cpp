@@ -1,5 +1,6 @@
 #include "ObjectStore.h"
 
+#include "core/JsonText.h"
 #include "core/Log.h"
 
 #include <QDir>
@@ -37,7 +38,7 @@ QByteArray journalRecord(const Mutation &m, quint64 rv)
         record.insert(QStringLiteral("ns"), m.key.namespace_);
         record.insert(QStringLiteral("n"), m.key.name);
     }
-    return QJsonDocument(record).toJson(QJsonDocument::Compact) + '\n';
+    return json::compact(record) + '\n';
 }
 
 // The mutation a store record describes: a journal record {rv, r, op, obj | ns+n}, or a
@@ -65,22 +66,29 @@ quint64 versionOf(const QJsonValue &value)
     return value.toString().toULongLong();
 }
 
-} // namespace
-
-int jsonDepth(const QJsonValue &value)
+// Walked through const references: a scalar is only looked at, never copied out.
+template<typename Value>
+int depthOf(const Value &value)
 {
     int deepest = 0;
     if (value.isObject()) {
         const QJsonObject object = value.toObject();
-        for (auto it = object.begin(); it != object.end(); ++it)
-            deepest = std::max(deepest, jsonDepth(it.value()));
+        for (auto it = object.constBegin(); it != object.constEnd(); ++it)
+            deepest = std::max(deepest, depthOf(it.value()));
     } else if (value.isArray()) {
-        for (const QJsonValue &item : value.toArray())
-            deepest = std::max(deepest, jsonDepth(item));
+        const QJsonArray array = value.toArray();
+        for (auto it = array.constBegin(); it != array.constEnd(); ++it)
+            deepest = std::max(deepest, depthOf(*it));
     } else {
         return 0;
     }
     return deepest + 1;
+}
+} // namespace
+
+int jsonDepth(const QJsonValue &value)
+{
+    return depthOf(value);
 }
 
 Result<std::unique_ptr<ObjectStore>> ObjectStore::open(const QString &dataDir)
@@ -312,11 +320,10 @@ void ObjectStore::undoStaged()
 
 QByteArray ObjectStore::snapshotBytes() const
 {
-    QByteArray bytes = QJsonDocument(QJsonObject{{QStringLiteral("resourceVersion"), QString::number(m_resourceVersion)}})
-                           .toJson(QJsonDocument::Compact) + '\n';
+    QByteArray bytes = json::compact(QJsonObject{{QStringLiteral("resourceVersion"), QString::number(m_resourceVersion)}}) + '\n';
     for (const auto &[key, object] : m_objects) {
-        bytes += QJsonDocument(QJsonObject{{QStringLiteral("r"), key.resource}, {QStringLiteral("obj"), object}})
-                     .toJson(QJsonDocument::Compact) + '\n';
+        json::appendCompact(QJsonObject{{QStringLiteral("r"), key.resource}, {QStringLiteral("obj"), object}}, bytes);
+        bytes += '\n';
     }
     return bytes;
 }

@@ -2,6 +2,8 @@
 
 #include "ApiStatus.h"
 
+#include "core/JsonText.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -94,8 +96,33 @@ QString managerText(const ManagedFieldsEntry &entry)
 
 } // namespace
 
+namespace {
+template<typename Value>
+bool holdsNull(const Value &value)
+{
+    if (value.isNull())
+        return true;
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+            if (holdsNull(it.value()))
+                return true;
+        }
+    } else if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        for (auto it = array.constBegin(); it != array.constEnd(); ++it) {
+            if (holdsNull(*it))
+                return true;
+        }
+    }
+    return false;
+}
+} // namespace
+
 QJsonValue withoutNulls(const QJsonValue &value)
 {
+    if (!holdsNull(value)) // the usual case: looked at, not copied
+        return value;
     if (value.isObject()) {
         QJsonObject result;
         const QJsonObject o = value.toObject();
@@ -178,7 +205,7 @@ ApplyOutcome serverSideApply(const QJsonObject &live, const QJsonObject &applied
     metadata.insert(QStringLiteral("managedFields"), serializeManagedFields(entries));
     if (lastApplied) { // the last-applied updater: keep client-side apply's view current
         QJsonObject annotations = metadata.value(QStringLiteral("annotations")).toObject();
-        annotations.insert(kLastApplied, QString::fromUtf8(QJsonDocument(applied).toJson(QJsonDocument::Compact)) + QLatin1Char('\n'));
+        annotations.insert(kLastApplied, QString::fromUtf8(json::compact(applied)) + QLatin1Char('\n'));
         metadata.insert(QStringLiteral("annotations"), annotations);
     }
     result.insert(QStringLiteral("metadata"), metadata);

@@ -1,5 +1,7 @@
 #include "TableOutput.h"
 
+#include "core/JsonText.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
@@ -363,7 +365,7 @@ HttpResponse toTableResponse(const ResourceType &type, const HttpResponse &json,
     }
     HttpResponse response = json;
     response.contentType = kTableContentType;
-    response.body = QJsonDocument(table).toJson(QJsonDocument::Compact);
+    response.body = json::compact(table);
     return response;
 }
 

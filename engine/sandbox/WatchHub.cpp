@@ -5,6 +5,7 @@
 #include "ResourceHandlers.h"
 #include "TableOutput.h"
 
+#include "core/JsonText.h"
 #include "core/Log.h"
 
 #include <QJsonDocument>
@@ -128,7 +129,7 @@ private:
             payload = makeTable(*m_filter.type, {object}, rv, m_filter.include);
         }
         const QJsonObject event{{QStringLiteral("type"), type}, {QStringLiteral("object"), payload}};
-        m_write(QJsonDocument(event).toJson(QJsonDocument::Compact) + '\n');
+        m_write(json::compact(event) + '\n');
     }
 
     void sendExpired(quint64 requested)
@@ -142,7 +143,7 @@ private:
                                  {QStringLiteral("reason"), QStringLiteral("Expired")},
                                  {QStringLiteral("code"), 410}};
         const QJsonObject event{{QStringLiteral("type"), QStringLiteral("ERROR")}, {QStringLiteral("object"), status}};
-        m_write(QJsonDocument(event).toJson(QJsonDocument::Compact) + '\n');
+        m_write(json::compact(event) + '\n');
     }
 
     // Unregisters; with `finish`, also ends the HTTP stream cleanly (zero-length chunk).

@@ -1,0 +1,157 @@
+#include "JsonText.h"
+
+#include <QJsonValue>
+#include <QVariant>
+
+#include <cmath>
+
+namespace sluice::json {
+
+namespace {
+
+constexpr double kMaxPreciseInteger = double(quint64(1) << 53);
+
+// `text` as a JSON string: '"', '\\' and control characters escaped as QJsonDocument escapes
+// them, the rest as UTF-8 (a lone surrogate as U+FFFD, as QString::toUtf8 writes it). Written
+// through a pointer into room made for the worst case (6 bytes per UTF-16 unit), then trimmed.
+void appendString(const QString &text, QByteArray &out)
+{
+    static const char hex[] = "0123456789abcdef";
+    const qsizetype start = out.size();
+    out.resize(start + 6 * text.size() + 2);
+    char *o = out.data() + start;
+    *o++ = '"';
+    const char16_t *p = reinterpret_cast<const char16_t *>(text.constData());
+    const char16_t *end = p + text.size();
+    while (p < end) {
+        const char16_t c = *p++;
+        if (c < 0x80) {
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                *o++ = char(c);
+                continue;
+            }
+            *o++ = '\\';
+            switch (c) {
+            case '"': *o++ = '"'; break;
+            case '\\': *o++ = '\\'; break;
+            case '\b': *o++ = 'b'; break;
+            case '\f': *o++ = 'f'; break;
+            case '\n': *o++ = 'n'; break;
+            case '\r': *o++ = 'r'; break;
+            case '\t': *o++ = 't'; break;
+            default:
+                *o++ = 'u';
+                *o++ = '0';
+                *o++ = '0';
+                *o++ = hex[c >> 4];
+                *o++ = hex[c & 0xF];
+            }
+        } else if (c < 0x800) {
+            *o++ = char(0xC0 | (c >> 6));
+            *o++ = char(0x80 | (c & 0x3F));
+        } else if (QChar::isHighSurrogate(c) && p < end && QChar::isLowSurrogate(*p)) {
+            const char32_t cp = QChar::surrogateToUcs4(c, *p++);
+            *o++ = char(0xF0 | (cp >> 18));
+            *o++ = char(0x80 | ((cp >> 12) & 0x3F));
+            *o++ = char(0x80 | ((cp >> 6) & 0x3F));
+            *o++ = char(0x80 | (cp & 0x3F));
+        } else {
+            const char16_t u = QChar::isSurrogate(c) ? char16_t(0xFFFD) : c;
+            *o++ = char(0xE0 | (u >> 12));
+            *o++ = char(0x80 | ((u >> 6) & 0x3F));
+            *o++ = char(0x80 | (u & 0x3F));
+        }
+    }
+    *o++ = '"';
+    out.resize(o - out.constData());
+}
+
+// A double as QJsonDocument writes it: an integral value up to 2^53 as an integer, others in the
+// shortest form that reads back the same, and "null" for what JSON cannot hold.
+void appendDouble(double d, QByteArray &out)
+{
+    if (!std::isfinite(d)) {
+        out += "null";
+        return;
+    }
+    const double magnitude = std::abs(d);
+    if (magnitude <= kMaxPreciseInteger && magnitude == std::floor(magnitude)) {
+        if (d < 0)
+            out += '-';
+        out += QByteArray::number(quint64(magnitude));
+        return;
+    }
+    out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
+}
+
+template<typename Value>
+void appendValue(const Value &value, QByteArray &out)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        out += "null";
+        return;
+    case QJsonValue::Bool:
+        out += value.toBool() ? "true" : "false";
+        return;
+    case QJsonValue::Double: {
+        const double d = value.toDouble();
+        if (std::abs(d) >= kMaxPreciseInteger) { // an integer stored as one keeps all its digits
+            const QVariant exact = value.toVariant();
+            if (exact.typeId() == QMetaType::LongLong) {
+                out += QByteArray::number(exact.toLongLong());
+                return;
+            }
+        }
+        appendDouble(d, out);
+        return;
+    }
+    case QJsonValue::String:
+        appendString(value.toString(), out);
+        return;
+    case QJsonValue::Array:
+        appendCompact(value.toArray(), out);
+        return;
+    case QJsonValue::Object:
+        appendCompact(value.toObject(), out);
+        return;
+    }
+}
+
+} // namespace
+
+void appendCompact(const QJsonObject &object, QByteArray &out)
+{
+    out += '{';
+    bool first = true;
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+        if (!first)
+            out += ',';
+        first = false;
+        appendString(it.key(), out);
+        out += ':';
+        appendValue(it.value(), out);
+    }
+    out += '}';
+}
+
+void appendCompact(const QJsonValue &value, QByteArray &out)
+{
+    appendValue(value, out);
+}
+
+void appendCompact(const QJsonArray &array, QByteArray &out)
+{
+    out += '[';
+    bool first = true;
+    for (auto it = array.constBegin(); it != array.constEnd(); ++it) {
+        if (!first)
+            out += ',';
+        first = false;
+        appendValue(*it, out);
+    }
+    out += ']';
+}
+
+} // namespace sluice::json
