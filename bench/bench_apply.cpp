@@ -1,8 +1,7 @@
-// Apply 1,000 generated objects (several kinds, several namespaces) with the engine's client, and
-// with a full `sluicectl sync`, vs `kubectl apply --server-side -f` of the same objects, each on a
-// fresh sandbox, same run. Then
-// list 5,000 objects with the client vs `kubectl get -A -o json`, and the sandbox's memory (PSS)
-// holding them.
+// Apply 1,000 generated objects (several kinds, several namespaces) with the engine's client (8,
+// then 16 requests in flight, as sync does), and with a full `sluicectl sync`, vs `kubectl apply
+// --server-side -f` of the same objects, each on a fresh sandbox, same run. Then list 5,000
+// objects with the client vs `kubectl get -A -o json`, and the sandbox's memory (PSS) holding them.
 //
 // Usage: bench_apply
 
@@ -24,7 +23,7 @@ using namespace sluice::bench;
 
 namespace {
 
-Result<std::shared_ptr<kube::KubeClient>> clientFor(const QString &kubeconfig)
+Result<std::shared_ptr<kube::KubeClient>> clientFor(const QString &kubeconfig, int inFlight)
 {
     auto config = kube::loadKubeconfigFor(kubeconfig);
     if (!config)
@@ -33,12 +32,12 @@ Result<std::shared_ptr<kube::KubeClient>> clientFor(const QString &kubeconfig)
     if (!context)
         return context.error();
     kube::ClientOptions options;
-    options.maxConcurrent = 8;
+    options.maxConcurrent = inFlight;
     return kube::KubeClient::create(*context, options);
 }
 
-// Server-side applies every object: namespaces first, then the rest 8 at a time.
-Status applyAll(kube::KubeClient &client, const QList<QJsonObject> &objects)
+// Server-side applies every object: namespaces first, then the rest `inFlight` at a time.
+Status applyAll(kube::KubeClient &client, const QList<QJsonObject> &objects, int inFlight)
 {
     auto discovery = kube::discover(client);
     if (!discovery)
@@ -63,7 +62,7 @@ Status applyAll(kube::KubeClient &client, const QList<QJsonObject> &objects)
         }
     }
     QThreadPool pool;
-    pool.setMaxThreadCount(8);
+    pool.setMaxThreadCount(inFlight);
     QMutex mutex;
     std::optional<Error> failure;
     QtConcurrent::blockingMap(&pool, rest, [&](const QJsonObject &o) {
@@ -89,28 +88,35 @@ int main(int argc, char **argv)
         yaml += "---\n" + yaml::toYaml(o); // a JSON-first stream would make kubectl read it all as JSON
     writeFile(tmp.filePath("objects.yaml"), yaml);
 
-    double sluiceMs = 0, kubectlMs = 0;
-    {
+    // Sluice's client applying them with `inFlight` requests at once (sync uses 16), on a fresh
+    // sandbox; its wall time, or a negative number when it failed.
+    const auto sluiceApply = [&](int inFlight, const QString &dir) -> double {
         SandboxProcess sandbox;
-        if (!startSandbox(sandbox, tmp.filePath("s1"))) {
+        if (!startSandbox(sandbox, tmp.filePath(dir))) {
             qWarning("sluice-sandbox did not start");
-            return 1;
+            return -1;
         }
-        auto client = clientFor(sandbox.kubeconfig());
+        auto client = clientFor(sandbox.kubeconfig(), inFlight);
         if (!client) {
             qWarning("%s", qPrintable(client.error().toString()));
-            return 1;
+            return -1;
         }
         Status applied;
         const double clientStart = cpuMs(), sandboxStart = cpuMs(sandbox.pid());
-        sluiceMs = medianMs(1, [&] { applied = applyAll(**client, objects); });
-        QTextStream(stdout) << "apply CPU: client " << qRound(cpuMs() - clientStart) << " ms, sandbox "
+        const double ms = medianMs(1, [&] { applied = applyAll(**client, objects, inFlight); });
+        QTextStream(stdout) << "apply, " << inFlight << " in flight, CPU: client " << qRound(cpuMs() - clientStart) << " ms, sandbox "
                             << qRound(cpuMs(sandbox.pid()) - sandboxStart) << " ms" << Qt::endl;
         if (!applied) {
             qWarning("apply failed: %s", qPrintable(applied.error().toString()));
-            return 1;
+            return -1;
         }
-    }
+        return ms;
+    };
+    const double sluice8Ms = sluiceApply(8, QStringLiteral("s1"));
+    const double sluiceMs = sluiceApply(16, QStringLiteral("s1b"));
+    if (sluice8Ms < 0 || sluiceMs < 0)
+        return 1;
+    double kubectlMs = 0;
     {
         SandboxProcess sandbox;
         if (!startSandbox(sandbox, tmp.filePath("s2")))
@@ -126,7 +132,9 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    report(QStringLiteral("apply 1,000 objects (server-side, fresh sandbox)"), sluiceMs,
+    report(QStringLiteral("apply 1,000 objects (server-side, fresh sandbox, 8 in flight)"), sluice8Ms,
+           QStringLiteral("kubectl apply --server-side"), kubectlMs);
+    report(QStringLiteral("apply 1,000 objects (server-side, fresh sandbox, 16 in flight as sync)"), sluiceMs,
            QStringLiteral("kubectl apply --server-side"), kubectlMs, QStringLiteral("<= 0.2x"));
     {
         // The whole loop as a user runs it: render, compare (dry-run per object), plan, apply.
@@ -150,13 +158,13 @@ int main(int argc, char **argv)
     SandboxProcess sandbox;
     if (!startSandbox(sandbox, tmp.filePath("s3")))
         return 1;
-    auto client = clientFor(sandbox.kubeconfig());
+    auto client = clientFor(sandbox.kubeconfig(), 8);
     QList<QJsonObject> many = generateObjects(10, 10); // the namespaces
     for (int i = 0; i < 5000; ++i)
         many << QJsonObject{{"apiVersion", "v1"}, {"kind", "ConfigMap"},
                             {"metadata", QJsonObject{{"name", QStringLiteral("cm-%1").arg(i)}, {"namespace", QStringLiteral("bench-%1").arg(i % 10)}}},
                             {"data", QJsonObject{{"INDEX", QString::number(i)}, {"PAYLOAD", QString(200, QLatin1Char('x'))}}}};
-    if (Status s = applyAll(**client, many); !s) {
+    if (Status s = applyAll(**client, many, 8); !s) {
         qWarning("%s", qPrintable(s.error().toString()));
         return 1;
     }
