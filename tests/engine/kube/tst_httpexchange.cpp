@@ -2,12 +2,12 @@
 // answers byte for byte: kept connections, a kept connection the server closed, chunked bodies
 // in pieces, bodies that end with the connection, 1xx answers, half answers, cancel, gzip.
 
+#include "common/LoopbackServer.h"
 #include "kube/HttpExchange.h"
 #include "kube/KubeClient.h"
 
 #include <QElapsedTimer>
 #include <QMutex>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
 #include <QTimer>
@@ -48,60 +48,41 @@ public:
     std::atomic<int> closed{0}; // connections the client closed
     std::atomic<int> requests{0};
 
+    quint16 start()
+    {
+        m_server.emplace([this](QTcpSocket *socket) { accept(socket); });
+        return m_server->port();
+    }
+
     QByteArray lastHead() const
     {
         QMutexLocker lock(&m_headLock);
         return m_lastHead;
     }
 
-    RawServer() { m_server.moveToThread(&m_thread); }
-    ~RawServer()
-    {
-        QMetaObject::invokeMethod(&m_server, [this] { m_server.close(); }, Qt::BlockingQueuedConnection);
-        m_thread.quit();
-        m_thread.wait();
-    }
-
-    quint16 start()
-    {
-        m_thread.start();
-        quint16 port = 0;
-        QMetaObject::invokeMethod(
-            &m_server, [this, &port] {
-                m_server.listen(QHostAddress::LocalHost);
-                port = m_server.serverPort();
-                QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] { accept(); });
-            },
-            Qt::BlockingQueuedConnection);
-        return port;
-    }
-
 private:
-    void accept()
+    void accept(QTcpSocket *socket)
     {
-        while (QTcpSocket *socket = m_server.nextPendingConnection()) {
-            ++connections;
-            QObject::connect(socket, &QTcpSocket::disconnected, socket, [this] { ++closed; });
-            auto pending = std::make_shared<QByteArray>();
-            QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, pending] {
-                *pending += socket->readAll();
-                qsizetype end;
-                while ((end = pending->indexOf("\r\n\r\n")) >= 0) {
-                    {
-                        QMutexLocker lock(&m_headLock);
-                        m_lastHead = pending->left(end + 2);
-                    }
-                    pending->remove(0, end + 4);
-                    answer(socket, requests++);
+        ++connections;
+        QObject::connect(socket, &QTcpSocket::disconnected, socket, [this] { ++closed; });
+        auto pending = std::make_shared<QByteArray>();
+        QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, pending] {
+            *pending += socket->readAll();
+            qsizetype end;
+            while ((end = pending->indexOf("\r\n\r\n")) >= 0) {
+                {
+                    QMutexLocker lock(&m_headLock);
+                    m_lastHead = pending->left(end + 2);
                 }
-            });
-        }
+                pending->remove(0, end + 4);
+                answer(socket, requests++);
+            }
+        });
     }
 
-    QThread m_thread;
-    QTcpServer m_server;
     mutable QMutex m_headLock;
     QByteArray m_lastHead;
+    std::optional<test::LoopbackServer> m_server; // last: stopped first
 };
 
 QByteArray gzipped(const QByteArray &data)

@@ -1,6 +1,7 @@
 // KubeClient without a cluster: Status errors mapped to actionable messages, credentials never
 // sent in clear text, network failures named.
 
+#include "common/LoopbackServer.h"
 #include "kube/ApiDiscovery.h"
 #include "kube/ClusterCheck.h"
 #include "kube/KubeClient.h"
@@ -13,6 +14,7 @@
 #include <QTimer>
 
 #include <atomic>
+#include <optional>
 #include <QTest>
 
 using namespace sluice;
@@ -23,7 +25,7 @@ namespace {
 // A plain-HTTP server on loopback that answers from a script: each request gets the next status
 // in `statuses` (the last one repeats) after `delayMs`, where kDrop closes the connection
 // without an answer and kNoAnswer never answers; it records how many requests were open at once. Runs on its own thread so the blocking client can be driven from the test thread.
-class ScriptedServer : public QObject
+class ScriptedServer
 {
 public:
     static constexpr int kDrop = 0;
@@ -36,56 +38,38 @@ public:
 
     quint16 start()
     {
-        m_thread.start();
-        quint16 port = 0;
-        QMetaObject::invokeMethod(
-            &m_server, [this, &port] {
-                m_server.listen(QHostAddress::LocalHost);
-                port = m_server.serverPort();
-                QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] { accept(); });
-            },
-            Qt::BlockingQueuedConnection);
-        return port;
-    }
-    ScriptedServer() { m_server.moveToThread(&m_thread); }
-    ~ScriptedServer() override
-    {
-        QMetaObject::invokeMethod(&m_server, [this] { m_server.close(); }, Qt::BlockingQueuedConnection);
-        m_thread.quit();
-        m_thread.wait();
+        m_server.emplace([this](QTcpSocket *socket) { accept(socket); });
+        return m_server->port();
     }
 
 private:
-    void accept()
+    void accept(QTcpSocket *socket)
     {
-        while (QTcpSocket *socket = m_server.nextPendingConnection()) {
-            QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
-                const QByteArray data = socket->readAll();
-                if (!data.contains("\r\n\r\n"))
+        QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+            const QByteArray data = socket->readAll();
+            if (!data.contains("\r\n\r\n"))
+                return;
+            const int index = requests++;
+            const int now = ++open;
+            int seen = maxOpen.load();
+            while (now > seen && !maxOpen.compare_exchange_weak(seen, now)) {
+            }
+            const int status = statuses.value(index, statuses.last());
+            QTimer::singleShot(delayMs, socket, [this, socket, status] {
+                if (status == kDrop)
+                    socket->disconnectFromHost();
+                if (status == kDrop || status == kNoAnswer)
                     return;
-                const int index = requests++;
-                const int now = ++open;
-                int seen = maxOpen.load();
-                while (now > seen && !maxOpen.compare_exchange_weak(seen, now)) {
-                }
-                const int status = statuses.value(index, statuses.last());
-                QTimer::singleShot(delayMs, socket, [this, socket, status] {
-                    if (status == kDrop)
-                        socket->disconnectFromHost();
-                    if (status == kDrop || status == kNoAnswer)
-                        return;
-                    const QByteArray body = status == 200 ? QByteArray("{\"gitVersion\":\"v1.32.0\"}")
-                                                          : QByteArray("{\"kind\":\"Status\",\"code\":") + QByteArray::number(status) + "}";
-                    socket->write("HTTP/1.1 " + QByteArray::number(status) + " X\r\nContent-Type: application/json\r\nContent-Length: " +
-                                  QByteArray::number(body.size()) + "\r\n\r\n" + body);
-                    --open;
-                });
+                const QByteArray body = status == 200 ? QByteArray("{\"gitVersion\":\"v1.32.0\"}")
+                                                      : QByteArray("{\"kind\":\"Status\",\"code\":") + QByteArray::number(status) + "}";
+                socket->write("HTTP/1.1 " + QByteArray::number(status) + " X\r\nContent-Type: application/json\r\nContent-Length: " +
+                              QByteArray::number(body.size()) + "\r\n\r\n" + body);
+                --open;
             });
-        }
+        });
     }
 
-    QThread m_thread;
-    QTcpServer m_server;
+    std::optional<test::LoopbackServer> m_server; // last: stopped first
 };
 
 ResolvedContext plainContext(quint16 port)

@@ -86,7 +86,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        for (const QString name : {QStringLiteral("helm"), QStringLiteral("helm4")})
+        for (const QString &name : {QStringLiteral("helm"), QStringLiteral("helm4")})
             QVERIFY2(QFileInfo(helmBinary(name)).isExecutable(),
                      qPrintable(QStringLiteral("%1 is missing: run scripts/deps.sh").arg(helmBinary(name))));
     }
