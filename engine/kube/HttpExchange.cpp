@@ -147,7 +147,7 @@ HttpEndpoint HttpEndpoint::fromUrl(const QString &server)
 }
 
 // Reads an answer from the socket: bytes arrive in `in`, consumed from `at`.
-struct HttpConnection::Reader
+struct ApiConnection::Reader
 {
     QSslSocket &socket;
     const CancelToken &cancel;
@@ -231,11 +231,11 @@ struct HttpConnection::Reader
     }
 };
 
-HttpConnection::HttpConnection(HttpEndpoint endpoint, QSslConfiguration tls) : m_endpoint(std::move(endpoint)), m_tls(std::move(tls)) {}
+ApiConnection::ApiConnection(HttpEndpoint endpoint, QSslConfiguration tls) : m_endpoint(std::move(endpoint)), m_tls(std::move(tls)) {}
 
-HttpConnection::~HttpConnection() = default;
+ApiConnection::~ApiConnection() = default;
 
-void HttpConnection::close()
+void ApiConnection::close()
 {
     if (m_socket)
         m_socket->abort();
@@ -245,7 +245,7 @@ void HttpConnection::close()
 
 // Connects (and shakes hands) through the socket's signals: it happens once per connection,
 // and unlike waitForConnected() an event loop can look at `cancel` while it waits.
-bool HttpConnection::ensureConnected(int timeoutMs, const CancelToken &cancel, HttpAnswer &answer)
+bool ApiConnection::ensureConnected(int timeoutMs, const CancelToken &cancel, HttpAnswer &answer)
 {
     if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
         return true;
@@ -287,7 +287,7 @@ bool HttpConnection::ensureConnected(int timeoutMs, const CancelToken &cancel, H
     return false;
 }
 
-HttpAnswer HttpConnection::exchange(const HttpExchange &exchange, const CancelToken &cancel, const QSslConfiguration *tls)
+HttpAnswer ApiConnection::exchange(const HttpExchange &exchange, const CancelToken &cancel, const QSslConfiguration *tls)
 {
     if (tls && tls->localCertificate() != m_tls.localCertificate()) {
         m_tls = *tls;
@@ -301,7 +301,7 @@ HttpAnswer HttpConnection::exchange(const HttpExchange &exchange, const CancelTo
     return answer;
 }
 
-HttpAnswer HttpConnection::attempt(const HttpExchange &exchange, const CancelToken &cancel, bool *nothingCame)
+HttpAnswer ApiConnection::attempt(const HttpExchange &exchange, const CancelToken &cancel, bool *nothingCame)
 {
     HttpAnswer answer;
     *nothingCame = true;

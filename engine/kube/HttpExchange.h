@@ -72,13 +72,15 @@ struct HttpExchange
     std::function<bool(const QByteArray &)> onBody;
 };
 
-class HttpConnection
+// The client side of one connection to an API server (the sandbox's server side is
+// sandbox::HttpConnection).
+class ApiConnection
 {
 public:
-    HttpConnection(HttpEndpoint endpoint, QSslConfiguration tls);
-    ~HttpConnection();
-    HttpConnection(const HttpConnection &) = delete;
-    HttpConnection &operator=(const HttpConnection &) = delete;
+    ApiConnection(HttpEndpoint endpoint, QSslConfiguration tls);
+    ~ApiConnection();
+    ApiConnection(const ApiConnection &) = delete;
+    ApiConnection &operator=(const ApiConnection &) = delete;
 
     // Sends the request and reads its answer. `tls` replaces the configuration for the next
     // connection made (an exec plugin's new client certificate); an open connection made with

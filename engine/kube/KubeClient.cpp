@@ -30,7 +30,7 @@ namespace {
 // meanwhile when the thread next opens one (a status check makes a client each time).
 struct ThreadConnections
 {
-    std::map<quint64, std::unique_ptr<HttpConnection>> byClient;
+    std::map<quint64, std::unique_ptr<ApiConnection>> byClient;
 };
 
 // The ids of the clients not destroyed yet.
@@ -52,7 +52,7 @@ QThreadStorage<ThreadConnections *> &threadConnections()
     return connections;
 }
 
-HttpConnection &connectionFor(quint64 clientId, const HttpEndpoint &endpoint, const QSslConfiguration &tls)
+ApiConnection &connectionFor(quint64 clientId, const HttpEndpoint &endpoint, const QSslConfiguration &tls)
 {
     QThreadStorage<ThreadConnections *> &connections = threadConnections();
     if (!connections.hasLocalData()) {
@@ -69,7 +69,7 @@ HttpConnection &connectionFor(quint64 clientId, const HttpEndpoint &endpoint, co
     }
     auto &slot = byClient[clientId];
     if (!slot)
-        slot = std::make_unique<HttpConnection>(endpoint, tls);
+        slot = std::make_unique<ApiConnection>(endpoint, tls);
     return *slot;
 }
 
