@@ -5,8 +5,6 @@
 #include <QDateTime>
 #include <QJsonDocument>
 
-#include <map>
-
 namespace sluice::sandbox {
 
 namespace {
@@ -167,19 +165,26 @@ bool removeBelow(QJsonValue &node, const FieldPath &path, qsizetype index)
     return true;
 }
 
-struct TrieNode
-{
-    bool member = false;
-    std::map<QString, TrieNode> children;
-};
-
-QJsonObject trieToJson(const TrieNode &node)
+// The fieldsV1 object of the paths [first, last) of a sorted set, all of which share their first
+// `depth` elements: a path that ends there makes the node a member ("." when it has children
+// too), the rest are grouped by their next element. A set sorts a path before those it prefixes,
+// and groups each element's paths together, so one pass over the range builds the whole trie.
+QJsonObject fieldsV1Of(FieldSet::const_iterator first, FieldSet::const_iterator last, qsizetype depth)
 {
     QJsonObject object;
-    if (node.member && !node.children.empty())
+    bool member = false;
+    for (; first != last && first->size() == depth; ++first)
+        member = true;
+    if (member && first != last)
         object.insert(QStringLiteral("."), QJsonObject());
-    for (const auto &[key, sub] : node.children)
-        object.insert(key, trieToJson(sub));
+    while (first != last) {
+        const QString &element = first->at(depth);
+        auto group = first;
+        while (group != last && group->at(depth) == element)
+            ++group;
+        object.insert(element, fieldsV1Of(first, group, depth + 1));
+        first = group;
+    }
     return object;
 }
 
@@ -309,14 +314,7 @@ QString pathString(const FieldPath &path)
 
 QJsonObject toFieldsV1(const FieldSet &set)
 {
-    TrieNode root;
-    for (const FieldPath &path : set) {
-        TrieNode *node = &root;
-        for (const QString &element : path)
-            node = &node->children[element];
-        node->member = true;
-    }
-    return trieToJson(root);
+    return fieldsV1Of(set.begin(), set.end(), 0);
 }
 
 FieldSet fromFieldsV1(const QJsonObject &fieldsV1)
@@ -374,7 +372,14 @@ bool sameOwnership(const QList<ManagedFieldsEntry> &a, const QList<ManagedFields
 
 QString managedFieldsNow()
 {
-    return QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    // Whole seconds: the text is made once per second, not per write.
+    thread_local qint64 second = -1;
+    thread_local QString text;
+    if (const qint64 now = QDateTime::currentSecsSinceEpoch(); now != second) {
+        text = QDateTime::fromSecsSinceEpoch(now, Qt::UTC).toString(Qt::ISODate);
+        second = now;
+    }
+    return text;
 }
 
 } // namespace sluice::sandbox
