@@ -63,7 +63,8 @@ public:
     GzipBody(const GzipBody &) = delete;
     GzipBody &operator=(const GzipBody &) = delete;
 
-    bool ended() const { return m_ended; }
+    // Whole: the gzip stream ended, or no byte of it came (an empty body needs no gzip frame).
+    bool whole() const { return m_ended || !m_fed; }
 
     // False when `piece` is not gzip (`error` says why) or when `out` stops.
     bool feed(QByteArrayView piece, const std::function<bool(QByteArrayView)> &out, QString &error)
@@ -78,6 +79,7 @@ public:
         }
         m_stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(piece.data()));
         m_stream.avail_in = uInt(piece.size());
+        m_fed = m_fed || !piece.isEmpty();
         do {
             m_stream.next_out = reinterpret_cast<Bytef *>(m_buffer);
             m_stream.avail_out = sizeof m_buffer;
@@ -104,6 +106,7 @@ private:
     z_stream m_stream{};
     bool m_ready = false;
     bool m_ended = false;
+    bool m_fed = false;
     char m_buffer[16384];
 };
 
@@ -447,7 +450,7 @@ HttpAnswer ApiConnection::attempt(const HttpExchange &exchange, const CancelToke
         close(); // the rest of the stream is not wanted
         return answer;
     }
-    if (read && gzip && !noBody && !gzip->ended()) {
+    if (read && gzip && !gzip->whole()) {
         answer.failure = HttpFailure::Other;
         answer.failureDetail = QStringLiteral("the answer's gzip body ends early");
         read = false;

@@ -387,6 +387,17 @@ private slots:
         QVERIFY2(response.error().message.contains(error), qPrintable(response.error().message));
     }
 
+    // An empty body marked gzip is an empty body (it has no gzip frame to end).
+    void emptyGzipBodyIsEmpty()
+    {
+        RawServer server;
+        server.answer = [](QTcpSocket *socket, int) { socket->write(withLength({}, "Content-Encoding: gzip\r\n")); };
+        auto client = clientFor(server.start());
+        auto response = client->send(Request::get("/api/v1/configmaps"));
+        QVERIFY2(response, response ? "" : qPrintable(response.error().message));
+        QVERIFY(response->body.isEmpty());
+    }
+
     void endpointFromServerUrl_data()
     {
         QTest::addColumn<QString>("server");
