@@ -2,6 +2,7 @@
 
 #include "ExecCredential.h"
 #include "HttpExchange.h"
+#include "core/JsonText.h"
 #include "core/Log.h"
 
 #include <QCoreApplication>
@@ -425,7 +426,7 @@ Result<QJsonObject> KubeClient::create(const ResourcePath &path, const QJsonObje
     ResourcePath collection = path;
     collection.name.clear();
     const QString query = dryRun ? QStringLiteral("?dryRun=All") : QString();
-    auto response = send({"POST", collection.path() + query, QJsonDocument(object).toJson(QJsonDocument::Compact), "application/json"},
+    auto response = send({"POST", collection.path() + query, json::compact(object), "application/json"},
                          cancel);
     if (!response)
         return response.error();
@@ -440,7 +441,7 @@ Result<QJsonObject> KubeClient::serverSideApply(const ResourcePath &path, const 
         query += QStringLiteral("&force=true");
     if (dryRun)
         query += QStringLiteral("&dryRun=All");
-    auto response = send({"PATCH", path.path() + query, QJsonDocument(object).toJson(QJsonDocument::Compact),
+    auto response = send({"PATCH", path.path() + query, json::compact(object),
                           "application/apply-patch+yaml"},
                          cancel);
     if (!response)
@@ -450,7 +451,7 @@ Result<QJsonObject> KubeClient::serverSideApply(const ResourcePath &path, const 
 
 Result<QJsonObject> KubeClient::replace(const ResourcePath &path, const QJsonObject &object, const CancelToken &cancel)
 {
-    auto response = send({"PUT", path.path(), QJsonDocument(object).toJson(QJsonDocument::Compact), "application/json"}, cancel);
+    auto response = send({"PUT", path.path(), json::compact(object), "application/json"}, cancel);
     if (!response)
         return response.error();
     return QJsonDocument::fromJson(response->body).object();
@@ -465,7 +466,7 @@ Status KubeClient::remove(const ResourcePath &path, const DeleteOptions &options
         body.insert(QStringLiteral("preconditions"), QJsonObject{{QStringLiteral("uid"), options.uid}});
     if (options.dryRun)
         body.insert(QStringLiteral("dryRun"), QJsonArray{QStringLiteral("All")});
-    auto response = send({"DELETE", path.path(), QJsonDocument(body).toJson(QJsonDocument::Compact), "application/json"}, cancel);
+    auto response = send({"DELETE", path.path(), json::compact(body), "application/json"}, cancel);
     if (!response)
         return response.error();
     return {};

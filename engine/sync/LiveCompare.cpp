@@ -2,6 +2,7 @@
 
 #include "Controller.h"
 
+#include "core/JsonText.h"
 #include "core/Log.h"
 #include "render/StructuralHash.h"
 
@@ -92,7 +93,7 @@ Resource asResource(const ResourceKey &key, const QString &apiVersion, const QJs
     r.apiVersion = apiVersion;
     r.sourceFile = origin;
     r.line = line;
-    r.text = QJsonDocument(normalized).toJson(QJsonDocument::Compact);
+    r.text = json::compact(normalized);
     r.format = Resource::Format::Json;
     r.hash = hashing::hashJson(normalized);
     return r;
@@ -134,7 +135,7 @@ struct Item
 void dryRunApply(kube::KubeClient &client, Item &item, const CancelToken &cancel)
 {
     const kube::ResourcePath path = item.type->path(item.state.key.ns, item.state.key.name);
-    const QByteArray body = QJsonDocument(item.state.applyBody).toJson(QJsonDocument::Compact);
+    const QByteArray body = json::compact(item.state.applyBody);
     for (bool force : {false, true}) {
         kube::Request request;
         request.method = "PATCH";
@@ -316,7 +317,7 @@ Result<LiveComparison> compareWithCluster(ClusterConnection &cluster, const QStr
         if (!body)
             return body.error();
         item.state.applyBody = *body;
-        item.bodyHash = stableHash(QJsonDocument(*body).toJson(QJsonDocument::Compact) + ignoreText);
+        item.bodyHash = stableHash(json::compact(*body) + ignoreText);
         item.state.wave = waveOf(*body);
         item.type = discovery->find(key.group, key.kind);
         if (auto it = live->find(key); it != live->end()) {
