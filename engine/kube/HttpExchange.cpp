@@ -365,11 +365,12 @@ HttpAnswer ApiConnection::attempt(const HttpExchange &exchange, const CancelToke
         stopped = !exchange.onBody(piece.toByteArray());
         return !stopped;
     };
+    const bool noBody = answer.status == 204 || answer.status == 304 || exchange.head.startsWith("HEAD ");
     const QByteArray encoding = headerValue(head, "content-encoding").toLower();
     std::optional<GzipBody> gzip;
     if (encoding == "gzip") {
         gzip.emplace();
-    } else if (!encoding.isEmpty() && encoding != "identity") {
+    } else if (!encoding.isEmpty() && encoding != "identity" && !noBody) {
         answer.failure = HttpFailure::Other;
         answer.failureDetail = QStringLiteral("the answer is encoded as \"%1\", which was not asked for").arg(QString::fromLatin1(encoding));
         return fail();
@@ -385,7 +386,6 @@ HttpAnswer ApiConnection::attempt(const HttpExchange &exchange, const CancelToke
         return false;
     };
     const int bodyTimeout = exchange.bodyTimeoutMs;
-    const bool noBody = answer.status == 204 || answer.status == 304 || exchange.head.startsWith("HEAD ");
     const QByteArray length = headerValue(head, "content-length");
     bool read = true;
     if (noBody) {
