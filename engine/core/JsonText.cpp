@@ -11,19 +11,40 @@ namespace {
 
 constexpr double kMaxPreciseInteger = double(quint64(1) << 53);
 
+// The bytes a UTF-16 unit `c` (and, for a surrogate pair, the next) takes in a JSON string.
+inline int encodedSize(char16_t c, const char16_t *next, const char16_t *end)
+{
+    if (c < 0x80) {
+        if (c >= 0x20 && c != '"' && c != '\\')
+            return 1;
+        return c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t' ? 2 : 6;
+    }
+    if (c < 0x800)
+        return 2;
+    if (QChar::isHighSurrogate(c) && next < end && QChar::isLowSurrogate(*next))
+        return 4;
+    return 3;
+}
+
 // `text` as a JSON string: '"', '\\' and control characters escaped as QJsonDocument escapes
-// them, the rest as UTF-8 (a lone surrogate as U+FFFD, as QString::toUtf8 writes it). Written
-// through a pointer into room made for the worst case (6 bytes per UTF-16 unit), then trimmed.
+// them, the rest as UTF-8 (a lone surrogate as U+FFFD, as QString::toUtf8 writes it). Measured
+// first, then written through a pointer into exactly that room.
 void appendString(const QString &text, QByteArray &out)
 {
     static const char hex[] = "0123456789abcdef";
+    const char16_t *begin = reinterpret_cast<const char16_t *>(text.constData());
+    const char16_t *end = begin + text.size();
+    qsizetype size = 2;
+    for (const char16_t *p = begin; p < end;) {
+        const int n = encodedSize(*p, p + 1, end);
+        size += n;
+        p += n == 4 ? 2 : 1;
+    }
     const qsizetype start = out.size();
-    out.resize(start + 6 * text.size() + 2);
+    out.resize(start + size);
     char *o = out.data() + start;
     *o++ = '"';
-    const char16_t *p = reinterpret_cast<const char16_t *>(text.constData());
-    const char16_t *end = p + text.size();
-    while (p < end) {
+    for (const char16_t *p = begin; p < end;) {
         const char16_t c = *p++;
         if (c < 0x80) {
             if (c >= 0x20 && c != '"' && c != '\\') {
@@ -63,7 +84,7 @@ void appendString(const QString &text, QByteArray &out)
         }
     }
     *o++ = '"';
-    out.resize(o - out.constData());
+    Q_ASSERT(o == out.constData() + out.size());
 }
 
 // A double as QJsonDocument writes it: an integral value up to 2^53 as an integer, others in the
