@@ -29,4 +29,11 @@ inline QByteArray compact(const QJsonArray &array)
     return out;
 }
 
+inline QByteArray compact(const QJsonValue &value)
+{
+    QByteArray out;
+    appendCompact(value, out);
+    return out;
+}
+
 } // namespace sluice::json

@@ -109,7 +109,7 @@ HttpResponse invalidPatch(const QByteArray &patched, const QString &why)
     QString value = QString::fromUtf8(patched.left(kMaxQuoted));
     if (patched.size() > kMaxQuoted)
         value += QStringLiteral("...");
-    const QString quoted = QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+    const QString quoted = QString::fromUtf8(json::compact(value));
     const QJsonObject cause{{QStringLiteral("reason"), QStringLiteral("FieldValueInvalid")},
                             {QStringLiteral("message"), QStringLiteral("Invalid value: %1: %2").arg(quoted, why)},
                             {QStringLiteral("field"), QStringLiteral("patch")}};

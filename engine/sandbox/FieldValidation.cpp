@@ -3,6 +3,8 @@
 #include "ApiStatus.h"
 #include "ResourceCatalog.h"
 
+#include "core/JsonText.h"
+
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -341,7 +343,7 @@ QString jsonKind(const QJsonValue &value)
 QString mismatch(const QJsonValue &value, const QString &goType, const char *schemaType, const DecodePosition &at, DecodeStyle style)
 {
     if (style == DecodeStyle::Apply) {
-        QString got = QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+        QString got = QString::fromUtf8(json::compact(value));
         if (got.size() > 64)
             got = got.left(64) + QStringLiteral("...");
         return QStringLiteral("%1: expected %2, got %3").arg(at.path(), QLatin1String(schemaType), got);

@@ -20,9 +20,7 @@ const QStringList kExcludedMetadata{QStringLiteral("name"), QStringLiteral("name
 // Compact JSON of any value (QJsonDocument only holds objects and arrays).
 QString compactJson(const QJsonValue &value)
 {
-    QByteArray text;
-    json::appendCompact(value, text);
-    return QString::fromUtf8(text);
+    return QString::fromUtf8(json::compact(value));
 }
 
 std::optional<QJsonValue> parseJsonValue(const QString &text)

@@ -3,6 +3,8 @@
 #include "CustomResources.h"
 #include "ResourceCatalog.h"
 
+#include "core/JsonText.h"
+
 #include <QJsonDocument>
 #include <QRegularExpression>
 
@@ -67,7 +69,7 @@ QJsonArray validateImmutableFields(const ResourceType &type, const QJsonObject &
         if (before != after)
             causes.append(cause(QStringLiteral("FieldValueInvalid"),
                                 QStringLiteral("Invalid value: %1: field is immutable%2")
-                                    .arg(QString::fromUtf8(QJsonDocument(QJsonArray{after}).toJson(QJsonDocument::Compact)).mid(1).chopped(1), suffix),
+                                    .arg(QString::fromUtf8(json::compact(after)), suffix),
                                 path));
     };
     const QJsonObject specBefore = current.value(QStringLiteral("spec")).toObject();
