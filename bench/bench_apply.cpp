@@ -105,7 +105,7 @@ int main(int argc, char **argv)
         const double clientStart = cpuMs(), sandboxStart = cpuMs(sandbox.pid());
         const double ms = medianMs(1, [&] { applied = applyAll(**client, objects, inFlight); });
         QTextStream(stdout) << "apply, " << inFlight << " in flight, CPU: client " << qRound(cpuMs() - clientStart) << " ms, sandbox "
-                            << qRound(cpuMs(sandbox.pid()) - sandboxStart) << " ms" << Qt::endl;
+                            << qRound(cpuMs(sandbox.pid()) - sandboxStart) << " ms, wall " << qRound(ms) << " ms" << Qt::endl;
         if (!applied) {
             qWarning("apply failed: %s", qPrintable(applied.error().toString()));
             return -1;
@@ -126,7 +126,7 @@ int main(int argc, char **argv)
         kubectlMs = medianMs(1, [&] {
             ok = runPeer("kubectl", {"--kubeconfig", sandbox.kubeconfig(), "apply", "--server-side", "--validate=false", "-f", tmp.filePath("objects.yaml")});
         });
-        QTextStream(stdout) << "kubectl apply CPU: sandbox " << qRound(cpuMs(sandbox.pid()) - sandboxStart) << " ms" << Qt::endl;
+        QTextStream(stdout) << "kubectl apply CPU: sandbox " << qRound(cpuMs(sandbox.pid()) - sandboxStart) << " ms, wall " << qRound(kubectlMs) << " ms" << Qt::endl;
         if (!ok) {
             qWarning("kubectl apply failed");
             return 1;

@@ -6,8 +6,11 @@
 #include <QPointer>
 #include <QSslServer>
 #include <QSslSocket>
+#include <QThreadPool>
 #include <QTimer>
 #include <QUrl>
+
+#include <algorithm>
 
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -122,8 +125,10 @@ private:
 };
 
 HttpServer::HttpServer(QSslConfiguration tls, HttpHandler handler, QObject *parent)
-    : QObject(parent), m_server(new CappedSslServer(this)), m_handler(std::move(handler))
+    : QObject(parent), m_server(new CappedSslServer(this)), m_handler(std::move(handler)), m_flushThread(std::make_unique<QThreadPool>())
 {
+    m_flushThread->setMaxThreadCount(1);
+    m_flushThread->setExpiryTimeout(-1);
     m_server->setSslConfiguration(tls);
     m_server->setHandshakeTimeout(10000);
     connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &HttpServer::acceptPending);
@@ -132,7 +137,10 @@ HttpServer::HttpServer(QSslConfiguration tls, HttpHandler handler, QObject *pare
     });
 }
 
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer()
+{
+    m_flushThread->waitForDone(); // its work reports to this object
+}
 
 bool HttpServer::listen(const QHostAddress &address, quint16 port, QString *error)
 {
@@ -234,14 +242,88 @@ void HttpServer::holdFor(HttpConnection *connection)
 void HttpServer::flush()
 {
     m_flushScheduled = false;
-    std::optional<HttpResponse> failure;
-    if (m_barrier.flush) {
-        if (Status flushed = m_barrier.flush(); !flushed)
-            failure = m_barrier.failureAnswer(flushed.error());
+    if (!m_flushing) // else the flush in progress starts the next one when it ends
+        startFlush();
+}
+
+void HttpServer::startFlush()
+{
+    std::optional<std::function<Status()>> write = m_barrier.beginFlush ? m_barrier.beginFlush() : std::nullopt;
+    if (!write) {
+        releaseHeld({}); // nothing staged: no held answer waits for anything
+        return;
     }
+    ++m_flushesBegun;
+    m_flushing = true;
+    if (!*write) {
+        finishFlush({});
+        return;
+    }
+    m_flushThread->start([this, write = std::move(*write)] {
+        Status written = write();
+        {
+            QMutexLocker lock(&m_resultMutex);
+            m_flushResult = std::move(written);
+        }
+        QMetaObject::invokeMethod(this, &HttpServer::collectFlush, Qt::QueuedConnection);
+    });
+}
+
+void HttpServer::collectFlush()
+{
+    std::optional<Status> written;
+    {
+        QMutexLocker lock(&m_resultMutex);
+        written = std::exchange(m_flushResult, std::nullopt);
+    }
+    if (written)
+        finishFlush(*written);
+}
+
+void HttpServer::waitForFlush()
+{
+    m_flushThread->waitForDone();
+    collectFlush();
+}
+
+void HttpServer::finishFlush(const Status &written)
+{
+    m_flushing = false;
+    if (Status finished = m_barrier.finishFlush ? m_barrier.finishFlush(written) : written; !finished) {
+        releaseHeld(m_barrier.failureAnswer(finished.error()));
+        return;
+    }
+    m_flushesDone = m_flushesBegun;
+    if (hasUnflushed()) {
+        if (streamDue()) {
+            // Flushed here and now, on this thread: the watch must not list a write that is not durable.
+            std::optional<std::function<Status()>> write = m_barrier.beginFlush();
+            ++m_flushesBegun;
+            m_flushing = true;
+            finishFlush(*write ? (*write)() : Status());
+            return;
+        }
+        startFlush(); // its disk write overlaps the answers leaving below
+    }
+    releaseHeld({});
+}
+
+bool HttpServer::streamDue() const
+{
+    for (const QPointer<HttpConnection> &connection : m_holding) {
+        // A streamed answer is the last one held on its connection.
+        if (connection && !connection->m_held.isEmpty() && connection->m_held.last().response.stream
+            && connection->m_held.last().flush <= m_flushesDone)
+            return true;
+    }
+    return false;
+}
+
+void HttpServer::releaseHeld(const std::optional<HttpResponse> &failure)
+{
     for (const QPointer<HttpConnection> &connection : std::exchange(m_holding, {})) {
-        if (connection)
-            connection->release(failure);
+        if (connection && connection->release(m_flushesDone, failure) && !m_holding.contains(connection))
+            m_holding.append(connection);
     }
 }
 
@@ -336,11 +418,10 @@ bool HttpConnection::respond(HttpResponse response, bool keepAlive)
 {
     if (m_held.isEmpty() && !m_server->mustHold())
         return send(response, keepAlive);
-    const bool blocks = response.stream || !keepAlive || response.delivery != HttpResponse::Delivery::Send;
-    m_held.append({std::move(response), keepAlive});
-    m_heldBlocks = m_heldBlocks || blocks;
+    m_held.append({std::move(response), keepAlive, m_server->flushToWaitFor()});
+    m_heldBlocks = m_heldBlocks || m_held.last().blocks();
     m_server->holdFor(this);
-    return !blocks;
+    return !m_held.last().blocks();
 }
 
 bool HttpConnection::send(const HttpResponse &response, bool keepAlive)
@@ -368,21 +449,23 @@ bool HttpConnection::send(const HttpResponse &response, bool keepAlive)
     return true;
 }
 
-void HttpConnection::release(const std::optional<HttpResponse> &failure)
+bool HttpConnection::release(quint64 done, const std::optional<HttpResponse> &failure)
 {
-    const QList<HeldAnswer> held = std::exchange(m_held, {});
-    m_heldBlocks = false;
-    for (const HeldAnswer &answer : held) {
-        if (m_closing)
-            return;
+    while (!m_held.isEmpty() && (failure || m_held.first().flush <= done)) {
+        const HeldAnswer answer = m_held.takeFirst();
         // A streamed answer is the last one held (nothing is read behind it); it still
         // starts, on a flushed store, so it lists no write that is not durable.
-        if (!send(failure ? *failure : answer.response, answer.keepAlive))
-            return;
+        if (m_closing || !send(failure ? *failure : answer.response, answer.keepAlive)) {
+            m_held.clear();
+            m_heldBlocks = false;
+            return false;
+        }
     }
-    if (!m_closing && !streaming() && !m_buffer.isEmpty())
+    m_heldBlocks = std::any_of(m_held.cbegin(), m_held.cend(), [](const HeldAnswer &a) { return a.blocks(); });
+    if (!m_closing && !streaming() && !m_heldBlocks && !m_buffer.isEmpty())
         QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
     updateDeadline();
+    return !m_held.isEmpty();
 }
 
 bool HttpConnection::takeRequest(HttpRequest &request)

@@ -21,10 +21,14 @@
 // than a backlog cap pending is cut off.
 //
 // Group commit (CommitBarrier): handlers may leave writes staged, not yet durable. Every answer
-// given while writes are staged is held; one flush per event-loop round makes all of them
-// durable at once (one fdatasync for the requests of every connection served in that round),
-// then the held answers leave, in order per connection. So no client learns of a write, its
-// own or another's, before it is durable; a failed flush turns the held answers into errors.
+// given while writes are staged, or being made durable, is held. At the end of an event-loop
+// round the server hands every staged write to one flush (one fdatasync for the requests of every
+// connection served in that round), whose disk write runs on a thread of its own while requests
+// are served on; when it ends, the writes staged meanwhile go to the next flush at once
+// (pipelined), and the answers the finished flush covers leave, in order per connection. So no
+// client learns of a write, its own or another's, before it is durable; a failed flush undoes
+// every write not durable yet and turns every held answer into an error. A watch about to start
+// (a streamed answer) lists the store, so it starts only once nothing is left undurable.
 //
 // Injected faults (HttpResponse::delivery, FaultInjector.h) pass through the same path: a
 // withheld or dropped answer is held like any other, so the write behind it is durable before
@@ -35,6 +39,7 @@
 #include "core/Result.h"
 
 #include <QHostAddress>
+#include <QMutex>
 #include <QObject>
 #include <QPointer>
 #include <QSslConfiguration>
@@ -44,6 +49,7 @@
 
 class QSslServer;
 class QSslSocket;
+class QThreadPool;
 class QTimer;
 
 namespace sluice::sandbox {
@@ -58,9 +64,14 @@ using HeadCheck = std::function<std::optional<HttpResponse>(const HttpRequest &h
 // How the server learns whether the handler left writes staged, and makes them durable.
 struct CommitBarrier
 {
-    std::function<bool()> hasStaged;
-    std::function<Status()> flush;                          // durable (and published) on ok
-    std::function<HttpResponse(const Error &)> failureAnswer; // replaces held answers when flush fails
+    std::function<bool()> hasUnflushed; // writes staged that no flush has taken yet
+    // Hands every staged write to a flush: nothing when none is staged; else the work that
+    // writes them (run on the flush thread; empty when there is nothing to write).
+    std::function<std::optional<std::function<Status()>>()> beginFlush;
+    // On the server's thread, with the work's result: ok when the writes are durable (and
+    // published); an error when they (and any staged since) were undone.
+    std::function<Status(const Status &written)> finishFlush;
+    std::function<HttpResponse(const Error &)> failureAnswer; // replaces held answers when a flush fails
 };
 
 class CappedSslServer;
@@ -88,6 +99,8 @@ public:
     const HttpLimits &limits() const { return m_limits; }
     // Arranges one flush on this thread's next event-loop turn (once, however often called).
     void scheduleFlush();
+    // Waits for the flush in progress, if any, and finishes it (before the store is closed).
+    void waitForFlush();
 
 private:
     friend class HttpConnection;
@@ -95,10 +108,21 @@ private:
     // Called for each accepted socket before its handshake: makes room at a cap; false refuses it.
     bool admit(const QHostAddress &peer);
     void acceptPending();
-    bool mustHold() const { return m_barrier.hasStaged && m_barrier.hasStaged(); }
+    bool hasUnflushed() const { return m_barrier.hasUnflushed && m_barrier.hasUnflushed(); }
+    bool mustHold() const { return m_flushing || hasUnflushed(); }
+    // The number of the flush an answer given now waits for.
+    quint64 flushToWaitFor() const { return hasUnflushed() ? m_flushesBegun + 1 : m_flushesBegun; }
     void holdFor(HttpConnection *connection);
-    // Flushes the staged writes, then releases every held answer.
+    // The end of a round: starts a flush of the staged writes, unless one is in progress.
     void flush();
+    void startFlush();
+    // The flush thread's result arrived.
+    void collectFlush();
+    void finishFlush(const Status &written);
+    // A held watch is due to start (see above).
+    bool streamDue() const;
+    // Sends every held answer whose flush has finished (every one, as `failure`, when given).
+    void releaseHeld(const std::optional<HttpResponse> &failure);
 
     CappedSslServer *m_server = nullptr;
     HttpHandler m_handler;
@@ -106,7 +130,13 @@ private:
     HttpLimits m_limits;
     CommitBarrier m_barrier;
     bool m_flushScheduled = false;
+    bool m_flushing = false;     // a flush's disk write is in progress
+    quint64 m_flushesBegun = 0;  // flushes are numbered from 1
+    quint64 m_flushesDone = 0;
     QList<QPointer<HttpConnection>> m_holding; // connections with held answers, first held first
+    QMutex m_resultMutex;
+    std::optional<Status> m_flushResult; // from the flush thread, under m_resultMutex
+    std::unique_ptr<QThreadPool> m_flushThread; // one thread: the disk writes of flushes
 };
 
 // One accepted connection; deletes itself (and the socket) when the peer disconnects. While a
@@ -127,6 +157,10 @@ private:
     {
         HttpResponse response;
         bool keepAlive = true;
+        quint64 flush = 0; // leaves when this flush has finished
+
+        // Nothing more is read on the connection behind it.
+        bool blocks() const { return response.stream || !keepAlive || response.delivery != HttpResponse::Delivery::Send; }
     };
 
     enum class Phase { Idle, Head, Body, Busy, Withheld };
@@ -141,8 +175,9 @@ private:
     // holds earlier ones. False when no further request may be read for now.
     bool respond(HttpResponse response, bool keepAlive);
     bool send(const HttpResponse &response, bool keepAlive);
-    // Sends the held answers (each replaced by `failure` when given).
-    void release(const std::optional<HttpResponse> &failure);
+    // Sends the held answers whose flush is `done` or earlier (all, each replaced by `failure`,
+    // when given). True when some are still held.
+    bool release(quint64 done, const std::optional<HttpResponse> &failure);
     void onDisconnected();
     void startStream(const HttpResponse &response, bool keepAlive);
     void writeChunk(const QByteArray &chunk);

@@ -227,7 +227,8 @@ QList<ObjectKey> ObjectStore::keysInNamespace(const QString &namespace_) const
 
 Status ObjectStore::commit(QList<Mutation> &mutations)
 {
-    if (m_journal.isBroken())
+    // (While a flush runs, its own failure undoes what is staged meanwhile.)
+    if (!flushing() && m_journal.isBroken())
         return makeError(ErrorCategory::Io, QStringLiteral("the sandbox store refuses writes: its journal could not be "
                                                            "repaired after a failed write; restart the sandbox"));
     for (const Mutation &m : mutations) {
@@ -242,7 +243,7 @@ Status ObjectStore::commit(QList<Mutation> &mutations)
     }
     if (m_staged.empty())
         m_durableVersion = m_resourceVersion;
-    const bool first = m_staged.empty();
+    const bool first = !hasUnflushed();
     for (Mutation &m : mutations) {
         const quint64 rv = m_resourceVersion + 1;
         if (m.op == Mutation::Op::Put) {
@@ -277,25 +278,48 @@ Status ObjectStore::commit(QList<Mutation> &mutations)
     m_committedCount += quint64(mutations.size());
     if (!m_scheduleFlush)
         return flush();
-    if (first && !m_staged.empty())
+    if (first && hasUnflushed())
         m_scheduleFlush();
     return {};
 }
 
 Status ObjectStore::flush()
 {
-    if (m_staged.empty())
+    if (flushing())
+        return makeError(ErrorCategory::Io, QStringLiteral("the sandbox store was flushed while a flush was unfinished"));
+    const FlushWork work = beginFlush();
+    if (!work.begun)
         return {};
-    if (m_journal.isOpen() && !m_stagedRecords.isEmpty()) {
+    return finishFlush(work.write ? work.write() : Status());
+}
+
+ObjectStore::FlushWork ObjectStore::beginFlush()
+{
+    FlushWork work;
+    if (flushing() || m_staged.empty())
+        return work;
+    work.begun = true;
+    m_flushing = m_staged.size();
+    QByteArray records = std::exchange(m_stagedRecords, {});
+    if (m_journal.isOpen() && !records.isEmpty()) {
         ++m_syncCount;
-        if (Status written = m_journal.append(m_stagedRecords); !written) {
-            qCCritical(lcSandbox).noquote() << "a store journal write failed; its changes were undone:" << written.error().message;
-            undoStaged();
-            return written;
-        }
+        work.write = [journal = &m_journal, records = std::move(records)] { return journal->append(records); };
     }
-    m_stagedRecords.clear();
-    const std::vector<StagedChange> published = std::exchange(m_staged, {});
+    return work;
+}
+
+Status ObjectStore::finishFlush(const Status &written)
+{
+    const size_t count = std::exchange(m_flushing, 0);
+    if (!written) {
+        qCCritical(lcSandbox).noquote() << "a store journal write failed; its changes were undone:" << written.error().message;
+        undoStaged();
+        return written;
+    }
+    std::vector<StagedChange> published(std::make_move_iterator(m_staged.begin()), std::make_move_iterator(m_staged.begin() + qsizetype(count)));
+    m_staged.erase(m_staged.begin(), m_staged.begin() + qsizetype(count));
+    if (!published.empty())
+        m_durableVersion = published.back().event.resourceVersion;
     for (const StagedChange &change : published) {
         if (!change.notify)
             continue;

@@ -3,10 +3,11 @@
 // The sandbox's object store: every object by (resource, namespace, name), one global
 // resourceVersion counter, and durability through an append-only journal.
 //
-// Durability contract (group commit): a change is durable once flush() has returned ok: its
-// records are written and fdatasync'ed to `store.journal`, together with every other change
-// staged since the last flush (ONE fdatasync for all of them). Nobody may learn of a change
-// before that: change listeners (watch) hear of it inside flush(), and the sandbox's
+// Durability contract (group commit): a change is durable once the flush that took it has
+// finished ok (flush(), or beginFlush() then finishFlush()): its records are written and
+// fdatasync'ed to `store.journal`, together with every other change staged before that flush
+// began (ONE fdatasync for all of them). Nobody may learn of a change before that: change
+// listeners (watch) hear of it when its flush finishes, and the sandbox's
 // HttpServer holds every answer given while changes are staged until the flush that covers
 // them (HttpServer.h), so an acknowledged write survives SIGKILL or power loss.
 // Without a flush scheduler (setFlushScheduler) commit() flushes at once: durable on return.
@@ -18,8 +19,8 @@
 // kMaxObjectDepth, a limit derived from the reader's. Cost per flush: one append + one fdatasync, independent of the store size (a full
 // snapshot per write would grow with it; see tst_sandboxapi::writeCost).
 //
-// Thread: one thread at a time (the sandbox's server thread). commit() is the single place every
-// change passes.
+// Thread: one thread at a time (the sandbox's server thread), but for the journal write
+// beginFlush() returns, which may run on another. commit() is the single place every change passes.
 
 #include "DurableFile.h"
 
@@ -87,8 +88,8 @@ class ObjectStore
 {
 public:
     // Called once per change, in resourceVersion order, after the change is durable and applied
-    // (so get() already returns it). Runs on the store's thread inside flush(); a listener must
-    // not call commit() or flush() itself.
+    // (so get() already returns it). Runs on the store's thread inside flush() or finishFlush();
+    // a listener must not call commit() or flush() itself.
     using ChangeListener = std::function<void(const ChangeEvent &)>;
 
     // Opens (creating) the store in `dataDir`. An empty `dataDir` gives a memory-only store.
@@ -118,10 +119,29 @@ public:
     // Journals every staged change with ONE write + fdatasync, then tells the listeners. On
     // error (a full disk) the staged changes are undone in memory, listeners hear nothing, and
     // the journal is cut back to its last good record, so later commits work once there is
-    // room again.
+    // room again. Not while a flush begun by beginFlush() is unfinished.
     Status flush();
+
+    // The same in two steps, so commits go on while the disk works (the sandbox's server).
+    // beginFlush() hands every staged change to the flush and returns the work that writes and
+    // syncs their journal records; it touches only the journal file, so it may run on another
+    // thread. finishFlush(), on the store's thread, takes the work's result: listeners hear of
+    // the flushed changes, or, on error, every change not durable yet (the flushed ones and any
+    // staged since) is undone. One flush at a time.
+    struct FlushWork
+    {
+        bool begun = false;             // false: nothing was staged (or a flush is unfinished)
+        std::function<Status()> write;  // empty: nothing to write (a memory-only store)
+    };
+    FlushWork beginFlush();
+    Status finishFlush(const Status &written);
+
+    // Changes not durable yet: staged, or in a flush not finished.
     bool hasStaged() const { return !m_staged.empty(); }
-    // `schedule` is called when a commit stages the first change after a flush; the owner then
+    // Staged changes no flush has taken yet.
+    bool hasUnflushed() const { return m_staged.size() > m_flushing; }
+    bool flushing() const { return m_flushing > 0; }
+    // `schedule` is called when a commit stages the first change after a flush began; the owner then
     // calls flush() soon, on this thread (the sandbox: once per event-loop round, before any
     // answer given meanwhile leaves). Empty: every commit flushes itself.
     void setFlushScheduler(std::function<void()> schedule) { m_scheduleFlush = std::move(schedule); }
@@ -157,8 +177,9 @@ private:
     AppendOnlyFile m_journal; // closed for a memory-only store
     std::vector<ChangeListener> m_listeners;
     std::function<void()> m_scheduleFlush;
-    std::vector<StagedChange> m_staged; // resourceVersion order
-    QByteArray m_stagedRecords;         // their journal lines
+    std::vector<StagedChange> m_staged; // resourceVersion order; the first m_flushing are being flushed
+    size_t m_flushing = 0;
+    QByteArray m_stagedRecords;         // the journal lines of those not being flushed
     quint64 m_durableVersion = 0;       // resourceVersion before the first staged change
     quint64 m_syncCount = 0;
     quint64 m_committedCount = 0;

@@ -116,10 +116,18 @@ Status Sandbox::start()
     }, this);
     d->server->setHeadCheck([this](const HttpRequest &head) { return d->router->checkHead(head); });
     d->server->setLimits(d->options.http);
-    // Group commit: writes staged while requests are served are made durable together, once per
-    // event-loop round, before any answer given meanwhile leaves (ObjectStore.h, HttpServer.h).
+    // Group commit: writes staged while requests are served are made durable together, each
+    // round's on the flush thread while the next round is served, before any answer given
+    // meanwhile leaves (ObjectStore.h, HttpServer.h).
     ObjectStore *objects = d->store.get();
-    d->server->setCommitBarrier({[objects] { return objects->hasStaged(); }, [objects] { return objects->flush(); },
+    d->server->setCommitBarrier({[objects] { return objects->hasUnflushed(); },
+                                 [objects]() -> std::optional<std::function<Status()>> {
+                                     ObjectStore::FlushWork work = objects->beginFlush();
+                                     if (!work.begun)
+                                         return std::nullopt;
+                                     return work.write;
+                                 },
+                                 [objects](const Status &written) { return objects->finishFlush(written); },
                                  [](const Error &error) {
                                      return internalError(QStringLiteral("the write could not be made durable: ") + error.message);
                                  }});
@@ -151,6 +159,7 @@ void Sandbox::stop()
     if (!d->server)
         return;
     // Staged writes (their answers are held) become durable now; later ones at once.
+    d->server->waitForFlush();
     d->store->setFlushScheduler({});
     if (Status flushed = d->store->flush(); !flushed)
         qCWarning(lcSandbox).noquote() << "the last staged writes were not made durable:" << flushed.error().message;

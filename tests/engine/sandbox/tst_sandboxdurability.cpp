@@ -17,6 +17,8 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QScopeGuard>
+#include <QSemaphore>
 #include <QSet>
 #include <QSslCertificate>
 #include <QSslKey>
@@ -72,6 +74,8 @@ public:
             socket->connectToHostEncrypted(url.host(), quint16(url.port()));
             m_sockets.push_back(std::move(socket));
         }
+        m_buffers.resize(m_sockets.size());
+        m_replies.resize(m_sockets.size());
     }
 
     bool waitEncrypted()
@@ -83,35 +87,46 @@ public:
         return true;
     }
 
+    // Writes a request on connection i (its earlier answer is forgotten).
+    void send(size_t i, const QByteArray &method, const QString &path, const QJsonObject &body,
+              const QByteArray &contentType = "application/json")
+    {
+        const QByteArray bytes = QJsonDocument(body).toJson(QJsonDocument::Compact);
+        const QByteArray head = method + ' ' + path.toUtf8() + " HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer " + m_token
+            + "\r\nContent-Type: " + contentType + "\r\nAccept: application/json\r\nContent-Length: "
+            + QByteArray::number(bytes.size()) + "\r\n\r\n";
+        m_buffers[i].clear();
+        m_replies[i] = RawReply();
+        m_sockets[i]->write(head + bytes);
+        m_sockets[i]->waitForBytesWritten(5000); // on the wire; the server has not run yet
+    }
+
+    // Reads what connection i has received: true once its answer is complete (reply(i)).
+    bool answered(size_t i)
+    {
+        m_buffers[i] += m_sockets[i]->readAll();
+        return m_replies[i].status != 0 || parse(m_buffers[i], m_replies[i]);
+    }
+    const RawReply &reply(size_t i) const { return m_replies[i]; }
+
     // Writes request i on connection i (all before returning), then serves the event loop until
     // every answer is complete.
     QList<RawReply> exchange(const QList<QByteArray> &methods, const QList<QString> &paths, const QList<QJsonObject> &bodies,
                              const QByteArray &contentType = "application/json")
     {
-        for (size_t i = 0; i < m_sockets.size(); ++i) {
-            const QByteArray body = QJsonDocument(bodies.at(qsizetype(i))).toJson(QJsonDocument::Compact);
-            const QByteArray head = methods.at(qsizetype(i)) + ' ' + paths.at(qsizetype(i)).toUtf8() + " HTTP/1.1\r\nHost: sandbox\r\n"
-                + "Authorization: Bearer " + m_token + "\r\nContent-Type: " + contentType
-                + "\r\nAccept: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n";
-            m_sockets[i]->write(head + body);
-            m_sockets[i]->waitForBytesWritten(5000); // on the wire; the sandbox has not run yet
-        }
-        QList<RawReply> replies(qsizetype(m_sockets.size()));
-        std::vector<QByteArray> buffers(m_sockets.size());
+        for (size_t i = 0; i < m_sockets.size(); ++i)
+            send(i, methods.at(qsizetype(i)), paths.at(qsizetype(i)), bodies.at(qsizetype(i)), contentType);
         const bool done = QTest::qWaitFor(
             [&] {
                 bool all = true;
-                for (size_t i = 0; i < m_sockets.size(); ++i) {
-                    buffers[i] += m_sockets[i]->readAll();
-                    if (replies[qsizetype(i)].status == 0 && !parse(buffers[i], replies[qsizetype(i)]))
-                        all = false;
-                }
+                for (size_t i = 0; i < m_sockets.size(); ++i)
+                    all = answered(i) && all;
                 return all;
             },
             20000);
         if (!done)
             qWarning("not every answer arrived");
-        return replies;
+        return QList<RawReply>(m_replies.begin(), m_replies.end());
     }
 
 private:
@@ -134,6 +149,25 @@ private:
 
     QByteArray m_token;
     std::vector<std::unique_ptr<QSslSocket>> m_sockets;
+    std::vector<QByteArray> m_buffers;
+    std::vector<RawReply> m_replies;
+};
+
+// A streamed answer that only notes when it starts.
+class CallbackStream : public ResponseStream
+{
+public:
+    explicit CallbackStream(std::function<void()> onAttach) : m_onAttach(std::move(onAttach)) {}
+    void attach(Write, Finish) override
+    {
+        attached = true;
+        m_onAttach();
+    }
+    void detach() override {}
+    bool attached = false;
+
+private:
+    std::function<void()> m_onAttach;
 };
 
 } // namespace
@@ -169,6 +203,24 @@ private:
         RawReply r{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), QJsonDocument::fromJson(reply->readAll()).object()};
         reply->deleteLater();
         return r;
+    }
+
+    static QSslConfiguration serverTls(const SandboxCertificates &certificates)
+    {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setLocalCertificate(QSslCertificate::fromData(certificates.serverCertificatePem()).first());
+        tls.setPrivateKey(QSslKey(certificates.serverKeyPem(), QSsl::Ec, QSsl::Pem, QSsl::PrivateKey));
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        return tls;
+    }
+
+    static QUrl urlOf(const HttpServer &server)
+    {
+        QUrl url;
+        url.setScheme(QStringLiteral("https"));
+        url.setHost(QStringLiteral("127.0.0.1"));
+        url.setPort(server.port());
+        return url;
     }
 
 private slots:
@@ -316,10 +368,7 @@ private slots:
         QTemporaryDir dir;
         Result<SandboxCertificates> certificates = SandboxCertificates::loadOrCreate(dir.path());
         QVERIFY(certificates.ok());
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.setLocalCertificate(QSslCertificate::fromData(certificates->serverCertificatePem()).first());
-        tls.setPrivateKey(QSslKey(certificates->serverKeyPem(), QSsl::Ec, QSsl::Pem, QSsl::PrivateKey));
-        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        const QSslConfiguration tls = serverTls(*certificates);
         bool staged = false;
         bool failNext = false;
         int flushes = 0;
@@ -328,20 +377,22 @@ private slots:
             return HttpResponse{201, "application/json", {}, "{}", nullptr};
         });
         server.setCommitBarrier({[&] { return staged; },
-                                 [&]() -> Status {
+                                 [&]() -> std::optional<std::function<Status()>> {
+                                     if (!staged)
+                                         return std::nullopt;
                                      staged = false;
                                      ++flushes;
-                                     if (std::exchange(failNext, false))
-                                         return makeError(ErrorCategory::Io, QStringLiteral("disk full"));
-                                     return {};
+                                     return [fail = std::exchange(failNext, false)]() -> Status {
+                                         if (fail)
+                                             return makeError(ErrorCategory::Io, QStringLiteral("disk full"));
+                                         return {};
+                                     };
                                  },
+                                 [](const Status &written) { return written; },
                                  [](const Error &) { return HttpResponse{500, "application/json", {}, "{}", nullptr}; }});
         QString error;
         QVERIFY2(server.listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
-        QUrl url;
-        url.setScheme(QStringLiteral("https"));
-        url.setHost(QStringLiteral("127.0.0.1"));
-        url.setPort(server.port());
+        const QUrl url = urlOf(server);
 
         const QList<QByteArray> methods(4, "POST");
         const QList<QString> paths(4, QStringLiteral("/x"));
@@ -357,6 +408,140 @@ private slots:
         QVERIFY(unlucky.waitEncrypted());
         for (const RawReply &reply : unlucky.exchange(methods.mid(0, 2), paths.mid(0, 2), bodies.mid(0, 2)))
             QCOMPARE(reply.status, 500);
+    }
+
+    // Pipelined group commit, with a stand-in store whose disk writes wait for the test: a write
+    // staged while a flush's disk write runs is answered only after the next flush, which starts
+    // as that one ends; when a flush fails, the write staged behind it fails too (the store
+    // undoes every change that was not durable).
+    void answersWaitForTheFlushCoveringThem()
+    {
+        QTemporaryDir dir;
+        Result<SandboxCertificates> certificates = SandboxCertificates::loadOrCreate(dir.path());
+        QVERIFY(certificates.ok());
+        bool staged = false;
+        bool failNext = false;
+        int handled = 0;
+        int begun = 0;
+        QSemaphore disk; // each flush's disk write takes one
+        HttpServer server(serverTls(*certificates), [&](const HttpRequest &) {
+            staged = true;
+            ++handled;
+            return HttpResponse{201, "application/json", {}, "{}", nullptr};
+        });
+        const auto letTheDiskFinish = qScopeGuard([&] { disk.release(100); }); // before the server waits for it
+        server.setCommitBarrier({[&] { return staged; },
+                                 [&]() -> std::optional<std::function<Status()>> {
+                                     if (!staged)
+                                         return std::nullopt;
+                                     staged = false;
+                                     ++begun;
+                                     return [&disk, fail = std::exchange(failNext, false)]() -> Status {
+                                         disk.acquire();
+                                         if (fail)
+                                             return makeError(ErrorCategory::Io, QStringLiteral("disk full"));
+                                         return {};
+                                     };
+                                 },
+                                 [&](const Status &written) {
+                                     if (!written)
+                                         staged = false; // undone with the failed flush
+                                     return written;
+                                 },
+                                 [](const Error &) { return HttpResponse{500, "application/json", {}, "{}", nullptr}; }});
+        QString error;
+        QVERIFY2(server.listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+        RawClients clients(urlOf(server), certificates->caCertificatePem(), "t", 2);
+        QVERIFY(clients.waitEncrypted());
+
+        clients.send(0, "POST", QStringLiteral("/a"), {});
+        QTRY_COMPARE(begun, 1); // the first write's flush is on the disk
+        clients.send(1, "POST", QStringLiteral("/b"), {});
+        QTRY_COMPARE(handled, 2); // the second is staged meanwhile
+        QTest::qWait(50);
+        QVERIFY(!clients.answered(0));
+        QVERIFY(!clients.answered(1));
+        disk.release();
+        QTRY_VERIFY(clients.answered(0));
+        QCOMPARE(clients.reply(0).status, 201);
+        QTRY_COMPARE(begun, 2); // the next flush started as the first ended
+        QTest::qWait(50);
+        QVERIFY(!clients.answered(1)); // its write is not durable yet
+        disk.release();
+        QTRY_VERIFY(clients.answered(1));
+        QCOMPARE(clients.reply(1).status, 201);
+
+        failNext = true;
+        clients.send(0, "POST", QStringLiteral("/a"), {});
+        QTRY_COMPARE(begun, 3);
+        clients.send(1, "POST", QStringLiteral("/b"), {});
+        QTRY_COMPARE(handled, 4);
+        disk.release();
+        QTRY_VERIFY(clients.answered(0) && clients.answered(1));
+        QCOMPARE(clients.reply(0).status, 500);
+        QCOMPARE(clients.reply(1).status, 500);
+        QCOMPARE(begun, 3); // nothing was left to flush
+    }
+
+    // A watch lists the store as it starts, so it starts only when no write is left undurable:
+    // one that came due while another write was staged behind it waits for that write's flush,
+    // done at once on the server's thread, not for a quiet moment.
+    void watchStartsOnADurableStore()
+    {
+        QTemporaryDir dir;
+        Result<SandboxCertificates> certificates = SandboxCertificates::loadOrCreate(dir.path());
+        QVERIFY(certificates.ok());
+        bool staged = false;
+        int begun = 0;
+        int finished = 0;
+        int finishedWhenWatchStarted = -1;
+        bool stagedWhenWatchStarted = true;
+        QSemaphore disk;
+        const auto watch = std::make_shared<CallbackStream>([&] {
+            finishedWhenWatchStarted = finished;
+            stagedWhenWatchStarted = staged;
+        });
+        HttpServer server(serverTls(*certificates), [&](const HttpRequest &request) {
+            if (request.path == QLatin1String("/watch"))
+                return HttpResponse{200, "application/json", {}, {}, watch};
+            staged = true;
+            return HttpResponse{201, "application/json", {}, "{}", nullptr};
+        });
+        const auto letTheDiskFinish = qScopeGuard([&] { disk.release(100); });
+        server.setCommitBarrier({[&] { return staged; },
+                                 [&]() -> std::optional<std::function<Status()>> {
+                                     if (!staged)
+                                         return std::nullopt;
+                                     staged = false;
+                                     ++begun;
+                                     return [&disk]() -> Status {
+                                         disk.acquire();
+                                         return {};
+                                     };
+                                 },
+                                 [&](const Status &written) {
+                                     ++finished;
+                                     return written;
+                                 },
+                                 [](const Error &) { return HttpResponse{500, "application/json", {}, "{}", nullptr}; }});
+        QString error;
+        QVERIFY2(server.listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+        RawClients clients(urlOf(server), certificates->caCertificatePem(), "t", 3);
+        QVERIFY(clients.waitEncrypted());
+
+        clients.send(0, "POST", QStringLiteral("/a"), {});
+        QTRY_COMPARE(begun, 1);
+        clients.send(1, "GET", QStringLiteral("/watch"), {}); // due when the first flush ends
+        clients.send(2, "POST", QStringLiteral("/b"), {});
+        QTRY_VERIFY(staged); // the second write waits behind the first flush
+        QTest::qWait(50);
+        QVERIFY(!watch->attached);
+        disk.release(2); // the first flush, then the second
+        QTRY_VERIFY(watch->attached);
+        QCOMPARE(finishedWhenWatchStarted, 2);
+        QVERIFY(!stagedWhenWatchStarted);
+        QTRY_VERIFY(clients.answered(0) && clients.answered(2));
+        QCOMPARE(clients.reply(2).status, 201);
     }
 
     // A real sluice-sandbox process takes concurrent writes and is SIGKILLed while some are in
@@ -487,6 +672,70 @@ private slots:
         Result<std::unique_ptr<ObjectStore>> reopened = ObjectStore::open(dir.path());
         QVERIFY(reopened.ok());
         QCOMPARE((*reopened)->list(QStringLiteral("configmaps")).size(), 5);
+    }
+
+    // A flush in two steps: commits go on while its journal write runs; finishing it publishes
+    // only what it took; a failed one undoes what it took and everything staged since, and the
+    // journal holds neither.
+    void pipelinedFlushes()
+    {
+        QTemporaryDir dir;
+        Result<std::unique_ptr<ObjectStore>> store = ObjectStore::open(dir.path());
+        QVERIFY(store.ok());
+        ObjectStore &s = **store;
+        QList<quint64> heard;
+        s.setFlushScheduler([] {});
+        s.addChangeListener([&](const ChangeEvent &event) { heard << event.resourceVersion; });
+        const auto put = [&](const QString &name, const QString &value) {
+            QJsonObject object = configMap(name);
+            object.insert(QStringLiteral("data"), QJsonObject{{QStringLiteral("v"), value}});
+            QList<Mutation> m{Mutation{Mutation::Op::Put, ObjectKey{QStringLiteral("configmaps"), QStringLiteral("ns"), name}, object}};
+            return s.commit(m);
+        };
+        const auto valueOf = [&](const QString &name) {
+            const std::optional<QJsonObject> object = s.get(ObjectKey{QStringLiteral("configmaps"), QStringLiteral("ns"), name});
+            return object ? object->value(QStringLiteral("data")).toObject().value(QStringLiteral("v")).toString() : QString();
+        };
+
+        QVERIFY(put(QStringLiteral("a"), QStringLiteral("1")).ok());
+        ObjectStore::FlushWork first = s.beginFlush();
+        QVERIFY(first.begun && first.write);
+        QVERIFY(s.flushing() && !s.hasUnflushed());
+        QVERIFY(!s.beginFlush().begun); // one at a time
+        QVERIFY(put(QStringLiteral("b"), QStringLiteral("1")).ok()); // while the disk works
+        QVERIFY(s.hasUnflushed());
+        QVERIFY(heard.isEmpty());
+        QVERIFY(first.write().ok());
+        QVERIFY(s.finishFlush({}).ok());
+        QCOMPARE(heard, QList<quint64>{1}); // what the flush took, not what came after
+        QVERIFY(s.hasStaged() && s.hasUnflushed() && !s.flushing());
+        QVERIFY(s.flush().ok());
+        QCOMPARE(heard, (QList<quint64>{1, 2}));
+
+        // rv 3 and 4 change a and b; a's flush fails after b was staged behind it.
+        QVERIFY(put(QStringLiteral("a"), QStringLiteral("2")).ok());
+        ObjectStore::FlushWork failing = s.beginFlush();
+        QVERIFY(failing.begun);
+        QVERIFY(put(QStringLiteral("b"), QStringLiteral("2")).ok());
+        QCOMPARE(valueOf(QStringLiteral("b")), QStringLiteral("2"));
+        QVERIFY(!s.finishFlush(makeError(ErrorCategory::Io, QStringLiteral("disk full"))).ok());
+        QCOMPARE(valueOf(QStringLiteral("a")), QStringLiteral("1"));
+        QCOMPARE(valueOf(QStringLiteral("b")), QStringLiteral("1"));
+        QCOMPARE(s.resourceVersion(), quint64(2));
+        QVERIFY(!s.hasStaged());
+        QCOMPARE(heard, (QList<quint64>{1, 2}));
+
+        QVERIFY(put(QStringLiteral("c"), QStringLiteral("1")).ok()); // writes work again
+        QVERIFY(s.flush().ok());
+        store->reset();
+        Result<std::unique_ptr<ObjectStore>> reopened = ObjectStore::open(dir.path());
+        QVERIFY(reopened.ok());
+        QCOMPARE((*reopened)->resourceVersion(), quint64(3));
+        QCOMPARE((*reopened)->list(QStringLiteral("configmaps")).size(), 3);
+        QStringList values; // the journal holds neither undone write
+        for (const QJsonObject &object : (*reopened)->list(QStringLiteral("configmaps")))
+            values << object.value(QStringLiteral("data")).toObject().value(QStringLiteral("v")).toString();
+        QCOMPARE(values, (QStringList{QStringLiteral("1"), QStringLiteral("1"), QStringLiteral("1")}));
     }
 };
 
