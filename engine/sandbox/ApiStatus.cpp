@@ -34,10 +34,16 @@ QString qualifiedResource(const ResourceType &type)
 
 HttpResponse jsonResponse(int status, const QJsonObject &body, const QByteArray &contentType)
 {
+    HttpResponse response = jsonTextResponse(status, json::compact(body));
+    response.contentType = contentType;
+    return response;
+}
+
+HttpResponse jsonTextResponse(int status, QByteArray body)
+{
     HttpResponse response;
     response.status = status;
-    response.contentType = contentType;
-    response.body = json::compact(body);
+    response.body = std::move(body);
     return response;
 }
 

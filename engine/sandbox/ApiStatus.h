@@ -16,6 +16,8 @@ struct ResourceType;
 // A JSON response with `status` and `body`.
 HttpResponse jsonResponse(int status, const QJsonObject &body,
                           const QByteArray &contentType = "application/json");
+// The same with the body's JSON text already written (json::compact).
+HttpResponse jsonTextResponse(int status, QByteArray body);
 
 // A failure Status. `details` may be empty.
 HttpResponse statusFailure(int code, const QString &reason, const QString &message,

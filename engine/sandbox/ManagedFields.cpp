@@ -338,22 +338,52 @@ QList<ManagedFieldsEntry> parseManagedFields(const QJsonArray &managedFields)
     return entries;
 }
 
+namespace {
+
+QJsonObject entryJson(const ManagedFieldsEntry &entry)
+{
+    QJsonObject o{{QStringLiteral("manager"), entry.manager},
+                  {QStringLiteral("operation"), entry.operation},
+                  {QStringLiteral("apiVersion"), entry.apiVersion},
+                  {QStringLiteral("time"), entry.time},
+                  {QStringLiteral("fieldsType"), QStringLiteral("FieldsV1")},
+                  {QStringLiteral("fieldsV1"), toFieldsV1(entry.fields)}};
+    if (!entry.subresource.isEmpty())
+        o.insert(QStringLiteral("subresource"), entry.subresource);
+    return o;
+}
+
+} // namespace
+
 QJsonArray serializeManagedFields(const QList<ManagedFieldsEntry> &entries)
 {
     QJsonArray array;
     for (const ManagedFieldsEntry &entry : entries) {
-        if (entry.fields.empty())
-            continue;
-        QJsonObject o{{QStringLiteral("manager"), entry.manager},
-                      {QStringLiteral("operation"), entry.operation},
-                      {QStringLiteral("apiVersion"), entry.apiVersion},
-                      {QStringLiteral("time"), entry.time},
-                      {QStringLiteral("fieldsType"), QStringLiteral("FieldsV1")},
-                      {QStringLiteral("fieldsV1"), toFieldsV1(entry.fields)}};
-        if (!entry.subresource.isEmpty())
-            o.insert(QStringLiteral("subresource"), entry.subresource);
-        array.append(o);
+        if (!entry.fields.empty())
+            array.append(entryJson(entry));
     }
+    return array;
+}
+
+QJsonArray withManagedFieldsEntry(const QJsonArray &managedFields, const ManagedFieldsEntry &entry)
+{
+    const QJsonObject own = entry.fields.empty() ? QJsonObject() : entryJson(entry);
+    QJsonArray array;
+    bool placed = false;
+    for (const QJsonValue &value : managedFields) {
+        const QJsonObject o = value.toObject();
+        const ManagedFieldsEntry identity{o.value(QStringLiteral("manager")).toString(), o.value(QStringLiteral("operation")).toString(),
+                                          o.value(QStringLiteral("apiVersion")).toString(), {},
+                                          o.value(QStringLiteral("subresource")).toString(), {}};
+        if (!identity.sameIdentity(entry)) {
+            array.append(o);
+        } else if (!own.isEmpty()) {
+            array.append(own);
+            placed = true;
+        }
+    }
+    if (!placed && !own.isEmpty())
+        array.append(own);
     return array;
 }
 

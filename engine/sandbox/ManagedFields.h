@@ -64,6 +64,11 @@ struct ManagedFieldsEntry
 QList<ManagedFieldsEntry> parseManagedFields(const QJsonArray &managedFields);
 // Entries with an empty field set are dropped.
 QJsonArray serializeManagedFields(const QList<ManagedFieldsEntry> &entries);
+// `managedFields` (as serializeManagedFields wrote them) with `entry` in place of each entry of
+// its identity, or after them all when none has it; the others are kept as they are, their
+// field sets not read (a controller's status write touches its own entry only). An empty
+// `entry.fields` removes its identity's entries.
+QJsonArray withManagedFieldsEntry(const QJsonArray &managedFields, const ManagedFieldsEntry &entry);
 // The same entries and sets, ignoring `time`.
 bool sameOwnership(const QList<ManagedFieldsEntry> &a, const QList<ManagedFieldsEntry> &b);
 

@@ -27,17 +27,18 @@ ObjectKey keyOf(const QString &resource, const QJsonObject &object)
                      metadata.value(QStringLiteral("name")).toString()};
 }
 
+// A Put's record is written around the object's JSON (m.json), in the key order json::compact
+// gives a QJsonObject: {"obj":…,"op":"put","r":…,"rv":…}.
 QByteArray journalRecord(const Mutation &m, quint64 rv)
 {
-    QJsonObject record{{QStringLiteral("rv"), QString::number(rv)}, {QStringLiteral("r"), m.key.resource}};
     if (m.op == Mutation::Op::Put) {
-        record.insert(QStringLiteral("op"), QStringLiteral("put"));
-        record.insert(QStringLiteral("obj"), m.object);
-    } else {
-        record.insert(QStringLiteral("op"), QStringLiteral("del"));
-        record.insert(QStringLiteral("ns"), m.key.namespace_);
-        record.insert(QStringLiteral("n"), m.key.name);
+        QByteArray record = "{\"obj\":" + m.json + ",\"op\":\"put\",\"r\":";
+        json::appendCompact(QJsonValue(m.key.resource), record);
+        return record + ",\"rv\":\"" + QByteArray::number(rv) + "\"}\n";
     }
+    const QJsonObject record{{QStringLiteral("rv"), QString::number(rv)}, {QStringLiteral("r"), m.key.resource},
+                             {QStringLiteral("op"), QStringLiteral("del")}, {QStringLiteral("ns"), m.key.namespace_},
+                             {QStringLiteral("n"), m.key.name}};
     return json::compact(record) + '\n';
 }
 
@@ -250,6 +251,7 @@ Status ObjectStore::commit(QList<Mutation> &mutations)
             QJsonObject metadata = metadataOf(m.object);
             metadata.insert(QStringLiteral("resourceVersion"), QString::number(rv));
             m.object.insert(QStringLiteral("metadata"), metadata);
+            m.json = json::compact(m.object);
         }
         if (m_journal.isOpen())
             m_stagedRecords += journalRecord(m, rv);

@@ -339,7 +339,7 @@ HttpResponse ResourceHandlers::commitPut(const ObjectKey &key, QJsonObject objec
     QList<Mutation> mutations{Mutation{Mutation::Op::Put, key, object}};
     if (Status committed = m_store.commit(mutations); !committed)
         return storeFailure(committed.error());
-    return jsonResponse(status, mutations.first().object);
+    return jsonTextResponse(status, mutations.first().json);
 }
 
 HttpResponse ResourceHandlers::replace(const ResourcePath &path, const HttpRequest &request)

@@ -35,7 +35,6 @@ Status writeStatus(ObjectStore &store, const ObjectKey &key, const QJsonObject &
     QJsonObject object = *current;
     object.insert(kStatus, status);
     QJsonObject metadata = object.value(kMetadata).toObject();
-    QList<ManagedFieldsEntry> entries = parseManagedFields(metadata.value(QStringLiteral("managedFields")).toArray());
     ManagedFieldsEntry entry;
     entry.manager = manager;
     entry.operation = QStringLiteral("Update");
@@ -43,16 +42,7 @@ Status writeStatus(ObjectStore &store, const ObjectKey &key, const QJsonObject &
     entry.time = managedFieldsNow();
     entry.subresource = kStatus;
     entry.fields = statusFieldSet(status);
-    bool replaced = false;
-    for (ManagedFieldsEntry &e : entries) {
-        if (e.sameIdentity(entry)) {
-            e = entry;
-            replaced = true;
-        }
-    }
-    if (!replaced)
-        entries.append(entry);
-    metadata.insert(QStringLiteral("managedFields"), serializeManagedFields(entries));
+    metadata.insert(QStringLiteral("managedFields"), withManagedFieldsEntry(metadata.value(QStringLiteral("managedFields")).toArray(), entry));
     object.insert(kMetadata, metadata);
     QList<Mutation> mutations{Mutation{Mutation::Op::Put, key, object}};
     return store.commit(mutations);

@@ -4,6 +4,7 @@
 // sluice-sandbox process, and a torn last journal line is dropped on reopen.
 
 #include "common/SandboxProcess.h"
+#include "core/JsonText.h"
 #include "kube/Kubeconfig.h"
 #include "sandbox/HttpServer.h"
 #include "sandbox/ObjectStore.h"
@@ -668,6 +669,19 @@ private slots:
         QCOMPARE((*store)->syncCount(), quint64(1));
         QCOMPARE(heard, (QList<quint64>{1, 2, 3, 4, 5}));
         QVERIFY(!(*store)->hasStaged());
+        QFile journal(dir.filePath(QStringLiteral("store.journal")));
+        QVERIFY(journal.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = journal.readAll().split('\n');
+        QCOMPARE(lines.size(), 6); // five records, each ending its line
+        for (int i = 0; i < 5; ++i) {
+            const QJsonObject record = QJsonDocument::fromJson(lines.at(i)).object();
+            QCOMPARE(lines.at(i), json::compact(record)); // one compact JSON object a line, keys in order
+            QCOMPARE(record.value(QStringLiteral("rv")).toString(), QString::number(i + 1));
+            QCOMPARE(record.value(QStringLiteral("op")).toString(), QStringLiteral("put"));
+            QCOMPARE(record.value(QStringLiteral("r")).toString(), QStringLiteral("configmaps"));
+            QCOMPARE(record.value(QStringLiteral("obj")).toObject().value(QStringLiteral("metadata")).toObject().value(QStringLiteral("name")).toString(),
+                     QStringLiteral("s%1").arg(i));
+        }
         store->reset();
         Result<std::unique_ptr<ObjectStore>> reopened = ObjectStore::open(dir.path());
         QVERIFY(reopened.ok());
