@@ -26,6 +26,62 @@ inline int encodedSize(char16_t c, const char16_t *next, const char16_t *end)
     return 3;
 }
 
+
+// A double as QJsonDocument writes it: an integral value up to 2^53 as an integer, others in the
+// shortest form that reads back the same, and "null" for what JSON cannot hold.
+void appendDouble(double d, QByteArray &out)
+{
+    if (!std::isfinite(d)) {
+        out += "null";
+        return;
+    }
+    const double magnitude = std::abs(d);
+    if (magnitude <= kMaxPreciseInteger && magnitude == std::floor(magnitude)) {
+        if (d < 0)
+            out += '-';
+        out += QByteArray::number(quint64(magnitude));
+        return;
+    }
+    out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
+}
+
+template<typename Value>
+void appendValue(const Value &value, QByteArray &out)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        out += "null";
+        return;
+    case QJsonValue::Bool:
+        out += value.toBool() ? "true" : "false";
+        return;
+    case QJsonValue::Double: {
+        const double d = value.toDouble();
+        if (std::abs(d) >= kMaxPreciseInteger) { // an integer stored as one keeps all its digits
+            const QVariant exact = value.toVariant();
+            if (exact.typeId() == QMetaType::LongLong) {
+                out += QByteArray::number(exact.toLongLong());
+                return;
+            }
+        }
+        appendDouble(d, out);
+        return;
+    }
+    case QJsonValue::String:
+        appendString(value.toString(), out);
+        return;
+    case QJsonValue::Array:
+        appendCompact(value.toArray(), out);
+        return;
+    case QJsonValue::Object:
+        appendCompact(value.toObject(), out);
+        return;
+    }
+}
+
+} // namespace
+
 // `text` as a JSON string: '"', '\\' and control characters escaped as QJsonDocument escapes
 // them, the rest as UTF-8 (a lone surrogate as U+FFFD, as QString::toUtf8 writes it). Measured
 // first, then written through a pointer into exactly that room.
@@ -86,61 +142,6 @@ void appendString(const QString &text, QByteArray &out)
     *o++ = '"';
     Q_ASSERT(o == out.constData() + out.size());
 }
-
-// A double as QJsonDocument writes it: an integral value up to 2^53 as an integer, others in the
-// shortest form that reads back the same, and "null" for what JSON cannot hold.
-void appendDouble(double d, QByteArray &out)
-{
-    if (!std::isfinite(d)) {
-        out += "null";
-        return;
-    }
-    const double magnitude = std::abs(d);
-    if (magnitude <= kMaxPreciseInteger && magnitude == std::floor(magnitude)) {
-        if (d < 0)
-            out += '-';
-        out += QByteArray::number(quint64(magnitude));
-        return;
-    }
-    out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
-}
-
-template<typename Value>
-void appendValue(const Value &value, QByteArray &out)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-    case QJsonValue::Undefined:
-        out += "null";
-        return;
-    case QJsonValue::Bool:
-        out += value.toBool() ? "true" : "false";
-        return;
-    case QJsonValue::Double: {
-        const double d = value.toDouble();
-        if (std::abs(d) >= kMaxPreciseInteger) { // an integer stored as one keeps all its digits
-            const QVariant exact = value.toVariant();
-            if (exact.typeId() == QMetaType::LongLong) {
-                out += QByteArray::number(exact.toLongLong());
-                return;
-            }
-        }
-        appendDouble(d, out);
-        return;
-    }
-    case QJsonValue::String:
-        appendString(value.toString(), out);
-        return;
-    case QJsonValue::Array:
-        appendCompact(value.toArray(), out);
-        return;
-    case QJsonValue::Object:
-        appendCompact(value.toObject(), out);
-        return;
-    }
-}
-
-} // namespace
 
 void appendCompact(const QJsonObject &object, QByteArray &out)
 {

@@ -14,6 +14,8 @@ namespace sluice::json {
 void appendCompact(const QJsonObject &object, QByteArray &out);
 void appendCompact(const QJsonArray &array, QByteArray &out);
 void appendCompact(const QJsonValue &value, QByteArray &out); // a scalar too
+// `text` as a JSON string literal, quotes included.
+void appendString(const QString &text, QByteArray &out);
 
 inline QByteArray compact(const QJsonObject &object)
 {

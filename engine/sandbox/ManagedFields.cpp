@@ -186,6 +186,33 @@ QJsonObject fieldsV1Of(FieldSet::const_iterator first, FieldSet::const_iterator 
     return object;
 }
 
+// The same trie as fieldsV1Of, written as JSON text (members in set order; a reader sorts them).
+void appendFieldsV1(FieldSet::const_iterator first, FieldSet::const_iterator last, qsizetype depth, QByteArray &out)
+{
+    out += '{';
+    bool member = false;
+    for (; first != last && first->size() == depth; ++first)
+        member = true;
+    bool comma = false;
+    if (member && first != last) {
+        out += "\".\":{}";
+        comma = true;
+    }
+    while (first != last) {
+        const QString &element = first->at(depth);
+        auto group = first;
+        while (group != last && group->at(depth) == element)
+            ++group;
+        if (std::exchange(comma, true))
+            out += ',';
+        json::appendString(element, out);
+        out += ':';
+        appendFieldsV1(first, group, depth + 1, out);
+        first = group;
+    }
+    out += '}';
+}
+
 void readTrie(const QJsonObject &object, FieldPath &prefix, FieldSet &out, int depth)
 {
     if (depth > kMaxDepth)
@@ -340,34 +367,55 @@ QList<ManagedFieldsEntry> parseManagedFields(const QJsonArray &managedFields)
 
 namespace {
 
-QJsonObject entryJson(const ManagedFieldsEntry &entry)
+void appendEntry(const ManagedFieldsEntry &entry, QByteArray &out)
 {
-    QJsonObject o{{QStringLiteral("manager"), entry.manager},
-                  {QStringLiteral("operation"), entry.operation},
-                  {QStringLiteral("apiVersion"), entry.apiVersion},
-                  {QStringLiteral("time"), entry.time},
-                  {QStringLiteral("fieldsType"), QStringLiteral("FieldsV1")},
-                  {QStringLiteral("fieldsV1"), toFieldsV1(entry.fields)}};
-    if (!entry.subresource.isEmpty())
-        o.insert(QStringLiteral("subresource"), entry.subresource);
-    return o;
+    out += "{\"manager\":";
+    json::appendString(entry.manager, out);
+    out += ",\"operation\":";
+    json::appendString(entry.operation, out);
+    out += ",\"apiVersion\":";
+    json::appendString(entry.apiVersion, out);
+    out += ",\"time\":";
+    json::appendString(entry.time, out);
+    out += ",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":";
+    appendFieldsV1(entry.fields.begin(), entry.fields.end(), 0, out);
+    if (!entry.subresource.isEmpty()) {
+        out += ",\"subresource\":";
+        json::appendString(entry.subresource, out);
+    }
+    out += '}';
+}
+
+// Written as text and read by Qt's JSON reader, which builds the containers at once: several
+// times cheaper than inserting each member into a QJsonObject. The text is valid JSON whatever
+// the strings hold (json::appendString), and its depth is bounded by the sets' (kMaxDepth).
+QJsonArray entriesJson(const QList<const ManagedFieldsEntry *> &entries)
+{
+    QByteArray text = "[";
+    for (const ManagedFieldsEntry *entry : entries) {
+        if (text.size() > 1)
+            text += ',';
+        appendEntry(*entry, text);
+    }
+    text += ']';
+    return QJsonDocument::fromJson(text).array();
 }
 
 } // namespace
 
 QJsonArray serializeManagedFields(const QList<ManagedFieldsEntry> &entries)
 {
-    QJsonArray array;
+    QList<const ManagedFieldsEntry *> written;
     for (const ManagedFieldsEntry &entry : entries) {
         if (!entry.fields.empty())
-            array.append(entryJson(entry));
+            written << &entry;
     }
-    return array;
+    return entriesJson(written);
 }
 
 QJsonArray withManagedFieldsEntry(const QJsonArray &managedFields, const ManagedFieldsEntry &entry)
 {
-    const QJsonObject own = entry.fields.empty() ? QJsonObject() : entryJson(entry);
+    const QJsonObject own = entry.fields.empty() ? QJsonObject() : entriesJson({&entry}).at(0).toObject();
     QJsonArray array;
     bool placed = false;
     for (const QJsonValue &value : managedFields) {

@@ -33,7 +33,7 @@ QByteArray journalRecord(const Mutation &m, quint64 rv)
 {
     if (m.op == Mutation::Op::Put) {
         QByteArray record = "{\"obj\":" + m.json + ",\"op\":\"put\",\"r\":";
-        json::appendCompact(QJsonValue(m.key.resource), record);
+        json::appendString(m.key.resource, record);
         return record + ",\"rv\":\"" + QByteArray::number(rv) + "\"}\n";
     }
     const QJsonObject record{{QStringLiteral("rv"), QString::number(rv)}, {QStringLiteral("r"), m.key.resource},

@@ -396,6 +396,21 @@ private slots:
         QCOMPARE(entry.value(QStringLiteral("operation")).toString(), QStringLiteral("Apply"));
         QCOMPARE(entry.value(QStringLiteral("fieldsType")).toString(), QStringLiteral("FieldsV1"));
         QCOMPARE(compact(entry.value(QStringLiteral("fieldsV1"))), QByteArray(R"({"f:data":{"f:a":{},"f:b":{}},"f:metadata":{"f:labels":{"f:app":{}}}})"));
+        // Keyed list items (their key as JSON in the element name, "." for the item itself),
+        // set lists by value, atomic selectors.
+        const Reply web = apply(QStringLiteral("/apis/apps/v1/namespaces/demo/deployments/ssa-web"),
+                                R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"ssa-web","finalizers":["example.com/keep"]},)"
+                                R"("spec":{"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},)"
+                                R"("spec":{"containers":[{"name":"main","image":"nginx","ports":[{"containerPort":80}],"env":[{"name":"A","value":"1"}]}]}}}})",
+                                query);
+        QCOMPARE(web.status, 201);
+        // (' stands for an escaped quote inside an element name.)
+        const QByteArray webFields = QByteArray(R"({"f:metadata":{"f:finalizers":{"v:'example.com/keep'":{}}},"f:spec":{"f:selector":{},"f:template":{)"
+                                                R"("f:metadata":{"f:labels":{"f:app":{}}},"f:spec":{"f:containers":{"k:{'name':'main'}":{".":{},)"
+                                                R"("f:env":{"k:{'name':'A'}":{".":{},"f:name":{},"f:value":{}}},"f:image":{},"f:name":{},)"
+                                                R"("f:ports":{"k:{'containerPort':80,'protocol':'TCP'}":{".":{},"f:containerPort":{}}}}}}}}})")
+                                         .replace('\'', "\\\"");
+        QCOMPARE(compact(managedEntry(web.json, QStringLiteral("kubectl")).value(QStringLiteral("fieldsV1"))), webFields);
 
         // The same apply again is a no-op: same resourceVersion.
         const QString rv = r.json.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("resourceVersion")).toString();
