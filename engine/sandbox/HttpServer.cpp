@@ -139,6 +139,7 @@ HttpServer::HttpServer(QSslConfiguration tls, HttpHandler handler, QObject *pare
 
 HttpServer::~HttpServer()
 {
+    close(); // the connections count themselves out while this object is whole
     m_flushThread->waitForDone(); // its work reports to this object
 }
 
@@ -255,8 +256,8 @@ void HttpServer::startFlush()
     }
     ++m_flushesBegun;
     m_flushing = true;
-    if (!*write) {
-        finishFlush({});
+    if (!*write || m_connections <= 1) {
+        finishFlush(*write ? (*write)() : Status());
         return;
     }
     m_flushThread->start([this, write = std::move(*write)] {
@@ -330,6 +331,7 @@ void HttpServer::releaseHeld(const std::optional<HttpResponse> &failure)
 HttpConnection::HttpConnection(QSslSocket *socket, HttpServer *server)
     : QObject(server), m_socket(socket), m_server(server), m_peer(socket->peerAddress()), m_deadline(new QTimer(this))
 {
+    ++m_server->m_connections;
     m_socket->setParent(this);
     m_deadline->setSingleShot(true);
     connect(m_deadline, &QTimer::timeout, this, &HttpConnection::onDeadline);
@@ -349,6 +351,7 @@ HttpConnection::HttpConnection(QSslSocket *socket, HttpServer *server)
 
 HttpConnection::~HttpConnection()
 {
+    --m_server->m_connections;
     if (m_stream)
         std::exchange(m_stream, nullptr)->detach();
 }

@@ -24,8 +24,10 @@
 // given while writes are staged, or being made durable, is held. At the end of an event-loop
 // round the server hands every staged write to one flush (one fdatasync for the requests of every
 // connection served in that round), whose disk write runs on a thread of its own while requests
-// are served on; when it ends, the writes staged meanwhile go to the next flush at once
-// (pipelined), and the answers the finished flush covers leave, in order per connection. So no
+// are served on (with one client connected, on this thread: nothing could be served meanwhile,
+// and the hop would only delay a client that waits for each answer); when it ends, the writes
+// staged meanwhile go to the next flush at once (pipelined), and the answers the finished flush
+// covers leave, in order per connection. So no
 // client learns of a write, its own or another's, before it is durable; a failed flush undoes
 // every write not durable yet and turns every held answer into an error. A watch about to start
 // (a streamed answer) lists the store, so it starts only once nothing is left undurable.
@@ -130,6 +132,7 @@ private:
     HttpLimits m_limits;
     CommitBarrier m_barrier;
     bool m_flushScheduled = false;
+    int m_connections = 0;       // HttpConnections alive
     bool m_flushing = false;     // a flush's disk write is in progress
     quint64 m_flushesBegun = 0;  // flushes are numbered from 1
     quint64 m_flushesDone = 0;

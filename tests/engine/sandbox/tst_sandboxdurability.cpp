@@ -21,6 +21,7 @@
 #include <QScopeGuard>
 #include <QSemaphore>
 #include <QSet>
+#include <QThread>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QSslSocket>
@@ -438,7 +439,8 @@ private slots:
                                      staged = false;
                                      ++begun;
                                      return [&disk, fail = std::exchange(failNext, false)]() -> Status {
-                                         disk.acquire();
+                                         if (!disk.tryAcquire(1, 10000)) // (not forever, should it run on the test's thread)
+                                             return makeError(ErrorCategory::Io, QStringLiteral("the test never let the disk finish"));
                                          if (fail)
                                              return makeError(ErrorCategory::Io, QStringLiteral("disk full"));
                                          return {};
@@ -454,6 +456,7 @@ private slots:
         QVERIFY2(server.listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
         RawClients clients(urlOf(server), certificates->caCertificatePem(), "t", 2);
         QVERIFY(clients.waitEncrypted());
+        QTRY_COMPARE(server.findChildren<HttpConnection *>().size(), 2); // (else the server writes on its own thread)
 
         clients.send(0, "POST", QStringLiteral("/a"), {});
         QTRY_COMPARE(begun, 1); // the first write's flush is on the disk
@@ -482,6 +485,51 @@ private slots:
         QCOMPARE(clients.reply(0).status, 500);
         QCOMPARE(clients.reply(1).status, 500);
         QCOMPARE(begun, 3); // nothing was left to flush
+    }
+
+    // With one client connected the disk write is done on the server's thread (nothing could
+    // be served meanwhile); with more, on the flush thread while they are served.
+    void aLoneClientsFlushStaysOnTheServersThread()
+    {
+        QTemporaryDir dir;
+        Result<SandboxCertificates> certificates = SandboxCertificates::loadOrCreate(dir.path());
+        QVERIFY(certificates.ok());
+        bool staged = false;
+        QList<bool> onServerThread;
+        QMutex mutex;
+        HttpServer server(serverTls(*certificates), [&](const HttpRequest &) {
+            staged = true;
+            return HttpResponse{201, "application/json", {}, "{}", nullptr};
+        });
+        server.setCommitBarrier({[&] { return staged; },
+                                 [&]() -> std::optional<std::function<Status()>> {
+                                     if (!staged)
+                                         return std::nullopt;
+                                     staged = false;
+                                     return [&, serverThread = QThread::currentThread()]() -> Status {
+                                         QMutexLocker lock(&mutex);
+                                         onServerThread << (QThread::currentThread() == serverThread);
+                                         return {};
+                                     };
+                                 },
+                                 [](const Status &written) { return written; },
+                                 [](const Error &) { return HttpResponse{500, "application/json", {}, "{}", nullptr}; }});
+        QString error;
+        QVERIFY2(server.listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+        {
+            RawClients lone(urlOf(server), certificates->caCertificatePem(), "t", 1);
+            QVERIFY(lone.waitEncrypted());
+            QCOMPARE(lone.exchange({"POST"}, {QStringLiteral("/a")}, {QJsonObject()}).first().status, 201);
+        }
+        QTRY_VERIFY(server.findChildren<HttpConnection *>().isEmpty()); // the lone client has gone
+        RawClients two(urlOf(server), certificates->caCertificatePem(), "t", 2);
+        QVERIFY(two.waitEncrypted());
+        QTRY_COMPARE(server.findChildren<HttpConnection *>().size(), 2);
+        two.send(0, "POST", QStringLiteral("/b"), {}); // on one of the two
+        QTRY_VERIFY(two.answered(0));
+        QCOMPARE(two.reply(0).status, 201);
+        QMutexLocker lock(&mutex);
+        QCOMPARE(onServerThread, (QList<bool>{true, false}));
     }
 
     // A watch lists the store as it starts, so it starts only when no write is left undurable:
@@ -516,7 +564,8 @@ private slots:
                                      staged = false;
                                      ++begun;
                                      return [&disk]() -> Status {
-                                         disk.acquire();
+                                         if (!disk.tryAcquire(1, 10000))
+                                             return makeError(ErrorCategory::Io, QStringLiteral("the test never let the disk finish"));
                                          return {};
                                      };
                                  },
@@ -529,6 +578,7 @@ private slots:
         QVERIFY2(server.listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
         RawClients clients(urlOf(server), certificates->caCertificatePem(), "t", 3);
         QVERIFY(clients.waitEncrypted());
+        QTRY_COMPARE(server.findChildren<HttpConnection *>().size(), 3);
 
         clients.send(0, "POST", QStringLiteral("/a"), {});
         QTRY_COMPARE(begun, 1);
