@@ -143,8 +143,9 @@ public:
     bool hasUnflushed() const { return m_staged.size() > m_flushing; }
     bool flushing() const { return m_flushing > 0; }
     // `schedule` is called when a commit stages the first change after a flush began; the owner then
-    // calls flush() soon, on this thread (the sandbox: once per event-loop round, before any
-    // answer given meanwhile leaves). Empty: every commit flushes itself.
+    // flushes soon (the sandbox's server: beginFlush() at the end of the event-loop round, or as
+    // the flush in progress finishes; no answer given meanwhile leaves before). Empty: every
+    // commit flushes itself.
     void setFlushScheduler(std::function<void()> schedule) { m_scheduleFlush = std::move(schedule); }
     void addChangeListener(ChangeListener listener) { m_listeners.push_back(std::move(listener)); }
 
