@@ -60,7 +60,7 @@ struct Mutation
     Op op = Op::Put;
     ObjectKey key;
     QJsonObject object; // Put: the object; its metadata.resourceVersion is set by commit()
-    QByteArray json;    // Put, set by commit(): the stamped object's compact JSON (json::compact)
+    QByteArray json = {}; // Put, set by commit(): the stamped object's compact JSON (json::compact)
 };
 
 // One committed change, as a watch reports it (kube-api.md §6.7).
