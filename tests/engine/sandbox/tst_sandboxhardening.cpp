@@ -231,6 +231,57 @@ private slots:
         QCOMPARE(exchange(again, "GET", QStringLiteral("/api/v1/namespaces/default/configmaps/cm-%1").arg(failedAt).toUtf8()), 404);
     }
 
+    // The same with eight writers at once, so flushes run on the flush thread while writes are
+    // staged behind them: a failed flush fails those too (500), and exactly what was answered
+    // 201 survives a restart.
+    void fullDiskUnderConcurrentWriters()
+    {
+        const QString prlimit = QStandardPaths::findExecutable("prlimit");
+        QVERIFY2(!prlimit.isEmpty(), "prlimit (util-linux) is not installed");
+        QTemporaryDir dir;
+        test::SandboxProcess process;
+        QVERIFY(process.start(kSandboxBinary, dir.path(), {}, {prlimit, "--fsize=131072:unlimited"}));
+        const Endpoint endpoint = Endpoint::of(process, dir.path());
+        QStringList acknowledged, refused;
+        for (int round = 0; round < 100 && refused.isEmpty(); ++round) {
+            std::vector<std::unique_ptr<RawConnection>> writers;
+            for (int i = 0; i < 8; ++i) {
+                writers.push_back(std::make_unique<RawConnection>(endpoint));
+                QVERIFY(writers.back()->waitEncrypted());
+            }
+            for (int i = 0; i < 8; ++i) {
+                const QByteArray body = QJsonDocument(configMap(QStringLiteral("cm-%1-%2").arg(round).arg(i), QString(1000, 'x')))
+                                            .toJson(QJsonDocument::Compact);
+                writers[size_t(i)]->write(requestHead("POST", "/api/v1/namespaces/default/configmaps", endpoint.token, body.size()) + body);
+            }
+            for (int i = 0; i < 8; ++i) {
+                const int status = writers[size_t(i)]->waitStatus(10000);
+                const QString name = QStringLiteral("cm-%1-%2").arg(round).arg(i);
+                if (status == 201)
+                    acknowledged << name;
+                else if (status == 500)
+                    refused << name;
+                else
+                    QFAIL(qPrintable(QStringLiteral("unexpected status %1").arg(status)));
+            }
+        }
+        QVERIFY2(!refused.isEmpty(), "the file size limit was never reached");
+        QVERIFY(QProcess::execute(prlimit, {"--pid", QString::number(process.pid()), "--fsize=unlimited"}) == 0);
+        QCOMPARE(exchange(endpoint, "POST", "/api/v1/namespaces/default/configmaps", configMap(QStringLiteral("after"))), 201);
+        acknowledged << QStringLiteral("after");
+        ::kill(pid_t(process.pid()), SIGKILL);
+        process.stop();
+
+        test::SandboxProcess restarted;
+        QVERIFY(restarted.start(kSandboxBinary, dir.path()));
+        const Endpoint again = Endpoint::of(restarted, dir.path());
+        for (const QString &name : std::as_const(acknowledged))
+            QCOMPARE(exchange(again, "GET", "/api/v1/namespaces/default/configmaps/" + name.toUtf8()), 200);
+        for (const QString &name : std::as_const(refused))
+            QCOMPARE(exchange(again, "GET", "/api/v1/namespaces/default/configmaps/" + name.toUtf8()), 404);
+        qInfo("%lld writes acknowledged, %lld refused", qlonglong(acknowledged.size()), qlonglong(refused.size()));
+    }
+
     // An object nested deeper than the store can read back made every later start fail: it is
     // refused (422, nothing staged); the deepest allowed one survives a reopen.
     void objectsTheStoreCannotReadBackAreRefused()
