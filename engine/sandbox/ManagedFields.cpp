@@ -163,30 +163,11 @@ bool removeBelow(QJsonValue &node, const FieldPath &path, qsizetype index)
     return true;
 }
 
-// The fieldsV1 object of the paths [first, last) of a sorted set, all of which share their first
-// `depth` elements: a path that ends there makes the node a member ("." when it has children
-// too), the rest are grouped by their next element. A set sorts a path before those it prefixes,
-// and groups each element's paths together, so one pass over the range builds the whole trie.
-QJsonObject fieldsV1Of(FieldSet::const_iterator first, FieldSet::const_iterator last, qsizetype depth)
-{
-    QJsonObject object;
-    bool member = false;
-    for (; first != last && first->size() == depth; ++first)
-        member = true;
-    if (member && first != last)
-        object.insert(QStringLiteral("."), QJsonObject());
-    while (first != last) {
-        const QString &element = first->at(depth);
-        auto group = first;
-        while (group != last && group->at(depth) == element)
-            ++group;
-        object.insert(element, fieldsV1Of(first, group, depth + 1));
-        first = group;
-    }
-    return object;
-}
-
-// The same trie as fieldsV1Of, written as JSON text (members in set order; a reader sorts them).
+// The fieldsV1 object, as JSON text, of the paths [first, last) of a sorted set, all of which
+// share their first `depth` elements: a path that ends there makes the node a member ("." when it
+// has children too), the rest are grouped by their next element. A set sorts a path before those
+// it prefixes, and groups each element's paths together, so one pass over the range builds the
+// whole trie. (Members in set order: a reader sorts them.)
 void appendFieldsV1(FieldSet::const_iterator first, FieldSet::const_iterator last, qsizetype depth, QByteArray &out)
 {
     out += '{';
@@ -339,7 +320,9 @@ QString pathString(const FieldPath &path)
 
 QJsonObject toFieldsV1(const FieldSet &set)
 {
-    return fieldsV1Of(set.begin(), set.end(), 0);
+    QByteArray text;
+    appendFieldsV1(set.begin(), set.end(), 0, text);
+    return QJsonDocument::fromJson(text).object();
 }
 
 FieldSet fromFieldsV1(const QJsonObject &fieldsV1)
