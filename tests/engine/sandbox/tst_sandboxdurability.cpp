@@ -172,6 +172,57 @@ private:
     std::function<void()> m_onAttach;
 };
 
+// The sandbox's store as an HttpServer sees it, standing in for ObjectStore in tests of the
+// server's side of group commit: write() is a handler's write (staged), each flush is counted,
+// and its disk write can wait for the test (`waitForDisk`: one `disk` permit each), fail
+// (`failNext`), or run `onDiskWrite` on whichever thread does it. A failed flush undoes what was
+// staged behind it, as the store does.
+struct StandInStore
+{
+    bool staged = false;
+    bool failNext = false;
+    int handled = 0;
+    int begun = 0;
+    int finished = 0;
+    bool waitForDisk = false;
+    QSemaphore disk;
+    std::function<void()> onDiskWrite;
+
+    HttpResponse write()
+    {
+        staged = true;
+        ++handled;
+        return HttpResponse{201, "application/json", {}, "{}", nullptr};
+    }
+
+    CommitBarrier barrier()
+    {
+        return {[this] { return staged; },
+                [this]() -> std::optional<std::function<Status()>> {
+                    if (!staged)
+                        return std::nullopt;
+                    staged = false;
+                    ++begun;
+                    return [this, fail = std::exchange(failNext, false)]() -> Status {
+                        if (onDiskWrite)
+                            onDiskWrite();
+                        if (waitForDisk && !disk.tryAcquire(1, 10000)) // (not forever, should it run on the test's thread)
+                            return makeError(ErrorCategory::Io, QStringLiteral("the test never let the disk finish"));
+                        if (fail)
+                            return makeError(ErrorCategory::Io, QStringLiteral("disk full"));
+                        return {};
+                    };
+                },
+                [this](const Status &written) {
+                    ++finished;
+                    if (!written)
+                        staged = false; // undone with the failed flush
+                    return written;
+                },
+                [](const Error &) { return HttpResponse{500, "application/json", {}, "{}", nullptr}; }};
+    }
+};
+
 } // namespace
 
 class TestSandboxDurability : public QObject
@@ -371,27 +422,9 @@ private slots:
         Result<SandboxCertificates> certificates = SandboxCertificates::loadOrCreate(dir.path());
         QVERIFY(certificates.ok());
         const QSslConfiguration tls = serverTls(*certificates);
-        bool staged = false;
-        bool failNext = false;
-        int flushes = 0;
-        HttpServer server(tls, [&](const HttpRequest &) {
-            staged = true; // the handler "wrote"
-            return HttpResponse{201, "application/json", {}, "{}", nullptr};
-        });
-        server.setCommitBarrier({[&] { return staged; },
-                                 [&]() -> std::optional<std::function<Status()>> {
-                                     if (!staged)
-                                         return std::nullopt;
-                                     staged = false;
-                                     ++flushes;
-                                     return [fail = std::exchange(failNext, false)]() -> Status {
-                                         if (fail)
-                                             return makeError(ErrorCategory::Io, QStringLiteral("disk full"));
-                                         return {};
-                                     };
-                                 },
-                                 [](const Status &written) { return written; },
-                                 [](const Error &) { return HttpResponse{500, "application/json", {}, "{}", nullptr}; }});
+        StandInStore store;
+        HttpServer server(tls, [&](const HttpRequest &) { return store.write(); });
+        server.setCommitBarrier(store.barrier());
         QString error;
         QVERIFY2(server.listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
         const QUrl url = urlOf(server);
@@ -403,9 +436,9 @@ private slots:
         QVERIFY(clients.waitEncrypted());
         for (const RawReply &reply : clients.exchange(methods, paths, bodies))
             QCOMPARE(reply.status, 201);
-        QVERIFY(flushes >= 1 && flushes < 4);
+        QVERIFY(store.begun >= 1 && store.begun < 4);
 
-        failNext = true;
+        store.failNext = true;
         RawClients unlucky(url, certificates->caCertificatePem(), "t", 2);
         QVERIFY(unlucky.waitEncrypted());
         for (const RawReply &reply : unlucky.exchange(methods.mid(0, 2), paths.mid(0, 2), bodies.mid(0, 2)))
@@ -421,37 +454,11 @@ private slots:
         QTemporaryDir dir;
         Result<SandboxCertificates> certificates = SandboxCertificates::loadOrCreate(dir.path());
         QVERIFY(certificates.ok());
-        bool staged = false;
-        bool failNext = false;
-        int handled = 0;
-        int begun = 0;
-        QSemaphore disk; // each flush's disk write takes one
-        HttpServer server(serverTls(*certificates), [&](const HttpRequest &) {
-            staged = true;
-            ++handled;
-            return HttpResponse{201, "application/json", {}, "{}", nullptr};
-        });
-        const auto letTheDiskFinish = qScopeGuard([&] { disk.release(100); }); // before the server waits for it
-        server.setCommitBarrier({[&] { return staged; },
-                                 [&]() -> std::optional<std::function<Status()>> {
-                                     if (!staged)
-                                         return std::nullopt;
-                                     staged = false;
-                                     ++begun;
-                                     return [&disk, fail = std::exchange(failNext, false)]() -> Status {
-                                         if (!disk.tryAcquire(1, 10000)) // (not forever, should it run on the test's thread)
-                                             return makeError(ErrorCategory::Io, QStringLiteral("the test never let the disk finish"));
-                                         if (fail)
-                                             return makeError(ErrorCategory::Io, QStringLiteral("disk full"));
-                                         return {};
-                                     };
-                                 },
-                                 [&](const Status &written) {
-                                     if (!written)
-                                         staged = false; // undone with the failed flush
-                                     return written;
-                                 },
-                                 [](const Error &) { return HttpResponse{500, "application/json", {}, "{}", nullptr}; }});
+        StandInStore store;
+        store.waitForDisk = true;
+        HttpServer server(serverTls(*certificates), [&](const HttpRequest &) { return store.write(); });
+        const auto letTheDiskFinish = qScopeGuard([&] { store.disk.release(100); }); // before the server waits for it
+        server.setCommitBarrier(store.barrier());
         QString error;
         QVERIFY2(server.listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
         RawClients clients(urlOf(server), certificates->caCertificatePem(), "t", 2);
@@ -459,32 +466,32 @@ private slots:
         QTRY_COMPARE(server.findChildren<HttpConnection *>().size(), 2); // (else the server writes on its own thread)
 
         clients.send(0, "POST", QStringLiteral("/a"), {});
-        QTRY_COMPARE(begun, 1); // the first write's flush is on the disk
+        QTRY_COMPARE(store.begun, 1); // the first write's flush is on the disk
         clients.send(1, "POST", QStringLiteral("/b"), {});
-        QTRY_COMPARE(handled, 2); // the second is staged meanwhile
+        QTRY_COMPARE(store.handled, 2); // the second is staged meanwhile
         QTest::qWait(50);
         QVERIFY(!clients.answered(0));
         QVERIFY(!clients.answered(1));
-        disk.release();
+        store.disk.release();
         QTRY_VERIFY(clients.answered(0));
         QCOMPARE(clients.reply(0).status, 201);
-        QTRY_COMPARE(begun, 2); // the next flush started as the first ended
+        QTRY_COMPARE(store.begun, 2); // the next flush started as the first ended
         QTest::qWait(50);
         QVERIFY(!clients.answered(1)); // its write is not durable yet
-        disk.release();
+        store.disk.release();
         QTRY_VERIFY(clients.answered(1));
         QCOMPARE(clients.reply(1).status, 201);
 
-        failNext = true;
+        store.failNext = true;
         clients.send(0, "POST", QStringLiteral("/a"), {});
-        QTRY_COMPARE(begun, 3);
+        QTRY_COMPARE(store.begun, 3);
         clients.send(1, "POST", QStringLiteral("/b"), {});
-        QTRY_COMPARE(handled, 4);
-        disk.release();
+        QTRY_COMPARE(store.handled, 4);
+        store.disk.release();
         QTRY_VERIFY(clients.answered(0) && clients.answered(1));
         QCOMPARE(clients.reply(0).status, 500);
         QCOMPARE(clients.reply(1).status, 500);
-        QCOMPARE(begun, 3); // nothing was left to flush
+        QCOMPARE(store.begun, 3); // nothing was left to flush
     }
 
     // With one client connected the disk write is done on the server's thread (nothing could
@@ -494,26 +501,15 @@ private slots:
         QTemporaryDir dir;
         Result<SandboxCertificates> certificates = SandboxCertificates::loadOrCreate(dir.path());
         QVERIFY(certificates.ok());
-        bool staged = false;
+        StandInStore store;
         QList<bool> onServerThread;
         QMutex mutex;
-        HttpServer server(serverTls(*certificates), [&](const HttpRequest &) {
-            staged = true;
-            return HttpResponse{201, "application/json", {}, "{}", nullptr};
-        });
-        server.setCommitBarrier({[&] { return staged; },
-                                 [&]() -> std::optional<std::function<Status()>> {
-                                     if (!staged)
-                                         return std::nullopt;
-                                     staged = false;
-                                     return [&, serverThread = QThread::currentThread()]() -> Status {
-                                         QMutexLocker lock(&mutex);
-                                         onServerThread << (QThread::currentThread() == serverThread);
-                                         return {};
-                                     };
-                                 },
-                                 [](const Status &written) { return written; },
-                                 [](const Error &) { return HttpResponse{500, "application/json", {}, "{}", nullptr}; }});
+        store.onDiskWrite = [&, serverThread = QThread::currentThread()] {
+            QMutexLocker lock(&mutex);
+            onServerThread << (QThread::currentThread() == serverThread);
+        };
+        HttpServer server(serverTls(*certificates), [&](const HttpRequest &) { return store.write(); });
+        server.setCommitBarrier(store.barrier());
         QString error;
         QVERIFY2(server.listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
         {
@@ -540,40 +536,21 @@ private slots:
         QTemporaryDir dir;
         Result<SandboxCertificates> certificates = SandboxCertificates::loadOrCreate(dir.path());
         QVERIFY(certificates.ok());
-        bool staged = false;
-        int begun = 0;
-        int finished = 0;
+        StandInStore store;
+        store.waitForDisk = true;
         int finishedWhenWatchStarted = -1;
         bool stagedWhenWatchStarted = true;
-        QSemaphore disk;
         const auto watch = std::make_shared<CallbackStream>([&] {
-            finishedWhenWatchStarted = finished;
-            stagedWhenWatchStarted = staged;
+            finishedWhenWatchStarted = store.finished;
+            stagedWhenWatchStarted = store.staged;
         });
         HttpServer server(serverTls(*certificates), [&](const HttpRequest &request) {
             if (request.path == QLatin1String("/watch"))
                 return HttpResponse{200, "application/json", {}, {}, watch};
-            staged = true;
-            return HttpResponse{201, "application/json", {}, "{}", nullptr};
+            return store.write();
         });
-        const auto letTheDiskFinish = qScopeGuard([&] { disk.release(100); });
-        server.setCommitBarrier({[&] { return staged; },
-                                 [&]() -> std::optional<std::function<Status()>> {
-                                     if (!staged)
-                                         return std::nullopt;
-                                     staged = false;
-                                     ++begun;
-                                     return [&disk]() -> Status {
-                                         if (!disk.tryAcquire(1, 10000))
-                                             return makeError(ErrorCategory::Io, QStringLiteral("the test never let the disk finish"));
-                                         return {};
-                                     };
-                                 },
-                                 [&](const Status &written) {
-                                     ++finished;
-                                     return written;
-                                 },
-                                 [](const Error &) { return HttpResponse{500, "application/json", {}, "{}", nullptr}; }});
+        const auto letTheDiskFinish = qScopeGuard([&] { store.disk.release(100); });
+        server.setCommitBarrier(store.barrier());
         QString error;
         QVERIFY2(server.listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
         RawClients clients(urlOf(server), certificates->caCertificatePem(), "t", 3);
@@ -581,13 +558,13 @@ private slots:
         QTRY_COMPARE(server.findChildren<HttpConnection *>().size(), 3);
 
         clients.send(0, "POST", QStringLiteral("/a"), {});
-        QTRY_COMPARE(begun, 1);
+        QTRY_COMPARE(store.begun, 1);
         clients.send(1, "GET", QStringLiteral("/watch"), {}); // due when the first flush ends
         clients.send(2, "POST", QStringLiteral("/b"), {});
-        QTRY_VERIFY(staged); // the second write waits behind the first flush
+        QTRY_VERIFY(store.staged); // the second write waits behind the first flush
         QTest::qWait(50);
         QVERIFY(!watch->attached);
-        disk.release(2); // the first flush, then the second
+        store.disk.release(2); // the first flush, then the second
         QTRY_VERIFY(watch->attached);
         QCOMPARE(finishedWhenWatchStarted, 2);
         QVERIFY(!stagedWhenWatchStarted);

@@ -55,6 +55,38 @@ SandboxOptions optionsFor(const QString &dataDir)
     return options;
 }
 
+// Starts a sandbox on `dir` through prlimit: no file of it may grow past `bytes` (the kernel
+// writes what fits, then refuses), as on a full disk.
+bool startWithFileSizeLimit(test::SandboxProcess &process, const QString &dir, int bytes)
+{
+    const QString prlimit = QStandardPaths::findExecutable("prlimit");
+    if (prlimit.isEmpty()) {
+        qWarning("prlimit (util-linux) is not installed");
+        return false;
+    }
+    return process.start(kSandboxBinary, dir, {}, {prlimit, QStringLiteral("--fsize=%1:unlimited").arg(bytes)});
+}
+
+bool liftFileSizeLimit(const test::SandboxProcess &process)
+{
+    return QProcess::execute(QStandardPaths::findExecutable("prlimit"), {"--pid", QString::number(process.pid()), "--fsize=unlimited"}) == 0;
+}
+
+// SIGKILLs `process` and starts a sandbox on the same data: each ConfigMap in `present` is
+// there, none in `absent`.
+void expectAfterRestart(test::SandboxProcess &process, const QString &dir, const QStringList &present, const QStringList &absent)
+{
+    ::kill(pid_t(process.pid()), SIGKILL);
+    process.stop();
+    test::SandboxProcess restarted;
+    QVERIFY(restarted.start(kSandboxBinary, dir));
+    const Endpoint again = Endpoint::of(restarted, dir);
+    for (const QString &name : present)
+        QCOMPARE(exchange(again, "GET", "/api/v1/namespaces/default/configmaps/" + name.toUtf8()), 200);
+    for (const QString &name : absent)
+        QCOMPARE(exchange(again, "GET", "/api/v1/namespaces/default/configmaps/" + name.toUtf8()), 404);
+}
+
 } // namespace
 
 class TestSandboxHardening : public QObject
@@ -192,11 +224,9 @@ private slots:
     // acknowledged.
     void fullDiskUndoesTheWriteAndKeepsTheJournalWhole()
     {
-        const QString prlimit = QStandardPaths::findExecutable("prlimit");
-        QVERIFY2(!prlimit.isEmpty(), "prlimit (util-linux) is not installed");
         QTemporaryDir dir;
         test::SandboxProcess process;
-        QVERIFY(process.start(kSandboxBinary, dir.path(), {}, {prlimit, "--fsize=65536:unlimited"}));
+        QVERIFY(startWithFileSizeLimit(process, dir.path(), 65536));
         const Endpoint endpoint = Endpoint::of(process, dir.path());
         QStringList acknowledged;
         int failedAt = -1;
@@ -214,21 +244,13 @@ private slots:
         QCOMPARE(exchange(endpoint, "GET", QStringLiteral("/api/v1/namespaces/default/configmaps/cm-%1").arg(failedAt).toUtf8()), 404);
 
         // Room again: writes work at once, with no restart.
-        QVERIFY(QProcess::execute(prlimit, {"--pid", QString::number(process.pid()), "--fsize=unlimited"}) == 0);
+        QVERIFY(liftFileSizeLimit(process));
         for (int i = 0; i < 3; ++i) {
             const QString name = QStringLiteral("after-%1").arg(i);
             QCOMPARE(exchange(endpoint, "POST", "/api/v1/namespaces/default/configmaps", configMap(name)), 201);
             acknowledged << name;
         }
-        ::kill(pid_t(process.pid()), SIGKILL);
-        process.stop();
-
-        test::SandboxProcess restarted;
-        QVERIFY(restarted.start(kSandboxBinary, dir.path()));
-        const Endpoint again = Endpoint::of(restarted, dir.path());
-        for (const QString &name : std::as_const(acknowledged))
-            QCOMPARE(exchange(again, "GET", "/api/v1/namespaces/default/configmaps/" + name.toUtf8()), 200);
-        QCOMPARE(exchange(again, "GET", QStringLiteral("/api/v1/namespaces/default/configmaps/cm-%1").arg(failedAt).toUtf8()), 404);
+        expectAfterRestart(process, dir.path(), acknowledged, {QStringLiteral("cm-%1").arg(failedAt)});
     }
 
     // The same with eight writers at once, so flushes run on the flush thread while writes are
@@ -236,11 +258,9 @@ private slots:
     // 201 survives a restart.
     void fullDiskUnderConcurrentWriters()
     {
-        const QString prlimit = QStandardPaths::findExecutable("prlimit");
-        QVERIFY2(!prlimit.isEmpty(), "prlimit (util-linux) is not installed");
         QTemporaryDir dir;
         test::SandboxProcess process;
-        QVERIFY(process.start(kSandboxBinary, dir.path(), {}, {prlimit, "--fsize=131072:unlimited"}));
+        QVERIFY(startWithFileSizeLimit(process, dir.path(), 131072));
         const Endpoint endpoint = Endpoint::of(process, dir.path());
         QStringList acknowledged, refused;
         for (int round = 0; round < 100 && refused.isEmpty(); ++round) {
@@ -266,19 +286,10 @@ private slots:
             }
         }
         QVERIFY2(!refused.isEmpty(), "the file size limit was never reached");
-        QVERIFY(QProcess::execute(prlimit, {"--pid", QString::number(process.pid()), "--fsize=unlimited"}) == 0);
+        QVERIFY(liftFileSizeLimit(process));
         QCOMPARE(exchange(endpoint, "POST", "/api/v1/namespaces/default/configmaps", configMap(QStringLiteral("after"))), 201);
         acknowledged << QStringLiteral("after");
-        ::kill(pid_t(process.pid()), SIGKILL);
-        process.stop();
-
-        test::SandboxProcess restarted;
-        QVERIFY(restarted.start(kSandboxBinary, dir.path()));
-        const Endpoint again = Endpoint::of(restarted, dir.path());
-        for (const QString &name : std::as_const(acknowledged))
-            QCOMPARE(exchange(again, "GET", "/api/v1/namespaces/default/configmaps/" + name.toUtf8()), 200);
-        for (const QString &name : std::as_const(refused))
-            QCOMPARE(exchange(again, "GET", "/api/v1/namespaces/default/configmaps/" + name.toUtf8()), 404);
+        expectAfterRestart(process, dir.path(), acknowledged, refused);
         qInfo("%lld writes acknowledged, %lld refused", qlonglong(acknowledged.size()), qlonglong(refused.size()));
     }
 
