@@ -13,12 +13,63 @@
 #include <QMutex>
 
 #include <algorithm>
+#include <limits>
+#include <memory>
+#include <optional>
 
 // Repository::materialize and Repository::contentId, over the file set of FileSet.h.
 
 namespace sluice::git {
 
 namespace {
+
+// A loose blob inflated straight into a buffer of its size; nullopt where the object is not
+// loose (packs have no read stream) or cannot be read this way.
+std::optional<QByteArray> readLooseBlob(git_repository *repo, const git_oid &id)
+{
+    git_odb *rawOdb = nullptr;
+    if (git_repository_odb(&rawOdb, repo) < 0)
+        return std::nullopt;
+    OdbHandle odb(rawOdb);
+    git_odb_stream *rawStream = nullptr;
+    size_t size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    if (git_odb_open_rstream(&rawStream, &size, &type, odb.get(), &id) < 0) {
+        git_error_clear();
+        return std::nullopt;
+    }
+    const std::unique_ptr<git_odb_stream, void (*)(git_odb_stream *)> stream(rawStream, git_odb_stream_free);
+    if (type != GIT_OBJECT_BLOB || size > size_t(std::numeric_limits<qsizetype>::max()))
+        return std::nullopt;
+    if (size >= size_t(kLargeInputBytes))
+        returnFreedMemory();
+    QByteArray bytes(qsizetype(size), Qt::Uninitialized);
+    for (size_t at = 0; at < size;) {
+        const int n = git_odb_stream_read(stream.get(), bytes.data() + at, size - at);
+        if (n <= 0) {
+            git_error_clear();
+            return std::nullopt;
+        }
+        at += size_t(n);
+    }
+    return bytes;
+}
+
+// A blob's bytes. A loose one is read through a stream: libgit2's copy of a whole blob and then
+// ours had held a large manifest twice, the peak of its render.
+Result<QByteArray> readBlob(git_repository *repo, const git_oid &id, const QString &what)
+{
+    if (std::optional<QByteArray> loose = readLooseBlob(repo, id))
+        return std::move(*loose);
+    git_blob *rawBlob = nullptr;
+    if (git_blob_lookup(&rawBlob, repo, &id) < 0)
+        return gitError(QStringLiteral("cannot read %1").arg(what));
+    BlobHandle blob(rawBlob);
+    if (qint64(git_blob_rawsize(blob.get())) >= kLargeInputBytes) // before it is copied: the peak
+        returnFreedMemory();
+    return QByteArray(static_cast<const char *>(git_blob_rawcontent(blob.get())),
+                      qsizetype(git_blob_rawsize(blob.get())));
+}
 
 // Reads one planned file's content.
 Result<QByteArray> readContent(git_repository *repo, const SourceEntry &e, const QString &key)
@@ -30,14 +81,7 @@ Result<QByteArray> readContent(git_repository *repo, const SourceEntry &e, const
                              QStringLiteral("cannot read %1: %2").arg(e.fsPath, f.errorString()));
         return readWhole(f);
     }
-    git_blob *rawBlob = nullptr;
-    if (git_blob_lookup(&rawBlob, repo, &e.oid) < 0)
-        return gitError(QStringLiteral("cannot read %1").arg(key));
-    BlobHandle blob(rawBlob);
-    if (qint64(git_blob_rawsize(blob.get())) >= kLargeInputBytes) // before it is copied: the peak
-        returnFreedMemory();
-    return QByteArray(static_cast<const char *>(git_blob_rawcontent(blob.get())),
-                      qsizetype(git_blob_rawsize(blob.get())));
+    return readBlob(repo, e.oid, key);
 }
 
 // Output paths come from tree entry names: refuse anything that could leave destDir.
@@ -181,11 +225,10 @@ Result<Repository::PathObject> Repository::object(const Revision &rev, const QSt
         TreeHandle tree(rawTree);
         result.hasSymlinks = treeHasSymlinks(d->repo.get(), tree.get());
     } else {
-        git_blob *rawBlob = nullptr;
-        if (git_blob_lookup(&rawBlob, d->repo.get(), git_tree_entry_id(entry.get())) < 0)
-            return gitError(QStringLiteral("cannot read %1").arg(elideMiddle(sub)));
-        BlobHandle blob(rawBlob);
-        result.content = QByteArray(static_cast<const char *>(git_blob_rawcontent(blob.get())), qsizetype(git_blob_rawsize(blob.get())));
+        auto content = readBlob(d->repo.get(), *git_tree_entry_id(entry.get()), elideMiddle(sub));
+        if (!content)
+            return content.error();
+        result.content = std::move(*content);
     }
     return result;
 }

@@ -183,6 +183,15 @@ Status ResourceSet::insert(Resource resource)
     return {};
 }
 
+bool ResourceSet::keepTexts(const std::function<bool(const Resource &)> &keep)
+{
+    if (!m_items.isDetached())
+        return false;
+    for (Resource &r : m_items)
+        r.text = keep(r) ? QByteArray(r.text.constData(), r.text.size()) : QByteArray();
+    return true;
+}
+
 const Resource *ResourceSet::find(const ResourceKey &key) const
 {
     const auto it = std::lower_bound(m_items.cbegin(), m_items.cend(), key,

@@ -10,6 +10,7 @@
 #include <QString>
 
 #include <compare>
+#include <functional>
 
 namespace sluice {
 
@@ -91,6 +92,12 @@ public:
     // the key order (a cache entry is read in key order); elsewhere it moves the later objects,
     // so build large sets from a list with fromList.
     Status insert(Resource resource);
+
+    // Gives each object `keep` accepts a copy of its text of its own and drops the others' text,
+    // so that the buffers the texts were slices of can go: a large review keeps only the texts
+    // it compares. False (nothing changed) when the objects are shared with another set (the
+    // render cache's): the buffers would stay all the same.
+    bool keepTexts(const std::function<bool(const Resource &)> &keep);
 
     const Resource *find(const ResourceKey &key) const;
     qsizetype size() const { return m_items.size(); }

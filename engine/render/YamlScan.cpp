@@ -132,12 +132,32 @@ private:
     qsizetype m_bytes = 0;
 };
 
+// From this size up, a stream's documents are counted before it is read (a pass of memmem).
+constexpr qsizetype kLargeListBytes = 1 << 20;
+
+// How many documents `data` holds at most as a stream usually separates them: one more than the
+// lines that start with "---" (a block scalar's line can too: an over-count).
+qsizetype documentsAtMost(const QByteArray &data)
+{
+    qsizetype count = 1;
+    const char *begin = data.constData(), *end = begin + data.size();
+    for (const char *p = begin; (p = static_cast<const char *>(memmem(p, size_t(end - p), "---", 3))); p += 3) {
+        if (p == begin || p[-1] == '\n')
+            ++count;
+    }
+    return count;
+}
+
 class Scanner
 {
 public:
     Scanner(const QByteArray &data, const QString &file)
         : m_data(data), m_file(file), m_reader(data, file), m_offsets(data)
     {
+        // A large stream's list is made its size at once: grown by doubling and then squeezed, it
+        // was held twice over (the doubled list and its copy), the peak of a large render.
+        if (data.size() >= kLargeListBytes)
+            m_out.resources.reserve(documentsAtMost(data));
     }
 
     Result<ScannedManifests> run()

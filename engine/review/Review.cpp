@@ -1,5 +1,7 @@
 #include "Review.h"
 
+#include "core/Heap.h"
+
 #include <QThread>
 
 #include <mutex>
@@ -34,6 +36,31 @@ void warnIfNothingRendered(const QString &appName, const ResourceSet &base, cons
 {
     if (base.size() == 0 && head.size() == 0)
         diff.notes.append(QStringLiteral("warning: %1 renders no objects at either revision").arg(appName));
+}
+
+// For a large review: only the objects whose structural hashes differ (or that one side lacks)
+// keep their texts, each a copy of its own, so the two renders' buffers (each as large as its
+// manifest) go before the diff; the others are unchanged without being read. Both sets are
+// walked in key order, as the diff walks them.
+void keepOnlyTextsCompared(ResourceSet &base, ResourceSet &head)
+{
+    qsizetype bytes = 0;
+    for (const ResourceSet *set : {&base, &head}) {
+        for (const Resource &r : *set)
+            bytes += r.text.size();
+    }
+    if (bytes < kLargeInputBytes)
+        return;
+    const auto differsFrom = [](const ResourceSet &other) { // called in key order
+        auto it = other.begin();
+        return [it, end = other.end()](const Resource &r) mutable {
+            while (it != end && it->key < r.key)
+                ++it;
+            return !(it != end && it->key == r.key && it->hash == r.hash);
+        };
+    };
+    base.keepTexts(differsFrom(head));
+    head.keepTexts(differsFrom(base));
 }
 
 // Resolves the base and head revision specs of a review or a commit range.
@@ -225,6 +252,8 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
     if (!*baseSet)
         return baseSet->error();
     std::optional<ResourceDiff> cached = texts == DiffTexts::OnDemand ? cachedReview() : std::nullopt;
+    if (texts != DiffTexts::OnDemand) // the window shows an unchanged object's text too
+        keepOnlyTextsCompared(**baseSet, *headSet);
     auto diff = cached ? Result<ResourceDiff>(std::move(*cached)) : diffResourceSets(**baseSet, *headSet, options, cancel);
     if (!diff)
         return diff.error();

@@ -2,6 +2,7 @@
 // outside the application path, an application that did not exist at the base, WORKTREE.
 
 #include "common/GitFixture.h"
+#include "core/Heap.h"
 #include "review/KustomizeInputs.h"
 #include "review/Review.h"
 
@@ -168,6 +169,62 @@ private slots:
             QCOMPARE(o.fields.first().path, QStringLiteral("data.replicas"));
         }
         QCOMPARE(compared->base.spec, QStringLiteral("prod@HEAD"));
+    }
+
+    // A review of manifests larger than kLargeInputBytes keeps only the texts it compares (a
+    // copy of each; the renders' buffers go before the diff): the same diff as of the sets
+    // rendered whole. Changed, added and removed objects, a Secret (masked), unchanged ones.
+    void largeReviewKeepsTheTextsItCompares()
+    {
+        QTemporaryDir dir;
+        GitFixture git(dir.path());
+        QVERIFY(git.init());
+        const auto object = [](int i, bool head) {
+            const QByteArray n = QByteArray::number(i);
+            if (i % 1000 == 7)
+                return "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s-" + n + "\nstringData:\n  token: " +
+                       (head ? "rotated" : "first") + "\n";
+            return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-" + n + "\n  labels: {tier: backend, shard: \"" + n +
+                   "\"}\ndata:\n  endpoint: https://api.example.com/v1/" + n + "\n  level: " + (head && i % 50 == 0 ? "debug" : "info") +
+                   "\n  padding: " + QByteArray(160, 'x') + "\n";
+        };
+        QByteArray base, head;
+        for (int i = 0; base.size() + head.size() < kLargeInputBytes + (1 << 20); ++i) {
+            if (i % 997 != 3)
+                base += object(i, false) + "---\n";
+            if (i % 991 != 5)
+                head += object(i, true) + "---\n";
+        }
+        QVERIFY(git.write("app/all.yaml", base));
+        const QString baseCommit = git.commitAll("base");
+        QVERIFY(git.write("app/all.yaml", head));
+        const QString headCommit = git.commitAll("head");
+        base.clear();
+        head.clear();
+
+        auto repo = git::Repository::open(dir.path());
+        QVERIFY(repo);
+        RenderCache cache(QString(), RenderCache::defaultMaxDiskBytes(), 0); // holds no set: texts can go
+        SourceRenderer renderer(cache);
+        const ApplicationConfig app = application(dir.path(), "app");
+        auto review = reviewRevisions(*repo, renderer, app, baseCommit, headCommit, {}, DiffTexts::Unified);
+        QVERIFY2(review, review ? "" : qPrintable(review.error().toString()));
+
+        DiffOptions options;
+        options.withSides = false;
+        options.baseLabel = review->base.displayName().toUtf8();
+        options.headLabel = review->head.displayName().toUtf8();
+        auto baseSet = renderer.render(*repo, review->base, app);
+        auto headSet = renderer.render(*repo, review->head, app);
+        QVERIFY(baseSet && headSet);
+        auto whole = diffResourceSets(*baseSet, *headSet, options);
+        QVERIFY(whole);
+        QVERIFY(whole->summary.changed > 1000);
+        QVERIFY(whole->summary.added > 10 && whole->summary.removed > 10);
+        sameDiff(review->diff, *whole);
+        QCOMPARE(review->diff.summary.unchanged, whole->summary.unchanged);
+        QCOMPARE(review->diff.summary.added, whole->summary.added);
+        QCOMPARE(review->diff.summary.removed, whole->summary.removed);
     }
 
     void pendingCommitsWithKeys()
