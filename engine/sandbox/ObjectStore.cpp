@@ -67,29 +67,28 @@ quint64 versionOf(const QJsonValue &value)
     return value.toString().toULongLong();
 }
 
-// Walked through const references: a scalar is only looked at, never copied out.
-template<typename Value>
-int depthOf(const Value &value)
-{
-    int deepest = 0;
-    if (value.isObject()) {
-        const QJsonObject object = value.toObject();
-        for (auto it = object.constBegin(); it != object.constEnd(); ++it)
-            deepest = std::max(deepest, depthOf(it.value()));
-    } else if (value.isArray()) {
-        const QJsonArray array = value.toArray();
-        for (auto it = array.constBegin(); it != array.constEnd(); ++it)
-            deepest = std::max(deepest, depthOf(*it));
-    } else {
-        return 0;
-    }
-    return deepest + 1;
-}
 } // namespace
 
-int jsonDepth(const QJsonValue &value)
+int jsonDepth(QByteArrayView json)
 {
-    return depthOf(value);
+    int depth = 0, deepest = 0;
+    bool inString = false;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (inString) {
+            if (c == '\\')
+                ++i; // the escaped character
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '{' || c == '[') {
+            deepest = std::max(deepest, ++depth);
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+    return deepest;
 }
 
 Result<std::unique_ptr<ObjectStore>> ObjectStore::open(const QString &dataDir)
@@ -232,8 +231,18 @@ Status ObjectStore::commit(QList<Mutation> &mutations)
     if (!flushing() && m_journal.isBroken())
         return makeError(ErrorCategory::Io, QStringLiteral("the sandbox store refuses writes: its journal could not be "
                                                            "repaired after a failed write; restart the sandbox"));
-    for (const Mutation &m : mutations) {
-        if (const int depth = jsonDepth(m.object); depth > kMaxObjectDepth) {
+    // Each object stamped with its resourceVersion and written as JSON (its record's and its
+    // answer's) first: how deep it nests is read off that text, and nothing is staged unless
+    // every object can be read back.
+    for (qsizetype i = 0; i < mutations.size(); ++i) {
+        Mutation &m = mutations[i];
+        if (m.op != Mutation::Op::Put)
+            continue;
+        QJsonObject metadata = metadataOf(m.object);
+        metadata.insert(QStringLiteral("resourceVersion"), QString::number(m_resourceVersion + 1 + quint64(i)));
+        m.object.insert(QStringLiteral("metadata"), metadata);
+        m.json = json::compact(m.object);
+        if (const int depth = jsonDepth(m.json); depth > kMaxObjectDepth) {
             Error error = makeError(ErrorCategory::Io, QStringLiteral("the object nests %1 levels deep; the sandbox stores "
                                                                       "objects at most %2 levels deep")
                                                            .arg(depth)
@@ -247,12 +256,6 @@ Status ObjectStore::commit(QList<Mutation> &mutations)
     const bool first = !hasUnflushed();
     for (Mutation &m : mutations) {
         const quint64 rv = m_resourceVersion + 1;
-        if (m.op == Mutation::Op::Put) {
-            QJsonObject metadata = metadataOf(m.object);
-            metadata.insert(QStringLiteral("resourceVersion"), QString::number(rv));
-            m.object.insert(QStringLiteral("metadata"), metadata);
-            m.json = json::compact(m.object);
-        }
         if (m_journal.isOpen())
             m_stagedRecords += journalRecord(m, rv);
         StagedChange change;

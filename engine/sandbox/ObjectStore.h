@@ -82,8 +82,8 @@ inline constexpr int kJsonReaderDepth = 1024;
 inline constexpr int kMaxObjectDepth = 512;
 static_assert(kMaxObjectDepth + 8 <= kJsonReaderDepth);
 
-// Levels of nesting in `value`: 0 for a scalar, 1 for a flat object or array.
-int jsonDepth(const QJsonValue &value);
+// Levels of nesting in the JSON text `json`: 0 for a scalar, 1 for a flat object or array.
+int jsonDepth(QByteArrayView json);
 
 class ObjectStore
 {

@@ -7,6 +7,7 @@
 
 #include "RawConnection.h"
 #include "common/SandboxProcess.h"
+#include "core/JsonText.h"
 #include "sandbox/ObjectStore.h"
 #include "sandbox/Sandbox.h"
 
@@ -315,7 +316,25 @@ private slots:
         auto reopened = ObjectStore::open(dir.path());
         QVERIFY2(reopened, reopened ? "" : qPrintable(reopened.error().toString()));
         QVERIFY((*reopened)->get(ObjectKey{"configmaps", "default", "deep"}));
-        QCOMPARE(jsonDepth((*reopened)->get(ObjectKey{"configmaps", "default", "deep"})->value("spec")), kMaxObjectDepth - 1);
+        QCOMPARE(jsonDepth(json::compact((*reopened)->get(ObjectKey{"configmaps", "default", "deep"})->value("spec"))), kMaxObjectDepth - 1);
+    }
+
+    // The depth is read off the object's JSON text: brackets inside strings (escaped quotes
+    // included) are not nesting.
+    void depthIsReadOffTheText()
+    {
+        QCOMPARE(jsonDepth("\"x\""), 0);
+        QCOMPARE(jsonDepth("{}"), 1);
+        QCOMPARE(jsonDepth("[[],{\"a\":[1]}]"), 3);
+        QCOMPARE(jsonDepth("{\"a\":\"[[[{{\\\"[[\",\"b\":[\"]]]\\\\\",[2]]}"), 3);
+        QTemporaryDir dir;
+        auto store = ObjectStore::open(dir.path());
+        QVERIFY(store);
+        const ObjectKey key{"configmaps", "default", "brackets"};
+        const QString brackets = QString(kMaxObjectDepth + 10, QLatin1Char('[')) + QStringLiteral("\"{") + QString(600, QLatin1Char('{'));
+        QList<Mutation> put{Mutation{Mutation::Op::Put, key, QJsonObject{{"metadata", QJsonObject{{"name", "brackets"}}}, {"data", QJsonObject{{"x", brackets}}}}}};
+        QVERIFY((*store)->commit(put));
+        QCOMPARE((*store)->get(key)->value("data").toObject().value("x").toString(), brackets);
     }
 
     // Over HTTP: a custom resource that keeps unknown fields is the way in for any shape. The
