@@ -756,16 +756,16 @@ void TestGitRepository::readFilesAsMaterializeWrites()
     QCOMPARE(cancelled.error().category, ErrorCategory::Cancelled);
 }
 
-// A loose blob is read through libgit2's stream, a packed one (whole or as a delta) through the
-// object lookup: the same bytes either way, for an empty file, binary bytes, a file larger than
-// zlib's window and one stored as a delta of the first commit's.
+// A large loose blob (here 2 MB, about 1 MB compressed) is read through libgit2's stream, a
+// small or packed one (whole or as a delta) through the object lookup: the same bytes either way,
+// for an empty file, binary bytes, the large file and one stored as a delta of it.
 void TestGitRepository::readsLooseAndPackedBlobsAlike()
 {
     GitFixture f(m_tmp.filePath(QStringLiteral("blobs")));
     QVERIFY(f.init());
     QByteArray large;
     QRandomGenerator random(11);
-    for (int i = 0; i < 40000; ++i)
+    for (int i = 0; i < 120000; ++i)
         large += "line " + QByteArray::number(random.generate()) + '\n';
     const QByteArray binary("\0\x01\xff\0 binary\r\n", 13);
     const QMap<QString, QByteArray> first{{QStringLiteral("empty.yaml"), QByteArray()},
