@@ -116,8 +116,18 @@ Result<SourceRenderer::Plan> SourceRenderer::plan(const git::Repository &repo, c
     RenderOptions options = app.render;
     options.renderer = *kind;
     // The path is part of the key: one root tree renders differently at different paths.
-    plan.key = RenderCache::makeKey(*contentId + QLatin1Char(':') + app.path, options.identity(), toolIdentity(*kind, options.tools));
+    plan.key = RenderCache::makeKey(*contentId + QLatin1Char(':') + app.path, options.identity(), toolIdentityOf(*kind, options.tools));
     return plan;
+}
+
+QString SourceRenderer::toolIdentityOf(RendererKind kind, const ToolPaths &tools)
+{
+    const QString key = QStringList{rendererName(kind), tools.kustomize, tools.kubectl, tools.helm}.join(QLatin1Char('\n'));
+    std::lock_guard lock(m_toolsMutex);
+    auto it = m_toolIdentities.find(key);
+    if (it == m_toolIdentities.end())
+        it = m_toolIdentities.insert(key, toolIdentity(kind, tools));
+    return *it;
 }
 
 Result<QString> SourceRenderer::cacheKey(const git::Repository &repo, const git::Revision &rev,

@@ -6,6 +6,7 @@
 #include "review/KustomizeInputs.h"
 #include "review/Review.h"
 
+#include <QFile>
 #include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -225,6 +226,44 @@ private slots:
         QCOMPARE(review->diff.summary.unchanged, whole->summary.unchanged);
         QCOMPARE(review->diff.summary.added, whole->summary.added);
         QCOMPARE(review->diff.summary.removed, whole->summary.removed);
+    }
+
+    // A render's key names the tool that renders it: another kustomize (another path, or the same
+    // file changed between two jobs) is another key. A renderer (one job) finds each tool once.
+    void cacheKeyNamesTheTool()
+    {
+        QTemporaryDir tools;
+        const auto tool = [&](const char *name, const QByteArray &script) {
+            const QString path = tools.filePath(name);
+            QFile f(path);
+            if (!f.open(QIODevice::WriteOnly) || f.write("#!/bin/sh\n" + script) < 0)
+                return QString();
+            f.close();
+            f.setPermissions(f.permissions() | QFileDevice::ExeOwner);
+            return path;
+        };
+        const QString first = tool("kustomize-a", "exit 0\n"), second = tool("kustomize-b", "exit 0\n");
+        QVERIFY(!first.isEmpty() && !second.isEmpty());
+        auto repo = git::Repository::open(m_git.dir());
+        QVERIFY(repo);
+        auto head = repo->resolve(m_commits.last());
+        QVERIFY(head);
+        ApplicationConfig app = application(m_git.dir(), "overlays/prod", RendererKind::Kustomize);
+        app.render.tools.kustomize = first;
+        ApplicationConfig other = app;
+        other.render.tools.kustomize = second;
+        RenderCache cache;
+        SourceRenderer renderer(cache);
+        const auto keyA = renderer.cacheKey(*repo, *head, app);
+        const auto keyB = renderer.cacheKey(*repo, *head, other);
+        QVERIFY(keyA && keyB);
+        QVERIFY(*keyA != *keyB);
+        QCOMPARE(*renderer.cacheKey(*repo, *head, app), *keyA);
+        QVERIFY(!tool("kustomize-a", "# upgraded\nexit 0\n").isEmpty());
+        SourceRenderer nextJob(cache);
+        const auto upgraded = nextJob.cacheKey(*repo, *head, app);
+        QVERIFY(upgraded);
+        QVERIFY(*upgraded != *keyA);
     }
 
     void pendingCommitsWithKeys()
