@@ -162,7 +162,12 @@ bool MainWindow::event(QEvent *event)
 {
     if (event->type() == QEvent::Paint && !m_painted) {
         m_painted = true;
-        QTimer::singleShot(0, this, [] { releaseJobs(); }); // once this paint is done
+        // Once this paint is done, unless the window was closed meanwhile (quitting at once:
+        // ~MainWindow drops what waited, and no job starts only to be cancelled).
+        QTimer::singleShot(0, this, [this] {
+            if (isVisible())
+                releaseJobs();
+        });
     }
     return QMainWindow::event(event);
 }

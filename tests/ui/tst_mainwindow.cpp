@@ -74,6 +74,22 @@ bool writeFile(const QString &path, const QByteArray &data)
 
 } // namespace
 
+// Closes the window it watches right after its first paint, as a user quitting at once would.
+struct CloseOnFirstPaint : QObject
+{
+    bool closed = false;
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint && !closed) {
+            QTimer::singleShot(0, qobject_cast<QWidget *>(watched), [this, watched] {
+                qobject_cast<QWidget *>(watched)->close();
+                closed = true;
+            });
+        }
+        return false;
+    }
+};
+
 class TestMainWindow : public QObject
 {
     Q_OBJECT
@@ -105,6 +121,23 @@ private slots:
         QVERIFY(heldJobs().jobs.empty());
         QVERIFY(!heldJobs().held);
         QCOMPARE(jobPool()->activeThreadCount(), 0);
+
+        // Closed right after its first paint (quitting at once): nothing starts only to be
+        // cancelled.
+        {
+            holdJobs();
+            MainWindow closedAfterPaint;
+            QVERIFY(closedAfterPaint.openWorkspace(m_demo + "/sluice.yaml"));
+            CloseOnFirstPaint closer;
+            closedAfterPaint.installEventFilter(&closer);
+            closedAfterPaint.show();
+            QTRY_VERIFY(closer.closed);
+            QTest::qWait(100);
+            QVERIFY(heldJobs().held);
+            QVERIFY(!heldJobs().jobs.empty());
+            QCOMPARE(jobPool()->activeThreadCount(), 0);
+        }
+        QVERIFY(heldJobs().jobs.empty());
 
         holdJobs();
         MainWindow window;
