@@ -233,13 +233,14 @@ Status ObjectStore::commit(QList<Mutation> &mutations)
                                                            "repaired after a failed write; restart the sandbox"));
     // Each object stamped with its resourceVersion and written as JSON (its record's and its
     // answer's) first: how deep it nests is read off that text, and nothing is staged unless
-    // every object can be read back.
+    // every object can be read back. Mutation i gets version firstVersion + i.
+    const quint64 firstVersion = m_resourceVersion + 1;
     for (qsizetype i = 0; i < mutations.size(); ++i) {
         Mutation &m = mutations[i];
         if (m.op != Mutation::Op::Put)
             continue;
         QJsonObject metadata = metadataOf(m.object);
-        metadata.insert(QStringLiteral("resourceVersion"), QString::number(m_resourceVersion + 1 + quint64(i)));
+        metadata.insert(QStringLiteral("resourceVersion"), QString::number(firstVersion + quint64(i)));
         m.object.insert(QStringLiteral("metadata"), metadata);
         m.json = json::compact(m.object);
         if (const int depth = jsonDepth(m.json); depth > kMaxObjectDepth) {
@@ -254,8 +255,9 @@ Status ObjectStore::commit(QList<Mutation> &mutations)
     if (m_staged.empty())
         m_durableVersion = m_resourceVersion;
     const bool first = !hasUnflushed();
-    for (Mutation &m : mutations) {
-        const quint64 rv = m_resourceVersion + 1;
+    for (qsizetype i = 0; i < mutations.size(); ++i) {
+        Mutation &m = mutations[i];
+        const quint64 rv = firstVersion + quint64(i);
         if (m_journal.isOpen())
             m_stagedRecords += journalRecord(m, rv);
         StagedChange change;
