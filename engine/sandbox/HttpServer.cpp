@@ -11,6 +11,7 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <string_view>
 
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -484,28 +485,54 @@ bool HttpConnection::takeRequest(HttpRequest &request)
     return true;
 }
 
+namespace {
+
+// An origin-form target of characters QUrl keeps as they are, with no percent escapes: its path
+// and query are then its own bytes (what kubectl and Sluice's client send for an apply).
+bool isPlainTarget(QByteArrayView target)
+{
+    static constexpr std::string_view kKept = "-._~!$&*+,;=:@/?";
+    return target.startsWith('/') && std::all_of(target.begin(), target.end(), [](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || kKept.find(c) != std::string_view::npos;
+           });
+}
+
+} // namespace
+
 Result<HttpRequest> parseRequestHead(const QByteArray &head, qsizetype *bodyLength)
 {
     const auto refused = [](int status, const char *why) {
         return makeError(ErrorCategory::Kube, QString::fromLatin1(why), {}, status);
     };
-    HttpRequest request;
-    const QList<QByteArray> lines = head.split('\n');
-    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+    const QByteArrayView text(head);
+    qsizetype lineEnd = text.indexOf('\n');
+    const QList<QByteArray> requestLine = text.first(lineEnd < 0 ? text.size() : lineEnd).trimmed().toByteArray().split(' ');
     if (requestLine.size() != 3 || !requestLine[2].startsWith("HTTP/1."))
         return refused(400, "malformed request line");
+    HttpRequest request;
     request.method = requestLine[0];
     request.target = requestLine[1];
-    const QUrl url = QUrl::fromEncoded("http://sandbox" + request.target);
-    request.path = url.path(QUrl::FullyDecoded);
+    QString query;
+    if (isPlainTarget(request.target)) {
+        const qsizetype mark = request.target.indexOf('?');
+        request.path = QString::fromLatin1(QByteArrayView(request.target).first(mark < 0 ? request.target.size() : mark));
+        if (mark >= 0)
+            query = QString::fromLatin1(QByteArrayView(request.target).sliced(mark + 1));
+    } else {
+        const QUrl url = QUrl::fromEncoded("http://sandbox" + request.target);
+        request.path = url.path(QUrl::FullyDecoded);
+        query = url.query(QUrl::FullyEncoded);
+    }
     // Form encoding, as Go's url.ParseQuery reads it: '+' is a space (a literal plus is %2B).
-    request.query = QUrlQuery(url.query(QUrl::FullyEncoded).replace(QLatin1Char('+'), QStringLiteral("%20")));
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray line = lines[i].trimmed();
+    request.query = QUrlQuery(query.replace(QLatin1Char('+'), QStringLiteral("%20")));
+    while (lineEnd >= 0) {
+        const qsizetype start = lineEnd + 1;
+        lineEnd = text.indexOf('\n', start);
+        const QByteArrayView line = text.sliced(start, (lineEnd < 0 ? text.size() : lineEnd) - start).trimmed();
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
             return refused(400, "malformed header line");
-        request.headers.append({line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed()});
+        request.headers.append({line.first(colon).trimmed().toByteArray().toLower(), line.sliced(colon + 1).trimmed().toByteArray()});
     }
     if (!request.header("transfer-encoding").isEmpty())
         return refused(411, "chunked request bodies are not supported; send Content-Length");
