@@ -50,9 +50,8 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
       m_hold(new QLabel(m_holdBar)), m_releaseHold(new QPushButton(tr("Release hold\u2026"), m_holdBar)),
       m_fetchButton(new QPushButton(icon(IconId::Fetch), tr("Fetch"), this)), m_syncButton(new QPushButton(tr("Sync\u2026"), this)),
       m_rollbackButton(new QPushButton(tr("Rollback\u2026"), this)), m_controllerButton(new QToolButton(this)),
-      m_tabs(new QTabWidget(this)), m_pending(new PendingCommitsTab(m_refs, log, this)),
-      m_review(new ReviewTab(m_refs, log, this)), m_activity(new ActivityTab(log, this)), m_history(new HistoryTab(this)),
-      m_resources(new ResourcesTab(this)), m_loadJob(new AsyncSlot(this)), m_controllerJob(new AsyncSlot(this))
+      m_tabs(new QTabWidget(this)), m_pending(new PendingCommitsTab(m_refs, log, this)), m_activity(new ActivityTab(log, this)),
+      m_loadJob(new AsyncSlot(this)), m_controllerJob(new AsyncSlot(this))
 {
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
@@ -95,11 +94,27 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     header->addWidget(m_controllerButton, 0, Qt::AlignTop);
     header->addWidget(m_fetchButton, 0, Qt::AlignTop);
 
+    // Pending commits shows first; the other tabs are built when first shown.
     m_tabs->addTab(m_pending, icon(IconId::Commit), tr("&Pending commits"));
-    m_tabs->addTab(m_review, icon(IconId::Review), tr("&Review"));
-    m_tabs->addTab(m_resources, tr("Re&sources"));
-    m_tabs->addTab(m_history, tr("&History"));
+    m_review.add(m_tabs, [this, log] {
+        auto *review = new ReviewTab(m_refs, log, this);
+        connect(review, &ReviewTab::busyChanged, this, &ApplicationPage::updateBusy);
+        return review;
+    }, icon(IconId::Review), tr("&Review"));
+    m_review.tell(kBuilt, [this](ReviewTab &) { emit reviewTabBuilt(); }); // the first call it hears
+    m_resources.add(m_tabs, [this] { return new ResourcesTab(this); }, {}, tr("Re&sources"));
+    m_history.add(m_tabs, [this] {
+        auto *history = new HistoryTab(this);
+        connect(history, &HistoryTab::rollbackRequested, this, [this](int id) { emit rollbackToRequested(m_application, id); });
+        return history;
+    }, {}, tr("&History"));
     m_tabs->addTab(m_activity, tr("&Activity"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        QWidget *shown = m_tabs->widget(index);
+        m_review.buildIfShown(shown);
+        m_resources.buildIfShown(shown);
+        m_history.buildIfShown(shown);
+    });
     m_tabs->setAccessibleName(tr("Application tabs"));
 
     auto *layout = new QVBoxLayout(this);
@@ -132,10 +147,23 @@ ApplicationPage::ApplicationPage(ActivityLogModel *log, QWidget *parent)
     m_controllerButton->hide();
     showController(nullptr);
     connect(m_controllerJob, &AsyncSlot::runningChanged, this, &ApplicationPage::updateBusy);
-    connect(m_history, &HistoryTab::rollbackRequested, this, [this](int id) { emit rollbackToRequested(m_application, id); });
     connect(m_loadJob, &AsyncSlot::runningChanged, this, &ApplicationPage::updateBusy);
     connect(m_pending, &PendingCommitsTab::busyChanged, this, &ApplicationPage::updateBusy);
-    connect(m_review, &ReviewTab::busyChanged, this, &ApplicationPage::updateBusy);
+}
+
+ReviewTab *ApplicationPage::reviewTab()
+{
+    return m_review.get();
+}
+
+HistoryTab *ApplicationPage::historyTab()
+{
+    return m_history.get();
+}
+
+ResourcesTab *ApplicationPage::resourcesTab()
+{
+    return m_resources.get();
 }
 
 void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status, std::shared_ptr<const sync::ApplicationStatus> full)
@@ -143,8 +171,8 @@ void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status, s
     const QString why = status.state == ApplicationStatusSummary::State::Failed
                             ? tr("Cluster status unknown: %1").arg(status.error.section(QLatin1Char('\n'), 0, 0))
                             : QString();
-    m_history->setStatus(full, why);
-    m_resources->setStatus(full, why);
+    m_history.tell(kStatus, [full, why](HistoryTab &tab) { tab.setStatus(full, why); });
+    m_resources.tell(kStatus, [full, why](ResourcesTab &tab) { tab.setStatus(full, why); });
     if (full || status.state == ApplicationStatusSummary::State::Failed)
         showController(full.get());
     // Pending means pending: once the deployed revision is known, the commits since it (unless
@@ -257,7 +285,7 @@ void ApplicationPage::runControllerAction(sync::ControllerVerb verb, bool withSo
 
 bool ApplicationPage::isBusy() const
 {
-    return m_loadJob->isRunning() || m_controllerJob->isRunning() || m_pending->isBusy() || m_review->isBusy();
+    return m_loadJob->isRunning() || m_controllerJob->isRunning() || m_pending->isBusy() || (m_review.built() && m_review.built()->isBusy());
 }
 
 void ApplicationPage::updateBusy()
@@ -276,7 +304,8 @@ void ApplicationPage::cancelAll()
         m_log->finish(m_controllerLogId, ActivityLogModel::State::Cancelled);
     }
     m_pending->cancel();
-    m_review->cancel();
+    if (ReviewTab *review = m_review.built())
+        review->cancel();
 }
 
 void ApplicationPage::setApplication(SessionPtr session, const QString &application)
@@ -296,8 +325,8 @@ void ApplicationPage::setApplication(SessionPtr session, const QString &applicat
     m_deployedBaseShown.clear();
     m_knownDeployed.clear();
     m_pending->clear(tr("Loading %1\u2026").arg(application));
-    m_review->clear(tr("Loading %1\u2026").arg(application));
-    m_history->setApplication(m_session, application);
+    showReviewMessage(tr("Loading %1\u2026").arg(application));
+    m_history.tell(kApplication, [session = m_session, application](HistoryTab &tab) { tab.setApplication(session, application); });
     load(false);
 }
 
@@ -346,7 +375,7 @@ void ApplicationPage::load(bool fetchFirst)
                 // One state for the page: failed. No tab keeps what another application showed.
                 const QString text = tr("Could not open %1: %2").arg(m_application, snapshot.error().message);
                 m_pending->clear(text);
-                m_review->clear(text);
+                showReviewMessage(text);
                 m_refs->setRefs({}, false);
                 showError(snapshot.error().toString());
                 m_log->finish(m_logId, ActivityLogModel::State::Failed, snapshot.error().toString());
@@ -375,9 +404,18 @@ void ApplicationPage::showSnapshot(const RepositorySnapshot &snapshot)
             m_deployedBaseShown = m_application;
     }
     m_pending->setApplication(m_session, m_application, since);
-    if (m_newApplication)
-        m_review->setApplication(m_session, m_application, app.revision, snapshot.localClone ? git::kWorktree : app.revision);
+    if (m_newApplication) {
+        const QString head = snapshot.localClone ? git::kWorktree : app.revision;
+        m_review.tell(kApplication, [session = m_session, application = m_application, base = app.revision, head](ReviewTab &tab) {
+            tab.setApplication(session, application, base, head);
+        });
+    }
     m_newApplication = false;
+}
+
+void ApplicationPage::showReviewMessage(const QString &text)
+{
+    m_review.tell(kMessage, [text](ReviewTab &tab) { tab.clear(text); });
 }
 
 void ApplicationPage::showError(const QString &text)

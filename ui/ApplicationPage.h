@@ -5,6 +5,7 @@
 // theirs.
 
 #include "ApplicationListModel.h"
+#include "LazyTab.h"
 #include "Session.h"
 #include "review/Review.h"
 #include "sync/Reconcile.h"
@@ -54,10 +55,12 @@ public:
     bool isBusy() const;
 
     PendingCommitsTab *pendingTab() const { return m_pending; }
-    ReviewTab *reviewTab() const { return m_review; }
+    // Review, Resources and History are built when first shown or asked for here.
+    ReviewTab *reviewTab();
+    ReviewTab *builtReviewTab() const { return m_review.built(); } // nullptr until then
     ActivityTab *activityTab() const { return m_activity; }
-    HistoryTab *historyTab() const { return m_history; }
-    ResourcesTab *resourcesTab() const { return m_resources; }
+    HistoryTab *historyTab();
+    ResourcesTab *resourcesTab();
     QTabWidget *tabs() const { return m_tabs; }
     RefsModel *refs() const { return m_refs; }
     ElidedLabel *headerLabel() const { return m_details; }
@@ -80,6 +83,7 @@ signals:
     void releaseHoldRequested(const QString &application); // a sync of the tracked head that releases the hold
     void rollbackToRequested(const QString &application, int entryId);
     void fetchLabelChanged(const QString &label); // "&Fetch" or "&Reload" for the menu
+    void reviewTabBuilt(); // reviewTab() is there now
     void controllerActionFinished(const QString &application); // the status is worth checking again
     // Progress of the current long task (total 0 = unknown).
     void progress(qint64 done, qint64 total, const QString &what);
@@ -88,6 +92,7 @@ private:
     void load(bool fetchFirst);
     void showSnapshot(const RepositorySnapshot &snapshot);
     void showError(const QString &text);
+    void showReviewMessage(const QString &text);
     void updateBusy();
     void showController(const sync::ApplicationStatus *status);
     // Reconcile, refresh, suspend or resume through the owning controller, logged in Activity.
@@ -115,10 +120,12 @@ private:
     QAction *m_resume;
     QTabWidget *m_tabs;
     PendingCommitsTab *m_pending;
-    ReviewTab *m_review;
     ActivityTab *m_activity;
-    HistoryTab *m_history;
-    ResourcesTab *m_resources;
+    // What a lazy tab is told, by topic (LazyTab keeps the latest of each until it is built).
+    enum Topic { kBuilt, kApplication, kMessage, kStatus };
+    LazyTab<ReviewTab> m_review;
+    LazyTab<ResourcesTab> m_resources;
+    LazyTab<HistoryTab> m_history;
     AsyncSlot *m_loadJob;
     AsyncSlot *m_controllerJob;
     int m_logId = 0;

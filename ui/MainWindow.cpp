@@ -51,7 +51,7 @@ namespace sluice {
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_log(new ActivityLogModel(this)), m_applications(new ApplicationListModel(this)),
       m_sidebar(new QTreeView(this)), m_stack(new QStackedWidget(this)), m_welcome(new QLabel(this)),
-      m_page(new ApplicationPage(m_log, this)), m_clusterPage(new ClusterPage(m_log, this)), m_monitor(new ClusterStatusMonitor(m_applications, m_log, this)),
+      m_page(new ApplicationPage(m_log, this)), m_monitor(new ClusterStatusMonitor(m_applications, m_log, this)),
       m_progress(new QProgressBar(this)), m_status(new QLabel(this)),
       m_cancel(new QToolButton(this)), m_openJob(new AsyncSlot(this))
 {
@@ -79,7 +79,6 @@ MainWindow::MainWindow(QWidget *parent)
                           "(File → Open Repository…, Ctrl+Shift+O) to see its applications."));
     m_stack->addWidget(m_welcome);
     m_stack->addWidget(m_page);
-    m_stack->addWidget(m_clusterPage);
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_sidebar);
@@ -134,10 +133,12 @@ MainWindow::MainWindow(QWidget *parent)
         if (m_status->text() == failedLine(what)) // the same work done again: its failure is no news any more
             m_status->clear();
     });
-    for (ObjectDiffPanel *panel : {m_page->pendingTab()->diffPanel(), m_page->reviewTab()->diffPanel()}) {
+    const auto followDiffMode = [this](ObjectDiffPanel *panel) {
         panel->setMode(m_settings.diffMode);
         connect(panel, &ObjectDiffPanel::modeChanged, this, [this](DiffView::Mode mode) { applyDiffMode(int(mode)); });
-    }
+    };
+    followDiffMode(m_page->pendingTab()->diffPanel());
+    connect(m_page, &ApplicationPage::reviewTabBuilt, this, [this, followDiffMode] { followDiffMode(m_page->reviewTab()->diffPanel()); });
 
     if (!restoreGeometry(m_settings.geometry))
         resize(1280, 800);
@@ -150,6 +151,15 @@ MainWindow::MainWindow(QWidget *parent)
         }
     }
     restoreState(m_settings.windowState);
+}
+
+ClusterPage *MainWindow::clusterPage()
+{
+    if (!m_clusterPage) {
+        m_clusterPage = new ClusterPage(m_log, this);
+        m_stack->addWidget(m_clusterPage);
+    }
+    return m_clusterPage;
 }
 
 MainWindow::~MainWindow()
@@ -459,7 +469,7 @@ void MainWindow::showApplication(const QModelIndex &index)
             const QString cluster = index.data(ApplicationListModel::ClusterRole).toString();
             if (!cluster.isEmpty()) {
                 m_page->cancelAll();
-                m_clusterPage->setCluster(m_session, cluster, text);
+                clusterPage()->setCluster(m_session, cluster, text);
                 m_stack->setCurrentWidget(m_clusterPage);
                 return;
             }
@@ -530,7 +540,10 @@ void MainWindow::applyDiffMode(int mode)
 {
     m_settings.diffMode = DiffView::Mode(mode);
     m_sideBySide->setChecked(m_settings.diffMode == DiffView::Mode::SideBySide);
-    for (ObjectDiffPanel *panel : {m_page->pendingTab()->diffPanel(), m_page->reviewTab()->diffPanel()}) {
+    QList<ObjectDiffPanel *> panels{m_page->pendingTab()->diffPanel()};
+    if (ReviewTab *review = m_page->builtReviewTab())
+        panels.append(review->diffPanel());
+    for (ObjectDiffPanel *panel : panels) {
         if (panel->diffView()->mode() != m_settings.diffMode)
             panel->setMode(m_settings.diffMode);
     }
@@ -539,15 +552,15 @@ void MainWindow::applyDiffMode(int mode)
 void MainWindow::navigateChanges(int step)
 {
     QWidget *tab = m_page->tabs()->currentWidget();
-    ObjectDiffPanel *panel = tab == m_page->pendingTab() ? m_page->pendingTab()->diffPanel()
-                             : tab == m_page->reviewTab() ? m_page->reviewTab()->diffPanel()
-                                                          : nullptr;
+    ObjectDiffPanel *panel = tab == m_page->pendingTab()                ? m_page->pendingTab()->diffPanel()
+                             : qobject_cast<ReviewTab *>(tab) != nullptr ? qobject_cast<ReviewTab *>(tab)->diffPanel()
+                                                                         : nullptr;
     if (panel) {
         step > 0 ? panel->nextChange() : panel->previousChange();
         return;
     }
-    if (tab == m_page->resourcesTab())
-        step > 0 ? m_page->resourcesTab()->diffView()->nextChange() : m_page->resourcesTab()->diffView()->previousChange();
+    if (auto *resources = qobject_cast<ResourcesTab *>(tab))
+        step > 0 ? resources->diffView()->nextChange() : resources->diffView()->previousChange();
 }
 
 SyncDialog *MainWindow::openSyncDialog(const QString &application, bool rollback, int rollbackTo)

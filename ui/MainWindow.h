@@ -53,7 +53,8 @@ public:
 
     const AppSettings &settings() const { return m_settings; }
     ApplicationPage *applicationPage() const { return m_page; }
-    ClusterPage *clusterPage() const { return m_clusterPage; }
+    // Built when a cluster is first shown (or asked for here): the window paints sooner.
+    ClusterPage *clusterPage();
     QTreeView *sidebar() const { return m_sidebar; }
     ApplicationListModel *applications() const { return m_applications; }
     ActivityLogModel *activityLog() const { return m_log; }
@@ -97,7 +98,7 @@ private:
     QStackedWidget *m_stack;
     QLabel *m_welcome;
     ApplicationPage *m_page;
-    ClusterPage *m_clusterPage;
+    ClusterPage *m_clusterPage = nullptr;
     ClusterStatusMonitor *m_monitor;
     QProgressBar *m_progress;
     QLabel *m_status;

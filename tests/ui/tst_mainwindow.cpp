@@ -11,12 +11,14 @@
 #include "AsyncJob.h"
 #include "ClusterPage.h"
 #include "ElidedLabel.h"
+#include "HistoryTab.h"
 #include "DiffView.h"
 #include "MainWindow.h"
 #include "ObjectDiffPanel.h"
 #include "PendingCommitModel.h"
 #include "PendingCommitsTab.h"
 #include "ResourceDiffModel.h"
+#include "ResourcesTab.h"
 #include "ReviewTab.h"
 #include "RevisionPicker.h"
 
@@ -26,6 +28,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
@@ -262,6 +265,63 @@ private slots:
         QTest::keyClick(tab->table(), Qt::Key_Tab);
         QCOMPARE(tab->table()->currentIndex().row(), row);
         QVERIFY(!tab->table()->hasFocus());
+    }
+
+    // The tabs not shown at start, and the cluster page, are built when first shown (the window
+    // paints sooner): what the page told them meanwhile is what they show, at the same place in
+    // the tabs, and the Review tab's diff follows the window's diff mode.
+    void hiddenTabsAreBuiltWhenShown()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(window.openWorkspace(m_demo + "/sluice.yaml"));
+        ApplicationPage *page = window.applicationPage();
+        QTRY_COMPARE_WITH_TIMEOUT(page->pendingTab()->model()->rowCount(), 5, 20000);
+        QVERIFY(!page->builtReviewTab());
+        QVERIFY(!page->findChild<ReviewTab *>());
+        QVERIFY(!page->findChild<HistoryTab *>());
+        QVERIFY(!page->findChild<ResourcesTab *>());
+        QVERIFY(!window.findChild<ClusterPage *>());
+        QTabWidget *tabs = page->tabs();
+        QCOMPARE(tabs->count(), 5);
+        QCOMPARE(tabs->currentWidget(), page->pendingTab());
+
+        // The diff mode switched before the Review tab exists: it opens in that mode.
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        PendingCommitsTab *pending = page->pendingTab();
+        pending->table()->setFocus();
+        pending->table()->setCurrentIndex(pending->model()->index(rowOfSummary(pending->model(), "web: bump image to 1.5.0"), 0));
+        DiffView *pendingDiff = pending->diffPanel()->diffView();
+        QTRY_VERIFY_WITH_TIMEOUT(pendingDiff->unifiedText().contains("ghcr.io/acme/web:1.5.0"), 20000);
+        pendingDiff->setFocus();
+        const DiffView::Mode before = pendingDiff->mode();
+        QTest::keyClick(pendingDiff, Qt::Key_D, Qt::ControlModifier);
+        QTRY_VERIFY(pendingDiff->mode() != before);
+        const DiffView::Mode switched = pendingDiff->mode();
+        QCOMPARE(window.settings().diffMode, switched);
+        QSignalSpy tabChanges(tabs, &QTabWidget::currentChanged);
+        tabs->setCurrentIndex(1); // as Ctrl+3 or a click on the tab does
+        QCOMPARE(tabChanges.size(), 1); // building it is no second change
+        auto *review = qobject_cast<ReviewTab *>(tabs->currentWidget());
+        QVERIFY(review);
+        QCOMPARE(page->builtReviewTab(), review);
+        QCOMPARE(tabs->currentIndex(), 1);
+        QCOMPARE(tabs->tabText(1), QStringLiteral("&Review"));
+        QCOMPARE(tabs->count(), 5);
+        QCOMPARE(review->basePicker()->spec(), QStringLiteral("main")); // what loading the application told it
+        QCOMPARE(review->headPicker()->spec(), QStringLiteral("WORKTREE"));
+        QCOMPARE(review->diffPanel()->diffView()->mode(), switched);
+        review->diffPanel()->diffView()->setFocus();
+        QTest::keyClick(review->diffPanel()->diffView(), Qt::Key_D, Qt::ControlModifier);
+        QTRY_COMPARE(review->diffPanel()->diffView()->mode(), before);
+        QCOMPARE(pendingDiff->mode(), before); // one mode for the window
+
+        // History and Resources: built by their accessors too, at their places.
+        QCOMPARE(tabs->indexOf(page->resourcesTab()), 2);
+        QCOMPARE(tabs->indexOf(page->historyTab()), 3);
+        QCOMPARE(tabs->currentIndex(), 1);
+        QCOMPARE(tabs->tabText(3), QStringLiteral("&History"));
     }
 
     void reviewAndFilter()
