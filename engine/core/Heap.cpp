@@ -73,4 +73,9 @@ void returnFreedMemory()
     malloc_trim(0);                        // and what every heap keeps now
 }
 
+void trimFreedMemory()
+{
+    malloc_trim(0);
+}
+
 } // namespace sluice

@@ -23,4 +23,8 @@ constexpr long long kLargeInputBytes = 32LL * 1024 * 1024;
 // A no-op unless reserveHeapInLargePages ran.
 void returnFreedMemory();
 
+// Gives the pages of freed memory back to the system now (malloc_trim): where freed memory is
+// not taken again by the threads that allocate next (each allocates in a heap of its own).
+void trimFreedMemory();
+
 } // namespace sluice

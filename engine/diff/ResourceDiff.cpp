@@ -3,6 +3,7 @@
 #include "SecretMask.h"
 #include "TextDiff.h"
 #include "core/Bytes.h"
+#include "core/Heap.h"
 #include "render/YamlTree.h"
 
 #include <QJsonArray>
@@ -10,6 +11,7 @@
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <array>
+#include <atomic>
 #include <optional>
 #include <vector>
 
@@ -57,6 +59,8 @@ struct Pair
 {
     const Resource *before = nullptr;
     const Resource *after = nullptr;
+    qsizetype beforeIndex = 0; // of `before` and `after` in their sets
+    qsizetype afterIndex = 0;
     ObjectDiff *result = nullptr;
     qsizetype index = 0; // of result in the diff's list, which may move while it grows
     std::unique_ptr<Trees> trees;
@@ -107,11 +111,37 @@ void compare(Pair &pair, const DiffOptions &options)
     }
 }
 
-// Compares a pair and drops its trees: a large review does not hold every tree at once.
-void finish(Pair &pair, const DiffOptions &options)
+// The objects of a diff's two sets whose texts go once compared; an empty side keeps them. The
+// texts were copied on the caller's thread, in its heap; the diff texts are written in the
+// workers' heaps: every 8 MiB of texts let go, their pages go back to the system.
+struct TextRelease
+{
+    std::span<Resource> base;
+    std::span<Resource> head;
+    std::atomic<qsizetype> untrimmed = 0;
+    static constexpr qsizetype kTrimEvery = 8 * 1024 * 1024;
+
+    void letGo(QByteArray &text)
+    {
+        const qsizetype bytes = text.size();
+        text = QByteArray();
+        if (untrimmed.fetch_add(bytes) + bytes >= kTrimEvery && untrimmed.exchange(0) >= kTrimEvery)
+            trimFreedMemory();
+    }
+};
+
+// Compares a pair and drops its trees (a large review does not hold every tree at once), and
+// its texts when the diff lets go of them.
+void finish(Pair &pair, const DiffOptions &options, TextRelease *release)
 {
     compare(pair, options);
     pair.trees.reset();
+    if (!release)
+        return;
+    if (pair.before && !release->base.empty())
+        release->letGo(release->base[pair.beforeIndex].text);
+    if (pair.after && !release->head.empty())
+        release->letGo(release->head[pair.afterIndex].text);
 }
 
 // Runs `work` on every pair that needs it, on the global thread pool.
@@ -142,8 +172,10 @@ Result<ObjectTexts> objectTexts(const ResourceDiff &diff, const ObjectDiff &obje
     return ObjectTexts{texts.diff, texts.beforeYaml, texts.afterYaml};
 }
 
-Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet &head, const DiffOptions &options,
-                                      const CancelToken &cancel)
+namespace {
+
+Result<ResourceDiff> diffSets(const ResourceSet &base, const ResourceSet &head, const DiffOptions &options,
+                              const CancelToken &cancel, TextRelease *release)
 {
     // 1. Walk both sets in key order; equal hashes are unchanged without parsing. Only the
     // others get a Pair (a large review with few changes holds few).
@@ -154,6 +186,8 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
     auto h = head.begin();
     while (b != base.end() || h != head.end()) {
         Pair pair;
+        pair.beforeIndex = b - base.begin();
+        pair.afterIndex = h - head.begin();
         if (h == head.end() || (b != base.end() && b->key < h->key)) {
             pair.before = &*b++;
         } else if (b == base.end() || h->key < b->key) {
@@ -189,7 +223,7 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
         if (Status s = parseAndNormalize(pair, options.ignore); !s)
             pair.error = std::make_unique<Error>(s.error());
         else if (!SecretMasker::appliesTo(pair.result->key))
-            finish(pair, options);
+            finish(pair, options, release);
     });
     if (cancel.isCancelled())
         return makeError(ErrorCategory::Cancelled, QStringLiteral("diff was cancelled"));
@@ -210,7 +244,7 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
             masker.mask(pair->trees->after);
         secrets.push_back(pair);
     }
-    forEachParallel(secrets, [&](Pair &pair) { finish(pair, options); });
+    forEachParallel(secrets, [&](Pair &pair) { finish(pair, options, release); });
 
     pairs = std::vector<Pair>(); // the trees are gone; the pairs too before the caller goes on
     for (const ObjectDiff &object : std::as_const(result.objects)) {
@@ -226,6 +260,21 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
             result.notes.append(note);
     }
     return result;
+}
+
+} // namespace
+
+Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet &head, const DiffOptions &options,
+                                      const CancelToken &cancel)
+{
+    return diffSets(base, head, options, cancel, nullptr);
+}
+
+Result<ResourceDiff> diffResourceSetsLettingGoOfTexts(ResourceSet &base, ResourceSet &head, const DiffOptions &options,
+                                                      const CancelToken &cancel)
+{
+    TextRelease release{base.ownObjects(), head.ownObjects()};
+    return diffSets(base, head, options, cancel, &release);
 }
 
 namespace {

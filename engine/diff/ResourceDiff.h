@@ -88,6 +88,12 @@ Result<ObjectTexts> objectTexts(const ResourceDiff &diff, const ObjectDiff &obje
 Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet &head,
                                       const DiffOptions &options = {}, const CancelToken &cancel = {});
 
+// As diffResourceSets, and lets go of each object's text once it is compared (both sets keep
+// their keys, hashes and locations): a large review need not hold every text it compared until
+// its last diff is written. A set whose objects are shared with another keeps its texts.
+Result<ResourceDiff> diffResourceSetsLettingGoOfTexts(ResourceSet &base, ResourceSet &head, const DiffOptions &options = {},
+                                                      const CancelToken &cancel = {});
+
 // A diff as bytes, to cache a whole review (the same review asked again is read, not computed),
 // and back: nullopt for bytes in another format.
 QByteArray resourceDiffToBytes(const ResourceDiff &diff);

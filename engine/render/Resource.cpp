@@ -192,6 +192,13 @@ bool ResourceSet::keepTexts(const std::function<bool(const Resource &)> &keep)
     return true;
 }
 
+std::span<Resource> ResourceSet::ownObjects()
+{
+    if (!m_items.isDetached())
+        return {};
+    return {m_items.data(), size_t(m_items.size())};
+}
+
 const Resource *ResourceSet::find(const ResourceKey &key) const
 {
     const auto it = std::lower_bound(m_items.cbegin(), m_items.cend(), key,

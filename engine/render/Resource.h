@@ -10,6 +10,7 @@
 #include <QString>
 
 #include <compare>
+#include <span>
 #include <functional>
 
 namespace sluice {
@@ -98,6 +99,10 @@ public:
     // it compares. False (nothing changed) when the objects are shared with another set (the
     // render cache's): the buffers would stay all the same.
     bool keepTexts(const std::function<bool(const Resource &)> &keep);
+
+    // The objects in key order, to change anything but their keys; empty when they are shared
+    // with another set (changing them would copy them all).
+    std::span<Resource> ownObjects();
 
     const Resource *find(const ResourceKey &key) const;
     qsizetype size() const { return m_items.size(); }

@@ -41,8 +41,8 @@ void warnIfNothingRendered(const QString &appName, const ResourceSet &base, cons
 // For a large review: only the objects whose structural hashes differ (or that one side lacks)
 // keep their texts, each a copy of its own, so the two renders' buffers (each as large as its
 // manifest) go before the diff; the others are unchanged without being read. Both sets are
-// walked in key order, as the diff walks them.
-void keepOnlyTextsCompared(ResourceSet &base, ResourceSet &head)
+// walked in key order, as the diff walks them. True for a large review.
+bool keepOnlyTextsCompared(ResourceSet &base, ResourceSet &head)
 {
     qsizetype bytes = 0;
     for (const ResourceSet *set : {&base, &head}) {
@@ -50,7 +50,7 @@ void keepOnlyTextsCompared(ResourceSet &base, ResourceSet &head)
             bytes += r.text.size();
     }
     if (bytes < kLargeInputBytes)
-        return;
+        return false;
     const auto differsFrom = [](const ResourceSet &other) { // called in key order
         auto it = other.begin();
         return [it, end = other.end()](const Resource &r) mutable {
@@ -59,8 +59,12 @@ void keepOnlyTextsCompared(ResourceSet &base, ResourceSet &head)
             return !(it != end && it->key == r.key && it->hash == r.hash);
         };
     };
+    // Each render's buffer goes back to the system before the next copies are made.
     base.keepTexts(differsFrom(head));
+    trimFreedMemory();
     head.keepTexts(differsFrom(base));
+    trimFreedMemory();
+    return true;
 }
 
 // Resolves the base and head revision specs of a review or a commit range.
@@ -252,9 +256,12 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
     if (!*baseSet)
         return baseSet->error();
     std::optional<ResourceDiff> cached = texts == DiffTexts::OnDemand ? cachedReview() : std::nullopt;
-    if (texts != DiffTexts::OnDemand) // the window shows an unchanged object's text too
-        keepOnlyTextsCompared(**baseSet, *headSet);
-    auto diff = cached ? Result<ResourceDiff>(std::move(*cached)) : diffResourceSets(**baseSet, *headSet, options, cancel);
+    // The window shows an unchanged object's text too. A large review lets go of each text it
+    // kept once compared: its diff texts grow as they go.
+    const bool large = texts != DiffTexts::OnDemand && keepOnlyTextsCompared(**baseSet, *headSet);
+    auto diff = cached  ? Result<ResourceDiff>(std::move(*cached))
+                : large ? diffResourceSetsLettingGoOfTexts(**baseSet, *headSet, options, cancel)
+                        : diffResourceSets(**baseSet, *headSet, options, cancel);
     if (!diff)
         return diff.error();
     if (!cached)

@@ -185,6 +185,39 @@ private slots:
         }
     }
 
+    // A diff that lets go of the texts it compares is the same diff; afterwards the objects it
+    // compared have no text left (their keys, hashes and locations stay), the unchanged ones
+    // keep theirs, and a set shared with another keeps all of its texts.
+    void lettingGoOfTextsIsTheSameDiff_data() { golden_data(); }
+    void lettingGoOfTextsIsTheSameDiff()
+    {
+        QFETCH(QString, name);
+        QFETCH(QList<IgnoreRule>, ignore);
+        const ResourceSet base = load(caseDir(name) + "/base.yaml");
+        const ResourceSet head = load(caseDir(name) + "/head.yaml");
+        DiffOptions options;
+        options.ignore = ignore;
+        auto expected = diffResourceSets(base, head, options);
+        QVERIFY(expected);
+
+        ResourceSet ownedBase = load(caseDir(name) + "/base.yaml");
+        ResourceSet sharedHead = head;
+        auto diff = diffResourceSetsLettingGoOfTexts(ownedBase, sharedHead, options);
+        QVERIFY(diff);
+        QCOMPARE(QJsonDocument(diffToJson(*diff)).toJson(), QJsonDocument(diffToJson(*expected)).toJson());
+        for (const ObjectDiff &o : std::as_const(diff->objects)) {
+            const Resource *before = ownedBase.find(o.key);
+            if (!before)
+                continue;
+            QCOMPARE(before->hash, base.find(o.key)->hash);
+            QCOMPARE(before->source(), o.baseLocation);
+            const bool compared = !(head.find(o.key) && head.find(o.key)->hash == before->hash);
+            QCOMPARE(before->text.isEmpty(), compared);
+        }
+        for (const Resource &r : sharedHead) // shared with `head`: nothing let go
+            QCOMPARE(r.text, head.find(r.key)->text);
+    }
+
     // A diff stored (the review cache) reads back the same, its texts slices of the bytes read;
     // bytes cut short or damaged in their counts and indexes are refused, never a crash.
     void storedDiffReadsBackTheSame_data() { golden_data(); }
