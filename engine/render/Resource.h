@@ -10,8 +10,8 @@
 #include <QString>
 
 #include <compare>
-#include <span>
 #include <functional>
+#include <span>
 
 namespace sluice {
 
