@@ -59,6 +59,7 @@ public:
 
     bool ok() const { return m_ok; }
     bool atEnd() const { return m_at == m_bytes.size(); }
+    qsizetype remaining() const { return m_ok ? m_bytes.size() - m_at : 0; }
 
     quint8 u8();
     quint32 u32();

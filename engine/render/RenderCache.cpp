@@ -168,6 +168,8 @@ bool readResources(StreamReader &in, ResourceSet &set)
     const qint64 count = in.i64();
     if (count < 0)
         return false;
+    constexpr qsizetype kLeastRecordBytes = 5 * 4 + 4 + 4 + 4 + 1 + 8; // five indexes, name, line, text, format, hash
+    set.reserve(qMin<qint64>(count, in.remaining() / kLeastRecordBytes));
     for (qint64 i = 0; i < count && in.ok(); ++i) {
         Resource r;
         for (QString *field : {&r.key.group, &r.key.kind, &r.key.ns, &r.apiVersion, &r.sourceFile}) {

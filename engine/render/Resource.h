@@ -89,6 +89,10 @@ public:
     // shop/web: a.yaml:1 and b.yaml:7". O(n log n); sorts the list in place when not shared.
     static Result<ResourceSet> fromList(QList<Resource> resources, Duplicates duplicates = Duplicates::Error);
 
+    // Room for `count` objects, so that a set read in key order (insert) is not grown and moved
+    // as it goes.
+    void reserve(qsizetype count) { m_items.reserve(count); }
+
     // Adds one object; error (the message above) when its key is present. Cheap at the end of
     // the key order (a cache entry is read in key order); elsewhere it moves the later objects,
     // so build large sets from a list with fromList.
@@ -119,3 +123,7 @@ private:
 };
 
 } // namespace sluice
+
+// Qt's lists move these as bytes when they grow (their members are Qt's relocatable types).
+Q_DECLARE_TYPEINFO(sluice::ResourceKey, Q_RELOCATABLE_TYPE);
+Q_DECLARE_TYPEINFO(sluice::Resource, Q_RELOCATABLE_TYPE);
