@@ -31,11 +31,15 @@ QByteArray sharedSlice(const QByteArray &buffer, qsizetype from, qsizetype n)
 
 quint32 StringTable::id(const QString &s)
 {
+    Recent &recent = m_recent[(quintptr(s.constData()) >> 4) % kRecent];
+    if (recent.filled && recent.string.constData() == s.constData() && recent.string.size() == s.size())
+        return recent.id;
     auto it = m_index.constFind(s);
     if (it == m_index.constEnd()) {
         it = m_index.insert(s, quint32(m_strings.size()));
         m_strings.append(s);
     }
+    recent = {s, *it, true};
     return *it;
 }
 

@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <array>
 #include <functional>
 #include <utility>
 
@@ -44,8 +45,21 @@ public:
     const QStringList &strings() const { return m_strings; }
 
 private:
+    // Strings met lately, by the address of their text: the strings a writer names are mostly a
+    // few shared copies (the kinds, namespaces and API versions a scan interned), found so without
+    // reading their text (scattered over the heap, a cache miss each) as hashing it would. A slot
+    // holds its string, so no other string takes that address meanwhile.
+    struct Recent
+    {
+        QString string;
+        quint32 id = 0;
+        bool filled = false;
+    };
+    static constexpr size_t kRecent = 64;
+
     QHash<QString, quint32> m_index;
     QStringList m_strings;
+    std::array<Recent, kRecent> m_recent;
 };
 
 // Reads what QDataStream (Qt 6, big-endian) wrote into `bytes`, without a device: a cache

@@ -1,8 +1,8 @@
 #include "Renderer.h"
 
 #include "FluxBuild.h"
+#include "ScanMemo.h"
 #include "Scope.h"
-#include "StructuralHash.h"
 #include "YamlScan.h"
 #include "core/Bytes.h"
 #include "core/Log.h"
@@ -17,7 +17,6 @@
 #include <QFileInfo>
 #include <QJsonObject>
 #include <QMap>
-#include <QMutex>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
@@ -28,65 +27,6 @@ namespace {
 
 const QStringList kKustomizationFiles = {QStringLiteral("kustomization.yaml"), QStringLiteral("kustomization.yml"),
                                          QStringLiteral("Kustomization")};
-
-// Files scanned in this process, by name and content: consecutive revisions share most files,
-// so a plain render scans only those a commit changed. Errors are not kept. Bounded by the
-// bytes it holds (all forgotten at once past the bound). Thread-safe.
-class ScanMemo
-{
-public:
-    Result<ScannedManifests> scan(const QByteArray &bytes, const QString &name)
-    {
-        const Key key{name, hashing::hashBytes(bytes, kSeed)};
-        {
-            QMutexLocker lock(&m_mutex);
-            if (auto it = m_entries.constFind(key); it != m_entries.constEnd() && it->bytes == bytes) {
-                ++m_hits;
-                return it->scanned;
-            }
-        }
-        auto scanned = scanManifests(bytes, name);
-        if (scanned && bytes.size() <= kMaxBytes / 4) {
-            QMutexLocker lock(&m_mutex);
-            if (m_bytes + bytes.size() > kMaxBytes) {
-                m_entries.clear();
-                m_bytes = 0;
-            }
-            if (!m_entries.contains(key)) {
-                m_entries.insert(key, Entry{bytes, *scanned});
-                m_bytes += bytes.size();
-            }
-        }
-        return scanned;
-    }
-
-    qint64 hits() const
-    {
-        QMutexLocker lock(&m_mutex);
-        return m_hits;
-    }
-
-private:
-    using Key = std::pair<QString, quint64>;
-    struct Entry
-    {
-        QByteArray bytes;
-        ScannedManifests scanned;
-    };
-    static constexpr quint64 kSeed = 0x7363616e; // "scan"
-    static constexpr qsizetype kMaxBytes = 128 * 1024 * 1024;
-
-    mutable QMutex m_mutex;
-    QHash<Key, Entry> m_entries;
-    qsizetype m_bytes = 0;
-    qint64 m_hits = 0;
-};
-
-ScanMemo &scanMemo()
-{
-    static ScanMemo memo;
-    return memo;
-}
 
 // Whether the plain renderer looks at a file at all: hidden files and folders (.git, .github …)
 // are not manifests, and sub-folders only count when recursing.
@@ -141,7 +81,7 @@ Result<ScannedManifests> scanPlainFiles(const QList<FileBytes> &files, const QSt
         const QString shown = displayPath.isEmpty() || displayPath == QLatin1String(".")
                                   ? file.path
                                   : displayPath + QLatin1Char('/') + file.path;
-        auto scanned = scanMemo().scan(file.bytes, shown);
+        auto scanned = processScanMemo().scan(file.bytes, shown);
         if (!scanned)
             return scanned.error();
         if (all.resources.isEmpty()) // taken, not copied (QList::append copies into a new block)
@@ -306,7 +246,7 @@ Result<ScannedManifests> runRenderTool(const Tool &tool, QStringList arguments, 
     auto output = runTool(run, cancel);
     if (!output)
         return output.error().prefixed(QStringLiteral("render of %1").arg(outputName));
-    return scanManifests(output->standardOutput, outputName);
+    return processScanMemo().scan(output->standardOutput, outputName);
 }
 
 } // namespace
@@ -552,7 +492,7 @@ Result<ResourceSet> renderPlainFiles(const QList<FileBytes> &files, const QStrin
 
 qint64 plainScanMemoHits()
 {
-    return scanMemo().hits();
+    return processScanMemo().counts().fileHits;
 }
 
 } // namespace sluice

@@ -140,8 +140,9 @@ bool isPlainManifest(const QString &path, bool recurse);
 Result<ResourceSet> renderPlainFiles(const QList<FileBytes> &files, const QString &displayPath,
                                      const RenderOptions &options, const CancelToken &cancel = {});
 
-// Plain renders remember the files they scanned, by name and content, for this process: a file
-// that another revision had unchanged is not scanned again. How many scans that saved (tests).
+// Plain renders remember the files they scanned, by name and content, for this process (with each
+// document: ScanMemo.h): a file that another revision had unchanged is not scanned again. How
+// many file scans that saved (tests).
 qint64 plainScanMemoHits();
 
 } // namespace sluice

@@ -151,8 +151,8 @@ qsizetype documentsAtMost(const QByteArray &data)
 class Scanner
 {
 public:
-    Scanner(const QByteArray &data, const QString &file)
-        : m_data(data), m_file(file), m_reader(data, file), m_offsets(data)
+    Scanner(const QByteArray &data, const QString &file, int firstLine)
+        : m_data(data), m_file(file), m_reader(data, file, firstLine), m_offsets(data)
     {
         // A large stream's list is made its size at once: grown by doubling and then squeezed, it
         // was held twice over (the doubled list and its copy), the peak of a large render.
@@ -483,9 +483,15 @@ private:
     ScannedManifests m_out;
     std::vector<Frame> m_stack;
     std::vector<quint64> m_keyHashes; // keys of the open mappings, for duplicate detection
-    QSet<QString> m_strings;          // kinds, groups, namespaces: one copy each, shared by the objects
 
-    QString intern(const QString &s) { return *m_strings.insert(s); }
+    // Kinds, groups, namespaces, API versions: one copy each in a thread, shared by the objects of
+    // every stream it scans, so that writing and sorting them meets the same few strings (a few
+    // hundred at most: kept for the thread's life).
+    static QString intern(const QString &s)
+    {
+        thread_local QSet<QString> strings;
+        return *strings.insert(s);
+    }
     QHash<QByteArray, Anchor> m_anchors;
     Captured m_captured;
     qsizetype m_docStart = -1;
@@ -526,13 +532,13 @@ QString groupOfApiVersion(const QString &apiVersion)
     return slash < 0 ? QString() : apiVersion.left(slash);
 }
 
-Result<ScannedManifests> scanManifests(const QByteArray &data, const QString &file)
+Result<ScannedManifests> scanManifests(const QByteArray &data, const QString &file, int firstLine)
 {
     if (data.size() >= kLargeInputBytes) // a render tool's output, a cache entry
         returnFreedMemory();
     if (file.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
         return scanJson(data, file);
-    return Scanner(data, file).run();
+    return Scanner(data, file, firstLine).run();
 }
 
 } // namespace sluice

@@ -29,8 +29,10 @@ struct ScannedManifests
 // documents are skipped; `*List` kinds are flattened into their items. Errors name file:line:
 // malformed YAML, a document that is not a mapping or lacks apiVersion/kind/metadata.name,
 // duplicate keys, nesting deeper than yaml::kMaxDepth, excessive aliasing.
+// `firstLine`: the line of `file` that `data` begins at (a part of a YAML stream cut at a
+// document marker), for the objects' lines and errors.
 // Thread-safe (pure). Cost: one pass of the YAML reader (YamlEvents.h) over the bytes.
-Result<ScannedManifests> scanManifests(const QByteArray &data, const QString &file);
+Result<ScannedManifests> scanManifests(const QByteArray &data, const QString &file, int firstLine = 1);
 
 // "apps/v1" -> "apps", "v1" -> "".
 QString groupOfApiVersion(const QString &apiVersion);
