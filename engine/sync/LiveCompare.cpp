@@ -15,6 +15,7 @@
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
 
+#include <atomic>
 #include <optional>
 #include <vector>
 
@@ -41,16 +42,39 @@ QString actionName(Action action)
     return {};
 }
 
+namespace {
+
+constexpr int kMaxThreads = 16; // requests in flight to a cluster (sync, compare)
+
+// The threads every parallelFor runs on. A thread keeps its connection to each cluster (a socket
+// and its TLS session) while it lives, 30 s once idle: a sync's compare and apply phases reuse
+// them, where a pool of their own made each phase connect and handshake again (a hundred TLS
+// handshakes for a sync of 1,000 objects, a third of the client's CPU). Never destroyed: its
+// idle threads end with the process.
+QThreadPool &clusterThreads()
+{
+    static QThreadPool *const pool = [] {
+        auto *threads = new QThreadPool;
+        threads->setMaxThreadCount(kMaxThreads);
+        return threads;
+    }();
+    return *pool;
+}
+
+} // namespace
+
 void parallelFor(int count, int threads, const std::function<void(int)> &work)
 {
     if (count <= 0)
         return;
-    QThreadPool pool;
-    pool.setMaxThreadCount(qBound(1, threads, count));
-    std::vector<int> indexes(static_cast<size_t>(count));
-    for (int i = 0; i < count; ++i)
-        indexes[size_t(i)] = i;
-    QtConcurrent::blockingMap(&pool, indexes, [&work](int i) { work(i); });
+    // `threads` lanes, each taking the next index until none is left (the caller's thread takes
+    // part too: a call from a pool thread still makes progress when the pool is busy).
+    std::vector<int> lanes(size_t(qBound(1, threads, qMin(count, kMaxThreads))));
+    std::atomic<int> next{0};
+    QtConcurrent::blockingMap(&clusterThreads(), lanes, [&](int) {
+        for (int i; (i = next++) < count;)
+            work(i);
+    });
 }
 
 namespace {

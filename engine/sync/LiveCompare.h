@@ -82,7 +82,8 @@ Result<std::map<ResourceKey, QJsonObject>> listLiveObjects(ClusterConnection &cl
 Result<LiveComparison> compareWithCluster(ClusterConnection &cluster, const QString &application,
                                           const ResourceSet &desired, const CompareOptions &options = {});
 
-// Runs `work(i)` for i in [0, count) on a private pool of `threads` threads; blocks.
+// Runs `work(i)` for i in [0, count) on up to `threads` (at most 16) threads at once; blocks. The
+// threads are shared by every call and keep their cluster connections between calls.
 void parallelFor(int count, int threads, const std::function<void(int)> &work);
 
 } // namespace sluice::sync

@@ -5,6 +5,7 @@
 #include "common/LoopbackServer.h"
 #include "kube/HttpExchange.h"
 #include "kube/KubeClient.h"
+#include "sync/LiveCompare.h"
 
 #include <QElapsedTimer>
 #include <QMutex>
@@ -177,6 +178,22 @@ private slots:
         QCOMPARE(seen, expected);
         QCOMPARE(server.requests.load(), 20);
         QCOMPARE(server.connections.load(), 1);
+    }
+
+    // The threads of sync::parallelFor are shared by every call and keep their connections: three
+    // calls of 16 requests at once connect once per thread (16, and the caller's), not once per
+    // call and thread as a pool of each call's own did (a sync's compare and apply phases).
+    void parallelCallsKeepTheirThreadsConnections()
+    {
+        RawServer server;
+        server.answer = [](QTcpSocket *socket, int) { socket->write(withLength("{}")); };
+        auto client = clientFor(server.start());
+        std::atomic<int> failed{0};
+        for (int round = 0; round < 3; ++round)
+            sync::parallelFor(64, 16, [&](int) { failed += client->getJson("/version") ? 0 : 1; });
+        QCOMPARE(failed.load(), 0);
+        QCOMPARE(server.requests.load(), 3 * 64);
+        QVERIFY2(server.connections.load() <= 17, qPrintable(QString::number(server.connections.load())));
     }
 
     // A client's kept connection is closed once the client is gone, when its thread next opens
