@@ -175,14 +175,16 @@ void ApplicationPage::setClusterStatus(const ApplicationStatusSummary &status, s
     m_resources.tell(kStatus, [full, why](ResourcesTab &tab) { tab.setStatus(full, why); });
     if (full || status.state == ApplicationStatusSummary::State::Failed)
         showController(full.get());
-    // Pending means pending: once the deployed revision is known, the commits since it (unless
-    // the user picked another base).
+    // Pending means pending: once the deployed revision is known, the commits since it, and since
+    // the next one after a sync or rollback (unless the user picked another base).
     if (full && !full->deployedRevision.isEmpty())
         m_knownDeployed = full->deployedRevision;
-    if (!m_knownDeployed.isEmpty() && !m_newApplication && m_deployedBaseShown != m_application &&
-        m_pending->sincePicker()->spec().isEmpty()) {
+    const QString deployedBase = m_knownDeployed.left(12), since = m_pending->sincePicker()->spec();
+    const bool sinceIsOurs = since.isEmpty() ? m_deployedBaseShown != m_application : since == m_deployedBaseSet;
+    if (!deployedBase.isEmpty() && !m_newApplication && sinceIsOurs && since != deployedBase) {
         m_deployedBaseShown = m_application;
-        m_pending->sincePicker()->setSpec(m_knownDeployed.left(12));
+        m_deployedBaseSet = deployedBase;
+        m_pending->sincePicker()->setSpec(deployedBase);
         m_pending->reload();
     }
     using State = ApplicationStatusSummary::State;
@@ -323,6 +325,7 @@ void ApplicationPage::setApplication(SessionPtr session, const QString &applicat
     m_refs->setRefs({}, false);
     m_newApplication = true;
     m_deployedBaseShown.clear();
+    m_deployedBaseSet.clear();
     m_knownDeployed.clear();
     m_pending->clear(tr("Loading %1\u2026").arg(application));
     showReviewMessage(tr("Loading %1\u2026").arg(application));
@@ -402,6 +405,7 @@ void ApplicationPage::showSnapshot(const RepositorySnapshot &snapshot)
         since = m_knownDeployed.left(12);
         if (!since.isEmpty())
             m_deployedBaseShown = m_application;
+        m_deployedBaseSet = since;
     }
     m_pending->setApplication(m_session, m_application, since);
     if (m_newApplication) {

@@ -132,6 +132,7 @@ private:
     int m_controllerLogId = 0;
     bool m_newApplication = true;
     QString m_deployedBaseShown; // the application whose Pending tab was set to its deployed revision
+    QString m_deployedBaseSet;   // what the page last put in Pending's Since: followed, unlike the user's
     QString m_knownDeployed;     // the shown application's deployed revision, once its status is known
 };
 

@@ -180,6 +180,9 @@ private slots:
             // A sync from the CLI shows up by itself: the window watches the cluster (no F5, no polling).
             QCOMPARE(sluicectl({"--workspace", workspace, "sync", "web", "--no-wait"}), 0);
             QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("Synced"), 30000);
+            // Pending follows the deployed revision: nothing is pending once main is deployed.
+            QTRY_COMPARE_WITH_TIMEOUT(window.applicationPage()->pendingTab()->model()->rowCount(), 0, 30000);
+            QVERIFY(!window.applicationPage()->pendingTab()->sincePicker()->spec().startsWith(QLatin1String("b37c9c8")));
             // A rollback from the CLI; F5 shows its hold at once.
 
             QCOMPARE(sluicectl({"--workspace", workspace, "rollback", "web", "--no-wait"}), 0);
