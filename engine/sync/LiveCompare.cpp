@@ -12,8 +12,8 @@
 #include <QJsonDocument>
 #include <QMutex>
 #include <QRegularExpression>
+#include <QSemaphore>
 #include <QThreadPool>
-#include <QtConcurrent/QtConcurrentMap>
 
 #include <atomic>
 #include <optional>
@@ -67,14 +67,25 @@ void parallelFor(int count, int threads, const std::function<void(int)> &work)
 {
     if (count <= 0)
         return;
-    // `threads` lanes, each taking the next index until none is left (the caller's thread takes
-    // part too: a call from a pool thread still makes progress when the pool is busy).
-    std::vector<int> lanes(size_t(qBound(1, threads, qMin(count, kMaxThreads))));
+    // Lanes, each taking the next index until none is left: one on this thread, the others on
+    // threads of the pool free now. None waits in the pool's queue: a call from a pool thread
+    // while every other is busy (a lane that calls parallelFor) would wait for itself.
     std::atomic<int> next{0};
-    QtConcurrent::blockingMap(&clusterThreads(), lanes, [&](int) {
+    const auto lane = [&] {
         for (int i; (i = next++) < count;)
             work(i);
-    });
+    };
+    QSemaphore finished;
+    int started = 0;
+    for (int more = qBound(1, threads, qMin(count, kMaxThreads)) - 1; started < more; ++started) {
+        if (!clusterThreads().tryStart([&] {
+                lane();
+                finished.release();
+            }))
+            break;
+    }
+    lane();
+    finished.acquire(started);
 }
 
 namespace {

@@ -196,6 +196,15 @@ private slots:
         QVERIFY2(server.connections.load() <= 17, qPrintable(QString::number(server.connections.load())));
     }
 
+    // A call from one of those threads while all are busy (each running a call of its own) still
+    // finishes: the calling thread works on its own call's items.
+    void nestedParallelCallsFinish()
+    {
+        std::atomic<int> done{0};
+        sync::parallelFor(32, 16, [&](int) { sync::parallelFor(8, 4, [&](int) { ++done; }); });
+        QCOMPARE(done.load(), 32 * 8);
+    }
+
     // A client's kept connection is closed once the client is gone, when its thread next opens
     // one: a status check makes a client each time, and its connection must not stay open.
     void connectionsOfGoneClientsAreClosed()
