@@ -16,6 +16,7 @@
 #include <QThreadPool>
 
 #include <atomic>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -68,24 +69,30 @@ void parallelFor(int count, int threads, const std::function<void(int)> &work)
     if (count <= 0)
         return;
     // Lanes, each taking the next index until none is left: one on this thread, the others on
-    // threads of the pool free now. None waits in the pool's queue: a call from a pool thread
-    // while every other is busy (a lane that calls parallelFor) would wait for itself.
+    // the pool. Once this thread's lane ends there is nothing left to take: lanes still waiting in
+    // the pool's queue are taken back, not waited for (a call from a pool thread while all the
+    // others are busy would wait for itself).
     std::atomic<int> next{0};
     const auto lane = [&] {
         for (int i; (i = next++) < count;)
             work(i);
     };
     QSemaphore finished;
-    int started = 0;
-    for (int more = qBound(1, threads, qMin(count, kMaxThreads)) - 1; started < more; ++started) {
-        if (!clusterThreads().tryStart([&] {
-                lane();
-                finished.release();
-            }))
-            break;
+    std::vector<std::unique_ptr<QRunnable>> others;
+    for (int more = qBound(1, threads, qMin(count, kMaxThreads)) - 1; int(others.size()) < more;) {
+        others.emplace_back(QRunnable::create([&] {
+            lane();
+            finished.release();
+        }));
+        others.back()->setAutoDelete(false);
+        clusterThreads().start(others.back().get());
     }
     lane();
-    finished.acquire(started);
+    for (const auto &other : others) {
+        if (clusterThreads().tryTake(other.get()))
+            finished.release(); // never started
+    }
+    finished.acquire(int(others.size()));
 }
 
 namespace {
