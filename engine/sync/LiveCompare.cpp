@@ -97,8 +97,6 @@ void parallelFor(int count, int threads, const std::function<void(int)> &work)
 
 namespace {
 
-constexpr int kThreads = 16;
-
 QString groupOf(const QString &apiVersion)
 {
     const qsizetype slash = apiVersion.indexOf(QLatin1Char('/'));
@@ -295,7 +293,7 @@ Result<std::map<ResourceKey, QJsonObject>> listLiveObjects(ClusterConnection &cl
     QMutex mutex;
     std::map<ResourceKey, QJsonObject> live;
     std::optional<Error> failure;
-    parallelFor(int(kinds.size()), kThreads, [&](int i) {
+    parallelFor(int(kinds.size()), kMaxThreads, [&](int i) {
         const kube::ApiResource &type = kinds.at(i);
         auto items = cluster.client->list(type.path(), selector, 500, cancel);
         QMutexLocker lock(&mutex);
@@ -375,7 +373,7 @@ Result<LiveComparison> compareWithCluster(ClusterConnection &cluster, const QStr
 
     // 2. Desired objects not labelled yet: fetch by name. Then dry-run every served one.
     std::atomic<int> done{0};
-    parallelFor(int(items.size()), kThreads, [&](int i) {
+    parallelFor(int(items.size()), kMaxThreads, [&](int i) {
         Item &item = items[i];
         if (cancel.isCancelled() || !item.type)
             return;
