@@ -117,6 +117,12 @@ QByteArray StreamReader::slice()
     return take(n) ? sharedSlice(m_bytes, at, n) : QByteArray();
 }
 
+QByteArray StreamReader::rest()
+{
+    const qsizetype n = remaining(), at = m_at;
+    return take(n) ? sharedSlice(m_bytes, at, n) : QByteArray();
+}
+
 bool StreamReader::stringList(QStringList &out)
 {
     const quint32 count = u32();
@@ -192,6 +198,12 @@ void StreamWriter::byteArray(const QByteArray &b)
         return;
     }
     m_buffer.append(b);
+    handOn();
+}
+
+void StreamWriter::raw(QByteArrayView bytes)
+{
+    m_buffer.append(bytes);
     handOn();
 }
 

@@ -83,6 +83,8 @@ public:
     QString string();
     // A QByteArray, as a slice of `bytes` (records share their entry's one buffer).
     QByteArray slice();
+    // Everything not read yet, as a slice of `bytes` (what StreamWriter::raw wrote last).
+    QByteArray rest();
     // A QStringList; false when its count cannot fit in what is left.
     bool stringList(QStringList &out);
     // An index written by StringTable::id, as the string it names; false when out of range.
@@ -114,6 +116,7 @@ public:
     void string(const QString &s);       // QDataStream's QString (null and empty apart)
     void byteArray(const QByteArray &b); // QDataStream's QByteArray (null and empty apart)
     void stringList(const QStringList &list);
+    void raw(QByteArrayView bytes); // as they are, without a length: StreamReader::rest reads them
 
     QByteArray take() { return std::exchange(m_buffer, {}); } // without a sink: all written
     bool finish();                                            // with a sink: the rest to it; false when it failed

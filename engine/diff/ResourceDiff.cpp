@@ -384,7 +384,7 @@ QString diffOptionsIdentity(const DiffOptions &options)
     return parts.join(QLatin1Char('\x1e'));
 }
 
-QByteArray resourceDiffToBytes(const ResourceDiff &diff)
+void writeResourceDiff(StreamWriter &out, const ResourceDiff &diff)
 {
     StringTable table; // filled first: the table goes before the objects
     for (const ObjectDiff &o : diff.objects) {
@@ -393,7 +393,6 @@ QByteArray resourceDiffToBytes(const ResourceDiff &diff)
         for (const FieldChange &f : o.fields)
             table.id(f.path);
     }
-    StreamWriter out;
     out.u32(kDiffBytesVersion);
     for (int count : {diff.summary.added, diff.summary.removed, diff.summary.changed, diff.summary.unchanged})
         out.i32(count);
@@ -402,6 +401,12 @@ QByteArray resourceDiffToBytes(const ResourceDiff &diff)
     out.i64(diff.objects.size());
     for (const ObjectDiff &o : diff.objects)
         writeObject(out, table, o);
+}
+
+QByteArray resourceDiffToBytes(const ResourceDiff &diff)
+{
+    StreamWriter out;
+    writeResourceDiff(out, diff);
     return out.take();
 }
 

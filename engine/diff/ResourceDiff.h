@@ -95,7 +95,10 @@ Result<ResourceDiff> diffResourceSetsLettingGoOfTexts(ResourceSet &base, Resourc
                                                       const CancelToken &cancel = {});
 
 // A diff as bytes, to cache a whole review (the same review asked again is read, not computed),
-// and back: nullopt for bytes in another format.
+// and back: nullopt for bytes in another format. writeResourceDiff writes the same bytes to
+// `out` as it goes.
+class StreamWriter;
+void writeResourceDiff(StreamWriter &out, const ResourceDiff &diff);
 QByteArray resourceDiffToBytes(const ResourceDiff &diff);
 std::optional<ResourceDiff> resourceDiffFromBytes(const QByteArray &bytes);
 // What a diff computed with `options` depends on besides its two sets and this format, for a

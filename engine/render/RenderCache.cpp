@@ -22,8 +22,9 @@ namespace {
 constexpr quint32 kMagic = 0x534c5243; // "SLRC"
 // 2: the set's notes follow its objects; 3: structural hashes are the same in every process;
 // 4: shared strings once per entry; 5: data entries' checksums four lanes at once; 6: every
-// entry ends with the checksum of its bytes
-constexpr quint32 kVersion = 6;
+// entry ends with the checksum of its bytes; 7: a data entry's value is the rest of the entry,
+// without a length (it is written as it goes)
+constexpr quint32 kVersion = 7;
 constexpr quint64 kChecksumSeed = 0x736c7263; // an entry that fails its checksum is a miss
 
 // The checksum of an entry's bytes, given in pieces of any size: hashing::checksum of each
@@ -390,13 +391,10 @@ std::optional<QByteArray> RenderCache::findData(const QString &key)
     StreamReader in(*bytes);
     if (!readHeader(in, key))
         return std::nullopt;
-    const QByteArray data = in.slice();
-    if (!in.ok() || !in.atEnd())
-        return std::nullopt;
-    return data;
+    return in.rest();
 }
 
-void RenderCache::storeData(const QString &key, const QByteArray &data)
+void RenderCache::storeData(const QString &key, const std::function<void(StreamWriter &)> &write)
 {
     if (m_diskDir.isEmpty() || !QDir().mkpath(m_diskDir))
         return;
@@ -405,7 +403,7 @@ void RenderCache::storeData(const QString &key, const QByteArray &data)
         return;
     StreamWriter out(file.sink());
     writeHeader(out, key);
-    out.byteArray(data);
+    write(out);
     if (!file.commit(out))
         qCWarning(lcRender) << "could not write cache entry" << fileFor(key, ".dat") << file.failure();
     m_wroteDisk = true;

@@ -8,6 +8,7 @@
 // review). Thread-safe.
 
 #include "Resource.h"
+#include "core/Bytes.h"
 
 #include <QFile>
 #include <QHash>
@@ -15,6 +16,7 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <optional>
 
 namespace sluice {
@@ -48,9 +50,15 @@ public:
     void storeText(const QString &key, const QString &value);
 
     // Opaque results derived from renders (a whole review), on disk only: none without a
-    // directory. Owner-readable, written atomically; a foreign entry is a miss.
+    // directory. Owner-readable, written atomically; a foreign entry is a miss. `write` writes
+    // the value to the entry as it goes (a large review's is not held whole in memory);
+    // findData gives back what it wrote.
     std::optional<QByteArray> findData(const QString &key);
-    void storeData(const QString &key, const QByteArray &data);
+    void storeData(const QString &key, const std::function<void(StreamWriter &)> &write);
+    void storeData(const QString &key, const QByteArray &data)
+    {
+        storeData(key, [&data](StreamWriter &out) { out.raw(data); });
+    }
 
     QString diskDir() const { return m_diskDir; }
 

@@ -271,7 +271,7 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
     baseSet.reset(); // the texts are written: a large review's renders go before its cache entry is
     headSet = ResourceSet();
     if (!cached && !reviewKey.isEmpty())
-        renderer.cache().storeData(reviewKey, resourceDiffToBytes(*diff));
+        renderer.cache().storeData(reviewKey, [&diff](StreamWriter &out) { writeResourceDiff(out, *diff); });
     return ReviewResult{base, head, std::move(*diff)};
 }
 

@@ -587,6 +587,37 @@ private slots:
         sameDiff(recomputed->diff, first->diff);
     }
 
+    // A data entry is written as its value is (in blocks, never whole in memory) and read back
+    // as those bytes; one cut short is a miss.
+    void dataEntryIsWrittenAsItGoes()
+    {
+        QTemporaryDir dir;
+        QByteArray expected;
+        {
+            RenderCache cache(dir.path());
+            cache.storeData(QStringLiteral("review"), [&expected](StreamWriter &out) {
+                for (int i = 0; i < 20000; ++i) { // ~300 KiB: several blocks
+                    const QByteArray piece = QByteArray::number(i) + QByteArray(i % 23, char('a' + i % 26));
+                    out.raw(piece);
+                    expected += piece;
+                }
+            });
+        }
+        QVERIFY(expected.size() > 4 * 64 * 1024);
+        RenderCache cache(dir.path());
+        const auto read = cache.findData(QStringLiteral("review"));
+        QVERIFY(read);
+        QCOMPARE(read->size(), expected.size());
+        QVERIFY(*read == expected);
+        QVERIFY(!cache.findData(QStringLiteral("other")));
+
+        const QStringList files = QDir(dir.path()).entryList({QStringLiteral("*.dat")}, QDir::Files);
+        QCOMPARE(files.size(), 1);
+        QFile entry(dir.filePath(files.first()));
+        QVERIFY(entry.resize(entry.size() - 100));
+        QVERIFY(!RenderCache(dir.path()).findData(QStringLiteral("review")));
+    }
+
     // The disk cache stays under its size: the entries least recently used go first, and
     // reading an entry counts as using it.
     void diskCacheKeepsUnderItsSize()
