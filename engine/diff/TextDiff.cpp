@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace sluice {
@@ -366,7 +367,16 @@ QByteArray unifiedDiff(const QByteArray &before, const QByteArray &after, const 
     if (before == after)
         return {};
     const std::vector<LineRef> lines = alignLines(before, after);
-    QByteArray out = "--- " + beforeLabel + "\n+++ " + afterLabel + "\n";
+    // Written into a std::string, which appends in place (QByteArray's append is a call a piece),
+    // made about its size at once.
+    std::string out;
+    out.reserve(size_t(before.size() + after.size() + beforeLabel.size() + afterLabel.size()) + 64);
+    const auto add = [&out](QByteArrayView bytes) { out.append(bytes.data(), size_t(bytes.size())); };
+    add("--- ");
+    add(beforeLabel);
+    add("\n+++ ");
+    add(afterLabel);
+    add("\n");
     const int count = int(lines.size());
     int i = 0;
     while (i < count) {
@@ -406,17 +416,17 @@ QByteArray unifiedDiff(const QByteArray &before, const QByteArray &after, const 
             oldStart = start > 0 ? lines[size_t(start - 1)].oldLine : 0;
         if (newCount == 0)
             newStart = start > 0 ? lines[size_t(start - 1)].newLine : 0;
-        out += "@@ -" + QByteArray::number(oldStart) + ',' + QByteArray::number(oldCount) + " +" +
-               QByteArray::number(newStart) + ',' + QByteArray::number(newCount) + " @@\n";
+        out += "@@ -" + std::to_string(oldStart) + ',' + std::to_string(oldCount) + " +" + std::to_string(newStart) + ',' +
+               std::to_string(newCount) + " @@\n";
         for (int k = start; k < end; ++k) {
             const LineRef &l = lines[size_t(k)];
             out += l.op == Op::Equal ? ' ' : l.op == Op::Delete ? '-' : '+';
-            out += l.text;
+            add(l.text);
             out += '\n';
         }
         i = end;
     }
-    return out;
+    return QByteArray(out.data(), qsizetype(out.size()));
 }
 
 } // namespace sluice

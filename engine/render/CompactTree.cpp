@@ -10,22 +10,22 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
+#include <functional>
 
 namespace sluice::yaml {
 
-namespace {
-
-bool isAscii(QByteArrayView s)
-{
-    return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-} // namespace
-
 bool CompactTree::keyLess(QByteArrayView a, QByteArrayView b)
 {
-    if (isAscii(a) && isAscii(b))
-        return a.compare(b) < 0;
+    // Equal UTF-8 bytes are equal characters, and the first ASCII byte that differs orders both
+    // as it orders UTF-16 (QString's order): only a difference outside ASCII needs QString.
+    const qsizetype common = std::min(a.size(), b.size());
+    const auto differ = std::mismatch(a.begin(), a.begin() + common, b.begin());
+    if (differ.first == a.begin() + common)
+        return a.size() < b.size();
+    const auto x = static_cast<unsigned char>(*differ.first), y = static_cast<unsigned char>(*differ.second);
+    if (x < 0x80 && y < 0x80)
+        return x < y;
     return QString::fromUtf8(a) < QString::fromUtf8(b);
 }
 
@@ -37,9 +37,14 @@ CompactTree::Node CompactTree::addNode(const NodeData &data)
 
 quint32 CompactTree::addText(QByteArrayView utf8)
 {
-    const quint32 offset = quint32(m_text.size());
-    m_text.append(utf8);
-    return offset;
+    const size_t at = m_text.size();
+    const std::less<const char *> before;
+    const bool own = !before(utf8.data(), m_text.data()) && before(utf8.data(), m_text.data() + at); // a key of this tree's
+    const size_t from = own ? size_t(utf8.data() - m_text.data()) : 0;
+    m_text.resize(at + size_t(utf8.size())); // may move the text `utf8` is part of
+    if (!utf8.isEmpty())
+        std::memcpy(m_text.data() + at, own ? m_text.data() + from : utf8.data(), size_t(utf8.size()));
+    return quint32(at);
 }
 
 CompactTree::Node CompactTree::addString(QByteArrayView utf8)
@@ -307,13 +312,18 @@ bool CompactTreeBuilder::end()
     if (open.isMap) {
         const CompactTree &tree = m_tree;
         const auto keyOf = [&tree](const CompactTree::Entry &e) { return tree.text(e.keyOffset, e.keyLength); };
-        std::sort(first, m_staged.end(), [&](const CompactTree::Entry &a, const CompactTree::Entry &b) {
+        const auto less = [&](const CompactTree::Entry &a, const CompactTree::Entry &b) {
             return CompactTree::keyLess(keyOf(a), keyOf(b));
-        });
-        if (std::adjacent_find(first, m_staged.end(), [&](const CompactTree::Entry &a, const CompactTree::Entry &b) {
-                return keyOf(a) == keyOf(b);
-            }) != m_staged.end())
-            return false;
+        };
+        // Renderers print keys in order: keys each less than the next are sorted and unique.
+        const auto notAfter = [&](const CompactTree::Entry &a, const CompactTree::Entry &b) { return !less(a, b); };
+        if (std::adjacent_find(first, m_staged.end(), notAfter) != m_staged.end()) {
+            std::sort(first, m_staged.end(), less);
+            if (std::adjacent_find(first, m_staged.end(), [&](const CompactTree::Entry &a, const CompactTree::Entry &b) {
+                    return keyOf(a) == keyOf(b);
+                }) != m_staged.end())
+                return false;
+        }
         d.type = CompactTree::Type::Map;
         d.first = quint32(m_tree.m_entries.size());
         m_tree.m_entries.insert(m_tree.m_entries.end(), first, m_staged.end());

@@ -82,7 +82,7 @@ private:
         Node value = 0;
     };
 
-    QByteArrayView text(quint32 offset, quint32 length) const { return QByteArrayView(m_text.constData() + offset, length); }
+    QByteArrayView text(quint32 offset, quint32 length) const { return QByteArrayView(m_text.data() + offset, length); }
     const Entry &entry(Node map, qsizetype i) const { return m_entries[m_nodes[map].first + i]; }
     Entry &entry(Node map, qsizetype i) { return m_entries[m_nodes[map].first + i]; }
     Node addNode(const NodeData &data);
@@ -92,7 +92,7 @@ private:
     std::vector<NodeData> m_nodes;
     std::vector<Entry> m_entries;
     std::vector<Node> m_items;
-    QByteArray m_text;
+    std::vector<char> m_text;
     Node m_root = 0;
 };
 
