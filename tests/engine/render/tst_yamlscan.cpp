@@ -561,6 +561,40 @@ private slots:
         QCOMPARE(big.type(big.value(big.root(), 0)), CompactTree::Type::Integer);
     }
 
+    // A tree's keys are in QString's order (UTF-16 units, as QJsonObject keeps them), which is
+    // not UTF-8's where a character past U+FFFF meets one from U+E000 to U+FFFF.
+    void compactKeysInQStringOrder()
+    {
+        const QStringList keys{QString(), QStringLiteral("a"), QStringLiteral("ab"), QStringLiteral("b"), QStringLiteral("B"),
+                               QStringLiteral("a\u00e9"), QStringLiteral("a\u00e9z"), QStringLiteral("ae"),
+                               QStringLiteral("\uE000"), QStringLiteral("\uFFFD"), QStringLiteral("\U0001F600"),
+                               QStringLiteral("x\uFF21"), QStringLiteral("x\U00010000"), QStringLiteral("x~"), QStringLiteral("x\u007f")};
+        for (const QString &a : keys) {
+            for (const QString &b : keys)
+                QVERIFY2(yaml::CompactTree::keyLess(a.toUtf8(), b.toUtf8()) == (a < b), qPrintable(a + QStringLiteral(" < ") + b));
+        }
+        // Keys given out of order are put in order; a key given twice is refused.
+        yaml::CompactTreeBuilder builder;
+        builder.beginMap();
+        for (const char *key : {"b", "\xef\xbc\xa1", "a", "\xf0\x9f\x98\x80"}) { // U+FF21 and U+1F600
+            builder.setKey(key);
+            builder.addString("v");
+        }
+        QVERIFY(builder.end());
+        const yaml::CompactTree tree = builder.take();
+        QStringList order;
+        for (qsizetype i = 0; i < tree.size(tree.root()); ++i)
+            order.append(QString::fromUtf8(tree.key(tree.root(), i)));
+        QCOMPARE(order, (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("\U0001F600"), QStringLiteral("\uFF21")}));
+        yaml::CompactTreeBuilder twice;
+        twice.beginMap();
+        for (const char *key : {"a", "c", "a"}) {
+            twice.setKey(key);
+            twice.addString("v");
+        }
+        QVERIFY(!twice.end());
+    }
+
     // The same over every object of the real manifest sets.
     void treeBuildersAgreeOnTheCorpus_data()
     {
