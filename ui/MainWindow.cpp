@@ -460,16 +460,21 @@ void MainWindow::showApplication(const QModelIndex &index)
         QString text;
         const int apps = index.isValid() ? m_applications->rowCount(index) : 0;
         if (index.data(ApplicationListModel::IsClusterRole).toBool()) {
-            text = tr("Cluster %1 (%2): %3 application(s).").arg(index.data().toString(), index.data(ApplicationListModel::RevisionRole).toString())
-                       .arg(apps);
+            const QString name = index.data(ApplicationListModel::ClusterRole).toString();
+            const QString detail = index.data(ApplicationListModel::RevisionRole).toString(); // "sandbox", "context prod", …
+            if (name.isEmpty())
+                text = tr("%1 application(s) whose destination names no cluster.").arg(apps);
+            else if (detail.isEmpty())
+                text = tr("Cluster %1: %2 application(s).").arg(name).arg(apps);
+            else
+                text = tr("Cluster %1 (%2): %3 application(s).").arg(name, detail).arg(apps);
             const QString error = index.data(ApplicationListModel::ClusterErrorRole).toString();
             if (!error.isEmpty())
                 text += QStringLiteral("\n\n") + tr("It cannot be reached: %1").arg(error);
             // Its page: the summary over a review of all its applications together.
-            const QString cluster = index.data(ApplicationListModel::ClusterRole).toString();
-            if (!cluster.isEmpty()) {
+            if (!name.isEmpty()) {
                 m_page->cancelAll();
-                clusterPage()->setCluster(m_session, cluster, text);
+                clusterPage()->setCluster(m_session, name, text);
                 m_stack->setCurrentWidget(m_clusterPage);
                 return;
             }

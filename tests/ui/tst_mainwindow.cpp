@@ -472,6 +472,11 @@ private slots:
         QVERIFY(!cell.data(PendingCommitModel::ChangeErrorRole).toString().isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(commits->index(commits->rowOf(git.revParse("HEAD~2")), PendingCommitModel::ObjectsColumn).data().toString(),
                                   QStringLiteral("1"), 20000);
+
+        // Its row in the sidebar groups what names no cluster, and says so (not "Cluster (no cluster) ()").
+        window.sidebar()->setCurrentIndex(window.applications()->indexOfApplication("plain").parent());
+        QTRY_VERIFY(window.welcomeLabel()->isVisible());
+        QCOMPARE(window.welcomeLabel()->text(), QStringLiteral("1 application(s) whose destination names no cluster."));
     }
 
     // A review that fails says so in the status bar; done again once the file is fixed, the
