@@ -59,7 +59,8 @@ public:
     // map (as QJsonObject::value(key).toObject() reads it, written back).
     Node mapAt(Node map, QByteArrayView key);
 
-    // A map's keys are in QJsonObject's order: UTF-16 code units (bytes, for ASCII keys).
+    // A map's keys are in QJsonObject's order: UTF-16 code units (bytes, for ASCII keys). Keys
+    // are valid UTF-8 (ASCII, or written from a QString).
     static bool keyLess(QByteArrayView a, QByteArrayView b);
 
 private:
