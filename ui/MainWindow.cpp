@@ -480,8 +480,11 @@ void MainWindow::showApplication(const QModelIndex &index)
             }
         } else {
             const QString name = m_session->repository.isEmpty() ? m_session->workspace.file : m_session->repository;
+            int clusters = 0; // the rows below, but for the one of applications that name none
+            for (int row = 0; row < apps; ++row)
+                clusters += !m_applications->index(row, 0, index).data(ApplicationListModel::ClusterRole).toString().isEmpty();
             text = tr("%1: %2 application(s) on %3 cluster(s). Select an application.")
-                       .arg(name).arg(m_session->workspace.applications.size()).arg(apps);
+                       .arg(name).arg(m_session->workspace.applications.size()).arg(clusters);
             // A repository opened as it is: what it deploys that Sluice cannot render, and why.
             if (!m_session->skipped.isEmpty())
                 text += QStringLiteral("\n\n") + tr("Skipped (not rendered from this repository):");

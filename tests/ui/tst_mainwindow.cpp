@@ -477,6 +477,9 @@ private slots:
         window.sidebar()->setCurrentIndex(window.applications()->indexOfApplication("plain").parent());
         QTRY_VERIFY(window.welcomeLabel()->isVisible());
         QCOMPARE(window.welcomeLabel()->text(), QStringLiteral("1 application(s) whose destination names no cluster."));
+        window.sidebar()->setCurrentIndex(window.applications()->index(0, 0)); // the workspace: that row is no cluster
+        QVERIFY2(window.welcomeLabel()->text().endsWith(": 1 application(s) on 0 cluster(s). Select an application."),
+                 qPrintable(window.welcomeLabel()->text()));
     }
 
     // A review that fails says so in the status bar; done again once the file is fixed, the
