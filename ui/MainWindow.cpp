@@ -461,13 +461,9 @@ void MainWindow::showApplication(const QModelIndex &index)
         const int apps = index.isValid() ? m_applications->rowCount(index) : 0;
         if (index.data(ApplicationListModel::IsClusterRole).toBool()) {
             const QString name = index.data(ApplicationListModel::ClusterRole).toString();
-            const QString detail = index.data(ApplicationListModel::RevisionRole).toString(); // "sandbox", "context prod", …
-            if (name.isEmpty())
-                text = tr("%1 application(s) whose destination names no cluster.").arg(apps);
-            else if (detail.isEmpty())
-                text = tr("Cluster %1: %2 application(s).").arg(name).arg(apps);
-            else
-                text = tr("Cluster %1 (%2): %3 application(s).").arg(name, detail).arg(apps);
+            const QString detail = index.data(ApplicationListModel::RevisionRole).toString(); // a named cluster's: "sandbox", "context prod", …
+            text = name.isEmpty() ? tr("%1 application(s) whose destination names no cluster.").arg(apps)
+                                  : tr("Cluster %1 (%2): %3 application(s).").arg(name, detail).arg(apps);
             const QString error = index.data(ApplicationListModel::ClusterErrorRole).toString();
             if (!error.isEmpty())
                 text += QStringLiteral("\n\n") + tr("It cannot be reached: %1").arg(error);
