@@ -45,6 +45,10 @@ void ResourceDiffModel::setDiff(const ResourceDiff &diff)
 {
     beginResetModel();
     m_diff = diff;
+    if (diff.unchangedIn) { // a large review's: the rows are every object
+        m_diff.objects = allObjects(diff);
+        m_diff.unchangedIn.reset();
+    }
     rebuild();
     endResetModel();
 }

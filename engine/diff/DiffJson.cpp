@@ -57,8 +57,7 @@ QJsonObject headerToJson(const ResourceDiff &diff)
 QJsonObject diffToJson(const ResourceDiff &diff)
 {
     QJsonArray objects;
-    for (const ObjectDiff &o : diff.objects)
-        objects.append(objectToJson(o));
+    forEachObject(diff, [&objects](const ObjectDiff &o) { objects.append(objectToJson(o)); });
     QJsonObject json = headerToJson(diff);
     json.insert(QStringLiteral("objects"), objects);
     return json;
@@ -75,13 +74,13 @@ void writeDiffJson(QIODevice &out, const ResourceDiff &diff, const QJsonObject &
     out.write(text);
     out.write(",\n    \"objects\": [");
     bool first = true;
-    for (const ObjectDiff &o : diff.objects) {
+    forEachObject(diff, [&](const ObjectDiff &o) {
         out.write(first ? "\n" : ",\n");
         first = false;
         QByteArray object = QJsonDocument(objectToJson(o)).toJson(QJsonDocument::Indented);
         object.chop(1); // the final newline
         out.write(object.replace("\n", "\n        ").prepend("        "));
-    }
+    });
     out.write(first ? "]\n}\n" : "\n    ]\n}\n");
 }
 

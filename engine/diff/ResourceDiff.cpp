@@ -174,40 +174,73 @@ Result<ObjectTexts> objectTexts(const ResourceDiff &diff, const ObjectDiff &obje
 
 namespace {
 
+// Walks both sets in key order: `visit(before, after, beforeIndex, afterIndex)` for each key,
+// either side null where that set lacks it.
+template <typename Visit>
+void walkByKey(const ResourceSet &base, const ResourceSet &head, Visit visit)
+{
+    auto b = base.begin();
+    auto h = head.begin();
+    while (b != base.end() || h != head.end()) {
+        const qsizetype beforeIndex = b - base.begin(), afterIndex = h - head.begin();
+        if (h == head.end() || (b != base.end() && b->key < h->key))
+            visit(&*b++, nullptr, beforeIndex, afterIndex);
+        else if (b == base.end() || h->key < b->key)
+            visit(nullptr, &*h++, beforeIndex, afterIndex);
+        else
+            visit(&*b++, &*h++, beforeIndex, afterIndex);
+    }
+}
+
+bool sameHash(const Resource *before, const Resource *after)
+{
+    return before && after && before->hash == after->hash;
+}
+
+// An object as listed before it is compared: unchanged.
+ObjectDiff unchangedObject(const Resource *before, const Resource *after)
+{
+    const Resource *either = after ? after : before;
+    ObjectDiff object;
+    object.key = either->key;
+    object.apiVersion = either->apiVersion;
+    object.baseLocation = before ? before->source() : SourceLocation();
+    object.headLocation = after ? after->source() : SourceLocation();
+    return object;
+}
+
 Result<ResourceDiff> diffSets(const ResourceSet &base, const ResourceSet &head, const DiffOptions &options,
                               const CancelToken &cancel, TextRelease *release)
 {
     // 1. Walk both sets in key order; equal hashes are unchanged without parsing. Only the
-    // others get a Pair (a large review with few changes holds few).
+    // others get a Pair (a large review with few changes holds few), and in a diff that lets go
+    // of texts only they are listed.
     ResourceDiff result;
-    result.objects.reserve(qMax(base.size(), head.size()));
+    const bool listUnchanged = !release;
     std::vector<Pair> pairs;
-    auto b = base.begin();
-    auto h = head.begin();
-    while (b != base.end() || h != head.end()) {
-        Pair pair;
-        pair.beforeIndex = b - base.begin();
-        pair.afterIndex = h - head.begin();
-        if (h == head.end() || (b != base.end() && b->key < h->key)) {
-            pair.before = &*b++;
-        } else if (b == base.end() || h->key < b->key) {
-            pair.after = &*h++;
-        } else {
-            pair.before = &*b++;
-            pair.after = &*h++;
+    qsizetype listed = 0, differing = 0;
+    walkByKey(base, head, [&](const Resource *before, const Resource *after, qsizetype, qsizetype) {
+        differing += sameHash(before, after) ? 0 : 1;
+        ++listed;
+    });
+    result.objects.reserve(listUnchanged ? listed : differing);
+    pairs.reserve(size_t(differing));
+    walkByKey(base, head, [&](const Resource *before, const Resource *after, qsizetype beforeIndex, qsizetype afterIndex) {
+        const bool same = sameHash(before, after);
+        if (same && !listUnchanged) {
+            ++result.summary.unchanged;
+            return;
         }
-        const Resource *either = pair.after ? pair.after : pair.before;
-        ObjectDiff &object = result.objects.emplace_back();
-        object.key = either->key;
-        object.apiVersion = either->apiVersion;
-        object.baseLocation = pair.before ? pair.before->source() : SourceLocation();
-        object.headLocation = pair.after ? pair.after->source() : SourceLocation();
-        object.change = ChangeKind::Unchanged;
-        if (!(pair.before && pair.after && pair.before->hash == pair.after->hash)) {
+        result.objects.append(unchangedObject(before, after));
+        if (!same) {
+            Pair &pair = pairs.emplace_back();
+            pair.before = before;
+            pair.after = after;
+            pair.beforeIndex = beforeIndex;
+            pair.afterIndex = afterIndex;
             pair.index = result.objects.size() - 1;
-            pairs.push_back(std::move(pair));
         }
-    }
+    });
     std::vector<Pair *> work;
     work.reserve(pairs.size());
     for (Pair &pair : pairs) {
@@ -274,7 +307,36 @@ Result<ResourceDiff> diffResourceSetsLettingGoOfTexts(ResourceSet &base, Resourc
                                                       const CancelToken &cancel)
 {
     TextRelease release{base.ownObjects(), head.ownObjects()};
-    return diffSets(base, head, options, cancel, &release);
+    auto diff = diffSets(base, head, options, cancel, &release);
+    if (diff)
+        diff->unchangedIn = std::make_shared<const DiffSource>(DiffSource{base, head, options});
+    return diff;
+}
+
+void forEachObject(const ResourceDiff &diff, const std::function<void(const ObjectDiff &)> &visit)
+{
+    if (!diff.unchangedIn) {
+        for (const ObjectDiff &o : diff.objects)
+            visit(o);
+        return;
+    }
+    auto next = diff.objects.cbegin();
+    walkByKey(diff.unchangedIn->base, diff.unchangedIn->head, [&](const Resource *before, const Resource *after, qsizetype, qsizetype) {
+        if (next != diff.objects.cend() && next->key == (after ? after : before)->key)
+            visit(*next++);
+        else
+            visit(unchangedObject(before, after));
+    });
+}
+
+QList<ObjectDiff> allObjects(const ResourceDiff &diff)
+{
+    if (!diff.unchangedIn)
+        return diff.objects;
+    QList<ObjectDiff> all;
+    all.reserve(diff.summary.added + diff.summary.removed + diff.summary.changed + diff.summary.unchanged);
+    forEachObject(diff, [&all](const ObjectDiff &o) { all.append(o); });
+    return all;
 }
 
 namespace {
@@ -387,20 +449,21 @@ QString diffOptionsIdentity(const DiffOptions &options)
 void writeResourceDiff(StreamWriter &out, const ResourceDiff &diff)
 {
     StringTable table; // filled first: the table goes before the objects
-    for (const ObjectDiff &o : diff.objects) {
+    qint64 count = 0;
+    forEachObject(diff, [&](const ObjectDiff &o) {
         for (const QString *s : sharedStrings(o))
             table.id(*s);
         for (const FieldChange &f : o.fields)
             table.id(f.path);
-    }
+        ++count;
+    });
     out.u32(kDiffBytesVersion);
     for (int count : {diff.summary.added, diff.summary.removed, diff.summary.changed, diff.summary.unchanged})
         out.i32(count);
     out.stringList(diff.notes);
     out.stringList(table.strings());
-    out.i64(diff.objects.size());
-    for (const ObjectDiff &o : diff.objects)
-        writeObject(out, table, o);
+    out.i64(count);
+    forEachObject(diff, [&](const ObjectDiff &o) { writeObject(out, table, o); });
 }
 
 QByteArray resourceDiffToBytes(const ResourceDiff &diff)

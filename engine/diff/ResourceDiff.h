@@ -10,6 +10,7 @@
 
 #include <QJsonObject>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -63,10 +64,21 @@ struct DiffSource
 struct ResourceDiff
 {
     DiffSummary summary;
-    QList<ObjectDiff> objects; // every object of either side, in key order
-    QStringList notes;         // what the renderers left out of either side (ResourceSet::notes), once each
+    // Every object of either side, in key order; when `unchangedIn` is set, only those that may
+    // differ (forEachObject lists them all).
+    QList<ObjectDiff> objects;
+    QStringList notes; // what the renderers left out of either side (ResourceSet::notes), once each
     std::shared_ptr<const DiffSource> source; // set when texts are written on demand (objectTexts)
+    // Set by diffResourceSetsLettingGoOfTexts: its two sets (their texts gone), whose objects of
+    // equal key and structural hash are the unchanged ones `objects` leaves out. A large review
+    // need not hold an ObjectDiff for each of its hundreds of thousands of unchanged objects.
+    std::shared_ptr<const DiffSource> unchangedIn;
 };
+
+// Every object of `diff` in key order, those `objects` leaves out too.
+void forEachObject(const ResourceDiff &diff, const std::function<void(const ObjectDiff &)> &visit);
+// The same as a list, for a view that holds its rows.
+QList<ObjectDiff> allObjects(const ResourceDiff &diff);
 
 struct ObjectTexts
 {
@@ -90,7 +102,8 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
 
 // As diffResourceSets, and lets go of each object's text once it is compared (both sets keep
 // their keys, hashes and locations): a large review need not hold every text it compared until
-// its last diff is written. A set whose objects are shared with another keeps its texts.
+// its last diff is written. A set whose objects are shared with another keeps its texts. The
+// objects of equal hash get no ObjectDiff: ResourceDiff::unchangedIn lists them.
 Result<ResourceDiff> diffResourceSetsLettingGoOfTexts(ResourceSet &base, ResourceSet &head, const DiffOptions &options = {},
                                                       const CancelToken &cancel = {});
 

@@ -278,6 +278,34 @@ Result<QList<FileBytes>> Repository::readFiles(const Revision &rev, const QStrin
     return files;
 }
 
+Result<qint64> Repository::bytesOf(const Revision &rev, const QString &subPath,
+                                   const std::function<bool(const QString &path)> &wanted, const CancelToken &cancel) const
+{
+    Result<Collected> c = collectFiles(d->repo.get(), rev, subPath, cancel);
+    if (!c)
+        return c.error();
+    git_odb *rawOdb = nullptr;
+    if (git_repository_odb(&rawOdb, d->repo.get()) < 0)
+        return gitError(QStringLiteral("cannot open the object database"));
+    const OdbHandle odb(rawOdb);
+    qint64 bytes = 0;
+    for (const OutFile &f : std::as_const(c->files)) {
+        if (!wanted(f.outPath))
+            continue;
+        const SourceEntry &e = c->entries[f.sourceKey];
+        if (!e.fsPath.isEmpty()) {
+            bytes += QFileInfo(e.fsPath).size();
+            continue;
+        }
+        size_t size = 0;
+        git_object_t type = GIT_OBJECT_INVALID;
+        if (git_odb_read_header(&size, &type, odb.get(), &e.oid) < 0)
+            return gitError(QStringLiteral("cannot read %1").arg(f.sourceKey));
+        bytes += qint64(size);
+    }
+    return bytes;
+}
+
 Status Repository::materialize(const Revision &rev, const QString &subPath, const QString &destDir,
                                const CancelToken &cancel) const
 {

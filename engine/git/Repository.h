@@ -136,6 +136,11 @@ public:
                                        const std::function<bool(const QString &path)> &wanted,
                                        QList<RefusedLink> *refused = nullptr, const CancelToken &cancel = {}) const;
 
+    // What readFiles(rev, subPath, wanted) would read, in bytes, without reading it: the sizes
+    // of the wanted files (object headers, file sizes). Errors as readFiles.
+    Result<qint64> bytesOf(const Revision &rev, const QString &subPath,
+                           const std::function<bool(const QString &path)> &wanted, const CancelToken &cancel = {}) const;
+
     // The pending commits: reachable from `headCommit` and not from `baseCommit` (empty base =
     // the whole history), newest first (topological + time order, like `git log`). Rows are
     // handed to `sink` in batches, the first batch as early as possible; `sink` returns false

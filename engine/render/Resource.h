@@ -56,8 +56,8 @@ struct Resource
     QString apiVersion;
     QString sourceFile; // relative to the application path, or the renderer's output name
     int line = 0;       // 1-based line of the document within sourceFile
+    Format format = Format::Yaml; // beside `line`: a large manifest has hundreds of thousands of these
     QByteArray text;    // the object's own text
-    Format format = Format::Yaml;
     // Structural hash of the object: equal for texts that differ only in comments, formatting,
     // quoting style or key order. Equal hashes mean equal objects; different hashes mean
     // "compare the trees".

@@ -1,7 +1,9 @@
 #include "Review.h"
 
 #include "core/Heap.h"
+#include "diff/SecretMask.h"
 
+#include <QTemporaryFile>
 #include <QThread>
 
 #include <mutex>
@@ -38,32 +40,133 @@ void warnIfNothingRendered(const QString &appName, const ResourceSet &base, cons
         diff.notes.append(QStringLiteral("warning: %1 renders no objects at either revision").arg(appName));
 }
 
+// Whether each object of `set` differs from `other` by key or structural hash, asked in key order.
+std::function<bool(const Resource &)> differsFrom(const ResourceSet &other)
+{
+    auto it = other.begin();
+    return [it, end = other.end()](const Resource &r) mutable {
+        while (it != end && it->key < r.key)
+            ++it;
+        return !(it != end && it->key == r.key && it->hash == r.hash);
+    };
+}
+
+// One side of a large review set aside while the other side is read, so that only one
+// manifest's buffer is held at a time: each object's text is written to a temporary file of the
+// review's own (the owner's only, gone with it), but a Secret's, which stays in memory (no secret
+// value rests on disk), and dropped from the set. keepTexts reads back only those compared.
+class TextsSetAside
+{
+public:
+    // False (nothing changed) when the set's objects are shared with another set (the render
+    // cache's: its buffer stays all the same) or the file cannot be written.
+    bool setAside(ResourceSet &set)
+    {
+        const std::span<Resource> objects = set.ownObjects();
+        if (objects.empty() || !m_file.open())
+            return false;
+        std::vector<Place> places;
+        places.reserve(objects.size());
+        qint64 offset = 0;
+        for (const Resource &r : objects) {
+            if (SecretMasker::appliesTo(r.key)) {
+                places.push_back({-1, 0});
+                continue;
+            }
+            places.push_back({offset, r.text.size()});
+            offset += r.text.size();
+            if (m_file.write(r.text) != r.text.size())
+                return false;
+        }
+        if (!m_file.flush())
+            return false;
+        for (size_t i = 0; i < objects.size(); ++i) {
+            if (places[i].offset >= 0)
+                objects[i].text = QByteArray();
+        }
+        m_places = std::move(places);
+        trimFreedMemory(); // the buffer the texts were slices of
+        return true;
+    }
+    bool holdsTexts() const { return !m_places.empty(); }
+
+    // ResourceSet::keepTexts, reading back the texts set aside. Errors: the file cannot be read.
+    Status keepTexts(ResourceSet &set, const std::function<bool(const Resource &)> &keep)
+    {
+        if (!holdsTexts()) {
+            set.keepTexts(keep);
+            trimFreedMemory();
+            return {};
+        }
+        const std::span<Resource> objects = set.ownObjects(); // still its own: nothing took it since
+        for (size_t i = 0; i < objects.size(); ++i) {
+            Resource &r = objects[i];
+            const Place place = m_places[i];
+            if (!keep(r)) {
+                r.text = QByteArray();
+            } else if (place.offset < 0) { // a Secret, kept in memory: a copy of its own
+                r.text = QByteArray(r.text.constData(), r.text.size());
+            } else {
+                r.text = QByteArray(place.size, Qt::Uninitialized); // not read(size): it may grow it
+                if (!m_file.seek(place.offset) || m_file.read(r.text.data(), place.size) != place.size)
+                    return makeError(ErrorCategory::Io, QStringLiteral("cannot read back the text of %1 from %2: %3")
+                                                            .arg(r.key.displayName(), m_file.fileName(), m_file.errorString()));
+            }
+        }
+        m_places = {};
+        m_file.close();
+        return {};
+    }
+
+private:
+    struct Place
+    {
+        qint64 offset = -1; // in the file; -1: kept in memory
+        qsizetype size = 0;
+    };
+    QTemporaryFile m_file;
+    std::vector<Place> m_places; // one per object, in the set's order
+};
+
+// Whether a review of `app` reads 32 MiB of manifests or more at its two revisions: plain
+// renders' files (what a tool writes is not known before it runs).
+bool readsLargeInput(const git::Repository &repo, SourceRenderer &renderer, const git::Revision &base,
+                     const git::Revision &head, const ApplicationConfig &app, const CancelToken &cancel)
+{
+    qint64 bytes = 0;
+    for (const git::Revision *rev : {&base, &head}) {
+        const auto read = renderer.plainInputBytes(repo, *rev, app, cancel);
+        bytes += read ? *read : 0; // a side that cannot be read fails its render
+    }
+    return bytes >= kLargeInputBytes;
+}
+
 // For a large review: only the objects whose structural hashes differ (or that one side lacks)
 // keep their texts, each a copy of its own, so the two renders' buffers (each as large as its
 // manifest) go before the diff; the others are unchanged without being read. Both sets are
 // walked in key order, as the diff walks them. True for a large review.
-bool keepOnlyTextsCompared(ResourceSet &base, ResourceSet &head)
+Result<bool> keepOnlyTextsCompared(ResourceSet &base, TextsSetAside &baseAside, ResourceSet &head, TextsSetAside &headAside)
 {
     qsizetype bytes = 0;
     for (const ResourceSet *set : {&base, &head}) {
         for (const Resource &r : *set)
             bytes += r.text.size();
     }
-    if (bytes < kLargeInputBytes)
+    if (bytes < kLargeInputBytes && !baseAside.holdsTexts() && !headAside.holdsTexts())
         return false;
-    const auto differsFrom = [](const ResourceSet &other) { // called in key order
-        auto it = other.begin();
-        return [it, end = other.end()](const Resource &r) mutable {
-            while (it != end && it->key < r.key)
-                ++it;
-            return !(it != end && it->key == r.key && it->hash == r.hash);
-        };
-    };
     // Each render's buffer goes back to the system before the next copies are made.
-    base.keepTexts(differsFrom(head));
-    trimFreedMemory();
-    head.keepTexts(differsFrom(base));
-    trimFreedMemory();
+    if (Status s = baseAside.keepTexts(base, differsFrom(head)); !s)
+        return s.error();
+    if (Status s = headAside.keepTexts(head, differsFrom(base)); !s)
+        return s.error();
+    // The name of an object both sides hold, one string: each side's scan made its own.
+    auto b = base.begin();
+    for (Resource &r : head.ownObjects()) {
+        while (b != base.end() && b->key < r.key)
+            ++b;
+        if (b != base.end() && b->key == r.key)
+            r.key.name = b->key.name;
+    }
     return true;
 }
 
@@ -243,14 +346,26 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
     // A side without the path renders as empty (a base from before the application existed shows
     // it all as added, a head after its removal all as removed). Both render at once (a render is
     // mostly waiting for kustomize or helm), the base on its own repository handle: a handle
-    // serves one thread.
+    // serves one thread. A large review renders one side after the other, the first one's texts
+    // set aside: one manifest's buffer at a time.
     std::optional<Result<ResourceSet>> baseSet;
-    std::thread baseThread([&, &base = base] { // clang 14 cannot capture a structured binding
-        auto own = git::Repository::open(repo.path());
-        baseSet = own ? renderOrEmpty(*own, renderer, base, app, cancel, QStringLiteral("base")) : Result<ResourceSet>(own.error());
-    });
-    auto headSet = renderOrEmpty(repo, renderer, head, app, cancel, QStringLiteral("head"));
-    baseThread.join();
+    Result<ResourceSet> headSet = ResourceSet();
+    TextsSetAside baseAside, headAside;
+    if (texts != DiffTexts::OnDemand && readsLargeInput(repo, renderer, base, head, app, cancel)) {
+        baseSet = renderOrEmpty(repo, renderer, base, app, cancel, QStringLiteral("base"));
+        if (*baseSet)
+            baseAside.setAside(**baseSet);
+        headSet = renderOrEmpty(repo, renderer, head, app, cancel, QStringLiteral("head"));
+        if (headSet)
+            headAside.setAside(*headSet);
+    } else {
+        std::thread baseThread([&, &base = base] { // clang 14 cannot capture a structured binding
+            auto own = git::Repository::open(repo.path());
+            baseSet = own ? renderOrEmpty(*own, renderer, base, app, cancel, QStringLiteral("base")) : Result<ResourceSet>(own.error());
+        });
+        headSet = renderOrEmpty(repo, renderer, head, app, cancel, QStringLiteral("head"));
+        baseThread.join();
+    }
     if (!headSet)
         return headSet.error();
     if (!*baseSet)
@@ -258,9 +373,13 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
     std::optional<ResourceDiff> cached = texts == DiffTexts::OnDemand ? cachedReview() : std::nullopt;
     // The window shows an unchanged object's text too. A large review lets go of each text it
     // kept once compared: its diff texts grow as they go.
-    const bool large = texts != DiffTexts::OnDemand && keepOnlyTextsCompared(**baseSet, *headSet);
-    auto diff = cached  ? Result<ResourceDiff>(std::move(*cached))
-                : large ? diffResourceSetsLettingGoOfTexts(**baseSet, *headSet, options, cancel)
+    Result<bool> large = false;
+    if (texts != DiffTexts::OnDemand)
+        large = keepOnlyTextsCompared(**baseSet, baseAside, *headSet, headAside);
+    if (!large)
+        return large.error();
+    auto diff = cached   ? Result<ResourceDiff>(std::move(*cached))
+                : *large ? diffResourceSetsLettingGoOfTexts(**baseSet, *headSet, options, cancel)
                         : diffResourceSets(**baseSet, *headSet, options, cancel);
     if (!diff)
         return diff.error();

@@ -139,6 +139,17 @@ Result<QString> SourceRenderer::cacheKey(const git::Repository &repo, const git:
     return planned->key;
 }
 
+Result<qint64> SourceRenderer::plainInputBytes(const git::Repository &repo, const git::Revision &rev,
+                                               const ApplicationConfig &app, const CancelToken &cancel)
+{
+    auto kind = resolveRenderer(repo, rev, app, cancel);
+    if (!kind)
+        return kind.error();
+    if (*kind != RendererKind::Plain)
+        return 0;
+    return repo.bytesOf(rev, app.path, [&](const QString &path) { return isPlainManifest(path, app.render.recurse); }, cancel);
+}
+
 Result<ResourceSet> SourceRenderer::render(const git::Repository &repo, const git::Revision &rev,
                                            const ApplicationConfig &app, const CancelToken &cancel)
 {

@@ -42,6 +42,11 @@ public:
     Result<QString> cacheKey(const git::Repository &repo, const git::Revision &rev, const ApplicationConfig &app,
                              const CancelToken &cancel = {});
 
+    // What a render of `app` at `rev` reads, in bytes, without reading it: the plain manifests'
+    // sizes; 0 for a renderer that runs a tool (its output is not known before it runs).
+    Result<qint64> plainInputBytes(const git::Repository &repo, const git::Revision &rev, const ApplicationConfig &app,
+                                   const CancelToken &cancel = {});
+
 private:
     // How a render goes: the renderer, what a kustomize build reaches (when known), the cache key.
     struct Plan

@@ -67,6 +67,37 @@ class TestResourceDiffModel : public QObject
     Q_OBJECT
 
 private slots:
+    // A large review's diff lists only the objects whose hashes differ (ResourceDiff::unchangedIn
+    // has the others): the model's rows are every object all the same.
+    void rowsOfALargeReviewsDiffAreEveryObject()
+    {
+        const auto set = [](const QList<std::pair<QString, quint64>> &objects) {
+            QList<Resource> list;
+            for (const auto &[name, hash] : objects) {
+                Resource &r = list.emplace_back();
+                r.key = ResourceKey{{}, QStringLiteral("ConfigMap"), QStringLiteral("shop"), name};
+                r.apiVersion = QStringLiteral("v1");
+                r.text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name.toUtf8() + "\ndata:\n  v: \"" +
+                         QByteArray::number(hash) + "\"\n";
+                r.hash = hash;
+            }
+            return *ResourceSet::fromList(list);
+        };
+        ResourceSet base = set({{QStringLiteral("a"), 1}, {QStringLiteral("b"), 2}, {QStringLiteral("gone"), 3}});
+        ResourceSet head = set({{QStringLiteral("a"), 1}, {QStringLiteral("b"), 5}, {QStringLiteral("c"), 4}});
+        auto diff = diffResourceSetsLettingGoOfTexts(base, head);
+        QVERIFY(diff);
+        QCOMPARE(diff->objects.size(), 3); // a is not listed
+        ResourceDiffModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+        model.setGrouping(Grouping::None);
+        model.setVisibleChanges(kAll);
+        model.setDiff(*diff);
+        QCOMPARE(model.diff().objects.size(), 4);
+        QCOMPARE(dump(model), QStringList({QStringLiteral("a · ConfigMap · shop ="), QStringLiteral("b · ConfigMap · shop ~"),
+                                           QStringLiteral("c · ConfigMap · shop +"), QStringLiteral("gone · ConfigMap · shop −")}));
+    }
+
     void summaryCountsTheWholeDiff()
     {
         ResourceDiffModel model;

@@ -736,8 +736,18 @@ void TestGitRepository::readFilesAsMaterializeWrites()
         QVERIFY(yamlOnly.contains(QStringLiteral("run.sh")));
         QCOMPARE(yamlOnly.contains(QStringLiteral("new.yaml")), spec == kWorktree);
         QVERIFY(!yamlOnly.contains(QStringLiteral("secret.env")));
-        for (auto it = yamlOnly.cbegin(); it != yamlOnly.cend(); ++it)
+        qint64 yamlBytes = 0;
+        for (auto it = yamlOnly.cbegin(); it != yamlOnly.cend(); ++it) {
             QCOMPARE(it.value().isEmpty(), !it.key().endsWith(QLatin1String(".yaml")));
+            yamlBytes += it.value().size();
+        }
+        // What the same files weigh, unread: a commit's blobs or the working tree's files.
+        const Result<qint64> sized = repo.bytesOf(*rev, QStringLiteral("apps/web"), [](const QString &path) {
+            return path.endsWith(QLatin1String(".yaml"));
+        });
+        QVERIFY(sized);
+        QCOMPARE(*sized, yamlBytes);
+        QVERIFY(yamlBytes > 0);
     }
 
     // A link leaving the path: refused, or with `refused`, left out and named.
@@ -786,6 +796,12 @@ void TestGitRepository::readsLooseAndPackedBlobsAlike()
             Result<Revision> rev = repo.resolve(spec);
             QVERIFY(rev);
             QCOMPARE(filesRead(repo, *rev, QString(), all), expected);
+            qint64 bytes = 0;
+            for (const QByteArray &content : expected)
+                bytes += content.size();
+            const Result<qint64> sized = repo.bytesOf(*rev, QString(), all); // object headers, loose or packed
+            QVERIFY(sized);
+            QCOMPARE(*sized, bytes);
             Result<Repository::PathObject> one = repo.object(*rev, QStringLiteral("large.yaml"));
             QVERIFY(one);
             QCOMPARE(one->content, expected.value(QStringLiteral("large.yaml")));

@@ -3,10 +3,12 @@
 
 #include "common/GitFixture.h"
 #include "core/Heap.h"
+#include "diff/DiffJson.h"
 #include "review/KustomizeInputs.h"
 #include "review/Review.h"
 
 #include <QFile>
+#include <QJsonDocument>
 #include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -36,12 +38,14 @@ ApplicationConfig application(const QString &repo, const QString &path, Renderer
     return app;
 }
 
-void sameDiff(const ResourceDiff &actual, const ResourceDiff &expected)
+// Every object alike, those a large review leaves out of its list (ResourceDiff::unchangedIn) too.
+void sameDiff(const ResourceDiff &actualDiff, const ResourceDiff &expectedDiff)
 {
-    QCOMPARE(actual.summary.changed, expected.summary.changed);
-    QCOMPARE(actual.objects.size(), expected.objects.size());
-    for (qsizetype i = 0; i < expected.objects.size(); ++i) {
-        const ObjectDiff &a = actual.objects.at(i), &e = expected.objects.at(i);
+    QCOMPARE(actualDiff.summary.changed, expectedDiff.summary.changed);
+    const QList<ObjectDiff> actual = allObjects(actualDiff), expected = allObjects(expectedDiff);
+    QCOMPARE(actual.size(), expected.size());
+    for (qsizetype i = 0; i < expected.size(); ++i) {
+        const ObjectDiff &a = actual.at(i), &e = expected.at(i);
         QCOMPARE(a.key, e.key);
         QCOMPARE(a.change, e.change);
         QCOMPARE(a.diff, e.diff);
@@ -172,9 +176,11 @@ private slots:
         QCOMPARE(compared->base.spec, QStringLiteral("prod@HEAD"));
     }
 
-    // A review of manifests larger than kLargeInputBytes keeps only the texts it compares (a
-    // copy of each; the renders' buffers go before the diff): the same diff as of the sets
-    // rendered whole. Changed, added and removed objects, a Secret (masked), unchanged ones.
+    // A review of manifests larger than kLargeInputBytes renders one side after the other, the
+    // first one's texts set aside on disk, keeps only the texts it compares (the renders' buffers
+    // go before the diff) and lists only the objects whose hashes differ: the same diff as of the
+    // sets rendered whole, object for object, as JSON and as the review cache's bytes. Changed,
+    // added and removed objects, a Secret (masked, its text never set aside), unchanged ones.
     void largeReviewKeepsTheTextsItCompares()
     {
         QTemporaryDir dir;
@@ -226,6 +232,14 @@ private slots:
         QCOMPARE(review->diff.summary.unchanged, whole->summary.unchanged);
         QCOMPARE(review->diff.summary.added, whole->summary.added);
         QCOMPARE(review->diff.summary.removed, whole->summary.removed);
+        QVERIFY(review->diff.unchangedIn);
+        QVERIFY(review->diff.objects.size() < whole->objects.size() / 2);
+        for (const ObjectDiff &o : std::as_const(review->diff.objects)) { // only those that may differ
+            const Resource *before = baseSet->find(o.key), *after = headSet->find(o.key);
+            QVERIFY(!before || !after || before->hash != after->hash);
+        }
+        QCOMPARE(QJsonDocument(diffToJson(review->diff)).toJson(), QJsonDocument(diffToJson(*whole)).toJson());
+        QCOMPARE(resourceDiffToBytes(review->diff), resourceDiffToBytes(*whole));
     }
 
     // A render's key names the tool that renders it: another kustomize (another path, or the same
