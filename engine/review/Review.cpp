@@ -40,7 +40,8 @@ void warnIfNothingRendered(const QString &appName, const ResourceSet &base, cons
         diff.notes.append(QStringLiteral("warning: %1 renders no objects at either revision").arg(appName));
 }
 
-// Whether each object of `set` differs from `other` by key or structural hash, asked in key order.
+// Whether an object differs from `other`'s of its key (by structural hash, or `other` lacks it):
+// asked in key order.
 std::function<bool(const Resource &)> differsFrom(const ResourceSet &other)
 {
     auto it = other.begin();
@@ -142,9 +143,10 @@ bool readsLargeInput(const git::Repository &repo, SourceRenderer &renderer, cons
 }
 
 // For a large review: only the objects whose structural hashes differ (or that one side lacks)
-// keep their texts, each a copy of its own, so the two renders' buffers (each as large as its
-// manifest) go before the diff; the others are unchanged without being read. Both sets are
-// walked in key order, as the diff walks them. True for a large review.
+// keep their texts, each a copy of its own (read back where set aside), so the two renders'
+// buffers (each as large as its manifest) go before the diff; the others are unchanged without
+// being read. Both sets are walked in key order, as the diff walks them. True for a large
+// review; errors: a text set aside that cannot be read back.
 Result<bool> keepOnlyTextsCompared(ResourceSet &base, TextsSetAside &baseAside, ResourceSet &head, TextsSetAside &headAside)
 {
     qsizetype bytes = 0;
