@@ -39,7 +39,7 @@ public:
     Counts counts() const;
 
 private:
-    struct Segment; // a document of a stream, as cut at its markers
+    using Segment = StreamDocument;
     struct FileEntry
     {
         QByteArray bytes;
@@ -54,7 +54,6 @@ private:
     };
     using FileKey = std::pair<QString, quint64>;
 
-    static std::optional<std::vector<Segment>> cutAtMarkers(const QByteArray &bytes);
     // The objects of documents read together, each to its document (the last that begins at or
     // before the object's line), CRD scopes in their objects' order; none when they do not match.
     static std::vector<DocumentEntry> entriesOf(const QByteArray &bytes, std::span<const Segment> run,

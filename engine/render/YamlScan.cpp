@@ -13,6 +13,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
 #include <cstring>
@@ -24,6 +26,44 @@ namespace {
 
 using namespace hashing;
 using Node = yaml::CompactTree::Node;
+
+// Whether `bytes` has a line break other than "\n" and "\r\n" (a lone "\r", NEL, LS, PS): the
+// reader counts lines at those too, so the lines counted here would be off. Each lead byte is
+// looked for with memchr (manifests rarely hold one), then what follows it.
+bool hasOtherLineBreaks(const QByteArray &bytes)
+{
+    const char *begin = bytes.constData(), *end = begin + bytes.size();
+    const auto breaksAt = [end](const char *p) {
+        switch (uchar(*p)) {
+        case '\r':
+            return p + 1 == end || p[1] != '\n';
+        case 0xC2:
+            return p + 1 < end && uchar(p[1]) == 0x85;
+        default: // 0xE2
+            return p + 2 < end && uchar(p[1]) == 0x80 && (uchar(p[2]) == 0xA8 || uchar(p[2]) == 0xA9);
+        }
+    };
+    for (const int lead : {int('\r'), 0xC2, 0xE2}) {
+        for (const char *p = begin; (p = static_cast<const char *>(std::memchr(p, lead, size_t(end - p)))); ++p) {
+            if (breaksAt(p))
+                return true;
+        }
+    }
+    return false;
+}
+
+// The bytes of the line at `p` (its "\n" too) when it is a bare document marker: "---", blanks,
+// and its end; else 0.
+int bareMarkerLine(const char *p, const char *end)
+{
+    const char *q = p + 3;
+    while (q < end && (*q == ' ' || *q == '\t'))
+        ++q;
+    if (q < end && *q == '\r')
+        ++q;
+    return q < end && *q == '\n' ? int(q + 1 - p) : 0;
+}
+
 
 // A compact tree's fields as QJsonValue reads them: a map or nothing, a string or "".
 std::optional<Node> valueAt(const yaml::CompactTree &tree, std::optional<Node> map, QByteArrayView key)
@@ -524,7 +564,89 @@ Result<ScannedManifests> scanJson(const QByteArray &data, const QString &file)
     return out;
 }
 
+// A stream this large is scanned in parts at once.
+constexpr qsizetype kPartBytes = 4 * 1024 * 1024;
+
+// A large stream scanned in parts at once, cut at its document markers (a few parts per core),
+// and their objects put together in the stream's order: the same objects, lines and texts
+// (slices of `data`) as one pass. A part that fails is read again as one pass, so that an error
+// reads as the whole stream gives it. Nothing for a stream that cannot be cut.
+std::optional<Result<ScannedManifests>> scanInParts(const QByteArray &data, const QString &file, int firstLine)
+{
+    const std::optional<std::vector<StreamDocument>> documents = cutAtDocumentMarkers(data);
+    if (!documents)
+        return std::nullopt;
+    struct Part
+    {
+        qsizetype from = 0;
+        qsizetype size = 0;
+        int firstLine = 1; // of `file`
+        std::optional<Result<ScannedManifests>> scanned;
+    };
+    const qsizetype partBytes = std::max(kPartBytes, data.size() / (4 * std::max(1, QThread::idealThreadCount())));
+    std::vector<Part> parts;
+    for (const StreamDocument &d : *documents) {
+        if (parts.empty() || parts.back().size >= partBytes)
+            parts.push_back({d.from, 0, firstLine + d.firstLine - 1, {}});
+        parts.back().size = d.from + d.size - parts.back().from;
+    }
+    if (parts.size() < 2)
+        return std::nullopt;
+    QtConcurrent::blockingMap(parts, [&](Part &p) { p.scanned = Scanner(sharedSlice(data, p.from, p.size), file, p.firstLine).run(); });
+    qsizetype count = 0;
+    for (const Part &p : parts) {
+        if (!*p.scanned)
+            return std::nullopt;
+        count += (*p.scanned)->resources.size();
+    }
+    ScannedManifests all;
+    all.resources.reserve(count); // its pages are touched as the parts' objects move in
+    for (Part &p : parts) {
+        ScannedManifests &scanned = **p.scanned;
+        for (Resource &r : scanned.resources)
+            all.resources.append(std::move(r));
+        all.crds.append(std::move(scanned.crds));
+        p.scanned.reset(); // each part's list goes as the next moves in
+        if (data.size() >= kLargeInputBytes)
+            trimFreedMemory();
+    }
+    return all;
+}
+
 } // namespace
+
+std::optional<std::vector<StreamDocument>> cutAtDocumentMarkers(const QByteArray &bytes)
+{
+    if (bytes.startsWith("\xFE\xFF") || bytes.startsWith("\xFF\xFE") || hasOtherLineBreaks(bytes))
+        return std::nullopt;
+    std::vector<StreamDocument> segments;
+    const char *begin = bytes.constData(), *end = begin + bytes.size();
+    qsizetype from = 0;
+    int firstLine = 1, line = 1, markerBytes = 0;
+    for (const char *p = begin; p < end; ++line) { // p: a line's start
+        if (*p == '%')
+            return std::nullopt; // a directive
+        if (end - p >= 3 && (*p == '-' || *p == '.') && p[1] == *p && p[2] == *p) {
+            const uchar after = p + 3 < end ? uchar(p[3]) : uchar('\n');
+            if (after == ' ' || after == '\t' || after == '\r' || after == '\n') {
+                if (*p == '.')
+                    return std::nullopt; // a document end
+                if (p - begin > from)
+                    segments.push_back({from, p - begin - from, firstLine, markerBytes});
+                from = p - begin;
+                firstLine = line;
+                markerBytes = bareMarkerLine(p, end);
+            } else if (after >= 0x80 || after == 0) {
+                return std::nullopt; // a byte the reader may take for a break
+            }
+        }
+        const char *eol = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)));
+        p = eol ? eol + 1 : end;
+    }
+    if (from < bytes.size() || segments.empty())
+        segments.push_back({from, bytes.size() - from, firstLine, markerBytes});
+    return segments;
+}
 
 QString groupOfApiVersion(const QString &apiVersion)
 {
@@ -538,6 +660,10 @@ Result<ScannedManifests> scanManifests(const QByteArray &data, const QString &fi
         returnFreedMemory();
     if (file.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
         return scanJson(data, file);
+    if (data.size() >= 2 * kPartBytes) {
+        if (std::optional<Result<ScannedManifests>> scanned = scanInParts(data, file, firstLine))
+            return std::move(*scanned);
+    }
     return Scanner(data, file, firstLine).run();
 }
 

@@ -337,6 +337,65 @@ private slots:
         qInfo() << "50 MB document scanned in" << timer.elapsed() << "ms";
     }
 
+    // A stream of 8 MiB or more is scanned in parts at once, cut at its document markers: the same
+    // objects, lines, texts, hashes and CRD scopes in the same order as one pass (a stream that
+    // ends with "..." cannot be cut: it is read in one pass), and an error in any part names the
+    // line one pass names.
+    void largeStreamScannedInPartsAsInOnePass()
+    {
+        QByteArray text = "# a comment before the first document\n";
+        for (int i = 0; text.size() < 12 * 1024 * 1024; ++i) {
+            const QByteArray n = QByteArray::number(i);
+            switch (i % 5) {
+            case 0:
+                text += "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-" + n + ", namespace: ns}\ndata:\n  k: \"" + n + "\"\n";
+                break;
+            case 1:
+                text += "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: svc-" + n + "}}\n"
+                        "- {apiVersion: v1, kind: Secret, metadata: {name: s-" + n + "}, stringData: {a: b}}\n";
+                break;
+            case 2:
+                text += "# only a comment: an empty document\n";
+                break;
+            case 3:
+                text += "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: w" + n +
+                        ".example.com}\nspec:\n  group: example.com\n  names: {kind: W" + n + "}\n  scope: Cluster\n";
+                break;
+            default:
+                text += "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d-" + n + "\nspec:\n  template:\n    spec:\n"
+                        "      containers:\n      - name: main\n        args: |\n          --- not a marker: indented\n          x\n";
+            }
+            text += i % 7 == 0 ? "--- # a marker with a comment\n" : "---\n";
+        }
+        auto parts = scanManifests(text, QStringLiteral("big.yaml"), 3);
+        auto onePass = scanManifests(text + "...\n", QStringLiteral("big.yaml"), 3);
+        QVERIFY2(parts, parts ? "" : qPrintable(parts.error().toString()));
+        QVERIFY2(onePass, onePass ? "" : qPrintable(onePass.error().toString()));
+        QVERIFY(parts->resources.size() > 50000);
+        QCOMPARE(parts->resources.size(), onePass->resources.size());
+        for (qsizetype i = 0; i < parts->resources.size(); ++i) {
+            const Resource &a = parts->resources.at(i), &b = onePass->resources.at(i);
+            QCOMPARE(a.key, b.key);
+            QCOMPARE(a.location(), b.location());
+            QCOMPARE(a.apiVersion, b.apiVersion);
+            QCOMPARE(a.hash, b.hash);
+            QCOMPARE(a.text, b.text);
+        }
+        QCOMPARE(parts->crds.size(), onePass->crds.size());
+        QVERIFY(!parts->crds.isEmpty());
+        for (qsizetype i = 0; i < parts->crds.size(); ++i)
+            QCOMPARE(parts->crds.at(i).kind, onePass->crds.at(i).kind);
+
+        const qsizetype middle = text.indexOf("kind: ConfigMap", text.size() / 2 + 1000);
+        text.insert(middle, "kind: [unclosed\n");
+        auto broken = scanManifests(text, QStringLiteral("big.yaml"), 3);
+        auto brokenOnePass = scanManifests(text + "...\n", QStringLiteral("big.yaml"), 3);
+        QVERIFY(!broken && !brokenOnePass);
+        QCOMPARE(broken.error().toString(), brokenOnePass.error().toString());
+        QVERIFY2(broken.error().toString().contains(QStringLiteral("big.yaml:%1:").arg(text.left(middle).count('\n') + 3 + 1)),
+                 qPrintable(broken.error().toString()));
+    }
+
     void scalarsResolveLikeKubernetes()
     {
         auto tree = yaml::parseDocument("a: 1\nb: '1'\nc: true\nd: ~\ne: 1.5\nf: yes\ng: 0o17\nh: =\ni: !!str 12\n", QStringLiteral("s.yaml"));
