@@ -36,9 +36,9 @@ QChar changeMark(ChangeKind kind)
 // dashboard's JSON is 100 KB on one line).
 constexpr qsizetype kMaxValueChars = 200;
 
-QString shownValue(const QJsonValue &value)
+QString shownValue(const FieldValue &value)
 {
-    return value.isUndefined() ? QStringLiteral("(absent)") : elideMiddle(fieldValueText(value), kMaxValueChars);
+    return value.isAbsent() ? QStringLiteral("(absent)") : elideMiddle(fieldValueText(value), kMaxValueChars);
 }
 
 void printDiffText(const Context &ctx, const ObjectDiff &o)

@@ -103,9 +103,9 @@ QByteArray anchor(int index)
 }
 
 // A field's value on one line: a multi-line text's line breaks shown as ↵.
-QString shownValue(const QJsonValue &value)
+QString shownValue(const FieldValue &value)
 {
-    if (value.isUndefined())
+    if (value.isAbsent())
         return QStringLiteral("(absent)");
     return elideMiddle(fieldValueText(value).replace(QLatin1Char('\n'), QStringLiteral("\u21b5")), kMaxValueChars);
 }

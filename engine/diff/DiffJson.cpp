@@ -27,9 +27,9 @@ QJsonObject objectToJson(const ObjectDiff &o)
             QJsonObject field{{QStringLiteral("path"), f.path}};
             if (isOrderValue(f.before)) // a keyed list's items in another order: "before"/"after" name each order
                 field.insert(QStringLiteral("order"), true);
-            if (!f.before.isUndefined())
+            if (!f.before.isAbsent())
                 field.insert(QStringLiteral("before"), fieldValueText(f.before));
-            if (!f.after.isUndefined())
+            if (!f.after.isAbsent())
                 field.insert(QStringLiteral("after"), fieldValueText(f.after));
             fields.append(field);
         }

@@ -179,7 +179,7 @@ FieldChange orderChange(const QString &path, const MergeKey &key, const List &be
     return {path, orderValue(before, key), orderValue(after, key)};
 }
 
-const QJsonValue kAbsent(QJsonValue::Undefined);
+const FieldValue kAbsent;
 
 // The changes between two trees, in the order of their fields.
 class FieldDiffer
@@ -287,17 +287,48 @@ QList<FieldChange> diffFields(const CompactTree &before, Node beforeNode, const 
     return differ.take();
 }
 
-bool isOrderValue(const QJsonValue &value)
+FieldValue::FieldValue(const QJsonValue &value)
+{
+    if (value.isString())
+        m_bytes = 's' + value.toString().toUtf8();
+    else if (!value.isUndefined())
+        m_bytes = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+}
+
+std::optional<FieldValue> FieldValue::fromBytes(const QByteArray &bytes)
+{
+    FieldValue value;
+    if (bytes.isEmpty())
+        return value;
+    if (!bytes.startsWith('s') && !(bytes.startsWith('[') && bytes.endsWith(']')))
+        return std::nullopt;
+    value.m_bytes = bytes;
+    return value;
+}
+
+QJsonValue FieldValue::toJson() const
+{
+    if (isAbsent())
+        return QJsonValue(QJsonValue::Undefined);
+    if (m_bytes.startsWith('s'))
+        return QString::fromUtf8(m_bytes.constData() + 1, m_bytes.size() - 1);
+    const QJsonArray array = QJsonDocument::fromJson(m_bytes).array();
+    return array.size() == 1 ? array.at(0) : QJsonValue(QJsonValue::Undefined);
+}
+
+namespace {
+
+bool isOrderJson(const QJsonValue &value)
 {
     const QJsonObject o = value.toObject();
     return o.size() == 1 && o.value(QLatin1String(kOrderKey)).isArray();
 }
 
-QString fieldValueText(const QJsonValue &value)
+QString jsonValueText(const QJsonValue &value)
 {
     if (value.isUndefined())
         return {};
-    if (isOrderValue(value)) {
+    if (isOrderJson(value)) {
         QStringList ids;
         for (const QJsonValue &id : value.toObject().value(QLatin1String(kOrderKey)).toArray())
             ids << id.toString();
@@ -320,6 +351,18 @@ QString fieldValueText(const QJsonValue &value)
         return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
     const CompactTree tree = CompactTree::fromJson(value);
     return scalarText(tree, tree.root());
+}
+
+} // namespace
+
+bool isOrderValue(const FieldValue &value)
+{
+    return value.bytes().startsWith("[{") && isOrderJson(value.toJson());
+}
+
+QString fieldValueText(const FieldValue &value)
+{
+    return value.isAbsent() ? QString() : jsonValueText(value.toJson());
 }
 
 } // namespace sluice

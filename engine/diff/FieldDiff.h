@@ -8,14 +8,41 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
+
 namespace sluice {
+
+// One side of a field change: absent, or a value. Held as bytes, the form a stored diff writes:
+// none when absent, 's' and the UTF-8 text for a string, "[value]" as compact JSON for any other
+// (a number, a list, a map, a keyed list's order). A large review holds hundreds of thousands,
+// and a string in a QJsonValue costs three allocations.
+class FieldValue
+{
+public:
+    FieldValue() = default; // absent
+    FieldValue(const QJsonValue &value); // absent for Undefined
+    // A value's stored bytes; nullopt for bytes of none of the three forms.
+    static std::optional<FieldValue> fromBytes(const QByteArray &bytes);
+
+    bool isAbsent() const { return m_bytes.isNull(); }
+    const QByteArray &bytes() const { return m_bytes; }
+    QJsonValue toJson() const; // Undefined when absent
+
+    friend bool operator==(const FieldValue &a, const FieldValue &b)
+    {
+        return a.isAbsent() == b.isAbsent() && a.m_bytes == b.m_bytes;
+    }
+
+private:
+    QByteArray m_bytes;
+};
 
 struct FieldChange
 {
     // "spec.template.spec.containers[name=web].image", "metadata.labels[\"app.kubernetes.io/name\"]"
     QString path;
-    QJsonValue before; // Undefined when the field was added
-    QJsonValue after;  // Undefined when the field was removed
+    FieldValue before; // absent when the field was added
+    FieldValue after;  // absent when the field was removed
 };
 
 // Compares recursively. Lists of objects are matched by Kubernetes' patch merge key for that
@@ -30,10 +57,10 @@ QList<FieldChange> diffFields(const yaml::CompactTree &before, yaml::CompactTree
 
 // A value as shown in a field change: scalars as YAML writes them (a string that would read as
 // another type quoted: "true" vs true), objects and lists as compact JSON, an order value as
-// "order a,b", "" for Undefined.
-QString fieldValueText(const QJsonValue &value);
+// "order a,b", "" when absent.
+QString fieldValueText(const FieldValue &value);
 
 // Whether a field change's side is a keyed list's order (see diffFields).
-bool isOrderValue(const QJsonValue &value);
+bool isOrderValue(const FieldValue &value);
 
 } // namespace sluice

@@ -350,30 +350,6 @@ namespace {
 // 7: texts by the histogram diff, not Myers'
 constexpr quint32 kDiffBytesVersion = 7;
 
-// A field change's side: null when absent (Undefined), a string as 's' and its UTF-8 bytes, any
-// other value as compact JSON text ("[value]").
-QByteArray valueBytes(const QJsonValue &value)
-{
-    if (value.isUndefined())
-        return {};
-    if (value.isString())
-        return 's' + value.toString().toUtf8();
-    return QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-}
-
-std::optional<QJsonValue> valueFromBytes(const QByteArray &bytes)
-{
-    if (bytes.isNull())
-        return QJsonValue(QJsonValue::Undefined);
-    if (bytes.startsWith('s'))
-        return QJsonValue(QString::fromUtf8(bytes.constData() + 1, bytes.size() - 1));
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(bytes, &error);
-    if (error.error != QJsonParseError::NoError || !document.isArray() || document.array().size() != 1)
-        return std::nullopt;
-    return document.array().at(0);
-}
-
 // The strings of an object many others share.
 std::array<const QString *, 6> sharedStrings(const ObjectDiff &o)
 {
@@ -394,8 +370,8 @@ void writeObject(StreamWriter &out, StringTable &table, const ObjectDiff &o)
     out.i32(qint32(o.fields.size()));
     for (const FieldChange &f : o.fields) {
         out.u32(table.id(f.path));
-        out.byteArray(valueBytes(f.before));
-        out.byteArray(valueBytes(f.after));
+        out.byteArray(f.before.bytes());
+        out.byteArray(f.after.bytes());
     }
 }
 
@@ -422,8 +398,8 @@ bool readObject(StreamReader &in, const QStringList &strings, ObjectDiff &o)
         FieldChange f;
         if (!in.tableString(strings, f.path))
             return false;
-        const std::optional<QJsonValue> before = valueFromBytes(in.slice());
-        const std::optional<QJsonValue> after = valueFromBytes(in.slice());
+        const std::optional<FieldValue> before = FieldValue::fromBytes(in.slice());
+        const std::optional<FieldValue> after = FieldValue::fromBytes(in.slice());
         if (!in.ok() || !before || !after)
             return false;
         f.before = *before;
