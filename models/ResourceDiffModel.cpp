@@ -45,9 +45,9 @@ void ResourceDiffModel::setDiff(const ResourceDiff &diff)
 {
     beginResetModel();
     m_diff = diff;
-    if (diff.unchangedIn) { // a large review's: the rows are every object
+    if (diff.unchanged) { // a large review's, or one read back: the rows are every object
         m_diff.objects = allObjects(diff);
-        m_diff.unchangedIn.reset();
+        m_diff.unchanged.reset();
     }
     rebuild();
     endResetModel();

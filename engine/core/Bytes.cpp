@@ -48,47 +48,6 @@ StreamReader::StreamReader(const QByteArray &bytes, qsizetype at)
 {
 }
 
-const uchar *StreamReader::take(qsizetype n)
-{
-    if (!m_ok || n < 0 || n > m_bytes.size() - m_at) {
-        m_ok = false;
-        return nullptr;
-    }
-    const auto *p = reinterpret_cast<const uchar *>(m_bytes.constData()) + m_at;
-    m_at += n;
-    return p;
-}
-
-quint8 StreamReader::u8()
-{
-    const uchar *p = take(1);
-    return p ? *p : 0;
-}
-
-quint32 StreamReader::u32()
-{
-    const uchar *p = take(4);
-    return p ? qFromBigEndian<quint32>(p) : 0;
-}
-
-quint64 StreamReader::u64()
-{
-    const uchar *p = take(8);
-    return p ? qFromBigEndian<quint64>(p) : 0;
-}
-
-// A length QDataStream wrote before a string or byte array: -1 for a null one. Longer than 2 GB
-// (0xfffffffe and a 64-bit length) is refused: no record is.
-qsizetype StreamReader::length()
-{
-    const quint32 n = u32();
-    if (n == 0xffffffffu)
-        return -1;
-    if (n >= 0xfffffffeu)
-        m_ok = false;
-    return m_ok ? qsizetype(n) : 0;
-}
-
 QString StreamReader::string()
 {
     const qsizetype bytes = length();

@@ -4,6 +4,7 @@
 // read, not copies of it.
 
 #include <QByteArray>
+#include <QtEndian>
 #include <QHash>
 #include <QString>
 #include <QStringList>
@@ -75,9 +76,22 @@ public:
     bool atEnd() const { return m_at == m_bytes.size(); }
     qsizetype remaining() const { return m_ok ? m_bytes.size() - m_at : 0; }
 
-    quint8 u8();
-    quint32 u32();
-    quint64 u64();
+    // Inline: a cache entry is hundreds of thousands of these.
+    quint8 u8()
+    {
+        const uchar *p = take(1);
+        return p ? *p : 0;
+    }
+    quint32 u32()
+    {
+        const uchar *p = take(4);
+        return p ? qFromBigEndian<quint32>(p) : 0;
+    }
+    quint64 u64()
+    {
+        const uchar *p = take(8);
+        return p ? qFromBigEndian<quint64>(p) : 0;
+    }
     qint32 i32() { return qint32(u32()); }
     qint64 i64() { return qint64(u64()); }
     QString string();
@@ -85,14 +99,42 @@ public:
     QByteArray slice();
     // Everything not read yet, as a slice of `bytes` (what StreamWriter::raw wrote last).
     QByteArray rest();
+    // Past what string() or slice() would read, without reading it: its length in bytes (-1 for
+    // a null one).
+    qsizetype skip()
+    {
+        const qsizetype n = length();
+        take(qMax<qsizetype>(n, 0));
+        return n;
+    }
+    qsizetype position() const { return m_at; }
     // A QStringList; false when its count cannot fit in what is left.
     bool stringList(QStringList &out);
     // An index written by StringTable::id, as the string it names; false when out of range.
     bool tableString(const QStringList &strings, QString &out);
 
 private:
-    const uchar *take(qsizetype n);
-    qsizetype length();
+    const uchar *take(qsizetype n)
+    {
+        if (!m_ok || n < 0 || n > m_bytes.size() - m_at) {
+            m_ok = false;
+            return nullptr;
+        }
+        const auto *p = reinterpret_cast<const uchar *>(m_bytes.constData()) + m_at;
+        m_at += n;
+        return p;
+    }
+    // A length QDataStream wrote before a string or byte array: -1 for a null one. Longer than 2 GB
+    // (0xfffffffe and a 64-bit length) is refused: no record is.
+    qsizetype length()
+    {
+        const quint32 n = u32();
+        if (n == 0xffffffffu)
+            return -1;
+        if (n >= 0xfffffffeu)
+            m_ok = false;
+        return m_ok ? qsizetype(n) : 0;
+    }
 
     const QByteArray &m_bytes;
     qsizetype m_at = 0;

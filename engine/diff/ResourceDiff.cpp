@@ -209,6 +209,25 @@ ObjectDiff unchangedObject(const Resource *before, const Resource *after)
     return object;
 }
 
+// The objects two sets hash alike: what a diff that lets go of texts does not list.
+class HashedAlike final : public UnchangedObjects
+{
+public:
+    HashedAlike(ResourceSet base, ResourceSet head) : m_base(std::move(base)), m_head(std::move(head)) {}
+
+    void forEach(const std::function<void(const ObjectDiff &)> &visit) const override
+    {
+        walkByKey(m_base, m_head, [&](const Resource *before, const Resource *after, qsizetype, qsizetype) {
+            if (sameHash(before, after))
+                visit(unchangedObject(before, after));
+        });
+    }
+
+private:
+    ResourceSet m_base;
+    ResourceSet m_head;
+};
+
 Result<ResourceDiff> diffSets(const ResourceSet &base, const ResourceSet &head, const DiffOptions &options,
                               const CancelToken &cancel, TextRelease *release)
 {
@@ -309,29 +328,28 @@ Result<ResourceDiff> diffResourceSetsLettingGoOfTexts(ResourceSet &base, Resourc
     TextRelease release{base.ownObjects(), head.ownObjects()};
     auto diff = diffSets(base, head, options, cancel, &release);
     if (diff)
-        diff->unchangedIn = std::make_shared<const DiffSource>(DiffSource{base, head, options});
+        diff->unchanged = std::make_shared<const HashedAlike>(base, head);
     return diff;
 }
 
 void forEachObject(const ResourceDiff &diff, const std::function<void(const ObjectDiff &)> &visit)
 {
-    if (!diff.unchangedIn) {
-        for (const ObjectDiff &o : diff.objects)
-            visit(o);
-        return;
-    }
     auto next = diff.objects.cbegin();
-    walkByKey(diff.unchangedIn->base, diff.unchangedIn->head, [&](const Resource *before, const Resource *after, qsizetype, qsizetype) {
-        if (next != diff.objects.cend() && next->key == (after ? after : before)->key)
-            visit(*next++);
-        else
-            visit(unchangedObject(before, after));
-    });
+    const auto end = diff.objects.cend();
+    if (diff.unchanged) {
+        diff.unchanged->forEach([&](const ObjectDiff &u) {
+            while (next != end && next->key < u.key)
+                visit(*next++);
+            visit(u);
+        });
+    }
+    while (next != end)
+        visit(*next++);
 }
 
 QList<ObjectDiff> allObjects(const ResourceDiff &diff)
 {
-    if (!diff.unchangedIn)
+    if (!diff.unchanged)
         return diff.objects;
     QList<ObjectDiff> all;
     all.reserve(diff.summary.added + diff.summary.removed + diff.summary.changed + diff.summary.unchanged);
@@ -347,8 +365,8 @@ namespace {
 // JSON text (QDataStream writes every number as a double: 2^60 read back as 1.152921504606847e+18);
 // 6: a string value as its UTF-8 bytes after 's' (a dashboard's JSON text, read back through
 // QJsonDocument, cost 87% of a cached review of kube-prometheus: it unescapes a character at a time);
-// 7: texts by the histogram diff, not Myers'
-constexpr quint32 kDiffBytesVersion = 7;
+// 7: texts by the histogram diff, not Myers'; 8: the unchanged objects after the others
+constexpr quint32 kDiffBytesVersion = 8;
 
 // The strings of an object many others share.
 std::array<const QString *, 6> sharedStrings(const ObjectDiff &o)
@@ -409,6 +427,56 @@ bool readObject(StreamReader &in, const QStringList &strings, ObjectDiff &o)
     return true;
 }
 
+// Past one unchanged object's record, checking what readObject checks without building it.
+bool skipUnchangedObject(StreamReader &in, const QStringList &strings)
+{
+    for (int i = 0; i < 6; ++i) {
+        if (in.u32() >= quint32(strings.size()))
+            return false;
+    }
+    const qsizetype name = in.skip();
+    const quint8 change = in.u8();
+    for (int i = 0; i < 3; ++i)
+        in.skip();
+    in.i32();
+    in.i32();
+    const qint32 fields = in.i32();
+    if (!in.ok() || name % 2 != 0 || change != quint8(ChangeKind::Unchanged) || fields < 0)
+        return false;
+    for (qint32 i = 0; i < fields; ++i) {
+        if (in.u32() >= quint32(strings.size()) || !FieldValue::fromBytes(in.slice()) || !FieldValue::fromBytes(in.slice()))
+            return false;
+    }
+    return in.ok();
+}
+
+// The unchanged objects of a stored diff, read from its bytes each time they are listed.
+class StoredUnchanged final : public UnchangedObjects
+{
+public:
+    StoredUnchanged(QByteArray bytes, qsizetype at, qint64 count, QStringList strings)
+        : m_bytes(std::move(bytes)), m_at(at), m_count(count), m_strings(std::move(strings))
+    {
+    }
+
+    void forEach(const std::function<void(const ObjectDiff &)> &visit) const override
+    {
+        StreamReader in(m_bytes, m_at);
+        for (qint64 i = 0; i < m_count; ++i) {
+            ObjectDiff o;
+            if (!readObject(in, m_strings, o)) // checked when read back (skipUnchangedObject)
+                return;
+            visit(o);
+        }
+    }
+
+private:
+    QByteArray m_bytes;
+    qsizetype m_at = 0; // of the first record
+    qint64 m_count = 0;
+    QStringList m_strings;
+};
+
 } // namespace
 
 QString diffOptionsIdentity(const DiffOptions &options)
@@ -425,21 +493,31 @@ QString diffOptionsIdentity(const DiffOptions &options)
 void writeResourceDiff(StreamWriter &out, const ResourceDiff &diff)
 {
     StringTable table; // filled first: the table goes before the objects
-    qint64 count = 0;
+    qint64 changed = 0, unchanged = 0;
     forEachObject(diff, [&](const ObjectDiff &o) {
         for (const QString *s : sharedStrings(o))
             table.id(*s);
         for (const FieldChange &f : o.fields)
             table.id(f.path);
-        ++count;
+        ++(o.change == ChangeKind::Unchanged ? unchanged : changed);
     });
     out.u32(kDiffBytesVersion);
-    for (int count : {diff.summary.added, diff.summary.removed, diff.summary.changed, diff.summary.unchanged})
-        out.i32(count);
+    for (int n : {diff.summary.added, diff.summary.removed, diff.summary.changed, diff.summary.unchanged})
+        out.i32(n);
     out.stringList(diff.notes);
     out.stringList(table.strings());
-    out.i64(count);
-    forEachObject(diff, [&](const ObjectDiff &o) { writeObject(out, table, o); });
+    // The objects that changed, then the unchanged ones: a review read back prints the first
+    // without reading the others.
+    out.i64(changed);
+    for (const ObjectDiff &o : diff.objects) {
+        if (o.change != ChangeKind::Unchanged)
+            writeObject(out, table, o);
+    }
+    out.i64(unchanged);
+    forEachObject(diff, [&](const ObjectDiff &o) {
+        if (o.change == ChangeKind::Unchanged)
+            writeObject(out, table, o);
+    });
 }
 
 QByteArray resourceDiffToBytes(const ResourceDiff &diff)
@@ -462,17 +540,27 @@ std::optional<ResourceDiff> resourceDiffFromBytes(const QByteArray &bytes)
     QStringList strings;
     if (!in.stringList(diff.notes) || !in.stringList(strings))
         return std::nullopt;
-    const qint64 count = in.i64();
+    const qint64 changed = in.i64();
     constexpr qint64 kMinObjectBytes = 32; // an object's record is longer: a damaged count allocates little
-    if (!in.ok() || count < 0 || count > bytes.size() / kMinObjectBytes)
+    if (!in.ok() || changed < 0 || changed > bytes.size() / kMinObjectBytes)
         return std::nullopt;
-    diff.objects.resize(count);
+    diff.objects.resize(changed);
     for (ObjectDiff &o : diff.objects) {
         if (!readObject(in, strings, o))
             return std::nullopt;
     }
+    const qint64 unchanged = in.i64();
+    const qsizetype at = in.position();
+    if (!in.ok() || unchanged < 0 || unchanged > in.remaining() / kMinObjectBytes)
+        return std::nullopt;
+    for (qint64 i = 0; i < unchanged; ++i) {
+        if (!skipUnchangedObject(in, strings))
+            return std::nullopt;
+    }
     if (!in.atEnd())
         return std::nullopt;
+    if (unchanged > 0)
+        diff.unchanged = std::make_shared<const StoredUnchanged>(bytes, at, unchanged, strings);
     return diff;
 }
 

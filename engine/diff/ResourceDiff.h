@@ -61,18 +61,27 @@ struct DiffSource
     DiffOptions options;
 };
 
+// Unchanged objects a diff holds elsewhere than in its list, in key order: a large review need
+// not hold an ObjectDiff for each of its hundreds of thousands, nor a review read back from the
+// cache read each one when it prints only what changed.
+class UnchangedObjects
+{
+public:
+    virtual ~UnchangedObjects() = default;
+    virtual void forEach(const std::function<void(const ObjectDiff &)> &visit) const = 0;
+};
+
 struct ResourceDiff
 {
     DiffSummary summary;
-    // Every object of either side, in key order; when `unchangedIn` is set, only those that may
-    // differ (forEachObject lists them all).
+    // Every object of either side, in key order; when `unchanged` is set, without those it holds
+    // (forEachObject lists them all).
     QList<ObjectDiff> objects;
     QStringList notes; // what the renderers left out of either side (ResourceSet::notes), once each
     std::shared_ptr<const DiffSource> source; // set when texts are written on demand (objectTexts)
-    // Set by diffResourceSetsLettingGoOfTexts: its two sets (their texts gone), whose objects of
-    // equal key and structural hash are the unchanged ones `objects` leaves out. A large review
-    // need not hold an ObjectDiff for each of its hundreds of thousands of unchanged objects.
-    std::shared_ptr<const DiffSource> unchangedIn;
+    // Set by diffResourceSetsLettingGoOfTexts (the objects both sets hash alike) and by
+    // resourceDiffFromBytes (every unchanged object, read when listed).
+    std::shared_ptr<const UnchangedObjects> unchanged;
 };
 
 // Every object of `diff` in key order, those `objects` leaves out too.
@@ -103,13 +112,14 @@ Result<ResourceDiff> diffResourceSets(const ResourceSet &base, const ResourceSet
 // As diffResourceSets, and lets go of each object's text once it is compared (both sets keep
 // their keys, hashes and locations): a large review need not hold every text it compared until
 // its last diff is written. A set whose objects are shared with another keeps its texts. The
-// objects of equal hash get no ObjectDiff: ResourceDiff::unchangedIn lists them.
+// objects of equal hash get no ObjectDiff: ResourceDiff::unchanged lists them from the sets.
 Result<ResourceDiff> diffResourceSetsLettingGoOfTexts(ResourceSet &base, ResourceSet &head, const DiffOptions &options = {},
                                                       const CancelToken &cancel = {});
 
 // A diff as bytes, to cache a whole review (the same review asked again is read, not computed),
 // and back: nullopt for bytes in another format. writeResourceDiff writes the same bytes to
-// `out` as it goes.
+// `out` as it goes. The unchanged objects are read back when listed (forEachObject), each a
+// slice of `bytes` like the texts; the changed ones at once.
 class StreamWriter;
 void writeResourceDiff(StreamWriter &out, const ResourceDiff &diff);
 QByteArray resourceDiffToBytes(const ResourceDiff &diff);

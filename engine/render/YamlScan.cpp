@@ -64,7 +64,6 @@ int bareMarkerLine(const char *p, const char *end)
     return q < end && *q == '\n' ? int(q + 1 - p) : 0;
 }
 
-
 // A compact tree's fields as QJsonValue reads them: a map or nothing, a string or "".
 std::optional<Node> valueAt(const yaml::CompactTree &tree, std::optional<Node> map, QByteArrayView key)
 {
@@ -564,7 +563,7 @@ Result<ScannedManifests> scanJson(const QByteArray &data, const QString &file)
     return out;
 }
 
-// A stream this large is scanned in parts at once.
+// The least a part of a stream scanned in parts holds: a stream of two parts or more is.
 constexpr qsizetype kPartBytes = 4 * 1024 * 1024;
 
 // A large stream scanned in parts at once, cut at its document markers (a few parts per core),

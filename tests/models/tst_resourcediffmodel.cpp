@@ -67,7 +67,7 @@ class TestResourceDiffModel : public QObject
     Q_OBJECT
 
 private slots:
-    // A large review's diff lists only the objects whose hashes differ (ResourceDiff::unchangedIn
+    // A large review's diff lists only the objects whose hashes differ (ResourceDiff::unchanged
     // has the others): the model's rows are every object all the same.
     void rowsOfALargeReviewsDiffAreEveryObject()
     {

@@ -38,7 +38,7 @@ ApplicationConfig application(const QString &repo, const QString &path, Renderer
     return app;
 }
 
-// Every object alike, those a large review leaves out of its list (ResourceDiff::unchangedIn) too.
+// Every object alike, those a large review leaves out of its list (ResourceDiff::unchanged) too.
 void sameDiff(const ResourceDiff &actualDiff, const ResourceDiff &expectedDiff)
 {
     QCOMPARE(actualDiff.summary.changed, expectedDiff.summary.changed);
@@ -232,7 +232,7 @@ private slots:
         QCOMPARE(review->diff.summary.unchanged, whole->summary.unchanged);
         QCOMPARE(review->diff.summary.added, whole->summary.added);
         QCOMPARE(review->diff.summary.removed, whole->summary.removed);
-        QVERIFY(review->diff.unchangedIn);
+        QVERIFY(review->diff.unchanged);
         QVERIFY(review->diff.objects.size() < whole->objects.size() / 2);
         for (const ObjectDiff &o : std::as_const(review->diff.objects)) { // only those that may differ
             const Resource *before = baseSet->find(o.key), *after = headSet->find(o.key);
