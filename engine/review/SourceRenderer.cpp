@@ -147,7 +147,25 @@ Result<qint64> SourceRenderer::plainInputBytes(const git::Repository &repo, cons
         return kind.error();
     if (*kind != RendererKind::Plain)
         return 0;
-    return repo.bytesOf(rev, app.path, [&](const QString &path) { return isPlainManifest(path, app.render.recurse); }, cancel);
+    // Kept by the path's content id (a plain render keeps it too): reading every file's object
+    // header is a tenth of reviewing two cached renders of a few hundred files.
+    const QString key = plainBytesKey(repo, rev, app);
+    if (!key.isEmpty()) {
+        bool known = false;
+        if (const qint64 bytes = m_cache.findText(key).value_or(QString()).toLongLong(&known); known)
+            return bytes;
+    }
+    auto bytes = repo.bytesOf(rev, app.path, [&](const QString &path) { return isPlainManifest(path, app.render.recurse); }, cancel);
+    if (bytes && !key.isEmpty())
+        m_cache.storeText(key, QString::number(*bytes));
+    return bytes;
+}
+
+QString SourceRenderer::plainBytesKey(const git::Repository &repo, const git::Revision &rev, const ApplicationConfig &app)
+{
+    auto pathId = repo.contentId(rev, app.path);
+    return pathId ? QStringLiteral("plain-bytes|%1|%2").arg(*pathId, app.render.recurse ? QStringLiteral("recurse") : QString())
+                  : QString();
 }
 
 Result<ResourceSet> SourceRenderer::render(const git::Repository &repo, const git::Revision &rev,
@@ -174,6 +192,11 @@ Result<ResourceSet> SourceRenderer::render(const git::Repository &repo, const gi
         auto files = repo.readFiles(rev, app.path, [&](const QString &path) { return isPlainManifest(path, options.recurse); }, nullptr, cancel);
         if (!files)
             return rendered(files.error());
+        qint64 bytes = 0;
+        for (const FileBytes &file : std::as_const(*files))
+            bytes += file.bytes.size();
+        if (const QString key = plainBytesKey(repo, rev, app); !key.isEmpty())
+            m_cache.storeText(key, QString::number(bytes));
         return rendered(renderPlainFiles(*files, app.path, options, cancel));
     }
 

@@ -242,6 +242,49 @@ private slots:
         QCOMPARE(resourceDiffToBytes(review->diff), resourceDiffToBytes(*whole));
     }
 
+    // What a plain render reads, weighed without reading it: the manifests' bytes (not a README,
+    // not a sub-folder's when the application does not recurse), the same once a render has kept it
+    // and from another process, another for another tree; 0 for a tool's render.
+    void plainInputBytesAreTheManifestsBytes()
+    {
+        QTemporaryDir dir;
+        GitFixture git(dir.path());
+        QVERIFY(git.init());
+        const QByteArray a = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n";
+        const QByteArray c = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: v}\n";
+        QVERIFY(git.write("app/a.yaml", a) && git.write("app/README.md", "# notes\n") && git.write("app/sub/c.yaml", c));
+        const QString first = git.commitAll("first");
+        QVERIFY(git.write("app/a.yaml", a + "data: {x: y}\n"));
+        const QString second = git.commitAll("second");
+        QVERIFY(git.write("kust/kustomization.yaml", "resources: []\n"));
+        git.commitAll("third");
+        auto repo = git::Repository::open(dir.path());
+        QVERIFY(repo);
+        QTemporaryDir cacheDir;
+        const ApplicationConfig app = application(dir.path(), "app"); // recurses, as Flux reads a path
+        ApplicationConfig flat = app;
+        flat.render.recurse = false;
+        const auto bytes = [&](const ApplicationConfig &config, const QString &spec) {
+            RenderCache cache(cacheDir.path()); // each time another, as another process
+            SourceRenderer renderer(cache);
+            auto rev = repo->resolve(spec);
+            auto weighed = rev ? renderer.plainInputBytes(*repo, *rev, config) : Result<qint64>(rev.error());
+            return weighed ? *weighed : qint64(-1);
+        };
+        QCOMPARE(bytes(app, first), qint64(a.size() + c.size()));
+        QCOMPARE(bytes(flat, first), qint64(a.size()));
+        {
+            RenderCache cache(cacheDir.path());
+            SourceRenderer renderer(cache);
+            auto rendered = renderer.render(*repo, *repo->resolve(second), app);
+            QVERIFY(rendered);
+        }
+        QCOMPARE(bytes(app, second), qint64(a.size() + 13 + c.size()));
+        QCOMPARE(bytes(app, first), qint64(a.size() + c.size()));
+        QCOMPARE(bytes(flat, second), qint64(a.size() + 13));
+        QCOMPARE(bytes(application(dir.path(), "kust"), QStringLiteral("HEAD")), qint64(0));
+    }
+
     // A render's key names the tool that renders it: another kustomize (another path, or the same
     // file changed between two jobs) is another key. A renderer (one job) finds each tool once.
     void cacheKeyNamesTheTool()
