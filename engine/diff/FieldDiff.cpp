@@ -280,11 +280,29 @@ private:
 
 } // namespace
 
+namespace {
+
+// One string for a path many objects' changes share ("spec.replicas", a container's image): a
+// large review holds hundreds of thousands of changes. Per thread, and forgotten past a few
+// thousand paths, so that paths seen once each do not pile up in a long-lived process.
+QString sharedPath(const QString &path)
+{
+    thread_local QSet<QString> paths;
+    if (paths.size() >= 4096)
+        paths.clear();
+    return *paths.insert(path);
+}
+
+} // namespace
+
 QList<FieldChange> diffFields(const CompactTree &before, Node beforeNode, const CompactTree &after, Node afterNode)
 {
     FieldDiffer differ(before, after);
     differ.values(QString(), beforeNode, afterNode);
-    return differ.take();
+    QList<FieldChange> changes = differ.take();
+    for (FieldChange &change : changes)
+        change.path = sharedPath(change.path);
+    return changes;
 }
 
 FieldValue::FieldValue(const QJsonValue &value)

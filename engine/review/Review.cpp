@@ -6,6 +6,7 @@
 #include <QTemporaryFile>
 #include <QThread>
 
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -66,30 +67,25 @@ public:
         const std::span<Resource> objects = set.ownObjects();
         if (objects.empty() || !m_file.open())
             return false;
-        std::vector<Place> places;
-        places.reserve(objects.size());
-        qint64 offset = 0;
+        std::vector<qint32> sizes; // in the file one after the other; 4 bytes an object: a large set has many
+        sizes.reserve(objects.size());
         for (const Resource &r : objects) {
-            if (SecretMasker::appliesTo(r.key)) {
-                places.push_back({-1, 0});
-                continue;
-            }
-            places.push_back({offset, r.text.size()});
-            offset += r.text.size();
-            if (m_file.write(r.text) != r.text.size())
+            const bool kept = SecretMasker::appliesTo(r.key) || r.text.size() > std::numeric_limits<qint32>::max();
+            sizes.push_back(kept ? kKeptInMemory : qint32(r.text.size()));
+            if (!kept && m_file.write(r.text) != r.text.size())
                 return false;
         }
         if (!m_file.flush())
             return false;
         for (size_t i = 0; i < objects.size(); ++i) {
-            if (places[i].offset >= 0)
+            if (sizes[i] != kKeptInMemory)
                 objects[i].text = QByteArray();
         }
-        m_places = std::move(places);
+        m_sizes = std::move(sizes);
         trimFreedMemory(); // the buffer the texts were slices of
         return true;
     }
-    bool holdsTexts() const { return !m_places.empty(); }
+    bool holdsTexts() const { return !m_sizes.empty(); }
 
     // ResourceSet::keepTexts, reading back the texts set aside. Errors: the file cannot be read.
     Status keepTexts(ResourceSet &set, const std::function<bool(const Resource &)> &keep)
@@ -100,33 +96,31 @@ public:
             return {};
         }
         const std::span<Resource> objects = set.ownObjects(); // still its own: nothing took it since
+        qint64 offset = 0;
         for (size_t i = 0; i < objects.size(); ++i) {
             Resource &r = objects[i];
-            const Place place = m_places[i];
+            const qint32 size = m_sizes[i];
             if (!keep(r)) {
                 r.text = QByteArray();
-            } else if (place.offset < 0) { // a Secret, kept in memory: a copy of its own
+            } else if (size == kKeptInMemory) { // a copy of its own
                 r.text = QByteArray(r.text.constData(), r.text.size());
             } else {
-                r.text = QByteArray(place.size, Qt::Uninitialized); // not read(size): it may grow it
-                if (!m_file.seek(place.offset) || m_file.read(r.text.data(), place.size) != place.size)
+                r.text = QByteArray(size, Qt::Uninitialized); // not read(size): it may grow it
+                if (!m_file.seek(offset) || m_file.read(r.text.data(), size) != size)
                     return makeError(ErrorCategory::Io, QStringLiteral("cannot read back the text of %1 from %2: %3")
                                                             .arg(r.key.displayName(), m_file.fileName(), m_file.errorString()));
             }
+            offset += size == kKeptInMemory ? 0 : size;
         }
-        m_places = {};
+        m_sizes = {};
         m_file.close();
         return {};
     }
 
 private:
-    struct Place
-    {
-        qint64 offset = -1; // in the file; -1: kept in memory
-        qsizetype size = 0;
-    };
+    static constexpr qint32 kKeptInMemory = -1; // a Secret's text (or one past 2 GiB)
     QTemporaryFile m_file;
-    std::vector<Place> m_places; // one per object, in the set's order
+    std::vector<qint32> m_sizes; // of each object's text in the file, in the set's order
 };
 
 // Whether a review of `app` reads 32 MiB of manifests or more at its two revisions: plain
@@ -156,12 +150,8 @@ Result<bool> keepOnlyTextsCompared(ResourceSet &base, TextsSetAside &baseAside, 
     }
     if (bytes < kLargeInputBytes && !baseAside.holdsTexts() && !headAside.holdsTexts())
         return false;
-    // Each render's buffer goes back to the system before the next copies are made.
-    if (Status s = baseAside.keepTexts(base, differsFrom(head)); !s)
-        return s.error();
-    if (Status s = headAside.keepTexts(head, differsFrom(base)); !s)
-        return s.error();
-    // The name of an object both sides hold, one string: each side's scan made its own.
+    // The name of an object both sides hold, one string (each side's scan made its own), before
+    // the texts compared come back.
     auto b = base.begin();
     for (Resource &r : head.ownObjects()) {
         while (b != base.end() && b->key < r.key)
@@ -169,6 +159,12 @@ Result<bool> keepOnlyTextsCompared(ResourceSet &base, TextsSetAside &baseAside, 
         if (b != base.end() && b->key == r.key)
             r.key.name = b->key.name;
     }
+    trimFreedMemory();
+    // Each render's buffer goes back to the system before the next copies are made.
+    if (Status s = baseAside.keepTexts(base, differsFrom(head)); !s)
+        return s.error();
+    if (Status s = headAside.keepTexts(head, differsFrom(base)); !s)
+        return s.error();
     return true;
 }
 
