@@ -163,6 +163,8 @@ Result<qint64> SourceRenderer::plainInputBytes(const git::Repository &repo, cons
 
 QString SourceRenderer::plainBytesKey(const git::Repository &repo, const git::Revision &rev, const ApplicationConfig &app)
 {
+    if (rev.worktree)
+        return {}; // its content id reads every file; its files' sizes are a stat each
     auto pathId = repo.contentId(rev, app.path);
     return pathId ? QStringLiteral("plain-bytes|%1|%2").arg(*pathId, app.render.recurse ? QStringLiteral("recurse") : QString())
                   : QString();

@@ -60,7 +60,8 @@ private:
     // toolIdentity(), found once per renderer (one job): a search of PATH and a stat for every key
     // were a third of listing 120 pending commits' keys. Thread-safe.
     QString toolIdentityOf(RendererKind kind, const ToolPaths &tools);
-    // Where plainInputBytes keeps what it found ("" when the path has no content id).
+    // Where plainInputBytes keeps what it found ("" for the working tree, or a path without a
+    // content id).
     static QString plainBytesKey(const git::Repository &repo, const git::Revision &rev, const ApplicationConfig &app);
 
     RenderCache &m_cache;

@@ -244,7 +244,8 @@ private slots:
 
     // What a plain render reads, weighed without reading it: the manifests' bytes (not a README,
     // not a sub-folder's when the application does not recurse), the same once a render has kept it
-    // and from another process, another for another tree; 0 for a tool's render.
+    // and from another process, another for another tree, the working tree's as it is now; 0 for
+    // a tool's render.
     void plainInputBytesAreTheManifestsBytes()
     {
         QTemporaryDir dir;
@@ -283,6 +284,11 @@ private slots:
         QCOMPARE(bytes(app, first), qint64(a.size() + c.size()));
         QCOMPARE(bytes(flat, second), qint64(a.size() + 13));
         QCOMPARE(bytes(application(dir.path(), "kust"), QStringLiteral("HEAD")), qint64(0));
+        // The working tree is weighed each time: its files change under it.
+        for (const QByteArray &edited : {a + "# edited\n", a}) {
+            QVERIFY(git.write("app/a.yaml", edited));
+            QCOMPARE(bytes(flat, git::kWorktree), qint64(edited.size()));
+        }
     }
 
     // A render's key names the tool that renders it: another kustomize (another path, or the same
