@@ -344,8 +344,8 @@ Result<ReviewResult> reviewRevisions(const git::Repository &repo, SourceRenderer
     // A side without the path renders as empty (a base from before the application existed shows
     // it all as added, a head after its removal all as removed). Both render at once (a render is
     // mostly waiting for kustomize or helm), the base on its own repository handle: a handle
-    // serves one thread. A large review renders one side after the other, the first one's texts
-    // set aside: one manifest's buffer at a time.
+    // serves one thread. A large review renders one side after the other, each side's texts set
+    // aside once it is rendered: one manifest's buffer at a time.
     std::optional<Result<ResourceSet>> baseSet;
     Result<ResourceSet> headSet = ResourceSet();
     TextsSetAside baseAside, headAside;

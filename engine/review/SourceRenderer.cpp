@@ -113,6 +113,7 @@ Result<SourceRenderer::Plan> SourceRenderer::plan(const git::Repository &repo, c
                                   : repo.contentId(rev, readsOutsidePath(*kind) ? QString() : app.path);
     if (!contentId)
         return contentId.error();
+    plan.contentId = *contentId;
     RenderOptions options = app.render;
     options.renderer = *kind;
     // The path is part of the key: one root tree renders differently at different paths.
@@ -148,9 +149,14 @@ Result<qint64> SourceRenderer::plainInputBytes(const git::Repository &repo, cons
     if (*kind != RendererKind::Plain)
         return 0;
     // Kept by the path's content id (a plain render keeps it too): reading every file's object
-    // header is a tenth of reviewing two cached renders of a few hundred files.
-    const QString key = plainBytesKey(repo, rev, app);
-    if (!key.isEmpty()) {
+    // header is a tenth of reviewing two cached renders of a few hundred files. Not the working
+    // tree's: its content id reads every file, its files' sizes are a stat each.
+    QString key;
+    if (!rev.worktree) {
+        auto pathId = repo.contentId(rev, app.path);
+        if (!pathId)
+            return pathId.error();
+        key = plainBytesKey(*pathId, app);
         bool known = false;
         if (const qint64 bytes = m_cache.findText(key).value_or(QString()).toLongLong(&known); known)
             return bytes;
@@ -161,13 +167,9 @@ Result<qint64> SourceRenderer::plainInputBytes(const git::Repository &repo, cons
     return bytes;
 }
 
-QString SourceRenderer::plainBytesKey(const git::Repository &repo, const git::Revision &rev, const ApplicationConfig &app)
+QString SourceRenderer::plainBytesKey(const QString &pathId, const ApplicationConfig &app)
 {
-    if (rev.worktree)
-        return {}; // its content id reads every file; its files' sizes are a stat each
-    auto pathId = repo.contentId(rev, app.path);
-    return pathId ? QStringLiteral("plain-bytes|%1|%2").arg(*pathId, app.render.recurse ? QStringLiteral("recurse") : QString())
-                  : QString();
+    return QStringLiteral("plain-bytes|%1|%2").arg(pathId, app.render.recurse ? QStringLiteral("recurse") : QString());
 }
 
 Result<ResourceSet> SourceRenderer::render(const git::Repository &repo, const git::Revision &rev,
@@ -194,11 +196,12 @@ Result<ResourceSet> SourceRenderer::render(const git::Repository &repo, const gi
         auto files = repo.readFiles(rev, app.path, [&](const QString &path) { return isPlainManifest(path, options.recurse); }, nullptr, cancel);
         if (!files)
             return rendered(files.error());
-        qint64 bytes = 0;
-        for (const FileBytes &file : std::as_const(*files))
-            bytes += file.bytes.size();
-        if (const QString key = plainBytesKey(repo, rev, app); !key.isEmpty())
-            m_cache.storeText(key, QString::number(bytes));
+        if (!rev.worktree) { // what plainInputBytes would find
+            qint64 bytes = 0;
+            for (const FileBytes &file : std::as_const(*files))
+                bytes += file.bytes.size();
+            m_cache.storeText(plainBytesKey(planned->contentId, app), QString::number(bytes));
+        }
         return rendered(renderPlainFiles(*files, app.path, options, cancel));
     }
 

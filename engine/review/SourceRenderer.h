@@ -53,6 +53,7 @@ private:
     {
         RendererKind kind = RendererKind::Plain;
         std::optional<KustomizeInputs> reached;
+        QString contentId; // what the key is made of (plain: the path's tree)
         QString key;
     };
     Result<Plan> plan(const git::Repository &repo, const git::Revision &rev, const ApplicationConfig &app,
@@ -60,9 +61,8 @@ private:
     // toolIdentity(), found once per renderer (one job): a search of PATH and a stat for every key
     // were a third of listing 120 pending commits' keys. Thread-safe.
     QString toolIdentityOf(RendererKind kind, const ToolPaths &tools);
-    // Where plainInputBytes keeps what it found ("" for the working tree, or a path without a
-    // content id).
-    static QString plainBytesKey(const git::Repository &repo, const git::Revision &rev, const ApplicationConfig &app);
+    // Where plainInputBytes keeps what it found for the path of content id `pathId`.
+    static QString plainBytesKey(const QString &pathId, const ApplicationConfig &app);
 
     RenderCache &m_cache;
     std::mutex m_toolsMutex;
