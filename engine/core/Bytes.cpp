@@ -29,17 +29,36 @@ QByteArray sharedSlice(const QByteArray &buffer, qsizetype from, qsizetype n)
     return QByteArray(std::move(d));
 }
 
+StringTable::Known &StringTable::slotOf(const QChar *text, qsizetype size)
+{
+    const size_t mask = m_byAddress.size() - 1;
+    for (size_t i = (quintptr(text) * 0x9e3779b97f4a7c15ULL) >> 40 & mask;; i = (i + 1) & mask) {
+        Known &slot = m_byAddress[i];
+        if (!slot.text || (slot.text == text && slot.size == size))
+            return slot;
+    }
+}
+
 quint32 StringTable::id(const QString &s)
 {
-    Recent &recent = m_recent[(quintptr(s.constData()) >> 4) % kRecent];
-    if (recent.filled && recent.string.constData() == s.constData() && recent.string.size() == s.size())
-        return recent.id;
+    if (const Known &known = slotOf(s.constData(), s.size()); known.text)
+        return known.id;
     auto it = m_index.constFind(s);
     if (it == m_index.constEnd()) {
         it = m_index.insert(s, quint32(m_strings.size()));
         m_strings.append(s);
     }
-    recent = {s, *it, true};
+    if (2 * (m_known + 1) > qsizetype(m_byAddress.size())) {
+        std::vector<Known> old(2 * m_byAddress.size());
+        old.swap(m_byAddress);
+        for (const Known &k : old) {
+            if (k.text)
+                slotOf(k.text, k.size) = k;
+        }
+    }
+    slotOf(s.constData(), s.size()) = {s.constData(), s.size(), *it};
+    ++m_known;
+    m_held.append(s);
     return *it;
 }
 
@@ -113,21 +132,21 @@ constexpr qsizetype kStreamBlock = 64 * 1024;
 
 StreamWriter::StreamWriter(Sink sink) : m_sink(std::move(sink))
 {
-    m_buffer.reserve(m_sink ? 2 * kStreamBlock : 256);
+    m_buffer.resize(m_sink ? 2 * kStreamBlock : 256);
+    m_at = m_buffer.data();
+    m_end = m_at + m_buffer.size();
 }
 
-void StreamWriter::u32(quint32 v)
+void StreamWriter::makeRoom(qsizetype n)
 {
-    uchar bytes[4];
-    qToBigEndian(v, bytes);
-    m_buffer.append(reinterpret_cast<const char *>(bytes), 4);
-}
-
-void StreamWriter::u64(quint64 v)
-{
-    uchar bytes[8];
-    qToBigEndian(v, bytes);
-    m_buffer.append(reinterpret_cast<const char *>(bytes), 8);
+    if (m_sink)
+        sinkBuffer();
+    const qsizetype used = m_at ? m_at - m_buffer.constData() : 0; // none after take()
+    if (m_buffer.size() - used >= n)
+        return;
+    m_buffer.resize(qMax(2 * m_buffer.size(), used + n));
+    m_at = m_buffer.data() + used;
+    m_end = m_buffer.data() + m_buffer.size();
 }
 
 void StreamWriter::length(qsizetype n, bool null)
@@ -139,13 +158,13 @@ void StreamWriter::length(qsizetype n, bool null)
 void StreamWriter::string(const QString &s)
 {
     length(s.size() * 2, s.isNull());
-    const qsizetype at = m_buffer.size();
-    m_buffer.resize(at + s.size() * 2);
-    auto *out = reinterpret_cast<uchar *>(m_buffer.data() + at);
+    if (m_end - m_at < s.size() * 2)
+        makeRoom(s.size() * 2);
+    auto *out = reinterpret_cast<uchar *>(m_at);
     const QChar *in = s.constData();
     for (qsizetype i = 0; i < s.size(); ++i)
         qToBigEndian<quint16>(in[i].unicode(), out + 2 * i);
-    handOn();
+    m_at += s.size() * 2;
 }
 
 void StreamWriter::byteArray(const QByteArray &b)
@@ -156,14 +175,7 @@ void StreamWriter::byteArray(const QByteArray &b)
         m_ok = m_ok && m_sink(b);
         return;
     }
-    m_buffer.append(b);
-    handOn();
-}
-
-void StreamWriter::raw(QByteArrayView bytes)
-{
-    m_buffer.append(bytes);
-    handOn();
+    put(b.constData(), b.size());
 }
 
 void StreamWriter::stringList(const QStringList &list)
@@ -173,17 +185,19 @@ void StreamWriter::stringList(const QStringList &list)
         string(s);
 }
 
-void StreamWriter::handOn()
-{
-    if (m_sink && m_buffer.size() >= kStreamBlock)
-        sinkBuffer();
-}
-
 void StreamWriter::sinkBuffer()
 {
-    if (!m_buffer.isEmpty())
-        m_ok = m_ok && m_sink(m_buffer);
-    m_buffer.resize(0); // keeps its capacity
+    const qsizetype used = m_at - m_buffer.constData();
+    if (used > 0)
+        m_ok = m_ok && m_sink(QByteArrayView(m_buffer.constData(), used));
+    m_at = m_buffer.data();
+}
+
+QByteArray StreamWriter::take()
+{
+    m_buffer.truncate(m_at - m_buffer.constData());
+    m_at = m_end = nullptr;
+    return std::exchange(m_buffer, {});
 }
 
 bool StreamWriter::finish()

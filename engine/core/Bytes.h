@@ -9,9 +9,10 @@
 #include <QString>
 #include <QStringList>
 
-#include <array>
+#include <cstring>
 #include <functional>
 #include <utility>
+#include <vector>
 
 class QFile;
 
@@ -46,21 +47,22 @@ public:
     const QStringList &strings() const { return m_strings; }
 
 private:
-    // Strings met lately, by the address of their text: the strings a writer names are mostly a
-    // few shared copies (the kinds, namespaces and API versions a scan interned), found so without
-    // reading their text (scattered over the heap, a cache miss each) as hashing it would. A slot
-    // holds its string, so no other string takes that address meanwhile.
-    struct Recent
+    // Strings met before, by the address and size of their text: the strings a writer names are
+    // mostly a few shared copies (the kinds, namespaces and API versions a scan interned, a cache
+    // entry's table), found so without reading their text (scattered over the heap, a cache miss
+    // each) as hashing it would. m_held keeps each such string, so no other takes its address.
+    struct Known
     {
-        QString string;
+        const QChar *text = nullptr; // null: a free slot
+        qsizetype size = 0;
         quint32 id = 0;
-        bool filled = false;
     };
-    static constexpr size_t kRecent = 64;
-
+    Known &slotOf(const QChar *text, qsizetype size); // open addressing: its slot or a free one
+    std::vector<Known> m_byAddress = std::vector<Known>(64); // a power of two, at most half full
+    qsizetype m_known = 0;
+    QList<QString> m_held;
     QHash<QString, quint32> m_index;
     QStringList m_strings;
-    std::array<Recent, kRecent> m_recent;
 };
 
 // Reads what QDataStream (Qt 6, big-endian) wrote into `bytes`, without a device: a cache
@@ -143,33 +145,54 @@ private:
 
 // Writes what StreamReader reads, as QDataStream (Qt 6, big-endian) writes it, a few
 // instructions a value. Into a buffer (take()), or, with a sink, handed to the sink in blocks of
-// about 64 KiB and at finish(): a large entry is not held whole.
+// 128 KiB and at finish(): a large entry is not held whole.
 class StreamWriter
 {
 public:
     using Sink = std::function<bool(QByteArrayView)>;
     explicit StreamWriter(Sink sink = {});
 
-    void u8(quint8 v) { m_buffer.append(char(v)); }
-    void u32(quint32 v);
-    void u64(quint64 v);
+    // Inline, as the reader's: a cache entry is hundreds of thousands of these.
+    void u8(quint8 v) { put(&v, 1); }
+    void u32(quint32 v)
+    {
+        uchar bytes[4];
+        qToBigEndian(v, bytes);
+        put(bytes, 4);
+    }
+    void u64(quint64 v)
+    {
+        uchar bytes[8];
+        qToBigEndian(v, bytes);
+        put(bytes, 8);
+    }
     void i32(qint32 v) { u32(quint32(v)); }
     void i64(qint64 v) { u64(quint64(v)); }
     void string(const QString &s);       // QDataStream's QString (null and empty apart)
     void byteArray(const QByteArray &b); // QDataStream's QByteArray (null and empty apart)
     void stringList(const QStringList &list);
-    void raw(QByteArrayView bytes); // as they are, without a length: StreamReader::rest reads them
+    void raw(QByteArrayView bytes) { put(bytes.data(), bytes.size()); } // without a length: StreamReader::rest reads them
 
-    QByteArray take() { return std::exchange(m_buffer, {}); } // without a sink: all written
-    bool finish();                                            // with a sink: the rest to it; false when it failed
+    QByteArray take(); // without a sink: all written
+    bool finish();     // with a sink: the rest to it; false when it failed
 
 private:
+    void put(const void *bytes, qsizetype n)
+    {
+        if (m_end - m_at < n)
+            makeRoom(n);
+        if (n > 0) // memcpy from a null pointer (an empty view) is undefined even for 0 bytes
+            memcpy(m_at, bytes, size_t(n));
+        m_at += n;
+    }
     void length(qsizetype n, bool null);
-    void handOn();     // the buffer to the sink once it holds a block
-    void sinkBuffer(); // the buffer to the sink now
+    void makeRoom(qsizetype n); // the buffer to the sink, or grown, till n more bytes fit
+    void sinkBuffer();          // the buffer to the sink now
 
     Sink m_sink;
-    QByteArray m_buffer;
+    QByteArray m_buffer; // its size is its room: [data, m_at) is written, [m_at, m_end) free
+    char *m_at = nullptr;
+    char *m_end = nullptr;
     bool m_ok = true;
 };
 

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdio>
+#include <vector>
 
 namespace sluice {
 namespace {
@@ -23,8 +24,8 @@ constexpr quint32 kMagic = 0x534c5243; // "SLRC"
 // 2: the set's notes follow its objects; 3: structural hashes are the same in every process;
 // 4: shared strings once per entry; 5: data entries' checksums four lanes at once; 6: every
 // entry ends with the checksum of its bytes; 7: a data entry's value is the rest of the entry,
-// without a length (it is written as it goes)
-constexpr quint32 kVersion = 7;
+// without a length (it is written as it goes); 8: checksums 16 bytes a multiplication
+constexpr quint32 kVersion = 8;
 constexpr quint64 kChecksumSeed = 0x736c7263; // an entry that fails its checksum is a miss
 
 // The checksum of an entry's bytes, given in pieces of any size: hashing::checksum of each
@@ -171,12 +172,21 @@ bool readResources(StreamReader &in, ResourceSet &set)
         return false;
     constexpr qsizetype kLeastRecordBytes = 5 * 4 + 4 + 4 + 4 + 1 + 8; // five indexes, name, line, text, format, hash
     set.reserve(qMin<qint64>(count, in.remaining() / kLeastRecordBytes));
+    std::vector<bool> keyPart(strings.size()); // made the process's copy (sharedKeyPart) yet
     for (qint64 i = 0; i < count && in.ok(); ++i) {
         Resource r;
-        for (QString *field : {&r.key.group, &r.key.kind, &r.key.ns, &r.apiVersion, &r.sourceFile}) {
-            if (!in.tableString(strings, *field))
+        for (QString *field : {&r.key.group, &r.key.kind, &r.key.ns, &r.apiVersion}) {
+            const quint32 id = in.u32();
+            if (id >= quint32(strings.size()))
                 return false;
+            if (!keyPart[id]) {
+                strings[id] = sharedKeyPart(strings[id]);
+                keyPart[id] = true;
+            }
+            *field = strings[id];
         }
+        if (!in.tableString(strings, r.sourceFile))
+            return false;
         r.key.name = in.string();
         r.line = in.i32();
         r.text = in.slice();

@@ -4,6 +4,8 @@
 
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QMutex>
+#include <QSet>
 
 #include <algorithm>
 #include <numeric>
@@ -12,15 +14,38 @@
 
 namespace sluice {
 
+namespace {
+
+// Key parts are mostly one shared copy (sharedKeyPart): equal by address, without reading them.
+int compareParts(const QString &a, const QString &b)
+{
+    if (a.constData() == b.constData() && a.size() == b.size())
+        return 0;
+    return a.compare(b);
+}
+
+} // namespace
+
 std::strong_ordering operator<=>(const ResourceKey &a, const ResourceKey &b)
 {
-    if (int c = a.group.compare(b.group); c != 0)
+    if (int c = compareParts(a.group, b.group); c != 0)
         return c <=> 0;
-    if (int c = a.kind.compare(b.kind); c != 0)
+    if (int c = compareParts(a.kind, b.kind); c != 0)
         return c <=> 0;
-    if (int c = a.ns.compare(b.ns); c != 0)
+    if (int c = compareParts(a.ns, b.ns); c != 0)
         return c <=> 0;
     return a.name.compare(b.name) <=> 0;
+}
+
+QString sharedKeyPart(const QString &s)
+{
+    thread_local QSet<QString> known; // copies of the process's, found without a lock
+    if (const auto it = known.constFind(s); it != known.constEnd())
+        return *it;
+    static QMutex mutex;
+    static QSet<QString> strings;
+    QMutexLocker lock(&mutex);
+    return *known.insert(*strings.insert(s));
 }
 
 QString ResourceKey::toString() const

@@ -34,6 +34,12 @@ struct ResourceKey
     friend std::strong_ordering operator<=>(const ResourceKey &a, const ResourceKey &b);
 };
 
+// One copy in the process of a string many objects' keys share (a group, kind, namespace, API
+// version), so that keys from two renders or cache entries compare those parts by address, and a
+// cache entry's table finds them so. Kept for the process's life: a few hundred, a few thousand
+// in a fleet of many namespaces.
+QString sharedKeyPart(const QString &s);
+
 // Where an object was rendered from. The file's name is shared by the objects of a file, so a
 // large review holds no "file:line" string per object.
 struct SourceLocation

@@ -61,13 +61,14 @@ Result<ResourceSet> scopeResources(ScannedManifests scanned, const QString &defa
         if (crd.clusterScoped)
             crdClusterScoped.insert(crd.group + QLatin1Char('/') + crd.kind);
     }
+    const QString ns = sharedKeyPart(defaultNamespace);
     for (Resource &r : scanned.resources) {
         const bool clusterScoped = isBuiltinClusterScoped(r.key.group, r.key.kind) ||
                                    crdClusterScoped.contains(r.key.group + QLatin1Char('/') + r.key.kind);
         if (clusterScoped)
             r.key.ns.clear();
         else if (r.key.ns.isEmpty())
-            r.key.ns = defaultNamespace;
+            r.key.ns = ns;
     }
     return ResourceSet::fromList(std::move(scanned.resources));
 }

@@ -23,21 +23,47 @@ quint64 hashBytes(QByteArrayView bytes, quint64 seed)
     return mix(h ^ qFromLittleEndian<quint64>(tail) ^ (quint64(n) << 59));
 }
 
+namespace {
+
+// The two halves of the 128-bit product, folded (wyhash's "mum"): 16 bytes mixed by one
+// multiplication.
+inline quint64 fold(quint64 a, quint64 b)
+{
+    const unsigned __int128 product = static_cast<unsigned __int128>(a) * b;
+    return quint64(product) ^ quint64(product >> 64);
+}
+
+inline quint64 word(const char *p)
+{
+    return qFromLittleEndian<quint64>(p);
+}
+
+// Odd constants with bytes of both halves set (wyhash's): no 8 bytes of text equal one, so a
+// multiplier is never 0.
+constexpr quint64 kLane[4] = {0xa0761d6478bd642fULL, 0xe7037ed1a0b428dbULL, 0x8ebc6af09c88c6e3ULL,
+                              0x589965cc75374cc3ULL};
+
+} // namespace
+
 quint64 checksum(QByteArrayView bytes, quint64 seed)
 {
     const char *p = bytes.data();
     qsizetype n = bytes.size();
     quint64 lanes[4] = {mix(seed), mix(seed + 1), mix(seed + 2), mix(seed + 3)};
-    while (n >= 32) {
+    while (n >= 64) { // four lanes of 16 bytes: no lane waits for another's multiplication
         for (int i = 0; i < 4; ++i)
-            lanes[i] = mix(lanes[i] ^ qFromLittleEndian<quint64>(p + 8 * i));
-        p += 32;
-        n -= 32;
+            lanes[i] = fold(word(p + 16 * i) ^ lanes[i], word(p + 16 * i + 8) ^ kLane[i]);
+        p += 64;
+        n -= 64;
     }
-    quint64 h = hashBytes(QByteArrayView(p, n), seed ^ quint64(bytes.size()));
-    for (quint64 lane : lanes)
-        h = mix(h * 31 + lane);
-    return h;
+    quint64 h = mix(seed ^ quint64(bytes.size()));
+    for (int i = 0; i < 4; ++i)
+        h = fold(h ^ lanes[i], kLane[i]);
+    for (; n >= 16; p += 16, n -= 16)
+        h = fold(word(p) ^ h, word(p + 8) ^ kLane[0]);
+    char tail[16] = {};
+    std::memcpy(tail, p, size_t(n));
+    return mix(fold(word(tail) ^ h, word(tail + 8) ^ kLane[1]) ^ quint64(n));
 }
 
 quint64 hashString(QByteArrayView utf8)

@@ -29,8 +29,9 @@ enum Tag : quint64 { Null = 1, False, True, Number, String, Map, Seq };
 
 // Bytes, 8 at a time read little-endian, through the splitmix64 finalizer; `seed` separates uses.
 quint64 hashBytes(QByteArrayView bytes, quint64 seed);
-// The same function of the bytes as hashBytes is not: four lanes at once, for checksums of large
-// buffers (cache entries), where hashBytes' one chain of multiplications is the bound.
+// Not the same function of the bytes as hashBytes: 16 bytes a multiplication, four lanes at once,
+// for checksums of large buffers (cache entries, documents), where hashBytes' one chain of
+// multiplications is the bound.
 quint64 checksum(QByteArrayView bytes, quint64 seed);
 quint64 hashString(QByteArrayView utf8);
 quint64 hashScalar(const QJsonValue &value); // null, bool, number or string

@@ -435,8 +435,8 @@ private:
         if (isTreeWorthyList(m_captured.kind, !m_captured.name.isEmpty()))
             return flattenList(text);
         Resource r;
-        r.apiVersion = intern(m_captured.apiVersion);
-        r.key = {intern(groupOfApiVersion(m_captured.apiVersion)), intern(m_captured.kind), intern(m_captured.ns),
+        r.apiVersion = sharedKeyPart(m_captured.apiVersion);
+        r.key = {sharedKeyPart(groupOfApiVersion(m_captured.apiVersion)), sharedKeyPart(m_captured.kind), sharedKeyPart(m_captured.ns),
                  m_captured.name};
         r.sourceFile = m_file;
         r.line = m_docLine;
@@ -482,9 +482,9 @@ public:
             return makeError(ErrorCategory::Yaml, QStringLiteral("%1:%2: list item is not a Kubernetes object").arg(file).arg(line));
         const auto metadata = mapAt(tree, node, "metadata");
         Resource r;
-        r.apiVersion = stringAt(tree, node, "apiVersion");
-        r.key = {groupOfApiVersion(r.apiVersion), stringAt(tree, node, "kind"), stringAt(tree, metadata, "namespace"),
-                 stringAt(tree, metadata, "name")};
+        r.apiVersion = sharedKeyPart(stringAt(tree, node, "apiVersion"));
+        r.key = {sharedKeyPart(groupOfApiVersion(r.apiVersion)), sharedKeyPart(stringAt(tree, node, "kind")),
+                 sharedKeyPart(stringAt(tree, metadata, "namespace")), stringAt(tree, metadata, "name")};
         r.sourceFile = file;
         r.line = line;
         r.format = Resource::Format::Json;
@@ -523,14 +523,6 @@ private:
     std::vector<Frame> m_stack;
     std::vector<quint64> m_keyHashes; // keys of the open mappings, for duplicate detection
 
-    // Kinds, groups, namespaces, API versions: one copy each in a thread, shared by the objects of
-    // every stream it scans, so that writing and sorting them meets the same few strings (a few
-    // hundred at most: kept for the thread's life).
-    static QString intern(const QString &s)
-    {
-        thread_local QSet<QString> strings;
-        return *strings.insert(s);
-    }
     QHash<QByteArray, Anchor> m_anchors;
     Captured m_captured;
     qsizetype m_docStart = -1;

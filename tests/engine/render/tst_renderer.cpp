@@ -465,6 +465,12 @@ private slots:
         QVERIFY(loaded);
         QCOMPARE(describe(*loaded), describe(*set));
         QVERIFY(!fresh.find(RenderCache::makeKey("other-tree", options.identity(), {})));
+        // Key parts read back are the process's copies (sharedKeyPart), shared with the render's.
+        for (const Resource &r : *loaded) {
+            const ResourceKey &a = r.key, &b = set->find(r.key)->key;
+            QVERIFY(a.kind.constData() == b.kind.constData() && a.ns.constData() == b.ns.constData());
+            QVERIFY(a.group.constData() == b.group.constData());
+        }
         // Entries are private to the user: they hold rendered Secrets.
         const QStringList files = QDir(cacheDir.path()).entryList(QDir::Files);
         QCOMPARE(files.size(), 1);
@@ -504,6 +510,33 @@ private slots:
         QCOMPARE(QDir(cacheDir.path()).entryList(QDir::Files), files); // no file left beside it
     }
 
+    // A table names a text by one index, whatever copy of it is asked (found by address first).
+    void stringTableNamesEachTextOnce()
+    {
+        StringTable table;
+        QList<QString> first, again;
+        for (int i = 0; i < 5000; ++i) // the address index grows many times over
+            first << QStringLiteral("ns-%1").arg(i);
+        for (int i = 0; i < 5000; ++i)
+            QCOMPARE(table.id(first[i]), quint32(i));
+        for (int i = 0; i < 5000; ++i) {
+            again << QStringLiteral("ns-%1").arg(i); // the same texts at other addresses
+            QCOMPARE(table.id(again[i]), quint32(i));
+            QCOMPARE(table.id(first[i]), quint32(i));
+        }
+        // A copy of a known text, gone at once, then another text of its size, where malloc
+        // would put it were the table not holding the copy: a new text, a new index.
+        const QString known(12, QLatin1Char('a'));
+        QCOMPARE(table.id(known), quint32(5000));
+        for (char c = 'b'; c <= 'z'; ++c) {
+            QCOMPARE(table.id(QString(12, QLatin1Char('a'))), quint32(5000));
+            QCOMPARE(table.id(QString(12, QLatin1Char(c))), quint32(5000 + c - 'a'));
+        }
+        QCOMPARE(table.strings().size(), 5026);
+        QCOMPARE(table.strings()[4999], QStringLiteral("ns-4999"));
+        QCOMPARE(table.strings()[5025], QString(12, QLatin1Char('z')));
+    }
+
     // Cache entries are read as QDataStream wrote them, without a device.
     void streamReaderReadsWhatQDataStreamWrites()
     {
@@ -537,7 +570,7 @@ private slots:
         QByteArray expected;
         {
             QDataStream out(&expected, QIODevice::WriteOnly);
-            for (int i = 0; i < 3000; ++i)
+            for (int i = 0; i < 12000; ++i) // ~330 KB: the sink's buffer fills more than once
                 out << QStringLiteral("name-%1").arg(i) << quint32(i);
             out << large << wide;
         }
@@ -547,15 +580,19 @@ private slots:
             ++blocks;
             return true;
         });
-        for (int i = 0; i < 3000; ++i) {
-            sinking.string(QStringLiteral("name-%1").arg(i));
-            sinking.u32(quint32(i));
+        StreamWriter growing; // the same into a buffer, grown as it goes
+        for (StreamWriter *w : {&sinking, &growing}) {
+            for (int i = 0; i < 12000; ++i) {
+                w->string(QStringLiteral("name-%1").arg(i));
+                w->u32(quint32(i));
+            }
+            w->byteArray(large);
+            w->string(wide);
         }
-        sinking.byteArray(large);
-        sinking.string(wide);
         QVERIFY(sinking.finish());
         QCOMPARE(sunk, expected);
-        QVERIFY(blocks >= 3); // not held whole
+        QVERIFY(blocks >= 4); // not held whole
+        QCOMPARE(growing.take(), expected);
         StreamWriter failing([](QByteArrayView) { return false; });
         failing.byteArray(large);
         QVERIFY(!failing.finish());

@@ -212,8 +212,11 @@ private slots:
         QCOMPARE(hashOf(object), Q_UINT64_C(12258978944265515062));
         QCOMPARE(hashing::hashString("metadata"), Q_UINT64_C(3337620466590267025));
         QCOMPARE(hashing::hashBytes("0123456789abcdef-tail", 42), Q_UINT64_C(16450359113518111324));
-        const QByteArray entry = QByteArray("0123456789abcdef").repeated(5) + "-tail"; // lanes and a tail
-        QCOMPARE(hashing::checksum(entry, 42), Q_UINT64_C(5582426880057714203));
+        const QByteArray entry = QByteArray("0123456789abcdef").repeated(5) + "-tail"; // lanes, 16 bytes, a tail
+        QCOMPARE(hashing::checksum(entry, 42), Q_UINT64_C(13785105768168899680));
+        // A multiplication takes two words: swapped, they are another checksum.
+        const QByteArray swapped = entry.mid(8, 8) + entry.left(8) + entry.mid(16);
+        QVERIFY(hashing::checksum(swapped, 42) != hashing::checksum(entry, 42));
         QByteArray flipped = entry;
         for (qsizetype i = 0; i < entry.size(); ++i) {
             flipped[i] = char(entry[i] ^ 1);
