@@ -126,9 +126,8 @@ quint64 hashPlainOrQuoted(const yaml_event_t &e, QByteArrayView value)
     const bool tagged = e.data.scalar.tag != nullptr;
     if (!plain && !tagged)
         return hashString(value);
-    // Plain scalars starting with a letter other than those of null/true/false/.inf are strings.
-    const char c = value.isEmpty() ? '\0' : value.front();
-    if (!tagged && std::isalpha(static_cast<unsigned char>(c)) && !std::strchr("nNtTfF", c))
+    // Plain scalars that resolve to a string ("ns-1", "100m") hash as one, without the QJsonValue.
+    if (!tagged && yaml::isPlainString(value))
         return hashString(value);
     const QByteArrayView tag = tagged ? QByteArrayView(reinterpret_cast<const char *>(e.data.scalar.tag)) : QByteArrayView();
     return hashScalar(yaml::resolveScalar(value, plain ? yaml::ScalarStyle::Plain : yaml::ScalarStyle::Quoted, tag));

@@ -657,6 +657,33 @@ private slots:
         QVERIFY(!twice.end());
     }
 
+    // The scan hashes each scalar as the tree it resolves to: strings that start as a null, bool
+    // or number would ("ns-1", "true-ish", "100m", "0x1G", ".5x"), and those that are one.
+    void scanHashIsTheTreesHash()
+    {
+        QByteArray data;
+        const char *values[] = {"ns-1", "tier", "true-ish", "True", "false", "FALSE", "null", "Null", "~", "",
+                                "100m", "128Mi", "8080", "-3", "+7", "0x1F", "0x1G", "0o17", "1.5", ".5", ".5x", "1e3",
+                                "1e", ".inf", "-.Inf", ".nan", "f00", "n", "\"8080\"", "'true'", "é-ns", "!!str 12",
+                                "!!int \"12\"", "2024-01-01", "1_000", "0.0.1"};
+        int i = 0;
+        for (const char *v : values)
+            data += "  k" + QByteArray::number(i++) + ": " + v + "\n";
+        for (const QByteArray &style : {QByteArray("block"), QByteArray("flow")}) {
+            QByteArray text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n" + data;
+            if (style == "flow")
+                text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {" +
+                       data.trimmed().replace("\n  ", ", ").replace("\n", "") + "}\n";
+            const auto scanned = scanManifests(text, QStringLiteral("s.yaml"));
+            QVERIFY2(scanned, scanned ? "" : qPrintable(scanned.error().toString()));
+            const Resource &r = scanned->resources.first();
+            const auto tree = r.parseCompactTree();
+            QVERIFY(tree);
+            QCOMPARE(r.hash, hashing::hashTree(*tree, tree->root()));
+            QCOMPARE(r.hash, hashing::hashJson(*r.parseTree()));
+        }
+    }
+
     // The same over every object of the real manifest sets.
     void treeBuildersAgreeOnTheCorpus_data()
     {
@@ -683,6 +710,7 @@ private slots:
             const auto compact = r.parseCompactTree();
             QVERIFY(compact);
             QCOMPARE(hashing::hashTree(*compact, compact->root()), hashing::hashJson(*r.parseTree()));
+            QCOMPARE(r.hash, hashing::hashTree(*compact, compact->root()));
             if (QTest::currentTestFailed())
                 return;
         }
