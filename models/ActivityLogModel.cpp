@@ -7,13 +7,14 @@ ActivityLogModel::ActivityLogModel(QObject *parent)
 {
 }
 
-int ActivityLogModel::begin(const QString &what)
+int ActivityLogModel::begin(const QString &what, const QString &work)
 {
     const int row = int(m_entries.size());
     beginInsertRows({}, row, row);
     Entry entry;
     entry.id = m_nextId++;
     entry.what = what;
+    entry.work = work.isEmpty() ? what : work;
     entry.started = QDateTime::currentDateTime();
     m_entries.append(entry);
     endInsertRows();
@@ -37,9 +38,9 @@ void ActivityLogModel::finish(int id, State state, const QString &detail, bool s
         entry.detail = detail;
         emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
         if (state == State::Failed && !shownElsewhere)
-            emit failed(entry.what, entry.detail);
+            emit failed(entry.what, entry.detail, entry.work);
         else if (state == State::Succeeded)
-            emit succeeded(entry.what);
+            emit succeeded(entry.what, entry.work);
         return;
     }
 }

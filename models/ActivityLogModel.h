@@ -23,8 +23,10 @@ public:
 
     explicit ActivityLogModel(QObject *parent = nullptr);
 
-    // Adds a running entry at the end; returns its id.
-    int begin(const QString &what);
+    // Adds a running entry at the end; returns its id. `work` names what the entry does apart from
+    // its details (the Review tab's review, whatever revisions): the success of any entry of that
+    // work takes back the failure of another (succeeded()). Empty: the work is `what` itself.
+    int begin(const QString &what, const QString &work = {});
     // Finishes an entry: its duration is fixed and its state set; `detail` for failures.
     // `shownElsewhere`: the caller tells the user itself, so a failure emits no failed().
     void finish(int id, State state, const QString &detail = {}, bool shownElsewhere = false);
@@ -42,15 +44,16 @@ public:
 
 signals:
     // Emitted when an entry fails, so the UI can show it inline.
-    void failed(const QString &what, const QString &detail);
+    void failed(const QString &what, const QString &detail, const QString &work);
     // Emitted when an entry succeeds: the UI takes back what it showed of the same work failing.
-    void succeeded(const QString &what);
+    void succeeded(const QString &what, const QString &work);
 
 private:
     struct Entry
     {
         int id;
         QString what;
+        QString work;
         QDateTime started;
         qint64 durationMs = -1; // -1 while running
         State state = State::Running;

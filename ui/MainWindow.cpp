@@ -127,10 +127,13 @@ MainWindow::MainWindow(QWidget *parent)
         if (application == m_page->application())
             m_page->setClusterStatus(m_applications->status(application), m_monitor->status(application));
     });
-    const auto failedLine = [](const QString &what) { return tr("Failed: %1 (details in Activity)").arg(what); };
-    connect(m_log, &ActivityLogModel::failed, this, [this, failedLine](const QString &what) { m_status->setText(failedLine(what)); });
-    connect(m_log, &ActivityLogModel::succeeded, this, [this, failedLine](const QString &what) {
-        if (m_status->text() == failedLine(what)) // the same work done again: its failure is no news any more
+    connect(m_log, &ActivityLogModel::failed, this, [this](const QString &what, const QString &, const QString &work) {
+        m_status->setText(tr("Failed: %1 (details in Activity)").arg(what));
+        m_failureShown = {m_status->text(), work};
+    });
+    connect(m_log, &ActivityLogModel::succeeded, this, [this](const QString &, const QString &work) {
+        // The same work done again (a review of other revisions too): its failure is no news any more.
+        if (work == m_failureShown.second && m_status->text() == m_failureShown.first)
             m_status->clear();
     });
     const auto followDiffMode = [this](ObjectDiffPanel *panel) {

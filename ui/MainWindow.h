@@ -103,6 +103,7 @@ private:
     QProgressBar *m_progress;
     QLabel *m_status;
     QString m_progressText; // what showProgress put in m_status: the only text setBusy(false) clears
+    std::pair<QString, QString> m_failureShown; // the failure line in m_status, and its work
     QToolButton *m_cancel;
     QMenu *m_recentMenu = nullptr;
     QAction *m_saveAsWorkspace = nullptr;

@@ -130,7 +130,8 @@ void PendingCommitsTab::reload()
     const ApplicationConfig app = m_session->application(m_application);
     const QString since = m_since->spec();
     m_status->setText(tr("Loading commits…"));
-    m_loadLogId = m_log->begin(tr("List commits of %1 since %2").arg(app.name, since.isEmpty() ? tr("the first commit") : since));
+    m_loadLogId = m_log->begin(tr("List commits of %1 since %2").arg(app.name, since.isEmpty() ? tr("the first commit") : since),
+                               work(QStringLiteral("list")));
     PendingCommitModel *model = m_model; // outlives every post: posts stop with the slot
     m_loadJob->run(
         [app, since, model](const JobContext &job) -> LoadOutcome {
@@ -181,7 +182,7 @@ void PendingCommitsTab::reload()
 void PendingCommitsTab::countChanges(const QString &since)
 {
     const ApplicationConfig app = m_session->application(m_application);
-    m_changesLogId = m_log->begin(tr("Count the objects each commit of %1 changes").arg(app.name));
+    m_changesLogId = m_log->begin(tr("Count the objects each commit of %1 changes").arg(app.name), work(QStringLiteral("counts")));
     m_changesJob->run(
         [app, since, cache = m_session->cache, model = m_model](const JobContext &job) -> Status {
             auto repo = openApplicationRepository(app);
@@ -217,7 +218,7 @@ void PendingCommitsTab::showCommit(const QModelIndex &index)
     const std::shared_ptr<RenderCache> cache = m_session->cache;
     const QString commitId = commit->id;
     m_panel->showMessage(tr("Rendering %1 and its parent…").arg(commitId.left(7)));
-    m_diffLogId = m_log->begin(tr("Diff of commit %1 (%2)").arg(commitId.left(7), commit->summary));
+    m_diffLogId = m_log->begin(tr("Diff of commit %1 (%2)").arg(commitId.left(7), commit->summary), work(QStringLiteral("diff")));
     m_diffJob->run(
         [app, cache, commitId](const JobContext &job) -> Result<ReviewResult> {
             auto repo = openApplicationRepository(app);

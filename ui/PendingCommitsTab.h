@@ -48,6 +48,9 @@ signals:
 
 private:
     void showCommit(const QModelIndex &index);
+    // The Activity log's work of this tab's `part` (list, counts, diff): a success takes back the
+    // failure of the same part, whatever application or commit failed before.
+    QString work(const QString &part) const { return QStringLiteral("commit %1 in tab %2").arg(part).arg(quintptr(this), 0, 16); }
 
     SessionPtr m_session;
     QString m_application;

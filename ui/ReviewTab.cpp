@@ -210,6 +210,8 @@ void ReviewTab::review()
         return;
     cancel();
     const Shown shown = current();
+    // What this tab shows, whatever it compares: a success takes back this tab's last failure.
+    const QString work = QStringLiteral("review in tab %1").arg(quintptr(this), 0, 16);
     if (!m_cluster.isEmpty()) {
         // A whole cluster: every application deployed there, together.
         QList<ApplicationConfig> apps;
@@ -220,7 +222,7 @@ void ReviewTab::review()
         if (apps.isEmpty())
             return;
         showMessage(tr("Rendering the %1 applications of %2 at %3 and %4\u2026").arg(apps.size()).arg(m_cluster, shown.base, shown.head));
-        m_logId = m_log->begin(tr("Review of cluster %1: %2 \u2192 %3").arg(m_cluster, shown.base, shown.head));
+        m_logId = m_log->begin(tr("Review of cluster %1: %2 \u2192 %3").arg(m_cluster, shown.base, shown.head), work);
         m_job->run(
             [apps, cache = m_session->cache, shown](const JobContext &job) -> Result<NamedDiff> {
                 auto repo = openApplicationRepository(apps.first());
@@ -241,13 +243,13 @@ void ReviewTab::review()
     const ApplicationConfig baseApp = m_session->application(shown.baseApp.isEmpty() ? m_application : shown.baseApp);
     if (!live && !shown.baseApp.isEmpty()) {
         showMessage(tr("Rendering %1 at %2 and %3 at %4\u2026").arg(baseApp.name, shown.base, app.name, shown.head));
-        m_logId = m_log->begin(tr("Compare %1 at %2 \u2192 %3 at %4").arg(baseApp.name, shown.base, app.name, shown.head));
+        m_logId = m_log->begin(tr("Compare %1 at %2 \u2192 %3 at %4").arg(baseApp.name, shown.base, app.name, shown.head), work);
     } else if (live) {
         showMessage(tr("Rendering %1 and comparing it with %2\u2026").arg(revision, app.cluster));
-        m_logId = m_log->begin(tr("Review of %1: live on %2 \u2192 %3").arg(app.name, app.cluster, revision));
+        m_logId = m_log->begin(tr("Review of %1: live on %2 \u2192 %3").arg(app.name, app.cluster, revision), work);
     } else {
         showMessage(tr("Rendering %1 and %2\u2026").arg(shown.base, shown.head));
-        m_logId = m_log->begin(tr("Review of %1: %2 \u2192 %3").arg(app.name, shown.base, shown.head));
+        m_logId = m_log->begin(tr("Review of %1: %2 \u2192 %3").arg(app.name, shown.base, shown.head), work);
     }
     m_job->run(
         [session = m_session, app, baseApp, shown, live, revision](const JobContext &job) -> Result<NamedDiff> {

@@ -116,10 +116,26 @@ private slots:
         if (failedEmitted) {
             QCOMPARE(failed.at(0).at(0).toString(), QStringLiteral("review web"));
             QCOMPARE(failed.at(0).at(1).toString(), detail);
+            QCOMPARE(failed.at(0).at(2).toString(), QStringLiteral("review web")); // no work given: its text
         }
         QCOMPARE(succeeded.size(), state == State::Succeeded ? 1 : 0);
         if (!succeeded.isEmpty())
             QCOMPARE(succeeded.at(0).at(0).toString(), QStringLiteral("review web"));
+    }
+
+    // Entries of one work (a tab's review, whatever revisions) name it in both signals.
+    void workIsNamedInTheSignals()
+    {
+        ActivityLogModel model;
+        QSignalSpy failed(&model, &ActivityLogModel::failed);
+        QSignalSpy succeeded(&model, &ActivityLogModel::succeeded);
+        model.finish(model.begin(QStringLiteral("Review of web: a \u2192 b"), QStringLiteral("review")), State::Failed, QStringLiteral("why"));
+        model.finish(model.begin(QStringLiteral("Review of web: c \u2192 d"), QStringLiteral("review")), State::Succeeded);
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(failed.at(0).at(2).toString(), QStringLiteral("review"));
+        QCOMPARE(succeeded.size(), 1);
+        QCOMPARE(succeeded.at(0).at(0).toString(), QStringLiteral("Review of web: c \u2192 d"));
+        QCOMPARE(succeeded.at(0).at(1).toString(), QStringLiteral("review"));
     }
 
     void finishIsIgnored_data()

@@ -517,6 +517,16 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(review->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~1 =0"), 20000);
         QTRY_COMPARE(status->text(), QString());
 
+        // A review of other revisions is the same work: its success takes back the failure.
+        const QString base = review->basePicker()->spec();
+        review->basePicker()->setSpec(QStringLiteral("no-such-revision"));
+        reviewAgain();
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QLatin1String("Failed: Review of plain: no-such-revision")), 20000);
+        review->basePicker()->setSpec(base);
+        reviewAgain();
+        QTRY_COMPARE_WITH_TIMEOUT(review->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~1 =0"), 20000);
+        QTRY_COMPARE(status->text(), QString());
+
         // Other work's failure is not taken back by this one's success.
         QVERIFY(git.write("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n"));
         reviewAgain();
