@@ -2,6 +2,9 @@
 
 #include "YamlScalar.h"
 
+#include <QtAlgorithms>
+#include <QtEndian>
+
 #include <cstring>
 
 namespace sluice::yaml {
@@ -90,6 +93,13 @@ bool FastDocumentReader::haveLine(int i)
         }
         l.chars = chars;
         qsizetype p = l.start;
+        for (; p + 8 <= l.end; p += 8) { // eight spaces at a time: a CRD's lines are indented deep
+            const quint64 notSpace = qFromLittleEndian<quint64>(b + p) ^ 0x2020202020202020ULL;
+            if (notSpace) {
+                p += qCountTrailingZeroBits(notSpace) / 8; // the first byte that is not a space
+                break;
+            }
+        }
         while (p < l.end && b[p] == ' ')
             ++p;
         l.indent = int(p - l.start);
@@ -605,7 +615,7 @@ qsizetype FastDocumentReader::keyEnd(int li, qsizetype at)
     }
     if (isIndicator(c) && !startsPlain(at, l.end))
         return -1;
-    for (qsizetype i = at; i < l.end; ++i) {
+    for (qsizetype i = colonOrHash(at, l.end); i < l.end; i = colonOrHash(i + 1, l.end)) {
         if (m_bytes[i] == ':' && (i + 1 == l.end || m_bytes[i + 1] == ' '))
             return i;
         if (m_bytes[i] == '#' && m_bytes[i - 1] == ' ')
@@ -622,8 +632,8 @@ qsizetype FastDocumentReader::scalarAt(int li, qsizetype at, bool key)
     if (c == '"' || c == '\'')
         return quoted(li, at);
     const Line l = line(li);
-    qsizetype i = at;
-    for (; i < l.end; ++i) {
+    qsizetype i = colonOrHash(at, l.end);
+    for (; i < l.end; i = colonOrHash(i + 1, l.end)) {
         if (m_bytes[i] == ':' && (i + 1 == l.end || m_bytes[i + 1] == ' ')) {
             if (!key)
                 throw Decline{}; // "a: b: c" is an error libyaml should report

@@ -11,6 +11,8 @@
 // lines, and a scalar's value is a slice of the input unless it has escapes.
 
 #include <QByteArray>
+#include <QtAlgorithms>
+#include <QtEndian>
 
 #include <yaml.h>
 
@@ -97,6 +99,22 @@ private:
     qsizetype flow(int li, qsizetype q);
     qsizetype flowNode(int li, qsizetype p);
     qsizetype keyEnd(int li, qsizetype at);
+    // The first ':' or '#' in [from, end), or end; eight bytes at a time (descriptions are long
+    // plain scalars), read past `end` where the buffer goes on. Inline: called for every scalar.
+    qsizetype colonOrHash(qsizetype from, qsizetype end) const
+    {
+        constexpr quint64 kOnes = 0x0101010101010101ULL, kHigh = 0x80 * kOnes;
+        const auto zeroBytes = [](quint64 v) { return (v - kOnes) & ~v & kHigh; }; // exact up to the first
+        qsizetype i = from;
+        for (; i < end && i + 8 <= m_size; i += 8) {
+            const quint64 w = qFromLittleEndian<quint64>(m_bytes + i);
+            if (const quint64 found = zeroBytes(w ^ (':' * kOnes)) | zeroBytes(w ^ ('#' * kOnes)))
+                return qMin(end, i + qCountTrailingZeroBits(found) / 8);
+        }
+        while (i < end && m_bytes[i] != ':' && m_bytes[i] != '#')
+            ++i;
+        return qMin(i, end);
+    }
     qsizetype scalarAt(int li, qsizetype at, bool key);
     qsizetype quoted(int li, qsizetype q);
     qsizetype singleQuotedLines(int &li, qsizetype q, int blockIndent);

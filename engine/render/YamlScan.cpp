@@ -170,7 +170,7 @@ private:
     qsizetype m_bytes = 0;
 };
 
-// From this size up, a stream's documents are counted before it is read (a pass of memmem).
+// From this size up, a stream's documents are counted before it is read (a pass over its lines).
 constexpr qsizetype kLargeListBytes = 1 << 20;
 
 // How many documents `data` holds at most as a stream usually separates them: one more than the
@@ -178,10 +178,12 @@ constexpr qsizetype kLargeListBytes = 1 << 20;
 qsizetype documentsAtMost(const QByteArray &data)
 {
     qsizetype count = 1;
-    const char *begin = data.constData(), *end = begin + data.size();
-    for (const char *p = begin; (p = static_cast<const char *>(memmem(p, size_t(end - p), "---", 3))); p += 3) {
-        if (p == begin || p[-1] == '\n')
+    const char *p = data.constData(), *end = p + data.size();
+    while (p < end) { // line by line: memchr is many times faster than memmem's search for "---"
+        if (end - p >= 3 && p[0] == '-' && p[1] == '-' && p[2] == '-')
             ++count;
+        const void *newline = std::memchr(p, '\n', size_t(end - p));
+        p = newline ? static_cast<const char *>(newline) + 1 : end;
     }
     return count;
 }

@@ -210,6 +210,34 @@ private slots:
             QCOMPARE(fast.fastDocuments, fastDocuments);
     }
 
+    // Keys, values, ':' and '#' are found eight bytes at a time, and indentation counted so: each at
+    // every offset within and across those eight, at a line's end and at the buffer's.
+    void colonsHashesAndIndentsAtEveryOffset()
+    {
+        for (int n = 0; n < 20; ++n) {
+            const QByteArray pad(n, 'x'), indent(n, ' ');
+            const QList<QByteArray> texts = {
+                "k" + pad + ": v" + pad + "\n",                     // a key and a value of each length
+                "k" + pad + ": v" + pad,                            // the value at the buffer's end
+                "k: v" + pad + " # note\n",                         // a comment after the value
+                "k: v" + pad + "#not-a-comment\n",                  // '#' inside a plain scalar
+                "k: v" + pad + ":x\n",                              // ':' inside a plain scalar
+                "k: v" + pad + ":\n",                               // "a: b:": libyaml's error
+                "k" + pad + ":x: v\n",                              // ':' inside a key
+                "k" + pad + "#x: v\n",
+                "m:\n" + indent + " k" + pad + ": v\n" + indent + " j: w\n", // indented n+1
+                "s:\n" + indent + "- k: v" + pad + "\n" + indent + "  j: w\n",
+                "k: " + pad + "\n",
+            };
+            for (const QByteArray &text : texts) {
+                compare(read(text, EventReader::Engine::Fast), read(text, EventReader::Engine::LibyamlOnly),
+                        QString::fromUtf8(text.toPercentEncoding()));
+                if (QTest::currentTestFailed())
+                    return;
+            }
+        }
+    }
+
     // Every manifest of the corpus (kube-prometheus, Argo CD, Flux, …): the same events, and most
     // documents read by the fast reader.
     void corpusGivesTheSameEvents()
