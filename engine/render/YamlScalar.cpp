@@ -11,11 +11,15 @@ namespace {
 
 bool isNull(QByteArrayView v)
 {
+    if (v.size() > 4)
+        return false;
     return v.isEmpty() || v == "~" || v == "null" || v == "Null" || v == "NULL";
 }
 
 std::optional<bool> asBool(QByteArrayView v)
 {
+    if (v.size() < 4 || v.size() > 5) // "ns-1", "tier": most scalars are neither length
+        return std::nullopt;
     if (v == "true" || v == "True" || v == "TRUE")
         return true;
     if (v == "false" || v == "False" || v == "FALSE")
@@ -112,7 +116,15 @@ bool cannotBeOtherThanString(QByteArrayView value)
 
 bool isPlainString(QByteArrayView value)
 {
-    return cannotBeOtherThanString(value) || (!isNull(value) && !asBool(value) && !asInt(value) && !asFloat(value));
+    if (cannotBeOtherThanString(value))
+        return true;
+    if (isNull(value) || asBool(value))
+        return false;
+    // Not empty (a null). Only a digit, a sign or a dot starts an int or a float: "ns-1" is a string.
+    const char first = value.front();
+    if (first != '.' && first != '+' && first != '-' && !std::isdigit(static_cast<unsigned char>(first)))
+        return true;
+    return !asInt(value) && !asFloat(value);
 }
 
 QJsonValue resolveScalar(QByteArrayView value, ScalarStyle style, QByteArrayView tag)

@@ -4,6 +4,7 @@
 #include "render/Scope.h"
 #include "render/StructuralHash.h"
 #include "render/YamlScan.h"
+#include "render/YamlScalar.h"
 #include "render/YamlTree.h"
 
 #include <QElapsedTimer>
@@ -681,6 +682,26 @@ private slots:
             QVERIFY(tree);
             QCOMPARE(r.hash, hashing::hashTree(*tree, tree->root()));
             QCOMPARE(r.hash, hashing::hashJson(*r.parseTree()));
+        }
+    }
+
+    // isPlainString is what resolveScalar makes of a plain scalar, without building it: every
+    // keyword, number and their neighbours (each prefix, one letter more, other cases).
+    void plainStringIsWhatResolvesToAString()
+    {
+        QList<QByteArray> values;
+        for (const char *v : {"null", "Null", "NULL", "~", "true", "True", "TRUE", "false", "False", "FALSE", "0x1F", "0o17",
+                              "-12", "+12", "1.5", "-.5", "+.5e3", ".inf", "-.Inf", "+.INF", ".nan", ".NaN", "1e3", "1E-3",
+                              "ns-1", "tier", "nul", "nulls", "trUe", "yes", "on", "0x", "0xG", "1_000", "1.2.3", "--",
+                              "- a", ".", "..", "+", "-", "12a", "100m", "128Mi", "2024-01-01", "é", "n", "t", "f"}) {
+            const QByteArray value(v);
+            values << value << value + "x" << value + "0";
+            for (qsizetype n = 1; n < value.size(); ++n)
+                values << value.left(n);
+        }
+        for (const QByteArray &v : std::as_const(values)) {
+            const bool isString = yaml::resolveScalar(v, yaml::ScalarStyle::Plain).isString();
+            QVERIFY2(yaml::isPlainString(v) == isString, v.constData());
         }
     }
 
