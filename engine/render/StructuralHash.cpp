@@ -38,8 +38,8 @@ inline quint64 word(const char *p)
     return qFromLittleEndian<quint64>(p);
 }
 
-// Odd constants with bytes of both halves set (wyhash's): no 8 bytes of text equal one, so a
-// multiplier is never 0.
+// wyhash's constants: a multiplier is 0 only where 8 bytes of input equal one, which no ASCII text
+// does (each has bytes above 0x7F).
 constexpr quint64 kLane[4] = {0xa0761d6478bd642fULL, 0xe7037ed1a0b428dbULL, 0x8ebc6af09c88c6e3ULL,
                               0x589965cc75374cc3ULL};
 
