@@ -192,8 +192,17 @@ public:
 
     void values(const QString &path, Node before, Node after)
     {
-        if (m_before.equal(before, m_after, after))
-            return;
+        if (!m_before.equal(before, m_after, after))
+            differing(path, before, after);
+    }
+
+    QList<FieldChange> take() { return std::move(m_out); }
+
+private:
+    // Two values known to differ (equal() stops at the first difference, but walks everything
+    // equal before it: asked again at each level on the way down, it was walked twice).
+    void differing(const QString &path, Node before, Node after)
+    {
         if (m_before.isMap(before) && m_after.isMap(after))
             objects(path, before, after);
         else if (m_before.isSequence(before) && m_after.isSequence(after))
@@ -202,9 +211,6 @@ public:
             m_out.append({path, m_before.toJson(before), m_after.toJson(after)});
     }
 
-    QList<FieldChange> take() { return std::move(m_out); }
-
-private:
     void objects(const QString &path, Node before, Node after)
     {
         // Both are in key order: merge them.
@@ -225,7 +231,7 @@ private:
                 const Node bValue = m_before.value(before, b);
                 const Node aValue = m_after.value(after, a);
                 if (!m_before.equal(bValue, m_after, aValue)) // no path for what is equal
-                    values(childPath(path, QString::fromUtf8(bKey)), bValue, aValue);
+                    differing(childPath(path, QString::fromUtf8(bKey)), bValue, aValue);
                 ++b;
                 ++a;
             }
