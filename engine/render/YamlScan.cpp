@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace sluice {
@@ -95,7 +96,8 @@ struct Frame
     qint64 expanded = 1;
     bool haveKey = false;
     quint64 keyHash = 0;
-    QByteArray key;        // the pending key, kept only where fields are captured (role != Other)
+    std::string key;       // the pending key, kept only where fields are captured (role != Other);
+                           // the keys compared are short: no allocation (std::string's own buffer)
     size_t keyStart = 0;   // this mapping's keys start here in Scanner::m_keyHashes
     std::unique_ptr<QSet<quint64>> manyKeys; // replaces the linear search in large mappings
     QByteArray anchor;
@@ -396,7 +398,7 @@ private:
             p.haveKey = true;
             p.keyHash = h;
             if (p.role != Role::Other)
-                p.key = keyBytes->toByteArray();
+                p.key.assign(keyBytes->data(), size_t(keyBytes->size()));
             return {};
         }
         p.acc += mapEntry(p.keyHash, h);
