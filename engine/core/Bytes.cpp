@@ -48,7 +48,7 @@ quint32 StringTable::id(const QString &s)
         it = m_index.insert(s, quint32(m_strings.size()));
         m_strings.append(s);
     }
-    if (2 * (m_known + 1) > qsizetype(m_byAddress.size())) {
+    if (2 * (m_held.size() + 1) > qsizetype(m_byAddress.size())) {
         std::vector<Known> old(2 * m_byAddress.size());
         old.swap(m_byAddress);
         for (const Known &k : old) {
@@ -57,7 +57,6 @@ quint32 StringTable::id(const QString &s)
         }
     }
     slotOf(s.constData(), s.size()) = {s.constData(), s.size(), *it};
-    ++m_known;
     m_held.append(s);
     return *it;
 }

@@ -59,8 +59,7 @@ private:
     };
     Known &slotOf(const QChar *text, qsizetype size); // open addressing: its slot or a free one
     std::vector<Known> m_byAddress = std::vector<Known>(64); // a power of two, at most half full
-    qsizetype m_known = 0;
-    QList<QString> m_held;
+    QList<QString> m_held; // one for each slot filled
     QHash<QString, quint32> m_index;
     QStringList m_strings;
 };
