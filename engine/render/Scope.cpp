@@ -1,6 +1,9 @@
 #include "Scope.h"
 
+#include <QHash>
 #include <QSet>
+
+#include <utility>
 
 namespace sluice {
 namespace {
@@ -62,10 +65,18 @@ Result<ResourceSet> scopeResources(ScannedManifests scanned, const QString &defa
             crdClusterScoped.insert(crd.group + QLatin1Char('/') + crd.kind);
     }
     const QString ns = sharedKeyPart(defaultNamespace);
+    // Objects share their groups' and kinds' strings (sharedKeyPart): each pair is looked up once.
+    QHash<std::pair<const QChar *, const QChar *>, bool> scopeOf;
+    const auto isClusterScoped = [&](const ResourceKey &key) {
+        const std::pair parts(key.group.constData(), key.kind.constData());
+        auto it = scopeOf.constFind(parts);
+        if (it == scopeOf.constEnd())
+            it = scopeOf.insert(parts, isBuiltinClusterScoped(key.group, key.kind) ||
+                                           crdClusterScoped.contains(key.group + QLatin1Char('/') + key.kind));
+        return *it;
+    };
     for (Resource &r : scanned.resources) {
-        const bool clusterScoped = isBuiltinClusterScoped(r.key.group, r.key.kind) ||
-                                   crdClusterScoped.contains(r.key.group + QLatin1Char('/') + r.key.kind);
-        if (clusterScoped)
+        if (isClusterScoped(r.key))
             r.key.ns.clear();
         else if (r.key.ns.isEmpty())
             r.key.ns = ns;

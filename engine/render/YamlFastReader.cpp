@@ -16,9 +16,13 @@ constexpr int kMaxFastDepth = 150;
 constexpr qsizetype kMaxKeyLength = 1000;
 
 // Characters that cannot start a plain scalar (a '-' followed by a space neither).
+constexpr auto kIndicators = byteSet("?:,[]{}#&*!|>'\"%@`-");
+// What may end a plain scalar in a flow collection, or not be in one.
+constexpr auto kFlowScalarStops = byteSet(",[]{}:#");
+
 bool isIndicator(char c)
 {
-    return std::strchr("?:,[]{}#&*!|>'\"%@`-", c) != nullptr && c != '\0';
+    return kIndicators[static_cast<unsigned char>(c)];
 }
 
 } // namespace
@@ -28,11 +32,6 @@ FastDocumentReader::FastDocumentReader(const QByteArray &data)
 {
     m_lines.reserve(64);
     m_events.reserve(128);
-}
-
-const char *FastDocumentReader::valueData(const FastEvent &e) const
-{
-    return (e.decoded ? m_arena.constData() : m_bytes) + e.offset;
 }
 
 bool FastDocumentReader::haveLine(int i)
@@ -122,7 +121,7 @@ int FastDocumentReader::nextContent(int from)
 
 bool FastDocumentReader::isDocumentMarker(int i)
 {
-    const Line l = line(i);
+    const Line &l = line(i);
     if (l.indent != 0 || l.end - l.start < 3)
         return false;
     const char *s = m_bytes + l.start;
@@ -138,7 +137,8 @@ bool FastDocumentReader::isSequenceEntry(const Line &l) const
 // '-', '?' and ':' start a plain scalar when a non-space follows: -1, -Xmx512m, :metric:sum.
 bool FastDocumentReader::startsPlain(qsizetype p, qsizetype end) const
 {
-    return std::strchr("-?:", m_bytes[p]) && p + 1 < end && m_bytes[p + 1] != ' ';
+    const char c = m_bytes[p];
+    return (c == '-' || c == '?' || c == ':') && p + 1 < end && m_bytes[p + 1] != ' ';
 }
 
 qsizetype FastDocumentReader::skipSpaces(qsizetype p, qsizetype end) const
@@ -148,9 +148,9 @@ qsizetype FastDocumentReader::skipSpaces(qsizetype p, qsizetype end) const
     return p;
 }
 
-yaml_mark_t FastDocumentReader::markAt(int li, qsizetype byte)
+yaml_mark_t FastDocumentReader::markAt(int li, qsizetype byte) const
 {
-    const Line l = line(li);
+    const Line &l = m_lines[size_t(li)];
     qint64 column = byte - l.start;
     if (!l.ascii) {
         column = 0;
@@ -179,32 +179,34 @@ yaml_mark_t FastDocumentReader::streamEndMark() const
     return m;
 }
 
-yaml_mark_t FastDocumentReader::nextTokenMark(int li)
+FastDocumentReader::Where FastDocumentReader::nextToken(int li)
 {
     if (li < 0) {
         // A last line of spaces or a comment without a line break: libyaml closes some blocks
         // where that line ends, the rest on the line after.
         if (!m_lines.empty() && m_lines.back().end == m_size && (m_lines.back().blank || m_lines.back().comment))
             throw Decline{};
-        return streamEndMark();
+        return {};
     }
-    const Line l = line(li);
-    return markAt(li, l.start + l.indent);
+    const Line &l = line(li);
+    return {li, l.start + l.indent};
 }
 
-void FastDocumentReader::push(yaml_event_type_t type, const yaml_mark_t &mark)
+void FastDocumentReader::push(yaml_event_type_t type, Where where)
 {
     FastEvent e;
     e.type = type;
-    e.mark = mark;
+    e.line = where.line;
+    e.at = where.at;
     m_events.push_back(e);
 }
 
-void FastDocumentReader::pushScalar(const yaml_mark_t &mark, yaml_scalar_style_t style, qsizetype offset, qsizetype length, bool decoded)
+void FastDocumentReader::pushScalar(Where where, yaml_scalar_style_t style, qsizetype offset, qsizetype length, bool decoded)
 {
     FastEvent e;
     e.type = YAML_SCALAR_EVENT;
-    e.mark = mark;
+    e.line = where.line;
+    e.at = where.at;
     e.style = style;
     e.offset = offset;
     e.length = length;
@@ -226,7 +228,7 @@ void FastDocumentReader::moveBoundaryTo(int li)
         const yaml_mark_t end = streamEndMark();
         resumeAt(m_size, int(end.line), qint64(end.index));
     } else {
-        const Line next = line(li);
+        const Line &next = line(li);
         resumeAt(next.start, next.number, next.charStart);
     }
 }
@@ -249,16 +251,16 @@ FastDocumentReader::Outcome FastDocumentReader::readDocument()
             if (m_bytes[f.start] == '.')
                 throw Decline{};
             requireLineEnd(first, f.start + 3);
-            push(YAML_DOCUMENT_START_EVENT, markAt(first, f.start));
+            push(YAML_DOCUMENT_START_EVENT, {first, f.start});
             m_events.back().implicit = false;
             m_last = first;
             first = nextContent(first + 1);
             if (first >= 0 && isDocumentMarker(first) && m_bytes[line(first).start] == '.')
                 throw Decline{}; // an explicit document end
             if (first < 0 || isDocumentMarker(first)) {
-                const yaml_mark_t mark = nextTokenMark(first);
-                pushScalar(mark, YAML_PLAIN_SCALAR_STYLE, 0, 0, false);
-                push(YAML_DOCUMENT_END_EVENT, mark);
+                const Where end = nextToken(first);
+                pushScalar(end, YAML_PLAIN_SCALAR_STYLE, 0, 0, false);
+                push(YAML_DOCUMENT_END_EVENT, end);
                 m_last = first < 0 ? int(m_lines.size()) - 1 : first - 1;
             } else {
                 blockNode(first, -1);
@@ -266,14 +268,14 @@ FastDocumentReader::Outcome FastDocumentReader::readDocument()
         } else {
             if (m_bytes[f.start] == '%')
                 throw Decline{}; // a directive
-            push(YAML_DOCUMENT_START_EVENT, markAt(first, f.start + f.indent));
+            push(YAML_DOCUMENT_START_EVENT, {first, f.start + f.indent});
             blockNode(first, -1);
         }
         if (m_events.back().type != YAML_DOCUMENT_END_EVENT) {
             const int after = nextContent(m_last + 1);
             if (after >= 0 && !(isDocumentMarker(after) && m_bytes[line(after).start] == '-'))
                 throw Decline{};
-            push(YAML_DOCUMENT_END_EVENT, nextTokenMark(after));
+            push(YAML_DOCUMENT_END_EVENT, nextToken(after));
         }
         // The next document starts at the marker that ended this one, or the data ends.
         moveBoundaryTo(nextContent(m_last + 1));
@@ -288,7 +290,7 @@ FastDocumentReader::Outcome FastDocumentReader::readDocument()
 
 void FastDocumentReader::blockNode(int li, int parentIndent)
 {
-    const Line l = line(li);
+    const Line &l = line(li);
     if (l.indent <= parentIndent)
         throw Decline{};
     const qsizetype at = l.start + l.indent;
@@ -304,18 +306,18 @@ void FastDocumentReader::mapping(int li, qsizetype at, int indent)
 {
     if (++m_depth > kMaxFastDepth)
         throw Decline{};
-    push(YAML_MAPPING_START_EVENT, markAt(li, at));
+    push(YAML_MAPPING_START_EVENT, {li, at});
     int next;
     for (;;) {
         const qsizetype colon = keyEnd(li, at);
         if (colon < 0 || colon - at > kMaxKeyLength)
             throw Decline{};
         scalarAt(li, at, true);
-        value(li, colon + 1, indent, markAt(li, colon + 1), true);
+        value(li, colon + 1, indent, true);
         next = nextContent(m_last + 1);
         if (next < 0 || isDocumentMarker(next))
             break;
-        const Line l = line(next);
+        const Line &l = line(next);
         if (l.indent < indent)
             break;
         if (l.indent > indent || isSequenceEntry(l))
@@ -323,7 +325,7 @@ void FastDocumentReader::mapping(int li, qsizetype at, int indent)
         li = next;
         at = l.start + indent;
     }
-    push(YAML_MAPPING_END_EVENT, nextTokenMark(next));
+    push(YAML_MAPPING_END_EVENT, nextToken(next));
     --m_depth;
 }
 
@@ -331,21 +333,21 @@ void FastDocumentReader::sequence(int li, qsizetype at, int indent, bool indentl
 {
     if (++m_depth > kMaxFastDepth)
         throw Decline{};
-    push(YAML_SEQUENCE_START_EVENT, markAt(li, at));
+    push(YAML_SEQUENCE_START_EVENT, {li, at});
     int next;
     for (;;) {
-        const Line l = line(li);
+        const Line &l = line(li);
         const qsizetype q = skipSpaces(at + 1, l.end);
         if (q < l.end && m_bytes[q] == '-' && (q + 1 == l.end || m_bytes[q + 1] == ' '))
             throw Decline{}; // "- - item"
         if (q < l.end && m_bytes[q] != '#' && keyEnd(li, q) >= 0)
             mapping(li, q, int(q - l.start)); // "- key: value"
         else
-            value(li, at + 1, indent, markAt(li, at + 1), false);
+            value(li, at + 1, indent, false);
         next = nextContent(m_last + 1);
         if (next < 0 || isDocumentMarker(next))
             break;
-        const Line n = line(next);
+        const Line &n = line(next);
         if (n.indent < indent)
             break;
         if (n.indent == indent && isSequenceEntry(n)) {
@@ -357,14 +359,14 @@ void FastDocumentReader::sequence(int li, qsizetype at, int indent, bool indentl
             break; // the next key of the mapping that holds this sequence
         throw Decline{};
     }
-    push(YAML_SEQUENCE_END_EVENT, nextTokenMark(next));
+    push(YAML_SEQUENCE_END_EVENT, nextToken(next));
     --m_depth;
 }
 
 // The value after "key:" or "-" (p is just past the indicator).
-void FastDocumentReader::value(int li, qsizetype p, int blockIndent, const yaml_mark_t &emptyMark, bool allowIndentless)
+void FastDocumentReader::value(int li, qsizetype p, int blockIndent, bool allowIndentless)
 {
-    const Line l = line(li);
+    const Line &l = line(li);
     if (p < l.end && m_bytes[p] != ' ')
         throw Decline{};
     const qsizetype q = skipSpaces(p, l.end);
@@ -376,7 +378,7 @@ void FastDocumentReader::value(int li, qsizetype p, int blockIndent, const yaml_
     m_last = li;
     const int next = nextContent(li + 1);
     if (next >= 0 && !isDocumentMarker(next)) {
-        const Line n = line(next);
+        const Line &n = line(next);
         if (n.indent > blockIndent) {
             blockNode(next, blockIndent);
             return;
@@ -386,12 +388,12 @@ void FastDocumentReader::value(int li, qsizetype p, int blockIndent, const yaml_
             return;
         }
     }
-    pushScalar(emptyMark, YAML_PLAIN_SCALAR_STYLE, 0, 0, false);
+    pushScalar({li, p}, YAML_PLAIN_SCALAR_STYLE, 0, 0, false); // null, marked where it would start
 }
 
 void FastDocumentReader::inlineValue(int li, qsizetype q, int blockIndent)
 {
-    const Line l = line(li);
+    const Line &l = line(li);
     const char c = m_bytes[q];
     if (c == '|') {
         literal(li, q, blockIndent);
@@ -426,7 +428,7 @@ void FastDocumentReader::plainContinuation(int li, int blockIndent)
     m_last = li;
     int emptyLines = 0;
     for (int i = li + 1; haveLine(i); ++i) {
-        const Line l = m_lines[size_t(i)];
+        const Line &l = m_lines[size_t(i)];
         if (l.blank) {
             ++emptyLines;
             continue;
@@ -469,14 +471,14 @@ qsizetype FastDocumentReader::flow(int li, qsizetype q)
 {
     if (++m_depth > kMaxFastDepth)
         throw Decline{};
-    const Line l = line(li);
+    const Line &l = line(li);
     const bool isMap = m_bytes[q] == '{';
     const char close = isMap ? '}' : ']';
-    push(isMap ? YAML_MAPPING_START_EVENT : YAML_SEQUENCE_START_EVENT, markAt(li, q));
+    push(isMap ? YAML_MAPPING_START_EVENT : YAML_SEQUENCE_START_EVENT, {li, q});
     m_events.back().flow = true;
     qsizetype p = skipSpaces(q + 1, l.end);
     if (p < l.end && m_bytes[p] == close) {
-        push(isMap ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT, markAt(li, p));
+        push(isMap ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT, {li, p});
         --m_depth;
         return p + 1;
     }
@@ -500,7 +502,7 @@ qsizetype FastDocumentReader::flow(int li, qsizetype q)
             break;
         throw Decline{};
     }
-    push(isMap ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT, markAt(li, p));
+    push(isMap ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT, {li, p});
     --m_depth;
     return p + 1;
 }
@@ -509,7 +511,7 @@ qsizetype FastDocumentReader::flow(int li, qsizetype q)
 // ends at ",[]{}" or ": ".
 qsizetype FastDocumentReader::flowNode(int li, qsizetype p)
 {
-    const Line l = line(li);
+    const Line &l = line(li);
     if (p >= l.end)
         throw Decline{};
     const char c = m_bytes[p];
@@ -523,6 +525,8 @@ qsizetype FastDocumentReader::flowNode(int li, qsizetype p)
     qsizetype i = p;
     for (; i < l.end; ++i) {
         const char x = m_bytes[i];
+        if (!kFlowScalarStops[static_cast<unsigned char>(x)])
+            continue;
         if (x == ',' || x == '[' || x == ']' || x == '{' || x == '}')
             break;
         if (x == ':') {
@@ -538,7 +542,7 @@ qsizetype FastDocumentReader::flowNode(int li, qsizetype p)
     qsizetype end = i;
     while (end > p && m_bytes[end - 1] == ' ')
         --end;
-    pushScalar(markAt(li, p), YAML_PLAIN_SCALAR_STYLE, p, end - p, false);
+    pushScalar({li, p}, YAML_PLAIN_SCALAR_STYLE, p, end - p, false);
     return end;
 }
 
@@ -563,7 +567,7 @@ void FastDocumentReader::literal(int li, qsizetype q, int blockIndent)
     int last = first;
     int empty = 0;
     for (int i = first; haveLine(i); ++i) {
-        const Line l = m_lines[size_t(i)];
+        const Line &l = m_lines[size_t(i)];
         if (l.blank && l.end - l.start <= indent) {
             ++empty;
             continue;
@@ -583,7 +587,7 @@ void FastDocumentReader::literal(int li, qsizetype q, int blockIndent)
         m_arena += '\n';
     else if (chomp == '+')
         m_arena.append(1 + empty, '\n');
-    pushScalar(markAt(li, q), YAML_LITERAL_SCALAR_STYLE, offset, m_arena.size() - offset, true);
+    pushScalar({li, q}, YAML_LITERAL_SCALAR_STYLE, offset, m_arena.size() - offset, true);
     m_last = last;
 }
 
@@ -591,7 +595,7 @@ void FastDocumentReader::literal(int li, qsizetype q, int blockIndent)
 // the text at `at` is not a key.
 qsizetype FastDocumentReader::keyEnd(int li, qsizetype at)
 {
-    const Line l = line(li);
+    const Line &l = line(li);
     const char c = m_bytes[at];
     if (c == '"' || c == '\'') {
         qsizetype i = at + 1;
@@ -631,7 +635,7 @@ qsizetype FastDocumentReader::scalarAt(int li, qsizetype at, bool key)
     const char c = m_bytes[at];
     if (c == '"' || c == '\'')
         return quoted(li, at);
-    const Line l = line(li);
+    const Line &l = line(li);
     qsizetype i = colonOrHash(at, l.end);
     for (; i < l.end; i = colonOrHash(i + 1, l.end)) {
         if (m_bytes[i] == ':' && (i + 1 == l.end || m_bytes[i + 1] == ' ')) {
@@ -645,14 +649,14 @@ qsizetype FastDocumentReader::scalarAt(int li, qsizetype at, bool key)
     qsizetype end = i;
     while (end > at && m_bytes[end - 1] == ' ')
         --end;
-    pushScalar(markAt(li, at), YAML_PLAIN_SCALAR_STYLE, at, end - at, false);
+    pushScalar({li, at}, YAML_PLAIN_SCALAR_STYLE, at, end - at, false);
     return end;
 }
 
 // A single- or double-quoted scalar that closes on its line; emits it, returns the end.
 qsizetype FastDocumentReader::quoted(int li, qsizetype q)
 {
-    const Line l = line(li);
+    const Line &l = line(li);
     const char quote = m_bytes[q];
     const qsizetype begin = q + 1;
     qsizetype segment = begin; // start of the bytes not yet copied (once decoding)
@@ -675,9 +679,9 @@ qsizetype FastDocumentReader::quoted(int li, qsizetype q)
         if (c == quote) {
             if (offset >= 0) {
                 decodeFrom(i);
-                pushScalar(markAt(li, q), YAML_SINGLE_QUOTED_SCALAR_STYLE, offset, m_arena.size() - offset, true);
+                pushScalar({li, q}, YAML_SINGLE_QUOTED_SCALAR_STYLE, offset, m_arena.size() - offset, true);
             } else {
-                pushScalar(markAt(li, q), YAML_SINGLE_QUOTED_SCALAR_STYLE, begin, i - begin, false);
+                pushScalar({li, q}, YAML_SINGLE_QUOTED_SCALAR_STYLE, begin, i - begin, false);
             }
             if (quote == '"')
                 m_events.back().style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
@@ -744,7 +748,7 @@ qsizetype FastDocumentReader::singleQuotedLines(int &li, qsizetype q, int blockI
     if (close < first.end)
         return quoted(li, q); // closes on its line: a slice of the input when it can be
 
-    const yaml_mark_t mark = markAt(li, q);
+    const Where mark{li, q};
     const qsizetype offset = m_arena.size();
     qsizetype i = q + 1;
     for (int current = li;;) {
@@ -784,7 +788,7 @@ qsizetype FastDocumentReader::singleQuotedLines(int &li, qsizetype q, int blockI
 // After a value on line li, only spaces or a comment may follow.
 void FastDocumentReader::requireLineEnd(int li, qsizetype p)
 {
-    const Line l = line(li);
+    const Line &l = line(li);
     const qsizetype q = skipSpaces(p, l.end);
     if (q < l.end && !(m_bytes[q] == '#' && q > p))
         throw Decline{};

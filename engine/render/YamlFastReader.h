@@ -20,14 +20,17 @@
 
 namespace sluice::yaml {
 
+// An event's mark is kept as the line and byte it is at, and made a libyaml mark only when asked
+// (markOf): most events are never asked for theirs.
 struct FastEvent
 {
     yaml_event_type_t type = YAML_NO_EVENT;
-    yaml_mark_t mark{};
     yaml_scalar_style_t style = YAML_ANY_SCALAR_STYLE; // scalars
     bool flow = false;     // collections: [] or {}
     bool implicit = true;  // document start
     bool decoded = false;  // the value is in the reader's arena, else in the input
+    int line = 0;          // of the mark, within the document's lines; -1: the stream's end
+    qsizetype at = 0;      // the mark's byte
     qsizetype offset = 0;  // of the value
     qsizetype length = 0;
 };
@@ -43,7 +46,9 @@ public:
     // ones. Declined: nothing was consumed; boundary() is where that document begins.
     Outcome readDocument();
     const std::vector<FastEvent> &events() const { return m_events; }
-    const char *valueData(const FastEvent &e) const;
+    const char *valueData(const FastEvent &e) const { return (e.decoded ? m_arena.constData() : m_bytes) + e.offset; }
+    // The libyaml mark of an event of the document just read.
+    yaml_mark_t markOf(const FastEvent &e) const { return e.line < 0 ? streamEndMark() : markAt(e.line, e.at); }
 
     // Where the next document begins: its byte offset (a line start), and its line and character
     // index as libyaml counts them.
@@ -70,11 +75,17 @@ private:
     struct Decline
     {
     };
+    struct Where // a mark before it is made one
+    {
+        int line = -1; // -1: the stream's end
+        qsizetype at = 0;
+    };
 
     void moveBoundaryTo(int li);
 
-    // Lines of the current document, read on demand.
-    Line line(int i) // inline: called for nearly every line several times
+    // Lines of the current document, read on demand. A reference holds until the next line is
+    // read (m_lines grows): copy a line kept across a call that may read on.
+    const Line &line(int i) // inline: called for nearly every line several times
     {
         if (size_t(i) >= m_lines.size() && !haveLine(i))
             throw Decline{};
@@ -83,16 +94,16 @@ private:
     bool haveLine(int i);
     int nextContent(int from);
     bool isDocumentMarker(int i);
-    yaml_mark_t markAt(int li, qsizetype byte);
-    yaml_mark_t nextTokenMark(int li);
+    yaml_mark_t markAt(int li, qsizetype byte) const; // li: a line read
+    Where nextToken(int li);
 
-    void push(yaml_event_type_t type, const yaml_mark_t &mark);
-    void pushScalar(const yaml_mark_t &mark, yaml_scalar_style_t style, qsizetype offset, qsizetype length, bool decoded);
+    void push(yaml_event_type_t type, Where where);
+    void pushScalar(Where where, yaml_scalar_style_t style, qsizetype offset, qsizetype length, bool decoded);
 
     void blockNode(int li, int parentIndent);
     void mapping(int li, qsizetype at, int indent);
     void sequence(int li, qsizetype at, int indent, bool indentless);
-    void value(int li, qsizetype p, int blockIndent, const yaml_mark_t &emptyMark, bool allowIndentless);
+    void value(int li, qsizetype p, int blockIndent, bool allowIndentless);
     void inlineValue(int li, qsizetype q, int blockIndent);
     void plainContinuation(int li, int blockIndent);
     void literal(int li, qsizetype q, int blockIndent);

@@ -108,8 +108,15 @@ std::optional<double> asFloat(QByteArrayView v)
 // Only these first characters can start a null, bool, int or float.
 bool cannotBeOtherThanString(QByteArrayView value)
 {
-    const char first = value.isEmpty() ? '~' : value.front();
-    return !std::isdigit(static_cast<unsigned char>(first)) && !std::strchr("~nNtTfF.+-", first);
+    if (value.isEmpty())
+        return false;
+    switch (value.front()) {
+    case '~': case 'n': case 'N': case 't': case 'T': case 'f': case 'F': case '.': case '+': case '-':
+    case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8': case '9':
+        return false;
+    default:
+        return true;
+    }
 }
 
 } // namespace

@@ -6,6 +6,9 @@
 #include <QByteArrayView>
 #include <QJsonValue>
 
+#include <array>
+#include <string_view>
+
 namespace sluice::yaml {
 
 enum class ScalarStyle { Plain, Quoted, Block };
@@ -23,5 +26,14 @@ bool isPlainString(QByteArrayView value);
 void appendUtf8(QByteArray &out, char32_t cp);
 // The value of a hex digit, or -1.
 int hexValue(char c);
+
+// A table of the bytes in `bytes`: a byte tested against a set in one step.
+constexpr std::array<bool, 256> byteSet(std::string_view bytes)
+{
+    std::array<bool, 256> table{};
+    for (const char c : bytes)
+        table[static_cast<unsigned char>(c)] = true;
+    return table;
+}
 
 } // namespace sluice::yaml

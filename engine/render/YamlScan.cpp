@@ -122,55 +122,18 @@ bool isTreeWorthyList(const QString &kind, bool named)
     return kind == QLatin1String("List") || (kind.endsWith(QLatin1String("List")) && !named);
 }
 
-quint64 hashPlainOrQuoted(const yaml_event_t &e, QByteArrayView value)
+quint64 hashPlainOrQuoted(const yaml::Event &e, QByteArrayView value)
 {
-    const bool plain = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-    const bool tagged = e.data.scalar.tag != nullptr;
+    const bool plain = e.style == YAML_PLAIN_SCALAR_STYLE;
+    const bool tagged = e.tag != nullptr;
     if (!plain && !tagged)
         return hashString(value);
     // Plain scalars that resolve to a string ("ns-1", "100m") hash as one, without the QJsonValue.
     if (!tagged && yaml::isPlainString(value))
         return hashString(value);
-    const QByteArrayView tag = tagged ? QByteArrayView(reinterpret_cast<const char *>(e.data.scalar.tag)) : QByteArrayView();
+    const QByteArrayView tag = tagged ? QByteArrayView(e.tag) : QByteArrayView();
     return hashScalar(yaml::resolveScalar(value, plain ? yaml::ScalarStyle::Plain : yaml::ScalarStyle::Quoted, tag));
 }
-
-bool isAscii8(const char *p)
-{
-    quint64 eight;
-    std::memcpy(&eight, p, 8);
-    return (eight & 0x8080808080808080ULL) == 0;
-}
-
-// libyaml marks count characters, not bytes: maps a (growing) character index to a byte offset
-// in UTF-8 data, in one forward pass overall.
-class ByteOffsets
-{
-public:
-    explicit ByteOffsets(const QByteArray &data) : m_data(data) {}
-
-    qsizetype at(size_t charIndex)
-    {
-        const qsizetype size = m_data.size();
-        while (m_chars < charIndex && m_bytes < size) {
-            if (charIndex - m_chars >= 8 && m_bytes + 8 <= size && isAscii8(m_data.constData() + m_bytes)) {
-                m_bytes += 8;
-                m_chars += 8;
-            } else {
-                ++m_bytes;
-                ++m_chars;
-            }
-            while (m_bytes < size && (static_cast<unsigned char>(m_data[m_bytes]) & 0xC0) == 0x80)
-                ++m_bytes; // continuation bytes of the same (last) character
-        }
-        return m_bytes;
-    }
-
-private:
-    const QByteArray &m_data;
-    size_t m_chars = 0;
-    qsizetype m_bytes = 0;
-};
 
 // From this size up, a stream's documents are counted before it is read (a pass over its lines).
 constexpr qsizetype kLargeListBytes = 1 << 20;
@@ -194,7 +157,7 @@ class Scanner
 {
 public:
     Scanner(const QByteArray &data, const QString &file, int firstLine)
-        : m_data(data), m_file(file), m_reader(data, file, firstLine), m_offsets(data)
+        : m_data(data), m_file(file), m_reader(data, file, firstLine)
     {
         // A large stream's list is made its size at once: grown by doubling and then squeezed, it
         // was held twice over (the doubled list and its copy), the peak of a large render.
@@ -207,7 +170,7 @@ public:
         for (;;) {
             if (Status s = m_reader.next(); !s)
                 return s.error();
-            const yaml_event_t &e = m_reader.event();
+            const yaml::Event &e = m_reader.event();
             Status step;
             switch (e.type) {
             case YAML_STREAM_END_EVENT:
@@ -225,7 +188,7 @@ public:
                 m_rootSeen = false;
                 break;
             case YAML_DOCUMENT_END_EVENT:
-                step = finishDocument(e);
+                step = finishDocument();
                 break;
             case YAML_MAPPING_START_EVENT:
             case YAML_SEQUENCE_START_EVENT:
@@ -233,7 +196,7 @@ public:
                 break;
             case YAML_MAPPING_END_EVENT:
             case YAML_SEQUENCE_END_EVENT:
-                step = close(e);
+                step = close();
                 break;
             case YAML_SCALAR_EVENT:
                 step = scalar(e);
@@ -251,24 +214,23 @@ public:
     }
 
 private:
-    void noteRootStart(const yaml_event_t &e)
+    void noteRootStart()
     {
         if (m_stack.empty() && m_docStart < 0) {
-            m_docStart = m_offsets.at(e.start_mark.index);
-            m_docLine = m_reader.lineOf(e.start_mark);
+            m_docStart = m_reader.offset();
+            m_docLine = m_reader.lineOf(m_reader.mark());
         }
     }
 
-    Status open(const yaml_event_t &e)
+    Status open(const yaml::Event &e)
     {
-        noteRootStart(e);
+        noteRootStart();
         if (int(m_stack.size()) >= yaml::kMaxDepth)
-            return m_reader.errorAt(e.start_mark, QStringLiteral("nesting deeper than %1 levels").arg(yaml::kMaxDepth));
+            return m_reader.errorAt(m_reader.mark(), QStringLiteral("nesting deeper than %1 levels").arg(yaml::kMaxDepth));
         Frame f;
         f.isMap = e.type == YAML_MAPPING_START_EVENT;
-        const auto *anchor = f.isMap ? e.data.mapping_start.anchor : e.data.sequence_start.anchor;
-        if (anchor)
-            f.anchor = QByteArray(reinterpret_cast<const char *>(anchor));
+        if (e.anchor)
+            f.anchor = QByteArray(e.anchor);
         if (f.isMap)
             f.role = childRole();
         f.keyStart = m_keyHashes.size();
@@ -293,7 +255,7 @@ private:
         return Role::Other;
     }
 
-    Status close(const yaml_event_t &e)
+    Status close()
     {
         Frame f = std::move(m_stack.back());
         m_stack.pop_back();
@@ -305,40 +267,40 @@ private:
             m_rootIsMap = f.isMap;
             m_rootSeen = true;
         }
-        return add(h, f.expanded, e.start_mark, nullptr);
+        return add(h, f.expanded, nullptr);
     }
 
-    Status scalar(const yaml_event_t &e)
+    Status scalar(const yaml::Event &e)
     {
-        noteRootStart(e);
-        const QByteArrayView value(reinterpret_cast<const char *>(e.data.scalar.value), qsizetype(e.data.scalar.length));
+        noteRootStart();
+        const QByteArrayView value = e.value;
         const bool keyPosition = !m_stack.empty() && m_stack.back().isMap && !m_stack.back().haveKey;
         const quint64 h = keyPosition ? hashString(value) : hashPlainOrQuoted(e, value);
-        if (e.data.scalar.anchor)
-            m_anchors.insert(QByteArray(reinterpret_cast<const char *>(e.data.scalar.anchor)), Anchor{h, 1});
+        if (e.anchor)
+            m_anchors.insert(QByteArray(e.anchor), Anchor{h, 1});
         if (m_stack.empty()) {
-            m_rootSeen = !(value.isEmpty() && e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE);
+            m_rootSeen = !(value.isEmpty() && e.style == YAML_PLAIN_SCALAR_STYLE);
             return {};
         }
         if (!keyPosition)
             capture(value);
-        return add(h, 1, e.start_mark, keyPosition ? &value : nullptr);
+        return add(h, 1, keyPosition ? &value : nullptr);
     }
 
-    Status alias(const yaml_event_t &e)
+    Status alias(const yaml::Event &e)
     {
-        noteRootStart(e);
-        const QByteArray name(reinterpret_cast<const char *>(e.data.alias.anchor));
+        noteRootStart();
+        const QByteArray name(e.anchor);
         const auto it = m_anchors.constFind(name);
         if (it == m_anchors.constEnd())
-            return m_reader.errorAt(e.start_mark, QStringLiteral("unknown alias *%1").arg(QString::fromUtf8(name)));
+            return m_reader.errorAt(m_reader.mark(), QStringLiteral("unknown alias *%1").arg(QString::fromUtf8(name)));
         m_aliasExpanded += it->expanded;
         if (m_aliasExpanded > 4 * m_events + yaml::kAliasAllowance)
-            return m_reader.errorAt(e.start_mark,
+            return m_reader.errorAt(m_reader.mark(),
                                     QStringLiteral("document contains excessive aliasing (an alias bomb?): refused"));
         if (m_stack.empty())
-            return m_reader.errorAt(e.start_mark, QStringLiteral("a document may not be a bare alias"));
-        return add(it->hash, it->expanded, e.start_mark, nullptr);
+            return m_reader.errorAt(m_reader.mark(), QStringLiteral("a document may not be a bare alias"));
+        return add(it->hash, it->expanded, nullptr);
     }
 
     void capture(QByteArrayView value)
@@ -377,7 +339,7 @@ private:
 
     // Adds a finished node to the open collection. `keyBytes` is set when the node is a scalar
     // in key position.
-    Status add(quint64 h, qint64 expanded, const yaml_mark_t &mark, const QByteArrayView *keyBytes)
+    Status add(quint64 h, qint64 expanded, const QByteArrayView *keyBytes)
     {
         if (m_stack.empty()) {
             m_rootHash = h;
@@ -392,9 +354,9 @@ private:
         }
         if (!p.haveKey) {
             if (!keyBytes)
-                return m_reader.errorAt(mark, QStringLiteral("a mapping key must be a scalar"));
+                return m_reader.errorAt(m_reader.mark(), QStringLiteral("a mapping key must be a scalar"));
             if (isDuplicateKey(p, h))
-                return m_reader.errorAt(mark, QStringLiteral("duplicate key \"%1\"").arg(QString::fromUtf8(*keyBytes)));
+                return m_reader.errorAt(m_reader.mark(), QStringLiteral("duplicate key \"%1\"").arg(QString::fromUtf8(*keyBytes)));
             p.haveKey = true;
             p.keyHash = h;
             if (p.role != Role::Other)
@@ -426,7 +388,7 @@ private:
         return false;
     }
 
-    Status finishDocument(const yaml_event_t &e)
+    Status finishDocument()
     {
         if (!m_rootSeen)
             return {}; // an empty document
@@ -434,7 +396,7 @@ private:
         if (!m_rootIsMap)
             return makeError(ErrorCategory::Yaml,
                              QStringLiteral("%1: document is not a Kubernetes object (expected a mapping)").arg(where));
-        const QByteArray text = sharedSlice(m_data, m_docStart, m_offsets.at(e.start_mark.index) - m_docStart);
+        const QByteArray text = sharedSlice(m_data, m_docStart, m_reader.offset() - m_docStart);
         if (isTreeWorthyList(m_captured.kind, !m_captured.name.isEmpty()))
             return flattenList(text);
         Resource r;
@@ -521,7 +483,6 @@ private:
     const QByteArray &m_data;
     QString m_file;
     yaml::EventReader m_reader;
-    ByteOffsets m_offsets;
     ScannedManifests m_out;
     std::vector<Frame> m_stack;
     std::vector<quint64> m_keyHashes; // keys of the open mappings, for duplicate detection

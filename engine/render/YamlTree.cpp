@@ -21,9 +21,9 @@ namespace sluice::yaml {
 namespace {
 
 // A scalar event's style and tag (empty when it has none), as resolveScalar takes them.
-ScalarStyle styleOf(const yaml_event_t &scalar)
+ScalarStyle styleOf(const Event &scalar)
 {
-    switch (scalar.data.scalar.style) {
+    switch (scalar.style) {
     case YAML_PLAIN_SCALAR_STYLE: return ScalarStyle::Plain;
     case YAML_LITERAL_SCALAR_STYLE:
     case YAML_FOLDED_SCALAR_STYLE: return ScalarStyle::Block;
@@ -31,10 +31,9 @@ ScalarStyle styleOf(const yaml_event_t &scalar)
     }
 }
 
-QByteArrayView tagOf(const yaml_event_t &scalar)
+QByteArrayView tagOf(const Event &scalar)
 {
-    const auto *tag = scalar.data.scalar.tag;
-    return tag ? QByteArrayView(reinterpret_cast<const char *>(tag)) : QByteArrayView();
+    return scalar.tag ? QByteArrayView(scalar.tag) : QByteArrayView();
 }
 
 bool isAscii(QByteArrayView s)
@@ -83,26 +82,25 @@ public:
         for (;;) {
             if (Status s = m_reader.next(); !s)
                 return s.error();
-            const yaml_event_t &e = m_reader.event();
+            const Event &e = m_reader.event();
             switch (e.type) {
             case YAML_STREAM_END_EVENT:
                 return root.value_or(QJsonValue(QJsonValue::Null));
             case YAML_DOCUMENT_START_EVENT:
                 if (++documents > 1)
-                    return m_reader.errorAt(e.start_mark,
+                    return m_reader.errorAt(m_reader.mark(),
                                             QStringLiteral("expected one document, found more"));
                 break;
             case YAML_MAPPING_START_EVENT:
             case YAML_SEQUENCE_START_EVENT: {
                 if (int(m_stack.size()) >= kMaxDepth)
-                    return m_reader.errorAt(e.start_mark,
+                    return m_reader.errorAt(m_reader.mark(),
                                             QStringLiteral("nesting deeper than %1 levels").arg(kMaxDepth));
                 Frame f;
                 f.isMap = e.type == YAML_MAPPING_START_EVENT;
-                const auto *anchor = f.isMap ? e.data.mapping_start.anchor : e.data.sequence_start.anchor;
-                if (anchor)
-                    f.anchor = QByteArray(reinterpret_cast<const char *>(anchor));
-                f.start = e.start_mark;
+                if (e.anchor)
+                    f.anchor = QByteArray(e.anchor);
+                f.start = m_reader.mark();
                 m_stack.push_back(std::move(f));
                 break;
             }
@@ -118,30 +116,30 @@ public:
                 break;
             }
             case YAML_SCALAR_EVENT: {
-                const QByteArrayView value(reinterpret_cast<const char *>(e.data.scalar.value), qsizetype(e.data.scalar.length));
-                if (isKeyPosition() && !e.data.scalar.anchor) {
-                    setKey(QString::fromUtf8(value), e.start_mark);
+                const QByteArrayView value = e.value;
+                if (isKeyPosition() && !e.anchor) {
+                    setKey(QString::fromUtf8(value), m_reader.mark());
                     break;
                 }
                 Node node{isKeyPosition() ? QJsonValue(QString::fromUtf8(value)) : resolveScalar(value, styleOf(e), tagOf(e)), 1};
-                if (e.data.scalar.anchor)
-                    m_anchors.insert(QByteArray(reinterpret_cast<const char *>(e.data.scalar.anchor)), node);
-                if (Status s = add(std::move(node), e.start_mark, root); !s)
+                if (e.anchor)
+                    m_anchors.insert(QByteArray(e.anchor), node);
+                if (Status s = add(std::move(node), m_reader.mark(), root); !s)
                     return s.error();
                 break;
             }
             case YAML_ALIAS_EVENT: {
-                const QByteArray name(reinterpret_cast<const char *>(e.data.alias.anchor));
+                const QByteArray name(e.anchor);
                 const auto it = m_anchors.constFind(name);
                 if (it == m_anchors.constEnd())
-                    return m_reader.errorAt(e.start_mark,
+                    return m_reader.errorAt(m_reader.mark(),
                                             QStringLiteral("unknown alias *%1").arg(QString::fromUtf8(name)));
                 m_aliasExpanded += it->expanded;
                 if (m_aliasExpanded > 4 * m_events + kAliasAllowance)
-                    return m_reader.errorAt(e.start_mark,
+                    return m_reader.errorAt(m_reader.mark(),
                                             QStringLiteral("document contains excessive aliasing (an "
                                                            "alias bomb?): refused"));
-                if (Status s = add(*it, e.start_mark, root); !s)
+                if (Status s = add(*it, m_reader.mark(), root); !s)
                     return s.error();
                 break;
             }
@@ -219,27 +217,26 @@ public:
         for (;;) {
             if (Status s = m_reader.next(); !s)
                 return s.error();
-            const yaml_event_t &e = m_reader.event();
+            const Event &e = m_reader.event();
             switch (e.type) {
             case YAML_STREAM_END_EVENT:
                 return finish();
             case YAML_DOCUMENT_START_EVENT:
                 if (++documents > 1)
-                    return m_reader.errorAt(e.start_mark, QStringLiteral("expected one document, found more"));
+                    return m_reader.errorAt(m_reader.mark(), QStringLiteral("expected one document, found more"));
                 break;
             case YAML_MAPPING_START_EVENT:
             case YAML_SEQUENCE_START_EVENT: {
                 if (int(m_stack.size()) >= kMaxDepth)
-                    return m_reader.errorAt(e.start_mark, QStringLiteral("nesting deeper than %1 levels").arg(kMaxDepth));
+                    return m_reader.errorAt(m_reader.mark(), QStringLiteral("nesting deeper than %1 levels").arg(kMaxDepth));
                 const bool isMap = e.type == YAML_MAPPING_START_EVENT;
-                const auto *anchor = isMap ? e.data.mapping_start.anchor : e.data.sequence_start.anchor;
                 TextFrame f;
                 f.isMap = isMap;
                 f.isKey = isKeyPosition();
-                f.start = e.start_mark;
+                f.start = m_reader.mark();
                 f.textStart = beginValue();
-                if (anchor)
-                    f.anchor = QByteArray(reinterpret_cast<const char *>(anchor));
+                if (e.anchor)
+                    f.anchor = QByteArray(e.anchor);
                 m_out += isMap ? '{' : '[';
                 m_stack.push_back(std::move(f));
                 break;
@@ -258,42 +255,42 @@ public:
                 break;
             }
             case YAML_SCALAR_EVENT: {
-                const QByteArrayView value(reinterpret_cast<const char *>(e.data.scalar.value), qsizetype(e.data.scalar.length));
+                const QByteArrayView value = e.value;
                 const bool key = isKeyPosition();
                 const qsizetype start = beginValue();
                 if (key)
                     appendString(value);
                 else if (!appendScalar(value, e))
                     return std::optional<QJsonValue>();
-                if (e.data.scalar.anchor)
-                    m_anchors.insert(QByteArray(reinterpret_cast<const char *>(e.data.scalar.anchor)),
+                if (e.anchor)
+                    m_anchors.insert(QByteArray(e.anchor),
                                      Anchor{m_out.mid(start), 1, m_out.at(start) == '"'});
                 if (key) {
-                    if (e.data.scalar.anchor)
+                    if (e.anchor)
                         m_stack.back().expanded += 1; // TreeBuilder adds an anchored key as a node
-                    setKey(start, e.start_mark);
+                    setKey(start, m_reader.mark());
                 } else if (Status s = endValue(1); !s) {
                     return s.error();
                 }
                 break;
             }
             case YAML_ALIAS_EVENT: {
-                const QByteArray name(reinterpret_cast<const char *>(e.data.alias.anchor));
+                const QByteArray name(e.anchor);
                 const auto it = m_anchors.constFind(name);
                 if (it == m_anchors.constEnd())
-                    return m_reader.errorAt(e.start_mark, QStringLiteral("unknown alias *%1").arg(QString::fromUtf8(name)));
+                    return m_reader.errorAt(m_reader.mark(), QStringLiteral("unknown alias *%1").arg(QString::fromUtf8(name)));
                 m_aliasExpanded += it->expanded;
                 if (m_aliasExpanded > 4 * m_events + kAliasAllowance)
-                    return m_reader.errorAt(e.start_mark,
+                    return m_reader.errorAt(m_reader.mark(),
                                             QStringLiteral("document contains excessive aliasing (an alias bomb?): refused"));
                 const bool key = isKeyPosition();
                 if (key && !it->isString)
-                    return m_reader.errorAt(e.start_mark, QStringLiteral("a mapping key must be a scalar"));
+                    return m_reader.errorAt(m_reader.mark(), QStringLiteral("a mapping key must be a scalar"));
                 const qsizetype start = beginValue();
                 m_out += it->json;
                 if (key) {
                     m_stack.back().expanded += it->expanded;
-                    setKey(start, e.start_mark);
+                    setKey(start, m_reader.mark());
                 } else if (Status s = endValue(it->expanded); !s) {
                     return s.error();
                 }
@@ -412,7 +409,7 @@ private:
     }
 
     // False for a float JSON cannot write.
-    bool appendScalar(QByteArrayView value, const yaml_event_t &e)
+    bool appendScalar(QByteArrayView value, const Event &e)
     {
         const ScalarStyle style = styleOf(e);
         const QByteArrayView tag = tagOf(e);
@@ -570,22 +567,28 @@ private:
 
     static bool isPlainSafe(QByteArrayView s)
     {
-        if (s.isEmpty() || s.front() == ' ' || s.back() == ' ' || s.back() == ':')
+        static constexpr auto kUnsafeFirst = byteSet("-?:,[]{}#&*!|>'\"%@`=~");
+        static constexpr auto kLookCloser = [] { // control characters, and ':' and '#' (": " and " #")
+            std::array<bool, 256> table = byteSet(":#\x7f");
+            for (int c = 0; c < 0x20; ++c)
+                table[size_t(c)] = true;
+            return table;
+        }();
+        if (s.isEmpty() || s.front() == ' ' || s.back() == ' ' || s.back() == ':' ||
+            kUnsafeFirst[static_cast<unsigned char>(s.front())])
             return false;
-        if (std::strchr("-?:,[]{}#&*!|>'\"%@`=~", s.front()))
-            return false;
-        // YAML 1.1 readers (go-yaml) take 1_000, 1:20 or 0.5.1-like digit runs for numbers.
-        bool digitRun = std::isdigit(static_cast<unsigned char>(s.front()));
-        char previous = 0;
-        for (const char c : s) {
-            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+        for (qsizetype i = 0; i < s.size(); ++i) {
+            const auto c = static_cast<unsigned char>(s[i]);
+            if (!kLookCloser[c])
+                continue;
+            if (c < 0x20 || c == 0x7f || (c == ':' && i + 1 < s.size() && s[i + 1] == ' ') || (c == '#' && i > 0 && s[i - 1] == ' '))
                 return false;
-            if ((previous == ':' && c == ' ') || (previous == ' ' && c == '#'))
-                return false;
-            digitRun = digitRun && (std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == ':' || c == '.');
-            previous = c;
         }
-        return !digitRun && !isYaml11Word(s) && isPlainString(s);
+        // YAML 1.1 readers (go-yaml) take 1_000, 1:20 or 0.5.1-like digit runs for numbers.
+        const auto inDigitRun = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == ':' || c == '.'; };
+        if (std::isdigit(static_cast<unsigned char>(s.front())) && std::all_of(s.begin(), s.end(), inDigitRun))
+            return false;
+        return !isYaml11Word(s) && isPlainString(s);
     }
 
     static bool isLiteralSafe(QByteArrayView s)
@@ -690,7 +693,7 @@ std::optional<CompactTree> parseCompact(const QByteArray &text, const QString &f
     for (;;) {
         if (!reader.next())
             return std::nullopt;
-        const yaml_event_t &e = reader.event();
+        const Event &e = reader.event();
         switch (e.type) {
         case YAML_STREAM_END_EVENT:
             return builder.take();
@@ -701,7 +704,7 @@ std::optional<CompactTree> parseCompact(const QByteArray &text, const QString &f
         case YAML_MAPPING_START_EVENT:
         case YAML_SEQUENCE_START_EVENT: {
             const bool isMap = e.type == YAML_MAPPING_START_EVENT;
-            if ((isMap ? e.data.mapping_start.anchor : e.data.sequence_start.anchor) || isKeyPosition() ||
+            if (e.anchor || isKeyPosition() ||
                 int(open.size()) >= kMaxDepth)
                 return std::nullopt;
             open.push_back({isMap, false});
@@ -716,9 +719,9 @@ std::optional<CompactTree> parseCompact(const QByteArray &text, const QString &f
             valueAdded();
             break;
         case YAML_SCALAR_EVENT: {
-            if (e.data.scalar.anchor)
+            if (e.anchor)
                 return std::nullopt;
-            const QByteArrayView value(reinterpret_cast<const char *>(e.data.scalar.value), qsizetype(e.data.scalar.length));
+            const QByteArrayView value = e.value;
             if (isKeyPosition()) {
                 if (!isAscii(value))
                     return std::nullopt;
@@ -776,14 +779,14 @@ Status checkNesting(const QByteArray &text, const QString &file)
     int depth = 0;
     for (;;) {
         SLUICE_TRY(reader.next());
-        const yaml_event_t &e = reader.event();
+        const Event &e = reader.event();
         switch (e.type) {
         case YAML_STREAM_END_EVENT:
             return {};
         case YAML_MAPPING_START_EVENT:
         case YAML_SEQUENCE_START_EVENT:
             if (++depth > kMaxDepth)
-                return reader.errorAt(e.start_mark, QStringLiteral("nesting deeper than %1 levels").arg(kMaxDepth));
+                return reader.errorAt(reader.mark(), QStringLiteral("nesting deeper than %1 levels").arg(kMaxDepth));
             break;
         case YAML_MAPPING_END_EVENT:
         case YAML_SEQUENCE_END_EVENT:

@@ -24,26 +24,26 @@ bool sameMark(const yaml_mark_t &a, const yaml_mark_t &b)
     return a.line == b.line && a.column == b.column && a.index == b.index;
 }
 
-bool sameText(const yaml_char_t *a, const yaml_char_t *b)
+bool sameText(const char *a, const char *b)
 {
-    return (!a && !b) || (a && b && std::strcmp(reinterpret_cast<const char *>(a), reinterpret_cast<const char *>(b)) == 0);
+    return (!a && !b) || (a && b && std::strcmp(a, b) == 0);
 }
 
-bool sameEvent(const yaml_event_t &a, const yaml_event_t &b)
+bool sameEvent(const EventReader &a, const EventReader &b)
 {
-    if (a.type != b.type || !sameMark(a.start_mark, b.start_mark))
+    const sluice::yaml::Event &x = a.event(), &y = b.event();
+    if (x.type != y.type || !sameMark(a.mark(), b.mark()))
         return false;
-    switch (a.type) {
+    switch (x.type) {
+    case YAML_DOCUMENT_START_EVENT:
+        return x.implicit == y.implicit;
     case YAML_SCALAR_EVENT:
-        return a.data.scalar.length == b.data.scalar.length && a.data.scalar.style == b.data.scalar.style &&
-               std::memcmp(a.data.scalar.value, b.data.scalar.value, a.data.scalar.length) == 0 &&
-               sameText(a.data.scalar.anchor, b.data.scalar.anchor) && sameText(a.data.scalar.tag, b.data.scalar.tag);
+        return x.value == y.value && x.style == y.style && sameText(x.anchor, y.anchor) && sameText(x.tag, y.tag);
     case YAML_MAPPING_START_EVENT:
-        return a.data.mapping_start.style == b.data.mapping_start.style && sameText(a.data.mapping_start.anchor, b.data.mapping_start.anchor);
     case YAML_SEQUENCE_START_EVENT:
-        return a.data.sequence_start.style == b.data.sequence_start.style && sameText(a.data.sequence_start.anchor, b.data.sequence_start.anchor);
+        return x.flow == y.flow && sameText(x.anchor, y.anchor) && sameText(x.tag, y.tag);
     case YAML_ALIAS_EVENT:
-        return sameText(a.data.alias.anchor, b.data.alias.anchor);
+        return sameText(x.anchor, y.anchor);
     default:
         return true;
     }
@@ -78,10 +78,9 @@ void compareReaders(const QByteArray &input)
             }
             return;
         }
-        if (!sameEvent(fast.event(), slow.event())) {
+        if (!sameEvent(fast, slow)) {
             std::fprintf(stderr, "event %d differs: type %d/%d at %zu:%zu/%zu:%zu\n", i, fast.event().type, slow.event().type,
-                         fast.event().start_mark.line, fast.event().start_mark.column, slow.event().start_mark.line,
-                         slow.event().start_mark.column);
+                         fast.mark().line, fast.mark().column, slow.mark().line, slow.mark().column);
             std::abort();
         }
         if (slow.event().type == YAML_STREAM_END_EVENT)

@@ -21,31 +21,28 @@ struct Reading
     int fastDocuments = 0;
 };
 
-QString describe(const yaml_event_t &e)
+QString describe(const yaml::Event &e, const yaml_mark_t &mark)
 {
     static const char *const kNames[] = {"none", "stream-start", "stream-end", "doc-start", "doc-end", "alias",
                                          "scalar", "seq-start", "seq-end", "map-start", "map-end"};
-    QString s = QStringLiteral("%1 %2:%3@%4").arg(QLatin1String(kNames[e.type])).arg(e.start_mark.line).arg(e.start_mark.column)
-                    .arg(e.start_mark.index);
-    auto text = [](const yaml_char_t *p) { return p ? QString::fromUtf8(reinterpret_cast<const char *>(p)) : QStringLiteral("-"); };
+    QString s = QStringLiteral("%1 %2:%3@%4").arg(QLatin1String(kNames[e.type])).arg(mark.line).arg(mark.column).arg(mark.index);
+    auto text = [](const char *p) { return p ? QString::fromUtf8(p) : QStringLiteral("-"); };
     switch (e.type) {
     case YAML_DOCUMENT_START_EVENT:
-        s += QStringLiteral(" implicit=%1").arg(e.data.document_start.implicit);
+        s += QStringLiteral(" implicit=%1").arg(e.implicit);
         break;
     case YAML_SCALAR_EVENT:
-        s += QStringLiteral(" style=%1 plain=%2 quoted=%3 anchor=%4 tag=%5 [%6]")
-                 .arg(e.data.scalar.style).arg(e.data.scalar.plain_implicit).arg(e.data.scalar.quoted_implicit)
-                 .arg(text(e.data.scalar.anchor), text(e.data.scalar.tag))
-                 .arg(QString::fromUtf8(QByteArray(reinterpret_cast<const char *>(e.data.scalar.value), qsizetype(e.data.scalar.length)).toPercentEncoding(" /:.-_")));
+        s += QStringLiteral(" style=%1 anchor=%2 tag=%3 [%4]")
+                 .arg(e.style)
+                 .arg(text(e.anchor), text(e.tag))
+                 .arg(QString::fromUtf8(e.value.toByteArray().toPercentEncoding(" /:.-_")));
         break;
     case YAML_SEQUENCE_START_EVENT:
-        s += QStringLiteral(" style=%1 anchor=%2 tag=%3").arg(e.data.sequence_start.style).arg(text(e.data.sequence_start.anchor), text(e.data.sequence_start.tag));
-        break;
     case YAML_MAPPING_START_EVENT:
-        s += QStringLiteral(" style=%1 anchor=%2 tag=%3").arg(e.data.mapping_start.style).arg(text(e.data.mapping_start.anchor), text(e.data.mapping_start.tag));
+        s += QStringLiteral(" flow=%1 anchor=%2 tag=%3").arg(e.flow).arg(text(e.anchor), text(e.tag));
         break;
     case YAML_ALIAS_EVENT:
-        s += QStringLiteral(" *%1").arg(text(e.data.alias.anchor));
+        s += QStringLiteral(" *%1").arg(text(e.anchor));
         break;
     default:
         break;
@@ -62,7 +59,7 @@ Reading read(const QByteArray &data, EventReader::Engine engine)
             r.events << QStringLiteral("error: ") + s.error().toString();
             break;
         }
-        r.events << describe(reader.event());
+        r.events << describe(reader.event(), reader.mark());
         if (reader.event().type == YAML_STREAM_END_EVENT)
             break;
     }
