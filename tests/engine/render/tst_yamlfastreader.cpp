@@ -235,6 +235,37 @@ private slots:
         }
     }
 
+    // An event's byte offset (what the scanner cuts documents at) is the byte its mark's character
+    // index names, whichever reader gave it: documents with characters of two and three bytes,
+    // one the fast reader declines (an anchor), the stream's end with and without a last newline.
+    void offsetIsTheByteOfTheMark()
+    {
+        const QByteArray head = "name: café\nnote: \"naïve\" # ünïcode\n---\n"
+                                "a: &x été\nb: *x\n---\n"
+                                "- 日本\n- {k: ü}\n";
+        for (const QByteArray &yaml : {head, head + "- é"}) {
+            for (const auto engine : {EventReader::Engine::Fast, EventReader::Engine::LibyamlOnly}) {
+                EventReader reader(yaml, QStringLiteral("in.yaml"), 1, engine);
+                int events = 0;
+                do {
+                    QVERIFY(reader.next().ok());
+                    const qsizetype index = qsizetype(reader.mark().index);
+                    qsizetype byte = 0;
+                    for (qsizetype chars = 0; chars < index && byte < yaml.size(); ++chars) {
+                        do
+                            ++byte;
+                        while (byte < yaml.size() && (static_cast<unsigned char>(yaml[byte]) & 0xC0) == 0x80);
+                    }
+                    QCOMPARE(reader.offset(), byte);
+                    ++events;
+                } while (reader.event().type != YAML_STREAM_END_EVENT);
+                QVERIFY(events > 20);
+                if (engine == EventReader::Engine::Fast)
+                    QCOMPARE(reader.fastDocuments(), 2);
+            }
+        }
+    }
+
     // Every manifest of the corpus (kube-prometheus, Argo CD, Flux, …): the same events, and most
     // documents read by the fast reader.
     void corpusGivesTheSameEvents()
