@@ -71,15 +71,18 @@ quint64 hashString(QByteArrayView utf8)
     return mix(hashBytes(utf8, 0x5bd1e995) ^ (quint64(String) << 56));
 }
 
+quint64 hashNumberText(QByteArrayView text)
+{
+    return mix(hashBytes(text, 7) ^ (quint64(Number) << 56));
+}
+
 quint64 hashScalar(const QJsonValue &value)
 {
     switch (value.type()) {
     case QJsonValue::Bool:
         return mix(value.toBool() ? True : False);
-    case QJsonValue::Double: {
-        const QByteArray text = QByteArray::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
-        return mix(hashBytes(text, 7) ^ (quint64(Number) << 56));
-    }
+    case QJsonValue::Double:
+        return hashNumberText(QByteArray::number(value.toDouble(), 'g', QLocale::FloatingPointShortest));
     case QJsonValue::String:
         return hashString(value.toString().toUtf8());
     default:
@@ -122,10 +125,8 @@ quint64 hashTree(const yaml::CompactTree &tree, yaml::CompactTree::Node node)
     case Type::Bool:
         return mix(tree.boolean(node) ? True : False);
     case Type::Integer:
-    case Type::Double: {
-        const QByteArray text = QByteArray::number(tree.number(node), 'g', QLocale::FloatingPointShortest);
-        return mix(hashBytes(text, 7) ^ (quint64(Number) << 56));
-    }
+    case Type::Double:
+        return hashNumberText(QByteArray::number(tree.number(node), 'g', QLocale::FloatingPointShortest));
     case Type::String:
         return hashString(tree.string(node));
     case Type::Null:

@@ -35,6 +35,8 @@ quint64 hashBytes(QByteArrayView bytes, quint64 seed);
 quint64 checksum(QByteArrayView bytes, quint64 seed);
 quint64 hashString(QByteArrayView utf8);
 quint64 hashScalar(const QJsonValue &value); // null, bool, number or string
+// A number's hash from the text QByteArray::number(value, 'g', QLocale::FloatingPointShortest) writes.
+quint64 hashNumberText(QByteArrayView text);
 
 // Incremental combination. A mapping's entries are summed, so their order does not matter.
 inline quint64 mapEntry(quint64 keyHash, quint64 valueHash) { return mix(keyHash * 31 + valueHash); }

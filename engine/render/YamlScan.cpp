@@ -122,12 +122,23 @@ bool isTreeWorthyList(const QString &kind, bool named)
     return kind == QLatin1String("List") || (kind.endsWith(QLatin1String("List")) && !named);
 }
 
+// A decimal integer of five digits at most, without a leading zero ("2", "8080"): the text its
+// number is written as (100000 is written 1e+05, 007 as 7).
+bool isShortCanonicalInteger(QByteArrayView value)
+{
+    const auto isDigit = [](char c) { return c >= '0' && c <= '9'; };
+    return !value.isEmpty() && value.size() <= 5 && (value.front() != '0' || value.size() == 1) &&
+           std::all_of(value.begin(), value.end(), isDigit);
+}
+
 quint64 hashPlainOrQuoted(const yaml::Event &e, QByteArrayView value)
 {
     const bool plain = e.style == YAML_PLAIN_SCALAR_STYLE;
     const bool tagged = e.tag != nullptr;
     if (!plain && !tagged)
         return hashString(value);
+    if (!tagged && isShortCanonicalInteger(value))
+        return hashNumberText(value);
     // Plain scalars that resolve to a string ("ns-1", "100m") hash as one, without the QJsonValue.
     if (!tagged && yaml::isPlainString(value))
         return hashString(value);
