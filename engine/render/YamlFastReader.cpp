@@ -52,20 +52,25 @@ bool FastDocumentReader::haveLine(int i)
         }
         if (l.start >= m_size)
             return false;
-        const void *newline = std::memchr(m_bytes + l.start, '\n', size_t(m_size - l.start));
-        l.end = newline ? static_cast<const char *>(newline) - m_bytes : m_size;
-        // Only what libyaml takes as printable and not as a line break; tabs and CRs go to libyaml.
+        // The line's end and its characters in one pass. Only what libyaml takes as printable and
+        // not as a line break is read here; tabs and CRs go to libyaml.
         const auto *b = reinterpret_cast<const unsigned char *>(m_bytes);
         qint64 chars = 0;
         qsizetype at = l.start;
-        for (; at + 8 <= l.end; at += 8, chars += 8) { // eight printable ASCII bytes at a time
-            quint64 w;
-            std::memcpy(&w, b + at, 8);
-            constexpr quint64 kOnes = 0x0101010101010101ULL;
-            if (((w - 0x20 * kOnes) | w | (w + kOnes)) & (0x80 * kOnes)) // a byte < 0x20, >= 0x7F
+        for (;;) {
+            for (; at + 8 <= m_size; at += 8, chars += 8) { // eight printable ASCII bytes at a time
+                const quint64 w = qFromUnaligned<quint64>(b + at);
+                constexpr quint64 kOnes = 0x0101010101010101ULL;
+                // A byte < 0x20 or >= 0x7F; the first one flagged is one (borrows and carries go up).
+                if (const quint64 flagged = ((w - 0x20 * kOnes) | w | (w + kOnes)) & (0x80 * kOnes)) {
+                    const int before = qCountTrailingZeroBits(flagged) / 8;
+                    at += before;
+                    chars += before;
+                    break;
+                }
+            }
+            if (at >= m_size || b[at] == '\n')
                 break;
-        }
-        while (at < l.end) {
             const unsigned char c = b[at];
             ++chars;
             if (c < 0x80) {
@@ -75,11 +80,11 @@ bool FastDocumentReader::haveLine(int i)
                 continue;
             }
             const int width = c >= 0xF8 ? 0 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-            if (width == 0 || at + width > l.end)
+            if (width == 0 || at + width > m_size)
                 throw Decline{};
             char32_t cp = c & (0x7F >> width);
             for (int k = 1; k < width; ++k) {
-                if ((b[at + k] & 0xC0) != 0x80)
+                if ((b[at + k] & 0xC0) != 0x80) // a line break too
                     throw Decline{};
                 cp = (cp << 6) | (b[at + k] & 0x3F);
             }
@@ -90,6 +95,7 @@ bool FastDocumentReader::haveLine(int i)
             l.ascii = false;
             at += width;
         }
+        l.end = qMin(at, m_size);
         l.chars = chars;
         qsizetype p = l.start;
         for (; p + 8 <= l.end; p += 8) { // eight spaces at a time: a CRD's lines are indented deep
