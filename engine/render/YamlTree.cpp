@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QtEndian>
 
 #include <algorithm>
 #include <cmath>
@@ -34,6 +35,27 @@ ScalarStyle styleOf(const Event &scalar)
 QByteArrayView tagOf(const Event &scalar)
 {
     return scalar.tag ? QByteArrayView(scalar.tag) : QByteArrayView();
+}
+
+// The first byte of `s` at or after `from` that is a control character or DEL, or s.size(); eight
+// bytes at a time. In each word the first byte flagged is one (borrows only go up from a flagged
+// byte), and bytes of 0x80 and above are never flagged.
+qsizetype nextControl(QByteArrayView s, qsizetype from)
+{
+    constexpr quint64 kOnes = 0x0101010101010101ULL, kHigh = 0x80 * kOnes;
+    qsizetype i = from;
+    for (; i + 8 <= s.size(); i += 8) {
+        const quint64 w = qFromUnaligned<quint64>(s.data() + i);
+        const quint64 del = w ^ (0x7f * kOnes);
+        if (const quint64 flagged = (((w - 0x20 * kOnes) & ~w) | ((del - kOnes) & ~del)) & kHigh)
+            return i + qCountTrailingZeroBits(flagged) / 8;
+    }
+    for (; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == 0x7f)
+            return i;
+    }
+    return s.size();
 }
 
 bool isAscii(QByteArrayView s)
@@ -591,15 +613,14 @@ private:
         return !isYaml11Word(s) && isPlainString(s);
     }
 
+    // A dashboard's JSON, a script: long strings, read eight bytes at a time.
     static bool isLiteralSafe(QByteArrayView s)
     {
         if (s.startsWith(' ') || s.startsWith('\n') || s.endsWith("\n\n") || s.endsWith(' '))
             return false;
-        char previous = 0;
-        for (const char c : s) {
-            if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f || (c == '\n' && previous == ' '))
+        for (qsizetype i = nextControl(s, 0); i < s.size(); i = nextControl(s, i + 1)) {
+            if (s[i] != '\n' || s[i - 1] == ' ') // not the first byte: that is no line break
                 return false;
-            previous = c;
         }
         return true;
     }
@@ -608,33 +629,42 @@ private:
     {
         const bool trailingNewline = s.endsWith('\n');
         m_out += trailingNewline ? "|" : "|-";
-        const QByteArray body = (trailingNewline ? s.chopped(1) : s).toByteArray();
-        for (const QByteArray &line : body.split('\n')) {
+        const QByteArrayView body = trailingNewline ? s.chopped(1) : s;
+        for (qsizetype start = 0;; ) {
+            const void *newline = std::memchr(body.data() + start, '\n', size_t(body.size() - start));
+            const qsizetype end = newline ? static_cast<const char *>(newline) - body.data() : body.size();
             m_out += '\n';
-            if (!line.isEmpty()) {
+            if (end > start) {
                 spaces(indent);
-                m_out += line;
+                m_out += body.sliced(start, end - start);
             }
+            if (end == body.size())
+                break;
+            start = end + 1;
         }
     }
 
     void doubleQuoted(QByteArrayView s)
     {
         m_out += '"';
-        for (const char c : s) {
+        qsizetype run = 0; // the bytes from here on are written as they are, at once
+        for (qsizetype i = 0; i < s.size(); ++i) {
+            const char c = s[i];
+            const auto u = static_cast<unsigned char>(c);
+            if (u >= 0x20 && u != 0x7f && c != '"' && c != '\\')
+                continue;
+            m_out += s.sliced(run, i - run);
+            run = i + 1;
             switch (c) {
             case '"': m_out += "\\\""; break;
             case '\\': m_out += "\\\\"; break;
             case '\n': m_out += "\\n"; break;
             case '\t': m_out += "\\t"; break;
             case '\r': m_out += "\\r"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-                    m_out += "\\x" + QByteArray::number(static_cast<unsigned char>(c), 16).rightJustified(2, '0');
-                else
-                    m_out += c;
+            default: m_out += "\\x" + QByteArray::number(u, 16).rightJustified(2, '0');
             }
         }
+        m_out += s.sliced(run);
         m_out += '"';
     }
 

@@ -791,6 +791,28 @@ private slots:
             QCOMPARE(asKey, written + ": 1\n");
     }
 
+    // Long strings are read eight bytes at a time for what keeps them from a literal block: a
+    // control character, DEL, a space before a line break, at every offset within and across
+    // those eight; non-ASCII bytes, quotes and backslashes keep the block. Each reads back.
+    void writerFindsWhatQuotesALongStringAtEveryOffset()
+    {
+        const QByteArray lines = "first line\nsecond line, longer\nthird\n";
+        const QList<std::pair<QByteArray, bool>> inserts = {
+            {"\x01", false}, {"\x1f", false}, {"\x7f", false}, {" \n", false}, {"\t", false},
+            {"\xc3\xa9", true}, {"\xe2\x82\xac", true}, {"\"", true}, {"\\", true}, {"~", true}};
+        for (const auto &[insert, literal] : inserts) {
+            for (int at = 0; at <= lines.size(); ++at) {
+                const QString value = QString::fromUtf8(lines.left(at) + insert + lines.mid(at));
+                const QByteArray emitted = yaml::toYaml(QJsonObject{{QStringLiteral("k"), value}});
+                const QString what = QString::fromUtf8(insert.toPercentEncoding()) + QStringLiteral(" at %1: ").arg(at) +
+                                     QString::fromUtf8(emitted);
+                QVERIFY2(emitted.startsWith(literal ? "k: |" : "k: \""), qPrintable(what));
+                auto back = yaml::parseDocument(emitted, QStringLiteral("emitted"));
+                QVERIFY2(back && back->toObject().value(QStringLiteral("k")) == QJsonValue(value), qPrintable(what));
+            }
+        }
+    }
+
     void yamlRoundTrip()
     {
         const QByteArray text = "b: '1'\na: [x, {k: 'true'}]\nc: \"line1\\nline2\\n\"\nd: ''\ne: null\nf: 2.5\ng: 7\n";
