@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cstring>
 #include <functional>
+#include <string>
 
 namespace sluice::yaml {
 
@@ -397,7 +398,7 @@ private:
         case '"':
             if (!string())
                 return false;
-            out.addString(m_string);
+            out.addString(QByteArrayView(m_string.data(), qsizetype(m_string.size())));
             return true;
         case 't': out.addScalar(CompactTree::Type::Bool, 1); return word("true");
         case 'f': out.addScalar(CompactTree::Type::Bool, 0); return word("false");
@@ -422,7 +423,7 @@ private:
                 skipSpaces();
                 if (m_p == m_end || *m_p != '"' || !string())
                     return false;
-                out.setKey(m_string);
+                out.setKey(QByteArrayView(m_string.data(), qsizetype(m_string.size())));
                 skipSpaces();
                 if (m_p == m_end || *m_p++ != ':')
                     return false;
@@ -458,14 +459,14 @@ private:
     // The string at '"', decoded into m_string.
     bool string()
     {
-        m_string.resize(0);
+        m_string.clear();
         const char *segment = ++m_p;
         for (;;) {
             if (m_p == m_end)
                 return false;
             const auto c = static_cast<unsigned char>(*m_p);
             if (c == '"') {
-                m_string.append(segment, m_p++ - segment);
+                m_string.append(segment, size_t(m_p++ - segment));
                 return true;
             }
             if (c < 0x20 || c >= 0x80)
@@ -474,7 +475,7 @@ private:
                 ++m_p;
                 continue;
             }
-            m_string.append(segment, m_p - segment);
+            m_string.append(segment, size_t(m_p - segment));
             if (m_end - m_p < 2)
                 return false;
             const char e = m_p[1];
@@ -495,7 +496,9 @@ private:
                         return false;
                     cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
                 }
-                appendUtf8(m_string, cp);
+                QByteArray utf8;
+                appendUtf8(utf8, cp);
+                m_string.append(utf8.constData(), size_t(utf8.size()));
                 break;
             }
             default: return false;
@@ -526,22 +529,25 @@ private:
 
     const char *m_p;
     const char *m_end;
-    QByteArray m_string;
+    std::string m_string; // appends in place: a dashboard's JSON in a string escapes each quote
 };
 
 } // namespace
 
 namespace {
 
-void writeJsonString(QByteArrayView utf8, QByteArray &out)
+// Into a std::string, which appends in place: a dashboard's JSON in a string has a quote to
+// escape every few bytes (a QByteArray append is a call and its checks).
+void writeJsonString(QByteArrayView utf8, std::string &out)
 {
+    const auto append = [&out](QByteArrayView bytes) { out.append(bytes.data(), size_t(bytes.size())); };
     out += '"';
     qsizetype plain = 0; // start of the bytes not yet written, none of them escaped
     for (qsizetype i = 0; i < utf8.size(); ++i) {
         const char c = utf8[i];
         if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20)
             continue;
-        out += utf8.sliced(plain, i - plain);
+        append(utf8.sliced(plain, i - plain));
         plain = i + 1;
         switch (c) {
         case '"': out += "\\\""; break;
@@ -557,18 +563,18 @@ void writeJsonString(QByteArrayView utf8, QByteArray &out)
         }
         }
     }
-    out += utf8.sliced(plain);
+    append(utf8.sliced(plain));
     out += '"';
 }
 
-void writeJson(const CompactTree &tree, CompactTree::Node node, QByteArray &out)
+void writeJson(const CompactTree &tree, CompactTree::Node node, std::string &out)
 {
     using Type = CompactTree::Type;
     switch (tree.type(node)) {
     case Type::Null: out += "null"; return;
     case Type::Bool: out += tree.boolean(node) ? "true" : "false"; return;
-    case Type::Integer: out += QByteArray::number(tree.integer(node)); return;
-    case Type::Double: out += QByteArray::number(tree.number(node), 'g', QLocale::FloatingPointShortest); return;
+    case Type::Integer: out += QByteArray::number(tree.integer(node)).toStdString(); return;
+    case Type::Double: out += QByteArray::number(tree.number(node), 'g', QLocale::FloatingPointShortest).toStdString(); return;
     case Type::String: writeJsonString(tree.string(node), out); return;
     case Type::Map:
         out += '{';
@@ -597,9 +603,9 @@ void writeJson(const CompactTree &tree, CompactTree::Node node, QByteArray &out)
 
 QByteArray toJsonText(const CompactTree &tree, CompactTree::Node node)
 {
-    QByteArray out;
+    std::string out;
     writeJson(tree, node, out);
-    return out;
+    return QByteArray(out.data(), qsizetype(out.size()));
 }
 
 std::optional<CompactTree> parseCompactJson(QByteArrayView json)
