@@ -5,6 +5,7 @@
 
 #include <QStringList>
 
+#include <cstdio>
 #include <string_view>
 
 namespace sluice::cli {
@@ -41,29 +42,36 @@ QString shownValue(const FieldValue &value)
     return value.isAbsent() ? QStringLiteral("(absent)") : elideMiddle(fieldValueText(value), kMaxValueChars);
 }
 
-void printDiffText(const Context &ctx, const ObjectDiff &o)
+// An object's diff text, UTF-8 as it is: uncoloured and without an empty line to leave out (a
+// diff has none), whole; else line by line, each coloured by what it is.
+void appendDiffText(const Context &ctx, const ObjectDiff &o, QByteArray &out)
 {
-    // Uncoloured, the text as it is when it has no empty line to leave out (a diff has none).
     const std::string_view text(o.diff.constData(), o.diff.size()); // its find is memchr's speed; QByteArray's is not
     if (!ctx.color && text.ends_with('\n') && !text.starts_with('\n') && text.find("\n\n") == text.npos) {
-        out() << QString::fromUtf8(o.diff);
+        out += o.diff;
         return;
     }
     for (const QByteArray &line : o.diff.split('\n')) {
         if (line.isEmpty())
             continue;
-        const QString text = QString::fromUtf8(line);
-        if (line.startsWith("+++") || line.startsWith("---"))
-            out() << paint(ctx, "1", text) << '\n';
-        else if (line.startsWith('+'))
-            out() << paint(ctx, "32", text) << '\n';
-        else if (line.startsWith('-'))
-            out() << paint(ctx, "31", text) << '\n';
-        else if (line.startsWith('@'))
-            out() << paint(ctx, "36", text) << '\n';
+        const char *code = line.startsWith("+++") || line.startsWith("---") ? "1"
+                           : line.startsWith('+')                          ? "32"
+                           : line.startsWith('-')                          ? "31"
+                           : line.startsWith('@')                          ? "36"
+                                                                           : nullptr;
+        if (ctx.color && code)
+            out += "\x1b[" + QByteArray(code) + 'm' + line + "\x1b[0m\n";
         else
-            out() << text << '\n';
+            out += line + '\n';
     }
+}
+
+// Bytes for standard output after what out() holds: its text is flushed to the same FILE first
+// (no system call when it holds none), then these are buffered there too.
+void writeOut(const QByteArray &bytes)
+{
+    out().flush();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
 }
 
 } // namespace
@@ -84,13 +92,16 @@ void printObjectDiff(const Context &ctx, const ObjectDiff &o, const QString &not
         line += QStringLiteral(" (%1 field%2)").arg(o.fields.size()).arg(o.fields.size() == 1 ? "" : "s");
     if (!note.isEmpty())
         line += QStringLiteral("  ") + note;
-    out() << paint(ctx, changeColor(o.change), line) << '\n';
-    if (stat)
-        return;
-    for (const FieldChange &f : o.fields)
-        out() << "    " << f.path << ": " << shownValue(f.before) << " → " << shownValue(f.after) << '\n';
-    printDiffText(ctx, o);
-    out() << '\n';
+    // Written as UTF-8 bytes: the diff texts are UTF-8, which QTextStream took to UTF-16 and back.
+    QByteArray text = paint(ctx, changeColor(o.change), line).toUtf8() + '\n';
+    if (!stat) {
+        for (const FieldChange &f : o.fields)
+            text += (QStringLiteral("    ") + f.path + QStringLiteral(": ") + shownValue(f.before) + QStringLiteral(" → ") +
+                     shownValue(f.after) + QLatin1Char('\n')).toUtf8();
+        appendDiffText(ctx, o, text);
+        text += '\n';
+    }
+    writeOut(text);
 }
 
 QTextStream &out()
