@@ -190,28 +190,42 @@ public:
     {
     }
 
-    void values(const QString &path, Node before, Node after)
-    {
-        if (!m_before.equal(before, m_after, after))
-            differing(path, before, after);
-    }
+    void values(const QString &path, Node before, Node after) { values(Path{nullptr, {}, &path}, before, after); }
 
     QList<FieldChange> take() { return std::move(m_out); }
 
 private:
-    // Two values known to differ (equal() stops at the first difference, but walks everything
-    // equal before it: asked again at each level on the way down, it was walked twice).
-    void differing(const QString &path, Node before, Node after)
+    // A field's path, made a string only for a change under it (most of what is compared is
+    // equal): a key under its parent's path, or a path already made.
+    struct Path
+    {
+        const Path *parent = nullptr;
+        QByteArrayView key;
+        const QString *made = nullptr;
+
+        QString text() const { return made ? *made : childPath(parent->text(), QString::fromUtf8(key)); }
+    };
+
+    // Maps are compared key by key on the way down, each node once; another value is asked
+    // equal() first (a list's changes are found item by item, a scalar's whole).
+    void values(const Path &path, Node before, Node after)
     {
         if (m_before.isMap(before) && m_after.isMap(after))
             objects(path, before, after);
-        else if (m_before.isSequence(before) && m_after.isSequence(after))
+        else if (!m_before.equal(before, m_after, after))
+            differing(path.text(), before, after);
+    }
+
+    // Two values known to differ, not both maps.
+    void differing(const QString &path, Node before, Node after)
+    {
+        if (m_before.isSequence(before) && m_after.isSequence(after))
             arrays(path, {m_before, before}, {m_after, after});
         else
             m_out.append({path, m_before.toJson(before), m_after.toJson(after)});
     }
 
-    void objects(const QString &path, Node before, Node after)
+    void objects(const Path &path, Node before, Node after)
     {
         // Both are in key order: merge them.
         const qsizetype bSize = m_before.size(before);
@@ -222,16 +236,13 @@ private:
             const QByteArrayView bKey = b < bSize ? m_before.key(before, b) : QByteArrayView();
             const QByteArrayView aKey = a < aSize ? m_after.key(after, a) : QByteArrayView();
             if (a == aSize || (b < bSize && CompactTree::keyLess(bKey, aKey))) {
-                m_out.append({childPath(path, QString::fromUtf8(bKey)), m_before.toJson(m_before.value(before, b)), kAbsent});
+                m_out.append({Path{&path, bKey}.text(), m_before.toJson(m_before.value(before, b)), kAbsent});
                 ++b;
             } else if (b == bSize || CompactTree::keyLess(aKey, bKey)) {
-                m_out.append({childPath(path, QString::fromUtf8(aKey)), kAbsent, m_after.toJson(m_after.value(after, a))});
+                m_out.append({Path{&path, aKey}.text(), kAbsent, m_after.toJson(m_after.value(after, a))});
                 ++a;
             } else {
-                const Node bValue = m_before.value(before, b);
-                const Node aValue = m_after.value(after, a);
-                if (!m_before.equal(bValue, m_after, aValue)) // no path for what is equal
-                    differing(childPath(path, QString::fromUtf8(bKey)), bValue, aValue);
+                values(Path{&path, bKey}, m_before.value(before, b), m_after.value(after, a));
                 ++b;
                 ++a;
             }
