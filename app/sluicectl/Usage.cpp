@@ -113,7 +113,8 @@ ProgramSpec makeSpec()
            "NO_COLOR: no colours, even on a terminal.")},
         {s("Protected clusters"), s("A cluster marked protected: true in the workspace changes only with --confirm APP.")},
         {s("Exit codes"), s("review/diff 0 no differences, 1 differences, 2 error; status 0 when Synced and Healthy, 1 when "
-                            "not; sync/rollback 0 only when everything attempted succeeded (1 when not); 2 for a usage error.")},
+                            "not; sync/rollback 0 only when everything attempted succeeded (1 when not); 2 for a usage error, and "
+                            "for output that could not be written whole.")},
     };
     spec.seeAlso = {s("sluice(1)"), s("sluice-sandbox(1)"), s("kubectl(1)"), s("git(1)")};
     return spec;

@@ -12,12 +12,16 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <unistd.h>
 
 using namespace sluice::cli;
 
-int main(int argc, char **argv)
+namespace {
+
+int runCommand(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("sluicectl"));
@@ -151,4 +155,27 @@ int main(int argc, char **argv)
         return runRollback(ctx, rollback);
     }
     return usageError(QStringLiteral("unknown command \"%1\"").arg(command));
+}
+
+// A command's output reached standard output whole, or the command fails: a review written
+// into a file on a full disk must not end as if it had been written (or as "differences").
+int checkedOutput(int code)
+{
+    out().flush();
+    const bool flushed = std::fflush(stdout) == 0;
+    const int error = errno;
+    if (flushed && !std::ferror(stdout))
+        return code;
+    return fail({sluice::ErrorCategory::Io, error,
+                 QStringLiteral("could not write all of the output to standard output%1; what was written is incomplete: "
+                                "free space where it goes, or send it elsewhere, and run the command again")
+                     .arg(flushed ? QString() : QStringLiteral(" (") + QString::fromLocal8Bit(std::strerror(error)) + QLatin1Char(')')),
+                 {}});
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    return checkedOutput(runCommand(argc, argv));
 }

@@ -37,9 +37,11 @@ private:
     QTemporaryDir m_dir;
     QString m_repo;
 
-    Run sluicectl(const QStringList &args, const QString &workspace = {})
+    Run sluicectl(const QStringList &args, const QString &workspace = {}, const QString &stdoutFile = {})
     {
         QProcess p;
+        if (!stdoutFile.isEmpty())
+            p.setStandardOutputFile(stdoutFile);
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath("cache"));
         p.setProcessEnvironment(env);
@@ -146,6 +148,27 @@ private slots:
         QVERIFY2(r.err.contains(stderrContains.toUtf8()), r.err.constData());
         if (exitCode == 2)
             QVERIFY(r.err.startsWith("error: "));
+    }
+
+    // Output that cannot be written whole (a full disk) is an error, whatever the command found,
+    // and says so: a review must not end as if it were written, or as "differences" (exit 1).
+    void outputToAFullDisk_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("review") << QStringList{"review", "web", "--base", "deployed", "--head", "main"};
+        QTest::newRow("review --json") << QStringList{"--json", "review", "web", "--base", "deployed", "--head", "main"};
+        QTest::newRow("render") << QStringList{"render", "web", "--revision", "v1.0.0"};
+        QTest::newRow("help") << QStringList{"--help"};
+    }
+    void outputToAFullDisk()
+    {
+        QFETCH(QStringList, args);
+        if (!QFile::exists(QStringLiteral("/dev/full")))
+            QSKIP("this system has no /dev/full");
+        const Run r = sluicectl(args, {}, QStringLiteral("/dev/full"));
+        QVERIFY2(r.exitCode == 2, r.err.constData());
+        QVERIFY2(r.err.startsWith("error: could not write all of the output to standard output"), r.err.constData());
+        QVERIFY2(r.err.contains("what was written is incomplete"), r.err.constData());
     }
 
     void reviewJson()
