@@ -59,7 +59,7 @@ bool FastDocumentReader::haveLine(int i)
         qsizetype at = l.start;
         for (;;) {
             for (; at + 8 <= m_size; at += 8, chars += 8) { // eight printable ASCII bytes at a time
-                const quint64 w = qFromUnaligned<quint64>(b + at);
+                const quint64 w = qFromLittleEndian<quint64>(b + at); // the first byte lowest
                 constexpr quint64 kOnes = 0x0101010101010101ULL;
                 // A byte < 0x20 or >= 0x7F; the first one flagged is one (borrows and carries go up).
                 if (const quint64 flagged = ((w - 0x20 * kOnes) | w | (w + kOnes)) & (0x80 * kOnes)) {
@@ -95,7 +95,7 @@ bool FastDocumentReader::haveLine(int i)
             l.ascii = false;
             at += width;
         }
-        l.end = qMin(at, m_size);
+        l.end = at;
         l.chars = chars;
         qsizetype p = l.start;
         for (; p + 8 <= l.end; p += 8) { // eight spaces at a time: a CRD's lines are indented deep

@@ -45,7 +45,7 @@ qsizetype nextControl(QByteArrayView s, qsizetype from)
     constexpr quint64 kOnes = 0x0101010101010101ULL, kHigh = 0x80 * kOnes;
     qsizetype i = from;
     for (; i + 8 <= s.size(); i += 8) {
-        const quint64 w = qFromUnaligned<quint64>(s.data() + i);
+        const quint64 w = qFromLittleEndian<quint64>(s.data() + i); // the first byte lowest
         const quint64 del = w ^ (0x7f * kOnes);
         if (const quint64 flagged = (((w - 0x20 * kOnes) & ~w) | ((del - kOnes) & ~del)) & kHigh)
             return i + qCountTrailingZeroBits(flagged) / 8;
