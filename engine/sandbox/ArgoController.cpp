@@ -74,7 +74,7 @@ QJsonArray withStatusOwned(const QJsonArray &managed, const QJsonObject &status,
         return e.manager == kManager && e.operation == QLatin1String("Update") && e.subresource.isEmpty() && e.apiVersion == apiVersion;
     });
     if (entry == entries.end()) {
-        entries.append(ManagedFieldsEntry{kManager, QStringLiteral("Update"), apiVersion, managedFieldsNow(), {}, {}});
+        entries.append(ManagedFieldsEntry{kManager, QStringLiteral("Update"), apiVersion, timestampNow(), {}, {}});
         entry = entries.end() - 1;
     }
     // fieldSetOf() skips a top-level status: collect it under a stand-in key and rename.

@@ -1,12 +1,12 @@
 #include "Controllers.h"
 
+#include "ManagedFields.h"
 #include "StatusUpdate.h"
 
 #include "core/JsonText.h"
 #include "core/Log.h"
 
 #include <QCryptographicHash>
-#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimer>
@@ -56,11 +56,6 @@ QString revisionName(const QJsonObject &object)
     const QByteArray template_ = json::compact(object.value(QStringLiteral("spec")).toObject().value(QStringLiteral("template")).toObject());
     const QByteArray hash = QCryptographicHash::hash(template_, QCryptographicHash::Sha256).toHex().left(10);
     return object.value(kMetadata).toObject().value(QStringLiteral("name")).toString() + QLatin1Char('-') + QString::fromLatin1(hash);
-}
-
-QString now()
-{
-    return QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
 }
 
 QJsonObject deploymentStatus(const QJsonObject &object, QJsonObject status, bool finished, bool fail)
@@ -161,7 +156,7 @@ QJsonObject jobStatus(const QJsonObject &object, QJsonObject status, bool finish
 {
     const qint64 completions = specInt(object, "completions", 1);
     if (!status.contains(QStringLiteral("startTime")))
-        status.insert(QStringLiteral("startTime"), now());
+        status.insert(QStringLiteral("startTime"), timestampNow());
     status.insert(QStringLiteral("ready"), 0);
     status.insert(QStringLiteral("terminating"), 0);
     if (!finished) {
@@ -178,7 +173,7 @@ QJsonObject jobStatus(const QJsonObject &object, QJsonObject status, bool finish
     } else {
         setCount(status, "succeeded", completions);
         if (!status.contains(QStringLiteral("completionTime")))
-            status.insert(QStringLiteral("completionTime"), now());
+            status.insert(QStringLiteral("completionTime"), timestampNow());
         for (const char *type : {"SuccessCriteriaMet", "Complete"})
             conditions = withCondition(conditions, QLatin1String(type), QStringLiteral("True"), QStringLiteral("CompletionsReached"),
                                        QStringLiteral("Reached expected number of succeeded pods"));

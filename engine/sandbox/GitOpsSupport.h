@@ -2,11 +2,11 @@
 
 // Small JSON helpers shared by the simulated Flux and Argo CD controllers. Pure.
 
+#include "ManagedFields.h"
 #include "ObjectStore.h"
 
 #include "core/Result.h"
 
-#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -31,12 +31,6 @@ inline ObjectKey keyOf(const QString &resource, const QJsonObject &object)
 {
     const QJsonObject metadata = objectAt(object, "metadata");
     return {resource, metadata.value(QLatin1String("namespace")).toString(), metadata.value(QLatin1String("name")).toString()};
-}
-
-// RFC 3339 in UTC, as the controllers write times.
-inline QString timestampNow()
-{
-    return QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
 }
 
 // `conditions` without the condition `type`.

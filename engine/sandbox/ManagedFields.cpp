@@ -429,7 +429,7 @@ bool sameOwnership(const QList<ManagedFieldsEntry> &a, const QList<ManagedFields
     return true;
 }
 
-QString managedFieldsNow()
+QString timestampNow()
 {
     // Whole seconds: the text is made once per second, not per write.
     thread_local qint64 second = -1;

@@ -72,7 +72,8 @@ QJsonArray withManagedFieldsEntry(const QJsonArray &managedFields, const Managed
 // The same entries and sets, ignoring `time`.
 bool sameOwnership(const QList<ManagedFieldsEntry> &a, const QList<ManagedFieldsEntry> &b);
 
-// The current time in managedFields' format ("2026-11-26T03:21:55Z").
-QString managedFieldsNow();
+// The current time as the API server and its controllers write times (RFC 3339, whole seconds,
+// UTC: "2026-11-26T03:21:55Z"), formatted once a second.
+QString timestampNow();
 
 } // namespace sluice::sandbox

@@ -4,6 +4,8 @@
 #include "core/Log.h"
 
 #include <QDir>
+#include <QtAlgorithms>
+#include <QtEndian>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -65,6 +67,24 @@ std::optional<Mutation> mutationOf(const QJsonObject &record)
 quint64 versionOf(const QJsonValue &value)
 {
     return value.toString().toULongLong();
+}
+
+// The '{' and '[' bytes in `json`, in strings or not: a bound on its depth that costs a fraction
+// of jsonDepth, counted eight bytes at a time. The two differ only in bit 0x20, so a byte is one
+// of them when, with that bit set, it equals '{'.
+qsizetype openingBrackets(QByteArrayView json)
+{
+    constexpr quint64 kOnes = 0x0101010101010101ULL, kLow7 = 0x7F * kOnes;
+    qsizetype count = 0, i = 0;
+    for (; i + 8 <= json.size(); i += 8) {
+        const quint64 x = (qFromUnaligned<quint64>(json.data() + i) | 0x20 * kOnes) ^ '{' * kOnes;
+        // A byte's high bit survives here exactly when the byte of x is not zero.
+        const quint64 nonZero = ((x & kLow7) + kLow7) | x;
+        count += qPopulationCount(~nonZero & 0x80 * kOnes);
+    }
+    for (; i < json.size(); ++i)
+        count += (json[i] | 0x20) == '{';
+    return count;
 }
 
 } // namespace
@@ -243,7 +263,7 @@ Status ObjectStore::commit(QList<Mutation> &mutations)
         metadata.insert(QStringLiteral("resourceVersion"), QString::number(firstVersion + quint64(i)));
         m.object.insert(QStringLiteral("metadata"), metadata);
         m.json = json::compact(m.object);
-        if (const int depth = jsonDepth(m.json); depth > kMaxObjectDepth) {
+        if (const int depth = openingBrackets(m.json) > kMaxObjectDepth ? jsonDepth(m.json) : 0; depth > kMaxObjectDepth) {
             Error error = makeError(ErrorCategory::Io, QStringLiteral("the object nests %1 levels deep; the sandbox stores "
                                                                       "objects at most %2 levels deep")
                                                            .arg(depth)

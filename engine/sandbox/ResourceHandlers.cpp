@@ -9,7 +9,6 @@
 #include "LabelSelector.h"
 #include "ObjectValidation.h"
 
-#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
@@ -148,7 +147,7 @@ QJsonObject ResourceHandlers::prepareForCreate(const ResourceType &type, QJsonOb
 {
     QJsonObject metadata = metadataOf(object);
     metadata.insert(QStringLiteral("uid"), QUuid::createUuid().toString(QUuid::WithoutBraces));
-    metadata.insert(QStringLiteral("creationTimestamp"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    metadata.insert(QStringLiteral("creationTimestamp"), timestampNow());
     metadata.remove(QStringLiteral("deletionTimestamp"));
     metadata.remove(QStringLiteral("deletionGracePeriodSeconds"));
     if (type.hasGeneration)

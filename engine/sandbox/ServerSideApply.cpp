@@ -146,7 +146,7 @@ ApplyOutcome serverSideApply(const QJsonObject &live, const QJsonObject &applied
 {
     QJsonObject metadata = live.value(QStringLiteral("metadata")).toObject();
     QList<ManagedFieldsEntry> entries = parseManagedFields(metadata.value(QStringLiteral("managedFields")).toArray());
-    const ManagedFieldsEntry self{manager, QStringLiteral("Apply"), apiVersion, managedFieldsNow(), {}, fieldSetOf(applied)};
+    const ManagedFieldsEntry self{manager, QStringLiteral("Apply"), apiVersion, timestampNow(), {}, fieldSetOf(applied)};
     const auto selfIt = std::find_if(entries.begin(), entries.end(), [&](const ManagedFieldsEntry &e) { return e.sameIdentity(self); });
     const qsizetype selfIndex = selfIt == entries.end() ? -1 : selfIt - entries.begin();
     const FieldSet previous = selfIndex >= 0 ? entries[selfIndex].fields : FieldSet();
@@ -215,7 +215,7 @@ ApplyOutcome serverSideApply(const QJsonObject &live, const QJsonObject &applied
 
 QJsonArray managedFieldsForApplyCreate(const QJsonObject &applied, const QString &manager, const QString &apiVersion)
 {
-    return serializeManagedFields({ManagedFieldsEntry{manager, QStringLiteral("Apply"), apiVersion, managedFieldsNow(), {},
+    return serializeManagedFields({ManagedFieldsEntry{manager, QStringLiteral("Apply"), apiVersion, timestampNow(), {},
                                                       fieldSetOf(applied)}});
 }
 
@@ -233,7 +233,7 @@ QJsonArray recordUpdate(const QJsonArray &base, const QJsonObject &before, const
     }
     FieldSet removed;
     std::set_difference(oldSet.begin(), oldSet.end(), newSet.begin(), newSet.end(), std::inserter(removed, removed.end()));
-    const ManagedFieldsEntry self{manager, QStringLiteral("Update"), apiVersion, managedFieldsNow(), {}, {}};
+    const ManagedFieldsEntry self{manager, QStringLiteral("Update"), apiVersion, timestampNow(), {}, {}};
     bool found = false;
     for (ManagedFieldsEntry &entry : entries) {
         for (const FieldPath &path : removed)

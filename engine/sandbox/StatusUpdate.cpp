@@ -39,7 +39,7 @@ Status writeStatus(ObjectStore &store, const ObjectKey &key, const QJsonObject &
     entry.manager = manager;
     entry.operation = QStringLiteral("Update");
     entry.apiVersion = object.value(QStringLiteral("apiVersion")).toString();
-    entry.time = managedFieldsNow();
+    entry.time = timestampNow();
     entry.subresource = kStatus;
     entry.fields = statusFieldSet(status);
     metadata.insert(QStringLiteral("managedFields"), withManagedFieldsEntry(metadata.value(QStringLiteral("managedFields")).toArray(), entry));
@@ -51,7 +51,7 @@ Status writeStatus(ObjectStore &store, const ObjectKey &key, const QJsonObject &
 QJsonArray withCondition(const QJsonArray &conditions, const QString &type, const QString &status, const QString &reason,
                          const QString &message, bool withUpdateTime)
 {
-    const QString now = managedFieldsNow();
+    const QString now = timestampNow();
     QJsonArray result;
     bool found = false;
     for (const QJsonValue &value : conditions) {

@@ -341,6 +341,15 @@ private slots:
             QVERIFY2(refused.error().message.contains(QStringLiteral("at most %1 levels").arg(kMaxObjectDepth)), qPrintable(refused.error().message));
             QVERIFY(!(*store)->get(key));
             QCOMPARE((*store)->resourceVersion(), quint64(0));
+            QJsonArray lists{"x"}; // nesting by lists is nesting too
+            for (int i = 3; i < kMaxObjectDepth + 1; ++i)
+                lists = QJsonArray{lists};
+            QJsonObject deepLists = nested(2);
+            deepLists.insert("spec", QJsonObject{{"l", lists}});
+            QList<Mutation> tooDeepLists{Mutation{Mutation::Op::Put, key, deepLists}};
+            QCOMPARE(jsonDepth(json::compact(deepLists)), kMaxObjectDepth + 1);
+            QCOMPARE((*store)->commit(tooDeepLists).error().code, 422);
+            QVERIFY(!(*store)->get(key));
             QList<Mutation> deepest{Mutation{Mutation::Op::Put, key, nested(kMaxObjectDepth)}};
             QVERIFY((*store)->commit(deepest));
         }
