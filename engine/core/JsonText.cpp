@@ -1,6 +1,7 @@
 #include "JsonText.h"
 
 #include <QJsonValue>
+#include <QtEndian>
 #include <QVariant>
 
 #include <cmath>
@@ -26,6 +27,26 @@ inline int encodedSize(char16_t c, const char16_t *next, const char16_t *end)
     return 3;
 }
 
+
+// Whether a UTF-16 unit is written as its own byte: printable ASCII (DEL too) but '"' and '\\'.
+inline bool isPlain(char16_t c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+// isPlain for the four units of `w` at once. Each is below 0x80 when the first test passes, so
+// adding to or flipping a unit never carries into the next: bit 7 of a unit plus 0x60 says it is
+// 0x20 or more, of (unit ^ c) plus 0x7F that it is not c.
+inline bool plainUnits(quint64 w)
+{
+    constexpr quint64 kUnits = 0x0001000100010001ULL, kBit7 = 0x80 * kUnits;
+    if (w & (0xFF80 * kUnits))
+        return false;
+    const quint64 notControl = w + 0x60 * kUnits;
+    const quint64 notQuote = (w ^ ('"' * kUnits)) + 0x7F * kUnits;
+    const quint64 notBackslash = (w ^ ('\\' * kUnits)) + 0x7F * kUnits;
+    return (notControl & notQuote & notBackslash & kBit7) == kBit7;
+}
 
 // A double as QJsonDocument writes it: an integral value up to 2^53 as an integer, others in the
 // shortest form that reads back the same, and "null" for what JSON cannot hold.
@@ -90,8 +111,14 @@ void appendString(const QString &text, QByteArray &out)
     static const char hex[] = "0123456789abcdef";
     const char16_t *begin = reinterpret_cast<const char16_t *>(text.constData());
     const char16_t *end = begin + text.size();
-    qsizetype size = 2;
-    for (const char16_t *p = begin; p < end;) {
+    // The leading run of units written as they are, four at a time: most strings are only that.
+    const char16_t *plainEnd = begin;
+    while (end - plainEnd >= 4 && plainUnits(qFromLittleEndian<quint64>(plainEnd)))
+        plainEnd += 4;
+    while (plainEnd < end && isPlain(*plainEnd))
+        ++plainEnd;
+    qsizetype size = 2 + (plainEnd - begin);
+    for (const char16_t *p = plainEnd; p < end;) {
         const int n = encodedSize(*p, p + 1, end);
         size += n;
         p += n == 4 ? 2 : 1;
@@ -100,7 +127,14 @@ void appendString(const QString &text, QByteArray &out)
     out.resize(start + size);
     char *o = out.data() + start;
     *o++ = '"';
-    for (const char16_t *p = begin; p < end;) {
+    const char16_t *p = begin;
+    for (; plainEnd - p >= 4; p += 4, o += 4) { // each unit's low byte
+        const quint64 w = qFromLittleEndian<quint64>(p);
+        qToLittleEndian(quint32((w & 0xFF) | (w >> 8 & 0xFF00) | (w >> 16 & 0xFF0000) | (w >> 24 & 0xFF000000)), o);
+    }
+    while (p < plainEnd)
+        *o++ = char(*p++);
+    while (p < end) {
         const char16_t c = *p++;
         if (c < 0x80) {
             if (c >= 0x20 && c != '"' && c != '\\') {

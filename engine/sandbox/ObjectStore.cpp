@@ -4,7 +4,6 @@
 #include "core/Log.h"
 
 #include <QDir>
-#include <QtAlgorithms>
 #include <QtEndian>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -78,9 +77,10 @@ qsizetype openingBrackets(QByteArrayView json)
     qsizetype count = 0, i = 0;
     for (; i + 8 <= json.size(); i += 8) {
         const quint64 x = (qFromUnaligned<quint64>(json.data() + i) | 0x20 * kOnes) ^ '{' * kOnes;
-        // A byte's high bit survives here exactly when the byte of x is not zero.
+        // A byte's high bit survives here exactly when the byte of x is not zero; the zero
+        // bytes' ones, summed into the top byte by the multiplication, are the count.
         const quint64 nonZero = ((x & kLow7) + kLow7) | x;
-        count += qPopulationCount(~nonZero & 0x80 * kOnes);
+        count += qsizetype(((~nonZero & 0x80 * kOnes) >> 7) * kOnes >> 56);
     }
     for (; i < json.size(); ++i)
         count += (json[i] | 0x20) == '{';

@@ -69,6 +69,24 @@ private slots:
         QCOMPARE(json::compact(array), QJsonDocument(array).toJson(QJsonDocument::Compact));
     }
 
+    // Plain ASCII is written four units at a time up to the first unit that is not: every kind
+    // of unit, at every offset around those blocks, in strings of every length around them.
+    void everyKindOfUnitAtEveryOffset()
+    {
+        const QString kinds[] = {QStringLiteral("\""), QStringLiteral("\\"), QStringLiteral("\n"), QString(QChar(0x1F)), QString(QChar(0x7F)),
+                                 QStringLiteral(" "), QStringLiteral("~"), QStringLiteral("é"), QStringLiteral("€"), QString(QChar(0x100)),
+                                 QString::fromUtf8("\xF0\x9F\x9A\x80")};
+        for (const QString &kind : kinds) {
+            for (int before = 0; before < 10; ++before) {
+                for (int after = 0; after < 6; ++after) {
+                    const QString text = QString(before, QLatin1Char('a')) + kind + QString(after, QLatin1Char('z'));
+                    const QJsonObject object{{text, text}};
+                    QCOMPARE(json::compact(object), qtCompact(object));
+                }
+            }
+        }
+    }
+
     // A lone surrogate cannot be UTF-8: it is written as U+FFFD, and the text stays valid JSON.
     void loneSurrogate()
     {
