@@ -3,6 +3,7 @@
 #include <QHash>
 #include <QRegularExpression>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 
@@ -314,7 +315,7 @@ QString manPage(const ProgramSpec &spec, const QString &version)
     return out.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
-int answerInformationalOptions(const ProgramSpec &spec, int argc, char **argv, const QString &version)
+int answerInformationalOptions(const ProgramSpec &spec, int argc, char **argv, const QString &version, const QString &errorPrefix)
 {
     for (int i = 1; i < argc; ++i) {
         const char *arg = argv[i];
@@ -330,9 +331,23 @@ int answerInformationalOptions(const ProgramSpec &spec, int argc, char **argv, c
         else
             continue;
         std::fputs(text.toLocal8Bit().constData(), stdout);
-        return std::fflush(stdout) == 0 ? 0 : 1;
+        return standardOutputComplete(errorPrefix) ? 0 : 2;
     }
     return -1;
+}
+
+bool standardOutputComplete(const QString &errorPrefix)
+{
+    const bool flushed = std::fflush(stdout) == 0;
+    const int error = errno;
+    if (flushed && !std::ferror(stdout))
+        return true;
+    const QString reason = flushed ? QString() : QStringLiteral(" (%1)").arg(QString::fromLocal8Bit(std::strerror(error)));
+    std::fprintf(stderr, "%s: could not write all of the output to standard output%s; what was written is incomplete: free space "
+                         "where it goes, or send it elsewhere, and run the command again\n",
+                 qPrintable(errorPrefix), qPrintable(reason));
+    std::clearerr(stdout);
+    return false;
 }
 
 QStringList completionCandidates(const ProgramSpec &spec, const QStringList &words, const CompletionSources &sources)

@@ -67,8 +67,14 @@ QString helpText(const ProgramSpec &spec, int width = 100);
 QString manPage(const ProgramSpec &spec, const QString &version);
 
 // Handles --help, --version and --man before anything else is set up (the window can then answer
-// them without a display). Returns the exit code when one of them was given, else -1.
-int answerInformationalOptions(const ProgramSpec &spec, int argc, char **argv, const QString &version);
+// them without a display). Returns the exit code when one of them was given (2 when the text could
+// not be written whole: standardOutputComplete says so after `errorPrefix`), else -1.
+int answerInformationalOptions(const ProgramSpec &spec, int argc, char **argv, const QString &version, const QString &errorPrefix);
+
+// Flushes standard output. When any of what was written to it could not be (a full disk), says so
+// on standard error after `errorPrefix` ("error", a program's name), with the reason when this
+// flush is what failed, and returns false; the error is then cleared, so it is told once.
+bool standardOutputComplete(const QString &errorPrefix);
 
 // Completion. `words` are the arguments after the program name, the last one being the word
 // under the cursor (possibly empty). The answer is one candidate per line, "word\tdescription",

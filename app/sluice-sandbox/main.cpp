@@ -97,7 +97,7 @@ int main(int argc, char *argv[])
 {
     sluice::sandbox::SandboxOptions options;
     const sluice::cli::ProgramSpec spec = sandboxSpec(options);
-    if (int code = sluice::cli::answerInformationalOptions(spec, argc, argv, QStringLiteral(SLUICE_VERSION)); code >= 0)
+    if (int code = sluice::cli::answerInformationalOptions(spec, argc, argv, QStringLiteral(SLUICE_VERSION), QStringLiteral("sluice-sandbox")); code >= 0)
         return code;
     // Qt's own event dispatcher, not GLib's: GLib's wakes its loop with a write to an eventfd for
     // every event posted, four per request served (and polls every descriptor each round); Qt's

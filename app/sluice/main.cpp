@@ -106,7 +106,7 @@ int main(int argc, char **argv)
     clock.start();
     const sluice::cli::ProgramSpec spec = sluiceSpec();
     // Answered before QApplication exists: these need no display.
-    if (int code = sluice::cli::answerInformationalOptions(spec, argc, argv, QStringLiteral(SLUICE_VERSION)); code >= 0)
+    if (int code = sluice::cli::answerInformationalOptions(spec, argc, argv, QStringLiteral(SLUICE_VERSION), QStringLiteral("sluice")); code >= 0)
         return code;
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Sluice"));

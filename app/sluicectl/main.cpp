@@ -12,9 +12,6 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <unistd.h>
 
 using namespace sluice::cli;
@@ -30,7 +27,7 @@ int runCommand(int argc, char **argv)
     sluice::killRunningToolsOnTerminationSignals();
 
     const ProgramSpec &spec = sluicectlSpec();
-    if (int code = answerInformationalOptions(spec, argc, argv, QStringLiteral(SLUICE_VERSION)); code >= 0)
+    if (int code = answerInformationalOptions(spec, argc, argv, QStringLiteral(SLUICE_VERSION), QStringLiteral("error")); code >= 0)
         return code;
     if (argc > 1 && qstrcmp(argv[1], "__complete") == 0)
         return runComplete(QCoreApplication::arguments().mid(2));
@@ -162,15 +159,7 @@ int runCommand(int argc, char **argv)
 int checkedOutput(int code)
 {
     out().flush();
-    const bool flushed = std::fflush(stdout) == 0;
-    const int error = errno;
-    if (flushed && !std::ferror(stdout))
-        return code;
-    return fail({sluice::ErrorCategory::Io, error,
-                 QStringLiteral("could not write all of the output to standard output%1; what was written is incomplete: "
-                                "free space where it goes, or send it elsewhere, and run the command again")
-                     .arg(flushed ? QString() : QStringLiteral(" (") + QString::fromLocal8Bit(std::strerror(error)) + QLatin1Char(')')),
-                 {}});
+    return standardOutputComplete(QStringLiteral("error")) ? code : ExitError;
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 
 #include "common/Demo.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -159,6 +160,42 @@ private slots:
         const Output version = run(programPath(program), {QStringLiteral("--version")});
         QCOMPARE(version.exitCode, 0);
         QCOMPARE(version.out, program + QStringLiteral(" " SLUICE_PROJECT_VERSION "\n"));
+    }
+
+    // --help, --version and --man into a full disk: each program says the output is incomplete
+    // and exits 2 (they had exited 1 without a word, the window and the sandbox).
+    void informationalOutputToAFullDisk_data()
+    {
+        QTest::addColumn<QString>("program");
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QString>("prefix");
+        for (const char *option : {"--help", "--version", "--man"}) {
+            QTest::addRow("sluicectl %s", option) << QStringLiteral("sluicectl") << QString::fromLatin1(option) << QStringLiteral("error");
+            for (const char *program : {"sluice-sandbox", "sluice"})
+                QTest::addRow("%s %s", program, option) << QString::fromLatin1(program) << QString::fromLatin1(option) << QString::fromLatin1(program);
+        }
+    }
+
+    void informationalOutputToAFullDisk()
+    {
+        QFETCH(QString, program);
+        QFETCH(QString, option);
+        QFETCH(QString, prefix);
+        if (!QFile::exists(QStringLiteral("/dev/full")))
+            QSKIP("this system has no /dev/full");
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            env.remove(QString::fromLatin1(name));
+        p.setProcessEnvironment(env);
+        p.setStandardOutputFile(QStringLiteral("/dev/full"));
+        p.start(programPath(program), {option});
+        QVERIFY(p.waitForFinished(60000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 2, qPrintable(err));
+        QVERIFY2(err.startsWith(prefix + QStringLiteral(": could not write all of the output to standard output")), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("what was written is incomplete")), qPrintable(err));
+        QCOMPARE(err.count(QStringLiteral("could not write")), 1);
     }
 
     void bashCompletes_data()
