@@ -49,8 +49,7 @@ Status applyAll(kube::KubeClient &client, const QList<QJsonObject> &objects, int
         if (!resource)
             return makeError(ErrorCategory::Kube, "no resource for " + o.value("kind").toString());
         const QJsonObject metadata = o.value("metadata").toObject();
-        auto applied = client.serverSideApply(resource->path(metadata.value("namespace").toString(), metadata.value("name").toString()), o, true);
-        return applied ? Status() : Status(applied.error());
+        return client.serverSideApply(resource->path(metadata.value("namespace").toString(), metadata.value("name").toString()), o, true);
     };
     QList<QJsonObject> rest;
     for (const QJsonObject &o : objects) {

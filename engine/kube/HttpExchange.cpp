@@ -8,7 +8,7 @@
 #include <QTimer>
 #include <QUrl>
 
-#include <optional>
+#include <memory>
 
 #include <zlib.h>
 
@@ -38,21 +38,36 @@ HttpFailure failureOf(QAbstractSocket::SocketError error)
     }
 }
 
-// A header's value from an answer's head ("name: value" lines), `lowerName` in lower case.
-QByteArray headerValue(const QByteArray &head, const QByteArray &lowerName)
+// An answer's header fields ("name: value" lines after the status line), read once.
+class AnswerHeaders
 {
-    for (qsizetype start = head.indexOf("\r\n") + 2; start > 1 && start < head.size();) {
-        qsizetype end = head.indexOf("\r\n", start);
-        if (end < 0)
-            end = head.size();
-        const qsizetype colon = head.indexOf(':', start);
-        if (colon > start && colon < end && colon - start == lowerName.size()
-            && QByteArrayView(head.constData() + start, colon - start).compare(lowerName, Qt::CaseInsensitive) == 0)
-            return head.mid(colon + 1, end - colon - 1).trimmed();
-        start = end + 2;
+public:
+    explicit AnswerHeaders(const QByteArray &head)
+    {
+        for (qsizetype start = head.indexOf("\r\n") + 2; start > 1 && start < head.size();) {
+            qsizetype end = head.indexOf("\r\n", start);
+            if (end < 0)
+                end = head.size();
+            const QByteArrayView line(head.constData() + start, end - start);
+            if (const qsizetype colon = line.indexOf(':'); colon > 0)
+                m_fields.append({line.first(colon), line.sliced(colon + 1).trimmed()});
+            start = end + 2;
+        }
     }
-    return {};
-}
+
+    // The first field named `lowerName` (in lower case; names compare without case), or empty.
+    QByteArray value(QByteArrayView lowerName) const
+    {
+        for (const auto &[name, value] : m_fields) {
+            if (name.size() == lowerName.size() && name.compare(lowerName, Qt::CaseInsensitive) == 0)
+                return value.toByteArray();
+        }
+        return {};
+    }
+
+private:
+    QList<std::pair<QByteArrayView, QByteArrayView>> m_fields; // views into the head
+};
 
 // Inflates a gzip body as its pieces come, handing what comes out to `out`.
 class GzipBody
@@ -350,9 +365,10 @@ HttpAnswer ApiConnection::attempt(const HttpExchange &exchange, const CancelToke
         if (answer.status >= 200 || answer.status == 101)
             break;
     }
-    answer.contentType = headerValue(head, "content-type");
+    const AnswerHeaders headers(head);
+    answer.contentType = headers.value("content-type");
     const bool http10 = head.startsWith("HTTP/1.0");
-    const QByteArray connection = headerValue(head, "connection").toLower();
+    const QByteArray connection = headers.value("connection").toLower();
     bool keepAlive = http10 ? connection == "keep-alive" : connection != "close";
 
     const bool toCaller = exchange.onBody && answer.status >= 200 && answer.status < 300;
@@ -366,10 +382,10 @@ HttpAnswer ApiConnection::attempt(const HttpExchange &exchange, const CancelToke
         return !stopped;
     };
     const bool noBody = answer.status == 204 || answer.status == 304 || exchange.head.startsWith("HEAD ");
-    const QByteArray encoding = headerValue(head, "content-encoding").toLower();
-    std::optional<GzipBody> gzip;
+    const QByteArray encoding = headers.value("content-encoding").toLower();
+    std::unique_ptr<GzipBody> gzip; // its 16 KiB buffer only for a gzip answer (an optional zeroed it for each)
     if (encoding == "gzip") {
-        gzip.emplace();
+        gzip = std::make_unique<GzipBody>();
     } else if (!encoding.isEmpty() && encoding != "identity" && !noBody) {
         answer.failure = HttpFailure::Other;
         answer.failureDetail = QStringLiteral("the answer is encoded as \"%1\", which was not asked for").arg(QString::fromLatin1(encoding));
@@ -386,10 +402,10 @@ HttpAnswer ApiConnection::attempt(const HttpExchange &exchange, const CancelToke
         return false;
     };
     const int bodyTimeout = exchange.bodyTimeoutMs;
-    const QByteArray length = headerValue(head, "content-length");
+    const QByteArray length = headers.value("content-length");
     bool read = true;
     if (noBody) {
-    } else if (headerValue(head, "transfer-encoding").toLower().contains("chunked")) {
+    } else if (headers.value("transfer-encoding").toLower().contains("chunked")) {
         for (;;) {
             QByteArray sizeLine;
             if (!(read = reader.line(sizeLine, bodyTimeout)))

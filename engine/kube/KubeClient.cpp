@@ -433,8 +433,8 @@ Result<QJsonObject> KubeClient::create(const ResourcePath &path, const QJsonObje
     return QJsonDocument::fromJson(response->body).object();
 }
 
-Result<QJsonObject> KubeClient::serverSideApply(const ResourcePath &path, const QJsonObject &object, bool force,
-                                                bool dryRun, const CancelToken &cancel)
+Status KubeClient::serverSideApply(const ResourcePath &path, const QJsonObject &object, bool force, bool dryRun,
+                                   const CancelToken &cancel)
 {
     QString query = QStringLiteral("?fieldManager=sluice");
     if (force)
@@ -444,9 +444,7 @@ Result<QJsonObject> KubeClient::serverSideApply(const ResourcePath &path, const 
     auto response = send({"PATCH", path.path() + query, json::compact(object),
                           "application/apply-patch+yaml"},
                          cancel);
-    if (!response)
-        return response.error();
-    return QJsonDocument::fromJson(response->body).object();
+    return response ? Status() : Status(response.error());
 }
 
 Result<QJsonObject> KubeClient::replace(const ResourcePath &path, const QJsonObject &object, const CancelToken &cancel)

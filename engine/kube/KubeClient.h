@@ -126,9 +126,11 @@ public:
     // POST. Retried: 409 AlreadyExists may be an earlier attempt's doing (see the top).
     Result<QJsonObject> create(const ResourcePath &path, const QJsonObject &object, bool dryRun = false,
                                const CancelToken &cancel = {});
-    // PATCH application/apply-patch+yaml with fieldManager=sluice (JSON is valid YAML).
-    Result<QJsonObject> serverSideApply(const ResourcePath &path, const QJsonObject &object, bool force,
-                                        bool dryRun = false, const CancelToken &cancel = {});
+    // PATCH application/apply-patch+yaml with fieldManager=sluice (JSON is valid YAML). The
+    // answer (the object as applied) is not read: a sync needs only whether it was applied, and
+    // parsing it was a third of the client's work for each object.
+    Status serverSideApply(const ResourcePath &path, const QJsonObject &object, bool force, bool dryRun = false,
+                           const CancelToken &cancel = {});
     // PUT (replace) with the object's metadata.resourceVersion as a precondition: a stale
     // one answers 409 Conflict, which is also what a retry of an attempt that landed gets.
     Result<QJsonObject> replace(const ResourcePath &path, const QJsonObject &object, const CancelToken &cancel = {});

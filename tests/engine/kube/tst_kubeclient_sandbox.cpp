@@ -130,7 +130,7 @@ private slots:
     {
         const ResourcePath cm{"", "v1", "configmaps", "kc", "shared"};
         QJsonObject mine = configMap("shared", "apply");
-        auto applied = m_client->serverSideApply(cm, mine, false);
+        const Status applied = m_client->serverSideApply(cm, mine, false);
         QVERIFY2(applied, applied ? "" : qPrintable(applied.error().toString()));
         // Another manager takes the field with a merge patch.
         auto patched = m_client->send({"PATCH", cm.path() + "?fieldManager=someone-else", "{\"data\":{\"k\":\"theirs\"}}",
@@ -141,7 +141,9 @@ private slots:
         QVERIFY(!conflict);
         QCOMPARE(conflict.error().code, 409);
         QVERIFY2(conflict.error().message.contains("conflict with \"someone-else\""), qPrintable(conflict.error().message));
-        auto forced = m_client->serverSideApply(cm, mine, true);
+        const Status forcedApply = m_client->serverSideApply(cm, mine, true);
+        QVERIFY2(forcedApply, forcedApply ? "" : qPrintable(forcedApply.error().toString()));
+        auto forced = m_client->getJson(cm.path());
         QVERIFY2(forced, forced ? "" : qPrintable(forced.error().toString()));
         QCOMPARE(forced->value("data").toObject().value("k").toString(), QStringLiteral("mine-again"));
         bool owned = false;
