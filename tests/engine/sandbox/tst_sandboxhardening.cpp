@@ -343,7 +343,7 @@ private slots:
             QCOMPARE((*store)->resourceVersion(), quint64(0));
             QJsonArray lists{"x"}; // nesting by lists is nesting too
             for (int i = 3; i < kMaxObjectDepth + 1; ++i)
-                lists = QJsonArray{lists};
+                lists = QJsonArray{QJsonValue(lists)}; // not QJsonArray{lists}: some compilers take that for a copy
             QJsonObject deepLists = nested(2);
             deepLists.insert("spec", QJsonObject{{"l", lists}});
             QList<Mutation> tooDeepLists{Mutation{Mutation::Op::Put, key, deepLists}};
