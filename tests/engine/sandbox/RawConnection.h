@@ -59,6 +59,7 @@ public:
     int status() const { return m_received.contains("\r\n\r\n") ? m_received.split(' ').value(1).toInt() : 0; }
     QJsonObject body() const { return QJsonDocument::fromJson(m_received.mid(m_received.indexOf("\r\n\r\n") + 4)).object(); }
     bool isClosed() const { return m_socket.state() == QAbstractSocket::UnconnectedState; }
+    quint16 localPort() const { return m_socket.localPort(); }
 
 private:
     QSslSocket m_socket;

@@ -12,6 +12,7 @@
 #include "sandbox/ObjectStore.h"
 #include "sandbox/Sandbox.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -24,7 +25,12 @@
 #include <QUrl>
 
 #include <memory>
+#include <optional>
 #include <vector>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 using namespace sluice;
 using namespace sluice::sandbox;
@@ -139,6 +145,46 @@ private slots:
         connection.write(requestHead("POST", "/api/v1/namespaces/default/configmaps", wrong.token, 60 * 1024 * 1024));
         QCOMPARE(connection.waitStatus(10000), 401);
         QTRY_VERIFY(connection.isClosed()); // the announced body is not waited for
+    }
+
+    // kube-apiserver (Go) turns Nagle's algorithm off on every connection; the sandbox did not,
+    // so an answer written while the TLS session tickets sent just before it were unacknowledged
+    // waited for the client's delayed ACK (40 ms on Linux): bench_apply's first requests stalled.
+    void connectionsSendWithoutNagleDelay()
+    {
+        QTemporaryDir dir;
+        Sandbox sandbox(optionsFor(dir.filePath("data")));
+        QVERIFY(sandbox.start());
+        const Endpoint endpoint = Endpoint::of(sandbox);
+        RawConnection connection(endpoint);
+        connection.write(requestHead("GET", "/api/v1/namespaces", endpoint.token, 0));
+        QCOMPARE(connection.waitStatus(10000), 200);
+        // The server's end of this connection, among this process's descriptors.
+        std::optional<bool> noDelay;
+        for (const QFileInfo &entry : QDir("/proc/self/fd").entryInfoList(QDir::System | QDir::NoDotAndDotDot)) {
+            const int fd = entry.fileName().toInt();
+            sockaddr_storage local{}, peer{};
+            socklen_t localLength = sizeof local, peerLength = sizeof peer;
+            if (::getsockname(fd, reinterpret_cast<sockaddr *>(&local), &localLength) != 0
+                || ::getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &peerLength) != 0)
+                continue;
+            quint16 localPort = 0, peerPort = 0;
+            if (local.ss_family == AF_INET) {
+                localPort = ntohs(reinterpret_cast<sockaddr_in *>(&local)->sin_port);
+                peerPort = ntohs(reinterpret_cast<sockaddr_in *>(&peer)->sin_port);
+            } else if (local.ss_family == AF_INET6) {
+                localPort = ntohs(reinterpret_cast<sockaddr_in6 *>(&local)->sin6_port);
+                peerPort = ntohs(reinterpret_cast<sockaddr_in6 *>(&peer)->sin6_port);
+            }
+            if (localPort != endpoint.url.port() || peerPort != connection.localPort())
+                continue;
+            int value = 0;
+            socklen_t length = sizeof value;
+            QCOMPARE(::getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &value, &length), 0);
+            noDelay = value != 0;
+        }
+        QVERIFY2(noDelay.has_value(), "the server's end of the connection was not found");
+        QVERIFY(*noDelay);
     }
 
     // Bodies are capped per route, as kube-apiserver does (3 MiB for writes), from the head.
