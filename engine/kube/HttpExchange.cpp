@@ -270,7 +270,9 @@ bool ApiConnection::ensureConnected(int timeoutMs, const CancelToken &cancel, Ht
     close();
     m_socket = std::make_unique<QSslSocket>();
     QSslSocket &socket = *m_socket;
-    socket.setSocketOption(QAbstractSocket::LowDelayOption, 1); // requests go out whole: no Nagle delay
+    // Requests go out whole: no Nagle delay. Set once connected (before that the socket has no
+    // descriptor, and Qt drops the option without a word).
+    QObject::connect(&socket, &QAbstractSocket::connected, &socket, [&socket] { socket.setSocketOption(QAbstractSocket::LowDelayOption, 1); });
     QEventLoop loop;
     QObject::connect(&socket, &QAbstractSocket::errorOccurred, &loop, &QEventLoop::quit);
     QElapsedTimer elapsed;

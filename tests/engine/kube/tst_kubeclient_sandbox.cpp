@@ -1,6 +1,7 @@
 // KubeClient against a sandbox over HTTPS: version, discovery summary, CRUD, list with selector
 // and pagination, dryRun, and errors mapped for 401/404/409/422 and an unknown CA.
 
+#include "common/TcpEnds.h"
 #include "kube/ApiDiscovery.h"
 #include "kube/ClusterCheck.h"
 #include "kube/KubeClient.h"
@@ -71,6 +72,22 @@ private slots:
         QVERIFY(check->apiGroups > 5);
         QVERIFY(check->latencyMs >= 0);
         QVERIFY(!check->insecure);
+    }
+
+    // The client's connections send at once: its LowDelayOption was set before the socket had a
+    // descriptor, where Qt drops it, so Nagle's algorithm stayed on.
+    void connectionsSendWithoutNagleDelay()
+    {
+        auto check = checkCluster(*m_client);
+        QVERIFY2(check, check ? "" : qPrintable(check.error().toString()));
+        int clientEnds = 0;
+        for (const test::TcpEnd &end : test::connectedTcpEnds()) {
+            if (end.peerPort != m_sandbox->url().port())
+                continue;
+            ++clientEnds;
+            QVERIFY(end.noDelay);
+        }
+        QVERIFY(clientEnds > 0);
     }
 
     void discovery()

@@ -7,12 +7,12 @@
 
 #include "RawConnection.h"
 #include "common/SandboxProcess.h"
+#include "common/TcpEnds.h"
 #include "core/JsonText.h"
 #include "sandbox/HttpMessage.h"
 #include "sandbox/ObjectStore.h"
 #include "sandbox/Sandbox.h"
 
-#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -24,13 +24,9 @@
 #include <QTest>
 #include <QUrl>
 
+#include <algorithm>
 #include <memory>
-#include <optional>
 #include <vector>
-
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
 
 using namespace sluice;
 using namespace sluice::sandbox;
@@ -159,32 +155,13 @@ private slots:
         RawConnection connection(endpoint);
         connection.write(requestHead("GET", "/api/v1/namespaces", endpoint.token, 0));
         QCOMPARE(connection.waitStatus(10000), 200);
-        // The server's end of this connection, among this process's descriptors.
-        std::optional<bool> noDelay;
-        for (const QFileInfo &entry : QDir("/proc/self/fd").entryInfoList(QDir::System | QDir::NoDotAndDotDot)) {
-            const int fd = entry.fileName().toInt();
-            sockaddr_storage local{}, peer{};
-            socklen_t localLength = sizeof local, peerLength = sizeof peer;
-            if (::getsockname(fd, reinterpret_cast<sockaddr *>(&local), &localLength) != 0
-                || ::getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &peerLength) != 0)
-                continue;
-            quint16 localPort = 0, peerPort = 0;
-            if (local.ss_family == AF_INET) {
-                localPort = ntohs(reinterpret_cast<sockaddr_in *>(&local)->sin_port);
-                peerPort = ntohs(reinterpret_cast<sockaddr_in *>(&peer)->sin_port);
-            } else if (local.ss_family == AF_INET6) {
-                localPort = ntohs(reinterpret_cast<sockaddr_in6 *>(&local)->sin6_port);
-                peerPort = ntohs(reinterpret_cast<sockaddr_in6 *>(&peer)->sin6_port);
-            }
-            if (localPort != endpoint.url.port() || peerPort != connection.localPort())
-                continue;
-            int value = 0;
-            socklen_t length = sizeof value;
-            QCOMPARE(::getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &value, &length), 0);
-            noDelay = value != 0;
-        }
-        QVERIFY2(noDelay.has_value(), "the server's end of the connection was not found");
-        QVERIFY(*noDelay);
+        // The server's end of this connection.
+        const QList<test::TcpEnd> ends = test::connectedTcpEnds();
+        const auto server = std::find_if(ends.cbegin(), ends.cend(), [&](const test::TcpEnd &end) {
+            return end.localPort == endpoint.url.port() && end.peerPort == connection.localPort();
+        });
+        QVERIFY2(server != ends.cend(), "the server's end of the connection was not found");
+        QVERIFY(server->noDelay);
     }
 
     // Bodies are capped per route, as kube-apiserver does (3 MiB for writes), from the head.
