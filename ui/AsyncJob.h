@@ -10,6 +10,7 @@
 // jobPool() thread and must only touch what it captured by value (plus the JobContext).
 
 #include "core/Cancel.h"
+#include "core/Heap.h"
 
 #include <QObject>
 #include <QPointer>
@@ -17,6 +18,7 @@
 #include <QThreadPool>
 #include <QCoreApplication>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <type_traits>
@@ -37,6 +39,32 @@ inline QThreadPool *jobPool()
     }();
     (void)configured;
     return &pool;
+}
+
+// Jobs free what they built (renders, diffs, live objects) into the allocator's heaps of the
+// threads that ran them, and glibc keeps it for those threads: after the control panel's first
+// status round of 20 applications, 45 MiB of a 145 MiB window. Each time the last running job
+// ends, the window gives freed memory back to the system (GUI thread; trimFreedMemory).
+inline std::atomic<int> &runningJobs()
+{
+    static std::atomic<int> running{0};
+    return running;
+}
+
+inline void trimIfNoJobRuns()
+{
+    if (runningJobs() == 0)
+        trimFreedMemory();
+}
+
+inline void runOnJobPool(std::function<void()> job)
+{
+    jobPool()->start([job = std::move(job)] {
+        ++runningJobs();
+        job();
+        if (--runningJobs() == 0 && QCoreApplication::instance())
+            QMetaObject::invokeMethod(QCoreApplication::instance(), &trimIfNoJobRuns, Qt::QueuedConnection);
+    });
 }
 
 // The application holds jobs until its main window has painted once: the window is on screen
@@ -66,7 +94,7 @@ inline void releaseJobs(bool start = true)
     held.held = false;
     for (std::function<void()> &job : std::exchange(held.jobs, {})) {
         if (start)
-            jobPool()->start(std::move(job));
+            runOnJobPool(std::move(job));
     }
 }
 
@@ -75,7 +103,7 @@ inline void startJob(std::function<void()> job)
     if (heldJobs().held)
         heldJobs().jobs.push_back(std::move(job));
     else
-        jobPool()->start(std::move(job));
+        runOnJobPool(std::move(job));
 }
 
 // Given to the work function: its cancel token, and a way to hand partial results (progress,

@@ -4,21 +4,14 @@
 
 #include "core/Heap.h"
 
+#include "common/Sanitizers.h"
+
 #include <QFile>
 #include <QTest>
 
 #include <algorithm>
 #include <cstdlib>
 #include <thread>
-
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SLUICE_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define SLUICE_ASAN 1
-#endif
 
 namespace {
 
