@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 namespace sluice::cli {
 
@@ -330,10 +331,25 @@ int answerInformationalOptions(const ProgramSpec &spec, int argc, char **argv, c
             text = manPage(spec, version);
         else
             continue;
-        std::fputs(text.toLocal8Bit().constData(), stdout);
+        if (std::fputs(text.toLocal8Bit().constData(), stdout) == EOF)
+            noteStandardOutputError(QString::fromLocal8Bit(std::strerror(errno)));
         return standardOutputComplete(errorPrefix) ? 0 : 2;
     }
     return -1;
+}
+
+namespace {
+QString &notedStandardOutputError()
+{
+    static QString reason;
+    return reason;
+}
+} // namespace
+
+void noteStandardOutputError(const QString &reason)
+{
+    if (notedStandardOutputError().isEmpty())
+        notedStandardOutputError() = reason;
 }
 
 bool standardOutputComplete(const QString &errorPrefix)
@@ -342,7 +358,9 @@ bool standardOutputComplete(const QString &errorPrefix)
     const int error = errno;
     if (flushed && !std::ferror(stdout))
         return true;
-    const QString reason = flushed ? QString() : QStringLiteral(" (%1)").arg(QString::fromLocal8Bit(std::strerror(error)));
+    const QString noted = std::exchange(notedStandardOutputError(), QString());
+    const QString why = flushed ? noted : QString::fromLocal8Bit(std::strerror(error));
+    const QString reason = why.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(why);
     std::fprintf(stderr, "%s: could not write all of the output to standard output%s; what was written is incomplete: free space "
                          "where it goes, or send it elsewhere, and run the command again\n",
                  qPrintable(errorPrefix), qPrintable(reason));

@@ -72,9 +72,14 @@ QString manPage(const ProgramSpec &spec, const QString &version);
 int answerInformationalOptions(const ProgramSpec &spec, int argc, char **argv, const QString &version, const QString &errorPrefix);
 
 // Flushes standard output. When any of what was written to it could not be (a full disk), says so
-// on standard error after `errorPrefix` ("error", a program's name), with the reason when this
-// flush is what failed, and returns false; the error is then cleared, so it is told once.
+// on standard error after `errorPrefix` ("error", a program's name), with the reason (this
+// flush's, else the first one noted), and returns false; the error is then cleared, so it is told
+// once.
 bool standardOutputComplete(const QString &errorPrefix);
+
+// Notes why a write to standard output failed, when it is known only at the write (stdio keeps
+// only that a write failed): the first reason noted is the one told.
+void noteStandardOutputError(const QString &reason);
 
 // Completion. `words` are the arguments after the program name, the last one being the word
 // under the cursor (possibly empty). The answer is one candidate per line, "word\tdescription",

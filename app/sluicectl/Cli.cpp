@@ -1,11 +1,14 @@
 #include "Cli.h"
+#include "CommandLine.h"
 
 #include "core/Paths.h"
 #include "fleet/Discovery.h"
 
 #include <QStringList>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <string_view>
 
 namespace sluice::cli {
@@ -71,7 +74,8 @@ void appendDiffText(const Context &ctx, const ObjectDiff &o, QByteArray &out)
 void writeOut(const QByteArray &bytes)
 {
     out().flush();
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+    if (std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout) != size_t(bytes.size()))
+        noteStandardOutputError(QString::fromLocal8Bit(std::strerror(errno)));
 }
 
 } // namespace
@@ -108,6 +112,18 @@ QTextStream &out()
 {
     static QTextStream stream(stdout);
     return stream;
+}
+
+bool StandardOutputFile::open()
+{
+    out().flush();
+    return QFile::open(stdout, QIODevice::WriteOnly);
+}
+
+StandardOutputFile::~StandardOutputFile()
+{
+    if (isOpen() && (!flush() || error() != QFileDevice::NoError))
+        noteStandardOutputError(errorString());
 }
 
 QTextStream &err()

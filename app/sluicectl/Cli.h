@@ -6,6 +6,7 @@
 #include "diff/ResourceDiff.h"
 #include "workspace/Workspace.h"
 
+#include <QFile>
 #include <QHash>
 #include <QTextStream>
 
@@ -28,6 +29,16 @@ struct Context
 
 QTextStream &out();
 QTextStream &err();
+
+// Standard output as a QFile, for writers that take a device: open() places it after what out()
+// holds; when it is destroyed, a write that failed is noted with QFile's reason for the check at
+// the end of the command (noteStandardOutputError).
+class StandardOutputFile : public QFile
+{
+public:
+    bool open();
+    ~StandardOutputFile() override;
+};
 
 // Prints "error: …" (and the detail) to stderr and returns ExitError.
 int fail(const Error &error);

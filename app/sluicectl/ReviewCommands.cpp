@@ -157,9 +157,8 @@ int runReview(const Context &ctx, const ReviewArgs &args)
     if (report) {
         const QByteArray text = writeReport(*report, {title, review->base.displayName(), review->head.displayName(), &diff, args.stat,
                                                       reviewCommandLine(ctx, args), QStringLiteral("sluicectl ") + QCoreApplication::applicationVersion()});
-        out().flush();
-        QFile stdoutFile;
-        if (!stdoutFile.open(stdout, QIODevice::WriteOnly) || stdoutFile.write(text) != text.size() || !stdoutFile.flush())
+        StandardOutputFile stdoutFile;
+        if (!stdoutFile.open() || stdoutFile.write(text) != text.size() || !stdoutFile.flush())
             return fail(makeError(ErrorCategory::Io, QStringLiteral("cannot write to standard output")));
         return exit;
     }
@@ -170,9 +169,8 @@ int runReview(const Context &ctx, const ReviewArgs &args)
                                                                      {QStringLiteral("commit"), review->base.commitId}}},
                                 {QStringLiteral("head"), QJsonObject{{QStringLiteral("revision"), review->head.spec},
                                                                      {QStringLiteral("commit"), review->head.commitId}}}};
-        out().flush();
-        QFile stdoutFile;
-        if (!stdoutFile.open(stdout, QIODevice::WriteOnly))
+        StandardOutputFile stdoutFile;
+        if (!stdoutFile.open())
             return fail(makeError(ErrorCategory::Io, QStringLiteral("cannot write to standard output")));
         writeDiffJson(stdoutFile, diff, sides); // object by object: a large review is not built twice
         return exit;
@@ -265,9 +263,8 @@ int runRender(const Context &ctx, const RenderArgs &args)
         err() << (set->size() == 0 ? "warning: " : "note: ") << note << Qt::endl;
 
     // Object by object: a large render is not held twice (as trees, or as one text).
-    out().flush();
-    QFile stdoutFile;
-    if (!stdoutFile.open(stdout, QIODevice::WriteOnly))
+    StandardOutputFile stdoutFile;
+    if (!stdoutFile.open())
         return fail(makeError(ErrorCategory::Io, QStringLiteral("cannot write to standard output")));
     const bool json = ctx.json || args.output == QLatin1String("json");
     if (json) // as QJsonDocument::Indented writes a List, keys in order

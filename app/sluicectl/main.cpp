@@ -11,6 +11,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QIODevice>
 
 #include <unistd.h>
 
@@ -159,6 +160,8 @@ int runCommand(int argc, char **argv)
 int checkedOutput(int code)
 {
     out().flush();
+    if (out().status() != QTextStream::Ok) // what QFile told of the write out() made last
+        noteStandardOutputError(out().device()->errorString());
     return standardOutputComplete(QStringLiteral("error")) ? code : ExitError;
 }
 

@@ -10,6 +10,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cerrno>
+#include <cstring>
+
 namespace {
 
 struct Output
@@ -191,6 +194,7 @@ private slots:
         QVERIFY2(r.exitCode == 2, qPrintable(r.err));
         QVERIFY2(r.err.startsWith(prefix + QStringLiteral(": could not write all of the output to standard output")), qPrintable(r.err));
         QVERIFY2(r.err.contains(QStringLiteral("what was written is incomplete")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral(" (%1)").arg(QString::fromLocal8Bit(std::strerror(ENOSPC)))), qPrintable(r.err));
         QCOMPARE(r.err.count(QStringLiteral("could not write")), 1);
     }
 

@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cerrno>
+#include <cstring>
 #include <signal.h>
 
 namespace {
@@ -159,6 +161,7 @@ private slots:
         QTest::newRow("review --json") << QStringList{"--json", "review", "web", "--base", "deployed", "--head", "main"};
         QTest::newRow("render") << QStringList{"render", "web", "--revision", "v1.0.0"};
         QTest::newRow("help") << QStringList{"--help"};
+        QTest::newRow("history") << QStringList{"history", "web"}; // through out(), a QTextStream
     }
     void outputToAFullDisk()
     {
@@ -169,6 +172,7 @@ private slots:
         QVERIFY2(r.exitCode == 2, r.err.constData());
         QVERIFY2(r.err.startsWith("error: could not write all of the output to standard output"), r.err.constData());
         QVERIFY2(r.err.contains("what was written is incomplete"), r.err.constData());
+        QVERIFY2(r.err.contains(" (" + QByteArray(std::strerror(ENOSPC)) + ')'), r.err.constData()); // why, whichever write failed
     }
 
     void reviewJson()
