@@ -114,7 +114,7 @@ QTextStream &out()
     return stream;
 }
 
-bool StandardOutputFile::open()
+bool StandardOutputFile::openAfterOut()
 {
     out().flush();
     return QFile::open(stdout, QIODevice::WriteOnly);

@@ -30,13 +30,13 @@ struct Context
 QTextStream &out();
 QTextStream &err();
 
-// Standard output as a QFile, for writers that take a device: open() places it after what out()
-// holds; when it is destroyed, a write that failed is noted with QFile's reason for the check at
-// the end of the command (noteStandardOutputError).
+// Standard output as a QFile, for writers that take a device: openAfterOut() places it after
+// what out() holds; when it is destroyed, a write that failed is noted with QFile's reason for
+// the check at the end of the command (noteStandardOutputError).
 class StandardOutputFile : public QFile
 {
 public:
-    bool open();
+    bool openAfterOut();
     ~StandardOutputFile() override;
 };
 

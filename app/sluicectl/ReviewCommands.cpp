@@ -158,7 +158,7 @@ int runReview(const Context &ctx, const ReviewArgs &args)
         const QByteArray text = writeReport(*report, {title, review->base.displayName(), review->head.displayName(), &diff, args.stat,
                                                       reviewCommandLine(ctx, args), QStringLiteral("sluicectl ") + QCoreApplication::applicationVersion()});
         StandardOutputFile stdoutFile;
-        if (!stdoutFile.open() || stdoutFile.write(text) != text.size() || !stdoutFile.flush())
+        if (!stdoutFile.openAfterOut() || stdoutFile.write(text) != text.size() || !stdoutFile.flush())
             return fail(makeError(ErrorCategory::Io, QStringLiteral("cannot write to standard output")));
         return exit;
     }
@@ -170,7 +170,7 @@ int runReview(const Context &ctx, const ReviewArgs &args)
                                 {QStringLiteral("head"), QJsonObject{{QStringLiteral("revision"), review->head.spec},
                                                                      {QStringLiteral("commit"), review->head.commitId}}}};
         StandardOutputFile stdoutFile;
-        if (!stdoutFile.open())
+        if (!stdoutFile.openAfterOut())
             return fail(makeError(ErrorCategory::Io, QStringLiteral("cannot write to standard output")));
         writeDiffJson(stdoutFile, diff, sides); // object by object: a large review is not built twice
         return exit;
@@ -264,7 +264,7 @@ int runRender(const Context &ctx, const RenderArgs &args)
 
     // Object by object: a large render is not held twice (as trees, or as one text).
     StandardOutputFile stdoutFile;
-    if (!stdoutFile.open())
+    if (!stdoutFile.openAfterOut())
         return fail(makeError(ErrorCategory::Io, QStringLiteral("cannot write to standard output")));
     const bool json = ctx.json || args.output == QLatin1String("json");
     if (json) // as QJsonDocument::Indented writes a List, keys in order
