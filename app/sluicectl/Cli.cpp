@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 namespace sluice::cli {
@@ -25,33 +26,77 @@ const char *changeColor(ChangeKind kind)
     return "0";
 }
 
-QChar changeMark(ChangeKind kind)
+char changeMark(ChangeKind kind)
 {
     switch (kind) {
-    case ChangeKind::Added: return QLatin1Char('+');
-    case ChangeKind::Removed: return QLatin1Char('-');
-    case ChangeKind::Changed: return QLatin1Char('~');
-    case ChangeKind::Unchanged: return QLatin1Char('=');
+    case ChangeKind::Added: return '+';
+    case ChangeKind::Removed: return '-';
+    case ChangeKind::Changed: return '~';
+    case ChangeKind::Unchanged: return '=';
     }
-    return QLatin1Char(' ');
+    return ' ';
 }
 
 // Of one field value on its line: the object's diff below shows all of a long value (a
 // dashboard's JSON is 100 KB on one line).
 constexpr qsizetype kMaxValueChars = 200;
 
-QString shownValue(const FieldValue &value)
+// `text` as UTF-8: ASCII (kinds, names, paths) a byte per character, without a conversion.
+void appendUtf8(std::string &out, QStringView text)
 {
-    return value.isAbsent() ? QStringLiteral("(absent)") : elideMiddle(fieldValueText(value), kMaxValueChars);
+    const size_t start = out.size();
+    out.resize(start + size_t(text.size()));
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t c = text[i].unicode();
+        if (c >= 0x80) {
+            out.resize(start);
+            const QByteArray utf8 = text.toUtf8();
+            out.append(utf8.constData(), size_t(utf8.size()));
+            return;
+        }
+        out[start + size_t(i)] = char(c);
+    }
+}
+
+void appendUtf8(std::string &out, const QByteArray &bytes)
+{
+    out.append(bytes.constData(), size_t(bytes.size()));
+}
+
+// key.displayName(), written as UTF-8.
+void appendDisplayName(std::string &out, const ResourceKey &key)
+{
+    appendUtf8(out, key.kind);
+    if (!key.group.isEmpty()) {
+        out += '.';
+        appendUtf8(out, key.group);
+    }
+    out += ' ';
+    if (!key.ns.isEmpty()) {
+        appendUtf8(out, key.ns);
+        out += '/';
+    }
+    appendUtf8(out, key.name);
+}
+
+// As UTF-8: a value of 200 bytes at most has no more characters than that.
+void appendShownValue(std::string &out, const FieldValue &value)
+{
+    if (value.isAbsent()) {
+        out += "(absent)";
+        return;
+    }
+    const QByteArray text = fieldValueUtf8(value);
+    appendUtf8(out, text.size() <= kMaxValueChars ? text : elideMiddle(QString::fromUtf8(text), kMaxValueChars).toUtf8());
 }
 
 // An object's diff text, UTF-8 as it is: uncoloured and without an empty line to leave out (a
 // diff has none), whole; else line by line, each coloured by what it is.
-void appendDiffText(const Context &ctx, const ObjectDiff &o, QByteArray &out)
+void appendDiffText(const Context &ctx, const ObjectDiff &o, std::string &out)
 {
     const std::string_view text(o.diff.constData(), o.diff.size()); // its find is memchr's speed; QByteArray's is not
     if (!ctx.color && text.ends_with('\n') && !text.starts_with('\n') && text.find("\n\n") == text.npos) {
-        out += o.diff;
+        out += text;
         return;
     }
     for (const QByteArray &line : o.diff.split('\n')) {
@@ -63,18 +108,18 @@ void appendDiffText(const Context &ctx, const ObjectDiff &o, QByteArray &out)
                            : line.startsWith('@')                          ? "36"
                                                                            : nullptr;
         if (ctx.color && code)
-            out += "\x1b[" + QByteArray(code) + 'm' + line + "\x1b[0m\n";
+            out.append("\x1b[").append(code).append("m").append(line.constData(), size_t(line.size())).append("\x1b[0m\n");
         else
-            out += line + '\n';
+            out.append(line.constData(), size_t(line.size())).append("\n");
     }
 }
 
 // Bytes for standard output after what out() holds: its text is flushed to the same FILE first
 // (no system call when it holds none), then these are buffered there too.
-void writeOut(const QByteArray &bytes)
+void writeOut(std::string_view bytes)
 {
     out().flush();
-    if (std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout) != size_t(bytes.size()))
+    if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size())
         noteStandardOutputError(QString::fromLocal8Bit(std::strerror(errno)));
 }
 
@@ -91,17 +136,34 @@ QString summaryLine(const DiffSummary &s)
 
 void printObjectDiff(const Context &ctx, const ObjectDiff &o, const QString &note, bool stat)
 {
-    QString line = QStringLiteral("%1 %2").arg(changeMark(o.change)).arg(o.key.displayName());
+    // Made as UTF-8 bytes (the diff texts are UTF-8, which QTextStream took to UTF-16 and back),
+    // in one buffer for every object printed.
+    static std::string text;
+    text.clear();
+    if (ctx.color)
+        text.append("\x1b[").append(changeColor(o.change)).append("m");
+    text += changeMark(o.change);
+    text += ' ';
+    appendDisplayName(text, o.key);
     if (o.change == ChangeKind::Changed)
-        line += QStringLiteral(" (%1 field%2)").arg(o.fields.size()).arg(o.fields.size() == 1 ? "" : "s");
-    if (!note.isEmpty())
-        line += QStringLiteral("  ") + note;
-    // Written as UTF-8 bytes: the diff texts are UTF-8, which QTextStream took to UTF-16 and back.
-    QByteArray text = paint(ctx, changeColor(o.change), line).toUtf8() + '\n';
+        text.append(" (").append(std::to_string(o.fields.size())).append(o.fields.size() == 1 ? " field)" : " fields)");
+    if (!note.isEmpty()) {
+        text += "  ";
+        appendUtf8(text, note);
+    }
+    if (ctx.color)
+        text += "\x1b[0m";
+    text += '\n';
     if (!stat) {
-        for (const FieldChange &f : o.fields)
-            text += (QStringLiteral("    ") + f.path + QStringLiteral(": ") + shownValue(f.before) + QStringLiteral(" → ") +
-                     shownValue(f.after) + QLatin1Char('\n')).toUtf8();
+        for (const FieldChange &f : o.fields) {
+            text += "    ";
+            appendUtf8(text, f.path);
+            text += ": ";
+            appendShownValue(text, f.before);
+            text += " \u2192 "; // →
+            appendShownValue(text, f.after);
+            text += '\n';
+        }
         appendDiffText(ctx, o, text);
         text += '\n';
     }

@@ -388,6 +388,28 @@ QString jsonValueText(const QJsonValue &value)
     return scalarText(tree, tree.root());
 }
 
+// The text of a value that shows as its stored bytes: a string a YAML reader takes back as that
+// string, an integer of up to 15 digits (a double holds it exactly), true, false or null.
+std::optional<QByteArrayView> bareText(const FieldValue &value)
+{
+    const QByteArrayView bytes = value.bytes();
+    if (bytes.startsWith('s')) {
+        const QByteArrayView text = bytes.sliced(1);
+        const bool bare = !text.isEmpty() && !text.startsWith('[') && !text.startsWith('{') && !text.startsWith('"') &&
+                          yaml::isPlainString(text);
+        return bare ? std::optional(text) : std::nullopt;
+    }
+    if (bytes.size() < 3 || !bytes.startsWith('[') || !bytes.endsWith(']'))
+        return std::nullopt;
+    const QByteArrayView inner = bytes.sliced(1, bytes.size() - 2);
+    if (inner == "true" || inner == "false" || inner == "null")
+        return inner;
+    const QByteArrayView digits = inner.startsWith('-') ? inner.sliced(1) : inner;
+    const bool integer = !digits.isEmpty() && digits.size() <= 15 && (digits.front() != '0' || inner == "0") &&
+                         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return integer ? std::optional(inner) : std::nullopt;
+}
+
 } // namespace
 
 bool isOrderValue(const FieldValue &value)
@@ -397,7 +419,16 @@ bool isOrderValue(const FieldValue &value)
 
 QString fieldValueText(const FieldValue &value)
 {
+    if (const auto bare = bareText(value))
+        return QString::fromUtf8(*bare);
     return value.isAbsent() ? QString() : jsonValueText(value.toJson());
+}
+
+QByteArray fieldValueUtf8(const FieldValue &value)
+{
+    if (const auto bare = bareText(value))
+        return bare->toByteArray();
+    return fieldValueText(value).toUtf8();
 }
 
 } // namespace sluice

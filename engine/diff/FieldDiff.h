@@ -59,6 +59,9 @@ QList<FieldChange> diffFields(const yaml::CompactTree &before, yaml::CompactTree
 // another type quoted: "true" vs true), objects and lists as compact JSON, an order value as
 // "order a,b", "" when absent.
 QString fieldValueText(const FieldValue &value);
+// The same as UTF-8: most values (a plain string, a short integer, true, false, null) are their
+// stored bytes, without going through QJsonValue.
+QByteArray fieldValueUtf8(const FieldValue &value);
 
 // Whether a field change's side is a keyed list's order (see diffFields).
 bool isOrderValue(const FieldValue &value);

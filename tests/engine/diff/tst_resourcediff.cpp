@@ -253,6 +253,53 @@ private slots:
         QCOMPARE(fieldValueText(FieldValue()), QString());
     }
 
+    // How a field change shows a value: scalars as YAML writes them (only a string a reader would
+    // take for another type quoted), lists and maps as compact JSON; the same as UTF-8. Most values
+    // are shown straight from their bytes; these pin that they show as the general path did.
+    void fieldValueTextShowsValuesAsYamlWrites_data()
+    {
+        QTest::addColumn<QJsonValue>("value");
+        QTest::addColumn<QString>("shown");
+        const auto row = [](const char *name, const QJsonValue &value, const QString &shown) {
+            QTest::newRow(name) << value << shown;
+        };
+        row("string", QStringLiteral("web"), QStringLiteral("web"));
+        row("string with spaces", QStringLiteral("registry.example.com/app:1.0 x"), QStringLiteral("registry.example.com/app:1.0 x"));
+        row("non-ASCII string", QStringLiteral("h\u00e9 \u2192"), QStringLiteral("h\u00e9 \u2192"));
+        row("empty string", QString(), QStringLiteral("\"\""));
+        row("string true", QStringLiteral("true"), QStringLiteral("\"true\""));
+        row("string null", QStringLiteral("null"), QStringLiteral("\"null\""));
+        row("string 8080", QStringLiteral("8080"), QStringLiteral("\"8080\""));
+        row("string 007", QStringLiteral("007"), QStringLiteral("\"007\""));
+        row("string 1.5", QStringLiteral("1.5"), QStringLiteral("\"1.5\""));
+        row("string list", QStringLiteral("[a]"), QStringLiteral("\"[a]\""));
+        row("string map", QStringLiteral("{a"), QStringLiteral("\"{a\""));
+        row("string quoted", QStringLiteral("\"x\""), QStringLiteral("\"\\\"x\\\"\""));
+        row("string with a line break", QStringLiteral("a\nb"), QStringLiteral("a\nb")); // a string all the same
+        row("string with colon space", QStringLiteral("a: b"), QStringLiteral("a: b"));
+        row("integer", 2, QStringLiteral("2"));
+        row("zero", 0, QStringLiteral("0"));
+        row("negative", -5, QStringLiteral("-5"));
+        row("15 digits", QJsonValue(qint64(123456789012345)), QStringLiteral("123456789012345"));
+        row("16 digits", QJsonValue(qint64(1234567890123456)), QStringLiteral("1234567890123456"));
+        row("past a double", QJsonValue(qint64(1) << 60), QStringLiteral("1152921504606846976"));
+        row("double", 2.5, QStringLiteral("2.5"));
+        row("true", true, QStringLiteral("true"));
+        row("false", false, QStringLiteral("false"));
+        row("null", QJsonValue(QJsonValue::Null), QStringLiteral("null"));
+        row("list", QJsonArray{1, QStringLiteral("a")}, QStringLiteral("[1,\"a\"]"));
+        row("map", QJsonObject{{QStringLiteral("k"), QJsonArray{}}}, QStringLiteral("{\"k\":[]}"));
+    }
+    void fieldValueTextShowsValuesAsYamlWrites()
+    {
+        QFETCH(QJsonValue, value);
+        QFETCH(QString, shown);
+        const FieldValue field(value);
+        QCOMPARE(fieldValueText(field), shown);
+        QCOMPARE(fieldValueUtf8(field), shown.toUtf8());
+        QCOMPARE(fieldValueText(*FieldValue::fromBytes(field.bytes())), shown);
+    }
+
     void storedDiffReadsBackTheSame_data() { golden_data(); }
     void storedDiffReadsBackTheSame()
     {
