@@ -5,6 +5,7 @@
 #include <QVariant>
 
 #include <cmath>
+#include <cstring>
 
 namespace sluice::json {
 
@@ -46,6 +47,48 @@ inline bool plainUnits(quint64 w)
     const quint64 notQuote = (w ^ ('"' * kUnits)) + 0x7F * kUnits;
     const quint64 notBackslash = (w ^ ('\\' * kUnits)) + 0x7F * kUnits;
     return (notControl & notQuote & notBackslash & kBit7) == kBit7;
+}
+
+// The end of the run of bytes at `p` that isPlain takes as they are, eight at a time first (the
+// test of plainUnits for eight bytes: each below 0x80, then 0x20 or more, not '"', not '\\').
+inline const char *plainRunEnd(const char *p, const char *end)
+{
+    constexpr quint64 kBytes = 0x0101010101010101ULL, kBit7 = 0x80 * kBytes;
+    for (; end - p >= 8; p += 8) {
+        const quint64 w = qFromUnaligned<quint64>(p);
+        const quint64 notControl = w + 0x60 * kBytes;
+        const quint64 notQuote = (w ^ ('"' * kBytes)) + 0x7F * kBytes;
+        const quint64 notBackslash = (w ^ ('\\' * kBytes)) + 0x7F * kBytes;
+        if ((w & kBit7) || (notControl & notQuote & notBackslash & kBit7) != kBit7)
+            break;
+    }
+    while (p < end && isPlain(char16_t(uchar(*p))))
+        ++p;
+    return p;
+}
+
+// An ASCII character that isPlain is not, escaped as QJsonDocument escapes it, written at `o`;
+// returns the end.
+inline char *escapeAscii(char16_t c, char *o)
+{
+    static const char hex[] = "0123456789abcdef";
+    *o++ = '\\';
+    switch (c) {
+    case '"': *o++ = '"'; break;
+    case '\\': *o++ = '\\'; break;
+    case '\b': *o++ = 'b'; break;
+    case '\f': *o++ = 'f'; break;
+    case '\n': *o++ = 'n'; break;
+    case '\r': *o++ = 'r'; break;
+    case '\t': *o++ = 't'; break;
+    default:
+        *o++ = 'u';
+        *o++ = '0';
+        *o++ = '0';
+        *o++ = hex[c >> 4];
+        *o++ = hex[c & 0xF];
+    }
+    return o;
 }
 
 // A double as QJsonDocument writes it: an integral value up to 2^53 as an integer, others in the
@@ -108,7 +151,6 @@ void appendValue(const Value &value, QByteArray &out)
 // first, then written through a pointer into exactly that room.
 void appendString(const QString &text, QByteArray &out)
 {
-    static const char hex[] = "0123456789abcdef";
     const char16_t *begin = reinterpret_cast<const char16_t *>(text.constData());
     const char16_t *end = begin + text.size();
     // The leading run of units written as they are, four at a time: most strings are only that.
@@ -137,26 +179,10 @@ void appendString(const QString &text, QByteArray &out)
     while (p < end) {
         const char16_t c = *p++;
         if (c < 0x80) {
-            if (c >= 0x20 && c != '"' && c != '\\') {
+            if (isPlain(c))
                 *o++ = char(c);
-                continue;
-            }
-            *o++ = '\\';
-            switch (c) {
-            case '"': *o++ = '"'; break;
-            case '\\': *o++ = '\\'; break;
-            case '\b': *o++ = 'b'; break;
-            case '\f': *o++ = 'f'; break;
-            case '\n': *o++ = 'n'; break;
-            case '\r': *o++ = 'r'; break;
-            case '\t': *o++ = 't'; break;
-            default:
-                *o++ = 'u';
-                *o++ = '0';
-                *o++ = '0';
-                *o++ = hex[c >> 4];
-                *o++ = hex[c & 0xF];
-            }
+            else
+                o = escapeAscii(c, o);
         } else if (c < 0x800) {
             *o++ = char(0xC0 | (c >> 6));
             *o++ = char(0x80 | (c & 0x3F));
@@ -172,6 +198,42 @@ void appendString(const QString &text, QByteArray &out)
             *o++ = char(0x80 | ((u >> 6) & 0x3F));
             *o++ = char(0x80 | (u & 0x3F));
         }
+    }
+    *o++ = '"';
+    Q_ASSERT(o == out.constData() + out.size());
+}
+
+void appendUtf8String(QByteArrayView utf8, QByteArray &out)
+{
+    const char *begin = utf8.data(), *end = begin + utf8.size();
+    // Measured first (a run of plain bytes at a time, a byte that is not ASCII sending the text
+    // to appendString: QString replaces a sequence that is not UTF-8, as its callers saw it),
+    // then written through a pointer into exactly that room.
+    qsizetype size = 2;
+    for (const char *p = begin; p < end; ++p) {
+        const char *run = plainRunEnd(p, end);
+        size += run - p;
+        if (run == end)
+            break;
+        if (uchar(*run) >= 0x80) {
+            appendString(QString::fromUtf8(utf8), out);
+            return;
+        }
+        size += encodedSize(char16_t(*run), nullptr, nullptr); // ASCII: no surrogate follows
+        p = run;
+    }
+    const qsizetype start = out.size();
+    out.resize(start + size);
+    char *o = out.data() + start;
+    *o++ = '"';
+    for (const char *p = begin; p < end; ++p) {
+        const char *run = plainRunEnd(p, end);
+        std::memcpy(o, p, size_t(run - p));
+        o += run - p;
+        if (run == end)
+            break;
+        o = escapeAscii(char16_t(*run), o);
+        p = run;
     }
     *o++ = '"';
     Q_ASSERT(o == out.constData() + out.size());

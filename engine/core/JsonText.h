@@ -16,6 +16,9 @@ void appendCompact(const QJsonArray &array, QByteArray &out);
 void appendCompact(const QJsonValue &value, QByteArray &out); // a scalar too
 // `text` as a JSON string literal, quotes included.
 void appendString(const QString &text, QByteArray &out);
+// The same for UTF-8 text (what appendString writes for QString::fromUtf8(utf8)): ASCII is
+// escaped in place, without the trip to UTF-16 and back.
+void appendUtf8String(QByteArrayView utf8, QByteArray &out);
 
 inline QByteArray compact(const QJsonObject &object)
 {

@@ -87,6 +87,24 @@ private slots:
         }
     }
 
+    // UTF-8 text is written as Qt writes the string it decodes to: every kind of unit at every
+    // offset around the eight-byte ASCII check, and bytes that are not UTF-8 (U+FFFD each).
+    void utf8TextAsQtWritesItsString()
+    {
+        const QByteArray kinds[] = {"\"", "\\", "\n", "\x1F", "\x7F", " ", "~", "é", "€", "\xF0\x9F\x9A\x80", "\xFF", "\xC3"};
+        for (const QByteArray &kind : kinds) {
+            for (int before = 0; before < 18; ++before) {
+                for (int after = 0; after < 10; ++after) {
+                    const QByteArray utf8 = QByteArray(before, 'a') + kind + QByteArray(after, 'z');
+                    QByteArray written("x");
+                    json::appendUtf8String(utf8, written);
+                    const QByteArray qt = QJsonDocument(QJsonArray{QString::fromUtf8(utf8)}).toJson(QJsonDocument::Compact);
+                    QCOMPARE(written, "x" + qt.mid(1, qt.size() - 2));
+                }
+            }
+        }
+    }
+
     // A lone surrogate cannot be UTF-8: it is written as U+FFFD, and the text stays valid JSON.
     void loneSurrogate()
     {

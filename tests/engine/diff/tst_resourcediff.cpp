@@ -116,6 +116,14 @@ private slots:
         QJsonObject expected = diffToJson(*diff);
         expected.insert(QStringLiteral("base"), extra.value(QStringLiteral("base")));
         QCOMPARE(parsed.object(), expected);
+        // Its objects are the bytes QJsonDocument writes for each, indented two levels.
+        QByteArray objects;
+        for (const QJsonValue &object : expected.value(QStringLiteral("objects")).toArray()) {
+            QByteArray text = QJsonDocument(object.toObject()).toJson(QJsonDocument::Indented);
+            text.chop(1);
+            objects += (objects.isEmpty() ? "[\n        " : ",\n        ") + text.replace("\n", "\n        ");
+        }
+        QVERIFY2(streamed.data().contains(objects), streamed.data().constData());
     }
 
     // Texts written on demand, one object at a time, are the texts a full diff writes, masks
