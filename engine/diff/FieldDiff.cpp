@@ -181,6 +181,27 @@ FieldChange orderChange(const QString &path, const MergeKey &key, const List &be
 
 const FieldValue kAbsent;
 
+// FieldValue(tree.toJson(node)) made straight from the tree for what most changes hold: an ASCII
+// string, an integer, true, false or null (the same bytes; anything else through QJsonValue).
+FieldValue valueOf(const CompactTree &tree, Node node)
+{
+    QByteArray bytes;
+    switch (tree.type(node)) {
+    case CompactTree::Type::String: {
+        const QByteArrayView text = tree.string(node);
+        if (!std::all_of(text.begin(), text.end(), [](char c) { return uchar(c) < 0x80; }))
+            return FieldValue(tree.toJson(node));
+        bytes = 's' + text.toByteArray();
+        break;
+    }
+    case CompactTree::Type::Integer: bytes = '[' + QByteArray::number(tree.integer(node)) + ']'; break;
+    case CompactTree::Type::Bool: bytes = tree.boolean(node) ? "[true]" : "[false]"; break;
+    case CompactTree::Type::Null: bytes = "[null]"; break;
+    default: return FieldValue(tree.toJson(node));
+    }
+    return *FieldValue::fromBytes(bytes);
+}
+
 // The changes between two trees, in the order of their fields.
 class FieldDiffer
 {
@@ -222,7 +243,7 @@ private:
         if (m_before.isSequence(before) && m_after.isSequence(after))
             arrays(path, {m_before, before}, {m_after, after});
         else
-            m_out.append({path, m_before.toJson(before), m_after.toJson(after)});
+            m_out.append({path, valueOf(m_before, before), valueOf(m_after, after)});
     }
 
     void objects(const Path &path, Node before, Node after)
@@ -236,10 +257,10 @@ private:
             const QByteArrayView bKey = b < bSize ? m_before.key(before, b) : QByteArrayView();
             const QByteArrayView aKey = a < aSize ? m_after.key(after, a) : QByteArrayView();
             if (a == aSize || (b < bSize && CompactTree::keyLess(bKey, aKey))) {
-                m_out.append({Path{&path, bKey}.text(), m_before.toJson(m_before.value(before, b)), kAbsent});
+                m_out.append({Path{&path, bKey}.text(), valueOf(m_before, m_before.value(before, b)), kAbsent});
                 ++b;
             } else if (b == bSize || CompactTree::keyLess(aKey, bKey)) {
-                m_out.append({Path{&path, aKey}.text(), kAbsent, m_after.toJson(m_after.value(after, a))});
+                m_out.append({Path{&path, aKey}.text(), kAbsent, valueOf(m_after, m_after.value(after, a))});
                 ++a;
             } else {
                 values(Path{&path, bKey}, m_before.value(before, b), m_after.value(after, a));
@@ -253,7 +274,7 @@ private:
     {
         const bool objectLists = before.ofObjects() && after.ofObjects() && !(before.size() == 0 && after.size() == 0);
         if (!objectLists) {
-            m_out.append({path, m_before.toJson(before.node), m_after.toJson(after.node)});
+            m_out.append({path, valueOf(m_before, before.node), valueOf(m_after, after.node)});
             return;
         }
         if (const MergeKey *key = findMergeKey(lastSegment(path), before, after)) {
@@ -269,13 +290,13 @@ private:
                     values(itemPath, item, *it);
                     matched.insert(id);
                 } else {
-                    m_out.append({itemPath, m_before.toJson(item), kAbsent});
+                    m_out.append({itemPath, valueOf(m_before, item), kAbsent});
                 }
             }
             for (qsizetype i = 0; i < after.size(); ++i) {
                 const QString id = identity(m_after, after.at(i), *key);
                 if (!matched.contains(id))
-                    m_out.append({path + selector(*key, id), kAbsent, m_after.toJson(after.at(i))});
+                    m_out.append({path + selector(*key, id), kAbsent, valueOf(m_after, after.at(i))});
             }
             if (FieldChange order = orderChange(path, *key, before, after, matched); !order.path.isEmpty())
                 m_out.append(std::move(order));
@@ -285,9 +306,9 @@ private:
         for (qsizetype i = 0; i < common; ++i)
             values(path + QStringLiteral("[%1]").arg(i), before.at(i), after.at(i));
         for (qsizetype i = common; i < before.size(); ++i)
-            m_out.append({path + QStringLiteral("[%1]").arg(i), m_before.toJson(before.at(i)), kAbsent});
+            m_out.append({path + QStringLiteral("[%1]").arg(i), valueOf(m_before, before.at(i)), kAbsent});
         for (qsizetype i = common; i < after.size(); ++i)
-            m_out.append({path + QStringLiteral("[%1]").arg(i), kAbsent, m_after.toJson(after.at(i))});
+            m_out.append({path + QStringLiteral("[%1]").arg(i), kAbsent, valueOf(m_after, after.at(i))});
     }
 
     const CompactTree &m_before;

@@ -6,12 +6,15 @@
 #include "diff/SecretMask.h"
 #include "render/Scope.h"
 #include "render/YamlScan.h"
+#include "render/YamlTree.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QBuffer>
 #include <QJsonDocument>
 #include <QTest>
+
+#include <limits>
 
 using namespace sluice;
 
@@ -259,6 +262,43 @@ private slots:
         QVERIFY(!FieldValue::fromBytes("[1"));
         QCOMPARE(fieldValueText(FieldValue(QStringLiteral("true"))), QStringLiteral("\"true\""));
         QCOMPARE(fieldValueText(FieldValue()), QString());
+    }
+
+    // A changed field holds the bytes FieldValue makes from the value's QJsonValue, whatever its
+    // kind (scalars are made straight from the tree).
+    void changedValuesHoldTheirJsonBytes()
+    {
+        const QList<std::pair<QByteArray, QJsonValue>> values{
+            {"web", QStringLiteral("web")},
+            {"\"h\u00e9\"", QStringLiteral("h\u00e9")},
+            {"\"\"", QString()},
+            {"\"8080\"", QStringLiteral("8080")},
+            {"8080", 8080},
+            {"-5", -5},
+            {"0", 0},
+            {"1152921504606846976", QJsonValue(qint64(1) << 60)},
+            {"-9223372036854775808", QJsonValue(std::numeric_limits<qint64>::min())},
+            {"2.5", 2.5},
+            {"true", true},
+            {"false", false},
+            {"null", QJsonValue(QJsonValue::Null)},
+            {"{a: 1}", QJsonObject{{QStringLiteral("a"), 1}}},
+            {"[1, a]", QJsonArray{1, QStringLiteral("a")}},
+        };
+        QByteArray before = "v:\n", after = "v:\n";
+        for (qsizetype i = 0; i < values.size(); ++i) {
+            before += "  f" + QByteArray::number(i) + ": was\n";
+            after += "  f" + QByteArray::number(i) + ": " + values[i].first + '\n';
+        }
+        const auto a = yaml::parseCompact(before, QStringLiteral("before")), b = yaml::parseCompact(after, QStringLiteral("after"));
+        QVERIFY(a && b);
+        const QList<FieldChange> changes = diffFields(*a, a->root(), *b, b->root());
+        QCOMPARE(changes.size(), values.size());
+        for (const FieldChange &change : changes) {
+            const qsizetype i = change.path.mid(QStringLiteral("v.f").size()).toInt();
+            QCOMPARE(change.after.bytes(), FieldValue(values[i].second).bytes());
+            QCOMPARE(change.before.bytes(), FieldValue(QJsonValue(QStringLiteral("was"))).bytes());
+        }
     }
 
     // How a field change shows a value: scalars as YAML writes them (only a string a reader would
