@@ -79,14 +79,16 @@ void appendDisplayName(std::string &out, const ResourceKey &key)
     appendUtf8(out, key.name);
 }
 
-// As UTF-8: a value of 200 bytes at most has no more characters than that.
+// As UTF-8, on one line: a multi-line text's line breaks shown as ↵ (as the HTML report shows
+// them; the diff below has its lines). A value of 200 bytes at most has no more characters.
 void appendShownValue(std::string &out, const FieldValue &value)
 {
     if (value.isAbsent()) {
         out += "(absent)";
         return;
     }
-    const QByteArray text = fieldValueUtf8(value);
+    QByteArray text = fieldValueUtf8(value);
+    text.replace('\n', "\u21b5");
     appendUtf8(out, text.size() <= kMaxValueChars ? text : elideMiddle(QString::fromUtf8(text), kMaxValueChars).toUtf8());
 }
 

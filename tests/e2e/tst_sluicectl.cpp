@@ -291,6 +291,29 @@ private slots:
         QCOMPARE(changed.value("fields").toArray().at(0).toObject().value("after").toString(), QString::fromUtf8(value));
     }
 
+    // A multi-line value stays on its field line, its line breaks shown as ↵; --json keeps them.
+    void multiLineFieldValueStaysOnItsLine()
+    {
+        QFile config(m_repo + "/apps/web/base/configmap.yaml");
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        const QByteArray original = config.readAll();
+        config.close();
+        QVERIFY(original.contains("  LOG_LEVEL: info\n"));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(QByteArray(original).replace("  LOG_LEVEL: info\n", "  LOG_LEVEL: |\n    one\n    two\n"));
+        config.close();
+        const Run text = sluicectl({"review", "web", "--base", "HEAD", "--head", "WORKTREE"});
+        const Run json = sluicectl({"--json", "review", "web", "--base", "HEAD", "--head", "WORKTREE"});
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(original);
+        config.close();
+        QCOMPARE(text.exitCode, 1);
+        QVERIFY2(text.out.contains("\n    data.LOG_LEVEL: info \u2192 one\u21b5two\u21b5\n"), text.out.constData());
+        QCOMPARE(json.exitCode, 1);
+        const QJsonObject changed = this->json(json).value("objects").toArray().at(0).toObject();
+        QCOMPARE(changed.value("fields").toArray().at(0).toObject().value("after").toString(), QStringLiteral("one\ntwo\n"));
+    }
+
     void malformedManifestInWorktree()
     {
         QFile bad(m_repo + "/apps/status/broken.yaml");
