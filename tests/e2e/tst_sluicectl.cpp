@@ -113,6 +113,9 @@ private slots:
         QVERIFY2(error.isEmpty(), qPrintable(error));
     }
 
+    // The demo's sandbox, started on demand by the commands that need a cluster, goes with the test.
+    void cleanupTestCase() { QCOMPARE(sluicectl({"sandbox", "stop"}).exitCode, 0); }
+
     void help()
     {
         const Run r = sluicectl({"--help"});
