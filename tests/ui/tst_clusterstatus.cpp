@@ -32,6 +32,8 @@
 #include "sync/Cluster.h"
 
 #include <QCheckBox>
+#include <QDir>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -77,6 +79,14 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         qputenv("XDG_CACHE_HOME", m_dir.filePath("cache").toUtf8());
         qputenv("SLUICE_SANDBOX_BIN", SLUICE_BINARY_DIR "/app/sluice-sandbox/sluice-sandbox");
+    }
+
+    // After each test, passed or not, the sandboxes of its demos are stopped: a failed check
+    // returns before the test's own `sandbox stop`.
+    void cleanup()
+    {
+        for (const QFileInfo &demo : QDir(m_dir.path()).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot))
+            (void)sync::stopSandbox(demo.filePath() + QStringLiteral("/.sluice/sandbox"));
     }
 
     void windowStartsAndStopsItsSandbox()
