@@ -79,19 +79,6 @@ void appendDisplayName(std::string &out, const ResourceKey &key)
     appendUtf8(out, key.name);
 }
 
-// As UTF-8, on one line: a multi-line text's line breaks shown as ↵ (as the HTML report shows
-// them; the diff below has its lines). A value of 200 bytes at most has no more characters.
-void appendShownValue(std::string &out, const FieldValue &value)
-{
-    if (value.isAbsent()) {
-        out += "(absent)";
-        return;
-    }
-    QByteArray text = fieldValueUtf8(value);
-    text.replace('\n', "\u21b5");
-    appendUtf8(out, text.size() <= kMaxValueChars ? text : elideMiddle(QString::fromUtf8(text), kMaxValueChars).toUtf8());
-}
-
 // An object's diff text, UTF-8 as it is: uncoloured and without an empty line to leave out (a
 // diff has none), whole; else line by line, each coloured by what it is.
 void appendDiffText(const Context &ctx, const ObjectDiff &o, std::string &out)
@@ -161,9 +148,9 @@ void printObjectDiff(const Context &ctx, const ObjectDiff &o, const QString &not
             text += "    ";
             appendUtf8(text, f.path);
             text += ": ";
-            appendShownValue(text, f.before);
+            appendUtf8(text, fieldValueLine(f.before, kMaxValueChars));
             text += " \u2192 "; // →
-            appendShownValue(text, f.after);
+            appendUtf8(text, fieldValueLine(f.after, kMaxValueChars));
             text += '\n';
         }
         appendDiffText(ctx, o, text);

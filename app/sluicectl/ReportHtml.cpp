@@ -108,12 +108,9 @@ QByteArray anchor(int index)
     return "object-" + QByteArray::number(index + 1);
 }
 
-// A field's value on one line: a multi-line text's line breaks shown as ↵.
 QString shownValue(const FieldValue &value)
 {
-    if (value.isAbsent())
-        return QStringLiteral("(absent)");
-    return elideMiddle(fieldValueText(value).replace(QLatin1Char('\n'), QStringLiteral("\u21b5")), kMaxValueChars);
+    return QString::fromUtf8(fieldValueLine(value, kMaxValueChars));
 }
 
 class HtmlWriter final : public ReportWriter

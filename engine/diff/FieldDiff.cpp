@@ -1,5 +1,6 @@
 #include "FieldDiff.h"
 
+#include "core/Result.h"
 #include "render/YamlScalar.h"
 
 #include <QJsonArray>
@@ -450,6 +451,16 @@ QByteArray fieldValueUtf8(const FieldValue &value)
     if (const auto bare = bareText(value))
         return bare->toByteArray();
     return fieldValueText(value).toUtf8();
+}
+
+QByteArray fieldValueLine(const FieldValue &value, qsizetype maxChars)
+{
+    if (value.isAbsent())
+        return QByteArrayLiteral("(absent)");
+    QByteArray text = fieldValueUtf8(value);
+    text.replace('\n', "\u21b5");
+    // As many bytes as maxChars, or fewer, are no more characters than that.
+    return text.size() <= maxChars ? text : elideMiddle(QString::fromUtf8(text), maxChars).toUtf8();
 }
 
 } // namespace sluice

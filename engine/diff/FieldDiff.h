@@ -62,6 +62,9 @@ QString fieldValueText(const FieldValue &value);
 // The same as UTF-8: most values (a plain string, a short integer, true, false, null) are their
 // stored bytes, without going through QJsonValue.
 QByteArray fieldValueUtf8(const FieldValue &value);
+// A value on one line, as a field change's summary shows it (the terminal, the HTML report), as
+// UTF-8: "(absent)" when absent, line breaks as ↵, over `maxChars` characters elided in the middle.
+QByteArray fieldValueLine(const FieldValue &value, qsizetype maxChars);
 
 // Whether a field change's side is a keyed list's order (see diffFields).
 bool isOrderValue(const FieldValue &value);

@@ -18,6 +18,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <signal.h>
 
 namespace {
@@ -102,6 +103,20 @@ private:
         p.setWorkingDirectory(m_repo);
         p.start(QStringLiteral("git"), args);
         return p.waitForFinished() && p.exitCode() == 0;
+    }
+
+    // The web application's ConfigMap in the demo's work tree, read and written (a test edits it
+    // for a WORKTREE review and puts it back).
+    QString configMapPath() const { return m_repo + "/apps/web/base/configmap.yaml"; }
+    std::optional<QByteArray> readConfigMap() const
+    {
+        QFile config(configMapPath());
+        return config.open(QIODevice::ReadOnly) ? std::optional(config.readAll()) : std::nullopt;
+    }
+    bool writeConfigMap(const QByteArray &text) const
+    {
+        QFile config(configMapPath());
+        return config.open(QIODevice::WriteOnly) && config.write(text) == text.size();
     }
 
 private slots:
@@ -239,18 +254,12 @@ private slots:
 
     void worktreeReview()
     {
-        QFile config(m_repo + "/apps/web/base/configmap.yaml");
-        QVERIFY(config.open(QIODevice::ReadOnly));
-        const QByteArray original = config.readAll();
-        config.close();
-        QVERIFY(original.contains("LOG_LEVEL: info"));
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write(QByteArray(original).replace("LOG_LEVEL: info", "LOG_LEVEL: debug"));
-        config.close();
+        const std::optional<QByteArray> original = readConfigMap();
+        QVERIFY(original);
+        QVERIFY(original->contains("LOG_LEVEL: info"));
+        QVERIFY(writeConfigMap(QByteArray(*original).replace("LOG_LEVEL: info", "LOG_LEVEL: debug")));
         const Run r = sluicectl({"--json", "review", "web", "--base", "HEAD", "--head", "WORKTREE"});
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write(original);
-        config.close();
+        QVERIFY(writeConfigMap(*original));
         QCOMPARE(r.exitCode, 1);
         const QJsonArray objects = json(r).value("objects").toArray();
         const QJsonObject changed = objects.at(0).toObject();
@@ -268,19 +277,13 @@ private slots:
     // object's diff below it and in --json.
     void longFieldValueIsElidedOnItsLine()
     {
-        QFile config(m_repo + "/apps/web/base/configmap.yaml");
-        QVERIFY(config.open(QIODevice::ReadOnly));
-        const QByteArray original = config.readAll();
-        config.close();
+        const std::optional<QByteArray> original = readConfigMap();
+        QVERIFY(original);
         const QByteArray value = "start-" + QByteArray(5000, 'x') + "-end";
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write(QByteArray(original).replace("LOG_LEVEL: info", "LOG_LEVEL: " + value));
-        config.close();
+        QVERIFY(writeConfigMap(QByteArray(*original).replace("LOG_LEVEL: info", "LOG_LEVEL: " + value)));
         const Run text = sluicectl({"review", "web", "--base", "HEAD", "--head", "WORKTREE"});
         const Run json = sluicectl({"--json", "review", "web", "--base", "HEAD", "--head", "WORKTREE"});
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write(original);
-        config.close();
+        QVERIFY(writeConfigMap(*original));
         QCOMPARE(text.exitCode, 1);
         const QByteArrayList lines = text.out.split('\n');
         const auto field = std::find_if(lines.begin(), lines.end(), [](const QByteArray &l) { return l.startsWith("    data.LOG_LEVEL: "); });
@@ -297,19 +300,13 @@ private slots:
     // A multi-line value stays on its field line, its line breaks shown as ↵; --json keeps them.
     void multiLineFieldValueStaysOnItsLine()
     {
-        QFile config(m_repo + "/apps/web/base/configmap.yaml");
-        QVERIFY(config.open(QIODevice::ReadOnly));
-        const QByteArray original = config.readAll();
-        config.close();
-        QVERIFY(original.contains("  LOG_LEVEL: info\n"));
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write(QByteArray(original).replace("  LOG_LEVEL: info\n", "  LOG_LEVEL: |\n    one\n    two\n"));
-        config.close();
+        const std::optional<QByteArray> original = readConfigMap();
+        QVERIFY(original);
+        QVERIFY(original->contains("  LOG_LEVEL: info\n"));
+        QVERIFY(writeConfigMap(QByteArray(*original).replace("  LOG_LEVEL: info\n", "  LOG_LEVEL: |\n    one\n    two\n")));
         const Run text = sluicectl({"review", "web", "--base", "HEAD", "--head", "WORKTREE"});
         const Run json = sluicectl({"--json", "review", "web", "--base", "HEAD", "--head", "WORKTREE"});
-        QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write(original);
-        config.close();
+        QVERIFY(writeConfigMap(*original));
         QCOMPARE(text.exitCode, 1);
         QVERIFY2(text.out.contains("\n    data.LOG_LEVEL: info \u2192 one\u21b5two\u21b5\n"), text.out.constData());
         QCOMPARE(json.exitCode, 1);
