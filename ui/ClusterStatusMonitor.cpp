@@ -69,6 +69,7 @@ void ClusterStatusMonitor::refresh()
     if (!m_session)
         return;
     m_reportedClusters.clear();
+    m_reportedOwners.clear();
     for (const ApplicationConfig &app : m_session->workspace.applications)
         refresh(app.name);
 }
@@ -226,7 +227,7 @@ void ClusterStatusMonitor::watch(const QString &application, const sync::Applica
         connect(watcher.get(), &ClusterWatcher::changed, this, [this](const QString &changed) { scheduleRefresh(changed, 700); });
         const QString clusterName = app.cluster;
         connect(watcher.get(), &ClusterWatcher::failed, this, [this, clusterName](const QString &error) {
-            m_unwatchable.insert(clusterName);
+            m_unwatchable.insert(clusterName); // its other kinds' watches go on
             emit message(tr("Cluster %1 cannot be watched (%2): its status is checked again while it changes").arg(clusterName, error));
         });
     }
@@ -246,7 +247,23 @@ void ClusterStatusMonitor::watchOwner(const QString &application, const ClusterC
         return; // a change after this status is a change it has not seen yet: the watch reports it
     watcher = std::make_unique<OwnerWatcher>(cluster, application, owner, status.controller->resourceVersion);
     connect(watcher.get(), &OwnerWatcher::changed, this, [this](const QString &changed) { scheduleRefresh(changed, 700); });
+    const QString described = status.owner.describe();
+    connect(watcher.get(), &OwnerWatcher::failed, this, [this, application, described, failed = watcher.get()](const QString &error) {
+        dropOwnerWatcher(application, failed); // the next status check watches it again
+        if (!m_reportedOwners.contains(application)) {
+            m_reportedOwners.insert(application);
+            emit message(tr("%1 cannot be watched (%2): its changes show when %3's status is checked again (F5)").arg(described, error, application));
+        }
+    });
+}
+
+void ClusterStatusMonitor::dropOwnerWatcher(const QString &application, OwnerWatcher *failed)
+{
+    const auto it = m_ownerWatchers.find(application);
+    if (it == m_ownerWatchers.end() || it->second.get() != failed)
+        return; // replaced meanwhile
+    it->second.release()->deleteLater(); // its thread is ending; not deleted inside its own signal
+    m_ownerWatchers.erase(it);
 }
 
 } // namespace sluice
-

@@ -4,7 +4,9 @@
 // header: one background job per application (render, compare with its cluster, history), run
 // when a workspace opens, on Refresh, and whenever a watch on the cluster (ClusterWatcher: one
 // per kind, on the tracking label) sees one of the application's objects change. Where a watch
-// cannot run, a Progressing application is checked again after 3 s, doubling up to a minute. A workspace's sandbox cluster is started on demand;
+// cannot run, a Progressing application is checked again after 3 s, doubling up to a minute.
+// An application's Flux or Argo CD owner is watched too (OwnerWatcher); a refused owner watch is
+// said once per refresh and set up again by the application's next status check. A workspace's sandbox cluster is started on demand;
 // sandboxes this monitor started are stopped when it goes (the window closes), while one that
 // was already running (started by sluicectl) is left to `sluicectl sandbox stop`.
 //
@@ -60,6 +62,8 @@ private:
     void watch(const QString &application, const sync::ApplicationStatus &status, const QHash<QString, QString> &seen);
     void watchOwner(const QString &application, const ClusterConfig &cluster, const sync::ApplicationStatus &status);
     void scheduleRefresh(const QString &application, int delayMs);
+    // Forgets an owner's watcher that failed, unless another has replaced it.
+    void dropOwnerWatcher(const QString &application, OwnerWatcher *failed);
 
     ApplicationListModel *m_applications;
     ActivityLogModel *m_log;
@@ -69,6 +73,7 @@ private:
     struct Started;                   // data dirs of the sandboxes this monitor's jobs started
     std::shared_ptr<Started> m_started; // shared with the jobs: filled even when a result is dropped
     QSet<QString> m_reportedClusters; // clusters whose error was shown since the last refresh
+    QSet<QString> m_reportedOwners;   // applications whose owner's watch failure was shown since then
     std::map<QString, int> m_recheckMs; // the next re-check delay of a Progressing application
     std::map<QString, quint64> m_checks; // per application: bumped by every check, so stale timers do nothing
     std::map<QString, std::unique_ptr<ClusterWatcher>> m_watchers; // by cluster

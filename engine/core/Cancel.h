@@ -4,10 +4,13 @@
 
 #include <QString>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 namespace sluice {
 
@@ -19,6 +22,17 @@ public:
     CancelToken() : m_flag(std::make_shared<std::atomic_bool>(false)) {}
     void cancel() const { m_flag->store(true); }
     bool isCancelled() const { return m_flag->load(); }
+    // Waits `ms` milliseconds unless cancelled meanwhile (looked at every 20 ms): false when it was.
+    bool sleepFor(int ms) const
+    {
+        for (auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms); !isCancelled();) {
+            const auto left = end - std::chrono::steady_clock::now();
+            if (left <= std::chrono::steady_clock::duration::zero())
+                return true;
+            std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(20)));
+        }
+        return false;
+    }
 
 private:
     std::shared_ptr<std::atomic_bool> m_flag;

@@ -333,7 +333,8 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
         if (attempt + 1 < attempts && retryable) {
             const int delay = d->options.backoffMs << attempt;
             qCDebug(lcKube) << method << pathAndQuery << "failed, retrying in" << delay << "ms";
-            QThread::msleep(ulong(delay));
+            if (!cancel.sleepFor(delay))
+                return makeError(ErrorCategory::Cancelled, QStringLiteral("%1 %2 was cancelled").arg(QString::fromLatin1(method), pathAndQuery));
             continue;
         }
         if (r.errorBodies && httpStatus != 0 && httpStatus != 401)

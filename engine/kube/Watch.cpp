@@ -5,7 +5,6 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QThread>
 #include <QUrlQuery>
 
 namespace sluice::kube {
@@ -28,6 +27,12 @@ QString resourceVersionOf(const QJsonObject &object)
 using Known = QHash<QString, QString>;
 
 enum class StreamEnd { Stopped, Expired, Closed };
+
+// No answer (the cluster is down or restarting, a timeout), throttling, or a server error.
+bool isTransient(const Error &error)
+{
+    return error.category == ErrorCategory::Kube && (error.code == 0 || error.code == 429 || error.code >= 500);
+}
 
 } // namespace
 
@@ -72,16 +77,36 @@ Status watchCollection(KubeClient &client, const ResourcePath &collection, const
         return true;
     };
 
+    const auto cancelled = [&] { return makeError(ErrorCategory::Cancelled, QStringLiteral("watch of %1 was cancelled").arg(collection.path())); };
+    int failures = 0; // in a row
+    // After a failure: waits before the next attempt; false when there is none (too many
+    // failures in a row, or cancelled while waiting).
+    const auto waitToRetry = [&] {
+        ++failures;
+        if (options.maxReconnects >= 0 && failures > options.maxReconnects)
+            return false;
+        return cancel.sleepFor(qMin(options.maxReconnectDelayMs, options.reconnectDelayMs << qMin(failures - 1, 5)));
+    };
+
+    // The first list: retried as a reconnect is while the cluster does not answer (down,
+    // restarting, overloaded), as a controller's reflector does; a refusal (forbidden, not
+    // found) is the answer.
     auto first = relist();
+    while (!first && isTransient(first.error())) {
+        qCDebug(lcKube) << "listing" << collection.path() << "failed:" << first.error().message;
+        if (!waitToRetry())
+            return cancel.isCancelled() ? cancelled() : first.error();
+        first = relist();
+    }
     if (!first)
         return first.error();
     if (!*first)
         return {};
 
-    int failures = 0;
+    failures = 0;
     for (;;) {
         if (cancel.isCancelled())
-            return makeError(ErrorCategory::Cancelled, QStringLiteral("watch of %1 was cancelled").arg(collection.path()));
+            return cancelled();
         QUrlQuery query;
         query.addQueryItem(QStringLiteral("watch"), QStringLiteral("true"));
         query.addQueryItem(QStringLiteral("resourceVersion"), resourceVersion);
@@ -142,9 +167,8 @@ Status watchCollection(KubeClient &client, const ResourcePath &collection, const
             qCDebug(lcKube) << "watch of" << collection.path() << "expired; listing again";
             auto again = relist();
             if (!again) {
-                if (options.maxReconnects >= 0 && ++failures > options.maxReconnects)
-                    return again.error();
-                QThread::msleep(ulong(qMin(5000, options.reconnectDelayMs << qMin(failures, 5))));
+                if (!waitToRetry())
+                    return cancel.isCancelled() ? cancelled() : again.error();
                 continue;
             }
             if (!*again)
@@ -155,11 +179,13 @@ Status watchCollection(KubeClient &client, const ResourcePath &collection, const
         // A dropped connection or a failed request: resume from the last resourceVersion seen.
         if (sawEvent)
             failures = 0;
-        if (options.maxReconnects >= 0 && ++failures > options.maxReconnects)
+        qCDebug(lcKube) << "watch of" << collection.path() << "dropped; resuming from" << resourceVersion;
+        if (!waitToRetry()) {
+            if (cancel.isCancelled())
+                return cancelled();
             return status.ok() ? Status(makeError(ErrorCategory::Kube, QStringLiteral("watch of %1 kept failing").arg(collection.path())))
                                : status;
-        qCDebug(lcKube) << "watch of" << collection.path() << "dropped; resuming from" << resourceVersion;
-        QThread::msleep(ulong(qMin(5000, options.reconnectDelayMs << qMin(failures, 5))));
+        }
     }
 }
 

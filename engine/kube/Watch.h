@@ -20,13 +20,16 @@ struct WatchOptions
 {
     QString labelSelector;
     int timeoutSeconds = 300;   // per watch request; the loop reconnects after it
-    int reconnectDelayMs = 200; // after a dropped connection, doubled up to 5 s
-    int maxReconnects = -1;     // -1 = until cancelled or stopped
+    int reconnectDelayMs = 200;     // after a failed list or a dropped connection, doubled each time
+    int maxReconnectDelayMs = 5000; // up to this
+    int maxReconnects = -1;         // failures in a row before giving up; -1 = until cancelled or stopped
 };
 
 // Emits an ADDED event per existing object, then every change, until `sink` returns false (ok)
-// or `cancel` (Cancelled). Blocking; run on a worker thread. Errors: the first list failing,
-// or more consecutive failed reconnects than maxReconnects.
+// or `cancel` (Cancelled, also while waiting to retry). Blocking; run on a worker thread. A list
+// the server does not answer (network, timeout, 429, 5xx) is retried like a dropped connection.
+// Errors: the server refusing the first list (forbidden, not found, ...), or more failures in a
+// row than maxReconnects.
 Status watchCollection(KubeClient &client, const ResourcePath &collection, const WatchOptions &options,
                        const std::function<bool(const WatchEvent &)> &sink, const CancelToken &cancel = {});
 

@@ -132,6 +132,25 @@ private slots:
         (void)sync::stopSandbox(data.path());
     }
 
+    // An owner's watch the cluster refuses (here: Flux is not installed) reports failed(), on
+    // which the monitor says so once and watches again after the next status check; a cluster
+    // that does not answer is retried by the watch itself (tst_kubewatch).
+    void refusedOwnerWatchFails()
+    {
+        QTemporaryDir data;
+        ClusterConfig cluster;
+        cluster.name = QStringLiteral("sandbox");
+        cluster.sandbox = true;
+        cluster.sandboxDataDir = data.path();
+        OwnerWatcher watcher(cluster, QStringLiteral("web"), {"kustomize.toolkit.fluxcd.io", "v1", "kustomizations", "flux-system", "apps"}, {});
+        QSignalSpy failed(&watcher, &OwnerWatcher::failed);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+        QVERIFY2(failed.first().first().toString().contains(QLatin1String("404")) ||
+                     failed.first().first().toString().contains(QLatin1String("not found")),
+                 qPrintable(failed.first().first().toString()));
+        (void)sync::stopSandbox(data.path());
+    }
+
     void deployedDemoShowsPendingAndHold()
     {
         const QString demo = m_dir.filePath("deployed");

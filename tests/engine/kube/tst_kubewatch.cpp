@@ -1,5 +1,6 @@
 // watchCollection against a sandbox: initial ADDED from the list, live changes, and a dropped
-// connection (the sandbox restarted, its watch history gone) resumed through a 410 re-list.
+// connection (the sandbox restarted, its watch history gone) resumed through a 410 re-list; a
+// first list during an outage retried, a refused one not; cancel while waiting to retry.
 
 #include "kube/KubeClient.h"
 #include "kube/Watch.h"
@@ -99,6 +100,114 @@ private slots:
         QVERIFY2(seen.contains("DELETED b"), qPrintable(seen.join(", ")));
         QVERIFY(seen.contains("ADDED c"));
         QCOMPARE(seen.count("ADDED a"), 1); // the re-list does not repeat what was known
+    }
+
+    // The first list retried while the cluster does not answer, as a dropped connection is: a
+    // watch started during an outage (or a restart) begins once the cluster is back.
+    void firstListWaitsForTheCluster()
+    {
+        QTemporaryDir dir;
+        sandbox::SandboxOptions options;
+        options.dataDir = dir.filePath("sandbox");
+        options.kubeconfigPath = dir.filePath("kubeconfig");
+        auto first = std::make_unique<sandbox::Sandbox>(options);
+        QVERIFY(first->start());
+        options.port = quint16(first->url().port());
+        first->stop();
+        first.reset(); // its port now refuses connections
+
+        auto context = resolveContext(*loadKubeconfigFor(options.kubeconfigPath));
+        QVERIFY(context);
+        ClientOptions clientOptions;
+        clientOptions.retries = 0;
+        auto client = KubeClient::create(*context, clientOptions);
+        QVERIFY(client);
+        CancelToken cancel;
+        Status result;
+        WatchOptions watchOptions;
+        watchOptions.reconnectDelayMs = 50;
+        watchOptions.maxReconnectDelayMs = 200;
+        QThread *watcher = QThread::create([&] {
+            result = watchCollection(**client, {"", "v1", "namespaces", "", ""}, watchOptions,
+                                     [](const WatchEvent &e) { return e.object.value("metadata").toObject().value("name") != QLatin1String("late"); },
+                                     cancel);
+        });
+        watcher->start();
+        QTest::qWait(500); // a few failed lists
+        QVERIFY(!watcher->isFinished());
+        sandbox::Sandbox second(options);
+        QVERIFY(second.start());
+        QVERIFY((*client)->create({"", "v1", "namespaces", "", ""}, {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", QJsonObject{{"name", "late"}}}}));
+        const bool ended = QTest::qWaitFor([&] { return watcher->isFinished(); }, 20000);
+        cancel.cancel();
+        watcher->wait();
+        delete watcher;
+        QVERIFY2(ended, "the watch never saw the namespace created once the cluster was back");
+        QVERIFY2(result, result ? "" : qPrintable(result.error().toString()));
+    }
+
+    // A refusal is the answer: not retried.
+    void refusedListIsAnError()
+    {
+        QTemporaryDir dir;
+        sandbox::SandboxOptions options;
+        options.dataDir = dir.filePath("sandbox");
+        options.kubeconfigPath = dir.filePath("kubeconfig");
+        sandbox::Sandbox sandbox(options);
+        QVERIFY(sandbox.start());
+        auto context = resolveContext(*loadKubeconfigFor(options.kubeconfigPath));
+        QVERIFY(context);
+        auto client = KubeClient::create(*context);
+        QVERIFY(client);
+        CancelToken cancel;
+        Status result;
+        QThread *watcher = QThread::create([&] {
+            result = watchCollection(**client, {"example.com", "v1", "widgets", "", ""}, {}, [](const WatchEvent &) { return true; }, cancel);
+        });
+        watcher->start();
+        const bool ended = QTest::qWaitFor([&] { return watcher->isFinished(); }, 20000);
+        cancel.cancel();
+        watcher->wait();
+        delete watcher;
+        QVERIFY2(ended, "a collection the server does not serve was listed again and again");
+        QVERIFY(!result);
+        QCOMPARE(result.error().code, 404);
+    }
+
+    // Cancel ends the wait before a retry, however long it was to be.
+    void cancelEndsTheWaitToRetry()
+    {
+        QTemporaryDir dir;
+        sandbox::SandboxOptions options;
+        options.dataDir = dir.filePath("sandbox");
+        options.kubeconfigPath = dir.filePath("kubeconfig");
+        {
+            sandbox::Sandbox sandbox(options);
+            QVERIFY(sandbox.start());
+        } // stopped: its port refuses connections
+        auto context = resolveContext(*loadKubeconfigFor(options.kubeconfigPath));
+        QVERIFY(context);
+        ClientOptions clientOptions;
+        clientOptions.retries = 0;
+        auto client = KubeClient::create(*context, clientOptions);
+        QVERIFY(client);
+        CancelToken cancel;
+        Status result;
+        WatchOptions watchOptions;
+        watchOptions.reconnectDelayMs = watchOptions.maxReconnectDelayMs = 3600 * 1000;
+        QThread *watcher = QThread::create([&] {
+            result = watchCollection(**client, {"", "v1", "namespaces", "", ""}, watchOptions, [](const WatchEvent &) { return true; }, cancel);
+        });
+        watcher->start();
+        QTest::qWait(300); // the first list has failed: waiting an hour to retry
+        QVERIFY(!watcher->isFinished());
+        cancel.cancel();
+        const bool ended = QTest::qWaitFor([&] { return watcher->isFinished(); }, 20000);
+        QVERIFY2(ended, "cancel did not end the wait to retry");
+        watcher->wait();
+        delete watcher;
+        QVERIFY(!result);
+        QCOMPARE(result.error().category, ErrorCategory::Cancelled);
     }
 
     void cancelStopsTheWatch()
