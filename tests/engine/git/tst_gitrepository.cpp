@@ -778,9 +778,21 @@ void TestGitRepository::readsLooseAndPackedBlobsAlike()
     for (int i = 0; i < 120000; ++i)
         large += "line " + QByteArray::number(random.generate()) + '\n';
     const QByteArray binary("\0\x01\xff\0 binary\r\n", 13);
-    const QMap<QString, QByteArray> first{{QStringLiteral("empty.yaml"), QByteArray()},
-                                          {QStringLiteral("binary.bin"), binary},
-                                          {QStringLiteral("large.yaml"), large}};
+    QMap<QString, QByteArray> first{{QStringLiteral("empty.yaml"), QByteArray()},
+                                    {QStringLiteral("binary.bin"), binary},
+                                    {QStringLiteral("large.yaml"), large}};
+    // Sizes about the reader's first buffer (header and first bytes: 64), and bytes zlib cannot
+    // shrink, over several of its input reads.
+    for (int size : {1, 40, 52, 53, 54, 63, 64, 65, 200}) {
+        QByteArray text;
+        for (int i = 0; i < size; ++i)
+            text += char('a' + i % 26);
+        first.insert(QStringLiteral("size-%1.txt").arg(size), text);
+    }
+    QByteArray noise(100000, Qt::Uninitialized);
+    for (char &c : noise)
+        c = char(random.generate());
+    first.insert(QStringLiteral("noise.bin"), noise);
     for (auto it = first.cbegin(); it != first.cend(); ++it)
         QVERIFY(f.write(it.key(), it.value()));
     f.commitAll(QStringLiteral("first"));
@@ -808,7 +820,33 @@ void TestGitRepository::readsLooseAndPackedBlobsAlike()
         }
     };
     readBoth();
-    QVERIFY(QFileInfo::exists(f.dir() + QStringLiteral("/.git/objects/") + f.revParse(QStringLiteral("main:large.yaml")).insert(2, '/')));
+    const QString looseLarge = f.dir() + QStringLiteral("/.git/objects/") + f.revParse(QStringLiteral("main:large.yaml")).insert(2, '/');
+    QVERIFY(QFileInfo::exists(looseLarge));
+
+    // A damaged loose object is an error that names it, never other bytes (libgit2 1.5 looped
+    // forever in one of these).
+    {
+        QFile object(looseLarge);
+        QVERIFY(object.open(QIODevice::ReadOnly));
+        const QByteArray stored = object.readAll();
+        object.close();
+        QVERIFY(object.setPermissions(QFile::ReadOwner | QFile::WriteOwner));
+        for (const QByteArray &damaged : {stored.left(stored.size() / 2), stored.left(2) + QByteArray(stored.size() - 2, 'x')}) {
+            QVERIFY(object.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            object.write(damaged);
+            object.close();
+            Repository repo = openOrFail(f.dir());
+            Result<Revision> rev = repo.resolve(QStringLiteral("main"));
+            QVERIFY(rev);
+            const auto read = repo.readFiles(*rev, QString(), all);
+            QVERIFY(!read);
+            QVERIFY2(read.error().message.contains(QLatin1String("large.yaml")) && read.error().message.contains(QLatin1String("is damaged")),
+                     qPrintable(read.error().message));
+        }
+        QVERIFY(object.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        object.write(stored);
+        object.close();
+    }
     bool ok = false;
     f.git({QStringLiteral("repack"), QStringLiteral("-a"), QStringLiteral("-d"), QStringLiteral("-q")}, &ok);
     QVERIFY2(ok, qPrintable(f.lastError()));
