@@ -11,6 +11,8 @@
 #include <QTest>
 #include <QThread>
 
+#include <memory>
+
 using namespace sluice;
 using namespace sluice::kube;
 
@@ -20,6 +22,58 @@ QJsonObject configMap(const QString &name, const QString &value)
 {
     return {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", QJsonObject{{"name", name}}}, {"data", QJsonObject{{"k", value}}}};
 }
+
+sandbox::SandboxOptions sandboxIn(const QTemporaryDir &dir)
+{
+    sandbox::SandboxOptions options;
+    options.dataDir = dir.filePath("sandbox");
+    options.kubeconfigPath = dir.filePath("kubeconfig");
+    return options;
+}
+
+// Starts and stops a sandbox: its kubeconfig stays, its port (returned) refuses connections.
+quint16 stoppedSandbox(const sandbox::SandboxOptions &options)
+{
+    sandbox::Sandbox sandbox(options);
+    if (!sandbox.start())
+        qFatal("the sandbox did not start");
+    return quint16(sandbox.url().port());
+}
+
+std::shared_ptr<KubeClient> clientFor(const QString &kubeconfig, int retries = 3)
+{
+    auto config = loadKubeconfigFor(kubeconfig);
+    if (!config)
+        return nullptr;
+    auto context = resolveContext(*config);
+    if (!context)
+        return nullptr;
+    ClientOptions options;
+    options.retries = retries;
+    auto client = KubeClient::create(*context, options);
+    return client ? *client : nullptr;
+}
+
+// watchCollection on a thread of its own, cancelled and waited for when this goes.
+struct WatchThread
+{
+    CancelToken cancel;
+    Status result;
+    std::unique_ptr<QThread> thread;
+
+    WatchThread(KubeClient &client, const ResourcePath &collection, const WatchOptions &options,
+                const std::function<bool(const WatchEvent &)> &sink)
+        : thread(QThread::create([this, &client, collection, options, sink] { result = watchCollection(client, collection, options, sink, cancel); }))
+    {
+        thread->start();
+    }
+    ~WatchThread()
+    {
+        cancel.cancel();
+        thread->wait();
+    }
+    bool ended(int timeoutMs) const { return QTest::qWaitFor([&] { return thread->isFinished(); }, timeoutMs); }
+};
 
 } // namespace
 
@@ -107,134 +161,72 @@ private slots:
     void firstListWaitsForTheCluster()
     {
         QTemporaryDir dir;
-        sandbox::SandboxOptions options;
-        options.dataDir = dir.filePath("sandbox");
-        options.kubeconfigPath = dir.filePath("kubeconfig");
-        auto first = std::make_unique<sandbox::Sandbox>(options);
-        QVERIFY(first->start());
-        options.port = quint16(first->url().port());
-        first->stop();
-        first.reset(); // its port now refuses connections
-
-        auto context = resolveContext(*loadKubeconfigFor(options.kubeconfigPath));
-        QVERIFY(context);
-        ClientOptions clientOptions;
-        clientOptions.retries = 0;
-        auto client = KubeClient::create(*context, clientOptions);
+        sandbox::SandboxOptions options = sandboxIn(dir);
+        options.port = stoppedSandbox(options);
+        auto client = clientFor(options.kubeconfigPath, 0);
         QVERIFY(client);
-        CancelToken cancel;
-        Status result;
         WatchOptions watchOptions;
         watchOptions.reconnectDelayMs = 50;
         watchOptions.maxReconnectDelayMs = 200;
-        QThread *watcher = QThread::create([&] {
-            result = watchCollection(**client, {"", "v1", "namespaces", "", ""}, watchOptions,
-                                     [](const WatchEvent &e) { return e.object.value("metadata").toObject().value("name") != QLatin1String("late"); },
-                                     cancel);
-        });
-        watcher->start();
+        WatchThread watch(*client, {"", "v1", "namespaces", "", ""}, watchOptions,
+                          [](const WatchEvent &e) { return e.object.value("metadata").toObject().value("name") != QLatin1String("late"); });
         QTest::qWait(500); // a few failed lists
-        QVERIFY(!watcher->isFinished());
+        QVERIFY(!watch.thread->isFinished());
         sandbox::Sandbox second(options);
         QVERIFY(second.start());
-        QVERIFY((*client)->create({"", "v1", "namespaces", "", ""}, {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", QJsonObject{{"name", "late"}}}}));
-        const bool ended = QTest::qWaitFor([&] { return watcher->isFinished(); }, 20000);
-        cancel.cancel();
-        watcher->wait();
-        delete watcher;
-        QVERIFY2(ended, "the watch never saw the namespace created once the cluster was back");
-        QVERIFY2(result, result ? "" : qPrintable(result.error().toString()));
+        QVERIFY(client->create({"", "v1", "namespaces", "", ""}, {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", QJsonObject{{"name", "late"}}}}));
+        QVERIFY2(watch.ended(20000), "the watch never saw the namespace created once the cluster was back");
+        QVERIFY2(watch.result, watch.result ? "" : qPrintable(watch.result.error().toString()));
     }
 
     // A refusal is the answer: not retried.
     void refusedListIsAnError()
     {
         QTemporaryDir dir;
-        sandbox::SandboxOptions options;
-        options.dataDir = dir.filePath("sandbox");
-        options.kubeconfigPath = dir.filePath("kubeconfig");
+        const sandbox::SandboxOptions options = sandboxIn(dir);
         sandbox::Sandbox sandbox(options);
         QVERIFY(sandbox.start());
-        auto context = resolveContext(*loadKubeconfigFor(options.kubeconfigPath));
-        QVERIFY(context);
-        auto client = KubeClient::create(*context);
+        auto client = clientFor(options.kubeconfigPath);
         QVERIFY(client);
-        CancelToken cancel;
-        Status result;
-        QThread *watcher = QThread::create([&] {
-            result = watchCollection(**client, {"example.com", "v1", "widgets", "", ""}, {}, [](const WatchEvent &) { return true; }, cancel);
-        });
-        watcher->start();
-        const bool ended = QTest::qWaitFor([&] { return watcher->isFinished(); }, 20000);
-        cancel.cancel();
-        watcher->wait();
-        delete watcher;
-        QVERIFY2(ended, "a collection the server does not serve was listed again and again");
-        QVERIFY(!result);
-        QCOMPARE(result.error().code, 404);
+        WatchThread watch(*client, {"example.com", "v1", "widgets", "", ""}, {}, [](const WatchEvent &) { return true; });
+        QVERIFY2(watch.ended(20000), "a collection the server does not serve was listed again and again");
+        QVERIFY(!watch.result);
+        QCOMPARE(watch.result.error().code, 404);
     }
 
     // Cancel ends the wait before a retry, however long it was to be.
     void cancelEndsTheWaitToRetry()
     {
         QTemporaryDir dir;
-        sandbox::SandboxOptions options;
-        options.dataDir = dir.filePath("sandbox");
-        options.kubeconfigPath = dir.filePath("kubeconfig");
-        {
-            sandbox::Sandbox sandbox(options);
-            QVERIFY(sandbox.start());
-        } // stopped: its port refuses connections
-        auto context = resolveContext(*loadKubeconfigFor(options.kubeconfigPath));
-        QVERIFY(context);
-        ClientOptions clientOptions;
-        clientOptions.retries = 0;
-        auto client = KubeClient::create(*context, clientOptions);
+        const sandbox::SandboxOptions options = sandboxIn(dir);
+        (void)stoppedSandbox(options);
+        auto client = clientFor(options.kubeconfigPath, 0);
         QVERIFY(client);
-        CancelToken cancel;
-        Status result;
         WatchOptions watchOptions;
         watchOptions.reconnectDelayMs = watchOptions.maxReconnectDelayMs = 3600 * 1000;
-        QThread *watcher = QThread::create([&] {
-            result = watchCollection(**client, {"", "v1", "namespaces", "", ""}, watchOptions, [](const WatchEvent &) { return true; }, cancel);
-        });
-        watcher->start();
+        WatchThread watch(*client, {"", "v1", "namespaces", "", ""}, watchOptions, [](const WatchEvent &) { return true; });
         QTest::qWait(300); // the first list has failed: waiting an hour to retry
-        QVERIFY(!watcher->isFinished());
-        cancel.cancel();
-        const bool ended = QTest::qWaitFor([&] { return watcher->isFinished(); }, 20000);
-        QVERIFY2(ended, "cancel did not end the wait to retry");
-        watcher->wait();
-        delete watcher;
-        QVERIFY(!result);
-        QCOMPARE(result.error().category, ErrorCategory::Cancelled);
+        QVERIFY(!watch.thread->isFinished());
+        watch.cancel.cancel();
+        QVERIFY2(watch.ended(20000), "cancel did not end the wait to retry");
+        QVERIFY(!watch.result);
+        QCOMPARE(watch.result.error().category, ErrorCategory::Cancelled);
     }
 
     void cancelStopsTheWatch()
     {
         QTemporaryDir dir;
-        sandbox::SandboxOptions options;
-        options.dataDir = dir.filePath("sandbox");
-        options.kubeconfigPath = dir.filePath("kubeconfig");
+        const sandbox::SandboxOptions options = sandboxIn(dir);
         sandbox::Sandbox sandbox(options);
         QVERIFY(sandbox.start());
-        auto context = resolveContext(*loadKubeconfigFor(options.kubeconfigPath));
-        QVERIFY(context);
-        auto client = KubeClient::create(*context);
+        auto client = clientFor(options.kubeconfigPath);
         QVERIFY(client);
-        CancelToken cancel;
-        Status result;
-        QThread *watcher = QThread::create([&] {
-            result = watchCollection(**client, {"", "v1", "namespaces", "", ""}, {}, [](const WatchEvent &) { return true; }, cancel);
-        });
-        watcher->start();
+        WatchThread watch(*client, {"", "v1", "namespaces", "", ""}, {}, [](const WatchEvent &) { return true; });
         QTest::qWait(300);
-        cancel.cancel();
-        QTRY_VERIFY_WITH_TIMEOUT(watcher->isFinished(), 10000);
-        watcher->wait();
-        delete watcher;
-        QVERIFY(!result);
-        QCOMPARE(result.error().category, ErrorCategory::Cancelled);
+        watch.cancel.cancel();
+        QVERIFY(watch.ended(10000));
+        QVERIFY(!watch.result);
+        QCOMPARE(watch.result.error().category, ErrorCategory::Cancelled);
     }
 };
 
