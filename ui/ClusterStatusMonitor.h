@@ -6,9 +6,10 @@
 // per kind, on the tracking label) sees one of the application's objects change. Where a watch
 // cannot run, a Progressing application is checked again after 3 s, doubling up to a minute.
 // An application's Flux or Argo CD owner is watched too (OwnerWatcher); a refused owner watch is
-// said once per refresh and set up again by the application's next status check. A workspace's sandbox cluster is started on demand;
-// sandboxes this monitor started are stopped when it goes (the window closes), while one that
-// was already running (started by sluicectl) is left to `sluicectl sandbox stop`.
+// said once per refresh and set up again by the application's next status check. A
+// workspace's sandbox cluster is started on demand; sandboxes this monitor started are stopped
+// when it goes (the window closes), while one that was already running (started by sluicectl)
+// is left to `sluicectl sandbox stop`.
 //
 // Thread contract: GUI thread only; the jobs run on jobPool(). Destruction waits for that pool
 // (its jobs are cancelled by then) so that no sandbox a job started is left behind.
