@@ -60,6 +60,7 @@ void ClusterStatusMonitor::setSession(SessionPtr session)
     m_watchers.clear();
     m_unwatchable.clear();
     m_seen.clear();
+    m_sandboxUrls.clear();
     m_session = std::move(session);
     refresh();
 }
@@ -179,6 +180,8 @@ void ClusterStatusMonitor::finished(const QString &application, const Result &re
     m_applications->setStatus(application, summary);
     emit statusChanged(application);
 
+    if (!result.sandboxUrl.isEmpty())
+        followSandbox(result.cluster, result.sandboxUrl);
     if (result.status)
         watch(application, *result.status, result.seen);
     // A Progressing application is looked at again until it settles: often without a watch,
@@ -255,6 +258,20 @@ void ClusterStatusMonitor::watchOwner(const QString &application, const ClusterC
             emit message(tr("%1 cannot be watched (%2): its changes show when %3's status is checked again (F5)").arg(described, error, application));
         }
     });
+}
+
+void ClusterStatusMonitor::followSandbox(const QString &cluster, const QString &url)
+{
+    QString &watched = m_sandboxUrls[cluster];
+    if (watched == url)
+        return;
+    watched = url;
+    m_watchers.erase(cluster); // stops their threads (waiting to retry included)
+    m_unwatchable.remove(cluster);
+    for (const ApplicationConfig &app : m_session->workspace.applications) {
+        if (app.cluster == cluster)
+            m_ownerWatchers.erase(app.name);
+    }
 }
 
 void ClusterStatusMonitor::dropOwnerWatcher(const QString &application, OwnerWatcher *failed)

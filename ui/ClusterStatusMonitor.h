@@ -63,6 +63,9 @@ private:
     void watch(const QString &application, const sync::ApplicationStatus &status, const QHash<QString, QString> &seen);
     void watchOwner(const QString &application, const ClusterConfig &cluster, const sync::ApplicationStatus &status);
     void scheduleRefresh(const QString &application, int delayMs);
+    // A sandbox started again (by a check, or by sluicectl) listens on another port: the watches
+    // of the old one would wait for it forever; the next watch() makes new ones.
+    void followSandbox(const QString &cluster, const QString &url);
     // Forgets an owner's watcher that failed, unless another has replaced it.
     void dropOwnerWatcher(const QString &application, OwnerWatcher *failed);
 
@@ -81,6 +84,7 @@ private:
     std::map<QString, std::unique_ptr<OwnerWatcher>> m_ownerWatchers; // by application owned by Flux or Argo CD
     QHash<QString, QHash<QString, QString>> m_seen; // application → key → resourceVersion in its last status
     QSet<QString> m_unwatchable; // clusters whose watch failed: re-checks instead
+    QHash<QString, QString> m_sandboxUrls; // sandbox cluster → the address its watches use
 };
 
 } // namespace sluice

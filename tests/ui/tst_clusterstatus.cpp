@@ -226,6 +226,33 @@ private slots:
 
     // The demo's status application deployed by Flux (simulated by the sandbox): the window shows
     // the owner and Flux's state, and its Suspend, Resume and Reconcile act through the Kustomization.
+    // The sandbox stopped under the window and started again by F5 listens on another port:
+    // the window watches the new one (a sync from the CLI shows by itself, as before the restart).
+    void watchesFollowARestartedSandbox()
+    {
+        const QString demo = m_dir.filePath("restarted");
+        const QString error = sluice::test::makeDeployedDemo(demo);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QString workspace = demo + "/sluice.yaml";
+        MainWindow window;
+        window.show();
+        QVERIFY(window.openWorkspace(workspace));
+        const auto checked = [&] {
+            return state(window, "web") == int(ApplicationStatusSummary::State::Known) &&
+                   state(window, "status") == int(ApplicationStatusSummary::State::Known);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(checked(), 30000); // no check left to start the sandbox again
+        QCOMPARE(sluicectl({"--workspace", workspace, "sandbox", "stop"}), 0);
+        QTest::keyClick(&window, Qt::Key_F5); // starts it again, on another port
+        QTRY_VERIFY_WITH_TIMEOUT(checked(), 30000);
+        QVERIFY(!window.clusterStatus()->startedSandboxes().isEmpty());
+        QCOMPARE(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"));
+        // Settled: no re-check of a Progressing application would see the sync instead of the watch.
+        QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::HealthRole).toString(), QStringLiteral("Healthy"), 30000);
+        QCOMPARE(sluicectl({"--workspace", workspace, "sync", "web", "--no-wait"}), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("Synced"), 30000);
+    }
+
     void fluxOwnedApplicationFromTheWindow()
     {
         SLUICE_CORPUS_OR_SKIP(corpus, QStringLiteral("flux-crds.yaml"));
