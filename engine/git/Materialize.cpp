@@ -42,7 +42,11 @@ std::optional<Result<QByteArray>> readLooseBlob(git_repository *repo, const git_
     const int fd = ::open(path.constData(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return std::nullopt;
-    const std::unique_ptr<int, void (*)(int *)> closer(new int(fd), [](int *f) { ::close(*f); delete f; });
+    struct Closer
+    {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } const closer{fd};
     const auto damaged = [&](const char *why) {
         return makeError(ErrorCategory::Git, QStringLiteral("cannot read %1: its object %2 is damaged (%3); `git fsck` lists the damaged "
                                                             "objects, and fetching or cloning again restores them")
