@@ -230,6 +230,8 @@ void ClusterStatusMonitor::watch(const QString &application, const sync::Applica
         connect(watcher.get(), &ClusterWatcher::changed, this, [this](const QString &changed) { scheduleRefresh(changed, 700); });
         const QString clusterName = app.cluster;
         connect(watcher.get(), &ClusterWatcher::failed, this, [this, clusterName](const QString &error) {
+            if (m_unwatchable.contains(clusterName))
+                return; // said once (each kind's watch fails alike when the cluster cannot be reached)
             m_unwatchable.insert(clusterName); // its other kinds' watches go on
             emit message(tr("Cluster %1 cannot be watched (%2): its status is checked again while it changes").arg(clusterName, error));
         });

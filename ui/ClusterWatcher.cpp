@@ -41,7 +41,7 @@ ClusterWatcher::ClusterWatcher(const ClusterConfig &cluster, const QStringList &
     const QString selector = sync::kTrackingLabel + QStringLiteral(" in (") + byLabel.keys().join(QLatin1Char(',')) + QLatin1Char(')');
     for (const QString &kind : kinds) {
         m_threads.emplace_back(QThread::create([this, shared = m_shared, cluster, selector, byLabel, kind] {
-            auto connection = sync::connectCluster(cluster, shared->stop);
+            auto connection = sync::connectCluster(cluster, shared->stop, sync::SandboxStart::Never);
             if (!connection) {
                 if (!shared->stop.isCancelled()) // stopped (replaced by a watcher of more kinds): no failure
                     emit failed(connection.error().message);
@@ -86,7 +86,7 @@ OwnerWatcher::OwnerWatcher(const ClusterConfig &cluster, const QString &applicat
     : QObject(parent), m_path(owner.path())
 {
     m_thread.reset(QThread::create([this, stop = m_stop, cluster, application, owner, knownResourceVersion] {
-        auto connection = sync::connectCluster(cluster, stop);
+        auto connection = sync::connectCluster(cluster, stop, sync::SandboxStart::Never);
         if (!connection) {
             if (!stop.isCancelled())
                 emit failed(connection.error().message);

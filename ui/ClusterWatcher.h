@@ -6,6 +6,9 @@
 // the ADDED events of the initial list are ignored for objects the last status already had at
 // the same resourceVersion.
 //
+// A sandbox cluster is watched while its sandbox runs; a watch never starts one (it fails,
+// and the next status check, which does, watches again).
+//
 // Thread contract: create, configure and destroy on the GUI thread; the watches run on their
 // own threads and changed() / failed() arrive queued on the GUI thread.
 

@@ -99,10 +99,18 @@ QString ClusterConnection::describe() const
     return QStringLiteral("cluster %1 (context %2, %3)").arg(name, contextName, server);
 }
 
-Result<ClusterConnection> connectCluster(const ClusterConfig &cluster, const CancelToken &cancel)
+Result<ClusterConnection> connectCluster(const ClusterConfig &cluster, const CancelToken &cancel, SandboxStart start)
 {
     if (!cluster.sandbox)
         return connectContext(cluster, cluster.kubeconfig, cluster.context);
+    if (start == SandboxStart::Never) {
+        const SandboxState state = sandboxState(cluster.sandboxDataDir);
+        if (!state.running || state.url.isEmpty())
+            return makeError(ErrorCategory::Kube, QStringLiteral("cluster %1: its sandbox (%2) is not running; start it with "
+                                                                 "`sluicectl sandbox start` or check the status again (F5)")
+                                                      .arg(cluster.name, cluster.sandboxDataDir));
+        return connectContext(cluster, state.kubeconfig, QStringLiteral("sluice-sandbox"));
+    }
     auto sandbox = ensureSandbox(cluster.sandboxDataDir, cancel);
     if (!sandbox)
         return sandbox.error().prefixed(QStringLiteral("cluster %1").arg(cluster.name));

@@ -30,9 +30,16 @@ struct ClusterConnection
     QString describe() const;
 };
 
-// Resolves the cluster's kubeconfig context (or starts/attaches to its sandbox) and creates a
-// client. Does not contact a kubeconfig cluster; errors name the cluster and what to do.
-Result<ClusterConnection> connectCluster(const ClusterConfig &cluster, const CancelToken &cancel = {});
+// Whether connecting to a sandbox cluster starts its sandbox when it is not running. A command
+// or a status check starts it; a watch only follows one that runs (what it started nobody would
+// stop: the window stops only the sandboxes its status checks started).
+enum class SandboxStart { IfStopped, Never };
+
+// Resolves the cluster's kubeconfig context (or attaches to its sandbox, started as `start`
+// says) and creates a client. Does not contact a kubeconfig cluster; errors name the cluster
+// and what to do.
+Result<ClusterConnection> connectCluster(const ClusterConfig &cluster, const CancelToken &cancel = {},
+                                         SandboxStart start = SandboxStart::IfStopped);
 
 // --- the sandbox as a background process ---------------------------------------------------
 

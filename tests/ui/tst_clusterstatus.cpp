@@ -36,6 +36,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLoggingCategory>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QTabWidget>
@@ -64,6 +65,50 @@ int state(MainWindow &window, const QString &application)
     return row(window, application).data(ApplicationListModel::StatusStateRole).toInt();
 }
 
+ClusterConfig sandboxCluster(const QString &dataDir)
+{
+    ClusterConfig cluster;
+    cluster.name = QStringLiteral("sandbox");
+    cluster.sandbox = true;
+    cluster.sandboxDataDir = dataDir;
+    return cluster;
+}
+
+// What a watcher's failed() said, received on this (the GUI) thread as the window receives it:
+// a QSignalSpy would record it on the watch's thread while the test reads it here.
+template<typename Watcher>
+struct Failures : QObject
+{
+    QStringList errors;
+    explicit Failures(Watcher *watcher) { connect(watcher, &Watcher::failed, this, [this](const QString &e) { errors << e; }); }
+};
+
+// For a wait that timed out: the page's status line and the activity log's last entries (what
+// ran, how it ended, how long it took).
+QString seen(MainWindow &window)
+{
+    QStringList lines{window.applicationPage()->clusterStatusLabel()->fullText()};
+    ActivityLogModel *log = window.activityLog();
+    for (int r = std::max(0, log->rowCount() - 12); r < log->rowCount(); ++r)
+        lines << log->index(r, ActivityLogModel::ActivityColumn).data().toString() + QStringLiteral(": ") +
+                     log->index(r, ActivityLogModel::StateColumn).data().toString() + QStringLiteral(" after ") +
+                     log->index(r, ActivityLogModel::DurationColumn).data().toString() + QLatin1Char(' ') +
+                     log->index(r, 0).data(ActivityLogModel::DetailRole).toString();
+    return lines.join(QLatin1Char('\n'));
+}
+
+// Waits for the status of `application`; says what the window saw if it does not come. Up to
+// 60 s: twice seen to take over 30 s under the sanitizers in CI, where it takes 2 s alone (not
+// understood yet; the kube client's retries are logged, see initTestCase, to show a request that hung).
+bool statusKnown(MainWindow &window, const QString &application)
+{
+    const int known = int(ApplicationStatusSummary::State::Known);
+    if (QTest::qWaitFor([&] { return state(window, application) == known; }, 60000))
+        return true;
+    qWarning().noquote() << "no status of" << application << "within 60 s (state" << state(window, application) << "); the window saw:\n" << seen(window);
+    return false;
+}
+
 } // namespace
 
 class TestClusterStatus : public QObject
@@ -77,6 +122,7 @@ private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        QLoggingCategory::setFilterRules(QStringLiteral("sluice.kube.debug=true")); // retries and dropped watches, in a failure's output
         qputenv("XDG_CACHE_HOME", m_dir.filePath("cache").toUtf8());
         qputenv("SLUICE_SANDBOX_BIN", SLUICE_BINARY_DIR "/app/sluice-sandbox/sluice-sandbox");
     }
@@ -99,7 +145,7 @@ private slots:
             MainWindow window;
             window.show();
             QVERIFY(window.openWorkspace(demo + "/sluice.yaml"));
-            QTRY_COMPARE_WITH_TIMEOUT(state(window, "web"), int(ApplicationStatusSummary::State::Known), 30000);
+            QVERIFY(statusKnown(window, "web"));
             QCOMPARE(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"));
             QCOMPARE(row(window, "web").data(ApplicationListModel::HealthRole).toString(), QStringLiteral("Missing"));
             QCOMPARE(row(window, "web").data(ApplicationListModel::PendingRole).toInt(), -1); // never deployed
@@ -117,11 +163,9 @@ private slots:
     // ConfigMap from the CLI went unseen).
     void stoppedWatcherReportsNoFailure()
     {
-        QTemporaryDir data; // a sandbox not running yet: connecting starts it, and takes a while
-        ClusterConfig cluster;
-        cluster.name = QStringLiteral("sandbox");
-        cluster.sandbox = true;
-        cluster.sandboxDataDir = data.path();
+        QTemporaryDir data;
+        const ClusterConfig cluster = sandboxCluster(data.path());
+        QVERIFY(bool(sync::ensureSandbox(data.path())));
         for (const auto &[stopAfterMs, kinds] : {std::pair{0, QSet<QString>{"/ConfigMap"}}, std::pair{50, QSet<QString>{"/ConfigMap", "apps/Deployment"}}}) {
             auto watcher = std::make_unique<ClusterWatcher>(cluster, QStringList{"web"}, kinds, ClusterWatcher::Known{});
             QSignalSpy failed(watcher.get(), &ClusterWatcher::failed);
@@ -129,7 +173,7 @@ private slots:
             watcher.reset(); // stops its watches and waits for them
             QCOMPARE(failed.count(), 0);
         }
-        (void)sync::stopSandbox(data.path());
+        QVERIFY(bool(sync::stopSandbox(data.path())));
     }
 
     // An owner's watch the cluster refuses (here: Flux is not installed) reports failed(), on
@@ -138,17 +182,29 @@ private slots:
     void refusedOwnerWatchFails()
     {
         QTemporaryDir data;
-        ClusterConfig cluster;
-        cluster.name = QStringLiteral("sandbox");
-        cluster.sandbox = true;
-        cluster.sandboxDataDir = data.path();
-        OwnerWatcher watcher(cluster, QStringLiteral("web"), {"kustomize.toolkit.fluxcd.io", "v1", "kustomizations", "flux-system", "apps"}, {});
-        QSignalSpy failed(&watcher, &OwnerWatcher::failed);
-        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
-        QVERIFY2(failed.first().first().toString().contains(QLatin1String("404")) ||
-                     failed.first().first().toString().contains(QLatin1String("not found")),
-                 qPrintable(failed.first().first().toString()));
-        (void)sync::stopSandbox(data.path());
+        QVERIFY(bool(sync::ensureSandbox(data.path())));
+        OwnerWatcher watcher(sandboxCluster(data.path()), QStringLiteral("web"), {"kustomize.toolkit.fluxcd.io", "v1", "kustomizations", "flux-system", "apps"}, {});
+        Failures failed(&watcher);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.errors.size(), 1, 30000);
+        QVERIFY2(failed.errors.first().contains(QLatin1String("404")) || failed.errors.first().contains(QLatin1String("not found")),
+                 qPrintable(failed.errors.first()));
+        QVERIFY(bool(sync::stopSandbox(data.path())));
+    }
+
+    // A watch follows a sandbox that runs and never starts one: the window stops only the
+    // sandboxes its status checks started, and one a watch started ran on after the window quit.
+    void watchesDoNotStartTheSandbox()
+    {
+        QTemporaryDir data;
+        const ClusterConfig cluster = sandboxCluster(data.path());
+        ClusterWatcher watcher(cluster, QStringList{"web"}, QSet<QString>{"/ConfigMap"}, ClusterWatcher::Known{});
+        OwnerWatcher owner(cluster, QStringLiteral("web"), {"kustomize.toolkit.fluxcd.io", "v1", "kustomizations", "flux-system", "apps"}, {});
+        Failures failed(&watcher);
+        Failures ownerFailed(&owner);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.errors.size(), 1, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(ownerFailed.errors.size(), 1, 30000);
+        QVERIFY2(failed.errors.first().contains(QLatin1String("is not running")), qPrintable(failed.errors.first()));
+        QVERIFY(!sync::sandboxState(data.path()).running);
     }
 
     void deployedDemoShowsPendingAndHold()
@@ -162,7 +218,7 @@ private slots:
             MainWindow window;
             window.show();
             QVERIFY(window.openWorkspace(workspace));
-            QTRY_COMPARE_WITH_TIMEOUT(state(window, "web"), int(ApplicationStatusSummary::State::Known), 30000);
+            QVERIFY(statusKnown(window, "web"));
             QCOMPARE(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"));
             QCOMPARE(row(window, "web").data(ApplicationListModel::PendingRole).toInt(), 2);
             QTRY_VERIFY(window.applicationPage()->clusterStatusLabel()->fullText().contains(QLatin1String("main is 2 commits ahead")));
@@ -241,10 +297,10 @@ private slots:
             return state(window, "web") == int(ApplicationStatusSummary::State::Known) &&
                    state(window, "status") == int(ApplicationStatusSummary::State::Known);
         };
-        QTRY_VERIFY_WITH_TIMEOUT(checked(), 30000); // no check left to start the sandbox again
+        QTRY_VERIFY2_WITH_TIMEOUT(checked(), qPrintable(seen(window)), 30000); // no check left to start the sandbox again
         QCOMPARE(sluicectl({"--workspace", workspace, "sandbox", "stop"}), 0);
         QTest::keyClick(&window, Qt::Key_F5); // starts it again, on another port
-        QTRY_VERIFY_WITH_TIMEOUT(checked(), 30000);
+        QTRY_VERIFY2_WITH_TIMEOUT(checked(), qPrintable(seen(window)), 30000);
         QVERIFY(!window.clusterStatus()->startedSandboxes().isEmpty());
         QCOMPARE(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"));
         // Settled: no re-check of a Progressing application would see the sync instead of the watch.
@@ -286,24 +342,13 @@ private slots:
                                               QStringLiteral("{\"spec\":{\"suspend\":%1}}").arg(QLatin1String(value))}).exitCode;
             };
             QCOMPARE(patchSuspend("true"), 0);
-            QTRY_VERIFY_WITH_TIMEOUT(page->holdBanner()->isVisible(), 30000);
+            QTRY_VERIFY2_WITH_TIMEOUT(page->holdBanner()->isVisible(), qPrintable(seen(window)), 60000);
             QCOMPARE(patchSuspend("false"), 0);
-            QTRY_VERIFY_WITH_TIMEOUT(!page->holdBanner()->isVisible(), 30000);
+            QTRY_VERIFY2_WITH_TIMEOUT(!page->holdBanner()->isVisible(), qPrintable(seen(window)), 60000);
 
-            // On a timeout: the status line and the activity log's last entries (what ran, how it ended).
-            const auto seen = [&] {
-                QStringList lines{page->clusterStatusLabel()->fullText()};
-                ActivityLogModel *log = window.activityLog();
-                for (int r = std::max(0, log->rowCount() - 8); r < log->rowCount(); ++r)
-                    lines << log->index(r, ActivityLogModel::ActivityColumn).data().toString() + QStringLiteral(": ") +
-                                 log->index(r, ActivityLogModel::StateColumn).data().toString() + QStringLiteral(" after ") +
-                                 log->index(r, ActivityLogModel::DurationColumn).data().toString() + QLatin1Char(' ') +
-                                 log->index(r, 0).data(ActivityLogModel::DetailRole).toString();
-                return lines.join(QLatin1Char('\n'));
-            };
             QTRY_VERIFY(suspend->isEnabled());
             suspend->trigger();
-            QTRY_VERIFY2_WITH_TIMEOUT(page->holdBanner()->isVisible(), qPrintable(seen()), 30000);
+            QTRY_VERIFY2_WITH_TIMEOUT(page->holdBanner()->isVisible(), qPrintable(seen(window)), 30000);
             QVERIFY(suspended());
             QVERIFY(page->holdBanner()->text().contains(QLatin1String("Flux Kustomization flux-system/status is suspended")));
             QVERIFY(resume->isEnabled());
@@ -313,7 +358,7 @@ private slots:
             // re-check does once Flux has reconciled: over 30 s once under the sanitizers on a
             // loaded machine (why is unknown; the message now says what the window had seen).
             resume->trigger();
-            QTRY_VERIFY2_WITH_TIMEOUT(!page->holdBanner()->isVisible(), qPrintable(seen()), 60000);
+            QTRY_VERIFY2_WITH_TIMEOUT(!page->holdBanner()->isVisible(), qPrintable(seen(window)), 60000);
             QVERIFY(!suspended());
             QTRY_VERIFY(page->controllerAction(sync::ControllerVerb::Reconcile)->isEnabled());
             QTest::keyClick(&window, Qt::Key_E, Qt::ControlModifier | Qt::ShiftModifier); // Reconcile now
