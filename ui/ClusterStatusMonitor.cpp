@@ -7,15 +7,8 @@
 
 #include <QTimer>
 
-#include <mutex>
 
 namespace sluice {
-
-struct ClusterStatusMonitor::Started
-{
-    std::mutex mutex;
-    QStringList dataDirs;
-};
 
 // What one status job hands back to the GUI thread.
 struct ClusterStatusMonitor::Result
@@ -30,7 +23,7 @@ struct ClusterStatusMonitor::Result
 };
 
 ClusterStatusMonitor::ClusterStatusMonitor(ApplicationListModel *applications, ActivityLogModel *log, QObject *parent)
-    : QObject(parent), m_applications(applications), m_log(log), m_started(std::make_shared<Started>())
+    : QObject(parent), m_applications(applications), m_log(log)
 {
 }
 
@@ -46,8 +39,7 @@ ClusterStatusMonitor::~ClusterStatusMonitor()
 
 QStringList ClusterStatusMonitor::startedSandboxes() const
 {
-    std::lock_guard lock(m_started->mutex);
-    return m_started->dataDirs;
+    return sync::sandboxesStartedHere();
 }
 
 void ClusterStatusMonitor::setSession(SessionPtr session)
@@ -97,7 +89,7 @@ void ClusterStatusMonitor::refresh(const QString &application)
     m_applications->setStatus(application, checking);
     const int logId = m_log->begin(tr("Cluster status of %1").arg(application));
     job->run(
-        [session = m_session, app, started = m_started](const JobContext &context) {
+        [session = m_session, app](const JobContext &context) {
             Result result;
             const ClusterConfig *cluster = session->workspace.cluster(app.cluster);
             result.cluster = app.cluster;
@@ -108,11 +100,8 @@ void ClusterStatusMonitor::refresh(const QString &application)
                     result.clusterFailed = true;
                     return result;
                 }
-                if (sandbox->startedNow) {
+                if (sandbox->startedNow)
                     result.startedSandbox = cluster->sandboxDataDir;
-                    std::lock_guard lock(started->mutex);
-                    started->dataDirs.append(cluster->sandboxDataDir);
-                }
                 result.sandboxUrl = sandbox->url;
             }
             const sync::ReconcileContext reconcile{session->workspace, app, *session->cache, {}, context.token(), true};

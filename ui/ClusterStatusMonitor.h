@@ -7,9 +7,10 @@
 // cannot run, a Progressing application is checked again after 3 s, doubling up to a minute.
 // An application's Flux or Argo CD owner is watched too (OwnerWatcher); a refused owner watch is
 // said once per refresh and set up again by the application's next status check. A
-// workspace's sandbox cluster is started on demand; sandboxes this monitor started are stopped
-// when it goes (the window closes), while one that was already running (started by sluicectl)
-// is left to `sluicectl sandbox stop`.
+// workspace's sandbox cluster is started on demand; the sandboxes this process started (a
+// status check, or any other job of the window: a live diff, a sync) are stopped when the
+// monitor goes (the window closes), while one that was already running (started by sluicectl)
+// is left to `sluicectl sandbox stop`. Watches never start one.
 //
 // Thread contract: GUI thread only; the jobs run on jobPool(). Destruction waits for that pool
 // (its jobs are cancelled by then) so that no sandbox a job started is left behind.
@@ -49,7 +50,7 @@ public:
     // The last status of an application, or nullptr when none is known. Its resources keep
     // their sync, health and diffs; their live objects and apply bodies are dropped.
     std::shared_ptr<const sync::ApplicationStatus> status(const QString &application) const;
-    QStringList startedSandboxes() const;
+    QStringList startedSandboxes() const; // by this process (any job), not stopped yet: stopped when the monitor goes
 
 signals:
     void statusChanged(const QString &application);
@@ -74,8 +75,6 @@ private:
     SessionPtr m_session;
     std::map<QString, AsyncSlot *> m_jobs;
     std::map<QString, std::shared_ptr<const sync::ApplicationStatus>> m_status;
-    struct Started;                   // data dirs of the sandboxes this monitor's jobs started
-    std::shared_ptr<Started> m_started; // shared with the jobs: filled even when a result is dropped
     QSet<QString> m_reportedClusters; // clusters whose error was shown since the last refresh
     QSet<QString> m_reportedOwners;   // applications whose owner's watch failure was shown since then
     std::map<QString, int> m_recheckMs; // the next re-check delay of a Progressing application

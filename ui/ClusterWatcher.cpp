@@ -28,6 +28,15 @@ QString keyOf(const QJsonObject &object)
            QLatin1Char('/') + metadata.value(QLatin1String("name")).toString();
 }
 
+// Emits `signal` on the watcher's (the GUI) thread. Emitted on the watch's thread, a failure
+// that comes at once (a sandbox that is not running) could come before the constructor has
+// returned and its receiver connected: nobody would hear it.
+template<typename Watcher>
+void post(Watcher *watcher, void (Watcher::*signal)(const QString &), const QString &value)
+{
+    QMetaObject::invokeMethod(watcher, [watcher, signal, value] { emit (watcher->*signal)(value); }, Qt::QueuedConnection);
+}
+
 } // namespace
 
 ClusterWatcher::ClusterWatcher(const ClusterConfig &cluster, const QStringList &applications, const QSet<QString> &kinds,
@@ -43,8 +52,7 @@ ClusterWatcher::ClusterWatcher(const ClusterConfig &cluster, const QStringList &
         m_threads.emplace_back(QThread::create([this, shared = m_shared, cluster, selector, byLabel, kind] {
             auto connection = sync::connectCluster(cluster, shared->stop, sync::SandboxStart::Never);
             if (!connection) {
-                if (!shared->stop.isCancelled()) // stopped (replaced by a watcher of more kinds): no failure
-                    emit failed(connection.error().message);
+                post(this, &ClusterWatcher::failed, connection.error().message);
                 return;
             }
             auto type = connection->discovery->resourceFor(kind.section(QLatin1Char('/'), 0, 0), kind.section(QLatin1Char('/'), 1), {}, shared->stop);
@@ -64,11 +72,11 @@ ClusterWatcher::ClusterWatcher(const ClusterConfig &cluster, const QStringList &
                     if (!seen.isEmpty() && seen == now)
                         return !shared->stop.isCancelled(); // as the last status saw it (the initial list)
                 }
-                emit changed(application);
+                post(this, &ClusterWatcher::changed, application);
                 return !shared->stop.isCancelled();
             }, shared->stop);
             if (!watched && watched.error().category != ErrorCategory::Cancelled)
-                emit failed(watched.error().message);
+                post(this, &ClusterWatcher::failed, watched.error().message);
         }));
         m_threads.back()->start();
     }
@@ -88,8 +96,7 @@ OwnerWatcher::OwnerWatcher(const ClusterConfig &cluster, const QString &applicat
     m_thread.reset(QThread::create([this, stop = m_stop, cluster, application, owner, knownResourceVersion] {
         auto connection = sync::connectCluster(cluster, stop, sync::SandboxStart::Never);
         if (!connection) {
-            if (!stop.isCancelled())
-                emit failed(connection.error().message);
+            post(this, &OwnerWatcher::failed, connection.error().message);
             return;
         }
         kube::ResourcePath collection = owner;
@@ -99,11 +106,11 @@ OwnerWatcher::OwnerWatcher(const ClusterConfig &cluster, const QString &applicat
             const bool known = event.type == QLatin1String("ADDED") &&
                                metadata.value(QLatin1String("resourceVersion")).toString() == knownResourceVersion;
             if (metadata.value(QLatin1String("name")).toString() == owner.name && !known)
-                emit changed(application);
+                post(this, &OwnerWatcher::changed, application);
             return !stop.isCancelled();
         }, stop);
         if (!watched && watched.error().category != ErrorCategory::Cancelled)
-            emit failed(watched.error().message);
+            post(this, &OwnerWatcher::failed, watched.error().message);
     }));
     m_thread->start();
 }

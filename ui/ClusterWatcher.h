@@ -10,7 +10,9 @@
 // and the next status check, which does, watches again).
 //
 // Thread contract: create, configure and destroy on the GUI thread; the watches run on their
-// own threads and changed() / failed() arrive queued on the GUI thread.
+// own threads, which post changed() and failed() to be emitted on the GUI thread. A watcher
+// destroyed (stopped, or replaced by one of more kinds) emits nothing more: what its threads
+// posted goes with it.
 
 #include "kube/KubeClient.h"
 #include "workspace/Workspace.h"

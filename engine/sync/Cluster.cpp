@@ -13,11 +13,24 @@
 #include <QThread>
 
 #include <csignal>
+#include <mutex>
 
 namespace sluice::sync {
 namespace {
 
 QString pidFile(const QString &dataDir) { return dataDir + QStringLiteral("/sandbox.pid"); }
+
+struct StartedHere
+{
+    std::mutex mutex;
+    QStringList dataDirs;
+};
+
+StartedHere &startedHere()
+{
+    static StartedHere started;
+    return started;
+}
 
 // Whether `pid` is a live sluice-sandbox serving `dataDir` (its command line says so).
 bool isSandboxProcess(qint64 pid, const QString &dataDir)
@@ -187,6 +200,8 @@ Result<SandboxState> ensureSandbox(const QString &dataDir, const CancelToken &ca
         }
         if (!state.url.isEmpty()) {
             state.startedNow = true;
+            std::lock_guard lock(startedHere().mutex);
+            startedHere().dataDirs.append(QDir::cleanPath(dataDir));
             return state;
         }
         QThread::msleep(20);
@@ -196,19 +211,30 @@ Result<SandboxState> ensureSandbox(const QString &dataDir, const CancelToken &ca
 
 Status stopSandbox(const QString &dataDir)
 {
+    const auto stopped = [&] {
+        std::lock_guard lock(startedHere().mutex);
+        startedHere().dataDirs.removeAll(QDir::cleanPath(dataDir));
+        return Status();
+    };
     const SandboxState state = sandboxState(dataDir);
     if (!state.running)
-        return {};
+        return stopped();
     ::kill(pid_t(state.pid), SIGTERM);
     QDeadlineTimer deadline(10000);
     while (!deadline.hasExpired()) {
         if (!isSandboxProcess(state.pid, dataDir)) {
             QFile::remove(pidFile(dataDir));
-            return {};
+            return stopped();
         }
         QThread::msleep(50);
     }
     return makeError(ErrorCategory::Process, QStringLiteral("the sandbox (pid %1) did not stop within 10 s").arg(state.pid));
+}
+
+QStringList sandboxesStartedHere()
+{
+    std::lock_guard lock(startedHere().mutex);
+    return startedHere().dataDirs;
 }
 
 } // namespace sluice::sync

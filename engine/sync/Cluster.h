@@ -64,4 +64,9 @@ Result<SandboxState> ensureSandbox(const QString &dataDir, const CancelToken &ca
 // Stops it (SIGTERM, then waits up to 10 s). Not running is not an error.
 Status stopSandbox(const QString &dataDir);
 
+// The data dirs of the sandboxes this process started (ensureSandbox, from any thread) and has
+// not stopped, in the order started: what the window stops when it quits, whichever of its jobs
+// (a status check, a live diff, a sync) started one. Thread-safe.
+QStringList sandboxesStartedHere();
+
 } // namespace sluice::sync
