@@ -7,7 +7,6 @@
 
 #include <QTimer>
 
-
 namespace sluice {
 
 // What one status job hands back to the GUI thread.

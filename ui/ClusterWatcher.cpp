@@ -55,9 +55,15 @@ ClusterWatcher::ClusterWatcher(const ClusterConfig &cluster, const QStringList &
                 post(this, &ClusterWatcher::failed, connection.error().message);
                 return;
             }
+            // Discovery that fails (the cluster stopped answering, refused it) is a failure; a
+            // kind that discovery does not list is not served (any more): nothing to watch.
+            if (auto discovery = connection->discovery->get(false, shared->stop); !discovery) {
+                post(this, &ClusterWatcher::failed, discovery.error().message);
+                return;
+            }
             auto type = connection->discovery->resourceFor(kind.section(QLatin1Char('/'), 0, 0), kind.section(QLatin1Char('/'), 1), {}, shared->stop);
             if (!type || !type->verbs.contains(QLatin1String("watch")))
-                return; // not served (any more), or not watchable: nothing to watch
+                return; // not served, or not watchable
             kube::WatchOptions options;
             options.labelSelector = selector;
             const Status watched = kube::watchCollection(*connection->client, type->path(), options, [&](const kube::WatchEvent &event) {

@@ -30,9 +30,9 @@ struct ClusterConnection
     QString describe() const;
 };
 
-// Whether connecting to a sandbox cluster starts its sandbox when it is not running. A command
-// or a status check starts it; a watch only follows one that runs (what it started nobody would
-// stop: the window stops only the sandboxes its status checks started).
+// Whether connecting to a sandbox cluster starts its sandbox when it is not running. A command,
+// a status check or a live diff starts it; a watch only follows one that runs (a sandbox stopped
+// with `sluicectl sandbox stop` stays stopped until the user asks for something of it).
 enum class SandboxStart { IfStopped, Never };
 
 // Resolves the cluster's kubeconfig context (or attaches to its sandbox, started as `start`

@@ -5,6 +5,7 @@
 #include "common/CliRun.h"
 #include "common/Corpus.h"
 #include "common/Demo.h"
+#include "common/StaticHttpServer.h"
 
 #include "ActivityLogModel.h"
 #include "ActivityTab.h"
@@ -216,6 +217,29 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(ownerFailed.errors.size(), 1, 30000);
         QVERIFY2(failed.errors.first().contains(QLatin1String("is not running")), qPrintable(failed.errors.first()));
         QVERIFY(!sync::sandboxState(data.path()).running);
+    }
+
+    // A cluster whose discovery fails (here: a server that answers 404 to everything) cannot be
+    // watched, and the watcher says so: it did not, and the kind went unwatched in silence.
+    void watchWhoseDiscoveryFailsFails()
+    {
+        QTemporaryDir empty;
+        test::StaticHttpServer server(empty.path());
+        QFile kubeconfig(m_dir.filePath("404-kubeconfig"));
+        QVERIFY(kubeconfig.open(QIODevice::WriteOnly));
+        kubeconfig.write(QStringLiteral("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: '%1'}\n"
+                                        "users:\n- name: u\n  user: {}\ncontexts:\n- name: nothing\n  context: {cluster: c, user: u}\n")
+                             .arg(server.url()).toUtf8());
+        kubeconfig.close();
+        ClusterConfig cluster;
+        cluster.name = QStringLiteral("nothing");
+        cluster.kubeconfig = kubeconfig.fileName();
+        cluster.context = QStringLiteral("nothing");
+        ClusterWatcher watcher(cluster, QStringList{"web"}, QSet<QString>{"/ConfigMap"}, ClusterWatcher::Known{});
+        Failures failed(&watcher);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.errors.size(), 1, 30000);
+        QVERIFY2(failed.errors.first().contains(QLatin1String("GET /api: not found")), qPrintable(failed.errors.first()));
+        QVERIFY(server.requests() > 0);
     }
 
     void deployedDemoShowsPendingAndHold()
