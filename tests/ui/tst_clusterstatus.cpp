@@ -108,6 +108,13 @@ bool statusKnown(MainWindow &window, const QString &application)
     return false;
 }
 
+// Shows `window` on `workspace` and waits for the first status of its application web.
+bool openAndCheckWeb(MainWindow &window, const QString &workspace)
+{
+    window.show();
+    return window.openWorkspace(workspace) && statusKnown(window, "web");
+}
+
 } // namespace
 
 class TestClusterStatus : public QObject
@@ -142,9 +149,7 @@ private slots:
         const QString dataDir = demo + "/.sluice/sandbox";
         {
             MainWindow window;
-            window.show();
-            QVERIFY(window.openWorkspace(demo + "/sluice.yaml"));
-            QVERIFY(statusKnown(window, "web"));
+            QVERIFY(openAndCheckWeb(window, demo + "/sluice.yaml"));
             QCOMPARE(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"));
             QCOMPARE(row(window, "web").data(ApplicationListModel::HealthRole).toString(), QStringLiteral("Missing"));
             QCOMPARE(row(window, "web").data(ApplicationListModel::PendingRole).toInt(), -1); // never deployed
@@ -168,9 +173,7 @@ private slots:
         const QString dataDir = demo + "/.sluice/sandbox";
         {
             MainWindow window;
-            window.show();
-            QVERIFY(window.openWorkspace(workspace));
-            QVERIFY(statusKnown(window, "web"));
+            QVERIFY(openAndCheckWeb(window, workspace));
             // Settled: no re-check of a Progressing application starts the sandbox again.
             QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::HealthRole).toString(), QStringLiteral("Healthy"), 30000);
             QVERIFY(window.clusterStatus()->startedSandboxes().isEmpty()); // sluicectl started it
@@ -251,9 +254,7 @@ private slots:
         const QString dataDir = demo + "/.sluice/sandbox";
         {
             MainWindow window;
-            window.show();
-            QVERIFY(window.openWorkspace(workspace));
-            QVERIFY(statusKnown(window, "web"));
+            QVERIFY(openAndCheckWeb(window, workspace));
             QCOMPARE(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"));
             QCOMPARE(row(window, "web").data(ApplicationListModel::PendingRole).toInt(), 2);
             QTRY_VERIFY(window.applicationPage()->clusterStatusLabel()->fullText().contains(QLatin1String("main is 2 commits ahead")));
