@@ -6,6 +6,7 @@
 #include "core/Log.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSemaphore>
@@ -318,6 +319,8 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
         if (!exchange)
             return exchange.error();
         exchange->headTimeoutMs = exchange->bodyTimeoutMs = d->options.timeoutMs;
+        QElapsedTimer took;
+        took.start();
         HttpAnswer answer = connectionFor(d->id, d->endpoint, d->ssl).exchange(*exchange, cancel, tls ? &*tls : nullptr);
         if (cancel.isCancelled())
             return makeError(ErrorCategory::Cancelled, QStringLiteral("%1 %2 was cancelled").arg(QString::fromLatin1(method), pathAndQuery));
@@ -332,7 +335,9 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
         const bool retryable = isRetryable(httpStatus, answer.failure);
         if (attempt + 1 < attempts && retryable) {
             const int delay = d->options.backoffMs << attempt;
-            qCDebug(lcKube) << method << pathAndQuery << "failed, retrying in" << delay << "ms";
+            const QString why = httpStatus != 0 ? QStringLiteral("HTTP %1").arg(httpStatus)
+                                                : networkErrorText(answer.failure, d->context.server, answer.failureDetail, d->options.timeoutMs);
+            qCDebug(lcKube).noquote() << method << pathAndQuery << "failed after" << took.elapsed() << "ms (" + why + "), retrying in" << delay << "ms";
             if (!cancel.sleepFor(delay))
                 return makeError(ErrorCategory::Cancelled, QStringLiteral("%1 %2 was cancelled").arg(QString::fromLatin1(method), pathAndQuery));
             continue;

@@ -11,6 +11,7 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <limits>
 #include <string_view>
 
 #include <sys/resource.h>
@@ -137,6 +138,10 @@ HttpServer::HttpServer(QSslConfiguration tls, HttpHandler handler, QObject *pare
     m_flushThread->setExpiryTimeout(-1);
     m_server->setSslConfiguration(tls);
     m_server->setHandshakeTimeout(10000);
+    // admit() is the cap. Qt's own (30 pending, counting the sockets in their handshake) stops
+    // accepting and starts again only when a handshake finishes (Qt 6.4): 30 clients that
+    // closed before theirs stopped the server for good.
+    m_server->setMaxPendingConnections(std::numeric_limits<int>::max());
     connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &HttpServer::acceptPending);
     connect(m_server, &QSslServer::errorOccurred, this, [](QSslSocket *, QAbstractSocket::SocketError error) {
         qCDebug(lcSandbox) << "TLS connection error" << error;
@@ -427,7 +432,7 @@ bool HttpConnection::respond(HttpResponse response, bool keepAlive)
 {
     if (m_held.isEmpty() && !m_server->mustHold())
         return send(response, keepAlive);
-    m_held.append({std::move(response), keepAlive, m_server->flushToWaitFor()});
+    m_held.append({std::move(response), keepAlive, m_server->flushToWaitFor(), now()});
     m_heldBlocks = m_heldBlocks || m_held.last().blocks();
     m_server->holdFor(this);
     return !m_held.last().blocks();
@@ -462,6 +467,8 @@ bool HttpConnection::release(quint64 done, const std::optional<HttpResponse> &fa
 {
     while (!m_held.isEmpty() && (failure || m_held.first().flush <= done)) {
         const HeldAnswer answer = m_held.takeFirst();
+        if (const qint64 waited = now() - answer.since; waited >= 1000)
+            qCDebug(lcSandbox).noquote() << "an answer" << answer.response.status << "waited" << waited << "ms for flush" << answer.flush;
         // A streamed answer is the last one held (nothing is read behind it); it still
         // starts, on a flushed store, so it lists no write that is not durable.
         if (m_closing || !send(failure ? *failure : answer.response, answer.keepAlive)) {

@@ -161,6 +161,7 @@ private:
         HttpResponse response;
         bool keepAlive = true;
         quint64 flush = 0; // leaves when this flush has finished
+        qint64 since = 0;  // when it was held (ms since epoch)
 
         // Nothing more is read on the connection behind it.
         bool blocks() const { return response.stream || !keepAlive || response.delivery != HttpResponse::Delivery::Send; }

@@ -33,7 +33,9 @@
 #include "sync/Cluster.h"
 
 #include <QCheckBox>
+#include <QDateTime>
 #include <QDir>
+#include <QRegularExpression>
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
@@ -96,9 +98,11 @@ QString seen(MainWindow &window)
     return lines.join(QLatin1Char('\n'));
 }
 
-// Waits for the status of `application`; says what the window saw if it does not come. Up to
-// 60 s: twice seen to take over 30 s under the sanitizers in CI, where it takes 2 s alone (not
-// understood yet; the kube client's retries are logged, see initTestCase, to show a request that hung).
+// Waits for the status of `application` (2 s under the sanitizers on a busy machine; 60 s is
+// for a machine far busier); says what the window saw if it does not come. It took over 60 s
+// in CI when the sandbox had stopped accepting connections (tst_sandboxhardening,
+// clientsThatDoNotShakeHandsBlockNobody): the kube client's retries, logged (initTestCase),
+// show a request that hung, and the sandbox's log shows what it served.
 bool statusKnown(MainWindow &window, const QString &application)
 {
     const int known = int(ApplicationStatusSummary::State::Known);
@@ -115,6 +119,23 @@ bool openAndCheckWeb(MainWindow &window, const QString &workspace)
     return window.openWorkspace(workspace) && statusKnown(window, "web");
 }
 
+// A sandbox's log, short enough to read in a failure's output: what it said besides answering
+// requests (held answers, timeouts, warnings), and the last requests it answered.
+QString sandboxLogDigest(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return QStringLiteral("(no log: %1)").arg(file.errorString());
+    static const QRegularExpression answered(QStringLiteral("sluice\\.sandbox: (GET|PUT|POST|PATCH|DELETE) \\S+ \\d{3}$"));
+    QStringList said;
+    QStringList requests;
+    for (const QString &line : QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+        (answered.match(line).hasMatch() ? requests : said) << line;
+    return (said.mid(std::max<qsizetype>(0, said.size() - 40)) + QStringList{QStringLiteral("... the last requests of %1:").arg(requests.size())} +
+            requests.mid(std::max<qsizetype>(0, requests.size() - 15)))
+        .join(QLatin1Char('\n'));
+}
+
 } // namespace
 
 class TestClusterStatus : public QObject
@@ -123,22 +144,35 @@ class TestClusterStatus : public QObject
 
 private:
     QTemporaryDir m_dir;
+    QDateTime m_started; // of the test function running
 
 private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
         QLoggingCategory::setFilterRules(QStringLiteral("sluice.kube.debug=true")); // retries and dropped watches, in a failure's output
+        // The sandboxes started from here log every request and any answer held a second or
+        // more, with the time, like this test's own messages: a failed test prints them.
+        qputenv("QT_LOGGING_RULES", "sluice.sandbox.debug=true");
+        qputenv("QT_MESSAGE_PATTERN", "%{time hh:mm:ss.zzz} %{if-category}%{category}: %{endif}%{message}");
+        qSetMessagePattern(QStringLiteral("%{time hh:mm:ss.zzz} %{if-category}%{category}: %{endif}%{message}"));
         qputenv("XDG_CACHE_HOME", m_dir.filePath("cache").toUtf8());
         qputenv("SLUICE_SANDBOX_BIN", SLUICE_BINARY_DIR "/app/sluice-sandbox/sluice-sandbox");
     }
 
     // After each test, passed or not, the sandboxes of its demos are stopped: a failed check
     // returns before the test's own `sandbox stop`.
+    void init() { m_started = QDateTime::currentDateTime(); }
+
+    // A failed test prints what the sandboxes it used logged.
     void cleanup()
     {
-        for (const QFileInfo &demo : QDir(m_dir.path()).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot))
-            (void)sync::stopSandbox(demo.filePath() + QStringLiteral("/.sluice/sandbox"));
+        for (const QFileInfo &demo : QDir(m_dir.path()).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            const QString dataDir = demo.filePath() + QStringLiteral("/.sluice/sandbox");
+            (void)sync::stopSandbox(dataDir);
+            if (QTest::currentTestFailed() && QFileInfo(dataDir + QStringLiteral("/sandbox.log")).lastModified() >= m_started)
+                qWarning().noquote() << "the sandbox of" << demo.fileName() << "logged:\n" << sandboxLogDigest(dataDir + QStringLiteral("/sandbox.log"));
+        }
     }
 
     void windowStartsAndStopsItsSandbox()
