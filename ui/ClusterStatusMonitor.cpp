@@ -183,6 +183,14 @@ void ClusterStatusMonitor::finished(const QString &application, const Result &re
     }
 }
 
+void ClusterStatusMonitor::refreshCluster(const QString &cluster)
+{
+    for (const ApplicationConfig &app : m_session->workspace.applications) {
+        if (app.cluster == cluster)
+            refresh(app.name);
+    }
+}
+
 void ClusterStatusMonitor::scheduleRefresh(const QString &application, int delayMs)
 {
     const quint64 check = m_checks[application];
@@ -222,6 +230,11 @@ void ClusterStatusMonitor::watch(const QString &application, const sync::Applica
                 return; // said once (each kind's watch fails alike when the cluster cannot be reached)
             m_unwatchable.insert(clusterName); // its other kinds' watches go on
             emit message(tr("Cluster %1 cannot be watched (%2): its status is checked again while it changes").arg(clusterName, error));
+        });
+        connect(watcher.get(), &ClusterWatcher::answeringChanged, this, [this, clusterName](const QString &error) {
+            emit message(error.isEmpty() ? tr("Cluster %1 answers again").arg(clusterName)
+                                         : tr("Cluster %1 stopped answering (%2): checking its applications again").arg(clusterName, error));
+            refreshCluster(clusterName);
         });
     }
     watcher->setKnown(application, seen);

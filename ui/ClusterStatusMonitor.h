@@ -10,7 +10,9 @@
 // workspace's sandbox cluster is started on demand; the sandboxes this process started (a
 // status check, or any other job of the window: a live diff, a sync) are stopped when the
 // monitor goes (the window closes), while one that was already running (started by sluicectl)
-// is left to `sluicectl sandbox stop`. Watches never start one.
+// is left to `sluicectl sandbox stop`. Watches never start one. When a cluster stops answering
+// its watches, and when it answers again, its applications are checked again (a stopped sandbox
+// is started again by that check).
 //
 // Thread contract: GUI thread only; the jobs run on jobPool(). Destruction waits for that pool
 // (its jobs are cancelled by then) so that no sandbox a job started is left behind.
@@ -64,6 +66,7 @@ private:
     void watch(const QString &application, const sync::ApplicationStatus &status, const QHash<QString, QString> &seen);
     void watchOwner(const QString &application, const ClusterConfig &cluster, const sync::ApplicationStatus &status);
     void scheduleRefresh(const QString &application, int delayMs);
+    void refreshCluster(const QString &cluster); // its applications
     // A sandbox started again (by a check, or by sluicectl) listens on another port: the watches
     // of the old one would wait for it forever; the next watch() makes new ones.
     void followSandbox(const QString &cluster, const QString &url);

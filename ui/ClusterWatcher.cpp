@@ -15,6 +15,7 @@ struct ClusterWatcher::Shared
     CancelToken stop;
     std::mutex mutex;
     ClusterWatcher::Known known;
+    int unanswered = 0; // watches the cluster does not answer
 };
 
 namespace {
@@ -66,6 +67,13 @@ ClusterWatcher::ClusterWatcher(const ClusterConfig &cluster, const QStringList &
                 return; // not served, or not watchable
             kube::WatchOptions options;
             options.labelSelector = selector;
+            options.onAnswering = [this, shared](const Status &answering) {
+                std::lock_guard lock(shared->mutex);
+                const bool before = shared->unanswered == 0;
+                shared->unanswered += answering ? -1 : 1;
+                if (before != (shared->unanswered == 0))
+                    post(this, &ClusterWatcher::answeringChanged, answering ? QString() : answering.error().message);
+            };
             const Status watched = kube::watchCollection(*connection->client, type->path(), options, [&](const kube::WatchEvent &event) {
                 const QString application = byLabel.value(event.object.value(QLatin1String("metadata")).toObject()
                                                               .value(QLatin1String("labels")).toObject().value(sync::kTrackingLabel).toString());

@@ -7,7 +7,8 @@
 // the same resourceVersion.
 //
 // A sandbox cluster is watched while its sandbox runs; a watch never starts one (it fails,
-// and the next status check, which does, watches again).
+// and the next status check, which does, watches again). A cluster that stops answering (down,
+// a sandbox stopped) is said once, and once more when it answers every watch again.
 //
 // Thread contract: create, configure and destroy on the GUI thread; the watches run on their
 // own threads, which post changed() and failed() to be emitted on the GUI thread. A watcher
@@ -50,6 +51,9 @@ public:
 signals:
     void changed(const QString &application);
     void failed(const QString &error); // a watch could not run (the monitor falls back to re-checks)
+    // The cluster stopped answering a watch (the error; the watches go on trying), or answers
+    // all of them again (empty).
+    void answeringChanged(const QString &error);
 
 private:
     struct Shared;

@@ -383,6 +383,10 @@ HttpAnswer ApiConnection::attempt(const HttpExchange &exchange, const CancelToke
         stopped = !exchange.onBody(piece.toByteArray());
         return !stopped;
     };
+    if (toCaller && !keep({})) { // the server took the request (a stream may stay quiet for minutes)
+        close();
+        return answer;
+    }
     const bool noBody = answer.status == 204 || answer.status == 304 || exchange.head.startsWith("HEAD ");
     const QByteArray encoding = headers.value("content-encoding").toLower();
     std::unique_ptr<GzipBody> gzip; // its 16 KiB buffer only for a gzip answer (an optional zeroed it for each)

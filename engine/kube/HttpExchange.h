@@ -68,7 +68,8 @@ struct HttpExchange
     int headTimeoutMs = 30000;
     int bodyTimeoutMs = 30000;
     // For a 2xx answer, takes its body as it arrives (chunked and gzip bodies decoded) instead of
-    // collecting it; returns false to stop reading (the connection is then closed).
+    // collecting it, after a first call with no bytes when the head has come (the server took
+    // the request); returns false to stop reading (the connection is then closed).
     std::function<bool(const QByteArray &)> onBody;
 };
 

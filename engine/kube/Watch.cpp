@@ -77,6 +77,15 @@ Status watchCollection(KubeClient &client, const ResourcePath &collection, const
         return true;
     };
 
+    bool answering = true;
+    const auto heard = [&](const Status &status) {
+        if (status.ok() == answering)
+            return;
+        answering = status.ok();
+        if (options.onAnswering)
+            options.onAnswering(status);
+    };
+
     const auto cancelled = [&] { return makeError(ErrorCategory::Cancelled, QStringLiteral("watch of %1 was cancelled").arg(collection.path())); };
     int failures = 0; // in a row
     // After a failure: waits before the next attempt; false when there is none (too many
@@ -94,12 +103,14 @@ Status watchCollection(KubeClient &client, const ResourcePath &collection, const
     auto first = relist();
     while (!first && isTransient(first.error())) {
         qCDebug(lcKube) << "listing" << collection.path() << "failed:" << first.error().message;
+        heard(first.error());
         if (!waitToRetry())
             return cancel.isCancelled() ? cancelled() : first.error();
         first = relist();
     }
     if (!first)
         return first.error();
+    heard({});
     if (!*first)
         return {};
 
@@ -121,6 +132,7 @@ Status watchCollection(KubeClient &client, const ResourcePath &collection, const
         const Status status = client.stream(
             Request::get(collection.path() + QLatin1Char('?') + query.query(QUrl::FullyEncoded)),
             [&](const QByteArray &data) {
+                heard({}); // first called when the answer's head came
                 buffer += data;
                 qsizetype newline;
                 while ((newline = buffer.indexOf('\n')) >= 0) {
@@ -166,11 +178,14 @@ Status watchCollection(KubeClient &client, const ResourcePath &collection, const
         if (end == StreamEnd::Expired || (!status.ok() && status.error().code == 410)) {
             qCDebug(lcKube) << "watch of" << collection.path() << "expired; listing again";
             auto again = relist();
+            if (!again && isTransient(again.error()))
+                heard(again.error());
             if (!again) {
                 if (!waitToRetry())
                     return cancel.isCancelled() ? cancelled() : again.error();
                 continue;
             }
+            heard({});
             if (!*again)
                 return {};
             failures = 0;
@@ -179,6 +194,8 @@ Status watchCollection(KubeClient &client, const ResourcePath &collection, const
         // A dropped connection or a failed request: resume from the last resourceVersion seen.
         if (sawEvent)
             failures = 0;
+        if (!status.ok() && isTransient(status.error()))
+            heard(status);
         qCDebug(lcKube) << "watch of" << collection.path() << "dropped; resuming from" << resourceVersion;
         if (!waitToRetry()) {
             if (cancel.isCancelled())

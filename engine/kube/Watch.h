@@ -23,6 +23,10 @@ struct WatchOptions
     int reconnectDelayMs = 200;     // after a failed list or a dropped connection, doubled each time
     int maxReconnectDelayMs = 5000; // up to this
     int maxReconnects = -1;         // failures in a row before giving up; -1 = until cancelled or stopped
+    // Called on the watch's thread when the server stops answering it (a list or watch request
+    // got no answer, throttling, a server error: the error), and when it answers again (ok).
+    // The server ending a watch on time is neither.
+    std::function<void(const Status &)> onAnswering;
 };
 
 // Emits an ADDED event per existing object, then every change, until `sink` returns false (ok)

@@ -10,7 +10,9 @@
 #include <QLockFile>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QTcpSocket>
 #include <QThread>
+#include <QUrl>
 
 #include <csignal>
 #include <mutex>
@@ -56,6 +58,15 @@ QString readyUrl(const QString &logFile)
             return QString::fromUtf8(line.mid(22).split(' ').value(0));
     }
     return {};
+}
+
+// Whether something accepts connections at `url`: a sandbox closes its port as it stops.
+bool accepts(const QString &url)
+{
+    const QUrl address(url);
+    QTcpSocket socket;
+    socket.connectToHost(address.host(), quint16(address.port()));
+    return socket.waitForConnected(2000);
 }
 
 QString sandboxBinary()
@@ -160,8 +171,20 @@ Result<SandboxState> ensureSandbox(const QString &dataDir, const CancelToken &ca
                                                     .arg(dataDir, dataDir));
     }
     SandboxState state = sandboxState(dataDir);
-    if (state.running && !state.url.isEmpty())
-        return state;
+    if (state.running && !state.url.isEmpty()) {
+        if (accepts(state.url))
+            return state;
+        // Stopping (its port closed before it exits): start another once it has gone.
+        for (QDeadlineTimer gone(10000); isSandboxProcess(state.pid, dataDir); QThread::msleep(20)) {
+            if (cancel.isCancelled())
+                return cancelled();
+            if (gone.hasExpired())
+                return makeError(ErrorCategory::Process, QStringLiteral("the sandbox in %1 (pid %2) runs but refuses connections at %3; "
+                                                                        "stop it with `sluicectl sandbox stop`")
+                                                             .arg(dataDir, QString::number(state.pid), state.url));
+        }
+        state = sandboxState(dataDir);
+    }
     if (cancel.isCancelled()) // do not start one that nobody will wait for
         return cancelled();
 

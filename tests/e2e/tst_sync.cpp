@@ -14,6 +14,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtConcurrent/QtConcurrentRun>
@@ -696,6 +697,43 @@ private slots:
         const QJsonObject after = app(sluicectl({QStringLiteral("--json"), QStringLiteral("status")}).json());
         QCOMPARE(after.value(QLatin1String("sync")).toString(), QStringLiteral("Synced"));
         QCOMPARE(sluicectl({QStringLiteral("sandbox"), QStringLiteral("stop")}).exitCode, 0);
+    }
+
+    // A sandbox that is stopping has closed its port and not exited yet: a status check that a
+    // window's lost watches brought then took it for running, failed to reach it, and nothing
+    // started another. ensureSandbox waits for it to go and starts one. The stopping sandbox here
+    // is a process named sluice-sandbox with the data directory in its arguments (as a real one
+    // has), which exits after 1.5 s, and its log's address is a closed port.
+    void stoppingSandboxIsWaitedFor()
+    {
+        const QString dataDir = path(QStringLiteral("stopping"));
+        QVERIFY(QDir().mkpath(dataDir));
+        qputenv("SLUICE_SANDBOX_BIN", SLUICE_BINARY_DIR "/app/sluice-sandbox/sluice-sandbox");
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        const QString closedUrl = QStringLiteral("https://127.0.0.1:%1").arg(closed.serverPort());
+        closed.close();
+        QFile log(dataDir + QStringLiteral("/sandbox.log"));
+        QVERIFY(log.open(QIODevice::WriteOnly));
+        log.write("sluice-sandbox ready: " + closedUrl.toUtf8() + " kubeconfig=" + dataDir.toUtf8() + "/kubeconfig\n");
+        log.close();
+        qint64 pid = 0;
+        QVERIFY(QProcess::startDetached(QStringLiteral("bash"), {"-c", "exec -a \"$0\" find \"$1\" -maxdepth 0 -exec sleep 1.5 ';'",
+                                                                 path(QStringLiteral("sluice-sandbox")), QDir::cleanPath(dataDir)},
+                                        {}, &pid));
+        QFile pidFile(dataDir + QStringLiteral("/sandbox.pid"));
+        QVERIFY(pidFile.open(QIODevice::WriteOnly));
+        pidFile.write(QByteArray::number(pid));
+        pidFile.close();
+        QTRY_VERIFY(sluice::sync::sandboxState(dataDir).running); // the stand-in, once it has exec'd
+        QCOMPARE(sluice::sync::sandboxState(dataDir).url, closedUrl);
+
+        auto started = sluice::sync::ensureSandbox(dataDir);
+        QVERIFY2(started, started ? "" : qPrintable(started.error().toString()));
+        QVERIFY(started->startedNow);
+        QVERIFY(started->url != closedUrl);
+        QVERIFY(started->pid != pid);
+        QVERIFY(sluice::sync::stopSandbox(dataDir));
     }
 
     // Quitting the window cancels a sandbox start: it gives up at once, whether it waits for another

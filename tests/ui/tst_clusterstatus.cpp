@@ -195,9 +195,10 @@ private slots:
         QVERIFY2(!sync::sandboxState(dataDir).running, "the window left the sandbox it started running");
     }
 
-    // Any job of the window may start the sandbox, not only a status check: here a live review
-    // after the sandbox sluicectl had started was stopped. Sluice started that one, so it
-    // stops it when it quits (it was left running).
+    // Any job of the window may start the sandbox, not only a status check: here the sandbox
+    // sluicectl had started is stopped under the window, and a live review asked for at once
+    // starts it again (or the status check that its lost watches bring). Sluice started that
+    // one, so it stops it when it quits (a live review's was left running).
     void sandboxAnyJobStartedIsStoppedAtQuit()
     {
         const QString demo = m_dir.filePath("livestart");
@@ -352,8 +353,9 @@ private slots:
 
     // The demo's status application deployed by Flux (simulated by the sandbox): the window shows
     // the owner and Flux's state, and its Suspend, Resume and Reconcile act through the Kustomization.
-    // The sandbox stopped under the window and started again by F5 listens on another port:
-    // the window watches the new one (a sync from the CLI shows by itself, as before the restart).
+    // The sandbox stopped under the window: its watches lose it, and the status check that
+    // follows starts it again, on another port; the window watches the new one (a sync from the
+    // CLI shows by itself, as before the restart).
     void watchesFollowARestartedSandbox()
     {
         const QString demo = m_dir.filePath("restarted");
@@ -361,17 +363,24 @@ private slots:
         QVERIFY2(error.isEmpty(), qPrintable(error));
         const QString workspace = demo + "/sluice.yaml";
         MainWindow window;
+        QStringList said; // on the status bar
+        connect(window.clusterStatus(), &ClusterStatusMonitor::message, &window, [&](const QString &line) { said << line; });
         window.show();
         QVERIFY(window.openWorkspace(workspace));
         const auto checked = [&] {
             return state(window, "web") == int(ApplicationStatusSummary::State::Known) &&
                    state(window, "status") == int(ApplicationStatusSummary::State::Known);
         };
-        QTRY_VERIFY2_WITH_TIMEOUT(checked(), qPrintable(seen(window)), 30000); // no check left to start the sandbox again
-        QCOMPARE(sluicectl({"--workspace", workspace, "sandbox", "stop"}), 0);
-        QTest::keyClick(&window, Qt::Key_F5); // starts it again, on another port
         QTRY_VERIFY2_WITH_TIMEOUT(checked(), qPrintable(seen(window)), 30000);
-        QVERIFY(!window.clusterStatus()->startedSandboxes().isEmpty());
+        // Settled, and watched: the rollout's end came through a watch.
+        QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::HealthRole).toString(), QStringLiteral("Healthy"), 30000);
+        QCOMPARE(sluicectl({"--workspace", workspace, "sandbox", "stop"}), 0);
+        // No F5: the watches say the cluster stopped answering, and the check that follows starts
+        // the sandbox again, on another port. The sidebar kept the last status before.
+        QTRY_VERIFY2_WITH_TIMEOUT(!window.clusterStatus()->startedSandboxes().isEmpty(), qPrintable(said.join('\n')), 30000);
+        QTRY_VERIFY2_WITH_TIMEOUT(checked(), qPrintable(seen(window)), 30000);
+        QVERIFY2(said.filter("Cluster sandbox stopped answering").size() == 1, qPrintable(said.join('\n')));
+        QVERIFY2(said.filter("Started the sandbox cluster sandbox").size() == 1, qPrintable(said.join('\n')));
         QCOMPARE(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"));
         // Settled: no re-check of a Progressing application would see the sync instead of the watch.
         QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::HealthRole).toString(), QStringLiteral("Healthy"), 30000);

@@ -11,6 +11,7 @@
 #include <QTest>
 #include <QThread>
 
+#include <atomic>
 #include <memory>
 
 using namespace sluice;
@@ -177,6 +178,51 @@ private slots:
         QVERIFY(client->create({"", "v1", "namespaces", "", ""}, {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", QJsonObject{{"name", "late"}}}}));
         QVERIFY2(watch.ended(20000), "the watch never saw the namespace created once the cluster was back");
         QVERIFY2(watch.result, watch.result ? "" : qPrintable(watch.result.error().toString()));
+    }
+
+    // The watch says when the cluster stops answering and when it answers again, once each
+    // however many reconnects fail between: what tells a window its status is out of date.
+    void answeringIsReported()
+    {
+        QTemporaryDir dir;
+        sandbox::SandboxOptions options = sandboxIn(dir);
+        auto first = std::make_unique<sandbox::Sandbox>(options);
+        QVERIFY(first->start());
+        options.port = quint16(first->url().port());
+        auto client = clientFor(options.kubeconfigPath, 0);
+        QVERIFY(client);
+        QMutex mutex;
+        QStringList heard;
+        const auto said = [&] {
+            QMutexLocker lock(&mutex);
+            return heard;
+        };
+        WatchOptions watchOptions;
+        watchOptions.reconnectDelayMs = 50;
+        watchOptions.maxReconnectDelayMs = 100;
+        watchOptions.onAnswering = [&](const Status &status) {
+            QMutexLocker lock(&mutex);
+            heard << (status ? QStringLiteral("answering") : QStringLiteral("lost: ") + status.error().message);
+        };
+        std::atomic<bool> listed = false;
+        WatchThread watch(*client, {"", "v1", "namespaces", "", ""}, watchOptions, [&](const WatchEvent &) {
+            listed = true;
+            return true;
+        });
+        QTRY_VERIFY(listed);
+        QTest::qWait(200);
+        QVERIFY(said().isEmpty()); // answering from the start: nothing to say
+
+        first.reset(); // stopped: its port refuses connections
+        QTRY_COMPARE(said().size(), 1);
+        QVERIFY2(said().first().contains("connection refused"), qPrintable(said().first()));
+        QTest::qWait(500); // several reconnects fail
+        QCOMPARE(said().size(), 1);
+
+        sandbox::Sandbox second(options);
+        QVERIFY(second.start());
+        QTRY_COMPARE(said().size(), 2);
+        QCOMPARE(said().last(), QStringLiteral("answering"));
     }
 
     // A refusal is the answer: not retried.
