@@ -5,6 +5,7 @@
 #include "common/CliRun.h"
 #include "common/Corpus.h"
 #include "common/Demo.h"
+#include "common/SandboxProcess.h"
 #include "common/StaticHttpServer.h"
 
 #include "ActivityLogModel.h"
@@ -639,6 +640,51 @@ private slots:
         for (int r = 0; r < window.activityLog()->rowCount(); ++r)
             failed += window.activityLog()->index(r, 0).data(ActivityLogModel::StateRole).toInt() == int(ActivityLogModel::State::Failed);
         QVERIFY(failed >= 2);
+    }
+
+    // A cluster (not a sandbox of the workspace: a server the kubeconfig names) that goes away
+    // under the window shows as unreachable without F5, and as itself again when it is back on
+    // its address. Before, the sidebar kept the last status while the watches retried unseen.
+    void clusterThatGoesAndComesBackIsShown()
+    {
+        const QString demo = m_dir.filePath("comesback");
+        const QString error = sluice::test::makeDemo(demo);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QString serverDir = m_dir.filePath("comesback-server");
+        const QString binary = QStringLiteral(SLUICE_BINARY_DIR "/app/sluice-sandbox/sluice-sandbox");
+        test::SandboxProcess server;
+        QVERIFY(server.start(binary, serverDir));
+        const QString port = QString::number(QUrl(server.url()).port());
+        QFile ws(demo + "/prod.yaml");
+        QVERIFY(ws.open(QIODevice::WriteOnly));
+        ws.write(QStringLiteral("apiVersion: sluice.dev/v1alpha1\nkind: Workspace\nclusters:\n  - {name: prod, context: sluice-sandbox, kubeconfig: %1}\n"
+                                "applications:\n"
+                                "  - name: status\n    source: {repo: ., revision: main, path: apps/status, renderer: plain}\n    destination: {cluster: prod, namespace: shop}\n")
+                     .arg(server.kubeconfig())
+                     .toUtf8());
+        ws.close();
+        MainWindow window;
+        QStringList said; // on the status bar
+        connect(window.clusterStatus(), &ClusterStatusMonitor::message, &window, [&](const QString &line) { said << line; });
+        window.show();
+        QVERIFY(window.openWorkspace(ws.fileName()));
+        QVERIFY(statusKnown(window, "status"));
+        const auto watches = [&] { // the server logs every request (initTestCase)
+            QFile log(serverDir + "/sandbox.log");
+            return log.open(QIODevice::ReadOnly) ? QString::fromUtf8(log.readAll()).count(QLatin1String("watch=true")) : 0;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(watches() >= 2, 30000); // of Deployments and PodDisruptionBudgets
+
+        server.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(state(window, "status"), int(ApplicationStatusSummary::State::Failed), 30000);
+        QVERIFY(row(window, "status").data(ApplicationListModel::StatusErrorRole).toString().contains(QLatin1String("connection refused")));
+        QVERIFY2(said.filter("Cluster prod stopped answering").size() == 1, qPrintable(said.join('\n')));
+
+        QVERIFY(server.start(binary, serverDir, {"--port", port})); // the same data, at the same address
+        QVERIFY(statusKnown(window, "status"));
+        QCOMPARE(row(window, "status").data(ApplicationListModel::HealthRole).toString(), QStringLiteral("Missing"));
+        QVERIFY2(said.filter("Cluster prod answers again").size() == 1, qPrintable(said.join('\n')));
+        QVERIFY(window.applications()->indexOfCluster(QStringLiteral("prod")).data(ApplicationListModel::ClusterErrorRole).toString().isEmpty());
     }
 };
 
