@@ -60,6 +60,12 @@ QString readyUrl(const QString &logFile)
     return {};
 }
 
+Error startLockBusy(const QString &dataDir)
+{
+    return makeError(ErrorCategory::Io, QStringLiteral("another process is starting or stopping the sandbox in %1 (lock file %2/start.lock)")
+                                            .arg(dataDir, dataDir));
+}
+
 // Whether something accepts connections at `url`: a sandbox closes its port as it stops.
 bool accepts(const QString &url)
 {
@@ -167,8 +173,7 @@ Result<SandboxState> ensureSandbox(const QString &dataDir, const CancelToken &ca
         if (cancel.isCancelled())
             return cancelled();
         if (lockDeadline.hasExpired())
-            return makeError(ErrorCategory::Io, QStringLiteral("another process is starting the sandbox in %1 (lock file %2/start.lock)")
-                                                    .arg(dataDir, dataDir));
+            return startLockBusy(dataDir);
     }
     SandboxState state = sandboxState(dataDir);
     if (state.running && !state.url.isEmpty()) {
@@ -239,6 +244,12 @@ Status stopSandbox(const QString &dataDir)
         startedHere().dataDirs.removeAll(QDir::cleanPath(dataDir));
         return Status();
     };
+    if (!sandboxState(dataDir).running)
+        return stopped();
+    QLockFile lock(dataDir + QStringLiteral("/start.lock"));
+    lock.setStaleLockTime(30000);
+    if (!lock.tryLock(30000))
+        return startLockBusy(dataDir);
     const SandboxState state = sandboxState(dataDir);
     if (!state.running)
         return stopped();

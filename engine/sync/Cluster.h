@@ -61,7 +61,9 @@ SandboxState sandboxState(const QString &dataDir);
 // binary: $SLUICE_SANDBOX_BIN, next to this executable, ../sluice-sandbox/ (build tree), PATH.
 Result<SandboxState> ensureSandbox(const QString &dataDir, const CancelToken &cancel = {});
 
-// Stops it (SIGTERM, then waits up to 10 s). Not running is not an error.
+// Stops it (SIGTERM, then waits up to 10 s). Not running is not an error. Holds the start lock
+// meanwhile: a start waits for the stop to end (or it would find the pid file of the sandbox
+// being stopped, or have its own removed).
 Status stopSandbox(const QString &dataDir);
 
 // The data dirs of the sandboxes this process started (ensureSandbox, from any thread) and has

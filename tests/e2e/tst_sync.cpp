@@ -15,6 +15,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtConcurrent/QtConcurrentRun>
@@ -733,6 +734,36 @@ private slots:
         QVERIFY(started->startedNow);
         QVERIFY(started->url != closedUrl);
         QVERIFY(started->pid != pid);
+        QVERIFY(sluice::sync::stopSandbox(dataDir));
+    }
+
+    // A start while `sluicectl sandbox stop` waits for the old sandbox to exit: the stop removed
+    // the pid file after the exit, the new sandbox's, and the next start then failed ("the data
+    // directory is in use") while the new one ran on, unknown (seen in the window: its watches
+    // noticed the stop at once and checked again). The start now waits for the stop to end.
+    void startDuringAStopKeepsItsSandbox()
+    {
+        const QString dataDir = path(QStringLiteral("restarting"));
+        qputenv("SLUICE_SANDBOX_BIN", SLUICE_BINARY_DIR "/app/sluice-sandbox/sluice-sandbox");
+        auto first = sluice::sync::ensureSandbox(dataDir);
+        QVERIFY2(first, first ? "" : qPrintable(first.error().toString()));
+        auto stopping = QtConcurrent::run([&] { return sluice::sync::stopSandbox(dataDir); });
+        const auto refused = [port = quint16(QUrl(first->url).port())] {
+            QTcpSocket probe;
+            probe.connectToHost(QStringLiteral("127.0.0.1"), port);
+            return !probe.waitForConnected(1000);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(refused(), 10000); // the old one has closed its port: it is stopping
+        auto second = sluice::sync::ensureSandbox(dataDir);
+        QVERIFY2(second, second ? "" : qPrintable(second.error().toString()));
+        stopping.waitForFinished();
+        QVERIFY(stopping.result());
+        QVERIFY(second->startedNow);
+        const sluice::sync::SandboxState now = sluice::sync::sandboxState(dataDir);
+        QVERIFY2(now.running && now.pid == second->pid, "the stop removed the new sandbox's pid file");
+        auto third = sluice::sync::ensureSandbox(dataDir);
+        QVERIFY2(third, third ? "" : qPrintable(third.error().toString()));
+        QCOMPARE(third->pid, second->pid);
         QVERIFY(sluice::sync::stopSandbox(dataDir));
     }
 
