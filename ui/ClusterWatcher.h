@@ -11,9 +11,9 @@
 // a sandbox stopped) is said once, and once more when it answers every watch again.
 //
 // Thread contract: create, configure and destroy on the GUI thread; the watches run on their
-// own threads, which post changed() and failed() to be emitted on the GUI thread. A watcher
-// destroyed (stopped, or replaced by one of more kinds) emits nothing more: what its threads
-// posted goes with it.
+// own threads, which post changed(), failed() and answeringChanged() to be emitted on the GUI
+// thread. A watcher destroyed (stopped, or replaced by one of more kinds) emits nothing more:
+// what its threads posted goes with it.
 
 #include "kube/KubeClient.h"
 #include "workspace/Workspace.h"

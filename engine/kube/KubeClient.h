@@ -111,9 +111,9 @@ public:
     Result<Response> send(const Request &request, const CancelToken &cancel = {});
 
     // A streaming request (watch): `onData` gets the body as it arrives (first no bytes, when the
-    // answer's head has come) and returns false to stop. No retries; the answer's head must come within the timeout, the body has none
-    // (bound it with timeoutSeconds). Returns when the server ends the stream (Status ok), the
-    // caller stops, or on error / cancel.
+    // answer's head has come) and returns false to stop. No retries; the answer's head must come
+    // within the timeout, the body has none (bound it with timeoutSeconds). Returns when the
+    // server ends the stream (Status ok), the caller stops, or on error / cancel.
     Status stream(const Request &request, const std::function<bool(const QByteArray &)> &onData,
                   const CancelToken &cancel = {});
 
