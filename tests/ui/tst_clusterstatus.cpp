@@ -113,6 +113,20 @@ bool statusKnown(MainWindow &window, const QString &application)
     return false;
 }
 
+// A deployed demo made in `dir` for a test; `error` says why making it failed.
+struct DeployedDemo
+{
+    QString dir;
+    QString workspace;
+    QString dataDir; // its sandbox's
+    QString error;
+};
+
+DeployedDemo deployedDemo(const QString &dir)
+{
+    return {dir, dir + "/sluice.yaml", dir + "/.sluice/sandbox", sluice::test::makeDeployedDemo(dir)};
+}
+
 // Shows `window` on `workspace` and waits for the first status of its application web.
 bool openAndCheckWeb(MainWindow &window, const QString &workspace)
 {
@@ -155,8 +169,9 @@ private slots:
         // The sandboxes started from here log every request and any answer held a second or
         // more, with the time, like this test's own messages: a failed test prints them.
         qputenv("QT_LOGGING_RULES", "sluice.sandbox.debug=true");
-        qputenv("QT_MESSAGE_PATTERN", "%{time hh:mm:ss.zzz} %{if-category}%{category}: %{endif}%{message}");
-        qSetMessagePattern(QStringLiteral("%{time hh:mm:ss.zzz} %{if-category}%{category}: %{endif}%{message}"));
+        const char *pattern = "%{time hh:mm:ss.zzz} %{if-category}%{category}: %{endif}%{message}";
+        qputenv("QT_MESSAGE_PATTERN", pattern);
+        qSetMessagePattern(QString::fromLatin1(pattern));
         qputenv("XDG_CACHE_HOME", m_dir.filePath("cache").toUtf8());
         qputenv("SLUICE_SANDBOX_BIN", SLUICE_BINARY_DIR "/app/sluice-sandbox/sluice-sandbox");
     }
@@ -202,18 +217,15 @@ private slots:
     // one, so it stops it when it quits (a live review's was left running).
     void sandboxAnyJobStartedIsStoppedAtQuit()
     {
-        const QString demo = m_dir.filePath("livestart");
-        const QString error = sluice::test::makeDeployedDemo(demo);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
-        const QString workspace = demo + "/sluice.yaml";
-        const QString dataDir = demo + "/.sluice/sandbox";
+        const DeployedDemo demo = deployedDemo(m_dir.filePath("livestart"));
+        QVERIFY2(demo.error.isEmpty(), qPrintable(demo.error));
         {
             MainWindow window;
-            QVERIFY(openAndCheckWeb(window, workspace));
+            QVERIFY(openAndCheckWeb(window, demo.workspace));
             // Settled: no re-check of a Progressing application starts the sandbox again.
             QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::HealthRole).toString(), QStringLiteral("Healthy"), 30000);
             QVERIFY(window.clusterStatus()->startedSandboxes().isEmpty()); // sluicectl started it
-            QCOMPARE(sluicectl({"--workspace", workspace, "sandbox", "stop"}), 0);
+            QCOMPARE(sluicectl({"--workspace", demo.workspace, "sandbox", "stop"}), 0);
 
             ReviewTab *review = window.applicationPage()->reviewTab();
             window.applicationPage()->tabs()->setCurrentWidget(review);
@@ -221,10 +233,10 @@ private slots:
             review->headPicker()->setSpec("main");
             QTest::mouseClick(review->compareBar()->findChildren<QToolButton *>().at(1), Qt::LeftButton); // Live → Head
             QTRY_COMPARE_WITH_TIMEOUT(review->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~2 =2"), 60000);
-            QVERIFY(sync::sandboxState(dataDir).running);
-            QCOMPARE(window.clusterStatus()->startedSandboxes(), QStringList{dataDir});
+            QVERIFY(sync::sandboxState(demo.dataDir).running);
+            QCOMPARE(window.clusterStatus()->startedSandboxes(), QStringList{demo.dataDir});
         }
-        QVERIFY2(!sync::sandboxState(dataDir).running, "the window left a sandbox its live review started running");
+        QVERIFY2(!sync::sandboxState(demo.dataDir).running, "the window left a sandbox its live review started running");
     }
 
     // An owner's watch the cluster refuses (here: Flux is not installed) reports failed(), on
@@ -283,14 +295,11 @@ private slots:
 
     void deployedDemoShowsPendingAndHold()
     {
-        const QString demo = m_dir.filePath("deployed");
-        const QString error = sluice::test::makeDeployedDemo(demo);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
-        const QString workspace = demo + "/sluice.yaml";
-        const QString dataDir = demo + "/.sluice/sandbox";
+        const DeployedDemo demo = deployedDemo(m_dir.filePath("deployed"));
+        QVERIFY2(demo.error.isEmpty(), qPrintable(demo.error));
         {
             MainWindow window;
-            QVERIFY(openAndCheckWeb(window, workspace));
+            QVERIFY(openAndCheckWeb(window, demo.workspace));
             QCOMPARE(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"));
             QCOMPARE(row(window, "web").data(ApplicationListModel::PendingRole).toInt(), 2);
             QTRY_VERIFY(window.applicationPage()->clusterStatusLabel()->fullText().contains(QLatin1String("main is 2 commits ahead")));
@@ -335,21 +344,21 @@ private slots:
             QVERIFY(window.clusterStatus()->startedSandboxes().isEmpty()); // sluicectl started it
 
             // A sync from the CLI shows up by itself: the window watches the cluster (no F5, no polling).
-            QCOMPARE(sluicectl({"--workspace", workspace, "sync", "web", "--no-wait"}), 0);
+            QCOMPARE(sluicectl({"--workspace", demo.workspace, "sync", "web", "--no-wait"}), 0);
             QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("Synced"), 30000);
             // Pending follows the deployed revision: nothing is pending once main is deployed.
             QTRY_COMPARE_WITH_TIMEOUT(window.applicationPage()->pendingTab()->model()->rowCount(), 0, 30000);
             QVERIFY(!window.applicationPage()->pendingTab()->sincePicker()->spec().startsWith(QLatin1String("b37c9c8")));
             // A rollback from the CLI; F5 shows its hold at once.
 
-            QCOMPARE(sluicectl({"--workspace", workspace, "rollback", "web", "--no-wait"}), 0);
+            QCOMPARE(sluicectl({"--workspace", demo.workspace, "rollback", "web", "--no-wait"}), 0);
             QTest::keyClick(&window, Qt::Key_F5);
             QTRY_VERIFY_WITH_TIMEOUT(!row(window, "web").data(ApplicationListModel::HoldRole).toString().isEmpty(), 30000);
             QTRY_VERIFY(window.applicationPage()->holdBanner()->isVisible());
             QVERIFY(window.applicationPage()->holdBanner()->text().contains(QLatin1String("held at")));
         }
-        QVERIFY2(sync::sandboxState(dataDir).running, "the window stopped a sandbox it did not start");
-        QCOMPARE(sluicectl({"--workspace", workspace, "sandbox", "stop"}), 0);
+        QVERIFY2(sync::sandboxState(demo.dataDir).running, "the window stopped a sandbox it did not start");
+        QCOMPARE(sluicectl({"--workspace", demo.workspace, "sandbox", "stop"}), 0);
     }
 
     // The demo's status application deployed by Flux (simulated by the sandbox): the window shows
@@ -359,15 +368,13 @@ private slots:
     // CLI shows by itself, as before the restart).
     void watchesFollowARestartedSandbox()
     {
-        const QString demo = m_dir.filePath("restarted");
-        const QString error = sluice::test::makeDeployedDemo(demo);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
-        const QString workspace = demo + "/sluice.yaml";
+        const DeployedDemo demo = deployedDemo(m_dir.filePath("restarted"));
+        QVERIFY2(demo.error.isEmpty(), qPrintable(demo.error));
         MainWindow window;
         QStringList said; // on the status bar
         connect(window.clusterStatus(), &ClusterStatusMonitor::message, &window, [&](const QString &line) { said << line; });
         window.show();
-        QVERIFY(window.openWorkspace(workspace));
+        QVERIFY(window.openWorkspace(demo.workspace));
         const auto checked = [&] {
             return state(window, "web") == int(ApplicationStatusSummary::State::Known) &&
                    state(window, "status") == int(ApplicationStatusSummary::State::Known);
@@ -375,7 +382,7 @@ private slots:
         QTRY_VERIFY2_WITH_TIMEOUT(checked(), qPrintable(seen(window)), 30000);
         // Settled, and watched: the rollout's end came through a watch.
         QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::HealthRole).toString(), QStringLiteral("Healthy"), 30000);
-        QCOMPARE(sluicectl({"--workspace", workspace, "sandbox", "stop"}), 0);
+        QCOMPARE(sluicectl({"--workspace", demo.workspace, "sandbox", "stop"}), 0);
         // No F5: the watches say the cluster stopped answering, and the check that follows starts
         // the sandbox again, on another port. The sidebar kept the last status before.
         QTRY_VERIFY2_WITH_TIMEOUT(!window.clusterStatus()->startedSandboxes().isEmpty(), qPrintable(said.join('\n')), 30000);
@@ -385,7 +392,7 @@ private slots:
         QCOMPARE(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("OutOfSync"));
         // Settled: no re-check of a Progressing application would see the sync instead of the watch.
         QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::HealthRole).toString(), QStringLiteral("Healthy"), 30000);
-        QCOMPARE(sluicectl({"--workspace", workspace, "sync", "web", "--no-wait"}), 0);
+        QCOMPARE(sluicectl({"--workspace", demo.workspace, "sync", "web", "--no-wait"}), 0);
         QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::SyncRole).toString(), QStringLiteral("Synced"), 30000);
     }
 
@@ -457,13 +464,11 @@ private slots:
 
     void syncAndRollBackFromTheWindow()
     {
-        const QString demo = m_dir.filePath("sync");
-        const QString error = sluice::test::makeDeployedDemo(demo);
-        QVERIFY2(error.isEmpty(), qPrintable(error));
-        const QString workspace = demo + "/sluice.yaml";
+        const DeployedDemo demo = deployedDemo(m_dir.filePath("sync"));
+        QVERIFY2(demo.error.isEmpty(), qPrintable(demo.error));
         MainWindow window;
         window.show();
-        QVERIFY(window.openWorkspace(workspace));
+        QVERIFY(window.openWorkspace(demo.workspace));
         // On a timeout, the row's tooltip says what the status check saw (or why it failed).
         QTRY_VERIFY2_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::PendingRole).toInt() == 2,
                                   qPrintable(row(window, "web").data(Qt::ToolTipRole).toString()), 30000);
@@ -523,7 +528,7 @@ private slots:
         QVERIFY2(git->resultLabel()->text().contains(QLatin1String("2 changed")), qPrintable(git->resultLabel()->text()));
         const auto branchExists = [&demo] {
             QProcess p;
-            p.start("git", {"-C", demo, "rev-parse", "--verify", "-q", "refs/heads/sluice/revert-ac5b10d"});
+            p.start("git", {"-C", demo.dir, "rev-parse", "--verify", "-q", "refs/heads/sluice/revert-ac5b10d"});
             p.waitForFinished();
             return p.exitCode() == 0;
         };
@@ -582,7 +587,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(dialog->summaryLabel()->text().startsWith(QLatin1String("#1 at b37c9c8")), 30000);
         QVERIFY2(dialog->summaryLabel()->text().contains(QLatin1String("update 2")), qPrintable(dialog->summaryLabel()->text()));
         dialog->close();
-        QCOMPARE(sluicectl({"--workspace", workspace, "sandbox", "stop"}), 0);
+        QCOMPARE(sluicectl({"--workspace", demo.workspace, "sandbox", "stop"}), 0);
     }
 
     void clusterDownIsOneMessage()
