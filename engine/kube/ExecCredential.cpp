@@ -4,10 +4,13 @@
 #include "core/Process.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMutexLocker>
 #include <QRegularExpression>
+
+#include <map>
 
 namespace sluice::kube {
 namespace {
@@ -240,10 +243,29 @@ Result<ExecCredential> ExecCredentialCache::credential(const CancelToken &cancel
     return fresh;
 }
 
-void ExecCredentialCache::invalidate()
+void ExecCredentialCache::invalidate(const ExecCredential &rejected)
 {
     QMutexLocker locker(&m_mutex);
-    m_cached.reset();
+    if (m_cached && m_cached->token == rejected.token && m_cached->clientCertificateData == rejected.clientCertificateData)
+        m_cached.reset();
+}
+
+std::shared_ptr<ExecCredentialCache> sharedExecCredentialCache(const ExecPluginRun &run)
+{
+    QJsonArray env;
+    for (const ExecEnvVar &var : run.config.env)
+        env.append(QJsonArray{var.name, var.value});
+    const QByteArray key = execInfoJson(run) +
+                           QJsonDocument(QJsonArray{run.config.command, QJsonArray::fromStringList(run.config.args), env,
+                                                    run.config.interactiveMode, run.userName, run.timeoutMs})
+                               .toJson(QJsonDocument::Compact);
+    static QMutex mutex;
+    static std::map<QByteArray, std::shared_ptr<ExecCredentialCache>> caches;
+    QMutexLocker locker(&mutex);
+    std::shared_ptr<ExecCredentialCache> &cache = caches[key];
+    if (!cache)
+        cache = std::make_shared<ExecCredentialCache>(run);
+    return cache;
 }
 
 } // namespace sluice::kube

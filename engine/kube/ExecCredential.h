@@ -17,6 +17,7 @@
 #include <QMutex>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 namespace sluice::kube {
@@ -88,9 +89,10 @@ public:
 
     Result<ExecCredential> credential(const CancelToken &cancel = {});
 
-    // Forgets the cached credential so the next credential() re-runs the plugin: call it after
-    // the server answered 401 Unauthorized.
-    void invalidate();
+    // Forgets the cached credential when it is `rejected` (the server answered 401 to it), so the
+    // next credential() runs the plugin again. One already run again since (another request's
+    // 401 came first) is kept: many requests refused at once run the plugin once.
+    void invalidate(const ExecCredential &rejected);
 
 private:
     bool isFreshLocked() const;
@@ -100,5 +102,12 @@ private:
     QMutex m_mutex; // guards m_cached and serialises plugin runs
     std::optional<ExecCredential> m_cached;
 };
+
+// The process's one cache for `run` (its plugin, arguments, environment, user and, when the
+// plugin is given it, cluster), as client-go keeps one authenticator per exec config for the
+// process: every client of a kubeconfig user shares the credential, so a window's watches and
+// status checks, or one `sluicectl status` of several applications, run the plugin once, not once
+// a client (`aws eks get-token` takes a second). Thread-safe; caches live as long as the process.
+std::shared_ptr<ExecCredentialCache> sharedExecCredentialCache(const ExecPluginRun &run);
 
 } // namespace sluice::kube

@@ -192,15 +192,16 @@ struct KubeClient::Private
     HttpEndpoint endpoint;
     QByteArray fixedHeaders; // User-Agent, Accept-Encoding: gzip, and the token or basic credentials when the context has them
     QSemaphore inFlight;     // bounds the requests in flight
-    std::unique_ptr<ExecCredentialCache> exec;
+    std::shared_ptr<ExecCredentialCache> exec; // the process's, shared with every client of the same user
 
     const quint64 id = nextClientId();
 
     explicit Private(int concurrent) : inFlight(concurrent) {}
 
-    // The request's bytes with credentials; for an exec plugin, runs it (cached). `tls` is set
-    // when the plugin's client certificate replaces the configured one.
-    Result<HttpExchange> prepare(const Request &r, const CancelToken &cancel, std::optional<QSslConfiguration> &tls)
+    // The request's bytes with credentials; for an exec plugin, runs it (cached) and sets `sent`
+    // to its credential. `tls` is set when the plugin's client certificate replaces the configured one.
+    Result<HttpExchange> prepare(const Request &r, const CancelToken &cancel, std::optional<QSslConfiguration> &tls,
+                                 std::optional<ExecCredential> &sent)
     {
         HttpExchange exchange;
         QByteArray &head = exchange.head;
@@ -215,6 +216,7 @@ struct KubeClient::Private
             auto credential = exec->credential(cancel);
             if (!credential)
                 return credential.error();
+            sent = *credential;
             if (!credential->token.isEmpty())
                 head += "Authorization: Bearer " + credential->token.toUtf8() + "\r\n";
             if (!credential->clientCertificateData.isEmpty()) {
@@ -292,7 +294,7 @@ Result<std::shared_ptr<KubeClient>> KubeClient::create(const ResolvedContext &co
     else if (!context.username.isEmpty())
         d->fixedHeaders += "Authorization: Basic " + (context.username + QLatin1Char(':') + context.password).toUtf8().toBase64() + "\r\n";
     if (context.exec)
-        d->exec = std::make_unique<ExecCredentialCache>(ExecPluginRun{*context.exec, context.userName, execClusterFor(context)});
+        d->exec = sharedExecCredentialCache(ExecPluginRun{*context.exec, context.userName, execClusterFor(context)});
     return std::shared_ptr<KubeClient>(new KubeClient(std::move(d)));
 }
 
@@ -315,7 +317,8 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
     bool reauthenticated = false;
     for (int attempt = 0;; ++attempt) {
         std::optional<QSslConfiguration> tls;
-        auto exchange = d->prepare(r, cancel, tls);
+        std::optional<ExecCredential> credential;
+        auto exchange = d->prepare(r, cancel, tls, credential);
         if (!exchange)
             return exchange.error();
         exchange->headTimeoutMs = exchange->bodyTimeoutMs = d->options.timeoutMs;
@@ -328,7 +331,7 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
         if (httpStatus >= 200 && httpStatus < 300)
             return Response{httpStatus, std::move(answer.body), std::move(answer.contentType)};
         if (httpStatus == 401 && d->exec && !reauthenticated) {
-            d->exec->invalidate(); // the plugin's credential expired early: run it again once
+            d->exec->invalidate(*credential); // the plugin's credential expired early: run it again once
             reauthenticated = true;
             continue;
         }
@@ -356,7 +359,8 @@ Result<Response> KubeClient::send(const Request &r, const CancelToken &cancel)
 Status KubeClient::stream(const Request &r, const std::function<bool(const QByteArray &)> &onData, const CancelToken &cancel)
 {
     std::optional<QSslConfiguration> tls;
-    auto exchange = d->prepare(r, cancel, tls);
+    std::optional<ExecCredential> credential;
+    auto exchange = d->prepare(r, cancel, tls, credential);
     if (!exchange)
         return exchange.error();
     // The answer's head must come within the request timeout: a server that never answers must
@@ -376,6 +380,8 @@ Status KubeClient::stream(const Request &r, const std::function<bool(const QByte
     }
     if (!headCame || answer.failure != HttpFailure::None)
         return makeError(ErrorCategory::Kube, networkErrorText(answer.failure, d->context.server, answer.failureDetail, d->options.timeoutMs), {}, 0);
+    if (answer.status == 401 && credential)
+        d->exec->invalidate(*credential); // the watch's next attempt runs the plugin again
     return errorForResponse(r.method, r.pathAndQuery, answer.status, answer.body, d->context.server, d->context.userName);
 }
 

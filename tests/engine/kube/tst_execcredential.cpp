@@ -514,7 +514,9 @@ private slots:
         QCOMPARE(third->token, QStringLiteral("tok-2"));
         QCOMPARE(plugin.runs(), 2);
 
-        cache.invalidate(); // e.g. after a 401
+        cache.invalidate(*first); // an older credential rejected: the cached one stays
+        QCOMPARE(cache.credential()->token, QStringLiteral("tok-2"));
+        cache.invalidate(*third); // e.g. after a 401
         auto fourth = cache.credential();
         QVERIFY(fourth);
         QCOMPARE(fourth->token, QStringLiteral("tok-3"));
@@ -539,7 +541,7 @@ private slots:
         for (int i = 0; i < 3; ++i)
             QCOMPARE(cache.credential()->token, QStringLiteral("tok-1"));
         QCOMPARE(plugin.runs(), 1);
-        cache.invalidate();
+        cache.invalidate(*cache.credential());
         QCOMPARE(cache.credential()->token, QStringLiteral("tok-2"));
         QCOMPARE(plugin.runs(), 2);
     }

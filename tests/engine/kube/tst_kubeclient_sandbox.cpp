@@ -7,9 +7,13 @@
 #include "kube/KubeClient.h"
 #include "sandbox/Sandbox.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <atomic>
+#include <thread>
 
 using namespace sluice;
 using namespace sluice::kube;
@@ -244,6 +248,61 @@ private slots:
         QVERIFY2(version.error().message.contains("unauthorized"), qPrintable(version.error().message));
         QVERIFY(!version.error().toString().contains(wrong.token));
         QVERIFY(!version.error().toString().contains(QString::fromLatin1(m_sandbox->token())));
+    }
+
+    // Every client of one kubeconfig user shares its exec plugin's credential, as client-go's
+    // do: a window's watches and checks run `aws eks get-token` once, not once a client. Requests
+    // refused at once (401) run the plugin again once.
+    void execCredentialIsSharedByClients()
+    {
+        const QString runs = m_dir.filePath("exec-runs");
+        QFile plugin(m_dir.filePath("exec-plugin.sh"));
+        QVERIFY(plugin.open(QIODevice::WriteOnly));
+        // The first run's token is refused; the later ones are the sandbox's.
+        plugin.write("#!/bin/sh\necho run >> '" + runs.toUtf8() + "'\n"
+                     "if [ \"$(wc -l < '" + runs.toUtf8() + "')\" -eq 1 ]; then t=wrong; else t=" + m_sandbox->token() + "; fi\n"
+                     "sleep 0.2\nprintf '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\","
+                     "\"status\":{\"token\":\"%s\"}}' \"$t\"\n");
+        plugin.close();
+        plugin.setPermissions(plugin.permissions() | QFileDevice::ExeOwner);
+        const auto runCount = [&] {
+            QFile f(runs);
+            return f.open(QIODevice::ReadOnly) ? f.readAll().count('\n') : 0;
+        };
+
+        ResolvedContext context = m_context;
+        context.token.clear();
+        ExecConfig exec;
+        exec.apiVersion = QStringLiteral("client.authentication.k8s.io/v1beta1");
+        exec.command = plugin.fileName();
+        context.exec = exec;
+        std::vector<std::shared_ptr<KubeClient>> clients;
+        for (int i = 0; i < 4; ++i) {
+            auto client = KubeClient::create(context);
+            QVERIFY(client);
+            clients.push_back(*client);
+        }
+        std::atomic_int answered = 0, finished = 0;
+        std::vector<std::thread> threads;
+        for (const auto &client : clients) {
+            threads.emplace_back([&, client] {
+                answered += bool(client->version());
+                ++finished;
+            });
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(finished.load(), 4, 30000); // the sandbox serves on this thread
+        for (std::thread &thread : threads)
+            thread.join();
+        QCOMPARE(answered.load(), 4);
+        QCOMPARE(runCount(), 2); // the refused token, then the sandbox's, whatever the clients
+
+        auto later = KubeClient::create(context); // a later client: the credential is still there
+        QVERIFY(later && (*later)->version());
+        QCOMPARE(runCount(), 2);
+        context.userName = QStringLiteral("another-user"); // another kubeconfig user runs its own
+        auto other = KubeClient::create(context);
+        QVERIFY(other && (*other)->version());
+        QCOMPARE(runCount(), 3);
     }
 
     void unknownCaIsRefused()
