@@ -164,6 +164,38 @@ private slots:
                  QByteArray("template web . --include-crds --namespace shop --values values-prod.yaml --values extra.yaml"));
     }
 
+    // kubectl kustomize and helm template run with Go's collector off until 256 MiB, unless the
+    // user set it.
+    void goToolsRenderWithTheirHeapBudget_data()
+    {
+        QTest::addColumn<QByteArray>("userGogc");
+        QTest::addColumn<QByteArray>("expected"); // what the tool saw: GOGC/GOMEMLIMIT
+        QTest::newRow("default") << QByteArray() << QByteArray("off/256MiB");
+        QTest::newRow("the user's GOGC") << QByteArray("200") << QByteArray("200/");
+    }
+    void goToolsRenderWithTheirHeapBudget()
+    {
+        QFETCH(QByteArray, userGogc);
+        QFETCH(QByteArray, expected);
+        const QByteArray saved = qgetenv("GOGC");
+        const bool wasSet = qEnvironmentVariableIsSet("GOGC");
+        const auto restore = qScopeGuard([&] { wasSet ? qputenv("GOGC", saved) : qunsetenv("GOGC"); });
+        userGogc.isEmpty() ? qunsetenv("GOGC") : qputenv("GOGC", userGogc);
+        qunsetenv("GOMEMLIMIT");
+
+        QTemporaryDir dir;
+        const QByteArray printEnv = "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: go\\ndata:\\n  gc: \"%s/%s\"\\n' \"$GOGC\" \"$GOMEMLIMIT\"\n";
+        RenderOptions options;
+        options.tools = {writeTool(dir, "kustomize", printEnv), {}, writeTool(dir, "helm", printEnv)};
+        for (const RendererKind kind : {RendererKind::Kustomize, RendererKind::Helm}) {
+            options.renderer = kind;
+            auto set = renderDirectory(dir.path(), QStringLiteral("app"), options);
+            QVERIFY2(set, set ? "" : qPrintable(set.error().toString()));
+            QCOMPARE(set->size(), 1);
+            QVERIFY2(set->begin()->text.contains("gc: \"" + expected + "\""), set->begin()->text.constData());
+        }
+    }
+
     void helmValuesStayInsideTheRepository_data()
     {
         QTest::addColumn<QString>("values");
