@@ -5,6 +5,7 @@
 #include "AsyncJob.h"
 #include "ClusterWatcher.h"
 
+#include <QDir>
 #include <QTimer>
 
 namespace sluice {
@@ -16,7 +17,6 @@ struct ClusterStatusMonitor::Result
     QString error;
     bool clusterFailed = false; // the error came from the cluster, not from Git or rendering
     QString cluster;
-    QString startedSandbox; // the data dir of a sandbox this job started
     QString sandboxUrl;
     QHash<QString, QString> seen; // key → resourceVersion of the live objects compared
 };
@@ -24,10 +24,15 @@ struct ClusterStatusMonitor::Result
 ClusterStatusMonitor::ClusterStatusMonitor(ApplicationListModel *applications, ActivityLogModel *log, QObject *parent)
     : QObject(parent), m_applications(applications), m_log(log)
 {
+    // Whichever job starts a sandbox (this monitor's check, a live review, a sync), the status bar says so.
+    sync::setSandboxStartedHandler([this](const QString &dataDir, const QString &url) {
+        QMetaObject::invokeMethod(this, [this, dataDir, url] { sandboxStarted(dataDir, url); }, Qt::QueuedConnection);
+    });
 }
 
 ClusterStatusMonitor::~ClusterStatusMonitor()
 {
+    sync::setSandboxStartedHandler({});
     for (auto &[name, job] : m_jobs)
         job->cancel();
     m_watchers.clear(); // stops their threads
@@ -99,8 +104,6 @@ void ClusterStatusMonitor::refresh(const QString &application)
                     result.clusterFailed = true;
                     return result;
                 }
-                if (sandbox->startedNow)
-                    result.startedSandbox = cluster->sandboxDataDir;
                 result.sandboxUrl = sandbox->url;
             }
             const sync::ReconcileContext reconcile{session->workspace, app, *session->cache, {}, context.token(), true};
@@ -128,11 +131,18 @@ void ClusterStatusMonitor::refresh(const QString &application)
         });
 }
 
+void ClusterStatusMonitor::sandboxStarted(const QString &dataDir, const QString &url)
+{
+    QStringList clusters; // of this workspace whose sandbox that is
+    for (const ClusterConfig &cluster : m_session ? m_session->workspace.clusters : QList<ClusterConfig>())
+        if (cluster.sandbox && QDir::cleanPath(cluster.sandboxDataDir) == dataDir)
+            clusters << cluster.name;
+    emit message(tr("Started the sandbox cluster %1 at %2 (stopped when Sluice quits)")
+                     .arg(clusters.isEmpty() ? dataDir : clusters.join(QLatin1String(", ")), url));
+}
+
 void ClusterStatusMonitor::finished(const QString &application, const Result &result)
 {
-    if (!result.startedSandbox.isEmpty()) {
-        emit message(tr("Started the sandbox cluster %1 at %2 (stopped when Sluice quits)").arg(result.cluster, result.sandboxUrl));
-    }
     ApplicationStatusSummary summary;
     if (!result.status) {
         summary.state = ApplicationStatusSummary::State::Failed;

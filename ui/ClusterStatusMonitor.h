@@ -62,6 +62,7 @@ signals:
 private:
     struct Result;
     void finished(const QString &application, const Result &result);
+    void sandboxStarted(const QString &dataDir, const QString &url); // says so on the status bar
     // Makes sure the application's cluster is watched for its kinds; records its keys.
     void watch(const QString &application, const sync::ApplicationStatus &status, const QHash<QString, QString> &seen);
     void watchOwner(const QString &application, const ClusterConfig &cluster, const sync::ApplicationStatus &status);

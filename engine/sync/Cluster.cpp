@@ -26,6 +26,7 @@ struct StartedHere
 {
     std::mutex mutex;
     QStringList dataDirs;
+    SandboxStartedHandler handler; // called under `mutex`
 };
 
 StartedHere &startedHere()
@@ -230,6 +231,8 @@ Result<SandboxState> ensureSandbox(const QString &dataDir, const CancelToken &ca
             state.startedNow = true;
             std::lock_guard lock(startedHere().mutex);
             startedHere().dataDirs.append(QDir::cleanPath(dataDir));
+            if (startedHere().handler)
+                startedHere().handler(QDir::cleanPath(dataDir), state.url);
             return state;
         }
         QThread::msleep(20);
@@ -263,6 +266,12 @@ Status stopSandbox(const QString &dataDir)
         QThread::msleep(50);
     }
     return makeError(ErrorCategory::Process, QStringLiteral("the sandbox (pid %1) did not stop within 10 s").arg(state.pid));
+}
+
+void setSandboxStartedHandler(SandboxStartedHandler handler)
+{
+    std::lock_guard lock(startedHere().mutex);
+    startedHere().handler = std::move(handler);
 }
 
 QStringList sandboxesStartedHere()

@@ -9,6 +9,7 @@
 #include "kube/ApiDiscovery.h"
 #include "workspace/Workspace.h"
 
+#include <functional>
 #include <memory>
 
 namespace sluice::sync {
@@ -70,5 +71,13 @@ Status stopSandbox(const QString &dataDir);
 // not stopped, in the order started: what the window stops when it quits, whichever of its jobs
 // (a status check, a live diff, a sync) started one. Thread-safe.
 QStringList sandboxesStartedHere();
+
+// Called each time ensureSandbox starts a sandbox in this process, from whichever job (a status
+// check, a live review, a sync), with its data dir and address: the window says so on its
+// status bar. It runs on the starting thread under a lock that setSandboxStartedHandler() takes
+// too, so once a handler is replaced (or cleared: {}) it is not running and never runs again.
+// Keep it short: post and return.
+using SandboxStartedHandler = std::function<void(const QString &dataDir, const QString &url)>;
+void setSandboxStartedHandler(SandboxStartedHandler handler);
 
 } // namespace sluice::sync

@@ -16,9 +16,12 @@
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <mutex>
 
 using sluice::test::GitFixture;
 using sluice::test::SandboxProcess;
@@ -764,6 +767,32 @@ private slots:
         auto third = sluice::sync::ensureSandbox(dataDir);
         QVERIFY2(third, third ? "" : qPrintable(third.error().toString()));
         QCOMPARE(third->pid, second->pid);
+        QVERIFY(sluice::sync::stopSandbox(dataDir));
+    }
+
+    // Every start in this process is told to the handler the window installs (its status bar
+    // says it), whichever job started it; a sandbox found running is not, nor one started once
+    // the handler is cleared.
+    void sandboxStartsAreTold()
+    {
+        const QString dataDir = path(QStringLiteral("told"));
+        qputenv("SLUICE_SANDBOX_BIN", SLUICE_BINARY_DIR "/app/sluice-sandbox/sluice-sandbox");
+        std::mutex mutex;
+        QStringList told;
+        sluice::sync::setSandboxStartedHandler([&](const QString &dir, const QString &url) {
+            std::lock_guard lock(mutex);
+            told << dir + QLatin1Char(' ') + url;
+        });
+        const auto clear = qScopeGuard([] { sluice::sync::setSandboxStartedHandler({}); });
+        auto first = sluice::sync::ensureSandbox(dataDir);
+        QVERIFY2(first, first ? "" : qPrintable(first.error().toString()));
+        QCOMPARE(told, QStringList{QDir::cleanPath(dataDir) + QLatin1Char(' ') + first->url});
+        QVERIFY(sluice::sync::ensureSandbox(dataDir)); // running: nothing to tell
+        QCOMPARE(told.size(), 1);
+        QVERIFY(sluice::sync::stopSandbox(dataDir));
+        sluice::sync::setSandboxStartedHandler({});
+        QVERIFY(sluice::sync::ensureSandbox(dataDir));
+        QCOMPARE(told.size(), 1);
         QVERIFY(sluice::sync::stopSandbox(dataDir));
     }
 

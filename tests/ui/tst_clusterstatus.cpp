@@ -221,6 +221,8 @@ private slots:
         QVERIFY2(demo.error.isEmpty(), qPrintable(demo.error));
         {
             MainWindow window;
+            QStringList said; // on the status bar
+            connect(window.clusterStatus(), &ClusterStatusMonitor::message, &window, [&](const QString &line) { said << line; });
             QVERIFY(openAndCheckWeb(window, demo.workspace));
             // Settled: no re-check of a Progressing application starts the sandbox again.
             QTRY_COMPARE_WITH_TIMEOUT(row(window, "web").data(ApplicationListModel::HealthRole).toString(), QStringLiteral("Healthy"), 30000);
@@ -235,6 +237,8 @@ private slots:
             QTRY_COMPARE_WITH_TIMEOUT(review->diffPanel()->countsText(), QStringLiteral("+0 \u22120 ~2 =2"), 60000);
             QVERIFY(sync::sandboxState(demo.dataDir).running);
             QCOMPARE(window.clusterStatus()->startedSandboxes(), QStringList{demo.dataDir});
+            // Said once, whichever job started it (a live review's start went unsaid).
+            QTRY_COMPARE(said.filter("Started the sandbox cluster sandbox at " + sync::sandboxState(demo.dataDir).url).size(), 1);
         }
         QVERIFY2(!sync::sandboxState(demo.dataDir).running, "the window left a sandbox its live review started running");
     }
