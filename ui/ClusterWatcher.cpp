@@ -7,6 +7,7 @@
 #include <QThread>
 
 #include <mutex>
+#include <optional>
 
 namespace sluice {
 
@@ -16,6 +17,27 @@ struct ClusterWatcher::Shared
     std::mutex mutex;
     ClusterWatcher::Known known;
     int unanswered = 0; // watches the cluster does not answer
+
+    // One connection and discovery for all the kinds' watches: the first watch to start makes
+    // it, the others wait for it and share it (one client, one exec credential, one discovery).
+    Result<sync::ClusterConnection> connect(const ClusterConfig &cluster)
+    {
+        std::lock_guard lock(connectMutex);
+        if (!connection) {
+            auto made = sync::connectCluster(cluster, stop, sync::SandboxStart::Never);
+            // Discovery that fails (the cluster stopped answering, refused it) is a failure.
+            if (made) {
+                if (auto discovery = made->discovery->get(false, stop); !discovery)
+                    made = discovery.error();
+            }
+            connection = std::move(made);
+        }
+        return *connection;
+    }
+
+private:
+    std::mutex connectMutex;
+    std::optional<Result<sync::ClusterConnection>> connection;
 };
 
 namespace {
@@ -51,17 +73,12 @@ ClusterWatcher::ClusterWatcher(const ClusterConfig &cluster, const QStringList &
     const QString selector = sync::kTrackingLabel + QStringLiteral(" in (") + byLabel.keys().join(QLatin1Char(',')) + QLatin1Char(')');
     for (const QString &kind : kinds) {
         m_threads.emplace_back(QThread::create([this, shared = m_shared, cluster, selector, byLabel, kind] {
-            auto connection = sync::connectCluster(cluster, shared->stop, sync::SandboxStart::Never);
+            const auto connection = shared->connect(cluster);
             if (!connection) {
                 post(this, &ClusterWatcher::failed, connection.error().message);
                 return;
             }
-            // Discovery that fails (the cluster stopped answering, refused it) is a failure; a
-            // kind that discovery does not list is not served (any more): nothing to watch.
-            if (auto discovery = connection->discovery->get(false, shared->stop); !discovery) {
-                post(this, &ClusterWatcher::failed, discovery.error().message);
-                return;
-            }
+            // A kind that discovery does not list is not served (any more): nothing to watch.
             auto type = connection->discovery->resourceFor(kind.section(QLatin1Char('/'), 0, 0), kind.section(QLatin1Char('/'), 1), {}, shared->stop);
             if (!type || !type->verbs.contains(QLatin1String("watch")))
                 return; // not served, or not watchable

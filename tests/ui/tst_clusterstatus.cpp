@@ -258,6 +258,27 @@ private slots:
         QVERIFY(bool(sync::stopSandbox(data.path())));
     }
 
+    // The watches of one cluster share one connection and one discovery: each kind's watch had
+    // connected and read the API's discovery on its own (a window watching 10 kinds read it 10
+    // times at start, and ran an exec credential plugin once a watch).
+    void watchesShareOneDiscovery()
+    {
+        QTemporaryDir data;
+        QVERIFY(bool(sync::ensureSandbox(data.path())));
+        const auto served = [&](const QString &what) { // the sandbox logs every request (initTestCase)
+            QFile log(data.path() + "/sandbox.log");
+            return log.open(QIODevice::ReadOnly) ? QString::fromUtf8(log.readAll()).count(what) : 0;
+        };
+        const int discoveries = served(QStringLiteral("GET /apis 200"));
+        {
+            ClusterWatcher watcher(sandboxCluster(data.path()), QStringList{"web"},
+                                   QSet<QString>{"/ConfigMap", "/Service", "apps/Deployment", "apps/StatefulSet"}, ClusterWatcher::Known{});
+            QTRY_COMPARE_WITH_TIMEOUT(served(QStringLiteral("watch=true")), 4, 30000);
+        }
+        QCOMPARE(served(QStringLiteral("GET /apis 200")) - discoveries, 1);
+        QVERIFY(bool(sync::stopSandbox(data.path())));
+    }
+
     // A watch follows a sandbox that runs and never starts one: the window stops only the
     // sandboxes its status checks started, and one a watch started ran on after the window quit.
     void watchesDoNotStartTheSandbox()
