@@ -236,7 +236,8 @@ Result<QString> cachedChart(const HelmOptions &helm, const Tool &tool, const Ren
 
 // kubectl (kustomize) and helm are Go programs whose render is over in a fraction of a second.
 // Go collects from a 4 MB heap on, and those collections run beside the render on the same
-// cores: a small kustomize render spends about half its wall time on them. With GOGC=off until
+// cores: a small kustomize render spends about a fifth of its CPU on them (more of its wall time
+// when the other cores are busy, as in a render of many commits at once). With GOGC=off until
 // the heap nears GOMEMLIMIT (256 MiB) a small render collects never, a large one collects less
 // often than by default (a live heap of 60 MB: every 190 MB, not every 60) and peaks a little
 // higher (README, Benchmarks). A user's own GOGC or GOMEMLIMIT is left as it is.
